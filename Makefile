@@ -1,0 +1,35 @@
+# The two commands of the README: `make demo` and `make test`.
+# Each creates .venv if it is missing and installs the project into it first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install lint typecheck pytest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+
+demo: install
+	$(BIN)/cybertimeline validate
+	@echo
+	$(BIN)/cybertimeline position CAN --as-of 2014-12-31
+	@echo
+	$(BIN)/cybertimeline position CAN --as-of 2016-01-01
+
+lint: install
+	$(BIN)/ruff check src tests
+
+typecheck: install
+	$(BIN)/mypy --strict src
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,108 @@
+"""cybertimeline: dated, sourced events of cyber diplomacy, and any actor's position as of any date.
+
+>>> import cybertimeline as ct
+>>> tl = ct.load()
+>>> tl.position("CAN", as_of="2016-01-01").treaties["budapest-convention"].status
+'party'
+"""
+
+from ._codec import FORMAT_VERSION, event_from_dict, event_to_dict, make_converter
+from ._dates import Date, Precision
+from ._errors import (
+    ConflictError,
+    DateError,
+    Problem,
+    TimelineError,
+    UnknownActorError,
+    ValidationError,
+)
+from ._events import (
+    Acceptance,
+    Accession,
+    Adoption,
+    Approval,
+    Cooperation,
+    EntryIntoForce,
+    Event,
+    Legislation,
+    Membership,
+    Ratification,
+    Retraction,
+    Session,
+    Signature,
+    Statement,
+    Tally,
+    Vote,
+    Withdrawal,
+)
+from ._loading import create, load
+from ._position import (
+    AdoptionEntry,
+    CooperationEntry,
+    LegislationEntry,
+    MembershipEntry,
+    Position,
+    PositionProjection,
+    SessionEntry,
+    StanceEntry,
+    TreatyStatus,
+    VoteEntry,
+)
+from ._projection import Projection, fold
+from ._registry import Actor, Instrument, Registry
+from ._sources import Source
+from ._timeline import Timeline, canonical_key
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Acceptance",
+    "Accession",
+    "Actor",
+    "Adoption",
+    "AdoptionEntry",
+    "Approval",
+    "ConflictError",
+    "Cooperation",
+    "CooperationEntry",
+    "Date",
+    "DateError",
+    "EntryIntoForce",
+    "Event",
+    "Instrument",
+    "Legislation",
+    "LegislationEntry",
+    "Membership",
+    "MembershipEntry",
+    "Position",
+    "PositionProjection",
+    "Precision",
+    "Problem",
+    "Projection",
+    "Ratification",
+    "Registry",
+    "Retraction",
+    "Session",
+    "SessionEntry",
+    "Signature",
+    "Source",
+    "StanceEntry",
+    "Statement",
+    "Tally",
+    "Timeline",
+    "TimelineError",
+    "TreatyStatus",
+    "UnknownActorError",
+    "ValidationError",
+    "Vote",
+    "VoteEntry",
+    "Withdrawal",
+    "canonical_key",
+    "create",
+    "event_from_dict",
+    "event_to_dict",
+    "fold",
+    "load",
+    "make_converter",
+]

@@ -1,0 +1,254 @@
+"""Events to plain dicts and back, for TOML and JSON: one cattrs converter, tagged on ``kind``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import AttributeValidationNote, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn
+from cattrs.strategies import configure_tagged_union
+
+from ._dates import Date
+from ._errors import DateError, Problem, ValidationError
+from ._events import EVENT_CLASSES, KINDS, Event
+from ._registry import Actor, Instrument
+from ._validators import FieldError
+
+__all__ = ["FORMAT_VERSION", "event_from_dict", "event_to_dict", "make_converter"]
+
+FORMAT_VERSION = 1
+"""The version of the event file format this library writes."""
+
+# Upcasters turn a dict written in format N into format N + 1; a format change
+# adds one here so old files keep loading.
+_UPCASTERS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+_KIND_OF: dict[type, str] = {cls: cls.kind for cls in EVENT_CLASSES}
+
+
+def _structure_date(value: object, _type: object) -> Date:
+    if isinstance(value, dt.datetime):
+        raise DateError(f"{value.isoformat()} has a time of day: write only the date, quoted")
+    if isinstance(value, dt.date):
+        return Date.from_date(value)
+    if not isinstance(value, str):
+        raise DateError(f"a date must be text such as \"2015-07-08\", not {type(value).__name__}")
+    return Date.parse(value)
+
+
+def _structure_str(value: object, _type: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _structure_int(value: object, _type: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected a whole number, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _structure_literal(value: object, literal: Any) -> object:
+    if value not in literal.__args__:
+        options = ", ".join(repr(option) for option in literal.__args__)
+        raise ValueError(f"{value!r} is not allowed: use one of {options}")
+    return value
+
+
+def _is_literal(type_: Any) -> bool:
+    return typing.get_origin(type_) is typing.Literal
+
+
+def _is_tuple(type_: Any) -> bool:
+    return typing.get_origin(type_) is tuple
+
+
+def _is_table_class(type_: Any) -> bool:
+    return attrs.has(type_) and type_ not in _KIND_OF
+
+
+def _strict_tables(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Structure nested tables (sources, tally) only from tables, naming unknown or missing keys."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        base = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=False)
+        fields = {a.alias: a for a in attrs.fields(cls)}
+        required = [name for name, a in fields.items() if a.default is attrs.NOTHING]
+
+        def structure(value: object, type_: Any) -> Any:
+            if not isinstance(value, Mapping):
+                names = ", ".join(fields)
+                raise TypeError(f"expected a table of {names}, got {type(value).__name__}")
+            what = cls.__name__.lower()
+            problems = [_unknown_key(key, fields, what) for key in value if key not in fields]
+            problems += [f"'{name}' is missing" for name in required if name not in value]
+            if problems:
+                raise ValueError("; ".join(problems))
+            return base(value, type_)
+
+        return structure
+
+    return factory
+
+
+def _unknown_key(key: object, fields: Mapping[str, object], what: str) -> str:
+    close = difflib.get_close_matches(str(key), list(fields), n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"a {what} has {', '.join(fields)}"
+    return f"unknown field {key!r} in a {what}: {hint}"
+
+
+def _structure_sequence(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    def factory(type_: Any) -> Callable[[Any, Any], Any]:
+        (item, _ellipsis) = typing.get_args(type_)
+
+        def structure(value: object, _type: Any) -> tuple[Any, ...]:
+            if not isinstance(value, list | tuple):
+                raise TypeError(f"expected a list, got {type(value).__name__}")
+            items, errors = [], []
+            for index, element in enumerate(value):
+                try:
+                    items.append(converter.structure(element, item))
+                except Exception as exc:
+                    exc.add_note(IterableValidationNote(f"@ index {index}", index, item))
+                    errors.append(exc)
+            if errors:
+                raise cattrs.IterableValidationError("invalid items", errors, type_)
+            return tuple(items)
+
+        return structure
+
+    return factory
+
+
+def make_converter() -> cattrs.Converter:
+    """A converter between events (and registry entries) and dicts of TOML/JSON values.
+
+    Dates become EDTF text; defaults are left out (TOML has no null); the
+    union :data:`Event` is tagged with ``kind``.
+    """
+    converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+    converter.register_structure_hook(Date, _structure_date)
+    converter.register_unstructure_hook(Date, str)
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_unstructure_hook(tuple, list)
+    converter.register_structure_hook_func(_is_literal, _structure_literal)
+    converter.register_structure_hook_factory(_is_tuple, _structure_sequence(converter))
+    converter.register_structure_hook_factory(_is_table_class, _strict_tables(converter))
+    configure_tagged_union(Event, converter, tag_name="kind", tag_generator=_KIND_OF.__getitem__)
+    return converter
+
+
+_CONVERTER = make_converter()
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """The event as a dict of TOML/JSON values, ``id`` and ``kind`` first."""
+    data: dict[str, Any] = _CONVERTER.unstructure(event, unstructure_as=Event)
+    head = {"id": data.pop("id"), "kind": data.pop("kind")}
+    return head | data
+
+
+def upcast(data: Mapping[str, Any], version: int) -> dict[str, Any]:
+    """Bring an event dict written in format ``version`` up to :data:`FORMAT_VERSION`.
+
+    Raises:
+        ValidationError: the version is not one this library can read.
+    """
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValidationError([f"format {version!r} is not a format version: write format = 1"])
+    if version > FORMAT_VERSION:
+        raise ValidationError(
+            [f"format {version} is newer than this library reads ({FORMAT_VERSION}): "
+             f"upgrade cybertimeline"]
+        )
+    result = dict(data)
+    for step in range(version, FORMAT_VERSION):
+        result = _UPCASTERS[step](result)
+    return result
+
+
+def field_problems(data: object) -> list[tuple[str | None, str]]:
+    """What is wrong with an event dict, as ``(field, message)`` pairs; empty if nothing."""
+    if not isinstance(data, Mapping):
+        return [(None, f"an event must be a table, not {type(data).__name__}")]
+    kind = data.get("kind")
+    if kind is None:
+        return [(None, "the event has no 'kind': add kind = \"signature\", \"vote\", ...")]
+    if kind not in KINDS:
+        close = difflib.get_close_matches(str(kind), list(KINDS), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(KINDS)}"
+        return [("kind", f"unknown kind {kind!r}: {hint}")]
+    cls = KINDS[kind]
+    fields = {a.alias: a for a in attrs.fields(cls)}
+    problems: list[tuple[str | None, str]] = []
+    for key in data:
+        if key != "kind" and key not in fields:
+            problems.append((str(key), _unknown_key(key, fields, f"{kind} event")))
+    for name, attribute in fields.items():
+        if attribute.default is attrs.NOTHING and name not in data:
+            problems.append((None, f"a {kind} event needs '{name}': it is missing"))
+    return problems
+
+
+def structure_event(data: Mapping[str, Any]) -> tuple[Event | None, list[tuple[str | None, str]]]:
+    """Build an event from a dict; on failure, the problems as ``(field, message)`` pairs."""
+    problems = field_problems(data)
+    if problems:
+        return None, problems
+    try:
+        return _CONVERTER.structure(data, Event), []  # type: ignore[arg-type]
+    except Exception as exc:
+        return None, list(_flatten(exc, None))
+
+
+def _flatten(exc: BaseException, field: str | None) -> list[tuple[str | None, str]]:
+    """The leaf errors of a cattrs error tree, each with the dotted path of its field."""
+    if isinstance(exc, cattrs.ClassValidationError | cattrs.IterableValidationError):
+        noted, others = exc.group_exceptions()
+        found: list[tuple[str | None, str]] = []
+        for sub, note in noted:
+            step = note.name if isinstance(note, AttributeValidationNote) else f"[{note.index}]"
+            path = step if field is None else (
+                f"{field}{step}" if step.startswith("[") else f"{field}.{step}"
+            )
+            found += _flatten(sub, path)
+        for sub in others:
+            found += _flatten(sub, field)
+        return found
+    if isinstance(exc, ValidationError):
+        return [(field, p.message) for p in exc.problems]
+    if isinstance(exc, FieldError):
+        return [(exc.field if field is None else f"{field}.{exc.field}", str(exc))]
+    message = str(exc)
+    if field and f"'{field.rsplit('.', 1)[-1]}'" not in message:
+        message = f"'{field}': {message}"
+    return [(field, message)]
+
+
+def event_from_dict(data: Mapping[str, Any]) -> Event:
+    """Build an event from a dict such as :func:`event_to_dict` gives.
+
+    Raises:
+        ValidationError: every problem with the dict, each naming its field.
+    """
+    event, problems = structure_event(data)
+    if event is None:
+        raise ValidationError(Problem(message=message) for _field, message in problems)
+    return event
+
+
+def actor_from_dict(actor_id: str, data: Mapping[str, Any]) -> Actor:
+    """An :class:`Actor` from its table in ``actors.toml``."""
+    return _CONVERTER.structure({"id": actor_id, **data}, Actor)
+
+
+def instrument_from_dict(instrument_id: str, data: Mapping[str, Any]) -> Instrument:
+    """An :class:`Instrument` from its table in ``instruments.toml``."""
+    return _CONVERTER.structure({"id": instrument_id, **data}, Instrument)

@@ -1,0 +1,256 @@
+"""EDTF dates: level 0 (year, month, day, intervals) and the level-1 qualifiers ? ~ %."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+import re
+from typing import Any
+
+import attrs
+import dateutil.parser
+
+from ._errors import DateError
+
+__all__ = ["Date", "Precision"]
+
+
+class Precision(enum.StrEnum):
+    """How much of a date is known."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+_FINENESS = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
+_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?")
+_SLOPPY = re.compile(r"\d{1,4}-\d{1,2}(?:-\d{1,2})?[?~%]?")
+_HINT = "use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ? ~ or %, or an interval A/B"
+
+
+@attrs.frozen
+class _Point:
+    """One end of a date: a year, month or day, with its qualifiers."""
+
+    text: str
+    earliest: dt.date
+    latest: dt.date
+    precision: Precision
+    uncertain: bool
+    approximate: bool
+
+
+def _parse_point(text: str, whole: str) -> _Point:
+    match = _POINT.fullmatch(text)
+    if match is None:
+        if _SLOPPY.fullmatch(text):
+            raise DateError(f"{whole!r} is not an EDTF date: months and days take two digits "
+                            f"and years four (2019-07-01, not 2019-7-1)")
+        raise DateError(f"{whole!r} is not an EDTF date: {_HINT} "
+                        f"(free text such as 'July 2019' goes through Date.parse_loose)")
+    year_text, month_text, day_text, qualifier = match.groups()
+    year = int(year_text)
+    if year == 0:
+        raise DateError(f"year 0000 in {whole!r} is out of range: years run from 0001 to 9999")
+    if month_text is None:
+        earliest, latest, precision = dt.date(year, 1, 1), dt.date(year, 12, 31), Precision.YEAR
+    else:
+        month = int(month_text)
+        if not 1 <= month <= 12:
+            raise DateError(f"month {month_text} in {whole!r} is out of range: months run 01-12")
+        last_day = calendar.monthrange(year, month)[1]
+        if day_text is None:
+            earliest, latest = dt.date(year, month, 1), dt.date(year, month, last_day)
+            precision = Precision.MONTH
+        else:
+            day = int(day_text)
+            if not 1 <= day <= last_day:
+                raise DateError(f"day {day_text} in {whole!r} is out of range: "
+                                f"{year:04d}-{month:02d} has {last_day} days")
+            earliest = latest = dt.date(year, month, day)
+            precision = Precision.DAY
+    return _Point(
+        text=text,
+        earliest=earliest,
+        latest=latest,
+        precision=precision,
+        uncertain=qualifier in ("?", "%"),
+        approximate=qualifier in ("~", "%"),
+    )
+
+
+@attrs.frozen(eq=False, repr=False)
+class Date:
+    """A date as EDTF knows it: partial (``2015``, ``2019-07``), exact, or an interval.
+
+    Every date spans the days from :attr:`earliest` to :attr:`latest`; a day is a
+    span of one. Dates compare and sort by ``(latest, earliest, text)``, the
+    canonical key, which is a total order. Build them with :meth:`parse`,
+    :meth:`parse_loose` or :meth:`from_date`.
+    """
+
+    _start: _Point
+    _end: _Point | None
+
+    @classmethod
+    def parse(cls, text: str) -> Date:
+        """Parse EDTF level 0 text with optional ``?`` ``~`` ``%`` qualifiers.
+
+        Raises:
+            DateError: the text is not such a date; the message says why.
+        """
+        if not isinstance(text, str):
+            raise DateError(f"a date must be text such as '2015-07-08', not {type(text).__name__}")
+        if not text.strip():
+            raise DateError(f"empty date: {_HINT}")
+        if text != text.strip():
+            raise DateError(f"{text!r} has spaces around it: write {text.strip()!r}")
+        parts = text.split("/")
+        if len(parts) == 1:
+            return cls(_parse_point(text, text), None)
+        if len(parts) > 2 or not all(parts):
+            raise DateError(f"{text!r} is not an EDTF interval: write START/END, "
+                            f"both ends known (open intervals are not supported)")
+        start, end = (_parse_point(part, text) for part in parts)
+        if start.earliest > end.latest:
+            raise DateError(
+                f"interval {text!r} ends before it starts: write {parts[1]}/{parts[0]}?"
+            )
+        return cls(start, end)
+
+    @classmethod
+    def parse_loose(cls, text: str) -> Date:
+        """Parse free text such as ``"July 2019"`` or ``"8 Jul 2015"``, keeping its precision.
+
+        The text is read by python-dateutil. A date without a year is refused, and
+        what the text leaves out stays unknown: ``"July 2019"`` is the month ``2019-07``.
+
+        Raises:
+            DateError: python-dateutil finds no date, or no year, in the text.
+        """
+        if not isinstance(text, str) or not text.strip():
+            raise DateError("empty date: give free text such as 'July 2019'")
+        try:
+            # Two parses with defaults that differ in every field reveal which
+            # fields the text itself gave.
+            first = dateutil.parser.parse(text, default=dt.datetime(1904, 1, 1))  # noqa: DTZ001
+            second = dateutil.parser.parse(text, default=dt.datetime(1908, 2, 2))  # noqa: DTZ001
+        except (ValueError, OverflowError) as exc:
+            raise DateError(f"no date found in {text!r}: {exc}") from None
+        if first.year != second.year:
+            raise DateError(f"{text!r} has no year: a date needs at least a year")
+        if first.month != second.month:
+            return cls.parse(f"{first.year:04d}")
+        if first.day != second.day:
+            return cls.parse(f"{first.year:04d}-{first.month:02d}")
+        return cls.from_date(first.date())
+
+    @classmethod
+    def from_date(cls, day: dt.date) -> Date:
+        """The date of one known day."""
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        return cls.parse(day.isoformat())
+
+    @classmethod
+    def coerce(cls, value: Date | dt.date | str) -> Date:
+        """Accept a Date, a ``datetime.date`` or EDTF text, as the query methods do."""
+        if isinstance(value, Date):
+            return value
+        if isinstance(value, dt.date):
+            return cls.from_date(value)
+        return cls.parse(value)
+
+    @property
+    def earliest(self) -> dt.date:
+        """The first day the date may mean."""
+        return self._start.earliest
+
+    @property
+    def latest(self) -> dt.date:
+        """The last day the date may mean."""
+        return (self._end or self._start).latest
+
+    @property
+    def precision(self) -> Precision:
+        """Year, month or day; for an interval, the coarser of its two ends."""
+        if self._end is None or _FINENESS[self._start.precision] <= _FINENESS[self._end.precision]:
+            return self._start.precision
+        return self._end.precision
+
+    @property
+    def is_interval(self) -> bool:
+        """True for ``START/END`` dates."""
+        return self._end is not None
+
+    @property
+    def start(self) -> Date:
+        """The first end of an interval; the date itself otherwise."""
+        return self if self._end is None else Date(self._start, None)
+
+    @property
+    def end(self) -> Date:
+        """The last end of an interval; the date itself otherwise."""
+        return self if self._end is None else Date(self._end, None)
+
+    @property
+    def uncertain(self) -> bool:
+        """True when a ``?`` or ``%`` qualifier marks the date (or one end) as uncertain."""
+        return self._start.uncertain or (self._end is not None and self._end.uncertain)
+
+    @property
+    def approximate(self) -> bool:
+        """True when a ``~`` or ``%`` qualifier marks the date (or one end) as approximate."""
+        return self._start.approximate or (self._end is not None and self._end.approximate)
+
+    @property
+    def is_day(self) -> bool:
+        """True for a single exact day with no qualifier."""
+        return (
+            self._end is None
+            and self._start.precision is Precision.DAY
+            and not (self._start.uncertain or self._start.approximate)
+        )
+
+    @property
+    def sort_key(self) -> tuple[dt.date, dt.date, str]:
+        """``(latest, earliest, text)``: the canonical order of dates."""
+        return (self.latest, self.earliest, str(self))
+
+    def __str__(self) -> str:
+        if self._end is None:
+            return self._start.text
+        return f"{self._start.text}/{self._end.text}"
+
+    def __repr__(self) -> str:
+        return f"Date({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Date):
+            return NotImplemented
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __lt__(self, other: Any) -> bool:
+        if not isinstance(other, Date):
+            return NotImplemented
+        return self.sort_key < other.sort_key
+
+    def __le__(self, other: Any) -> bool:
+        if not isinstance(other, Date):
+            return NotImplemented
+        return self.sort_key <= other.sort_key
+
+    def __gt__(self, other: Any) -> bool:
+        if not isinstance(other, Date):
+            return NotImplemented
+        return self.sort_key > other.sort_key
+
+    def __ge__(self, other: Any) -> bool:
+        if not isinstance(other, Date):
+            return NotImplemented
+        return self.sort_key >= other.sort_key

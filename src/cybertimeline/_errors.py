@@ -1,0 +1,77 @@
+"""The library's exceptions: every error a user can meet is one of these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+__all__ = [
+    "ConflictError",
+    "DateError",
+    "Problem",
+    "TimelineError",
+    "UnknownActorError",
+    "ValidationError",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with the input, and where it is.
+
+    Attributes:
+        message: What is wrong and, where it helps, how to fix it.
+        file: The file it was found in, if it came from one.
+        line: The 1-based line in that file, where it could be found.
+    """
+
+    message: str
+    file: Path | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.message
+        where = f"{self.file}:{self.line}" if self.line is not None else str(self.file)
+        return f"{where}: {self.message}"
+
+
+class TimelineError(Exception):
+    """The root of every error this library raises."""
+
+
+class ValidationError(TimelineError):
+    """Input that cannot be accepted; carries every problem found, not only the first."""
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem | str]) -> None:
+        self.problems = tuple(p if isinstance(p, Problem) else Problem(message=p) for p in problems)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems:"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class DateError(ValidationError, ValueError):
+    """A date that is not valid EDTF (or not a date at all)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])
+
+
+class UnknownActorError(TimelineError, KeyError):
+    """A query named an actor (or group, or instrument) that the timeline does not know."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown actor"
+
+
+class ConflictError(TimelineError):
+    """A write lost to another: the store changed since the writer last read it."""

@@ -1,0 +1,276 @@
+"""The folder store: every ``*.toml`` under a folder, as people write and curate them."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import filelock
+import tomli_w
+
+from ._codec import (
+    FORMAT_VERSION,
+    actor_from_dict,
+    event_to_dict,
+    instrument_from_dict,
+    structure_event,
+    upcast,
+)
+from ._errors import ConflictError, Problem, TimelineError, ValidationError
+from ._events import Event
+from ._registry import Actor, Instrument, Registry
+from ._store import Accept, Contents, ReadOnlyError
+from ._toml_lines import event_lines, field_line, table_line
+from ._validation import Origin, check_events, check_registry
+
+__all__ = ["FolderStore", "bundled_events_path"]
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""Files larger than this are refused rather than read into memory."""
+
+LOCK_TIMEOUT_SECONDS = 60.0
+APPENDED = "appended"
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def bundled_events_path() -> Path:
+    """The folder of the bundled dataset: inside the installed package, else the source tree's."""
+    packaged = Path(str(resources.files("cybertimeline"))) / "_data" / "events"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "events"
+
+
+class FolderStore:
+    """Events in ``[[event]]`` tables of TOML files under a folder, read whole or not at all.
+
+    ``actors.toml`` and ``instruments.toml`` (anywhere in the folder) extend the
+    registry. Appended events are written one file each under ``appended/``,
+    atomically and under a lock, so curated files are never rewritten.
+    """
+
+    def __init__(self, root: Path | str, *, read_only: bool = False) -> None:
+        self.root = Path(root)
+        self.read_only = read_only
+
+    @property
+    def location(self) -> str:
+        return str(self.root)
+
+    @classmethod
+    def create(cls, root: Path | str) -> FolderStore:
+        """Make an empty folder store at ``root`` (a new or empty folder)."""
+        path = Path(root)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise TimelineError(f"{path}: already exists and is not an empty folder; "
+                                f"load it with ct.load() or choose a new path")
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(path)
+
+    def read(self) -> Contents:
+        if not self.root.is_dir():
+            raise TimelineError(f"{self.root}: no such folder: give the path of a folder of "
+                                f"TOML event files, or create one with ct.create()")
+        problems: list[Problem] = []
+        located: list[tuple[Event, Origin]] = []
+        actors: list[Actor] = []
+        instruments: list[Instrument] = []
+        registry_origins: dict[str, Origin] = {}
+        for path in sorted(self.root.rglob("*.toml")):
+            if any(part.startswith(".") for part in path.relative_to(self.root).parts):
+                continue
+            data, text = _read_toml(path, problems)
+            if data is None:
+                continue
+            if path.name == "actors.toml":
+                actors += _read_table(path, text, data, "actors", actor_from_dict,
+                                      registry_origins, problems)
+            elif path.name == "instruments.toml":
+                instruments += _read_table(path, text, data, "instruments", instrument_from_dict,
+                                           registry_origins, problems)
+            else:
+                located += _read_events(path, text, data, problems)
+        registry = Registry.builtin().extended(actors, instruments)
+        problems += check_registry(registry, registry_origins)
+        problems += check_events(located, registry)
+        if problems:
+            problems.sort(key=_problem_order)
+            raise ValidationError(problems)
+        return Contents(
+            tuple(e for e, _ in located), registry, {e.id: origin for e, origin in located}
+        )
+
+    def append(self, event: Event, accept: Accept) -> Contents:
+        if self.read_only:
+            raise ReadOnlyError(f"{self.root}: the bundled dataset is read-only; copy it, or "
+                                f"ct.create() a store of your own, and append there")
+        lock = filelock.FileLock(self.root / ".cybertimeline.lock")
+        try:
+            with lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
+                contents = self.read()
+                accept(contents)
+                path = self.root / APPENDED / f"{event.id}.toml"
+                _write_atomically(path, _event_file(event))
+                return contents.with_event(event, Origin(path, 2))
+        except filelock.Timeout:
+            raise ConflictError(f"{self.root}: another writer held the lock for "
+                                f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again") from None
+
+
+def _problem_order(problem: Problem) -> tuple[str, int]:
+    return (str(problem.file or ""), problem.line or 0)
+
+
+def _read_toml(path: Path, problems: list[Problem]) -> tuple[dict[str, Any] | None, str]:
+    """The parsed file and its text; on failure, None, with the problem recorded."""
+    def fail(message: str, line: int | None = None) -> tuple[None, str]:
+        problems.append(Problem(message=message, file=path, line=line))
+        return None, ""
+
+    if path.is_dir():
+        return fail("is a folder named like a TOML file: rename it (no .toml ending)")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return fail(f"is {size} bytes, more than the limit of {MAX_FILE_BYTES}: "
+                        f"split it into smaller files")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return fail(f"cannot be read: {exc.strerror}")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return fail("starts with a byte-order mark: save it as UTF-8 without BOM", 1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return fail(f"is not UTF-8 (byte 0x{raw[exc.start]:02x}): save it as UTF-8", line)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        return fail(f"is not valid TOML: {exc}", int(found.group(1)) if found else None)
+    except RecursionError:
+        return fail("is nested too deeply to read: flatten its tables")
+    if not data:
+        return fail("holds nothing: add [[event]] tables, or remove the file")
+    return data, text
+
+
+def _version(path: Path, data: dict[str, Any], problems: list[Problem]) -> int | None:
+    version = data.pop("format", FORMAT_VERSION)
+    try:
+        upcast({}, version)
+    except ValidationError as exc:
+        problems += [Problem(message=p.message, file=path, line=1) for p in exc.problems]
+        return None
+    return int(version)
+
+
+def _read_events(
+    path: Path, text: str, data: dict[str, Any], problems: list[Problem]
+) -> list[tuple[Event, Origin]]:
+    version = _version(path, data, problems)
+    if version is None:
+        return []
+    for key in data:
+        if key != "event":
+            problems.append(Problem(
+                message=f"unknown top-level key {key!r}: events go in [[event]] tables "
+                        f"(actors in actors.toml, instruments in instruments.toml)",
+                file=path, line=table_line(text, key, "") or 1))
+    raw_events = data.get("event", [])
+    if not isinstance(raw_events, list):
+        problems.append(Problem(message="'event' must be an array of tables: write [[event]]",
+                                file=path))
+        return []
+    lines = text.splitlines()
+    headers = event_lines(text)
+    if len(headers) != len(raw_events):
+        headers = [1] * len(raw_events)
+    ends = [*headers[1:], len(lines) + 1]
+    located = []
+    for raw, start, end in zip(raw_events, headers, ends, strict=True):
+        label = f"event {raw.get('id')!r}" if isinstance(raw, dict) and "id" in raw else "event"
+        try:
+            raw = upcast(raw, version) if isinstance(raw, dict) else raw
+        except ValidationError as exc:
+            problems += [Problem(message=p.message, file=path, line=start) for p in exc.problems]
+            continue
+        event, found = structure_event(raw)
+        for field, message in found:
+            line = field_line(lines, start, end, field)
+            problems.append(Problem(message=f"{label}: {message}", file=path, line=line))
+        if event is not None:
+            located.append((event, Origin(path, start)))
+    return located
+
+
+def _read_table(
+    path: Path,
+    text: str,
+    data: dict[str, Any],
+    table: str,
+    build: Any,
+    origins: dict[str, Origin],
+    problems: list[Problem],
+) -> list[Any]:
+    if _version(path, data, problems) is None:
+        return []
+    entries = data.pop(table, None)
+    for key in data:
+        problems.append(Problem(message=f"unknown top-level key {key!r}: {path.name} holds "
+                                        f"only [{table}.ID] tables", file=path))
+    if not isinstance(entries, dict):
+        problems.append(Problem(message=f"no [{table}.ID] tables: write e.g. [{table}.example]",
+                                file=path))
+        return []
+    built = []
+    for key, value in entries.items():
+        line = table_line(text, table, key)
+        origins[f"{table[:-1]}:{key}"] = Origin(path, line)
+        if not isinstance(value, dict):
+            problems.append(Problem(message=f"{table}.{key} must be a table", file=path, line=line))
+            continue
+        try:
+            built.append(build(key, value))
+        except Exception as exc:
+            problems.append(Problem(message=f"{table[:-1]} {key!r}: {_describe(exc)}",
+                                    file=path, line=line))
+    return built
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, BaseExceptionGroup):
+        return "; ".join(_describe(sub) for sub in exc.exceptions)
+    notes = [n for n in getattr(exc, "__notes__", []) if hasattr(n, "name")]
+    prefix = f"'{notes[0].name}': " if notes else ""
+    return f"{prefix}{exc}"
+
+
+def _event_file(event: Event) -> str:
+    return tomli_w.dumps({"format": FORMAT_VERSION, "event": [event_to_dict(event)]})
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either nothing or the whole file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

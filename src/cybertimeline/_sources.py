@@ -1,0 +1,31 @@
+"""Where a fact comes from."""
+
+from __future__ import annotations
+
+import attrs
+
+from ._dates import Date
+from ._validators import non_empty_text
+
+__all__ = ["Source"]
+
+
+@attrs.frozen(kw_only=True)
+class Source:
+    """A source an event rests on.
+
+    Attributes:
+        title: The document's title (required).
+        publisher: Who published it: a treaty office, a government, a news outlet.
+        url: Where it was read.
+        published: When it was published (an EDTF date).
+        locator: Where in it: page, paragraph, section.
+        quote: A short verbatim quote the event rests on.
+    """
+
+    title: str = attrs.field(validator=non_empty_text)
+    publisher: str | None = None
+    url: str | None = None
+    published: Date | None = None
+    locator: str | None = None
+    quote: str | None = None

@@ -1,0 +1,94 @@
+"""What every store gives a timeline: its contents, and a way to append durably."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
+
+import attrs
+
+from ._errors import TimelineError, ValidationError
+from ._events import Event
+from ._registry import Registry
+from ._validation import Origin, check_events
+
+__all__ = ["Contents", "MemoryStore", "Store"]
+
+
+@attrs.frozen
+class Contents:
+    """Everything a store holds: its events, its registry, and where each event was read."""
+
+    events: tuple[Event, ...]
+    registry: Registry
+    origins: Mapping[str, Origin] = attrs.field(factory=dict)
+
+    def with_event(self, event: Event, origin: Origin | None = None) -> Contents:
+        """These contents and one more event."""
+        return Contents(
+            (*self.events, event), self.registry, {**self.origins, event.id: origin or Origin()}
+        )
+
+
+Accept = Callable[[Contents], None]
+"""Checks an event against a store's current contents; raises ValidationError to refuse it."""
+
+
+class Store(Protocol):
+    """Where a timeline's events live: a folder of TOML files, SQLite, or memory."""
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages."""
+        ...
+
+    def read(self) -> Contents:
+        """Everything in the store, validated as a whole.
+
+        Raises:
+            ValidationError: every problem found, each with its file and line.
+        """
+        ...
+
+    def append(self, event: Event, accept: Accept) -> Contents:
+        """Write ``event`` durably, if ``accept`` lets it in against the current contents.
+
+        The store reads its current contents (another process may have added
+        to them), calls ``accept``, writes the event, and returns the contents
+        with the event. When it returns, the event is durable; when it raises,
+        nothing was written.
+        """
+        ...
+
+
+def validate(events: Iterable[Event], registry: Registry) -> None:
+    """Raise ValidationError if these events do not hold together with this registry."""
+    problems = check_events(((e, Origin()) for e in events), registry)
+    if problems:
+        raise ValidationError(problems)
+
+
+class MemoryStore:
+    """A store that lives in memory only: for tests, notebooks and derived timelines."""
+
+    def __init__(self, events: Iterable[Event] = (), registry: Registry | None = None) -> None:
+        registry = registry or Registry.builtin()
+        events = tuple(events)
+        validate(events, registry)
+        self._contents = Contents(events, registry, {e.id: Origin() for e in events})
+
+    @property
+    def location(self) -> str:
+        return "memory"
+
+    def read(self) -> Contents:
+        return self._contents
+
+    def append(self, event: Event, accept: Accept) -> Contents:
+        accept(self._contents)
+        self._contents = self._contents.with_event(event)
+        return self._contents
+
+
+class ReadOnlyError(TimelineError):
+    """The store cannot be written to (the bundled dataset)."""

@@ -1,0 +1,369 @@
+"""The timeline: events in canonical order, the known set, and queries as of a date."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from typing import Any, TypeVar
+
+import attrs
+
+from ._dates import Date
+from ._errors import ValidationError
+from ._events import Event, Membership, _TreatyAct
+from ._position import Position, PositionProjection, TreatyStatus
+from ._projection import Projection, fold
+from ._registry import Registry
+from ._store import Contents, MemoryStore, Store
+from ._validation import Origin, check_events
+
+__all__ = ["Timeline", "canonical_key"]
+
+S = TypeVar("S")
+DateLike = Date | dt.date | str
+
+_CACHE_LIMIT = 4096
+
+
+def canonical_key(event: Event) -> tuple[dt.date, dt.date, str]:
+    """``(latest, earliest, id)``: the canonical order of events, a total order."""
+    return (event.date.latest, event.date.earliest, event.id)
+
+
+def _until(value: DateLike | None) -> dt.date | None:
+    """A query date's last day (``as_of``, ``known_at``, ``until``)."""
+    return None if value is None else Date.coerce(value).latest
+
+
+def _since(value: DateLike | None) -> dt.date | None:
+    """A query date's first day (``since``)."""
+    return None if value is None else Date.coerce(value).earliest
+
+
+def _query_date(value: DateLike | None) -> Date | None:
+    return None if value is None else Date.coerce(value)
+
+
+class _Lane:
+    """Events in canonical order, with their latest days alongside for bisection."""
+
+    __slots__ = ("events", "latest")
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.latest: list[dt.date] = []
+
+    def insert(self, event: Event) -> None:
+        index = bisect.bisect_right(self.events, canonical_key(event), key=canonical_key)
+        self.events.insert(index, event)
+        self.latest.insert(index, event.date.latest)
+
+    def settled(self, day: dt.date | None) -> int:
+        """How many events settle on or before ``day`` (all of them for None)."""
+        return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
+
+
+class Timeline:
+    """Dated, sourced events and every question asked of them as of a date.
+
+    Load one with :func:`cybertimeline.load` (the bundled dataset, a folder of
+    TOML files) or :func:`cybertimeline.create`; or build one in memory from
+    events: ``Timeline([...])``. Events are kept in canonical order,
+    ``(latest, earliest, id)``, whatever order they were loaded or appended in.
+
+    Every query takes ``known_at`` (only events recorded by that day, with
+    the supersessions and retractions recorded by then) and dates as
+    :class:`Date`, ``datetime.date`` or EDTF text; a partial date means its
+    last day for ``as_of``, ``known_at`` and ``until``, its first for ``since``.
+    """
+
+    def __init__(
+        self,
+        events: Iterable[Event] = (),
+        *,
+        registry: Registry | None = None,
+        store: Store | None = None,
+    ) -> None:
+        if store is None:
+            store = MemoryStore(events, registry)
+        elif events != () or registry is not None:
+            raise TypeError("give either a store or events and a registry, not both")
+        self._store = store
+        self._reset(store.read())
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _reset(self, contents: Contents) -> None:
+        self._contents = contents
+        self._by_id: dict[str, Event] = {}
+        self._all = _Lane()
+        self._by_actor: defaultdict[str, _Lane] = defaultdict(_Lane)
+        self._by_instrument: defaultdict[str, _Lane] = defaultdict(_Lane)
+        self._correctors: defaultdict[str, list[Event]] = defaultdict(list)
+        for event in sorted(contents.events, key=canonical_key):
+            self._index(event)
+        self._refresh_known()
+
+    def _index(self, event: Event) -> None:
+        self._by_id[event.id] = event
+        self._all.insert(event)
+        for actor in dict.fromkeys(event.involved):
+            self._by_actor[actor].insert(event)
+        if isinstance(event, _TreatyAct):
+            self._by_instrument[event.instrument].insert(event)
+        if event.corrects is not None:
+            self._correctors[event.corrects].append(event)
+
+    def _refresh_known(self) -> None:
+        self._cache: dict[Any, Any] = {}
+        self._dropped_now = {
+            event_id for event_id in self._correctors
+            if not self._is_known(self._by_id[event_id], None, {})
+        }
+
+    def _is_known(self, event: Event, known_at: dt.date | None, memo: dict[str, bool]) -> bool:
+        """Recorded by ``known_at`` and not corrected by an event itself known then."""
+        if event.id in memo:
+            return memo[event.id]
+        known = known_at is None or event.recorded_on <= known_at
+        if known:
+            known = not any(
+                self._is_known(corrector, known_at, memo)
+                for corrector in self._correctors.get(event.id, ())
+            )
+        memo[event.id] = known
+        return known
+
+    def _known_filter(self, known_at: dt.date | None) -> Any:
+        if known_at is None:
+            dropped = self._dropped_now
+            return lambda e: e.id not in dropped
+        memo: dict[str, bool] = {}
+
+        def known(event: Event) -> bool:
+            if event.recorded_on > known_at:
+                return False
+            if event.id not in self._correctors:
+                return True
+            return self._is_known(event, known_at, memo)
+
+        return known
+
+    def _select(
+        self, lane: _Lane, as_of: dt.date | None, known_at: dt.date | None, possible: bool
+    ) -> list[Event]:
+        """The known events of ``lane`` settled by ``as_of`` (started by it, if ``possible``)."""
+        known = self._known_filter(known_at)
+        end = lane.settled(as_of)
+        chosen = [e for e in lane.events[:end] if known(e)]
+        if possible and as_of is not None:
+            chosen += [e for e in lane.events[end:] if e.date.earliest <= as_of and known(e)]
+            chosen.sort(key=canonical_key)
+        return chosen
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def registry(self) -> Registry:
+        """The actors and instruments this timeline knows."""
+        return self._contents.registry
+
+    @property
+    def location(self) -> str:
+        """Where the timeline's store is (``memory`` for one built from events)."""
+        return self._store.location
+
+    def __len__(self) -> int:
+        """How many events are stored, corrected ones included."""
+        return len(self._by_id)
+
+    def __repr__(self) -> str:
+        return f"<Timeline of {len(self)} events at {self.location}>"
+
+    def event(self, event_id: str) -> Event:
+        """The stored event with this id.
+
+        Raises:
+            KeyError: no event has this id.
+        """
+        return self._by_id[event_id]
+
+    def origin(self, event_id: str) -> Origin:
+        """Where the event with this id was read from (file and line), if from a file."""
+        return self._contents.origins.get(event_id, Origin())
+
+    def events(
+        self,
+        actor: str | None = None,
+        kind: str | Collection[str] | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        *,
+        include_corrected: bool = False,
+    ) -> Iterator[Event]:
+        """The known events, in canonical order, filtered.
+
+        Args:
+            actor: Only events about this actor (as actor, voter, body, group...).
+            kind: Only events of this kind, or of these kinds.
+            since: Only events that settle (their latest day) on or after its first day.
+            until: Only events that settle on or before its last day.
+            known_at: The record as it stood on this day.
+            include_corrected: Also list superseded and retracted events.
+
+        Raises:
+            UnknownActorError: ``actor`` is not known.
+        """
+        if actor is not None:
+            self.registry.actor(actor)
+            lane = self._by_actor.get(actor, _Lane())
+        else:
+            lane = self._all
+        kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
+        start, stop = _since(since), _until(known_at)
+        end = lane.settled(_until(until))
+        known = (lambda e: stop is None or e.recorded_on <= stop) if include_corrected else (
+            self._known_filter(stop))
+        first = 0 if start is None else bisect.bisect_left(lane.latest, start)
+        for event in lane.events[first:end]:
+            if (kinds is None or event.kind in kinds) and known(event):
+                yield event
+
+    def project(
+        self,
+        projection: Projection[S],
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+        actor: str | None = None,
+    ) -> S:
+        """Fold the known events settled by ``as_of`` through ``projection``, in canonical order.
+
+        Args:
+            projection: Any object with ``initial()`` and ``apply(state, event)``.
+            as_of: Fold events whose latest day is on or before this date's last day;
+                every known event if None.
+            known_at: The record as it stood on this day.
+            possible: Fold events that had started by ``as_of`` (earliest day on or
+                before it) too: a "2015" event counts from 2015-01-01.
+            actor: Fold only the events about this actor.
+        """
+        if actor is not None:
+            self.registry.actor(actor)
+            lane = self._by_actor.get(actor, _Lane())
+        else:
+            lane = self._all
+        return fold(projection, self._select(lane, _until(as_of), _until(known_at), possible))
+
+    def position(
+        self,
+        actor: str,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+    ) -> Position:
+        """The actor's position as of a date: treaties, votes, stances, memberships...
+
+        Raises:
+            UnknownActorError: the actor is not known.
+        """
+        self.registry.actor(actor)
+        lane = self._by_actor.get(actor, _Lane())
+        day, known_day = _until(as_of), _until(known_at)
+        chosen = self._select(lane, day, known_day, possible)
+        key = ("position", actor, known_day, possible, tuple(e.id for e in chosen))
+        state = self._cache.get(key)
+        if state is None:
+            state = fold(PositionProjection(actor), chosen)
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = state
+        return attrs.evolve(state, as_of=_query_date(as_of), known_at=_query_date(known_at),
+                            possible=possible)
+
+    def positions(
+        self,
+        actors: str | Iterable[str],
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+    ) -> dict[str, Position]:
+        """Positions of several actors: a list of actors, or a group's members as of ``as_of``."""
+        chosen = (
+            self.members(actors, as_of, known_at, possible) if isinstance(actors, str) else actors
+        )
+        return {a: self.position(a, as_of, known_at, possible) for a in chosen}
+
+    def members(
+        self,
+        group: str,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+    ) -> tuple[str, ...]:
+        """The members of a group as of a date, from its membership events, sorted."""
+        self.registry.actor(group)
+        lane = self._by_actor.get(group, _Lane())
+        members: dict[str, bool] = {}
+        for event in self._select(lane, _until(as_of), _until(known_at), possible):
+            if isinstance(event, Membership) and event.group == group:
+                members[event.actor] = event.action == "join"
+        return tuple(sorted(a for a, joined in members.items() if joined))
+
+    def status(
+        self,
+        instrument: str,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+    ) -> dict[str, TreatyStatus]:
+        """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
+
+        Raises:
+            UnknownActorError: the instrument is not known.
+        """
+        if not self.registry.has_instrument(instrument):
+            self.registry.instrument(instrument)
+        lane = self._by_instrument.get(instrument, _Lane())
+        acts: defaultdict[str, list[_TreatyAct]] = defaultdict(list)
+        for event in self._select(lane, _until(as_of), _until(known_at), possible):
+            assert isinstance(event, _TreatyAct)
+            acts[event.actor].append(event)
+        return {
+            actor: TreatyStatus(actor=actor, instrument=instrument, events=tuple(found))
+            for actor, found in sorted(acts.items())
+        }
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def append(self, event: Event) -> None:
+        """Validate ``event`` against everything stored and write it through to the store.
+
+        When this returns, the event is durable; when it raises, nothing was
+        written. Another process's appends to the same store are read first.
+
+        Raises:
+            ValidationError: the event does not fit the store (duplicate id,
+                unknown actor, a correction of no event...).
+            ConflictError: another writer kept the store locked.
+            TimelineError: the store is read-only (the bundled dataset).
+        """
+
+        def accept(contents: Contents) -> None:
+            existing = {e.id: e for e in contents.events}
+            problems = check_events([(event, Origin())], contents.registry, existing,
+                                    contents.origins)
+            if problems:
+                raise ValidationError(problems)
+
+        before = self._contents
+        contents = self._store.append(event, accept)
+        if contents.events[:-1] == before.events and contents.registry == before.registry:
+            self._contents = contents
+            self._index(event)
+            self._refresh_known()
+        else:
+            self._reset(contents)

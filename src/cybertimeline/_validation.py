@@ -1,0 +1,150 @@
+"""Checks across events: unique ids, corrections that point somewhere, known actors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import attrs
+
+from ._errors import Problem
+from ._events import (
+    Adoption,
+    Cooperation,
+    Event,
+    Membership,
+    Retraction,
+    Session,
+    Vote,
+)
+from ._registry import Registry, unknown_message
+
+__all__ = ["Origin", "check_events", "check_registry"]
+
+
+@attrs.frozen
+class Origin:
+    """Where an event was read from."""
+
+    file: Path | None = None
+    line: int | None = None
+
+    def problem(self, message: str, line: int | None = None) -> Problem:
+        """A problem located here (or at ``line`` of the same file)."""
+        return Problem(message=message, file=self.file, line=line or self.line)
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return "an appended event"
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+
+_NOWHERE = Origin()
+
+
+def _actor_fields(event: Event) -> list[tuple[str, str]]:
+    """Each ``(field, actor id)`` the event names."""
+    match event:
+        case Vote():
+            return [("body", event.body), *((f"votes[{a}]", a) for a in event.votes)]
+        case Session() | Adoption():
+            return [("body", event.body)]
+        case Membership():
+            return [("actor", event.actor), ("group", event.group)]
+        case Cooperation():
+            return [(f"actors[{i}]", a) for i, a in enumerate(event.actors)]
+        case Retraction():
+            return []
+        case _:
+            return [("actor", event.actor)]
+
+
+def check_events(
+    located: Iterable[tuple[Event, Origin]],
+    registry: Registry,
+    existing: Mapping[str, Event] | None = None,
+    existing_origins: Mapping[str, Origin] | None = None,
+) -> list[Problem]:
+    """Every problem across events: duplicate ids, dangling or cyclic corrections, unknown names.
+
+    Each event comes with where it was read from, so that every problem names
+    its file and line; a duplicate id names both places. ``existing`` are
+    events already stored and checked, that the new ones may refer to.
+    """
+    problems: list[Problem] = []
+    by_id: dict[str, Event] = dict(existing or {})
+    origins: dict[str, Origin] = dict(existing_origins or {})
+    new: list[Event] = []
+    for event, origin in located:
+        if event.id in by_id:
+            problems.append(origin.problem(
+                f"duplicate id {event.id!r}: already used at {origins[event.id]}; "
+                f"give one of them another id"))
+            continue
+        by_id[event.id] = event
+        origins[event.id] = origin
+        new.append(event)
+        for field, actor in _actor_fields(event):
+            if not registry.has_actor(actor):
+                message = unknown_message("actor", actor, registry.actors)
+                problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}"))
+        instrument = getattr(event, "instrument", None)
+        if instrument is not None and not registry.has_instrument(instrument):
+            message = unknown_message("instrument", instrument, registry.instruments)
+            problems.append(origin.problem(f"event {event.id!r}: 'instrument': {message}"))
+    for event in new:
+        target = event.corrects
+        if target is None:
+            continue
+        origin = origins.get(event.id, _NOWHERE)
+        field = "retracts" if event.kind == "retraction" else "supersedes"
+        if target == event.id:
+            problems.append(origin.problem(f"event {event.id!r} {field} itself"))
+        elif target not in by_id:
+            problems.append(origin.problem(
+                f"event {event.id!r}: '{field}' names {target!r}, which is no event: "
+                f"check the id"))
+    problems += _cycles(new, by_id, origins)
+    return problems
+
+
+def _cycles(
+    starts: Iterable[Event], by_id: Mapping[str, Event], origins: Mapping[str, Origin]
+) -> list[Problem]:
+    """A problem for each cycle of corrections reachable from ``starts``."""
+    problems = []
+    reported: set[str] = set()
+    for start in (e.id for e in starts):
+        seen: list[str] = []
+        current: str | None = start
+        while current is not None and current in by_id and current not in seen:
+            seen.append(current)
+            current = by_id[current].corrects
+        if current is not None and current in seen and current not in reported:
+            cycle = seen[seen.index(current):]
+            reported.update(cycle)
+            origin = origins.get(current, _NOWHERE)
+            chain = " -> ".join([*cycle, current])
+            problems.append(origin.problem(
+                f"corrections form a cycle ({chain}): an event cannot, through others, "
+                f"supersede or retract itself"))
+    return problems
+
+
+def check_registry(
+    registry: Registry, origins: Mapping[str, Origin] | None = None
+) -> list[Problem]:
+    """Problems in the registry itself: parents that are no actor, bodies that are no actor."""
+    origins = origins or {}
+    problems = []
+    for actor in registry.actors.values():
+        if actor.parent is not None and not registry.has_actor(actor.parent):
+            message = unknown_message("actor", actor.parent, registry.actors)
+            problems.append(origins.get(f"actor:{actor.id}", _NOWHERE).problem(
+                f"actor {actor.id!r}: 'parent': {message}"))
+    for instrument in registry.instruments.values():
+        if instrument.body is not None and not registry.has_actor(instrument.body):
+            message = unknown_message("actor", instrument.body, registry.actors)
+            problems.append(origins.get(f"instrument:{instrument.id}", _NOWHERE).problem(
+                f"instrument {instrument.id!r}: 'body': {message}"))
+    return problems

@@ -1,0 +1,62 @@
+"""attrs validators shared by the event and registry classes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Any
+
+import attrs
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+ACTOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+class FieldError(ValueError):
+    """A field's value is not allowed; knows which field, so the loader can find its line."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def non_empty_text(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """The value is a string with something in it."""
+    if not isinstance(value, str):
+        kind = type(value).__name__
+        raise FieldError(attribute.name, f"'{attribute.name}' must be text, not {kind}")
+    if not value.strip():
+        raise FieldError(attribute.name, f"'{attribute.name}' is empty: write what it is")
+
+
+def slug(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """The value is a lowercase slug: ``[a-z0-9][a-z0-9-]*``."""
+    if not isinstance(value, str) or not SLUG.fullmatch(value):
+        raise FieldError(
+            attribute.name,
+            f"'{attribute.name}' {value!r} is not a valid id: use lowercase letters, digits "
+            f"and hyphens, starting with a letter or digit (e.g. 'can-ratifies-budapest')"
+        )
+
+
+def actor_id(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    """The value looks like an actor id (``CAN``, ``EU``, ``SPO``)."""
+    if not isinstance(value, str) or not ACTOR_ID.fullmatch(value):
+        raise FieldError(
+            attribute.name,
+            f"'{attribute.name}' {value!r} is not an actor id: use an ISO 3166-1 alpha-3 code "
+            f"such as 'CAN' or an id declared in actors.toml"
+        )
+
+
+def one_of(choices: Collection[str]) -> Any:
+    """The value is one of ``choices``; the error lists them."""
+
+    def check(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value not in choices:
+            options = ", ".join(repr(c) for c in choices)
+            raise FieldError(
+                attribute.name, f"'{attribute.name}' {value!r} is not allowed: use one of {options}"
+            )
+
+    return check
