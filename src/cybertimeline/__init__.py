@@ -35,6 +35,7 @@ from ._events import (
     Vote,
     Withdrawal,
 )
+from ._index import canonical_key
 from ._loading import create, load
 from ._position import (
     AdoptionEntry,
@@ -51,7 +52,7 @@ from ._position import (
 from ._projection import Projection, fold
 from ._registry import Actor, Instrument, Registry
 from ._sources import Source
-from ._timeline import Timeline, canonical_key
+from ._timeline import Timeline
 
 __version__ = "0.1.0"
 

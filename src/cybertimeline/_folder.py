@@ -24,7 +24,7 @@ from ._codec import (
 from ._errors import ConflictError, Problem, TimelineError, ValidationError
 from ._events import Event
 from ._registry import Actor, Instrument, Registry
-from ._store import Accept, Contents, ReadOnlyError
+from ._store import Accept, Contents, ReadOnlyError, add_event, memory_contents
 from ._toml_lines import event_lines, field_line, table_line
 from ._validation import Origin, check_events, check_registry
 
@@ -101,9 +101,7 @@ class FolderStore:
         if problems:
             problems.sort(key=_problem_order)
             raise ValidationError(problems)
-        return Contents(
-            tuple(e for e, _ in located), registry, {e.id: origin for e, origin in located}
-        )
+        return memory_contents(located, registry)
 
     def append(self, event: Event, accept: Accept) -> Contents:
         if self.read_only:
@@ -115,8 +113,9 @@ class FolderStore:
                 contents = self.read()
                 accept(contents)
                 path = self.root / APPENDED / f"{event.id}.toml"
-                _write_atomically(path, _event_file(event))
-                return contents.with_event(event, Origin(path, 2))
+                text = _event_file(event)
+                _write_atomically(path, text)
+                return add_event(contents, event, Origin(path, event_lines(text)[0]))
         except filelock.Timeout:
             raise ConflictError(f"{self.root}: another writer held the lock for "
                                 f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again") from None

@@ -2,32 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import attrs
 
 from ._errors import TimelineError, ValidationError
 from ._events import Event
+from ._index import Index, MemoryIndex
 from ._registry import Registry
 from ._validation import Origin, check_events
 
 __all__ = ["Contents", "MemoryStore", "Store"]
 
 
-@attrs.frozen
+@attrs.define
 class Contents:
-    """Everything a store holds: its events, its registry, and where each event was read."""
+    """What a timeline reads of a store: its events (indexed), registry, and events' places."""
 
-    events: tuple[Event, ...]
+    index: Index
     registry: Registry
-    origins: Mapping[str, Origin] = attrs.field(factory=dict)
+    origins: dict[str, Origin] = attrs.field(factory=dict)
 
-    def with_event(self, event: Event, origin: Origin | None = None) -> Contents:
-        """These contents and one more event."""
-        return Contents(
-            (*self.events, event), self.registry, {**self.origins, event.id: origin or Origin()}
-        )
+
+def memory_contents(
+    located: Iterable[tuple[Event, Origin]], registry: Registry
+) -> Contents:
+    """Contents held in memory, from events and where each was read."""
+    pairs = list(located)
+    return Contents(MemoryIndex(e for e, _ in pairs), registry, {e.id: o for e, o in pairs})
+
+
+def add_event(contents: Contents, event: Event, origin: Origin | None = None) -> Contents:
+    """Index one more event in contents held in memory."""
+    assert isinstance(contents.index, MemoryIndex)
+    contents.index.add(event)
+    contents.origins[event.id] = origin or Origin()
+    return contents
 
 
 Accept = Callable[[Contents], None]
@@ -75,7 +86,7 @@ class MemoryStore:
         registry = registry or Registry.builtin()
         events = tuple(events)
         validate(events, registry)
-        self._contents = Contents(events, registry, {e.id: Origin() for e in events})
+        self._contents = memory_contents(((e, Origin()) for e in events), registry)
 
     @property
     def location(self) -> str:
@@ -86,8 +97,7 @@ class MemoryStore:
 
     def append(self, event: Event, accept: Accept) -> Contents:
         accept(self._contents)
-        self._contents = self._contents.with_event(event)
-        return self._contents
+        return add_event(self._contents, event)
 
 
 class ReadOnlyError(TimelineError):

@@ -13,23 +13,20 @@ import attrs
 from ._dates import Date
 from ._errors import ValidationError
 from ._events import Event, Membership, _TreatyAct
+from ._index import Lane, canonical_key
 from ._position import Position, PositionProjection, TreatyStatus
 from ._projection import Projection, fold
 from ._registry import Registry
+from ._reports import Reports
 from ._store import Contents, MemoryStore, Store
 from ._validation import Origin, check_events
 
-__all__ = ["Timeline", "canonical_key"]
+__all__ = ["Timeline"]
 
 S = TypeVar("S")
 DateLike = Date | dt.date | str
 
 _CACHE_LIMIT = 4096
-
-
-def canonical_key(event: Event) -> tuple[dt.date, dt.date, str]:
-    """``(latest, earliest, id)``: the canonical order of events, a total order."""
-    return (event.date.latest, event.date.earliest, event.id)
 
 
 def _until(value: DateLike | None) -> dt.date | None:
@@ -46,26 +43,7 @@ def _query_date(value: DateLike | None) -> Date | None:
     return None if value is None else Date.coerce(value)
 
 
-class _Lane:
-    """Events in canonical order, with their latest days alongside for bisection."""
-
-    __slots__ = ("events", "latest")
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-        self.latest: list[dt.date] = []
-
-    def insert(self, event: Event) -> None:
-        index = bisect.bisect_right(self.events, canonical_key(event), key=canonical_key)
-        self.events.insert(index, event)
-        self.latest.insert(index, event.date.latest)
-
-    def settled(self, day: dt.date | None) -> int:
-        """How many events settle on or before ``day`` (all of them for None)."""
-        return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
-
-
-class Timeline:
+class Timeline(Reports):
     """Dated, sourced events and every question asked of them as of a date.
 
     Load one with :func:`cybertimeline.load` (the bundled dataset, a folder of
@@ -97,30 +75,16 @@ class Timeline:
 
     def _reset(self, contents: Contents) -> None:
         self._contents = contents
-        self._by_id: dict[str, Event] = {}
-        self._all = _Lane()
-        self._by_actor: defaultdict[str, _Lane] = defaultdict(_Lane)
-        self._by_instrument: defaultdict[str, _Lane] = defaultdict(_Lane)
-        self._correctors: defaultdict[str, list[Event]] = defaultdict(list)
-        for event in sorted(contents.events, key=canonical_key):
-            self._index(event)
+        self._index = contents.index
         self._refresh_known()
-
-    def _index(self, event: Event) -> None:
-        self._by_id[event.id] = event
-        self._all.insert(event)
-        for actor in dict.fromkeys(event.involved):
-            self._by_actor[actor].insert(event)
-        if isinstance(event, _TreatyAct):
-            self._by_instrument[event.instrument].insert(event)
-        if event.corrects is not None:
-            self._correctors[event.corrects].append(event)
 
     def _refresh_known(self) -> None:
         self._cache: dict[Any, Any] = {}
+        self._correctors = self._index.correctors()
         self._dropped_now = {
             event_id for event_id in self._correctors
-            if not self._is_known(self._by_id[event_id], None, {})
+            if (event := self._index.get(event_id)) is not None
+            and not self._is_known(event, None, {})
         }
 
     def _is_known(self, event: Event, known_at: dt.date | None, memo: dict[str, bool]) -> bool:
@@ -152,7 +116,7 @@ class Timeline:
         return known
 
     def _select(
-        self, lane: _Lane, as_of: dt.date | None, known_at: dt.date | None, possible: bool
+        self, lane: Lane, as_of: dt.date | None, known_at: dt.date | None, possible: bool
     ) -> list[Event]:
         """The known events of ``lane`` settled by ``as_of`` (started by it, if ``possible``)."""
         known = self._known_filter(known_at)
@@ -177,7 +141,7 @@ class Timeline:
 
     def __len__(self) -> int:
         """How many events are stored, corrected ones included."""
-        return len(self._by_id)
+        return len(self._index)
 
     def __repr__(self) -> str:
         return f"<Timeline of {len(self)} events at {self.location}>"
@@ -188,7 +152,10 @@ class Timeline:
         Raises:
             KeyError: no event has this id.
         """
-        return self._by_id[event_id]
+        found = self._index.get(event_id)
+        if found is None:
+            raise KeyError(event_id)
+        return found
 
     def origin(self, event_id: str) -> Origin:
         """Where the event with this id was read from (file and line), if from a file."""
@@ -219,9 +186,7 @@ class Timeline:
         """
         if actor is not None:
             self.registry.actor(actor)
-            lane = self._by_actor.get(actor, _Lane())
-        else:
-            lane = self._all
+        lane = self._index.lane(actor)
         kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
         start, stop = _since(since), _until(known_at)
         end = lane.settled(_until(until))
@@ -253,9 +218,7 @@ class Timeline:
         """
         if actor is not None:
             self.registry.actor(actor)
-            lane = self._by_actor.get(actor, _Lane())
-        else:
-            lane = self._all
+        lane = self._index.lane(actor)
         return fold(projection, self._select(lane, _until(as_of), _until(known_at), possible))
 
     def position(
@@ -271,7 +234,7 @@ class Timeline:
             UnknownActorError: the actor is not known.
         """
         self.registry.actor(actor)
-        lane = self._by_actor.get(actor, _Lane())
+        lane = self._index.lane(actor)
         day, known_day = _until(as_of), _until(known_at)
         chosen = self._select(lane, day, known_day, possible)
         key = ("position", actor, known_day, possible, tuple(e.id for e in chosen))
@@ -306,7 +269,7 @@ class Timeline:
     ) -> tuple[str, ...]:
         """The members of a group as of a date, from its membership events, sorted."""
         self.registry.actor(group)
-        lane = self._by_actor.get(group, _Lane())
+        lane = self._index.lane(group)
         members: dict[str, bool] = {}
         for event in self._select(lane, _until(as_of), _until(known_at), possible):
             if isinstance(event, Membership) and event.group == group:
@@ -327,7 +290,7 @@ class Timeline:
         """
         if not self.registry.has_instrument(instrument):
             self.registry.instrument(instrument)
-        lane = self._by_instrument.get(instrument, _Lane())
+        lane = self._index.instrument_lane(instrument)
         acts: defaultdict[str, list[_TreatyAct]] = defaultdict(list)
         for event in self._select(lane, _until(as_of), _until(known_at), possible):
             assert isinstance(event, _TreatyAct)
@@ -353,17 +316,10 @@ class Timeline:
         """
 
         def accept(contents: Contents) -> None:
-            existing = {e.id: e for e in contents.events}
-            problems = check_events([(event, Origin())], contents.registry, existing,
-                                    contents.origins)
+            problems = check_events(
+                [(event, Origin())], contents.registry, contents.index, contents.origins
+            )
             if problems:
                 raise ValidationError(problems)
 
-        before = self._contents
-        contents = self._store.append(event, accept)
-        if contents.events[:-1] == before.events and contents.registry == before.registry:
-            self._contents = contents
-            self._index(event)
-            self._refresh_known()
-        else:
-            self._reset(contents)
+        self._reset(self._store.append(event, accept))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 import attrs
 
@@ -19,7 +20,15 @@ from ._events import (
 )
 from ._registry import Registry, unknown_message
 
-__all__ = ["Origin", "check_events", "check_registry"]
+__all__ = ["Lookup", "Origin", "check_events", "check_registry"]
+
+
+class Lookup(Protocol):
+    """Finds stored events by id."""
+
+    def get(self, event_id: str, /) -> Event | None:
+        """The event of this id, if there is one."""
+        ...
 
 
 @attrs.frozen
@@ -62,7 +71,7 @@ def _actor_fields(event: Event) -> list[tuple[str, str]]:
 def check_events(
     located: Iterable[tuple[Event, Origin]],
     registry: Registry,
-    existing: Mapping[str, Event] | None = None,
+    existing: Lookup | None = None,
     existing_origins: Mapping[str, Origin] | None = None,
 ) -> list[Problem]:
     """Every problem across events: duplicate ids, dangling or cyclic corrections, unknown names.
@@ -72,13 +81,14 @@ def check_events(
     events already stored and checked, that the new ones may refer to.
     """
     problems: list[Problem] = []
-    by_id: dict[str, Event] = dict(existing or {})
+    by_id: dict[str, Event] = {}
     origins: dict[str, Origin] = dict(existing_origins or {})
     new: list[Event] = []
     for event, origin in located:
-        if event.id in by_id:
+        if event.id in by_id or (existing is not None and existing.get(event.id) is not None):
+            place = origins.get(event.id, _NOWHERE)
             problems.append(origin.problem(
-                f"duplicate id {event.id!r}: already used at {origins[event.id]}; "
+                f"duplicate id {event.id!r}: already used at {place}; "
                 f"give one of them another id"))
             continue
         by_id[event.id] = event
@@ -100,7 +110,7 @@ def check_events(
         field = "retracts" if event.kind == "retraction" else "supersedes"
         if target == event.id:
             problems.append(origin.problem(f"event {event.id!r} {field} itself"))
-        elif target not in by_id:
+        elif target not in by_id and (existing is None or existing.get(target) is None):
             problems.append(origin.problem(
                 f"event {event.id!r}: '{field}' names {target!r}, which is no event: "
                 f"check the id"))
