@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -17,7 +17,7 @@ from cattrs.strategies import configure_tagged_union
 from ._dates import Date
 from ._errors import DateError, Problem, ValidationError
 from ._events import EVENT_CLASSES, KINDS, Event
-from ._registry import Actor, Instrument
+from ._registry import Actor, Instrument, Registry
 from ._validators import FieldError
 
 __all__ = ["FORMAT_VERSION", "event_from_dict", "event_to_dict", "make_converter"]
@@ -242,6 +242,19 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
     if event is None:
         raise ValidationError(Problem(message=message) for _field, message in problems)
     return event
+
+
+def registry_to_dicts(registry: Registry) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``("actor" | "instrument", id, fields)`` for each entry not built in as it is."""
+    builtin = Registry.builtin()
+    for actor in registry.actors.values():
+        if builtin.actors.get(actor.id) != actor:
+            data = _CONVERTER.unstructure(actor)
+            yield "actor", data.pop("id"), data
+    for instrument in registry.instruments.values():
+        if builtin.instruments.get(instrument.id) != instrument:
+            data = _CONVERTER.unstructure(instrument)
+            yield "instrument", data.pop("id"), data
 
 
 def actor_from_dict(actor_id: str, data: Mapping[str, Any]) -> Actor:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import tomllib
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,18 +12,27 @@ from typing import Any
 import filelock
 import tomli_w
 
+from ._atomic import write_atomically
 from ._codec import (
     FORMAT_VERSION,
     actor_from_dict,
     event_to_dict,
     instrument_from_dict,
+    registry_to_dicts,
     structure_event,
     upcast,
 )
 from ._errors import ConflictError, Problem, TimelineError, ValidationError
 from ._events import Event
 from ._registry import Actor, Instrument, Registry
-from ._store import Accept, Contents, ReadOnlyError, add_event, memory_contents
+from ._store import (
+    Accept,
+    Contents,
+    ReadOnlyError,
+    add_event,
+    check_expected,
+    memory_contents,
+)
 from ._toml_lines import event_lines, field_line, table_line
 from ._validation import Origin, check_events, check_registry
 
@@ -103,7 +111,7 @@ class FolderStore:
             raise ValidationError(problems)
         return memory_contents(located, registry)
 
-    def append(self, event: Event, accept: Accept) -> Contents:
+    def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
         if self.read_only:
             raise ReadOnlyError(f"{self.root}: the bundled dataset is read-only; copy it, or "
                                 f"ct.create() a store of your own, and append there")
@@ -111,14 +119,38 @@ class FolderStore:
         try:
             with lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
                 contents = self.read()
+                check_expected(contents, expected, self.location)
                 accept(contents)
                 path = self.root / APPENDED / f"{event.id}.toml"
                 text = _event_file(event)
-                _write_atomically(path, text)
+                write_atomically(path, text)
                 return add_event(contents, event, Origin(path, event_lines(text)[0]))
         except filelock.Timeout:
             raise ConflictError(f"{self.root}: another writer held the lock for "
                                 f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again") from None
+
+
+    def extend(self, events: Iterable[Event], registry: Registry) -> None:
+        """Write many events and a registry at once, unchecked: for ``cybertimeline import``.
+
+        The events go to ``imported.toml``, registry entries to ``actors.toml``
+        and ``instruments.toml``; none of these may exist yet.
+        """
+        tables: dict[str, dict[str, Any]] = {"actor": {}, "instrument": {}}
+        for entry, key, data in registry_to_dicts(registry):
+            tables[entry][key] = data
+        files: dict[str, dict[str, Any]] = {
+            "actors.toml": {"actors": tables["actor"]},
+            "instruments.toml": {"instruments": tables["instrument"]},
+            "imported.toml": {"event": [event_to_dict(e) for e in events]},
+        }
+        for name in files:
+            if (self.root / name).exists():
+                raise TimelineError(f"{self.root / name}: already exists; import into a new store")
+        for name, data in files.items():
+            if any(data.values()):
+                text = tomli_w.dumps({"format": FORMAT_VERSION, **data})
+                write_atomically(self.root / name, text)
 
 
 def _problem_order(problem: Problem) -> tuple[str, int]:
@@ -253,23 +285,3 @@ def _describe(exc: BaseException) -> str:
 
 def _event_file(event: Event) -> str:
     return tomli_w.dumps({"format": FORMAT_VERSION, "event": [event_to_dict(event)]})
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either nothing or the whole file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

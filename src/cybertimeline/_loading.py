@@ -1,20 +1,39 @@
-"""Opening stores: the bundled dataset, a folder, a new store."""
+"""Opening stores: the bundled dataset, a folder, a JSON Lines or SQLite file, a new store."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ._folder import FolderStore, bundled_events_path
+from ._jsonl import SUFFIXES as JSONL_SUFFIXES
+from ._jsonl import JsonlStore
+from ._sqlite import SUFFIXES as SQLITE_SUFFIXES
+from ._sqlite import SqliteStore
+from ._store import Store
 from ._timeline import Timeline
 
-__all__ = ["create", "load"]
+__all__ = ["create", "load", "open_store"]
+
+
+def open_store(path: str | Path, *, new: bool = False) -> Store:
+    """The store at ``path``: SQLite for ``.sqlite``/``.sqlite3``/``.db``, JSON Lines for
+    ``.jsonl``/``.ndjson``, else a folder of TOML files. With ``new``, create it first."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix in SQLITE_SUFFIXES:
+        return SqliteStore.create(target) if new else SqliteStore(target)
+    if suffix in JSONL_SUFFIXES:
+        return JsonlStore.create(target) if new else JsonlStore(target)
+    return FolderStore.create(target) if new else FolderStore(target)
 
 
 def load(path: str | Path | None = None) -> Timeline:
-    """Load a store whole: the bundled dataset when ``path`` is None, else a folder of TOML files.
+    """Open a store: the bundled dataset when ``path`` is None, else a folder of TOML files,
+    a JSON Lines file (``.jsonl``) or a SQLite file (``.sqlite``, ``.db``).
 
-    Loading is all or nothing: every problem in every file is collected and
-    raised together.
+    A folder or JSON Lines file is loaded whole or not at all: every problem in
+    every file is collected and raised together. A SQLite store is opened, not
+    read: queries read only the rows they need.
 
     Raises:
         ValidationError: the store holds invalid events; each problem names file and line.
@@ -22,13 +41,14 @@ def load(path: str | Path | None = None) -> Timeline:
     """
     if path is None:
         return Timeline(store=FolderStore(bundled_events_path(), read_only=True))
-    return Timeline(store=FolderStore(path))
+    return Timeline(store=open_store(path))
 
 
 def create(path: str | Path) -> Timeline:
-    """Make a new, empty store at ``path`` (a new or empty folder) and open it.
+    """Make a new, empty store at ``path`` and open it: SQLite for ``.sqlite`` or ``.db``,
+    JSON Lines for ``.jsonl``, else a folder (new or empty).
 
     Raises:
-        TimelineError: ``path`` exists and is not an empty folder.
+        TimelineError: something already exists at ``path``.
     """
-    return Timeline(store=FolderStore.create(path))
+    return Timeline(store=open_store(path, new=True))

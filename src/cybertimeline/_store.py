@@ -7,7 +7,7 @@ from typing import Protocol
 
 import attrs
 
-from ._errors import TimelineError, ValidationError
+from ._errors import ConflictError, TimelineError, ValidationError
 from ._events import Event
 from ._index import Index, MemoryIndex
 from ._registry import Registry
@@ -61,13 +61,14 @@ class Store(Protocol):
         """
         ...
 
-    def append(self, event: Event, accept: Accept) -> Contents:
+    def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
         """Write ``event`` durably, if ``accept`` lets it in against the current contents.
 
         The store reads its current contents (another process may have added
-        to them), calls ``accept``, writes the event, and returns the contents
-        with the event. When it returns, the event is durable; when it raises,
-        nothing was written.
+        to them), checks that it holds ``expected`` events if that is given
+        (else raises ConflictError), calls ``accept``, writes the event, and
+        returns the contents with the event. When it returns, the event is
+        durable; when it raises, nothing was written.
         """
         ...
 
@@ -95,9 +96,19 @@ class MemoryStore:
     def read(self) -> Contents:
         return self._contents
 
-    def append(self, event: Event, accept: Accept) -> Contents:
+    def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
+        check_expected(self._contents, expected, self.location)
         accept(self._contents)
         return add_event(self._contents, event)
+
+
+def check_expected(contents: Contents, expected: int | None, location: str) -> None:
+    """Raise ConflictError unless the store holds ``expected`` events (when it is given)."""
+    if expected is not None and len(contents.index) != expected:
+        raise ConflictError(
+            f"{location}: the store moved on ({len(contents.index)} events, expected "
+            f"{expected}): another writer appended first; reload and retry"
+        )
 
 
 class ReadOnlyError(TimelineError):

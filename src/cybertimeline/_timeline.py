@@ -101,6 +101,8 @@ class Timeline(Reports):
         return known
 
     def _known_filter(self, known_at: dt.date | None) -> Any:
+        if self._index.correctors() is not self._correctors:
+            self._refresh_known()  # another process wrote to a shared store
         if known_at is None:
             dropped = self._dropped_now
             return lambda e: e.id not in dropped
@@ -302,16 +304,24 @@ class Timeline(Reports):
 
     # -- writing ----------------------------------------------------------------------------
 
-    def append(self, event: Event) -> None:
+    @property
+    def sequence(self) -> int:
+        """How many events the store holds: pass it to :meth:`append` as ``expected``."""
+        return len(self._index)
+
+    def append(self, event: Event, *, expected: int | None = None) -> None:
         """Validate ``event`` against everything stored and write it through to the store.
 
         When this returns, the event is durable; when it raises, nothing was
         written. Another process's appends to the same store are read first.
+        With ``expected`` (optimistic concurrency), the append fails unless the
+        store still holds that many events, as :attr:`sequence` said earlier.
 
         Raises:
             ValidationError: the event does not fit the store (duplicate id,
                 unknown actor, a correction of no event...).
-            ConflictError: another writer kept the store locked.
+            ConflictError: the store no longer holds ``expected`` events (another
+                writer appended first), or another writer kept it locked.
             TimelineError: the store is read-only (the bundled dataset).
         """
 
@@ -322,4 +332,4 @@ class Timeline(Reports):
             if problems:
                 raise ValidationError(problems)
 
-        self._reset(self._store.append(event, accept))
+        self._reset(self._store.append(event, accept, expected))

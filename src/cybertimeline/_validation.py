@@ -87,9 +87,9 @@ def check_events(
     for event, origin in located:
         if event.id in by_id or (existing is not None and existing.get(event.id) is not None):
             place = origins.get(event.id, _NOWHERE)
+            where = f"already used at {place}" if place.file else "already in the store"
             problems.append(origin.problem(
-                f"duplicate id {event.id!r}: already used at {place}; "
-                f"give one of them another id"))
+                f"duplicate id {event.id!r}: {where}; give one of them another id"))
             continue
         by_id[event.id] = event
         origins[event.id] = origin

@@ -1,0 +1,203 @@
+"""JSON Lines: the interchange format, one JSON object a line, read and written as a stream.
+
+The first line may be a header ``{"format": 1}``; a line ``{"actor": {...}}`` or
+``{"instrument": {...}}`` declares a registry entry; every other line is an
+event as :func:`event_to_dict` gives it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import filelock
+
+from ._atomic import write_atomically
+from ._codec import (
+    FORMAT_VERSION,
+    actor_from_dict,
+    event_to_dict,
+    instrument_from_dict,
+    registry_to_dicts,
+    structure_event,
+    upcast,
+)
+from ._errors import ConflictError, Problem, TimelineError, ValidationError
+from ._events import Event
+from ._registry import Actor, Instrument, Registry
+from ._store import Accept, Contents, add_event, check_expected, memory_contents
+from ._validation import Origin, check_events, check_registry
+
+__all__ = ["JsonlStore", "jsonl_lines", "write_jsonl"]
+
+SUFFIXES = (".jsonl", ".ndjson")
+LOCK_TIMEOUT_SECONDS = 60.0
+
+
+def jsonl_lines(events: Iterable[Event], registry: Registry | None = None) -> Iterator[str]:
+    """The lines (with their newlines) of a JSON Lines file holding these events."""
+    yield json.dumps({"format": FORMAT_VERSION}) + "\n"
+    if registry is not None:
+        for entry, key, data in registry_to_dicts(registry):
+            yield json.dumps({entry: {"id": key, **data}}, ensure_ascii=False) + "\n"
+    for event in events:
+        yield json.dumps(event_to_dict(event), ensure_ascii=False) + "\n"
+
+
+def write_jsonl(
+    path: Path | str, events: Iterable[Event], registry: Registry | None = None
+) -> None:
+    """Write a whole JSON Lines file atomically, streaming the events."""
+    write_atomically(Path(path), jsonl_lines(events, registry))
+
+
+class JsonlStore:
+    """Events in a JSON Lines file, read whole; appends add a line, under a lock."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def create(cls, path: Path | str) -> JsonlStore:
+        """Make an empty JSON Lines store at ``path``, which must not exist yet."""
+        target = Path(path)
+        if target.exists():
+            raise TimelineError(f"{target}: already exists; load it with ct.load() "
+                                f"or choose a new path")
+        write_jsonl(target, ())
+        return cls(target)
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    def read(self) -> Contents:
+        if not self.path.is_file():
+            raise TimelineError(f"{self.path}: no such file: give the path of a JSON Lines "
+                                f"store, or create one with ct.create()")
+        problems: list[Problem] = []
+        located: list[tuple[Event, Origin]] = []
+        actors: list[Actor] = []
+        instruments: list[Instrument] = []
+        version = FORMAT_VERSION
+        with self.path.open("rb") as handle:
+            for number, raw in enumerate(handle, 1):
+                if not raw.endswith(b"\n"):
+                    break  # a torn final line: its append never returned
+                record = _parse_line(self.path, number, raw, problems)
+                if record is None:
+                    continue
+                origin = Origin(self.path, number)
+                if "kind" not in record and set(record) == {"format"}:
+                    version = record["format"]
+                    _check_version(version, origin, problems)
+                elif "kind" not in record and len(record) == 1 and {"actor", "instrument"} & set(
+                    record
+                ):
+                    _registry_line(record, origin, actors, instruments, problems)
+                else:
+                    _event_line(record, version, origin, located, problems)
+        registry = Registry.builtin().extended(actors, instruments)
+        problems += check_registry(registry)
+        problems += check_events(located, registry)
+        if problems:
+            raise ValidationError(problems)
+        return memory_contents(located, registry)
+
+    def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
+        lock = filelock.FileLock(f"{self.path}.lock")
+        try:
+            with lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
+                _drop_torn_line(self.path)
+                contents = self.read()
+                check_expected(contents, expected, self.location)
+                accept(contents)
+                line = json.dumps(event_to_dict(event), ensure_ascii=False) + "\n"
+                with self.path.open("ab") as handle:
+                    handle.write(line.encode("utf-8"))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                number = sum(1 for _ in self.path.open("rb"))
+                return add_event(contents, event, Origin(self.path, number))
+        except filelock.Timeout:
+            raise ConflictError(f"{self.path}: another writer held the lock for "
+                                f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again") from None
+
+
+def _parse_line(
+    path: Path, number: int, raw: bytes, problems: list[Problem]
+) -> dict[str, Any] | None:
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        problems.append(Problem(message="is not UTF-8: save the file as UTF-8", file=path,
+                                line=number))
+        return None
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(message=f"is not valid JSON: {exc.msg} (column {exc.colno})",
+                                file=path, line=number))
+        return None
+    if not isinstance(record, dict):
+        problems.append(Problem(message="each line must be a JSON object", file=path,
+                                line=number))
+        return None
+    return record
+
+
+def _check_version(version: object, origin: Origin, problems: list[Problem]) -> None:
+    try:
+        upcast({}, version)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems += [origin.problem(p.message) for p in exc.problems]
+
+
+def _registry_line(
+    record: dict[str, Any],
+    origin: Origin,
+    actors: list[Actor],
+    instruments: list[Instrument],
+    problems: list[Problem],
+) -> None:
+    ((entry, data),) = record.items()
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        problems.append(origin.problem(f"'{entry}' must be an object with an 'id'"))
+        return
+    fields = {k: v for k, v in data.items() if k != "id"}
+    try:
+        if entry == "actor":
+            actors.append(actor_from_dict(data["id"], fields))
+        else:
+            instruments.append(instrument_from_dict(data["id"], fields))
+    except Exception as exc:
+        problems.append(origin.problem(f"{entry} {data['id']!r}: {exc}"))
+
+
+def _event_line(
+    record: dict[str, Any],
+    version: int,
+    origin: Origin,
+    located: list[tuple[Event, Origin]],
+    problems: list[Problem],
+) -> None:
+    label = f"event {record['id']!r}" if "id" in record else "event"
+    try:
+        record = upcast(record, version)
+    except ValidationError:
+        return  # the header's problem is already reported
+    event, found = structure_event(record)
+    problems += [origin.problem(f"{label}: {message}") for _field, message in found]
+    if event is not None:
+        located.append((event, origin))
+
+
+def _drop_torn_line(path: Path) -> None:
+    """Cut a final line left without its newline by a writer that died mid-append."""
+    with path.open("rb+") as handle:
+        data = handle.read()
+        if data and not data.endswith(b"\n"):
+            handle.truncate(data.rfind(b"\n") + 1)
+            handle.flush()
+            os.fsync(handle.fileno())
