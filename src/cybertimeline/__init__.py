@@ -53,6 +53,7 @@ from ._projection import Projection, fold
 from ._registry import Actor, Instrument, Registry
 from ._sources import Source
 from ._timeline import Timeline
+from ._transfer import copy_into
 
 __version__ = "0.1.0"
 
@@ -100,6 +101,7 @@ __all__ = [
     "VoteEntry",
     "Withdrawal",
     "canonical_key",
+    "copy_into",
     "create",
     "event_from_dict",
     "event_to_dict",

@@ -177,8 +177,8 @@ class SqliteStore:
         if not self.path.is_file():
             raise TimelineError(f"{self.path}: no such SQLite store; create one with "
                                 f"ct.create({str(self.path)!r})")
-        self._db = _connect(self.path)
         try:
+            self._db = _connect(self.path)
             found = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as exc:
             raise TimelineError(f"{self.path}: not a cybertimeline SQLite store ({exc})") from None
