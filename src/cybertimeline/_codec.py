@@ -204,8 +204,29 @@ def structure_event(data: Mapping[str, Any]) -> tuple[Event | None, list[tuple[s
         return None, problems
     try:
         return _CONVERTER.structure(data, Event), []  # type: ignore[arg-type]
-    except Exception as exc:
-        return None, list(_flatten(exc, None))
+    except Exception as exc:  # every failure becomes a reported problem
+        problems = _flatten(exc, None)
+    return None, problems + _field_checks(KINDS[data["kind"]], data, problems)
+
+
+def _field_checks(
+    cls: type, data: Mapping[str, Any], found: list[tuple[str | None, str]]
+) -> list[tuple[str | None, str]]:
+    """Problems of the fields that structured well, which attrs never checked because
+    another field failed first: every problem is reported at once."""
+    failed = {field.split(".")[0].split("[")[0] for field, _ in found if field}
+    more: list[tuple[str | None, str]] = []
+    for attribute in attrs.fields(cls):
+        value = data.get(attribute.alias)
+        if attribute.validator is None or attribute.alias in failed or value is None:
+            continue
+        try:
+            attribute.validator(None, attribute, value)
+        except FieldError as exc:
+            more.append((exc.field, str(exc)))
+        except (TypeError, ValueError, AttributeError, KeyError):
+            continue  # a check that needs the whole event runs when the event is built
+    return more
 
 
 def _flatten(exc: BaseException, field: str | None) -> list[tuple[str | None, str]]:

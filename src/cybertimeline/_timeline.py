@@ -88,17 +88,30 @@ class Timeline(Reports):
         }
 
     def _is_known(self, event: Event, known_at: dt.date | None, memo: dict[str, bool]) -> bool:
-        """Recorded by ``known_at`` and not corrected by an event itself known then."""
-        if event.id in memo:
-            return memo[event.id]
-        known = known_at is None or event.recorded_on <= known_at
-        if known:
-            known = not any(
-                self._is_known(corrector, known_at, memo)
-                for corrector in self._correctors.get(event.id, ())
-            )
-        memo[event.id] = known
-        return known
+        """Recorded by ``known_at``, and not corrected by a correction that holds then."""
+        if known_at is not None and event.recorded_on > known_at:
+            return False
+        return not any(
+            self._holds(corrector, known_at, memo)
+            for corrector in self._correctors.get(event.id, ())
+        )
+
+    def _holds(self, corrector: Event, known_at: dt.date | None, memo: dict[str, bool]) -> bool:
+        """Whether a supersession or retraction is in force at ``known_at``.
+
+        It is, once recorded, unless a retraction in force withdraws it. A
+        superseding event that is itself superseded still replaces what it
+        replaced: in a chain A <- B <- C, A stays out.
+        """
+        if corrector.id in memo:
+            return memo[corrector.id]
+        holds = (known_at is None or corrector.recorded_on <= known_at) and not any(
+            self._holds(retraction, known_at, memo)
+            for retraction in self._correctors.get(corrector.id, ())
+            if retraction.kind == "retraction"
+        )
+        memo[corrector.id] = holds
+        return holds
 
     def _known_filter(self, known_at: dt.date | None) -> Any:
         if self._index.correctors() is not self._correctors:
