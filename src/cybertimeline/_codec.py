@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import reprlib
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -18,7 +19,7 @@ from ._dates import Date
 from ._errors import DateError, Problem, ValidationError
 from ._events import EVENT_CLASSES, KINDS, Event
 from ._registry import Actor, Instrument, Registry
-from ._validators import FieldError
+from ._validators import MAX_TEXT_LENGTH, FieldError
 
 __all__ = ["FORMAT_VERSION", "event_from_dict", "event_to_dict", "make_converter"]
 
@@ -44,20 +45,25 @@ def _structure_date(value: object, _type: object) -> Date:
 
 def _structure_str(value: object, _type: object) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__} {value!r}")
+        raise TypeError(f"expected text, got {type(value).__name__} {reprlib.repr(value)}")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise ValueError(f"text of {len(value)} characters is longer than the limit of "
+                         f"{MAX_TEXT_LENGTH}: shorten it")
     return value
 
 
 def _structure_int(value: object, _type: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected a whole number, got {type(value).__name__} {value!r}")
+        raise TypeError(
+            f"expected a whole number, got {type(value).__name__} {reprlib.repr(value)}"
+        )
     return value
 
 
 def _structure_literal(value: object, literal: Any) -> object:
     if value not in literal.__args__:
         options = ", ".join(repr(option) for option in literal.__args__)
-        raise ValueError(f"{value!r} is not allowed: use one of {options}")
+        raise ValueError(f"{reprlib.repr(value)} is not allowed: use one of {options}")
     return value
 
 
@@ -162,7 +168,9 @@ def upcast(data: Mapping[str, Any], version: int) -> dict[str, Any]:
         ValidationError: the version is not one this library can read.
     """
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ValidationError([f"format {version!r} is not a format version: write format = 1"])
+        raise ValidationError(
+            [f"format {reprlib.repr(version)} is not a format version: write format = 1"]
+        )
     if version > FORMAT_VERSION:
         raise ValidationError(
             [f"format {version} is newer than this library reads ({FORMAT_VERSION}): "
@@ -181,10 +189,11 @@ def field_problems(data: object) -> list[tuple[str | None, str]]:
     kind = data.get("kind")
     if kind is None:
         return [(None, "the event has no 'kind': add kind = \"signature\", \"vote\", ...")]
-    if kind not in KINDS:
-        close = difflib.get_close_matches(str(kind), list(KINDS), n=1)
+    if not isinstance(kind, str) or kind not in KINDS:
+        close = difflib.get_close_matches(str(kind), list(KINDS), n=1) if isinstance(
+            kind, str) else []
         hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(KINDS)}"
-        return [("kind", f"unknown kind {kind!r}: {hint}")]
+        return [("kind", f"unknown kind {reprlib.repr(kind)}: {hint}")]
     cls = KINDS[kind]
     fields = {a.alias: a for a in attrs.fields(cls)}
     problems: list[tuple[str | None, str]] = []

@@ -27,6 +27,7 @@ class Precision(enum.StrEnum):
 _FINENESS = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 _POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?")
 _SLOPPY = re.compile(r"\d{1,4}-\d{1,2}(?:-\d{1,2})?[?~%]?")
+_LONGEST = len("2001-01-01~/2001-01-01~")
 _HINT = "use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ? ~ or %, or an interval A/B"
 
 
@@ -105,6 +106,8 @@ class Date:
             raise DateError(f"a date must be text such as '2015-07-08', not {type(text).__name__}")
         if not text.strip():
             raise DateError(f"empty date: {_HINT}")
+        if len(text) > _LONGEST:
+            raise DateError(f"a date of {len(text)} characters is not an EDTF date: {_HINT}")
         if text != text.strip():
             raise DateError(f"{text!r} has spaces around it: write {text.strip()!r}")
         parts = text.split("/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import reprlib
 import tomllib
 from collections.abc import Iterable
 from importlib import resources
@@ -26,6 +27,7 @@ from ._errors import ConflictError, Problem, TimelineError, ValidationError
 from ._events import Event
 from ._registry import Actor, Instrument, Registry
 from ._store import (
+    MAX_EVENTS,
     Accept,
     Contents,
     ReadOnlyError,
@@ -103,6 +105,11 @@ class FolderStore:
                                            registry_origins, problems)
             else:
                 located += _read_events(path, text, data, problems)
+            if len(located) > MAX_EVENTS:
+                raise ValidationError([Problem(
+                    message=f"holds more than {MAX_EVENTS} events, the limit of a folder store "
+                            f"(read whole into memory): copy it into SQLite with "
+                            f"`cybertimeline import`", file=self.root)])
         registry = Registry.builtin().extended(actors, instruments)
         problems += check_registry(registry, registry_origins)
         problems += check_events(located, registry)
@@ -221,12 +228,14 @@ def _read_events(
         return []
     lines = text.splitlines()
     headers = event_lines(text)
-    if len(headers) != len(raw_events):
-        headers = [1] * len(raw_events)
-    ends = [*headers[1:], len(lines) + 1]
+    if len(headers) == len(raw_events):
+        ends = [*headers[1:], len(lines) + 1] if headers else []
+    else:  # events written some other way (an inline array): no line for each
+        headers, ends = [1] * len(raw_events), [len(lines) + 1] * len(raw_events)
     located = []
     for raw, start, end in zip(raw_events, headers, ends, strict=True):
-        label = f"event {raw.get('id')!r}" if isinstance(raw, dict) and "id" in raw else "event"
+        label = f"event {reprlib.repr(raw['id'])}" if isinstance(raw, dict) and "id" in raw else (
+            "event")
         try:
             raw = upcast(raw, version) if isinstance(raw, dict) else raw
         except ValidationError as exc:

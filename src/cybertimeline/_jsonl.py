@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import reprlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,13 +29,15 @@ from ._codec import (
 from ._errors import ConflictError, Problem, TimelineError, ValidationError
 from ._events import Event
 from ._registry import Actor, Instrument, Registry
-from ._store import Accept, Contents, add_event, check_expected, memory_contents
+from ._store import MAX_EVENTS, Accept, Contents, add_event, check_expected, memory_contents
 from ._validation import Origin, check_events, check_registry
 
 __all__ = ["JsonlStore", "jsonl_lines", "write_jsonl"]
 
 SUFFIXES = (".jsonl", ".ndjson")
 LOCK_TIMEOUT_SECONDS = 60.0
+MAX_LINE_BYTES = 1024 * 1024
+"""A line longer than this is refused rather than read into memory."""
 
 
 def jsonl_lines(events: Iterable[Event], registry: Registry | None = None) -> Iterator[str]:
@@ -84,9 +87,18 @@ class JsonlStore:
         instruments: list[Instrument] = []
         version = FORMAT_VERSION
         with self.path.open("rb") as handle:
-            for number, raw in enumerate(handle, 1):
+            for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""), 1):
+                if len(raw) > MAX_LINE_BYTES:
+                    raise ValidationError([Problem(
+                        message=f"a line longer than {MAX_LINE_BYTES} bytes: one event a line",
+                        file=self.path, line=number)])
                 if not raw.endswith(b"\n"):
                     break  # a torn final line: its append never returned
+                if len(located) >= MAX_EVENTS:
+                    raise ValidationError([Problem(
+                        message=f"more than {MAX_EVENTS} events, the limit of a JSON Lines "
+                                f"store: copy it into SQLite with `cybertimeline import`",
+                        file=self.path, line=number)])
                 record = _parse_line(self.path, number, raw, problems)
                 if record is None:
                     continue
@@ -182,7 +194,7 @@ def _event_line(
     located: list[tuple[Event, Origin]],
     problems: list[Problem],
 ) -> None:
-    label = f"event {record['id']!r}" if "id" in record else "event"
+    label = f"event {reprlib.repr(record['id'])}" if "id" in record else "event"
     try:
         record = upcast(record, version)
     except ValidationError:

@@ -41,6 +41,10 @@ def add_event(contents: Contents, event: Event, origin: Origin | None = None) ->
     return contents
 
 
+MAX_EVENTS = 5_000_000
+"""A folder or JSON Lines store holding more events than this is refused (use SQLite):
+it is read whole into memory."""
+
 Accept = Callable[[Contents], None]
 """Checks an event against a store's current contents; raises ValidationError to refuse it."""
 

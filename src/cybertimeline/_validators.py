@@ -29,8 +29,21 @@ def non_empty_text(_instance: Any, attribute: attrs.Attribute[Any], value: objec
         raise FieldError(attribute.name, f"'{attribute.name}' is empty: write what it is")
 
 
+MAX_ID_LENGTH = 128
+"""Ids longer than this are refused: they are names, not text."""
+
+MAX_TEXT_LENGTH = 20_000
+"""Text fields longer than this (in characters) are refused: quotes are short."""
+
+
 def slug(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:
-    """The value is a lowercase slug: ``[a-z0-9][a-z0-9-]*``."""
+    """The value is a lowercase slug: ``[a-z0-9][a-z0-9-]*``, at most 128 characters."""
+    if isinstance(value, str) and len(value) > MAX_ID_LENGTH:
+        raise FieldError(
+            attribute.name,
+            f"'{attribute.name}' is {len(value)} characters long: keep ids to "
+            f"{MAX_ID_LENGTH} or fewer",
+        )
     if not isinstance(value, str) or not SLUG.fullmatch(value):
         raise FieldError(
             attribute.name,
