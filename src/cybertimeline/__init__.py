@@ -6,6 +6,7 @@
 'party'
 """
 
+from ._changelog import Change, Changelog, Correction, diff_positions, position_facts
 from ._codec import FORMAT_VERSION, event_from_dict, event_to_dict, make_converter
 from ._dates import Date, Precision
 from ._errors import (
@@ -35,6 +36,7 @@ from ._events import (
     Vote,
     Withdrawal,
 )
+from ._export import ROW_FIELDS, event_row
 from ._index import canonical_key
 from ._loading import create, load
 from ._position import (
@@ -59,15 +61,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     "FORMAT_VERSION",
+    "ROW_FIELDS",
     "Acceptance",
     "Accession",
     "Actor",
     "Adoption",
     "AdoptionEntry",
     "Approval",
+    "Change",
+    "Changelog",
     "ConflictError",
     "Cooperation",
     "CooperationEntry",
+    "Correction",
     "Date",
     "DateError",
     "EntryIntoForce",
@@ -103,9 +109,12 @@ __all__ = [
     "canonical_key",
     "copy_into",
     "create",
+    "diff_positions",
     "event_from_dict",
+    "event_row",
     "event_to_dict",
     "fold",
     "load",
     "make_converter",
+    "position_facts",
 ]

@@ -1,24 +1,95 @@
-"""The ``cybertimeline`` command."""
+"""The ``cybertimeline`` command (also ``python -m cybertimeline``).
+
+Commands::
+
+    cybertimeline [--events PATH] validate
+    cybertimeline [--events PATH] position ACTOR --as-of DATE [--known-at DATE] [--possible]
+                                           [--format text|json]
+    cybertimeline [--events PATH] changelog [ACTOR ...] [--since DATE] [--until DATE]
+                                            [--known-at DATE] [--format markdown|json]
+    cybertimeline [--events PATH] timeline [ACTOR] [--since DATE] [--until DATE]
+                                           [--known-at DATE] [--kind KIND]
+                                           [--format text|json|jsonl|csv]
+    cybertimeline [--events PATH] diff ACTOR DATE1 DATE2 [--known-at DATE] [--format text|json]
+    cybertimeline [--events PATH] status INSTRUMENT --as-of DATE [--known-at DATE]
+                                         [--possible] [--format text|json]
+    cybertimeline [--events PATH] export [ACTOR ...] [--since DATE] [--until DATE]
+                                         [--known-at DATE] [--title TEXT]
+                                         [--format timelinejs|json|jsonl|csv]
+
+The store is ``--events PATH``, else ``$CYBERTIMELINE_EVENTS``, else the
+bundled dataset. Exit codes: 0 ok; 1 invalid data, a missing store, or an
+unknown actor or instrument; 2 bad usage, including a date that is not EDTF.
+Errors go to stderr, one line each.
+
+JSON shapes (``--format json``; keys are stable, absent values are ``null``):
+
+* ``validate``: text only: ``PATH: N events, all valid``.
+* ``position``: :meth:`Position.to_dict`: ``{"actor", "as_of", "known_at",
+  "possible", "treaties": {instrument: {"status", "signed", "consented",
+  "consent", "in_force", "withdrawn", "events"}}, "votes": {resolution:
+  {"option", "body", "date", "event"}}, "stances": {topic: {"stance", "date",
+  "quote", "event"}}, "memberships": {group: {"role", "since", "event"}},
+  "members": {...}, "cooperation": [...], "sessions": [...], "adoptions":
+  [...], "legislation": [...]}``.
+* ``changelog``: :meth:`Changelog.to_dict`: ``{"actors", "since", "until",
+  "known_at", "changes": [{"actor", "path", "before", "after", "date",
+  "settled", "events", "sources"}], "corrections": [{"recorded", "kind",
+  "event", "corrects", "actors", "reason", "sources"}]}``; a source is
+  ``{"title", "publisher", "url", "published", "locator", "quote"}``.
+* ``timeline``: a list of rows; ``jsonl`` one row per line; ``csv`` a header
+  and one line per row. A row has the keys of ``cybertimeline.ROW_FIELDS``:
+  ``id``, ``kind``, ``date`` (EDTF), ``earliest``, ``latest``, ``precision``,
+  ``recorded``, ``actor``, ``actors``, ``body``, ``group``, ``instrument``,
+  ``resolution``, ``topic``, ``option`` (the vote of ACTOR), ``stance``,
+  ``status``, ``action``, ``role``, ``title``, ``form``, ``summary``,
+  ``source_count``, ``source_urls``, ``supersedes``, ``retracts``, ``tags``.
+* ``diff``: ``{"actor", "from", "to", "known_at", "changes": [change, ...]}``,
+  each change as in ``changelog``.
+* ``status``: ``{"instrument", "title", "as_of", "known_at", "possible",
+  "counts": {status: n}, "actors": {actor: {"name", "status", "signed",
+  "consented", "consent", "in_force", "withdrawn", "events"}}}``.
+* ``export --format timelinejs``: TimelineJS JSON, ``{"title": {"text":
+  {"headline", "text"}}, "events": [{"unique_id", "group", "start_date",
+  "end_date", "display_date", "text": {"headline", "text"}}]}``; other
+  formats as ``timeline``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
+from ._changelog import Citations, Words, brief, diff_positions
 from ._dates import Date
 from ._errors import DateError, TimelineError, ValidationError
+from ._events import Vote
+from ._export import describe_event, event_row, write_csv
+from ._index import canonical_key
 from ._loading import load
 from ._position import Position
 from ._timeline import Timeline
 
 __all__ = ["main"]
 
+ENVIRONMENT_VARIABLE = "CYBERTIMELINE_EVENTS"
+
 
 class _UsageError(Exception):
     """Bad usage: exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit code 2, via :func:`main`."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
 
 def _date(text: str) -> Date:
@@ -29,127 +100,287 @@ def _date(text: str) -> Date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cybertimeline",
-        description="Dated, sourced events of cyber diplomacy, and positions as of any date.",
-    )
-    parser.add_argument(
-        "--events", metavar="PATH",
-        help="the store to read (default: $CYBERTIMELINE_EVENTS, else the bundled dataset)",
+    events = _Parser(add_help=False)
+    events.add_argument("--events", metavar="PATH", default=argparse.SUPPRESS,
+                        help=f"the store to read (default: ${ENVIRONMENT_VARIABLE}, "
+                             f"else the bundled dataset)")
+    parser = _Parser(
+        prog="cybertimeline", parents=[events],
+        description="Dated, sourced events of cyber diplomacy, and positions as of any date. "
+                    "Dates are EDTF: 2015, 2019-07, 2015-07-08.",
+        epilog="exit codes: 0 ok, 1 invalid data or unknown actor, 2 bad usage",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("validate", help="check every file of the store; list every problem")
-    position = commands.add_parser("position", help="an actor's position as of a date")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(
+            name, help=text, description=text, parents=[events])
+        return sub
+
+    def window(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--since", type=_date, metavar="DATE", help="from this date's first day")
+        sub.add_argument("--until", type=_date, metavar="DATE", help="to this date's last day")
+        known_at(sub)
+
+    def known_at(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--known-at", type=_date, metavar="DATE",
+                         help="the record as it stood on this date")
+
+    def possible(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--possible", action="store_true",
+                         help="count events that had started by the date, not only settled ones")
+
+    def formats(sub: argparse.ArgumentParser, *choices: str) -> None:
+        sub.add_argument("--format", choices=choices, default=choices[0])
+
+    command("validate", "check every file of the store; list every problem")
+    position = command("position", "an actor's position as of a date")
     position.add_argument("actor", help="an actor id: CAN, KOR, EU...")
     position.add_argument("--as-of", type=_date, required=True, metavar="DATE")
-    position.add_argument("--known-at", type=_date, metavar="DATE")
-    position.add_argument("--possible", action="store_true",
-                          help="count events that had started by the date, not only settled ones")
-    position.add_argument("--format", choices=("text", "json"), default="text")
+    known_at(position)
+    possible(position)
+    formats(position, "text", "json")
+    changelog = command("changelog", "what changed in actors' positions, with sources")
+    changelog.add_argument("actors", nargs="*", metavar="ACTOR",
+                           help="actor ids (default: every actor with an event in the period)")
+    window(changelog)
+    formats(changelog, "markdown", "json")
+    timeline = command("timeline", "the events, one a line or row")
+    timeline.add_argument("actor", nargs="?", metavar="ACTOR", help="only events about this actor")
+    window(timeline)
+    timeline.add_argument("--kind", action="append", metavar="KIND",
+                          help="only events of this kind (repeatable)")
+    formats(timeline, "text", "json", "jsonl", "csv")
+    diff = command("diff", "how an actor's position differs between two dates")
+    diff.add_argument("actor", metavar="ACTOR")
+    diff.add_argument("first", type=_date, metavar="DATE1")
+    diff.add_argument("second", type=_date, metavar="DATE2")
+    known_at(diff)
+    formats(diff, "text", "json")
+    status = command("status", "every actor's status towards an instrument, as of a date")
+    status.add_argument("instrument", metavar="INSTRUMENT", help="budapest-convention, untoc...")
+    status.add_argument("--as-of", type=_date, required=True, metavar="DATE")
+    known_at(status)
+    possible(status)
+    formats(status, "text", "json")
+    export = command("export", "the events for other tools: TimelineJS, JSON, JSON Lines, CSV")
+    export.add_argument("actors", nargs="*", metavar="ACTOR", help="only events about these")
+    window(export)
+    export.add_argument("--title", help="the TimelineJS title slide's headline")
+    formats(export, "timelinejs", "json", "jsonl", "csv")
     return parser
 
 
 def _open(path: str | None) -> Timeline:
-    path = path or os.environ.get("CYBERTIMELINE_EVENTS") or None
-    return load(path)
+    return load(path or os.environ.get(ENVIRONMENT_VARIABLE) or None)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """Rows with every column but the last padded to its widest cell."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return ["  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]])
+            .rstrip() for row in rows]
+
+
+def _sources_block(cites: Citations) -> list[str]:
+    return ["Sources", *(f"  {line}" for line in cites.lines(markdown=False))] if cites else []
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def _validate(timeline: Timeline, _args: argparse.Namespace) -> str:
+    return f"{timeline.location}: {len(timeline)} events, all valid"
+
+
+def _position(timeline: Timeline, args: argparse.Namespace) -> str:
+    position = timeline.position(args.actor, args.as_of, args.known_at, args.possible)
+    if args.format == "json":
+        return _json(position.to_dict())
+    return _render_position(timeline, position)
 
 
 def _render_position(timeline: Timeline, position: Position) -> str:
-    registry = timeline.registry
-    head = f"{registry.name(position.actor)} ({position.actor}) as of {position.as_of}"
+    words = Words(timeline.registry)
+    head = f"{words.heading(position.actor)} as of {position.as_of}"
     if position.known_at is not None:
         head += f", as known at {position.known_at}"
+    if position.possible:
+        head += " (counting possible events)"
     lines = [head]
-    sources: dict[object, int] = {}
+    cites = Citations()
 
-    def cite(*events: object) -> str:
-        numbers = []
-        for event in events:
-            for source in getattr(event, "sources", ()):
-                numbers.append(sources.setdefault(source, len(sources) + 1))
-        return " " + "".join(f"[{n}]" for n in dict.fromkeys(numbers)) if numbers else ""
+    def section(title: str, rows: list[list[str]]) -> None:
+        if rows:
+            lines.append(title)
+            lines.extend("  " + line for line in _table(rows))
 
-    if position.treaties:
-        lines.append("Treaties")
-        for instrument, status in sorted(position.treaties.items()):
-            dates = ", ".join(
-                f"{label} {value}" for label, value in (
-                    ("signed", status.signed), (status.consent or "consented", status.consented),
-                    ("in force", status.in_force), ("withdrawn", status.withdrawn))
-                if value is not None
-            )
-            lines.append(f"  {registry.label(instrument):<60} {status.status:<10} {dates}"
-                         f"{cite(*status.events)}")
-    if position.votes:
-        lines.append("Votes")
-        for resolution, vote in sorted(position.votes.items()):
-            lines.append(f"  {resolution:<20} {vote.option:<8} {vote.date}{cite(vote.event)}")
-    if position.stances:
-        lines.append("Stances")
-        for topic, stance in sorted(position.stances.items()):
-            lines.append(f"  {topic:<30} {stance.stance:<9} {stance.date}{cite(stance.event)}")
-    if position.memberships:
-        lines.append("Memberships")
-        for group, held in sorted(position.memberships.items()):
-            lines.append(f"  {group:<10} {held.role or 'member':<10} since {held.since}"
-                         f"{cite(held.event)}")
+    treaty_rows = []
+    for instrument, status in sorted(position.treaties.items()):
+        dates = ", ".join(f"{label} {value}" for label, value in (
+            ("signed", status.signed), (status.consent or "consented", status.consented),
+            ("in force", status.in_force), ("withdrawn", status.withdrawn)) if value is not None)
+        refs = cites.cite(s for e in status.events for s in e.sources)
+        treaty_rows.append([timeline.registry.label(instrument), status.status, dates, refs])
+    section("Treaties", treaty_rows)
+    section("Votes", [[r, v.option, str(v.date), cites.cite(v.event.sources)]
+                      for r, v in sorted(position.votes.items())])
+    section("Stances", [[t, s.stance, str(s.date), cites.cite(s.event.sources)]
+                        for t, s in sorted(position.stances.items())])
+    section("Memberships", [[g, m.role or "member", f"since {m.since}", cites.cite(m.event.sources)]
+                            for g, m in sorted(position.memberships.items())])
     if position.members:
         lines.append(f"Members ({len(position.members)})")
         lines.append("  " + " ".join(sorted(position.members)))
-    for title, entries in (("Sessions", position.sessions), ("Legislation", position.legislation),
-                           ("Adoptions", position.adoptions), ("Cooperation", position.cooperation)):
-        if entries:
-            lines.append(title)
-            for entry in entries:
-                lines.append(f"  {_describe(entry)}{cite(entry.event)}")
+    listed: tuple[tuple[str, tuple[Any, ...]], ...] = (
+        ("Sessions", position.sessions), ("Legislation", position.legislation),
+        ("Adoptions", position.adoptions), ("Cooperation", position.cooperation))
+    for title, entries in listed:
+        section(title, [[str(getattr(e, "date", None) or getattr(e, "since", "")),
+                         describe_event(e.event, timeline.registry), cites.cite(e.event.sources)]
+                        for e in entries])
     if position.is_empty:
         lines.append("  (no events by this date)")
-    if sources:
-        lines.append("Sources")
-        for source, number in sources.items():
-            title = getattr(source, "title", "")
-            publisher = getattr(source, "publisher", None)
-            url = getattr(source, "url", None)
-            lines.append(f"  [{number}] {title}" + (f", {publisher}" if publisher else "")
-                         + (f" <{url}>" if url else ""))
-    return "\n".join(lines)
+    return "\n".join([*lines, *_sources_block(cites)])
 
 
-def _describe(entry: object) -> str:
-    date = getattr(entry, "date", None) or getattr(entry, "since", None)
-    parts = [str(date)]
-    for name in ("status", "title", "resolution", "instrument", "location", "form"):
-        value = getattr(entry, name, None)
-        if value:
-            parts.append(str(value))
-    others = getattr(entry, "with_", None)
-    if others:
-        parts.append("with " + ", ".join(others))
-    return "  ".join(parts)
+def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
+    log = timeline.changelog(args.actors or None, args.since, args.until, args.known_at)
+    return _json(log.to_dict()) if args.format == "json" else log.to_markdown().rstrip()
+
+
+def _timeline(timeline: Timeline, args: argparse.Namespace) -> str:
+    events = list(timeline.events(actor=args.actor, kind=args.kind, since=args.since,
+                                  until=args.until, known_at=args.known_at))
+    rows = [event_row(e, args.actor) for e in events]
+    if args.format != "text":
+        return _rows(rows, args.format)
+    if not events:
+        return "no events"
+    table = [["DATE", "KIND", "ACTOR", "ID", "SOURCES", "SUMMARY"]]
+    for event, row in zip(events, rows, strict=True):
+        kind = event.kind + (f" ({row['option']})" if isinstance(event, Vote) and row["option"]
+                             else "")
+        table.append([str(event.date), kind, row["actor"] or "", event.id,
+                      str(len(event.sources)),
+                      event.summary or describe_event(event, timeline.registry)])
+    return "\n".join([*_table(table), f"{len(events)} events"])
+
+
+def _rows(rows: list[dict[str, Any]], form: str) -> str:
+    if form == "json":
+        return _json(rows)
+    if form == "jsonl":
+        return "\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    buffer = io.StringIO()
+    write_csv(rows, buffer)
+    return buffer.getvalue().rstrip("\n")
+
+
+def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
+    before = timeline.position(args.actor, args.first, args.known_at)
+    after = timeline.position(args.actor, args.second, args.known_at)
+    changes = diff_positions(before, after)
+    if args.format == "json":
+        return _json({"actor": args.actor, "from": str(args.first), "to": str(args.second),
+                      "known_at": None if args.known_at is None else str(args.known_at),
+                      "changes": [c.to_dict() for c in changes]})
+    words = Words(timeline.registry)
+    head = f"{words.heading(args.actor)}: position as of {args.first} → as of {args.second}"
+    if args.known_at is not None:
+        head += f", as known at {args.known_at}"
+    if not changes:
+        return f"{head}\n  no differences"
+    cites = Citations()
+    rows = [["PATH", "BEFORE", "", "AFTER", "DATE", "SOURCES"]]
+    rows += [[c.path, brief(c.before), "→", brief(c.after), str(c.date or ""),
+              cites.cite(c.sources)] for c in changes]
+    return "\n".join([head, *("  " + line for line in _table(rows)), *_sources_block(cites)])
+
+
+def _status(timeline: Timeline, args: argparse.Namespace) -> str:
+    chart = timeline.status(args.instrument, args.as_of, args.known_at, args.possible)
+    registry = timeline.registry
+    counts = Counter(s.status for s in chart.values())
+    if args.format == "json":
+        return _json({
+            "instrument": args.instrument, "title": registry.label(args.instrument),
+            "as_of": str(args.as_of),
+            "known_at": None if args.known_at is None else str(args.known_at),
+            "possible": args.possible, "counts": dict(sorted(counts.items())),
+            "actors": {a: {"name": registry.name(a), **s.to_dict()} for a, s in chart.items()},
+        })
+    head = f"{registry.label(args.instrument)} as of {args.as_of}"
+    if args.known_at is not None:
+        head += f", as known at {args.known_at}"
+    if not chart:
+        return f"{head}\n  no actor had acted on it by this date"
+    cites = Citations()
+    rows = [["ACTOR", "NAME", "STATUS", "SIGNED", "CONSENTED", "IN FORCE", "SOURCES"]]
+    for actor, status in chart.items():
+        consented = f"{status.consented} ({status.consent})" if status.consented else ""
+        rows.append([actor, registry.name(actor)[:32], status.status, str(status.signed or ""),
+                     consented, str(status.in_force or status.withdrawn or ""),
+                     cites.cite(s for e in status.events for s in e.sources)])
+    total = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
+    return "\n".join([head, *("  " + line for line in _table(rows)),
+                      f"{len(chart)} actors: {total}", *_sources_block(cites)])
+
+
+def _export(timeline: Timeline, args: argparse.Namespace) -> str:
+    if args.format == "timelinejs":
+        return _json(timeline.to_timelinejs(args.actors or None, args.since, args.until,
+                                            args.known_at, args.title))
+    seen: dict[str, Any] = {}
+    for actor in args.actors or [None]:
+        for event in timeline.events(actor=actor, since=args.since, until=args.until,
+                                     known_at=args.known_at):
+            seen.setdefault(event.id, event)
+    actor = args.actors[0] if len(args.actors) == 1 else None
+    events = sorted(seen.values(), key=canonical_key)
+    return _rows([event_row(e, actor) for e in events], args.format)
+
+
+_COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
+    "validate": _validate, "position": _position, "changelog": _changelog,
+    "timeline": _timeline, "diff": _diff, "status": _status, "export": _export,
+}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 bad data or actor, 2 bad usage)."""
-    parser = _parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        print(_one_line(str(exc)), file=sys.stderr)
+        return 2
+    except SystemExit as exit_:  # --help
         return int(exit_.code or 0)
     try:
-        timeline = _open(args.events)
-        if args.command == "validate":
-            print(f"{timeline.location}: {len(timeline)} events, all valid")
-            return 0
-        position = timeline.position(args.actor, args.as_of, args.known_at, args.possible)
-        if args.format == "json":
-            print(json.dumps(position.to_dict(), indent=2, ensure_ascii=False))
-        else:
-            print(_render_position(timeline, position))
-        return 0
+        output = _COMMANDS[args.command](_open(getattr(args, "events", None)), args)
+        print(output)
+        sys.stdout.flush()
     except ValidationError as exc:
         for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(f"error: {_one_line(str(problem))}", file=sys.stderr)
         return 1
     except TimelineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader (head, less) went away: say nothing more and stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,94 @@
+"""pandas frames: events one row each, and as-of panels of positions.
+
+pandas is optional (the ``pandas`` extra): it is imported only when a frame is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ._changelog import position_facts
+from ._dates import Date
+from ._export import ROW_FIELDS, event_row
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._timeline import DateLike, Timeline
+
+__all__ = ["events_frame", "positions_frame"]
+
+_DAY_COLUMNS = ("earliest", "latest", "recorded")
+# The one value of each fact that a panel shows: an entry's option, stance or role.
+_PANEL_VALUE = {"votes": "option", "stances": "stance", "memberships": "role"}
+
+
+def _require_pandas() -> None:
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            "this needs pandas, which is not installed: "
+            "pip install 'cybertimeline[pandas]' (the pandas extra)"
+        ) from None
+
+
+def events_frame(
+    timeline: Timeline,
+    actor: str | None = None,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    known_at: DateLike | None = None,
+) -> pd.DataFrame:
+    """The frame of :meth:`Timeline.to_pandas`."""
+    _require_pandas()
+    import pandas
+
+    rows = [event_row(e, actor) for e in timeline.events(actor=actor, since=since, until=until,
+                                                          known_at=known_at)]
+    frame = pandas.DataFrame(rows, columns=list(ROW_FIELDS))
+    for column in _DAY_COLUMNS:
+        frame[column] = pandas.to_datetime(frame[column])
+    frame["source_count"] = frame["source_count"].astype("int64")
+    return frame
+
+
+def _panel_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts a panel shows: treaty statuses, and the option, stance or role of entries."""
+    shown = {}
+    for path, value in facts.items():
+        section = path.split(".", 1)[0]
+        if section == "treaties" and path.endswith(".status"):
+            shown[path] = value
+        elif section in _PANEL_VALUE:
+            shown[path] = value[_PANEL_VALUE[section]]
+    return shown
+
+
+def positions_frame(
+    timeline: Timeline,
+    actors: str | Iterable[str],
+    dates: Iterable[DateLike],
+    known_at: DateLike | None = None,
+    possible: bool = False,
+) -> pd.DataFrame:
+    """The panel of :meth:`Timeline.positions_frame`."""
+    _require_pandas()
+    import pandas
+
+    chosen = [actors] if isinstance(actors, str) else list(actors)
+    days: list[dt.date] = [Date.coerce(d).latest for d in dates]
+    records = []
+    index = []
+    for actor in chosen:
+        for day in days:
+            position = timeline.position(actor, day, known_at, possible)
+            records.append(_panel_facts(position_facts(position)))
+            index.append((actor, pandas.Timestamp(day)))
+    columns = sorted({path for record in records for path in record})
+    return pandas.DataFrame(
+        records, columns=columns,
+        index=pandas.MultiIndex.from_tuples(index, names=["actor", "as_of"]),
+    )

@@ -1,0 +1,260 @@
+"""The command line, through ``main(argv)`` and once through a real process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cybertimeline._cli import main
+
+VALID_EVENT = """
+[[event]]
+id = "can-ratifies"
+kind = "ratification"
+date = "2015-07-08"
+actor = "CAN"
+instrument = "budapest-convention"
+
+[[event.sources]]
+title = "Chart"
+"""
+
+INVALID_EVENT = """
+[[event]]
+id = "bad"
+kind = "ratification"
+date = "2015-07-08"
+actor = "CAN"
+instrument = "budapest-convention"
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    (tmp_path / "events.toml").write_text(VALID_EVENT, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _no_store_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CYBERTIMELINE_EVENTS", raising=False)
+
+
+def test_validate(capsys: pytest.CaptureFixture[str]) -> None:
+    """validate reports the bundled store's events as valid."""
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    assert "events, all valid" in out
+
+
+def test_validate_invalid_store_exits_1(capsys: pytest.CaptureFixture[str], store: Path) -> None:
+    """An invalid store exits 1 with one line per problem, naming file and line."""
+    (store / "bad.toml").write_text(INVALID_EVENT, encoding="utf-8")
+    code, out, err = run(capsys, "--events", str(store), "validate")
+    assert code == 1
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert lines
+    assert all(line.startswith("error: ") for line in lines)
+    assert "bad.toml" in err
+    assert "Traceback" not in err
+
+
+def test_missing_store_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A store that does not exist exits 1."""
+    code, _, err = run(capsys, "--events", str(tmp_path / "nowhere"), "validate")
+    assert code == 1
+    assert err.count("\n") == 1
+
+
+def test_environment_variable_names_the_store(
+    capsys: pytest.CaptureFixture[str], store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CYBERTIMELINE_EVENTS selects the store when --events is not given."""
+    monkeypatch.setenv("CYBERTIMELINE_EVENTS", str(store))
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    assert out.startswith(f"{store}: 1 events")
+
+
+def test_events_after_the_command(capsys: pytest.CaptureFixture[str], store: Path) -> None:
+    """--events is also accepted after the command."""
+    code, out, _ = run(capsys, "validate", "--events", str(store))
+    assert code == 0
+    assert str(store) in out
+
+
+def test_position_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """position prints the actor's treaties with dates and numbered sources."""
+    code, out, _ = run(capsys, "position", "CAN", "--as-of", "2016-01-01")
+    assert code == 0
+    assert out.startswith("Canada (CAN) as of 2016-01-01")
+    assert "party" in out
+    assert "ratification 2015-07-08" in out
+    assert "\nSources\n  [1] " in out
+
+
+def test_position_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """position --format json gives Position.to_dict."""
+    code, out, _ = run(capsys, "position", "CAN", "--as-of", "2014-12-31", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["treaties"]["budapest-convention"]["status"] == "signatory"
+
+
+def test_bad_date_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unparsable --as-of is bad usage: exit 2, one line on stderr."""
+    code, out, err = run(capsys, "position", "CAN", "--as-of", "2019-13")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "2019-13" in err
+
+
+def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown command or a missing argument is bad usage."""
+    assert run(capsys, "frobnicate")[0] == 2
+    assert run(capsys, "position", "CAN")[0] == 2
+    assert run(capsys, "diff", "CAN", "2015")[0] == 2
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help prints the usage and exits 0."""
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "changelog" in out
+
+
+def test_unknown_actor_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown actor exits 1 with one line on stderr."""
+    code, _, err = run(capsys, "position", "XYZ", "--as-of", "2019")
+    assert code == 1
+    assert err.startswith("error: unknown actor 'XYZ'")
+    assert err.count("\n") == 1
+
+
+def test_changelog_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    """changelog prints Markdown sections per date, newest first."""
+    code, out, _ = run(capsys, "changelog", "CAN", "--since", "2014", "--until", "2016")
+    assert code == 0
+    assert out.index("## 2015-11-01") < out.index("## 2015-07-08") < out.index("## Sources")
+    assert "Ratified the Convention on Cybercrime" in out
+
+
+def test_changelog_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """changelog --format json gives Changelog.to_dict."""
+    code, out, _ = run(capsys, "changelog", "KOR", "--since", "2019", "--until", "2022",
+                       "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["actors"] == ["KOR"]
+    assert "votes.A/RES/74/247" in {c["path"] for c in data["changes"]}
+
+
+def test_timeline_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """timeline ACTOR prints aligned rows with dates, kinds and source counts."""
+    code, out, _ = run(capsys, "timeline", "CAN", "--until", "2016")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["DATE", "KIND", "ACTOR", "ID", "SOURCES", "SUMMARY"]
+    assert lines[-1] == "5 events"
+    assert len({line.index("can-") for line in lines[1:-1]}) == 1  # aligned
+
+
+def test_timeline_csv_and_jsonl(capsys: pytest.CaptureFixture[str]) -> None:
+    """timeline --format csv and jsonl carry id, kind and date for each event."""
+    code, out, _ = run(capsys, "timeline", "CAN", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    vote = next(r for r in rows if r["id"] == "unga-vote-74-247")
+    assert vote["kind"] == "vote"
+    assert vote["option"] == "no"
+    assert vote["date"] == "2019-12-27"
+    code, out, _ = run(capsys, "timeline", "--kind", "ratification", "--format", "jsonl")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert records
+    assert {r["kind"] for r in records} == {"ratification"}
+    assert all({"id", "kind", "date"} <= set(r) for r in records)
+
+
+def test_timeline_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """timeline --format json is a list of rows."""
+    code, out, _ = run(capsys, "timeline", "KOR", "--format", "json")
+    assert code == 0
+    assert isinstance(json.loads(out), list)
+
+
+def test_diff(capsys: pytest.CaptureFixture[str]) -> None:
+    """diff lists paths whose value differs between two dates, with dates and sources."""
+    code, out, _ = run(capsys, "diff", "CAN", "2014", "2016")
+    assert code == 0
+    assert "treaties.budapest-convention.status" in out
+    assert "signatory" in out
+    assert "party" in out
+    code, out, _ = run(capsys, "diff", "CAN", "2014", "2016", "--format", "json")
+    data = json.loads(out)
+    assert data["from"] == "2014"
+    assert data["to"] == "2016"
+    assert {"path", "before", "after", "events"} <= set(data["changes"][0])
+
+
+def test_status(capsys: pytest.CaptureFixture[str]) -> None:
+    """status charts every actor's standing towards an instrument, with totals."""
+    code, out, _ = run(capsys, "status", "budapest-convention", "--as-of", "2016-01-01")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.strip().startswith("CAN "))
+    assert "party" in row
+    assert "2015-07-08 (ratification)" in row
+    code, out, _ = run(capsys, "status", "budapest-convention", "--as-of", "2016-01-01",
+                       "--format", "json")
+    data = json.loads(out)
+    assert data["actors"]["CAN"]["status"] == "party"
+    assert sum(data["counts"].values()) == len(data["actors"])
+
+
+def test_status_unknown_instrument_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown instrument exits 1."""
+    assert run(capsys, "status", "no-such-treaty", "--as-of", "2016")[0] == 1
+
+
+def test_export_timelinejs(capsys: pytest.CaptureFixture[str]) -> None:
+    """export writes TimelineJS JSON with the event ids as unique ids."""
+    code, out, _ = run(capsys, "export", "CAN", "--format", "timelinejs")
+    assert code == 0
+    data = json.loads(out)
+    assert "can-ratifies-budapest" in {e["unique_id"] for e in data["events"]}
+
+
+def test_export_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    """export --format csv writes the same rows as timeline."""
+    code, out, _ = run(capsys, "export", "CAN", "KOR", "--format", "csv", "--until", "2016")
+    assert code == 0
+    assert [r["id"] for r in csv.DictReader(io.StringIO(out))][:2] == [
+        "can-signs-budapest", "can-c13-royal-assent"]
+
+
+def test_real_process() -> None:
+    """python -m cybertimeline runs as a process: output, exit codes and one-line errors."""
+    ok = subprocess.run([sys.executable, "-m", "cybertimeline", "changelog", "CAN", "--since",
+                         "2014", "--until", "2016"], capture_output=True, text=True, check=False,
+                        timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert "## 2015-07-08" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "cybertimeline", "position", "CAN", "--as-of",
+                          "2019-13"], capture_output=True, text=True, check=False, timeout=120)
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1
+    assert "Traceback" not in bad.stderr
