@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import cybertimeline as ct
 from cybertimeline._cli import main
 
 VALID_EVENT = """
@@ -258,3 +260,30 @@ def test_real_process() -> None:
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1
     assert "Traceback" not in bad.stderr
+
+
+def test_import_copies_between_every_kind_of_store(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`import SRC --into DST` copies the bundled folder to SQLite, JSON Lines and a folder."""
+    bundled = Path(__file__).resolve().parents[1] / "events"
+    route = [str(bundled), str(tmp_path / "a.sqlite"), str(tmp_path / "b.jsonl"),
+             str(tmp_path / "c")]
+    for source, destination in itertools.pairwise(route):
+        code, out, err = run(capsys, "import", source, "--into", destination)
+        assert code == 0, err
+        assert out.startswith(f"{destination}: {len(ct.load())} events copied")
+    code, out, _ = run(capsys, "--events", route[-1], "position", "CAN", "--as-of", "2016",
+                       "--format", "json")
+    assert json.loads(out)["treaties"]["budapest-convention"]["status"] == "party"
+
+
+def test_import_never_overwrites(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Importing onto an existing store exits 1 and leaves it alone."""
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "keep.toml").write_text("# mine\n", encoding="utf-8")
+    code, _, err = run(capsys, "import", str(Path(__file__).resolve().parents[1] / "events"),
+                       "--into", str(tmp_path / "taken"))
+    assert code == 1
+    assert "already exists" in err
+    assert (tmp_path / "taken" / "keep.toml").read_text(encoding="utf-8") == "# mine\n"

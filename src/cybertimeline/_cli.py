@@ -16,6 +16,7 @@ Commands::
     cybertimeline [--events PATH] export [ACTOR ...] [--since DATE] [--until DATE]
                                          [--known-at DATE] [--title TEXT]
                                          [--format timelinejs|json|jsonl|csv]
+    cybertimeline import SRC --into DST
 
 The store is ``--events PATH``, else ``$CYBERTIMELINE_EVENTS``, else the
 bundled dataset. Exit codes: 0 ok; 1 invalid data, a missing store, or an
@@ -75,6 +76,7 @@ from ._index import canonical_key
 from ._loading import load
 from ._position import Position
 from ._timeline import Timeline
+from ._transfer import copy_into
 
 __all__ = ["main"]
 
@@ -168,6 +170,11 @@ def _parser() -> argparse.ArgumentParser:
     window(export)
     export.add_argument("--title", help="the TimelineJS title slide's headline")
     formats(export, "timelinejs", "json", "jsonl", "csv")
+    copy = command("import", "copy a whole store into a new folder, JSON Lines or SQLite store")
+    copy.add_argument("source", metavar="SRC",
+                      help="the store to read: a folder, a .jsonl or a .sqlite file")
+    copy.add_argument("--into", required=True, metavar="DST",
+                      help="the new store: .sqlite/.db for SQLite, .jsonl, else a folder")
     return parser
 
 
@@ -345,9 +352,15 @@ def _export(timeline: Timeline, args: argparse.Namespace) -> str:
     return _rows([event_row(e, actor) for e in events], args.format)
 
 
+def _import(timeline: Timeline, args: argparse.Namespace) -> str:
+    copy = copy_into(timeline, args.into)
+    return f"{copy.location}: {len(copy)} events copied from {timeline.location}"
+
+
 _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "validate": _validate, "position": _position, "changelog": _changelog,
     "timeline": _timeline, "diff": _diff, "status": _status, "export": _export,
+    "import": _import,
 }
 
 
@@ -365,7 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # --help
         return int(exit_.code or 0)
     try:
-        output = _COMMANDS[args.command](_open(getattr(args, "events", None)), args)
+        store = args.source if args.command == "import" else getattr(args, "events", None)
+        output = _COMMANDS[args.command](_open(store), args)
         print(output)
         sys.stdout.flush()
     except ValidationError as exc:
