@@ -67,7 +67,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from ._changelog import Citations, Words, brief, diff_positions
+from ._changelog import diff_positions
 from ._dates import Date
 from ._errors import DateError, TimelineError, ValidationError
 from ._events import Vote
@@ -77,6 +77,7 @@ from ._loading import load
 from ._position import Position
 from ._timeline import Timeline
 from ._transfer import copy_into
+from ._wording import Citations, Words, brief
 
 __all__ = ["main"]
 
