@@ -1,0 +1,362 @@
+"""Shared Hypothesis strategies: EDTF dates, sources, events of every kind, whole timelines.
+
+Actors come from a small pool of real ISO codes and built-in ids so that
+generated events collide on the same actors and instruments, which is where
+positions, supersessions and the canonical order get interesting.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+from hypothesis import strategies as st
+
+import cybertimeline as ct
+
+STATES = ("CAN", "KOR", "USA", "JPN", "DEU", "FRA")
+BODIES = ("UNGA", "AHC")
+GROUPS = ("EU", "AHC")
+ACTORS = (*STATES, "EU", "UNGA", "AHC")
+INSTRUMENTS = ("budapest-convention", "budapest-protocol-2", "untoc", "un-cybercrime-convention")
+RESOLUTIONS = ("A/RES/74/247", "A/RES/75/282", "A/RES/79/243")
+TOPICS = ("budapest-convention", "un-cybercrime-treaty", "data-retention")
+QUALIFIERS = ("", "?", "~", "%")
+
+TREATY_ACTS: tuple[type[Any], ...] = (
+    ct.Signature,
+    ct.Ratification,
+    ct.Accession,
+    ct.Acceptance,
+    ct.Approval,
+    ct.EntryIntoForce,
+    ct.Withdrawal,
+)
+KINDS = (
+    "signature", "ratification", "accession", "acceptance", "approval", "entry_into_force",
+    "withdrawal", "vote", "adoption", "statement", "session", "membership", "cooperation",
+    "legislation", "retraction",
+)
+
+# Text that TOML and JSON can both carry: no surrogates.
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+NON_EMPTY_TEXT = TEXT.filter(lambda s: s.strip() != "")
+SLUGS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,11}", fullmatch=True)
+
+
+# -- dates ----------------------------------------------------------------------------------
+
+
+@st.composite
+def point_texts(draw: st.DrawFn, min_year: int = 1990, max_year: int = 2030) -> str:
+    """One end of an EDTF date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, maybe qualified."""
+    year = draw(st.integers(min_year, max_year))
+    precision = draw(st.sampled_from(("year", "month", "day")))
+    text = f"{year:04d}"
+    if precision != "year":
+        month = draw(st.integers(1, 12))
+        text += f"-{month:02d}"
+        if precision == "day":
+            day = draw(st.integers(1, calendar.monthrange(year, month)[1]))
+            text += f"-{day:02d}"
+    return text + draw(st.sampled_from(QUALIFIERS))
+
+
+def _bounds(text: str) -> tuple[dt.date, dt.date]:
+    """The earliest and latest day of a point text, computed here, not by the library."""
+    parts = [int(p) for p in text.rstrip("?~%").split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    if len(parts) == 2:
+        last = calendar.monthrange(parts[0], parts[1])[1]
+        return dt.date(parts[0], parts[1], 1), dt.date(parts[0], parts[1], last)
+    day = dt.date(*parts)
+    return day, day
+
+
+@st.composite
+def date_texts(
+    draw: st.DrawFn, min_year: int = 1990, max_year: int = 2030, intervals: bool = True
+) -> str:
+    """Canonical EDTF text: a point, or an interval ``A/B`` whose start is not after its end."""
+    first = draw(point_texts(min_year, max_year))
+    if not intervals or not draw(st.booleans()):
+        return first
+    second = draw(point_texts(min_year, max_year))
+    if _bounds(first)[0] > _bounds(second)[1]:
+        first, second = second, first
+    return f"{first}/{second}"
+
+
+def dates(
+    min_year: int = 1990, max_year: int = 2030, intervals: bool = True
+) -> st.SearchStrategy[ct.Date]:
+    """``ct.Date`` values of every precision, with qualifiers and intervals."""
+    return date_texts(min_year, max_year, intervals).map(ct.Date.parse)
+
+
+def days(min_year: int = 1990, max_year: int = 2030) -> st.SearchStrategy[dt.date]:
+    """Plain days, for query dates."""
+    return st.dates(dt.date(min_year, 1, 1), dt.date(max_year, 12, 31))
+
+
+def day_dates(min_year: int = 1990, max_year: int = 2030) -> st.SearchStrategy[ct.Date]:
+    """Exact days as ``ct.Date`` (what ``recorded`` must be)."""
+    return days(min_year, max_year).map(ct.Date.from_date)
+
+
+def query_dates(min_year: int = 1990, max_year: int = 2030) -> st.SearchStrategy[Any]:
+    """What a query accepts: a ``datetime.date``, EDTF text or a ``ct.Date``, partial or not."""
+    return st.one_of(
+        days(min_year, max_year),
+        point_texts(min_year, max_year).map(lambda t: t.rstrip("?~%")),
+        dates(min_year, max_year, intervals=False),
+    )
+
+
+# -- sources and events ---------------------------------------------------------------------
+
+
+def sources() -> st.SearchStrategy[ct.Source]:
+    """Sources with a title and any of the optional fields."""
+    return st.builds(
+        ct.Source,
+        title=NON_EMPTY_TEXT,
+        publisher=st.none() | TEXT,
+        url=st.none() | st.just("https://example.org/doc"),
+        published=st.none() | dates(),
+        locator=st.none() | TEXT,
+        quote=st.none() | TEXT,
+    )
+
+
+SOURCE_POOL = (
+    ct.Source(title="Chart of signatures and ratifications of Treaty 185",
+              publisher="Council of Europe Treaty Office"),
+    ct.Source(title="Press release", publisher="United Nations", published=ct.Date.parse("2019")),
+    ct.Source(title="Statement", url="https://example.org/statement"),
+)
+
+
+def _common(
+    event_id: st.SearchStrategy[str], date: st.SearchStrategy[ct.Date], light: bool = False
+) -> dict[str, Any]:
+    if light:
+        # Timelines are about dates, ids and actors: cheap sources keep them fast to generate.
+        return {
+            "id": event_id,
+            "date": date,
+            "sources": st.lists(st.sampled_from(SOURCE_POOL), min_size=1, max_size=2),
+            "recorded": st.none() | day_dates(1995, 2030),
+        }
+    return {
+        "id": event_id,
+        "date": date,
+        "sources": st.lists(sources(), min_size=1, max_size=2),
+        "recorded": st.none() | day_dates(),
+        "summary": st.none() | TEXT,
+        "tags": st.lists(SLUGS, max_size=2).map(tuple),
+    }
+
+
+@st.composite
+def _tallies(draw: st.DrawFn, votes: dict[str, str]) -> ct.Tally | None:
+    if not draw(st.booleans()):
+        return None
+    counts = {o: sum(1 for v in votes.values() if v == o) for o in ("yes", "no", "abstain")}
+    return ct.Tally(**{o: n + draw(st.integers(0, 100)) for o, n in counts.items()})
+
+
+@st.composite
+def _votes(draw: st.DrawFn, common: dict[str, Any]) -> ct.Vote:
+    fields = {name: draw(strategy) for name, strategy in common.items()}
+    votes = draw(st.dictionaries(st.sampled_from(STATES),
+                                 st.sampled_from(("yes", "no", "abstain", "absent")),
+                                 max_size=4))
+    return ct.Vote(
+        **fields,
+        body=draw(st.sampled_from(BODIES)),
+        resolution=draw(st.sampled_from(RESOLUTIONS)),
+        votes=votes,
+        tally=draw(_tallies(votes)),
+        topic=draw(st.none() | st.sampled_from(TOPICS)),
+    )
+
+
+def _adoptions(**common: Any) -> st.SearchStrategy[ct.Adoption]:
+    either = st.one_of(
+        st.tuples(st.sampled_from(RESOLUTIONS), st.none()),
+        st.tuples(st.none(), st.sampled_from(INSTRUMENTS)),
+        st.tuples(st.sampled_from(RESOLUTIONS), st.sampled_from(INSTRUMENTS)),
+    )
+    tally = st.none() | st.builds(ct.Tally, yes=st.integers(0, 193), no=st.integers(0, 193),
+                                  abstain=st.integers(0, 193))
+    return st.builds(
+        lambda pair, **kw: ct.Adoption(resolution=pair[0], instrument=pair[1], **kw),
+        either, **common, body=st.sampled_from(BODIES), tally=tally,
+    )
+
+
+def _by_kind(kind: str, common: dict[str, Any]) -> st.SearchStrategy[Any]:
+    for cls in TREATY_ACTS:
+        if cls.kind == kind:
+            return st.builds(cls, **common, actor=st.sampled_from(ACTORS),
+                             instrument=st.sampled_from(INSTRUMENTS))
+    if kind == "vote":
+        return _votes(common)
+    if kind == "adoption":
+        return _adoptions(**common)
+    if kind == "statement":
+        return st.builds(ct.Statement, **common, actor=st.sampled_from(ACTORS),
+                         topic=st.sampled_from(TOPICS),
+                         stance=st.sampled_from(("supports", "opposes", "neutral", "mixed")),
+                         quote=st.none() | TEXT, venue=st.none() | TEXT)
+    if kind == "session":
+        return st.builds(ct.Session, **common, body=st.sampled_from(BODIES),
+                         status=st.sampled_from(("scheduled", "held", "postponed", "cancelled")),
+                         title=st.none() | TEXT, location=st.none() | TEXT)
+    if kind == "membership":
+        return st.builds(ct.Membership, **common, actor=st.sampled_from(STATES),
+                         group=st.sampled_from(GROUPS), action=st.sampled_from(("join", "leave")),
+                         role=st.none() | st.sampled_from(("member", "chair", "observer")))
+    if kind == "cooperation":
+        return st.builds(ct.Cooperation, **common,
+                         actors=st.lists(st.sampled_from(ACTORS), min_size=2, max_size=3,
+                                         unique=True).map(tuple),
+                         form=NON_EMPTY_TEXT)
+    if kind == "legislation":
+        return st.builds(ct.Legislation, **common, actor=st.sampled_from(STATES),
+                         title=NON_EMPTY_TEXT)
+    if kind == "retraction":
+        return st.builds(ct.Retraction, **common, retracts=SLUGS, reason=NON_EMPTY_TEXT)
+    raise ValueError(kind)
+
+
+def events(
+    kinds: Sequence[str] = KINDS,
+    ids: st.SearchStrategy[str] = SLUGS,
+    date: st.SearchStrategy[ct.Date] | None = None,
+    supersedes: st.SearchStrategy[str | None] | None = None,
+    light: bool = False,
+) -> st.SearchStrategy[Any]:
+    """Events of the given kinds (every kind by default), valid at construction.
+
+    ``light=True`` draws sources from a small pool and leaves out summaries and
+    tags, which is faster where only dates, ids and actors matter.
+    """
+    common = _common(ids, date if date is not None else dates(), light)
+    if supersedes is not None:
+        common["supersedes"] = supersedes
+    return st.one_of([_by_kind(kind, common) for kind in kinds])
+
+
+# -- timelines ------------------------------------------------------------------------------
+
+BASE_KINDS = tuple(k for k in KINDS if k != "retraction")
+
+
+@functools.cache
+def _light_events(kinds: tuple[str, ...], min_year: int, max_year: int) -> st.SearchStrategy[Any]:
+    """Light events with a placeholder id, built once: timelines draw many of them."""
+    return events(kinds=kinds, ids=st.just("placeholder"), date=dates(min_year, max_year),
+                  light=True)
+
+
+@st.composite
+def timelines(
+    draw: st.DrawFn,
+    min_size: int = 0,
+    max_size: int = 12,
+    corrections: bool = True,
+) -> list[Any]:
+    """A valid list of events with unique ids: some recorded late, some corrected.
+
+    Corrections (a ``supersedes`` or a ``Retraction``) point at earlier
+    events, corrections included, so there are chains but no cycles; each is
+    recorded on or after the day its target was recorded.
+    """
+    size = draw(st.integers(min_size, max_size))
+    result: list[Any] = []
+    for index in range(size):
+        event_id = f"e{index:02d}"
+        if corrections and result and draw(st.integers(0, 3)) == 0:
+            target = draw(st.sampled_from(result))
+            late = draw(st.integers(0, 900))
+            recorded = ct.Date.from_date(target.recorded_on + dt.timedelta(days=late))
+            if draw(st.booleans()):
+                event = draw(_light_events(BASE_KINDS, 1995, 2030))
+                event = attrs.evolve(event, id=event_id, supersedes=target.id, recorded=recorded)
+            else:
+                event = draw(_light_events(("retraction",), 1995, 2030))
+                event = attrs.evolve(event, id=event_id, retracts=target.id, recorded=recorded)
+        else:
+            event = attrs.evolve(draw(_light_events(BASE_KINDS, 2000, 2025)), id=event_id)
+        result.append(event)
+    return result
+
+
+# -- a model of the semantics, written from DESIGN.md and not from the library ---------------
+
+
+def known_set(evs: Sequence[Any], known_at: dt.date | None) -> list[Any]:
+    """DESIGN rule 2 by hand: events recorded by ``known_at`` minus those a known correction drops.
+
+    A correction (a supersession or a retraction) holds once it is recorded,
+    unless a retraction that holds withdraws it; a superseded superseding
+    event still keeps out what it replaced (in a chain A <- B <- C, A stays out).
+    """
+    by_target: dict[str, list[Any]] = {}
+    for event in evs:
+        if event.corrects is not None:
+            by_target.setdefault(event.corrects, []).append(event)
+
+    def recorded(event: Any) -> bool:
+        return known_at is None or event.recorded_on <= known_at
+
+    def holds(correction: Any) -> bool:
+        return recorded(correction) and not any(
+            holds(r) for r in by_target.get(correction.id, ()) if r.kind == "retraction")
+
+    return [e for e in evs
+            if recorded(e) and not any(holds(c) for c in by_target.get(e.id, ()))]
+
+
+def canonical(evs: Sequence[Any]) -> list[Any]:
+    """Events sorted by DESIGN rule 1: ``(latest, earliest, id)``."""
+    return sorted(evs, key=lambda e: (e.date.latest, e.date.earliest, e.id))
+
+
+def folded(
+    evs: Sequence[Any], as_of: dt.date | None, known_at: dt.date | None, possible: bool
+) -> list[Any]:
+    """DESIGN rule 3 by hand: the known events settled by ``as_of`` (started, if possible)."""
+    chosen = known_set(evs, known_at)
+    if as_of is not None:
+        limit: Callable[[Any], dt.date] = (
+            (lambda e: e.date.earliest) if possible else (lambda e: e.date.latest)
+        )
+        chosen = [e for e in chosen if limit(e) <= as_of]
+    return canonical(chosen)
+
+
+def last_day(value: Any) -> dt.date | None:
+    """A query date's last day, as DESIGN says ``as_of`` and ``known_at`` mean."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return ct.Date.parse(str(value)).latest
+
+
+class Collect:
+    """A user projection that keeps the events folded, in the order folded."""
+
+    def initial(self) -> tuple[Any, ...]:
+        return ()
+
+    def apply(self, state: tuple[Any, ...], event: Any) -> tuple[Any, ...]:
+        return (*state, event)

@@ -1,0 +1,318 @@
+"""Hypothesis properties: the semantics rules of DESIGN.md, on generated dates and timelines."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cybertimeline as ct
+import strategies as s
+
+WIDE_DATES = s.dates(min_year=1, max_year=9999)
+
+
+# -- dates ----------------------------------------------------------------------------------
+
+
+@given(WIDE_DATES, WIDE_DATES)
+def test_date_order_is_total_and_antisymmetric(a, b):
+    """Any two dates compare one way or the other, and both ways only when equal."""
+    assert a <= b or b <= a
+    assert (a <= b and b <= a) == (a == b)
+    assert (a < b) == (not b <= a)
+
+
+@given(WIDE_DATES, WIDE_DATES, WIDE_DATES)
+def test_date_order_is_transitive(a, b, c):
+    """If a <= b and b <= c then a <= c."""
+    x, y, z = sorted([a, b, c])
+    assert x <= y <= z
+    assert x <= z
+    if a <= b and b <= c:
+        assert a <= c
+
+
+@given(WIDE_DATES, WIDE_DATES)
+def test_date_order_follows_latest_then_earliest(a, b):
+    """Dates sort by their latest day first, then their earliest day."""
+    if (a.latest, a.earliest) < (b.latest, b.earliest):
+        assert a < b
+    if a == b:
+        assert hash(a) == hash(b)
+
+
+@given(s.date_texts(min_year=1, max_year=9999))
+def test_date_parse_format_round_trip(text):
+    """``str(Date.parse(text))`` is ``text``, and parsing that again gives an equal date."""
+    date = ct.Date.parse(text)
+    assert str(date) == text
+    again = ct.Date.parse(str(date))
+    assert again == date
+    assert (again.earliest, again.latest) == (date.earliest, date.latest)
+
+
+@given(s.date_texts(min_year=1, max_year=9999))
+def test_date_bounds_match_the_text(text):
+    """The earliest and latest days are those the EDTF text means."""
+    first, _, last = text.partition("/")
+    date = ct.Date.parse(text)
+    assert date.earliest == s._bounds(first)[0]
+    assert date.latest == s._bounds(last or first)[1]
+    assert date.earliest <= date.latest
+
+
+@given(s.days(1900, 2100), st.sampled_from(["day", "month", "year"]))
+def test_parse_loose_keeps_the_precision_given(day, precision):
+    """Free text with a day, a month or only a year gives a date of that precision."""
+    text = {"day": f"{day.day} {day:%B %Y}", "month": f"{day:%B %Y}",
+            "year": f"{day.year}"}[precision]
+    expected = {"day": day.isoformat(), "month": f"{day:%Y-%m}", "year": f"{day:%Y}"}[precision]
+    assert str(ct.Date.parse_loose(text)) == expected
+
+
+# -- codec ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", s.KINDS)
+@settings(max_examples=25)
+@given(data=st.data())
+def test_codec_round_trip_through_toml_for_every_kind(kind, data):
+    """Every kind of event survives event_to_dict, tomli_w, tomllib and event_from_dict."""
+    event = data.draw(s.events(kinds=[kind]))
+    text = tomli_w.dumps({"format": ct.FORMAT_VERSION, "event": [ct.event_to_dict(event)]})
+    assert ct.event_from_dict(tomllib.loads(text)["event"][0]) == event
+
+
+@pytest.mark.parametrize("kind", s.KINDS)
+@settings(max_examples=25)
+@given(data=st.data())
+def test_codec_round_trip_through_json_for_every_kind(kind, data):
+    """Every kind of event survives event_to_dict, JSON and event_from_dict."""
+    event = data.draw(s.events(kinds=[kind]))
+    data_ = json.loads(json.dumps(ct.event_to_dict(event)))
+    assert data_["kind"] == kind
+    assert ct.event_from_dict(data_) == event
+
+
+# -- canonical order ------------------------------------------------------------------------
+
+
+@given(s.timelines(), st.randoms(use_true_random=False))
+def test_loading_any_permutation_gives_the_same_order(events, random):
+    """A timeline built from any permutation of the same events lists them in the same order."""
+    shuffled = list(events)
+    random.shuffle(shuffled)
+    expected = [e.id for e in s.canonical(s.known_set(events, None))]
+    assert [e.id for e in ct.Timeline(events).events()] == expected
+    assert [e.id for e in ct.Timeline(shuffled).events()] == expected
+    everything = [e.id for e in ct.Timeline(shuffled).events(include_corrected=True)]
+    assert everything == [e.id for e in s.canonical(events)]
+
+
+def _append_order(events, random):
+    """A shuffled order in which each correction comes after its target."""
+    pending = list(events)
+    random.shuffle(pending)
+    done: set[str] = set()
+    order = []
+    while pending:
+        event = next(e for e in pending if e.corrects is None or e.corrects in done)
+        pending.remove(event)
+        done.add(event.id)
+        order.append(event)
+    return order
+
+
+@given(s.timelines(), st.randoms(use_true_random=False))
+def test_appending_in_any_order_gives_the_same_order(events, random):
+    """Appending events one by one, in any order, gives the order of loading them at once."""
+    tl = ct.Timeline()
+    for event in _append_order(events, random):
+        tl.append(event)
+    loaded = ct.Timeline(events)
+    assert [e.id for e in tl.events(include_corrected=True)] == [
+        e.id for e in loaded.events(include_corrected=True)]
+    assert [e.id for e in tl.events()] == [e.id for e in loaded.events()]
+
+
+@given(s.timelines())
+def test_canonical_key_is_a_total_order_over_events(events):
+    """No two events of a timeline share a canonical key, so the order is total."""
+    keys = [ct.canonical_key(e) for e in events]
+    assert len(set(keys)) == len(keys)
+    assert keys == [(e.date.latest, e.date.earliest, e.id) for e in events]
+
+
+# -- the known set --------------------------------------------------------------------------
+
+
+@given(s.timelines(), st.none() | s.days(1995, 2030))
+def test_known_set_never_holds_an_event_a_known_event_corrects(events, known_at):
+    """No event in the known set is superseded or retracted by another event in it."""
+    tl = ct.Timeline(events)
+    known = list(tl.events(known_at=known_at))
+    ids = {e.id for e in known}
+    for event in known:
+        assert event.corrects is None or event.corrects not in ids
+        assert known_at is None or event.recorded_on <= known_at
+
+
+@given(s.timelines(), st.none() | s.days(1995, 2030))
+def test_known_set_follows_rule_two(events, known_at):
+    """The known set is what DESIGN rule 2 says, computed by hand."""
+    tl = ct.Timeline(events)
+    assert [e.id for e in tl.events(known_at=known_at)] == [
+        e.id for e in s.canonical(s.known_set(events, known_at))]
+
+
+@given(s.timelines(), s.days(1995, 2030), s.days(1995, 2030))
+def test_corrections_drop_out_only_from_when_recorded(events, early, late):
+    """Without retractions, an event dropped as known at K1 stays dropped at any later K2."""
+    early, late = sorted([early, late])
+    tl = ct.Timeline(events)
+    at_early = {e.id for e in tl.events(known_at=early)}
+    at_late = {e.id for e in tl.events(known_at=late)}
+    recorded_early = {e.id for e in events if e.recorded_on <= early}
+    retractions = any(e.kind == "retraction" for e in events)
+    if not retractions:
+        assert at_late & recorded_early <= at_early
+
+
+# -- folding as of a date -------------------------------------------------------------------
+
+
+@given(s.timelines(), s.days(1995, 2030), s.days(1995, 2030), st.none() | s.days(1995, 2030))
+def test_folded_events_are_a_growing_prefix_of_the_known_set(events, d1, d2, known_at):
+    """Events folded for as_of=D are a prefix of the canonical known set, growing with D."""
+    d1, d2 = sorted([d1, d2])
+    tl = ct.Timeline(events)
+    known = [e.id for e in tl.events(known_at=known_at)]
+    first = [e.id for e in tl.project(s.Collect(), as_of=d1, known_at=known_at)]
+    second = [e.id for e in tl.project(s.Collect(), as_of=d2, known_at=known_at)]
+    assert first == known[: len(first)]
+    assert second == known[: len(second)]
+    assert len(first) <= len(second)
+    assert first == [e.id for e in s.folded(events, d1, s.last_day(known_at), False)]
+
+
+@given(s.timelines(), s.query_dates(1995, 2030), st.none() | s.query_dates(1995, 2030))
+def test_possible_folds_a_superset_of_settled(events, as_of, known_at):
+    """possible=True never folds fewer events than the default: it folds a superset."""
+    tl = ct.Timeline(events)
+    settled = [e.id for e in tl.project(s.Collect(), as_of=as_of, known_at=known_at)]
+    possible = [e.id for e in tl.project(s.Collect(), as_of=as_of, known_at=known_at,
+                                         possible=True)]
+    assert set(settled) <= set(possible)
+    assert possible == [e.id for e in s.folded(events, s.last_day(as_of),
+                                                s.last_day(known_at), True)]
+    assert possible == sorted(possible, key=lambda i: ct.canonical_key(tl.event(i)))
+
+
+# -- positions ------------------------------------------------------------------------------
+
+
+@given(s.timelines(), st.randoms(use_true_random=False), st.sampled_from(s.ACTORS),
+       s.days(1995, 2030), st.none() | s.days(1995, 2030), st.booleans())
+def test_positions_do_not_depend_on_load_or_append_order(events, random, actor, as_of, known_at,
+                                                         possible):
+    """A position is the same whether the events were loaded or appended, in whatever order."""
+    loaded = ct.Timeline(events)
+    shuffled = list(events)
+    random.shuffle(shuffled)
+    appended = ct.Timeline()
+    for event in _append_order(events, random):
+        appended.append(event)
+    expected = loaded.position(actor, as_of, known_at, possible).to_dict()
+    assert ct.Timeline(shuffled).position(actor, as_of, known_at, possible).to_dict() == expected
+    assert appended.position(actor, as_of, known_at, possible).to_dict() == expected
+
+
+@given(s.timelines(), st.sampled_from(s.ACTORS), st.none() | s.days(1995, 2030),
+       s.days(1995, 2030), st.booleans())
+def test_position_known_at_equals_a_store_of_what_was_recorded_then(events, actor, as_of,
+                                                                     known_at, possible):
+    """A position known at K equals the position from a store holding only events recorded by K."""
+    tl = ct.Timeline(events)
+    then = ct.Timeline([e for e in events if e.recorded_on <= known_at])
+    bitemporal = tl.position(actor, as_of, known_at=known_at, possible=possible).to_dict()
+    plain = then.position(actor, as_of, possible=possible).to_dict()
+    bitemporal.pop("known_at")
+    plain.pop("known_at")
+    assert bitemporal == plain
+
+
+@given(s.timelines(), st.sampled_from(s.ACTORS), st.none() | s.query_dates(1995, 2030),
+       st.none() | s.query_dates(1995, 2030), st.booleans())
+def test_position_equals_a_full_replay(events, actor, as_of, known_at, possible):
+    """A position equals folding, from scratch, the events DESIGN rules 2 and 3 select."""
+    tl = ct.Timeline(events)
+    chosen = s.folded(events, s.last_day(as_of), s.last_day(known_at), possible)
+    replay = ct.fold(ct.PositionProjection(actor), chosen)
+    got = tl.position(actor, as_of, known_at, possible)
+    assert got.to_dict() | {"as_of": None, "known_at": None, "possible": False} == (
+        replay.to_dict())
+
+
+@given(s.timelines(), st.sampled_from(s.GROUPS), s.days(1995, 2030),
+       st.none() | s.days(1995, 2030))
+def test_members_follow_the_folded_membership_events(events, group, as_of, known_at):
+    """A group's members are the actors whose last folded membership event is a join."""
+    tl = ct.Timeline(events)
+    state: dict[str, bool] = {}
+    for event in s.folded(events, as_of, known_at, False):
+        if event.kind == "membership" and event.group == group:
+            state[event.actor] = event.action == "join"
+    assert tl.members(group, as_of, known_at) == tuple(sorted(a for a, j in state.items() if j))
+
+
+@given(s.timelines(), st.none() | st.sampled_from(s.ACTORS),
+       st.none() | st.sampled_from(s.KINDS), st.none() | s.days(1995, 2030),
+       st.none() | s.days(1995, 2030), st.none() | s.days(1995, 2030))
+def test_events_filters_match_a_filter_by_hand(events, actor, kind, since, until, known_at):
+    """``events()`` gives the known events of the actor and kind that settle in the range."""
+    tl = ct.Timeline(events)
+    got = [e.id for e in tl.events(actor=actor, kind=kind, since=since, until=until,
+                                   known_at=known_at)]
+    expected = [
+        e.id for e in s.canonical(s.known_set(events, known_at))
+        if (actor is None or actor in e.involved)
+        and (kind is None or e.kind == kind)
+        and (since is None or e.date.latest >= since)
+        and (until is None or e.date.latest <= until)
+    ]
+    assert got == expected
+
+
+@given(s.timelines(max_size=8), st.sampled_from(s.STATES))
+def test_status_agrees_with_positions(events, actor):
+    """``status(instrument)`` gives each actor the treaty status its own position gives."""
+    tl = ct.Timeline(events)
+    position = tl.position(actor, as_of="2030")
+    for instrument in s.INSTRUMENTS:
+        chart = tl.status(instrument, as_of="2030")
+        if instrument in position.treaties:
+            assert chart[actor].status == position.treaties[instrument].status
+        else:
+            assert actor not in chart
+
+
+@settings(max_examples=30)
+@given(s.timelines(max_size=8))
+def test_a_folder_store_loads_what_was_written(events):
+    """Events written as TOML files in a folder load back as the same events."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for index, event in enumerate(events):
+            text = tomli_w.dumps({"format": 1, "event": [ct.event_to_dict(event)]})
+            (root / f"f{index:03d}.toml").write_text(text, encoding="utf-8")
+        loaded = ct.load(root)
+        assert sorted(loaded.events(include_corrected=True), key=ct.canonical_key) == (
+            s.canonical(events))

@@ -1,0 +1,173 @@
+"""A stateful test: appends and queries interleaved, every answer checked against a full replay.
+
+The machine appends events (in any date order, back-dated, supersessions and
+retractions of earlier ids) to an in-memory timeline and to a folder store,
+and asks positions, members and events at random dates and ``known_at``s.
+Whatever the timelines index or cache, each answer must equal folding, from
+scratch, the events that DESIGN.md rules 2 and 3 select, computed by hand in
+``strategies.known_set`` and ``strategies.folded``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import attrs
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+import cybertimeline as ct
+import strategies as s
+
+QUERY_DAYS = s.days(1995, 2030)
+
+
+class AppendAndQuery(RuleBasedStateMachine):
+    """Appends to a memory timeline and a folder store; queries checked against a naive model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="cybertimeline-stateful-"))
+        self.path = self.tmp / "store"
+        self.model: list[Any] = []
+
+    @initialize()
+    def open_stores(self) -> None:
+        self.memory = ct.Timeline()
+        self.folder = ct.create(self.path)
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- appends ---------------------------------------------------------------------------
+
+    def _next_id(self) -> str:
+        return f"e{len(self.model):03d}"
+
+    def _append(self, event: Any) -> None:
+        self.memory.append(event)
+        self.folder.append(event)
+        self.model.append(event)
+
+    @rule(data=st.data())
+    def append_event(self, data: st.DataObject) -> None:
+        """Any event, at any date: often back-dated behind what is stored."""
+        event = data.draw(s._light_events(s.BASE_KINDS, 2000, 2025))
+        self._append(attrs.evolve(event, id=self._next_id()))
+
+    @rule(data=st.data(), count=st.integers(2, 5))
+    def append_several(self, data: st.DataObject, count: int) -> None:
+        """Several events in a row, each at any date."""
+        for _ in range(count):
+            self.append_event(data)
+
+    @precondition(lambda self: self.model)
+    @rule(data=st.data(), late=st.integers(0, 900), retract=st.booleans())
+    def append_correction(self, data: st.DataObject, late: int, retract: bool) -> None:
+        """A supersession or retraction of an earlier id, recorded on or after its target."""
+        target = data.draw(st.sampled_from(self.model))
+        recorded = ct.Date.from_date(target.recorded_on + dt.timedelta(days=late))
+        if retract:
+            event = attrs.evolve(data.draw(s._light_events(("retraction",), 1995, 2030)),
+                                 id=self._next_id(), retracts=target.id, recorded=recorded)
+        else:
+            event = attrs.evolve(data.draw(s._light_events(s.BASE_KINDS, 1995, 2030)),
+                                 id=self._next_id(), supersedes=target.id, recorded=recorded)
+        self._append(event)
+
+    @precondition(lambda self: self.model)
+    @rule(data=st.data(), dangling=st.booleans())
+    def append_invalid(self, data: st.DataObject, dangling: bool) -> None:
+        """An event with a stored id, or correcting no event, is refused by both stores."""
+        event = data.draw(s._light_events(s.BASE_KINDS, 2000, 2025))
+        if dangling:
+            event = attrs.evolve(event, id=self._next_id(), supersedes="no-such-event")
+        else:
+            event = attrs.evolve(event, id=data.draw(st.sampled_from(self.model)).id)
+        for timeline in (self.memory, self.folder):
+            try:
+                timeline.append(event)
+            except ct.ValidationError:
+                pass
+            else:
+                raise AssertionError(f"{timeline!r} accepted {event.id} ({dangling=})")
+
+    @rule()
+    def reopen_folder(self) -> None:
+        """Loading the folder afresh gives the same timeline as the one appended to."""
+        self.folder = ct.load(self.path)
+
+    # -- queries ---------------------------------------------------------------------------
+
+    @rule(actor=st.sampled_from(s.ACTORS), as_of=st.none() | s.query_dates(1995, 2030),
+          known_at=st.none() | s.query_dates(1995, 2030), possible=st.booleans())
+    def position(self, actor: str, as_of: Any, known_at: Any, possible: bool) -> None:
+        """A position, asked twice (the second may come from a cache), equals a full replay."""
+        chosen = s.folded(self.model, s.last_day(as_of), s.last_day(known_at), possible)
+        expected = ct.fold(ct.PositionProjection(actor), chosen).to_dict()
+        expected |= {
+            "as_of": None if as_of is None else str(ct.Date.coerce(as_of)),
+            "known_at": None if known_at is None else str(ct.Date.coerce(known_at)),
+            "possible": possible,
+        }
+        for timeline in (self.memory, self.folder, self.memory):
+            assert timeline.position(actor, as_of, known_at, possible).to_dict() == expected
+
+    @rule(group=st.sampled_from(s.GROUPS), as_of=st.none() | QUERY_DAYS,
+          known_at=st.none() | QUERY_DAYS)
+    def members(self, group: str, as_of: Any, known_at: Any) -> None:
+        """A group's members are those whose last folded membership event is a join."""
+        joined: dict[str, bool] = {}
+        for event in s.folded(self.model, as_of, known_at, False):
+            if event.kind == "membership" and event.group == group:
+                joined[event.actor] = event.action == "join"
+        expected = tuple(sorted(a for a, j in joined.items() if j))
+        assert self.memory.members(group, as_of, known_at) == expected
+        assert self.folder.members(group, as_of, known_at) == expected
+
+    @rule(actor=st.none() | st.sampled_from(s.ACTORS), known_at=st.none() | QUERY_DAYS,
+          until=st.none() | QUERY_DAYS)
+    def events(self, actor: str | None, known_at: Any, until: Any) -> None:
+        """The events listed are the known ones of the actor, settled by ``until``, in order."""
+        expected = [
+            e.id for e in s.canonical(s.known_set(self.model, known_at))
+            if (actor is None or actor in e.involved) and (until is None or e.date.latest <= until)
+        ]
+        for timeline in (self.memory, self.folder):
+            assert [e.id for e in timeline.events(actor=actor, until=until,
+                                                  known_at=known_at)] == expected
+
+    @rule(as_of=QUERY_DAYS, known_at=st.none() | QUERY_DAYS)
+    def project(self, as_of: Any, known_at: Any) -> None:
+        """A user projection folds the events the rules select, in canonical order."""
+        expected = [e.id for e in s.folded(self.model, as_of, known_at, False)]
+        for timeline in (self.memory, self.folder):
+            assert [e.id for e in timeline.project(s.Collect(), as_of, known_at)] == expected
+
+    @invariant()
+    def everything_is_stored_once(self) -> None:
+        """Both timelines hold every appended event, corrected ones included, in canonical order."""
+        if not hasattr(self, "memory"):
+            return
+        expected = [e.id for e in s.canonical(self.model)]
+        assert len(self.memory) == len(self.folder) == len(self.model)
+        assert [e.id for e in self.memory.events(include_corrected=True)] == expected
+        assert [e.id for e in self.folder.events(include_corrected=True)] == expected
+
+
+# A third of the profile's examples: about 30 runs in the ci profile, many more in thorough.
+AppendAndQuery.TestCase.settings = settings(
+    max_examples=max(10, settings.default.max_examples // 3), stateful_step_count=40
+)
+TestAppendAndQuery = AppendAndQuery.TestCase
