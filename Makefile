@@ -19,6 +19,10 @@ demo: install
 	$(BIN)/cybertimeline position CAN --as-of 2014-12-31
 	@echo
 	$(BIN)/cybertimeline position CAN --as-of 2016-01-01
+	@echo
+	$(BIN)/cybertimeline changelog CAN --since 2014 --until 2016
+	@echo
+	$(BIN)/cybertimeline position AHC --as-of 2022-12-31 --known-at 2021-12-01
 
 lint: install
 	$(BIN)/ruff check src tests
