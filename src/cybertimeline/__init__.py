@@ -39,6 +39,7 @@ from ._events import (
 from ._export import ROW_FIELDS, event_row
 from ._index import canonical_key
 from ._loading import create, load
+from ._plot import Mark, StatusSpan, Swimlanes
 from ._position import (
     AdoptionEntry,
     CooperationEntry,
@@ -81,6 +82,7 @@ __all__ = [
     "Instrument",
     "Legislation",
     "LegislationEntry",
+    "Mark",
     "Membership",
     "MembershipEntry",
     "Position",
@@ -97,6 +99,8 @@ __all__ = [
     "Source",
     "StanceEntry",
     "Statement",
+    "StatusSpan",
+    "Swimlanes",
     "Tally",
     "Timeline",
     "TimelineError",

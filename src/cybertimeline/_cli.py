@@ -17,6 +17,10 @@ Commands::
                                          [--known-at DATE] [--title TEXT]
                                          [--format timelinejs|json|jsonl|csv]
     cybertimeline import SRC --into DST
+    cybertimeline [--events PATH] plot ACTOR [ACTOR ...] [--instrument ID] [--since DATE]
+                                       [--until DATE] [--known-at DATE] -o FILE.svg|FILE.png
+
+``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``).
 
 The store is ``--events PATH``, else ``$CYBERTIMELINE_EVENTS``, else the
 bundled dataset. Exit codes: 0 ok; 1 invalid data, a missing store, or an
@@ -176,7 +180,20 @@ def _parser() -> argparse.ArgumentParser:
                       help="the store to read: a folder, a .jsonl or a .sqlite file")
     copy.add_argument("--into", required=True, metavar="DST",
                       help="the new store: .sqlite/.db for SQLite, .jsonl, else a folder")
+    plot = command("plot", "draw a swimlane chart (needs the plot extra: matplotlib)")
+    plot.add_argument("actors", nargs="+", metavar="ACTOR", help="one lane per actor")
+    plot.add_argument("--instrument", metavar="ID",
+                      help="draw each actor's status towards this instrument")
+    window(plot)
+    plot.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
+                      help="where to write the chart: FILE.svg or FILE.png")
     return parser
+
+
+def _picture(text: str) -> str:
+    if not text.lower().endswith((".svg", ".png")):
+        raise argparse.ArgumentTypeError(f"{text!r} must end in .svg or .png")
+    return text
 
 
 def _open(path: str | None) -> Timeline:
@@ -358,10 +375,20 @@ def _import(timeline: Timeline, args: argparse.Namespace) -> str:
     return f"{copy.location}: {len(copy)} events copied from {timeline.location}"
 
 
+def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
+    try:
+        chart = timeline.plot(args.actors, args.instrument, args.since, args.until,
+                              args.known_at)
+    except ImportError as exc:
+        raise TimelineError(str(exc)) from None
+    path = chart.save(args.output)
+    return f"{path}: {len(chart.actors)} lanes, {len(chart.spans)} spans, {len(chart.marks)} marks"
+
+
 _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "validate": _validate, "position": _position, "changelog": _changelog,
     "timeline": _timeline, "diff": _diff, "status": _status, "export": _export,
-    "import": _import,
+    "import": _import, "plot": _plot,
 }
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ._changelog import Changelog
+    from ._plot import Swimlanes
     from ._timeline import DateLike, Timeline
 
 
@@ -121,3 +122,52 @@ class Reports:
         from ._frames import positions_frame
 
         return positions_frame(cast("Timeline", self), actors, dates, known_at, possible)
+
+    def plot(
+        self,
+        actors: str | Iterable[str],
+        instrument: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        *,
+        topics: Iterable[str] | None = None,
+        title: str | None = None,
+    ) -> Swimlanes:
+        """A swimlane chart: one lane per actor, from ``since`` to ``until``.
+
+        Each lane shows the actor's status towards ``instrument`` as coloured
+        spans (``signatory``, ``ratified``, ``party``, ``withdrawn``), exactly
+        as :meth:`position` gives it for each day, and hatched where an act
+        dated to a span of days may already have happened (``possible=True``).
+        Below it, the actor's votes (its option), statements (its stance) and,
+        for a body, its sessions (their status) are marks: a point for a day, a
+        bar over the whole span for a partial date such as ``2019-07``.
+
+        ``tl.plot(["CAN", "KOR"], instrument="budapest-convention").save("b.svg")``
+        writes the chart; in Jupyter the chart shows itself.
+
+        Args:
+            actors: One actor id, or several: one lane each, in this order.
+            instrument: The instrument whose status is drawn; no status band if None.
+            since: The chart's first day (this date's first); whole years around the events
+                if None.
+            until: The chart's last day (this date's last); whole years around the events if None.
+            known_at: Draw the record as it stood on this day (a dashed line marks it).
+            topics: Only votes and statements on these topics (a topic, an instrument or
+                a resolution); every one if None.
+            title: The chart's title; the instrument and the dates if None.
+
+        Returns:
+            A ``Swimlanes``: ``save(path)``, ``figure``, and the ``spans``
+            and ``marks`` drawn.
+
+        Raises:
+            ImportError: matplotlib is not installed (``pip install 'cybertimeline[plot]'``).
+            UnknownActorError: an actor or the instrument is not known.
+            TimelineError: there is nothing to draw in the period.
+        """
+        from ._plot import swimlanes
+
+        return swimlanes(cast("Timeline", self), actors, instrument, since, until, known_at,
+                         topics, title)

@@ -1,0 +1,510 @@
+"""Swimlane charts: one lane per actor, treaty status as coloured spans, votes and statements
+as marks.
+
+matplotlib is optional (the ``plot`` extra): it is imported only when a chart is drawn, so
+``import cybertimeline`` works without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import textwrap
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from ._dates import Date
+from ._errors import TimelineError
+from ._events import TREATY_ACT_KINDS, Event, Session, Statement, Vote
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ._timeline import DateLike, Timeline
+
+__all__ = ["Mark", "StatusSpan", "Swimlanes", "swimlanes"]
+
+_ONE_DAY = dt.timedelta(days=1)
+
+# Okabe-Ito colours and ColorBrewer tints: told apart with the common colour blindnesses.
+STATUS_COLOURS = {
+    "signatory": "#9ecae1",
+    "ratified": "#fdae6b",
+    "party": "#31a354",
+    "withdrawn": "#969696",
+}
+VALUE_COLOURS = {
+    "yes": "#0072B2", "supports": "#0072B2",
+    "no": "#D55E00", "opposes": "#D55E00",
+    "abstain": "#6f6f6f", "neutral": "#6f6f6f",
+    "mixed": "#CC79A7",
+    "absent": "#bdbdbd",
+    "scheduled": "#56B4E9", "held": "#009E73", "postponed": "#E69F00", "cancelled": "#999999",
+}
+_KIND_MARKERS = {"vote": "s", "statement": "o", "session": "D"}
+_KIND_WORDS = {"vote": "vote", "statement": "stance", "session": "session"}
+
+# Layout, in lane units (one unit = _INCHES_PER_UNIT inches of figure height).
+_INCHES_PER_UNIT = 0.42
+_BAND_TOP, _BAND_HEIGHT = 0.2, 0.6
+_ROW_HEIGHT = 0.5
+_LANE_PAD = 0.25
+_LABEL_SIZE = 7.5
+_CHAR_POINTS = 0.56 * _LABEL_SIZE  # an average character's width, for packing labels
+_WIDTH_INCHES = 11.0
+_LEFT_INCHES, _RIGHT_INCHES = 1.6, 0.3
+
+
+@attrs.frozen(kw_only=True)
+class StatusSpan:
+    """Days over which an actor's treaty status was one value, as drawn in its lane.
+
+    ``start`` is the first day and ``end`` the day after the last (exclusive).
+    A ``settled`` span is the status `Timeline.position()` gives for each
+    of its days; an unsettled one (drawn hatched) is the status it gives with
+    ``possible=True`` where that differs: an act dated only to a span of days
+    may already have happened.
+    """
+
+    actor: str
+    instrument: str
+    status: str
+    start: dt.date
+    end: dt.date
+    settled: bool = True
+
+    def days(self) -> tuple[dt.date, ...]:
+        """The first, middle and last day of the span: what tests sample."""
+        last = self.end - _ONE_DAY
+        return tuple(dict.fromkeys((self.start, self.start + (last - self.start) / 2, last)))
+
+
+@attrs.frozen(kw_only=True)
+class Mark:
+    """A vote, statement or session drawn in a lane: a point for a day, a bar for a span."""
+
+    actor: str
+    kind: Literal["vote", "statement", "session"]
+    value: str
+    label: str
+    earliest: dt.date
+    latest: dt.date
+    event: str
+
+    @property
+    def is_span(self) -> bool:
+        """True when the date is more than one day (drawn as a bar, not a point)."""
+        return self.earliest != self.latest
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Swimlanes:
+    """A swimlane chart of a timeline: what `Timeline.plot()` drew, and the figure.
+
+    ``spans`` and ``marks`` are exactly what was drawn, so they can be checked
+    against the positions; ``figure`` is the matplotlib figure, to adjust or
+    to save in any format matplotlib writes.
+    """
+
+    actors: tuple[str, ...]
+    instrument: str | None
+    start: dt.date
+    end: dt.date
+    known_at: Date | None
+    spans: tuple[StatusSpan, ...]
+    marks: tuple[Mark, ...]
+    figure: Figure
+
+    def save(self, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
+        """Write the chart to ``path``, in the format its suffix names (``.svg``, ``.png``...).
+
+        Returns:
+            The path written.
+        """
+        target = Path(path)
+        self.figure.savefig(target, dpi=dpi)
+        return target
+
+    def _repr_png_(self) -> bytes:
+        """The chart as PNG: how Jupyter shows it."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
+def require_matplotlib() -> None:
+    """Raise a clear ImportError naming the ``plot`` extra when matplotlib is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            "plotting needs matplotlib, which is not installed: "
+            "pip install 'cybertimeline[plot]' (the plot extra)"
+        ) from None
+
+
+# -- what to draw ----------------------------------------------------------------------------
+
+
+def status_spans(
+    timeline: Timeline,
+    actor: str,
+    instrument: str,
+    start: dt.date,
+    end: dt.date,
+    known_at: DateLike | None = None,
+) -> list[StatusSpan]:
+    """The actor's treaty status from ``start`` to ``end`` (inclusive), as spans.
+
+    The status can change only on the first or last day of one of its acts, so
+    it is asked of `Timeline.position()` once per such day (settled, and
+    with ``possible=True``) and holds until the next.
+    """
+    acts = [e for e in timeline.events(actor=actor, kind=TREATY_ACT_KINDS, known_at=known_at)
+            if getattr(e, "instrument", None) == instrument]
+    stop = end + _ONE_DAY
+    turns = sorted({start} | {d for e in acts for d in (e.date.earliest, e.date.latest)
+                              if start < d < stop})
+    pieces: list[tuple[dt.date, dt.date, str | None, str | None]] = []
+    for first, after in zip(turns, [*turns[1:], stop], strict=True):
+        settled = timeline.position(actor, first, known_at).treaties.get(instrument)
+        possible = timeline.position(actor, first, known_at, possible=True).treaties.get(
+            instrument)
+        pieces.append((first, after, settled.status if settled else None,
+                       possible.status if possible else None))
+    spans = _merge(actor, instrument, [(a, b, s) for a, b, s, _ in pieces], settled=True)
+    unsettled = [(a, b, p if p != s else None) for a, b, s, p in pieces]
+    return spans + _merge(actor, instrument, unsettled, settled=False)
+
+
+def _merge(
+    actor: str, instrument: str, pieces: list[tuple[dt.date, dt.date, str | None]], *,
+    settled: bool,
+) -> list[StatusSpan]:
+    spans: list[StatusSpan] = []
+    for first, after, status in pieces:
+        if status is None:
+            continue
+        if spans and spans[-1].status == status and spans[-1].end == first:
+            spans[-1] = attrs.evolve(spans[-1], end=after)
+        else:
+            spans.append(StatusSpan(actor=actor, instrument=instrument, status=status,
+                                    start=first, end=after, settled=settled))
+    return spans
+
+
+def _topic_words(timeline: Timeline, topic: str | None, instrument: str | None) -> str:
+    if topic is None or topic == instrument:
+        return ""
+    found = timeline.registry.instruments.get(topic)
+    return f" · {found.short or found.title}" if found is not None else f" · {topic}"
+
+
+def _mark(timeline: Timeline, actor: str, event: Event, instrument: str | None,
+          topics: frozenset[str] | None) -> Mark | None:
+    """The mark for an event in the actor's lane, if it has one there."""
+    kind: Literal["vote", "statement", "session"]
+    value: str
+    match event:
+        case Vote() if actor in event.votes:
+            if topics is not None and not {event.topic, event.resolution} & topics:
+                return None
+            kind, value = "vote", event.votes[actor]
+            label = f"{value} · {event.resolution}"
+        case Statement() if event.actor == actor:
+            if topics is not None and event.topic not in topics:
+                return None
+            kind, value = "statement", event.stance
+            label = value + _topic_words(timeline, event.topic, instrument)
+        case Session() if event.body == actor:
+            kind, value = "session", event.status
+            label = f"{event.title or 'session'}: {value}"
+        case _:
+            return None
+    return Mark(actor=actor, kind=kind, value=value, label=label, earliest=event.date.earliest,
+                latest=event.date.latest, event=event.id)
+
+
+def _window(
+    timeline: Timeline, actors: Sequence[str], instrument: str | None,
+    since: DateLike | None, until: DateLike | None, known_at: DateLike | None,
+) -> tuple[dt.date, dt.date]:
+    """The chart's first and last day: the dates asked for, else whole years around the events."""
+    start = None if since is None else Date.coerce(since).earliest
+    end = None if until is None else Date.coerce(until).latest
+    if start is None or end is None:
+        kinds = {"vote", "statement", "session", *TREATY_ACT_KINDS}
+        days = [d for actor in actors
+                for e in timeline.events(actor=actor, kind=kinds, known_at=known_at)
+                if e.kind not in TREATY_ACT_KINDS or getattr(e, "instrument", None) == instrument
+                for d in (e.date.earliest, e.date.latest)]
+        if not days:
+            raise TimelineError(
+                "nothing to plot: these actors have no treaty acts, votes, statements or "
+                "sessions here; give since and until to draw empty lanes")
+        start = start or dt.date(min(days).year, 1, 1)
+        end = end or dt.date(max(days).year, 12, 31)
+    if end < start:
+        raise TimelineError(f"nothing to plot: until ({end}) is before since ({start})")
+    return start, end
+
+
+# -- drawing ---------------------------------------------------------------------------------
+
+
+def _rows(marks: list[Mark], start: dt.date, end: dt.date, days_per_point: float) -> list[int]:
+    """A row for each mark, so that no two marks or labels overlap (first fit, by date)."""
+    label_days = _CHAR_POINTS * days_per_point
+    pad = 8 * days_per_point
+    right_edge = (end - start).days + 1
+    rows: list[float] = []  # the first free day of each row
+    placed: list[int] = []
+    for mark in marks:
+        x0 = (max(mark.earliest, start) - start).days
+        x1 = (min(mark.latest, end) - start).days + 1 if mark.is_span else x0
+        width = len(mark.label) * label_days
+        if x1 + pad + width <= right_edge:
+            occupied = (x0 - pad, x1 + pad + width)
+        else:
+            occupied = (x0 - pad - width, x1 + pad)
+        for row, free in enumerate(rows):
+            if free <= occupied[0]:
+                rows[row] = occupied[1] + pad
+                placed.append(row)
+                break
+        else:
+            rows.append(occupied[1] + pad)
+            placed.append(len(rows) - 1)
+    return placed
+
+
+def _lane_label(timeline: Timeline, actor: str) -> str:
+    name = timeline.registry.name(actor)
+    if name == actor:
+        return actor
+    lines = textwrap.wrap(name, 22)
+    shown = lines[:2] if len(lines) <= 2 else [lines[0], lines[1][:20] + "…"]
+    return "\n".join([actor, *shown])
+
+
+def swimlanes(
+    timeline: Timeline,
+    actors: str | Iterable[str],
+    instrument: str | None = None,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    known_at: DateLike | None = None,
+    topics: Iterable[str] | None = None,
+    title: str | None = None,
+) -> Swimlanes:
+    """The chart of `Timeline.plot()`."""
+    require_matplotlib()
+    chosen = (actors,) if isinstance(actors, str) else tuple(dict.fromkeys(actors))
+    if not chosen:
+        raise TimelineError("nothing to plot: name at least one actor")
+    for actor in chosen:
+        timeline.registry.actor(actor)
+    if instrument is not None and not timeline.registry.has_instrument(instrument):
+        timeline.registry.instrument(instrument)
+    wanted = None if topics is None else frozenset(topics)
+    start, end = _window(timeline, chosen, instrument, since, until, known_at)
+    known = None if known_at is None else Date.coerce(known_at)
+
+    spans = [] if instrument is None else [
+        span for actor in chosen
+        for span in status_spans(timeline, actor, instrument, start, end, known_at)]
+    marks = [mark for actor in chosen
+             for event in timeline.events(actor=actor, kind=("vote", "statement", "session"),
+                                          since=start, until=end, known_at=known_at)
+             if (mark := _mark(timeline, actor, event, instrument, wanted)) is not None]
+    chart = Swimlanes(actors=chosen, instrument=instrument, start=start, end=end,
+                      known_at=known, spans=tuple(spans), marks=tuple(marks),
+                      figure=_new_figure())
+    _draw(timeline, chart, title)
+    return chart
+
+
+def _mdates() -> Any:
+    """``matplotlib.dates``, which has no type information."""
+    import importlib
+
+    return importlib.import_module("matplotlib.dates")
+
+
+def _new_figure() -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(_WIDTH_INCHES, 4.0))
+
+
+def _draw(timeline: Timeline, chart: Swimlanes, title: str | None) -> None:
+    mdates = _mdates()
+
+    figure = chart.figure
+    axes_points = (_WIDTH_INCHES - _LEFT_INCHES - _RIGHT_INCHES) * 72
+    days_per_point = ((chart.end - chart.start).days + 1) / axes_points
+
+    # Lay the lanes out top to bottom: a status band, then rows of marks.
+    band = chart.instrument is not None
+    layout: list[tuple[str, float, list[tuple[Mark, int]]]] = []
+    y = 0.0
+    for actor in chart.actors:
+        own = [m for m in chart.marks if m.actor == actor]
+        rows = _rows(own, chart.start, chart.end, days_per_point)
+        layout.append((actor, y, list(zip(own, rows, strict=True))))
+        height = (_BAND_TOP + _BAND_HEIGHT if band else 0.0) + (max(rows) + 1 if rows else 0) * (
+            _ROW_HEIGHT) + _LANE_PAD
+        y += max(height, 1.0)
+    total = y
+
+    handles = _legend_handles(chart)
+    columns = min(len(handles), 6)
+    legend_rows = -(-len(handles) // columns) if handles else 0
+    top_inches, bottom_inches = 0.55, 0.45 + 0.2 * legend_rows + 0.1
+    height_inches = total * _INCHES_PER_UNIT + top_inches + bottom_inches
+    figure.set_size_inches(_WIDTH_INCHES, height_inches)
+    figure.subplots_adjust(left=_LEFT_INCHES / _WIDTH_INCHES,
+                           right=1 - _RIGHT_INCHES / _WIDTH_INCHES,
+                           top=1 - top_inches / height_inches,
+                           bottom=bottom_inches / height_inches)
+    ax: Axes = figure.add_subplot()
+    x_start = mdates.date2num(chart.start)
+    x_end = mdates.date2num(chart.end + _ONE_DAY)
+    ax.set_xlim(x_start, x_end)
+    ax.set_ylim(total, 0)
+    ax.xaxis.set_major_locator(locator := mdates.AutoDateLocator(minticks=5, maxticks=14))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+
+    ticks, labels = [], []
+    for index, (actor, top, placed) in enumerate(layout):
+        if index:
+            ax.axhline(top, color="#999999", linewidth=0.6)
+        ticks.append(top + (_BAND_TOP + _BAND_HEIGHT / 2 if band else 0.5))
+        labels.append(_lane_label(timeline, actor))
+        own_spans = [s for s in chart.spans if s.actor == actor]
+        if band and own_spans:
+            _draw_spans(ax, own_spans, top, days_per_point)
+        elif band:
+            ax.text(x_start + 4 * days_per_point, top + _BAND_TOP + _BAND_HEIGHT / 2,
+                    "no act on this instrument", va="center", fontsize=7.5, color="#888888",
+                    style="italic")
+        rows_top = top + (_BAND_TOP + _BAND_HEIGHT if band else 0.0)
+        for mark, row in placed:
+            _draw_mark(ax, mark, rows_top + (row + 0.5) * _ROW_HEIGHT, chart, days_per_point)
+    ax.set_yticks(ticks, labels, fontsize=8)
+
+    if chart.known_at is not None and chart.start <= chart.known_at.latest <= chart.end:
+        x = mdates.date2num(chart.known_at.latest)
+        ax.axvline(x, color="black", linestyle="--", linewidth=1)
+        ax.annotate(f"known at {chart.known_at}", (x, 0), xytext=(3, 3),
+                    textcoords="offset points", fontsize=8, va="bottom",
+                    annotation_clip=False)
+
+    heading = title or _title(timeline, chart)
+    figure.suptitle(heading, x=_LEFT_INCHES / _WIDTH_INCHES, ha="left", fontsize=11,
+                    y=1 - 0.12 / height_inches, va="top")
+
+    if handles:
+        figure.legend(handles=handles, loc="lower left", ncols=columns, fontsize=8,
+                      frameon=False, bbox_to_anchor=(_LEFT_INCHES / _WIDTH_INCHES - 0.01, 0.0),
+                      handlelength=1.6, columnspacing=1.2)
+
+
+def _legend_handles(chart: Swimlanes) -> list[Any]:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Any] = []
+    if chart.instrument is not None:
+        handles += [Patch(facecolor=STATUS_COLOURS[s], label=s) for s in STATUS_COLOURS]
+        handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="////",
+                             label="possible (date is a span)"))
+    shown = dict.fromkeys((m.kind, m.value) for m in chart.marks)
+    for kind, value in sorted(shown, key=lambda kv: (list(_KIND_MARKERS).index(kv[0]),
+                                                     list(VALUE_COLOURS).index(kv[1]))):
+        handles.append(Line2D([], [], linestyle="none", marker=_KIND_MARKERS[kind],
+                              markersize=6, color=VALUE_COLOURS[value],
+                              label=f"{_KIND_WORDS[kind]}: {value}"))
+    if any(m.is_span for m in chart.marks):
+        handles.append(Line2D([], [], color="#777777", linewidth=5, alpha=0.8,
+                              label="date known to a span"))
+    return handles
+
+
+def _title(timeline: Timeline, chart: Swimlanes) -> str:
+    if chart.instrument is not None:
+        what = timeline.registry.label(chart.instrument)
+    else:
+        what = "Votes, statements and sessions of " + ", ".join(chart.actors)
+    text = f"{what}, {chart.start} to {chart.end}"
+    if chart.known_at is not None:
+        text += f", as known at {chart.known_at}"
+    return text
+
+
+def _draw_spans(ax: Axes, spans: list[StatusSpan], top: float, days_per_point: float) -> None:
+    mdates = _mdates()
+
+    unsettled = [(s.start, s.end) for s in spans if not s.settled]
+    for span in spans:
+        x0 = mdates.date2num(span.start)
+        width = (span.end - span.start).days
+        colour = STATUS_COLOURS.get(span.status, "#cccccc")
+        if span.settled:
+            ax.broken_barh([(x0, width)], (top + _BAND_TOP, _BAND_HEIGHT), facecolors=colour,
+                           edgecolors="white", linewidth=0.5)
+            first, after = _clearest(span, unsettled)
+            if (after - first).days / days_per_point > len(span.status) * _CHAR_POINTS + 6:
+                middle = mdates.date2num(first) + (after - first).days / 2
+                ax.text(middle, top + _BAND_TOP + _BAND_HEIGHT / 2, span.status,
+                        ha="center", va="center", fontsize=7.5,
+                        color="white" if span.status == "party" else "#222222")
+        else:
+            # Hatched in the possible status's colour, over whatever is settled.
+            ax.broken_barh([(x0, width)], (top + _BAND_TOP, _BAND_HEIGHT), facecolors="none",
+                           edgecolors=colour, hatch="////", linewidth=0)
+
+
+def _clearest(span: StatusSpan, covers: list[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date]:
+    """The longest part of a span that no hatching covers: where its name is written."""
+    parts = [(span.start, span.end)]
+    for cover_start, cover_end in covers:
+        parts = [piece for first, after in parts
+                 for piece in ((first, min(after, cover_start)), (max(first, cover_end), after))
+                 if piece[0] < piece[1]]
+    return max(parts, key=lambda part: part[1] - part[0], default=(span.start, span.start))
+
+
+def _draw_mark(ax: Axes, mark: Mark, y: float, chart: Swimlanes, days_per_point: float) -> None:
+    mdates = _mdates()
+
+    colour = VALUE_COLOURS.get(mark.value, "#444444")
+    first = max(mark.earliest, chart.start)
+    last = min(mark.latest, chart.end)
+    x0 = mdates.date2num(first)
+    if mark.is_span:
+        # At least three points wide, so that a three-day session still shows.
+        x1 = max(mdates.date2num(last + _ONE_DAY), x0 + 3 * days_per_point)
+        ax.broken_barh([(x0, x1 - x0)], (y - _ROW_HEIGHT * 0.22, _ROW_HEIGHT * 0.44),
+                       facecolors=colour, alpha=0.8, edgecolors=colour, linewidth=0.8)
+    else:
+        x1 = x0
+        ax.plot([x0], [y], marker=_KIND_MARKERS[mark.kind], color=colour, markersize=6,
+                markeredgecolor="white", markeredgewidth=0.5, linestyle="none")
+    pad = 5 * days_per_point
+    x_end = mdates.date2num(chart.end + _ONE_DAY)
+    width = len(mark.label) * _CHAR_POINTS * days_per_point
+    if x1 + pad + width <= x_end:
+        ax.text(x1 + pad, y, mark.label, va="center", ha="left", fontsize=_LABEL_SIZE)
+    else:
+        ax.text(x0 - pad, y, mark.label, va="center", ha="right", fontsize=_LABEL_SIZE)
