@@ -23,7 +23,19 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from ._dates import Date
-from ._events import CONSENT_KINDS, Event, Retraction
+from ._events import (
+    CONSENT_KINDS,
+    Adoption,
+    Cooperation,
+    Event,
+    Legislation,
+    Membership,
+    Retraction,
+    Session,
+    Statement,
+    Vote,
+    _TreatyAct,
+)
 from ._index import canonical_key
 from ._position import Position, PositionProjection
 from ._registry import Registry
@@ -47,23 +59,71 @@ def _path(key: _Key) -> str:
     return ".".join(part for part in key if part is not None)
 
 
+def _entry_facts(section: str, key: str, entry: Any) -> _Facts:
+    """The facts of one entry of a position (absent: no facts)."""
+    if entry is None:
+        return {}
+    data = entry.to_dict()
+    if section == "treaties":
+        ids = frozenset(data["events"])
+        return {(section, key, name): (data[name], ids)
+                for name in TREATY_FIELDS if data[name] is not None}
+    value = {k: v for k, v in data.items() if k != "event"}
+    return {(section, key, None): (value, frozenset({data["event"]}))}
+
+
 def _flatten(position: Position) -> _Facts:
     """The facts of a position, each with the ids of the events it rests on."""
-    data = position.to_dict()
     facts: _Facts = {}
-    for instrument, treaty in data["treaties"].items():
-        ids = frozenset(treaty["events"])
-        for name in TREATY_FIELDS:
-            if treaty[name] is not None:
-                facts["treaties", instrument, name] = (treaty[name], ids)
-    for section in KEYED_SECTIONS:
-        for key, entry in data[section].items():
-            value = {k: v for k, v in entry.items() if k != "event"}
-            facts[section, key, None] = (value, frozenset({entry["event"]}))
+    for section in ("treaties", *KEYED_SECTIONS):
+        for key, entry in getattr(position, section).items():
+            facts.update(_entry_facts(section, key, entry))
     for section in LISTED_SECTIONS:
-        for entry in data[section]:
-            value = {k: v for k, v in entry.items() if k != "event"}
-            facts[section, entry["event"], None] = (value, frozenset({entry["event"]}))
+        for entry in getattr(position, section):
+            facts.update(_entry_facts(section, entry.event.id, entry))
+    return facts
+
+
+def _touched(event: Event, actor: str) -> list[tuple[str, str]]:
+    """The entries of ``actor``'s position that folding ``event`` may change.
+
+    It follows :meth:`PositionProjection.apply`, which changes no other entry;
+    so a changelog compares only these, not the whole position, at every event.
+    """
+    keys: list[tuple[str, str]] = []
+    match event:
+        case _TreatyAct() if event.actor == actor:
+            keys.append(("treaties", event.instrument))
+        case Vote() if actor in event.votes:
+            keys.append(("votes", event.resolution))
+        case Statement() if event.actor == actor:
+            keys.append(("stances", event.topic))
+        case Membership():
+            if event.actor == actor:
+                keys.append(("memberships", event.group))
+            if event.group == actor:
+                keys.append(("members", event.actor))
+        case Cooperation() if actor in event.actors:
+            keys.append(("cooperation", event.id))
+        case Session() if event.body == actor:
+            keys.append(("sessions", event.id))
+        case Adoption() if event.body == actor:
+            keys.append(("adoptions", event.id))
+        case Legislation() if event.actor == actor:
+            keys.append(("legislation", event.id))
+    return keys
+
+
+def _facts_of(position: Position, keys: Iterable[tuple[str, str]]) -> _Facts:
+    """The facts of these entries of a position."""
+    facts: _Facts = {}
+    for section, key in keys:
+        if section in LISTED_SECTIONS:
+            entry = next((e for e in reversed(getattr(position, section))
+                          if e.event.id == key), None)
+        else:
+            entry = getattr(position, section).get(key)
+        facts.update(_entry_facts(section, key, entry))
     return facts
 
 
@@ -297,15 +357,25 @@ def _actor_changes(
     changes: list[Change] = []
     events = timeline.events(actor=actor, since=since, until=until, known_at=known_at)
     for day, group in itertools.groupby(events, key=lambda e: e.date.latest):
-        day_start = facts
+        day_start: _Facts = {}
+        touched_today: set[_Key] = set()
         behind: dict[_Key, list[Event]] = {}
         for event in group:
+            touched = _touched(event, actor)
+            before = _facts_of(state, touched)
             state = projection.apply(state, event)
-            new = _flatten(state)
-            for key in _differences(facts, new):
+            after = _facts_of(state, touched)
+            for key in _differences(before, after):
                 behind.setdefault(key, []).append(event)
-            facts = new
-        for key in _differences(day_start, facts):
+            for key in before.keys() | after.keys():
+                if key not in touched_today:
+                    touched_today.add(key)
+                    if key in facts:
+                        day_start[key] = facts[key]
+            for key in before:
+                facts.pop(key, None)
+            facts.update(after)
+        for key in _differences(day_start, {k: facts[k] for k in touched_today if k in facts}):
             found = tuple(behind[key])
             changes.append(Change(
                 actor=actor, section=key[0], key=key[1], field=key[2],
