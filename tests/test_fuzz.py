@@ -131,3 +131,19 @@ def test_a_native_toml_date_is_accepted() -> None:
         (Path(directory) / "events.toml").write_text(tomli_w.dumps({"event": [event]}),
                                                      encoding="utf-8")
         assert str(ct.load(directory).event("can-ratifies-budapest").date) == "2015-07-08"
+
+
+@fuzz
+@given(st.dictionaries(keys, toml_values, max_size=4), st.sampled_from(sorted(VALID)))
+def test_the_fast_converter_accepts_only_what_the_detailed_one_accepts(
+    changes: dict[str, Any], dropped: str
+) -> None:
+    """The fast path of decoding never lets in an event the detailed converter would refuse."""
+    from cybertimeline import _codec
+
+    event = {k: v for k, v in VALID.items() if k != dropped} | changes
+    try:
+        fast = _codec._FAST.structure(event, ct.Event)
+    except Exception:  # refusing is always allowed
+        return
+    assert fast == _codec._CONVERTER.structure(event, ct.Event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import functools
 import re
 from typing import Any
 
@@ -104,6 +105,10 @@ class Date:
         """
         if not isinstance(text, str):
             raise DateError(f"a date must be text such as '2015-07-08', not {type(text).__name__}")
+        return _parse(text)
+
+    @classmethod
+    def _parse_new(cls, text: str) -> Date:
         if not text.strip():
             raise DateError(f"empty date: {_HINT}")
         if len(text) > _LONGEST:
@@ -257,3 +262,10 @@ class Date:
         if not isinstance(other, Date):
             return NotImplemented
         return self.sort_key >= other.sort_key
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse(text: str) -> Date:
+    # Dates are immutable and the same texts recur (days of votes, sources'
+    # publication dates): parse each once. Errors are not cached.
+    return Date._parse_new(text)

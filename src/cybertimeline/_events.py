@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Literal
 
@@ -182,19 +183,24 @@ class Tally:
 def _tally_agrees(instance: Any, _attribute: Any, value: Tally | None) -> None:
     if value is None:
         return
+    counts = Counter(instance.votes.values())
     for option in ("yes", "no", "abstain"):
-        recorded = sum(1 for cast in instance.votes.values() if cast == option)
-        if recorded > getattr(value, option):
+        if counts[option] > getattr(value, option):
             raise FieldError(
                 "tally",
-                f"the tally says {getattr(value, option)} '{option}' but {recorded} "
-                f"actors are recorded voting '{option}': correct the tally or the votes"
+                f"the tally says {getattr(value, option)} '{option}' but {counts[option]} "
+                f"actors are recorded voting '{option}': correct the tally or the votes",
             )
 
 
+_VOTE_OPTION_SET = frozenset(VOTE_OPTIONS)
+
+
 def _each_vote(_instance: Any, _attribute: Any, value: Mapping[str, str]) -> None:
+    if _VOTE_OPTION_SET.issuperset(value.values()):
+        return
     for actor, option in value.items():
-        if option not in VOTE_OPTIONS:
+        if option not in _VOTE_OPTION_SET:
             options = ", ".join(repr(o) for o in VOTE_OPTIONS)
             raise FieldError(
                 "votes", f"vote {option!r} for {actor} is not allowed: use one of {options}"
