@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint typecheck pytest docs clean
+.PHONY: demo test install lint typecheck pytest docs clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,19 @@ pytest: install
 docs: install
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
-test: lint typecheck pytest docs
+test: lint typecheck docs pytest
+
+# The side-by-side benchmark (bench/README.md): the full corpus (bench/results/latest.json),
+# or a tenth of it (bench/results/quick.json). Each first checks answers against full replays.
+bench: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(BIN)/python bench/check_equivalence.py
+	$(BIN)/python bench/run.py
+
+bench-quick: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(BIN)/python bench/check_equivalence.py --queries 100
+	$(BIN)/python bench/run.py --quick --out bench/results/quick.json
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any, TypeVar
-
-import attrs
 
 from ._dates import Date
 from ._errors import ValidationError
 from ._events import Event, Membership, _TreatyAct
 from ._index import Lane, canonical_key
-from ._position import Position, PositionProjection, TreatyStatus
+from ._position import Position, PrefixPositions, TreatyStatus
 from ._projection import Projection, fold
 from ._registry import Registry
 from ._reports import Reports
@@ -26,7 +24,9 @@ __all__ = ["Timeline"]
 S = TypeVar("S")
 DateLike = Date | dt.date | str
 
-_CACHE_LIMIT = 4096
+_PREFIX_CACHE_LIMIT = 64
+"""How many (actor, known_at) pairs keep their positions at every prefix (about 100 bytes
+per event of the actor's, for as long as they are kept)."""
 
 
 def _until(value: DateLike | None) -> dt.date | None:
@@ -79,7 +79,9 @@ class Timeline(Reports):
         self._refresh_known()
 
     def _refresh_known(self) -> None:
-        self._cache: dict[Any, Any] = {}
+        self._prefix_cache: OrderedDict[
+            tuple[str, dt.date | None], tuple[Lane, int, PrefixPositions]
+        ] = OrderedDict()
         self._correctors = self._index.correctors()
         self._dropped_now = {
             event_id for event_id in self._correctors
@@ -249,18 +251,39 @@ class Timeline(Reports):
             UnknownActorError: the actor is not known.
         """
         self.registry.actor(actor)
+        as_of_date, known_date = _query_date(as_of), _query_date(known_at)
+        day = None if as_of_date is None else as_of_date.latest
+        known_day = None if known_date is None else known_date.latest
+        if possible and day is not None:
+            # Not a prefix of the known events: fold the chosen ones, in one pass.
+            chosen = self._select(self._index.lane(actor), day, known_day, possible)
+            prefixes = PrefixPositions(actor, chosen)
+            end = len(prefixes)
+        else:
+            prefixes = self._prefixes(actor, known_day)
+            end = prefixes.settled(day)
+        return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible)
+
+    def _prefixes(self, actor: str, known_day: dt.date | None) -> PrefixPositions:
+        """The actor's positions at every prefix of its known events, built once and kept.
+
+        Kept for the most recently asked ``(actor, known_at)`` pairs, and dropped
+        when the store changes (an append here, or another writer's to SQLite).
+        """
         lane = self._index.lane(actor)
-        day, known_day = _until(as_of), _until(known_at)
-        chosen = self._select(lane, day, known_day, possible)
-        key = ("position", actor, known_day, possible, tuple(e.id for e in chosen))
-        state = self._cache.get(key)
-        if state is None:
-            state = fold(PositionProjection(actor), chosen)
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[key] = state
-        return attrs.evolve(state, as_of=_query_date(as_of), known_at=_query_date(known_at),
-                            possible=possible)
+        if self._index.correctors() is not self._correctors:
+            self._refresh_known()  # another process wrote to a shared store
+        key = (actor, known_day)
+        found = self._prefix_cache.get(key)
+        if found is not None and found[0] is lane and found[1] == len(lane):
+            self._prefix_cache.move_to_end(key)
+            return found[2]
+        known = self._known_filter(known_day)
+        prefixes = PrefixPositions(actor, (e for e in lane.events if known(e)))
+        self._prefix_cache[key] = (lane, len(lane), prefixes)
+        if len(self._prefix_cache) > _PREFIX_CACHE_LIMIT:
+            self._prefix_cache.popitem(last=False)
+        return prefixes
 
     def positions(
         self,

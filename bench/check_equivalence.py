@@ -1,0 +1,112 @@
+"""Check that cached positions equal a full replay, on the benchmark's corpus and the dataset.
+
+The Hypothesis tests prove this on small generated timelines; this runs it at
+scale, where lanes are thousands of events long and the prefix caches matter:
+every answer of ``Timeline.position`` (in memory and on SQLite, before and
+after appends, with and without ``known_at`` and ``possible``) is compared,
+keys in order, with ``ct.fold(ct.PositionProjection(actor), ...)`` over the
+events that the test suite's model of DESIGN rules 2 and 3 selects::
+
+    .venv/bin/python bench/check_equivalence.py [--fraction 0.05] [--queries 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+import cybertimeline as ct
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
+
+import corpus  # noqa: E402
+import strategies as model  # noqa: E402
+
+FIELDS = ("treaties", "votes", "stances", "memberships", "members")
+
+
+def _day(rng: random.Random, first: int, last: int) -> dt.date:
+    start = dt.date(first, 1, 1)
+    return start + dt.timedelta(days=rng.randrange((dt.date(last, 12, 31) - start).days))
+
+
+def check(timeline: ct.Timeline, events: list[ct.Event], actors: list[str],
+          rng: random.Random, queries: int, years: tuple[int, int]) -> int:
+    """Compare ``queries`` random positions with full replays; return how many differ."""
+    known_sets: dict[dt.date | None, list[ct.Event]] = {}
+    wrong = 0
+    for _ in range(queries):
+        actor = rng.choice(actors)
+        as_of = rng.choice([None, _day(rng, *years)])
+        known_at = rng.choice([None, None, _day(rng, *years)])
+        possible = rng.random() < 0.2
+        if known_at not in known_sets:
+            known_sets[known_at] = model.canonical(model.known_set(events, known_at))
+        chosen = [e for e in known_sets[known_at]
+                  if as_of is None or (e.date.earliest if possible else e.date.latest) <= as_of]
+        replay = ct.fold(ct.PositionProjection(actor), chosen)
+        got = timeline.position(actor, as_of, known_at, possible)
+        same = got.to_dict() | {"as_of": None, "known_at": None, "possible": False} == (
+            replay.to_dict()) and all(
+            list(getattr(got, f)) == list(getattr(replay, f)) for f in FIELDS)
+        if not same:
+            wrong += 1
+            print(f"  differs: {actor} as_of={as_of} known_at={known_at} possible={possible}")
+    return wrong
+
+
+def main() -> None:
+    """Run every check and exit non-zero if any answer differs from a full replay."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fraction", type=float, default=0.05)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    wrong = 0
+
+    generated = corpus.generate(args.fraction)
+    events = list(generated.events)
+    states = rng.sample(corpus.states(), 8)
+    memory = generated.timeline()
+    print(f"corpus in memory: {len(events)} events")
+    wrong += check(memory, events, states, rng, args.queries, (1946, 2024))
+
+    with tempfile.TemporaryDirectory() as folder:
+        stored = ct.copy_into(memory, Path(folder) / "corpus.sqlite")
+        print("corpus on SQLite")
+        wrong += check(stored, events, states, rng, args.queries // 3, (1946, 2024))
+
+    # Appends after queries: cached prefixes must follow, positions handed out must not.
+    before = memory.position(states[0], "2000-01-01")
+    kept = before.to_dict()
+    for number in range(20):
+        event = ct.Statement(
+            id=f"appended-{number}", date=ct.Date.from_date(_day(rng, 1990, 2024)),
+            actor=states[number % 3], topic="topic-00", stance="opposes",
+            sources=(ct.Source(title="Appended"),))
+        memory.append(event)
+        events.append(event)
+    print("corpus in memory, after appends")
+    wrong += check(memory, events, states[:3], rng, args.queries // 3, (1990, 2024))
+    if before.to_dict() != kept:
+        wrong += 1
+        print("  a position handed out before the appends changed")
+
+    dataset = ct.load()
+    dataset_events = list(dataset.events(include_corrected=True))
+    actors = sorted({a for e in dataset_events for a in getattr(e, "involved", ())})
+    print(f"bundled dataset: {len(dataset_events)} events, {len(actors)} actors")
+    wrong += check(dataset, dataset_events, actors, rng, args.queries, (1995, 2026))
+
+    print("every answer equals a full replay" if not wrong else f"{wrong} answers differ")
+    sys.exit(1 if wrong else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,393 @@
+"""The side-by-side benchmark: cybertimeline against its peers, in one process run.
+
+Run ``make bench`` (the full corpus) or ``make bench-quick`` (a tenth of it), or::
+
+    .venv/bin/python bench/run.py [--fraction F] [--queries N] [--quick] [--out PATH]
+
+Prints a table of medians and ratios and writes them to ``bench/results/latest.json``.
+See ``bench/README.md`` and ``docs/performance.md`` for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+import cybertimeline as ct
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
+import peers
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+FIRST_DAY, LAST_DAY = dt.date(1946, 1, 1), dt.date(2024, 12, 31)
+
+
+def _seconds(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Wall times of ``repeat`` calls of ``fn``, after a collection (not timed)."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _each(fn: Callable[[str, dt.date], object], queries: Sequence[tuple[str, dt.date]]
+          ) -> list[float]:
+    """Wall time of each query, in seconds."""
+    times = []
+    for actor, day in queries:
+        start = time.perf_counter()
+        fn(actor, day)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _median(times: Sequence[float]) -> float:
+    return statistics.median(times)
+
+
+def _queries(rng: random.Random, actors: Sequence[str], count: int
+             ) -> list[tuple[str, dt.date]]:
+    span = (LAST_DAY - FIRST_DAY).days
+    return [(rng.choice(actors), FIRST_DAY + dt.timedelta(days=rng.randrange(span + 1)))
+            for _ in range(count)]
+
+
+def _write_folder(timeline: ct.Timeline, corpus_: corpus.Corpus, folder: Path) -> None:
+    """The corpus as a folder of TOML files, as people curate them: a file per kind and decade."""
+    folder.mkdir()
+    instruments = {
+        i.id: {"title": i.title, **({"opened": str(i.opened)} if i.opened else {})}
+        for i in corpus_.instruments
+    }
+    (folder / "instruments.toml").write_text(
+        tomli_w.dumps({"format": 1, "instruments": instruments}))
+    files: dict[str, list[dict[str, Any]]] = {}
+    for event in timeline.events(include_corrected=True):
+        name = f"{event.kind}-{event.date.latest.year // 10 * 10}s.toml"
+        files.setdefault(name, []).append(ct.event_to_dict(event))
+    for name, tables in files.items():
+        for part in range(0, len(tables), 2000):
+            path = folder / f"{name[:-5]}-{part // 2000:02d}.toml"
+            path.write_text(tomli_w.dumps({"format": 1, "event": tables[part:part + 2000]}))
+
+
+def _memory(load: Callable[[], object]) -> int:
+    """Bytes allocated (and still held) by what ``load`` returns."""
+    gc.collect()
+    tracemalloc.start()
+    held = load()
+    gc.collect()
+    size = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del held
+    return size
+
+
+def _same_position(ours: ct.Position, naive: ct.Position) -> bool:
+    """Equal answers, including the order of every mapping's keys."""
+    mine, theirs = ours.to_dict(), naive.to_dict()
+    mine.update(as_of=None, known_at=None, possible=False)
+    return mine == theirs and all(
+        list(getattr(ours, f)) == list(getattr(naive, f))
+        for f in ("treaties", "votes", "stances", "memberships", "members")
+    )
+
+
+class Bench:
+    """One run: the corpus, its files, and the figures measured so far."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.results: dict[str, Any] = {}
+        self.workdir = Path(tempfile.mkdtemp(prefix="cybertimeline-bench-"))
+
+    def row(self, what: str, ours: str, peer: str, ratio: str) -> None:
+        self.rows.append((what, ours, peer, ratio))
+        print(f"  {what}: ours {ours}, peer {peer}, {ratio}", file=sys.stderr, flush=True)
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        args = self.args
+        start = time.perf_counter()
+        self.corpus = corpus.generate(args.fraction)
+        self.timeline = self.corpus.timeline()
+        self.results["corpus_events"] = len(self.timeline)
+        self.results["corpus_seconds"] = round(time.perf_counter() - start, 2)
+        self.jsonl = self.workdir / "corpus.jsonl"
+        self.sqlite = self.workdir / "corpus.sqlite"
+        self.folder = self.workdir / "folder"
+        ct.copy_into(self.timeline, self.jsonl)
+        ct.copy_into(self.timeline, self.sqlite)
+        _write_folder(self.timeline, self.corpus, self.folder)
+
+        ours = _median(_seconds(lambda: ct.load(self.jsonl), args.load_repeat))
+        floor = _median(_seconds(lambda: peers.floor_load(self.jsonl), args.load_repeat))
+        events = len(self.timeline)
+        self.results.update(
+            jsonl_load_seconds=ours, floor_load_seconds=floor,
+            jsonl_events_per_second=events / ours, floor_events_per_second=events / floor,
+            load_ratio_vs_floor=floor / ours,
+        )
+        self.row("load JSONL (events/s)", f"{events / ours:,.0f}", f"{events / floor:,.0f}",
+                 f"{floor / ours:.2f}x the floor (orjson + attrs)")
+
+        ours = _median(_seconds(lambda: ct.load(self.folder), 1))
+        plain = _median(_seconds(lambda: peers.tomllib_load(self.folder), 1))
+        self.results.update(toml_load_seconds=ours, tomllib_seconds=plain,
+                            toml_ratio_vs_tomllib=plain / ours)
+        self.row("load TOML folder (s)", f"{ours:.2f}", f"{plain:.2f}",
+                 f"{plain / ours:.2f}x plain tomllib")
+
+        opened = _seconds(lambda: ct.load(self.sqlite), 5)
+        self.results["sqlite_open_ms_median"] = _median(opened) * 1e3
+        self.row("open SQLite store (ms)", f"{_median(opened) * 1e3:.1f}", "-", "-")
+
+    # -- one actor's position ---------------------------------------------------------------
+
+    def position(self) -> None:
+        args = self.args
+        tl = self.timeline
+        actors = self.rng.sample(corpus.states(), args.actors)
+        queries = _queries(self.rng, actors, args.queries)
+        slow = queries[: args.slow_queries]
+
+        cold = _each(lambda a, d: tl.position(a, d), [(a, FIRST_DAY) for a in actors])
+        ours = _each(lambda a, d: tl.position(a, d), queries)
+        full = _each(lambda a, d: tl.position(a, d).to_dict(), queries[: args.slow_queries * 4])
+        ours_us = _median(ours) * 1e6
+        self.results.update(
+            position_us_median=ours_us,
+            position_first_query_ms_median=_median(cold) * 1e3,
+            position_to_dict_us_median=_median(full) * 1e6,
+            position_actor_events_median=_median(
+                [sum(1 for _ in tl.events(actor=a)) for a in actors]),
+        )
+
+        naive = peers.NaiveFold(tl)
+        mismatches = sum(not _same_position(tl.position(a, d), naive.position(a, d))
+                         for a, d in slow)
+        self.results["position_mismatches_vs_full_fold"] = mismatches
+        naive_s = _median(_each(naive.position, slow))
+
+        start = time.perf_counter()
+        frame = peers.PandasPeer(tl)
+        self.results["pandas_setup_seconds"] = time.perf_counter() - start
+        pandas_s = _median(_each(frame.position, slow))
+
+        start = time.perf_counter()
+        es = peers.EventsourcingPeer(tl, actors)
+        self.results["eventsourcing_setup_seconds"] = time.perf_counter() - start
+        es_s = _median(_each(es.position, slow))
+
+        # Cold: a freshly opened store (as the command line opens it), one actor's first query.
+        sqlite_cold = _each(lambda a, d: ct.load(self.sqlite).position(a, d),
+                            [(a, LAST_DAY) for a in actors[: args.sqlite_cold]])
+        sqlite_tl = ct.load(self.sqlite)
+        sqlite = _each(lambda a, d: sqlite_tl.position(a, d), queries)
+        self.results.update(
+            position_full_fold_us_median=naive_s * 1e6,
+            position_pandas_us_median=pandas_s * 1e6,
+            position_eventsourcing_us_median=es_s * 1e6,
+            position_speedup_vs_full_fold=naive_s * 1e6 / ours_us,
+            position_speedup_vs_pandas=pandas_s * 1e6 / ours_us,
+            position_speedup_vs_eventsourcing=es_s * 1e6 / ours_us,
+            sqlite_position_ms_median=_median(sqlite) * 1e3,
+            sqlite_first_query_ms_median=_median(sqlite_cold) * 1e3,
+        )
+        self.row("position, in memory (µs)", f"{ours_us:.1f}", "-", "-")
+        self.row("  vs naive full fold (µs)", f"{ours_us:.1f}", f"{naive_s * 1e6:,.0f}",
+                 f"{naive_s * 1e6 / ours_us:,.0f}x faster")
+        self.row("  vs pandas filter+groupby.last (µs)", f"{ours_us:.1f}",
+                 f"{pandas_s * 1e6:,.0f}", f"{pandas_s * 1e6 / ours_us:,.0f}x faster")
+        self.row("  vs eventsourcing get(version=) (µs)", f"{ours_us:.1f}",
+                 f"{es_s * 1e6:,.0f}", f"{es_s * 1e6 / ours_us:,.0f}x faster")
+        self.row("position + to_dict() (µs)", f"{_median(full) * 1e6:,.0f}", "-", "-")
+        self.row("position, first query of an actor (ms)", f"{_median(cold) * 1e3:.1f}", "-",
+                 "-")
+        self.row("position on SQLite (ms)", f"{_median(sqlite) * 1e3:.3f}", "-", "-")
+        self.row("position on SQLite, fresh store (ms)", f"{_median(sqlite_cold) * 1e3:,.0f}",
+                 "-", "-")
+        self.frame = frame
+
+    # -- the chart, a changelog, memory, growth ---------------------------------------------
+
+    def chart(self) -> None:
+        tl, frame = self.timeline, self.frame
+        states = corpus.states()
+        instruments = [i.id for i in self.corpus.instruments]
+        picks = [(self.rng.choice(instruments), _queries(self.rng, states, 1)[0][1])
+                 for _ in range(self.args.chart_queries)]
+
+        def ours(instrument: str, day: dt.date) -> object:
+            return {a: s.status for a, s in tl.status(instrument, day).items()}
+
+        ours_s = _median(_each(ours, picks))
+        pandas_s = _median(_each(lambda i, d: frame.chart(i, d, states), picks))
+        self.results.update(chart_us_median=ours_s * 1e6,
+                            chart_merge_asof_us_median=pandas_s * 1e6,
+                            chart_speedup_vs_pandas_merge_asof=pandas_s / ours_s)
+        self.row("treaty chart, every actor (µs)", f"{ours_s * 1e6:,.0f}",
+                 f"{pandas_s * 1e6:,.0f}", f"{pandas_s / ours_s:.1f}x merge_asof")
+
+    def changelog(self) -> None:
+        tl = self.timeline
+        actor = self.rng.choice(corpus.states())
+        if not hasattr(tl, "changelog"):
+            self.results["changelog_seconds"] = None
+            self.row("changelog, one actor, whole range", "n/a", "-", "-")
+            return
+        times = _seconds(lambda: tl.changelog(actor, until=self.args.changelog_until), 1)
+        self.results.update(changelog_seconds=times[0],
+                            changelog_until=self.args.changelog_until,
+                            changelog_actor_events=sum(
+                                1 for _ in tl.events(actor=actor,
+                                                     until=self.args.changelog_until)))
+        self.row(f"changelog, one actor, to {self.args.changelog_until or 'the end'} (s)",
+                 f"{times[0]:.2f}", "-", f"{self.results['changelog_actor_events']} events")
+
+    def memory(self) -> None:
+        raw = _memory(lambda: peers.floor_load(self.jsonl))
+        ours = _memory(lambda: ct.load(self.jsonl))
+        events = len(self.timeline)
+        self.results.update(raw_bytes_per_event=raw / events, ours_bytes_per_event=ours / events,
+                            memory_ratio_vs_raw=ours / raw)
+        self.row("memory per event (bytes)", f"{ours / events:,.0f}", f"{raw / events:,.0f}",
+                 f"{ours / raw:.2f}x the raw attrs objects")
+        # What the position cache keeps for each actor asked about (a fresh timeline).
+        tl = self.corpus.timeline()
+        actors = corpus.states()[:10]
+        lanes = sum(sum(1 for _ in tl.events(actor=a)) for a in actors)
+        gc.collect()
+        tracemalloc.start()
+        for actor in actors:
+            tl.position(actor)
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        per_actor = kept / len(actors)
+        self.results.update(position_cache_bytes_per_actor=per_actor,
+                             position_cache_bytes_per_actor_event=kept / lanes,
+                             memory_ratio_with_all_states_cached=(
+                                 ours + per_actor * len(corpus.states())) / raw)
+        self.row("position cache, per actor kept (bytes)", f"{per_actor:,.0f}", "-",
+                 f"{kept / lanes:.0f} per event of the actor")
+
+    def growth(self) -> None:
+        args = self.args
+        timings: dict[str, float] = {}
+        for label, total in args.growth:
+            if total is None:
+                tl = self.timeline
+            else:
+                tl = corpus.generate(corpus.fraction_for(total)).timeline()
+            actors = random.Random(args.seed).sample(corpus.states(), args.actors)
+            queries = _queries(random.Random(args.seed), actors, args.queries)
+            for actor in actors:
+                tl.position(actor)
+            timings[f"{label} ({len(tl):,} events)"] = _median(
+                _each(lambda a, d, tl=tl: tl.position(a, d), queries)) * 1e6
+        values = list(timings.values())
+        self.results["query_growth_us"] = timings
+        self.results["query_growth_full_vs_10k"] = values[-1] / values[0]
+        for label, value in timings.items():
+            self.row(f"position at {label} (µs)", f"{value:.1f}", "-", "-")
+        self.row("query growth, full vs smallest", "-", "-", f"{values[-1] / values[0]:.2f}x")
+
+    # -- output -----------------------------------------------------------------------------
+
+    def report(self, seconds: float) -> None:
+        self.results.update(
+            fraction=self.args.fraction, seed=self.args.seed, total_seconds=round(seconds, 1),
+            python=platform.python_version(), machine=platform.machine(),
+            cpus=os.cpu_count(), date=dt.datetime.now(dt.UTC).date().isoformat(),
+            quick=self.args.quick,
+        )
+        widths = [max(len(r[i]) for r in [*self.rows, _HEAD]) for i in range(4)]
+        line = "| " + " | ".join("-" * w for w in widths) + " |"
+        print("| " + " | ".join(h.ljust(w) for h, w in zip(_HEAD, widths, strict=True)) + " |")
+        print(line)
+        for row in self.rows:
+            print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+        print(f"\n{self.results['corpus_events']:,} events, fraction {self.args.fraction}, "
+              f"{seconds:.0f} s in all")
+        self.args.out.parent.mkdir(parents=True, exist_ok=True)
+        self.args.out.write_text(json.dumps(self.results, indent=2, sort_keys=True) + "\n")
+
+
+_HEAD = ("measure", "cybertimeline", "peer", "ratio")
+
+
+def _growth(text: str) -> list[tuple[str, int | None]]:
+    points: list[tuple[str, int | None]] = []
+    for part in text.split(","):
+        if part == "full":
+            points.append(("full", None))
+        else:
+            points.append((part, int(part.lower().replace("k", "000"))))
+    return points
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fraction", type=float, default=1.0, help="corpus size, 1.0 = full")
+    parser.add_argument("--queries", type=int, default=2000, help="position queries to time")
+    parser.add_argument("--slow-queries", type=int, default=40,
+                        help="queries for the slow peers (naive fold, pandas, eventsourcing)")
+    parser.add_argument("--actors", type=int, default=12, help="states the queries ask about")
+    parser.add_argument("--chart-queries", type=int, default=200)
+    parser.add_argument("--load-repeat", type=int, default=3)
+    parser.add_argument("--growth", type=_growth, default=_growth("10k,100k,full"),
+                        help="corpus sizes for query growth, e.g. 10k,100k,full")
+    parser.add_argument("--changelog-until", default=None,
+                        help="end of the changelog's range (default: the whole record)")
+    parser.add_argument("--sqlite-cold", type=int, default=3,
+                        help="actors asked once each of a freshly opened SQLite store")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--quick", action="store_true",
+                        help="a tenth of the corpus and fewer repeats: under two minutes")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.fraction = min(args.fraction, 0.1)
+        args.queries, args.slow_queries, args.load_repeat = 1000, 15, 1
+        args.chart_queries = 100
+        args.growth = _growth("2k,full")
+    start = time.perf_counter()
+    bench = Bench(args)
+    try:
+        for step in (bench.load, bench.position, bench.chart, bench.changelog, bench.memory,
+                     bench.growth):
+            print(f"{step.__name__}...", file=sys.stderr, flush=True)
+            step()
+    finally:
+        shutil.rmtree(bench.workdir, ignore_errors=True)
+    bench.report(time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    main()
