@@ -23,21 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from ._dates import Date
-from ._events import (
-    CONSENT_KINDS,
-    Adoption,
-    Cooperation,
-    Event,
-    Legislation,
-    Membership,
-    Retraction,
-    Session,
-    Statement,
-    Vote,
-    _TreatyAct,
-)
+from ._events import CONSENT_KINDS, Event, Retraction
 from ._index import canonical_key
-from ._position import Position, PositionProjection
+from ._position import Position, PositionProjection, touched_entries
 from ._registry import Registry
 from ._sources import Source
 
@@ -82,36 +70,6 @@ def _flatten(position: Position) -> _Facts:
         for entry in getattr(position, section):
             facts.update(_entry_facts(section, entry.event.id, entry))
     return facts
-
-
-def _touched(event: Event, actor: str) -> list[tuple[str, str]]:
-    """The entries of ``actor``'s position that folding ``event`` may change.
-
-    It follows :meth:`PositionProjection.apply`, which changes no other entry;
-    so a changelog compares only these, not the whole position, at every event.
-    """
-    keys: list[tuple[str, str]] = []
-    match event:
-        case _TreatyAct() if event.actor == actor:
-            keys.append(("treaties", event.instrument))
-        case Vote() if actor in event.votes:
-            keys.append(("votes", event.resolution))
-        case Statement() if event.actor == actor:
-            keys.append(("stances", event.topic))
-        case Membership():
-            if event.actor == actor:
-                keys.append(("memberships", event.group))
-            if event.group == actor:
-                keys.append(("members", event.actor))
-        case Cooperation() if actor in event.actors:
-            keys.append(("cooperation", event.id))
-        case Session() if event.body == actor:
-            keys.append(("sessions", event.id))
-        case Adoption() if event.body == actor:
-            keys.append(("adoptions", event.id))
-        case Legislation() if event.actor == actor:
-            keys.append(("legislation", event.id))
-    return keys
 
 
 def _facts_of(position: Position, keys: Iterable[tuple[str, str]]) -> _Facts:
@@ -361,7 +319,7 @@ def _actor_changes(
         touched_today: set[_Key] = set()
         behind: dict[_Key, list[Event]] = {}
         for event in group:
-            touched = _touched(event, actor)
+            touched = touched_entries(actor, event)
             before = _facts_of(state, touched)
             state = projection.apply(state, event)
             after = _facts_of(state, touched)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import reprlib
+import types
 import typing
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
@@ -156,6 +157,27 @@ def _fast_sequence(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any
     return factory
 
 
+def _is_optional(type_: Any) -> bool:
+    args = typing.get_args(type_)
+    return len(args) == 2 and args[1] is type(None) and typing.get_origin(type_) in (
+        typing.Union, types.UnionType)
+
+
+def _fast_optional(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """``X | None`` with X's hook looked up once, not at every value."""
+
+    def factory(type_: Any) -> Callable[[Any, Any], Any]:
+        inner = typing.get_args(type_)[0]
+        structure_inner = converter.get_structure_hook(inner)
+
+        def structure(value: object, _type: Any) -> Any:
+            return None if value is None else structure_inner(value, inner)
+
+        return structure
+
+    return factory
+
+
 def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     """A converter between events (and registry entries) and dicts of TOML/JSON values.
 
@@ -184,6 +206,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
         )
         converter.register_structure_hook_func(_is_literal, _structure_literal)
         converter.register_structure_hook_factory(_is_tuple, _fast_sequence(converter))
+        converter.register_structure_hook_factory(_is_optional, _fast_optional(converter))
     configure_tagged_union(Event, converter, tag_name="kind", tag_generator=_KIND_OF.__getitem__)
     return converter
 
@@ -218,6 +241,13 @@ def upcast(data: Mapping[str, Any], version: int) -> dict[str, Any]:
     for step in range(version, FORMAT_VERSION):
         result = _UPCASTERS[step](result)
     return result
+
+
+def event_label(data: object) -> str:
+    """How a problem names the event it is about: ``event 'can-ratifies'``."""
+    if isinstance(data, Mapping) and "id" in data:
+        return f"event {reprlib.repr(data['id'])}"
+    return "event"
 
 
 def field_problems(data: object) -> list[tuple[str | None, str]]:

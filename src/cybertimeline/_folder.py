@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import reprlib
 import tomllib
 from collections.abc import Iterable
 from importlib import resources
@@ -17,6 +16,7 @@ from ._atomic import write_atomically
 from ._codec import (
     FORMAT_VERSION,
     actor_from_dict,
+    event_label,
     event_to_dict,
     instrument_from_dict,
     registry_to_dicts,
@@ -234,8 +234,6 @@ def _read_events(
         headers, ends = [1] * len(raw_events), [len(lines) + 1] * len(raw_events)
     located = []
     for raw, start, end in zip(raw_events, headers, ends, strict=True):
-        label = f"event {reprlib.repr(raw['id'])}" if isinstance(raw, dict) and "id" in raw else (
-            "event")
         try:
             raw = upcast(raw, version) if isinstance(raw, dict) else raw
         except ValidationError as exc:
@@ -244,7 +242,8 @@ def _read_events(
         event, found = structure_event(raw)
         for field, message in found:
             line = field_line(lines, start, end, field)
-            problems.append(Problem(message=f"{label}: {message}", file=path, line=line))
+            problems.append(Problem(message=f"{event_label(raw)}: {message}", file=path,
+                                    line=line))
         if event is not None:
             located.append((event, Origin(path, start)))
     return located

@@ -27,11 +27,13 @@ class Lane:
         self.events: list[Event] = sorted(events, key=canonical_key)
         self.latest: list[dt.date] = [e.date.latest for e in self.events]
 
-    def append(self, event: Event, latest: dt.date) -> None:
-        """Put ``event``, which sorts after every event here, at the end (``latest`` is its
-        latest day)."""
-        self.events.append(event)
-        self.latest.append(latest)
+    @classmethod
+    def presorted(cls, events: list[Event]) -> Lane:
+        """A lane over ``events``, already in canonical order (the list is taken, not copied)."""
+        lane = cls.__new__(cls)
+        lane.events = events
+        lane.latest = [e.date.latest for e in events]
+        return lane
 
     def insert(self, event: Event) -> None:
         """Put ``event`` in its place in the canonical order."""
@@ -71,25 +73,52 @@ class Index(Protocol):
         ...
 
 
+class _Lanes:
+    """Lanes by actor or instrument, each made a Lane only when first asked for.
+
+    Loading fills plain lists in canonical order; the days alongside, needed
+    only for queries, are computed for the lanes that are queried.
+    """
+
+    def __init__(self) -> None:
+        self.pending: defaultdict[str, list[Event]] = defaultdict(list)
+        self._lanes: dict[str, Lane] = {}
+
+    def get(self, key: str) -> Lane:
+        lane = self._lanes.get(key)
+        if lane is None:
+            events = self.pending.pop(key, None)
+            if events is None:
+                return Lane()
+            lane = self._lanes[key] = Lane.presorted(events)
+        return lane
+
+    def insert(self, key: str, event: Event) -> None:
+        lane = self._lanes.get(key)
+        if lane is not None:
+            lane.insert(event)
+        else:
+            bisect.insort(self.pending[key], event, key=canonical_key)
+
+
 class MemoryIndex:
     """Every event in memory, indexed by actor, instrument and correction."""
 
     def __init__(self, events: Iterable[Event] = ()) -> None:
-        self._by_id: dict[str, Event] = {}
-        self._all = Lane()
-        self._by_actor: defaultdict[str, Lane] = defaultdict(Lane)
-        self._by_instrument: defaultdict[str, Lane] = defaultdict(Lane)
+        ordered = sorted(events, key=canonical_key)
+        self._by_id: dict[str, Event] = {e.id: e for e in ordered}
+        self._all = Lane.presorted(ordered)
+        self._by_actor = _Lanes()
+        self._by_instrument = _Lanes()
         self._correctors: defaultdict[str, list[Event]] = defaultdict(list)
-        # Sort once and append to every lane: inserting one event at a time costs a
-        # bisection per event and actor (a vote has 193 voters).
-        for event in sorted(events, key=canonical_key):
-            day = event.date.latest
-            self._by_id[event.id] = event
-            self._all.append(event, day)
+        # In canonical order already: each lane is filled by appending (a vote has 193
+        # voters, so a bisection per event and actor would cost more than the load).
+        by_actor, by_instrument = self._by_actor.pending, self._by_instrument.pending
+        for event in ordered:
             for actor in dict.fromkeys(event.involved):
-                self._by_actor[actor].append(event, day)
+                by_actor[actor].append(event)
             if isinstance(event, _TreatyAct):
-                self._by_instrument[event.instrument].append(event, day)
+                by_instrument[event.instrument].append(event)
             if event.corrects is not None:
                 self._correctors[event.corrects].append(event)
 
@@ -98,9 +127,9 @@ class MemoryIndex:
         self._by_id[event.id] = event
         self._all.insert(event)
         for actor in dict.fromkeys(event.involved):
-            self._by_actor[actor].insert(event)
+            self._by_actor.insert(actor, event)
         if isinstance(event, _TreatyAct):
-            self._by_instrument[event.instrument].insert(event)
+            self._by_instrument.insert(event.instrument, event)
         if event.corrects is not None:
             self._correctors[event.corrects].append(event)
 
@@ -114,12 +143,10 @@ class MemoryIndex:
         return self._by_id.get(event_id)
 
     def lane(self, actor: str | None = None) -> Lane:
-        if actor is None:
-            return self._all
-        return self._by_actor.get(actor) or Lane()
+        return self._all if actor is None else self._by_actor.get(actor)
 
     def instrument_lane(self, instrument: str) -> Lane:
-        return self._by_instrument.get(instrument) or Lane()
+        return self._by_instrument.get(instrument)
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         return self._correctors

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 import os
-import reprlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import filelock
+import orjson
 
 from ._atomic import write_atomically
 from ._codec import (
     FORMAT_VERSION,
     actor_from_dict,
+    event_label,
     event_to_dict,
     instrument_from_dict,
     registry_to_dicts,
@@ -143,12 +144,8 @@ def _parse_line(
     path: Path, number: int, raw: bytes, problems: list[Problem]
 ) -> dict[str, Any] | None:
     try:
-        record = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        problems.append(Problem(message="is not UTF-8: save the file as UTF-8", file=path,
-                                line=number))
-        return None
-    except json.JSONDecodeError as exc:
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         problems.append(Problem(message=f"is not valid JSON: {exc.msg} (column {exc.colno})",
                                 file=path, line=number))
         return None
@@ -194,13 +191,12 @@ def _event_line(
     located: list[tuple[Event, Origin]],
     problems: list[Problem],
 ) -> None:
-    label = f"event {reprlib.repr(record['id'])}" if "id" in record else "event"
     try:
         record = upcast(record, version)
     except ValidationError:
         return  # the header's problem is already reported
     event, found = structure_event(record)
-    problems += [origin.problem(f"{label}: {message}") for _field, message in found]
+    problems += [origin.problem(f"{event_label(record)}: {message}") for _field, message in found]
     if event is not None:
         located.append((event, origin))
 

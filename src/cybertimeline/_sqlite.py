@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ._codec import (
     FORMAT_VERSION,
     actor_from_dict,
@@ -110,7 +112,7 @@ class SqliteIndex:
         for seq, version, payload in rows:
             event = cache.get(seq)
             if event is None:
-                event = event_from_dict(upcast(json.loads(payload), version))
+                event = event_from_dict(upcast(orjson.loads(payload), version))
                 cache[seq] = event
             parsed.append(event)
         return parsed

@@ -12,7 +12,8 @@ from ._dates import Date
 from ._errors import ValidationError
 from ._events import Event, Membership, _TreatyAct
 from ._index import Lane, canonical_key
-from ._position import Position, PrefixPositions, TreatyStatus
+from ._position import Position, TreatyStatus
+from ._prefixes import PrefixPositions
 from ._projection import Projection, fold
 from ._registry import Registry
 from ._reports import Reports

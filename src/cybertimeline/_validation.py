@@ -81,6 +81,7 @@ def check_events(
     events already stored and checked, that the new ones may refer to.
     """
     problems: list[Problem] = []
+    known_actors = frozenset(registry.actors)
     by_id: dict[str, Event] = {}
     origins: dict[str, Origin] = dict(existing_origins or {})
     new: list[Event] = []
@@ -94,10 +95,11 @@ def check_events(
         by_id[event.id] = event
         origins[event.id] = origin
         new.append(event)
-        for field, actor in _actor_fields(event):
-            if not registry.has_actor(actor):
-                message = unknown_message("actor", actor, registry.actors)
-                problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}"))
+        if not known_actors.issuperset(event.involved):  # the details only when needed
+            for field, actor in _actor_fields(event):
+                if not registry.has_actor(actor):
+                    message = unknown_message("actor", actor, registry.actors)
+                    problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}"))
         instrument = getattr(event, "instrument", None)
         if instrument is not None and not registry.has_instrument(instrument):
             message = unknown_message("instrument", instrument, registry.instruments)
