@@ -1,12 +1,12 @@
 """Changelogs: what changed in actors' positions, day by day, and where the record was corrected.
 
 A changelog is a diff of positions (DESIGN.md, rule 6). A position is seen as
-flat *facts*, one value per path (:func:`position_facts`):
+flat *facts*, one value per path (`position_facts`):
 
 * ``treaties.<instrument>.<field>`` for ``status``, ``signed``, ``consented``,
   ``consent``, ``in_force`` and ``withdrawn``: text;
 * ``votes.<resolution>``, ``stances.<topic>``, ``memberships.<group>`` and
-  ``members.<actor>``: the entry of :meth:`Position.to_dict` without its event id;
+  ``members.<actor>``: the entry of `Position.to_dict` without its event id;
 * ``cooperation.<event id>``, ``sessions.<event id>``, ``adoptions.<event id>``
   and ``legislation.<event id>``: likewise, one per event.
 
@@ -213,9 +213,9 @@ def source_dict(source: Source) -> dict[str, Any]:
 class Changelog:
     """Changes to actors' positions between two dates, and the corrections recorded meanwhile.
 
-    Build one with :meth:`Timeline.changelog`. ``changes`` are in the order
+    Build one with `Timeline.changelog`. ``changes`` are in the order
     they happened (by day, then actor, then path); ``corrections`` by the day
-    they were recorded. Render with :meth:`to_markdown` or :meth:`to_dict`.
+    they were recorded. Render with `to_markdown` or `to_dict`.
     """
 
     actors: tuple[str, ...]
@@ -234,7 +234,7 @@ class Changelog:
         return tuple(c for c in self.changes if c.actor == actor)
 
     def apply(self, start: Position) -> dict[str, Any]:
-        """The facts of ``start`` (see :func:`position_facts`) with this changelog's changes
+        """The facts of ``start`` (see `position_facts`) with this changelog's changes
         for its actor applied in order: the facts of the position at ``until``."""
         facts = position_facts(start)
         for change in self.for_actor(start.actor):
@@ -377,7 +377,7 @@ def build_changelog(
     until: DateLike | None = None,
     known_at: DateLike | None = None,
 ) -> Changelog:
-    """The changelog of :meth:`Timeline.changelog`."""
+    """The changelog of `Timeline.changelog`."""
     start = None if since is None else Date.coerce(since)
     end = None if until is None else Date.coerce(until)
     known = None if known_at is None else Date.coerce(known_at)

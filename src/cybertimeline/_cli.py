@@ -30,14 +30,14 @@ Errors go to stderr, one line each.
 JSON shapes (``--format json``; keys are stable, absent values are ``null``):
 
 * ``validate``: text only: ``PATH: N events, all valid``.
-* ``position``: :meth:`Position.to_dict`: ``{"actor", "as_of", "known_at",
+* ``position``: `Position.to_dict`: ``{"actor", "as_of", "known_at",
   "possible", "treaties": {instrument: {"status", "signed", "consented",
   "consent", "in_force", "withdrawn", "events"}}, "votes": {resolution:
   {"option", "body", "date", "event"}}, "stances": {topic: {"stance", "date",
   "quote", "event"}}, "memberships": {group: {"role", "since", "event"}},
   "members": {...}, "cooperation": [...], "sessions": [...], "adoptions":
   [...], "legislation": [...]}``.
-* ``changelog``: :meth:`Changelog.to_dict`: ``{"actors", "since", "until",
+* ``changelog``: `Changelog.to_dict`: ``{"actors", "since", "until",
   "known_at", "changes": [{"actor", "path", "before", "after", "date",
   "settled", "events", "sources"}], "corrections": [{"recorded", "kind",
   "event", "corrects", "actors", "reason", "sources"}]}``; a source is
@@ -93,7 +93,7 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit code 2, via :func:`main`."""
+    """An argument parser whose errors are one line and exit code 2, via `main`."""
 
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")

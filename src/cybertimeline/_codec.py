@@ -182,7 +182,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     """A converter between events (and registry entries) and dicts of TOML/JSON values.
 
     Dates become EDTF text; defaults are left out (TOML has no null); the
-    union :data:`Event` is tagged with ``kind``. It accepts exactly what the
+    union `Event` is tagged with ``kind``. It accepts exactly what the
     file format allows. ``detailed=False`` gives a converter about twice as
     fast whose errors say little: try it first, and the detailed one, which
     names every problem and its field, when it fails.
@@ -223,7 +223,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 
 
 def upcast(data: Mapping[str, Any], version: int) -> dict[str, Any]:
-    """Bring an event dict written in format ``version`` up to :data:`FORMAT_VERSION`.
+    """Bring an event dict written in format ``version`` up to `FORMAT_VERSION`.
 
     Raises:
         ValidationError: the version is not one this library can read.
@@ -347,7 +347,7 @@ def _flatten(exc: BaseException, field: str | None) -> list[tuple[str | None, st
 
 
 def event_from_dict(data: Mapping[str, Any]) -> Event:
-    """Build an event from a dict such as :func:`event_to_dict` gives.
+    """Build an event from a dict such as `event_to_dict` gives.
 
     Raises:
         ValidationError: every problem with the dict, each naming its field.
@@ -372,10 +372,10 @@ def registry_to_dicts(registry: Registry) -> Iterator[tuple[str, str, dict[str, 
 
 
 def actor_from_dict(actor_id: str, data: Mapping[str, Any]) -> Actor:
-    """An :class:`Actor` from its table in ``actors.toml``."""
+    """An `Actor` from its table in ``actors.toml``."""
     return _CONVERTER.structure({"id": actor_id, **data}, Actor)
 
 
 def instrument_from_dict(instrument_id: str, data: Mapping[str, Any]) -> Instrument:
-    """An :class:`Instrument` from its table in ``instruments.toml``."""
+    """An `Instrument` from its table in ``instruments.toml``."""
     return _CONVERTER.structure({"id": instrument_id, **data}, Instrument)

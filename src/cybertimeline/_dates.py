@@ -87,10 +87,10 @@ def _parse_point(text: str, whole: str) -> _Point:
 class Date:
     """A date as EDTF knows it: partial (``2015``, ``2019-07``), exact, or an interval.
 
-    Every date spans the days from :attr:`earliest` to :attr:`latest`; a day is a
+    Every date spans the days from `earliest` to `latest`; a day is a
     span of one. Dates compare and sort by ``(latest, earliest, text)``, the
-    canonical key, which is a total order. Build them with :meth:`parse`,
-    :meth:`parse_loose` or :meth:`from_date`.
+    canonical key, which is a total order. Build them with `parse`,
+    `parse_loose` or `from_date`.
     """
 
     _start: _Point

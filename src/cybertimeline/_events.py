@@ -84,7 +84,7 @@ def _optional_slug(instance: Any, attribute: attrs.Attribute[Any], value: str | 
 
 @attrs.frozen(kw_only=True)
 class _BaseEvent:
-    """The fields every event has; see the module docs of :mod:`cybertimeline`."""
+    """The fields every event has; see the module docs of `cybertimeline`."""
 
     kind: ClassVar[str]
 

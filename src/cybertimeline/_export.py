@@ -57,7 +57,7 @@ def main_actor(event: Event) -> str | None:
 
 
 def event_row(event: Event, actor: str | None = None) -> dict[str, Any]:
-    """One event as a flat row of :data:`ROW_FIELDS`; ``option`` is ``actor``'s vote, if any."""
+    """One event as a flat row of `ROW_FIELDS`; ``option`` is ``actor``'s vote, if any."""
     row: dict[str, Any] = dict.fromkeys(ROW_FIELDS)
     row.update(
         id=event.id, kind=event.kind, date=str(event.date),
@@ -79,7 +79,7 @@ def event_row(event: Event, actor: str | None = None) -> dict[str, Any]:
 
 
 def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str]) -> None:
-    """Write rows as CSV with a header of :data:`ROW_FIELDS`; lists joined with ``"; "``."""
+    """Write rows as CSV with a header of `ROW_FIELDS`; lists joined with ``"; "``."""
     writer = csv.DictWriter(stream, fieldnames=ROW_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
@@ -193,7 +193,7 @@ def timelinejs(
     known_at: DateLike | None = None,
     title: str | None = None,
 ) -> dict[str, Any]:
-    """The events of :meth:`Timeline.to_timelinejs`: ``{"title": ..., "events": [...]}``."""
+    """The events of `Timeline.to_timelinejs`: ``{"title": ..., "events": [...]}``."""
     chosen = (actors,) if isinstance(actors, str) else None if actors is None else tuple(actors)
     registry = timeline.registry
     slides = []

@@ -42,7 +42,7 @@ def events_frame(
     until: DateLike | None = None,
     known_at: DateLike | None = None,
 ) -> pd.DataFrame:
-    """The frame of :meth:`Timeline.to_pandas`."""
+    """The frame of `Timeline.to_pandas`."""
     _require_pandas()
     import pandas
 
@@ -74,7 +74,7 @@ def positions_frame(
     known_at: DateLike | None = None,
     possible: bool = False,
 ) -> pd.DataFrame:
-    """The panel of :meth:`Timeline.positions_frame`."""
+    """The panel of `Timeline.positions_frame`."""
     _require_pandas()
     import pandas
 

@@ -2,7 +2,7 @@
 
 The first line may be a header ``{"format": 1}``; a line ``{"actor": {...}}`` or
 ``{"instrument": {...}}`` declares a registry entry; every other line is an
-event as :func:`event_to_dict` gives it.
+event as `event_to_dict` gives it.
 """
 
 from __future__ import annotations

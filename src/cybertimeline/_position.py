@@ -249,7 +249,7 @@ _EMPTY: Mapping[str, Any] = types.MappingProxyType({})
 class Position:
     """An actor's position: what it had signed, voted, said and joined, as of a date.
 
-    Every entry names the event it rests on; :meth:`sources` gives every source
+    Every entry names the event it rests on; `sources` gives every source
     behind the answer. Entries are keyed: ``treaties`` and ``votes`` by
     instrument and resolution, ``stances`` by topic, ``memberships`` by group,
     ``members`` (for a group) by member.
@@ -312,9 +312,9 @@ class Position:
 
 @attrs.frozen
 class PositionProjection:
-    """The projection behind :meth:`Timeline.position`: one actor's :class:`Position`.
+    """The projection behind `Timeline.position`: one actor's `Position`.
 
-    Its state is the :class:`Position` itself, rebuilt (never changed in place)
+    Its state is the `Position` itself, rebuilt (never changed in place)
     by every event that concerns the actor.
     """
 
@@ -387,9 +387,9 @@ def touched_entries(actor: str, event: Event) -> list[tuple[str, str]]:
     """The entries of ``actor``'s position that folding ``event`` may change.
 
     ``(section, key)`` pairs such as ``("votes", "A/RES/74/247")`` or, for the
-    listed sections, ``("sessions", event id)``. :meth:`PositionProjection.apply`
+    listed sections, ``("sessions", event id)``. `PositionProjection.apply`
     changes no other entry, which is what lets changelogs and
-    :class:`PrefixPositions` look only at these.
+    `PrefixPositions` look only at these.
     """
     match event:
         case _TreatyAct() if event.actor == actor:

@@ -125,12 +125,12 @@ class PrefixPositions:
     """One actor's position after any prefix of a sequence of events, without a replay.
 
     Built once in one pass over ``events`` (the actor's known events in canonical
-    order); :meth:`at` then answers in time that does not grow with the prefix.
+    order); `at` then answers in time that does not grow with the prefix.
     Every answer equals ``fold(PositionProjection(actor), events[:end])``: votes,
     stances and treaties are mappings read through the writes of each key (each
     event kind changes its own fields only); the rarer events (memberships,
     cooperation, sessions, adoptions, legislation) are folded by
-    :class:`PositionProjection` itself. The events are copied, so later changes
+    `PositionProjection` itself. The events are copied, so later changes
     to the caller's list never reach positions already handed out.
     """
 

@@ -15,7 +15,7 @@ S = TypeVar("S")
 class Projection(Protocol[S]):
     """A fold of events into a state of type ``S``: how any view of the timeline is built.
 
-    Write a class with two methods; :meth:`Timeline.project` feeds it the known
+    Write a class with two methods; `Timeline.project` feeds it the known
     events settled by a date, in canonical order::
 
         class CountVotes:

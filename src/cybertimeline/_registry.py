@@ -141,7 +141,7 @@ class Registry:
 
     It starts from every ISO 3166-1 state and the field's common actors and
     instruments; a store's ``actors.toml`` and ``instruments.toml`` add to them
-    and override them (see :meth:`extended`).
+    and override them (see `extended`).
     """
 
     actors: Mapping[str, Actor]

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
 
 class Reports:
-    """The report methods of :class:`Timeline`.
+    """The report methods of `Timeline`.
 
-    ``self`` is always a :class:`Timeline`; mypy does not accept that as a
+    ``self`` is always a `Timeline`; mypy does not accept that as a
     ``self`` annotation on a base class, hence the casts.
     """
 
@@ -86,7 +86,7 @@ class Reports:
         """The known events as a pandas DataFrame, one row per event, in canonical order.
 
         The columns are those of ``cybertimeline timeline --format csv``
-        (see :data:`cybertimeline.ROW_FIELDS`); ``earliest``, ``latest`` and
+        (see `cybertimeline.ROW_FIELDS`); ``earliest``, ``latest`` and
         ``recorded`` are datetimes. With ``actor``, ``option`` is that
         actor's vote.
 
@@ -138,7 +138,7 @@ class Reports:
 
         Each lane shows the actor's status towards ``instrument`` as coloured
         spans (``signatory``, ``ratified``, ``party``, ``withdrawn``), exactly
-        as :meth:`position` gives it for each day, and hatched where an act
+        as `position` gives it for each day, and hatched where an act
         dated to a span of days may already have happened (``possible=True``).
         Below it, the actor's votes (its option), statements (its stance) and,
         for a body, its sessions (their status) are marks: a point for a day, a

@@ -47,14 +47,14 @@ def _query_date(value: DateLike | None) -> Date | None:
 class Timeline(Reports):
     """Dated, sourced events and every question asked of them as of a date.
 
-    Load one with :func:`cybertimeline.load` (the bundled dataset, a folder of
-    TOML files) or :func:`cybertimeline.create`; or build one in memory from
+    Load one with `cybertimeline.load` (the bundled dataset, a folder of
+    TOML files) or `cybertimeline.create`; or build one in memory from
     events: ``Timeline([...])``. Events are kept in canonical order,
     ``(latest, earliest, id)``, whatever order they were loaded or appended in.
 
     Every query takes ``known_at`` (only events recorded by that day, with
     the supersessions and retractions recorded by then) and dates as
-    :class:`Date`, ``datetime.date`` or EDTF text; a partial date means its
+    `Date`, ``datetime.date`` or EDTF text; a partial date means its
     last day for ``as_of``, ``known_at`` and ``until``, its first for ``since``.
     """
 
@@ -343,7 +343,7 @@ class Timeline(Reports):
 
     @property
     def sequence(self) -> int:
-        """How many events the store holds: pass it to :meth:`append` as ``expected``."""
+        """How many events the store holds: pass it to `append` as ``expected``."""
         return len(self._index)
 
     def append(self, event: Event, *, expected: int | None = None) -> None:
@@ -352,7 +352,7 @@ class Timeline(Reports):
         When this returns, the event is durable; when it raises, nothing was
         written. Another process's appends to the same store are read first.
         With ``expected`` (optimistic concurrency), the append fails unless the
-        store still holds that many events, as :attr:`sequence` said earlier.
+        store still holds that many events, as `sequence` said earlier.
 
         Raises:
             ValidationError: the event does not fit the store (duplicate id,

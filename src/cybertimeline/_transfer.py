@@ -18,7 +18,7 @@ __all__ = ["copy_into"]
 def copy_into(source: Timeline, destination: str | Path) -> Timeline:
     """Copy every event of ``source`` (corrected ones too) and its registry into a new store.
 
-    The kind of store follows the destination's suffix, as in :func:`create`.
+    The kind of store follows the destination's suffix, as in `create`.
     The copy is lossless: loading it gives the same events and registry.
 
     Raises:

@@ -106,7 +106,7 @@ def treaty_sentences(changes: list[Change], words: Words) -> list[str]:
 
 
 def sentence(change: Change, words: Words) -> str:
-    """A plain sentence for one change (not a treaty's: see :func:`treaty_sentences`)."""
+    """A plain sentence for one change (not a treaty's: see `treaty_sentences`)."""
     before, after = change.before or {}, change.after or {}
     last = change.events[-1] if change.events else None
     key = change.key
