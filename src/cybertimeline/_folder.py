@@ -34,6 +34,7 @@ from ._store import (
     add_event,
     check_expected,
     memory_contents,
+    must_be_new,
 )
 from ._toml_lines import event_lines, field_line, table_line
 from ._validation import Origin, check_events, check_registry
@@ -76,9 +77,7 @@ class FolderStore:
     def create(cls, root: Path | str) -> FolderStore:
         """Make an empty folder store at ``root`` (a new or empty folder)."""
         path = Path(root)
-        if path.exists() and (not path.is_dir() or any(path.iterdir())):
-            raise TimelineError(f"{path}: already exists and is not an empty folder; "
-                                f"load it with ct.load() or choose a new path")
+        must_be_new(path)
         path.mkdir(parents=True, exist_ok=True)
         return cls(path)
 

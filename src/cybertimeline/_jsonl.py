@@ -30,7 +30,15 @@ from ._codec import (
 from ._errors import ConflictError, Problem, TimelineError, ValidationError
 from ._events import Event
 from ._registry import Actor, Instrument, Registry
-from ._store import MAX_EVENTS, Accept, Contents, add_event, check_expected, memory_contents
+from ._store import (
+    MAX_EVENTS,
+    Accept,
+    Contents,
+    add_event,
+    check_expected,
+    memory_contents,
+    must_be_new,
+)
 from ._validation import Origin, check_events, check_registry
 
 __all__ = ["JsonlStore", "jsonl_lines", "write_jsonl"]
@@ -68,9 +76,7 @@ class JsonlStore:
     def create(cls, path: Path | str) -> JsonlStore:
         """Make an empty JSON Lines store at ``path``, which must not exist yet."""
         target = Path(path)
-        if target.exists():
-            raise TimelineError(f"{target}: already exists; load it with ct.load() "
-                                f"or choose a new path")
+        must_be_new(target)
         write_jsonl(target, ())
         return cls(target)
 

@@ -24,7 +24,7 @@ from ._errors import TimelineError, ValidationError
 from ._events import Event, _TreatyAct
 from ._index import Lane
 from ._registry import Registry
-from ._store import Accept, Contents, check_expected
+from ._store import Accept, Contents, check_expected, must_be_new
 
 __all__ = ["SqliteStore"]
 
@@ -193,9 +193,7 @@ class SqliteStore:
     def create(cls, path: Path | str) -> SqliteStore:
         """Make an empty SQLite store at ``path``, which must not exist yet."""
         target = Path(path)
-        if target.exists():
-            raise TimelineError(f"{target}: already exists; load it with ct.load() "
-                                f"or choose a new path")
+        must_be_new(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         connection = _connect(target)
         with connection:

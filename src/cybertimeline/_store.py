@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Protocol
 
 import attrs
@@ -104,6 +105,13 @@ class MemoryStore:
         check_expected(self._contents, expected, self.location)
         accept(self._contents)
         return add_event(self._contents, event)
+
+
+def must_be_new(path: Path) -> None:
+    """Raise TimelineError if something is at ``path``: a new store never overwrites."""
+    if path.exists() and not (path.is_dir() and not any(path.iterdir())):
+        raise TimelineError(f"{path}: already exists; load it with ct.load() "
+                            f"or choose a new path")
 
 
 def check_expected(contents: Contents, expected: int | None, location: str) -> None:

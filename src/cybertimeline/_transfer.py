@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._errors import TimelineError
 from ._folder import FolderStore
 from ._jsonl import SUFFIXES as JSONL_SUFFIXES
 from ._jsonl import write_jsonl
 from ._loading import open_store
 from ._sqlite import SqliteStore
+from ._store import must_be_new
 from ._timeline import Timeline
 
 __all__ = ["copy_into"]
@@ -26,8 +26,7 @@ def copy_into(source: Timeline, destination: str | Path) -> Timeline:
     """
     events = list(source.events(include_corrected=True))
     target = Path(destination)
-    if target.exists() and not (target.is_dir() and not any(target.iterdir())):
-        raise TimelineError(f"{target}: already exists; import into a new store")
+    must_be_new(target)
     if target.suffix.lower() in JSONL_SUFFIXES:
         write_jsonl(target, events, source.registry)
     else:
