@@ -274,3 +274,19 @@ def test_cybertimeline_validate_passes_on_the_bundled_dataset():
         cwd=REPO,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_coverage_table_of_docs_dataset_md_counts_the_dataset(tl):
+    """docs/dataset.md's total row gives, kind by kind, the events the dataset holds."""
+    text = (REPO / "docs" / "dataset.md").read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines() if line.startswith("| file | subject |"))
+    total = next(line for line in text.splitlines() if line.startswith("| **all** |"))
+    kinds = [cell.strip() for cell in header.strip("|").split("|")][2:-1]
+    cells = [cell.strip().strip("*") for cell in total.strip("|").split("|")][2:]
+    documented = {kind: int(n) for kind, n in zip(kinds, cells, strict=False) if n}
+    stored = list(tl.events(include_corrected=True))
+    counted: dict[str, int] = {}
+    for event in stored:
+        counted[event.kind] = counted.get(event.kind, 0) + 1
+    assert documented == counted
+    assert int(cells[-1]) == len(stored)
