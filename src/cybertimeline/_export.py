@@ -127,7 +127,8 @@ def describe_event(event: Event, registry: Registry) -> str:
             verb = "joins" if event.action == "join" else "leaves"
             return f"{_name(registry, event.actor)} {verb} {_name(registry, event.group)}"
         case Cooperation():
-            return "Cooperation: " + ", ".join(_name(registry, a) for a in event.actors)
+            first, *others = (_name(registry, a) for a in event.actors)
+            return f"{first} with {', '.join(others)}: {event.form}"
         case Legislation():
             return f"{_name(registry, event.actor)}: {event.title}"
         case Retraction():
