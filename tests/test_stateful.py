@@ -1,8 +1,10 @@
 """A stateful test: appends and queries interleaved, every answer checked against a full replay.
 
 The machine appends events (in any date order, back-dated, supersessions and
-retractions of earlier ids) to an in-memory timeline and to a folder store,
-and asks positions, members and events at random dates and ``known_at``s.
+retractions of earlier ids) to an in-memory timeline and to a folder, a JSON
+Lines and a SQLite store, and asks positions, members and events at random
+dates and ``known_at``s, also of a second handle on the SQLite store that never
+appends (so it must see the other's writes).
 Whatever the timelines index or cache, each answer must equal folding, from
 scratch, the events that DESIGN.md rules 2 and 3 select, computed by hand in
 ``strategies.known_set`` and ``strategies.folded``.
@@ -31,21 +33,31 @@ import cybertimeline as ct
 import strategies as s
 
 QUERY_DAYS = s.days(1995, 2030)
+STORES = {"folder": "store", "jsonl": "store.jsonl", "sqlite": "store.sqlite"}
 
 
 class AppendAndQuery(RuleBasedStateMachine):
-    """Appends to a memory timeline and a folder store; queries checked against a naive model."""
+    """Appends to every kind of store; queries checked against a naive model."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="cybertimeline-stateful-"))
-        self.path = self.tmp / "store"
+        self.paths = {kind: self.tmp / name for kind, name in STORES.items()}
         self.model: list[Any] = []
 
     @initialize()
     def open_stores(self) -> None:
         self.memory = ct.Timeline()
-        self.folder = ct.create(self.path)
+        self.stores = {kind: ct.create(path) for kind, path in self.paths.items()}
+        self.reader = ct.load(self.paths["sqlite"])
+
+    @property
+    def writers(self) -> list[ct.Timeline]:
+        return [self.memory, *self.stores.values()]
+
+    @property
+    def timelines(self) -> list[ct.Timeline]:
+        return [*self.writers, self.reader]
 
     def teardown(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -56,8 +68,8 @@ class AppendAndQuery(RuleBasedStateMachine):
         return f"e{len(self.model):03d}"
 
     def _append(self, event: Any) -> None:
-        self.memory.append(event)
-        self.folder.append(event)
+        for timeline in self.writers:
+            timeline.append(event)
         self.model.append(event)
 
     @rule(data=st.data())
@@ -89,13 +101,13 @@ class AppendAndQuery(RuleBasedStateMachine):
     @precondition(lambda self: self.model)
     @rule(data=st.data(), dangling=st.booleans())
     def append_invalid(self, data: st.DataObject, dangling: bool) -> None:
-        """An event with a stored id, or correcting no event, is refused by both stores."""
+        """An event with a stored id, or correcting no event, is refused by every store."""
         event = data.draw(s._light_events(s.BASE_KINDS, 2000, 2025))
         if dangling:
             event = attrs.evolve(event, id=self._next_id(), supersedes="no-such-event")
         else:
             event = attrs.evolve(event, id=data.draw(st.sampled_from(self.model)).id)
-        for timeline in (self.memory, self.folder):
+        for timeline in self.writers:
             try:
                 timeline.append(event)
             except ct.ValidationError:
@@ -103,10 +115,10 @@ class AppendAndQuery(RuleBasedStateMachine):
             else:
                 raise AssertionError(f"{timeline!r} accepted {event.id} ({dangling=})")
 
-    @rule()
-    def reopen_folder(self) -> None:
-        """Loading the folder afresh gives the same timeline as the one appended to."""
-        self.folder = ct.load(self.path)
+    @rule(kind=st.sampled_from(sorted(STORES)))
+    def reopen(self, kind: str) -> None:
+        """Loading a store afresh gives the same timeline as the one appended to."""
+        self.stores[kind] = ct.load(self.paths[kind])
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -121,7 +133,7 @@ class AppendAndQuery(RuleBasedStateMachine):
             "known_at": None if known_at is None else str(ct.Date.coerce(known_at)),
             "possible": possible,
         }
-        for timeline in (self.memory, self.folder, self.memory):
+        for timeline in [*self.timelines, self.memory]:
             assert timeline.position(actor, as_of, known_at, possible).to_dict() == expected
 
     @rule(group=st.sampled_from(s.GROUPS), as_of=st.none() | QUERY_DAYS,
@@ -133,8 +145,8 @@ class AppendAndQuery(RuleBasedStateMachine):
             if event.kind == "membership" and event.group == group:
                 joined[event.actor] = event.action == "join"
         expected = tuple(sorted(a for a, j in joined.items() if j))
-        assert self.memory.members(group, as_of, known_at) == expected
-        assert self.folder.members(group, as_of, known_at) == expected
+        for timeline in self.timelines:
+            assert timeline.members(group, as_of, known_at) == expected
 
     @rule(actor=st.none() | st.sampled_from(s.ACTORS), known_at=st.none() | QUERY_DAYS,
           until=st.none() | QUERY_DAYS)
@@ -144,7 +156,7 @@ class AppendAndQuery(RuleBasedStateMachine):
             e.id for e in s.canonical(s.known_set(self.model, known_at))
             if (actor is None or actor in e.involved) and (until is None or e.date.latest <= until)
         ]
-        for timeline in (self.memory, self.folder):
+        for timeline in self.timelines:
             assert [e.id for e in timeline.events(actor=actor, until=until,
                                                   known_at=known_at)] == expected
 
@@ -152,18 +164,18 @@ class AppendAndQuery(RuleBasedStateMachine):
     def project(self, as_of: Any, known_at: Any) -> None:
         """A user projection folds the events the rules select, in canonical order."""
         expected = [e.id for e in s.folded(self.model, as_of, known_at, False)]
-        for timeline in (self.memory, self.folder):
+        for timeline in self.timelines:
             assert [e.id for e in timeline.project(s.Collect(), as_of, known_at)] == expected
 
     @invariant()
     def everything_is_stored_once(self) -> None:
-        """Both timelines hold every appended event, corrected ones included, in canonical order."""
+        """Every timeline holds every appended event, corrected ones too, in canonical order."""
         if not hasattr(self, "memory"):
             return
         expected = [e.id for e in s.canonical(self.model)]
-        assert len(self.memory) == len(self.folder) == len(self.model)
-        assert [e.id for e in self.memory.events(include_corrected=True)] == expected
-        assert [e.id for e in self.folder.events(include_corrected=True)] == expected
+        for timeline in self.timelines:
+            assert len(timeline) == len(self.model)
+            assert [e.id for e in timeline.events(include_corrected=True)] == expected
 
 
 # A third of the profile's examples: about 30 runs in the ci profile, many more in thorough.
