@@ -159,11 +159,11 @@ def test_create_refuses_a_folder_with_files(tmp_path):
 
 
 def test_append_writes_appended_id_toml_and_reload_finds_it(tmp_path):
-    """An appended event is written to ``appended/<id>.toml`` and a fresh load finds it."""
+    """An appended event is written to ``appended/event-<id>.toml`` and a fresh load finds it."""
     tl = ct.create(tmp_path / "mine")
     event = _ratification()
     tl.append(event)
-    path = tmp_path / "mine" / "appended" / "can-ratifies-budapest.toml"
+    path = tmp_path / "mine" / "appended" / "event-can-ratifies-budapest.toml"
     assert path.is_file()
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == ct.FORMAT_VERSION
@@ -222,7 +222,7 @@ def test_append_of_a_duplicate_id_raises_and_writes_nothing(tmp_path):
     """A second event with a stored id is refused, and the first stays as it was."""
     tl = ct.create(tmp_path / "mine")
     tl.append(_ratification())
-    path = tmp_path / "mine" / "appended" / "can-ratifies-budapest.toml"
+    path = tmp_path / "mine" / "appended" / "event-can-ratifies-budapest.toml"
     before = path.read_bytes()
     with pytest.raises(ct.ValidationError, match="duplicate id"):
         tl.append(_ratification(date=D("2016-01-01")))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import sqlite3
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -229,3 +233,107 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(ct.TimelineError, match="not a cybertimeline SQLite store"):
         ct.load(path)
+
+
+@pytest.mark.parametrize("event_id", ["actors", "instruments"])
+def test_a_folder_append_named_like_a_registry_file_loads_again(
+    event_id: str, tmp_path: Path
+) -> None:
+    """An event whose id is a registry file's name is written where it is read as an event."""
+    timeline = ct.create(tmp_path / "store")
+    timeline.append(statement(event_id))
+    assert [e.id for e in ct.load(tmp_path / "store").events()] == [event_id]
+
+
+def test_a_folder_append_never_overwrites_a_file(tmp_path: Path) -> None:
+    """A hand-written file where an appended file would go is left alone; both events load."""
+    timeline = ct.create(tmp_path / "store")
+    (tmp_path / "store" / "appended").mkdir()
+    taken = tmp_path / "store" / "appended" / "event-can-1.toml"
+    taken.write_text(
+        '[[event]]\nid = "can-2"\nkind = "statement"\ndate = "2020"\nactor = "CAN"\n'
+        'topic = "budapest-convention"\nstance = "supports"\n\n'
+        '[[event.sources]]\ntitle = "t"\n', encoding="utf-8")
+    timeline.append(statement("can-1"))
+    assert sorted(e.id for e in ct.load(tmp_path / "store").events()) == ["can-1", "can-2"]
+    assert 'id = "can-2"' in taken.read_text(encoding="utf-8")
+
+
+def test_a_whole_last_jsonl_line_without_its_newline_is_kept(tmp_path: Path) -> None:
+    """A last line written without a newline is an event, kept on load and on the next append."""
+    path = tmp_path / "store.jsonl"
+    lines = [json.dumps(ct.event_to_dict(statement(f"can-{n}"))) for n in (1, 2)]
+    path.write_text("\n".join(lines), encoding="utf-8")  # no final newline
+    assert [e.id for e in ct.load(path).events()] == ["can-1", "can-2"]
+    ct.load(path).append(statement("can-3"))
+    assert [e.id for e in ct.load(path).events()] == ["can-1", "can-2", "can-3"]
+
+
+@pytest.mark.parametrize("kind", KINDS[1:3])
+def test_written_files_have_the_usual_permissions(kind: str, tmp_path: Path) -> None:
+    """Files the library writes follow the umask (readable by the group), like any other file."""
+    old = os.umask(0o022)
+    try:
+        timeline = new_store(kind, tmp_path)
+        timeline.append(statement("can-1"))
+    finally:
+        os.umask(old)
+    store = tmp_path / PATHS[kind]
+    written = list(store.rglob("*.toml")) if kind == "folder" else [store]
+    assert written
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_a_locked_sqlite_store_gives_a_conflict_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that cannot get the database in time gets ConflictError, and writes nothing."""
+    from cybertimeline import _sqlite
+
+    monkeypatch.setattr(_sqlite, "BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "store.sqlite"
+    ct.create(path)
+    timeline = ct.load(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(ct.ConflictError, match="another writer held the database"):
+            timeline.append(statement("can-1"))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    timeline.append(statement("can-2"))
+    assert [e.id for e in ct.load(path).events()] == ["can-2"]
+
+
+def test_a_copy_into_a_folder_splits_large_stores_into_loadable_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No file of a folder copy is over the size a folder store may read."""
+    from cybertimeline import _folder
+
+    monkeypatch.setattr(_folder, "MAX_FILE_BYTES", 4_000)
+    source = ct.Timeline([statement(f"can-{n}", summary="x" * 300) for n in range(40)])
+    copy = ct.copy_into(source, tmp_path / "copy")
+    assert dump(copy) == dump(source)
+    files = sorted((tmp_path / "copy").glob("imported-*.toml"))
+    assert len(files) > 1
+    assert all(f.stat().st_size <= 4_000 for f in files)
+
+
+def test_a_failed_copy_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When a copy fails midway, the half-written destination is removed and can be retried."""
+    from cybertimeline import _folder
+
+    def fail(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_folder, "_chunks", fail)
+    with pytest.raises(OSError, match="disk full"):
+        ct.copy_into(ct.load(), tmp_path / "copy")
+    assert not (tmp_path / "copy").exists()
+    monkeypatch.undo()
+    assert len(ct.copy_into(ct.load(), tmp_path / "copy")) == len(ct.load())

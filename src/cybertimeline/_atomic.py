@@ -1,30 +1,93 @@
-"""Writing files so that a crash leaves the old file or the whole new one, never half."""
+"""Writing safely: files that a crash leaves old or whole, never half, and one writer at a time."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-__all__ = ["write_atomically"]
+import filelock
+
+from ._errors import ConflictError
+
+__all__ = ["LOCK_TIMEOUT_SECONDS", "locked", "write_atomically", "write_new"]
+
+LOCK_TIMEOUT_SECONDS = 60.0
+"""How long a writer waits for another to finish before giving up with ConflictError."""
 
 
-def write_atomically(path: Path, chunks: str | Iterable[str]) -> None:
-    """Write text to ``path`` so that a crash leaves either the old file or the whole new one."""
+@contextlib.contextmanager
+def locked(lock_file: Path, location: str) -> Iterator[None]:
+    """Hold the store's lock (a lock file beside it) while writing.
+
+    Raises:
+        ConflictError: another writer held it for ``LOCK_TIMEOUT_SECONDS``.
+    """
+    lock = filelock.FileLock(lock_file)
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+    except filelock.Timeout:
+        raise ConflictError(f"{location}: another writer held the lock for "
+                            f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _temporary(directory: Path) -> tuple[int, Path]:
+    # os.open applies the umask to 0o666, so the file gets the usual permissions
+    # (tempfile.mkstemp would make it readable by its owner only).
+    while True:
+        path = directory / f".{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), path
+        except FileExistsError:
+            continue
+
+
+def _fsync_directory(directory: Path) -> None:
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def write_atomically(path: Path, chunks: str | Iterable[str], *, replace: bool = True) -> None:
+    """Write text to ``path`` so that a crash leaves either the old file or the whole new one.
+
+    With ``replace=False`` an existing file is never overwritten: FileExistsError.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    fd, temporary = _temporary(path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.writelines([chunks] if isinstance(chunks, str) else chunks)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if the name is taken
+            temporary.unlink()
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    _fsync_directory(path.parent)
+
+
+def write_new(directory: Path, stem: str, text: str) -> Path:
+    """Write ``text`` atomically to a new file ``STEM.toml`` (``STEM-2.toml``... if taken)."""
+    for number in range(1, 10_000):
+        path = directory / (f"{stem}.toml" if number == 1 else f"{stem}-{number}.toml")
+        if path.exists():
+            continue
+        try:
+            write_atomically(path, text, replace=False)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"{directory}: no free name for {stem}.toml")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import types
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Literal
@@ -11,6 +10,7 @@ from typing import Any, ClassVar, Literal
 import attrs
 
 from ._dates import Date
+from ._frozen import FrozenDict
 from ._sources import Source
 from ._validators import FieldError, actor_id, non_empty_text, one_of, slug
 
@@ -60,7 +60,7 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
 
 def _votes(value: Mapping[str, VoteOption]) -> Mapping[str, VoteOption]:
     # A read-only view keeps the event immutable, as its other fields are.
-    return types.MappingProxyType(dict(value))
+    return FrozenDict(value)
 
 
 def _at_least_one_source(_instance: Any, _attribute: Any, value: tuple[Source, ...]) -> None:
@@ -379,7 +379,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     Legislation,
     Retraction,
 )
-KINDS: Mapping[str, type[Event]] = types.MappingProxyType({c.kind: c for c in EVENT_CLASSES})
+KINDS: Mapping[str, type[Event]] = FrozenDict({c.kind: c for c in EVENT_CLASSES})
 TREATY_ACT_KINDS = frozenset(
     c.kind for c in EVENT_CLASSES if issubclass(c, _TreatyAct)
 )

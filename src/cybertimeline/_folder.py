@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import filelock
 import tomli_w
 
-from ._atomic import write_atomically
+from ._atomic import locked, write_atomically, write_new
 from ._codec import (
     FORMAT_VERSION,
     actor_from_dict,
@@ -23,7 +22,7 @@ from ._codec import (
     structure_event,
     upcast,
 )
-from ._errors import ConflictError, Problem, TimelineError, ValidationError
+from ._errors import Problem, TimelineError, ValidationError
 from ._events import Event
 from ._registry import Actor, Instrument, Registry
 from ._store import (
@@ -44,7 +43,6 @@ __all__ = ["FolderStore", "bundled_events_path"]
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """Files larger than this are refused rather than read into memory."""
 
-LOCK_TIMEOUT_SECONDS = 60.0
 APPENDED = "appended"
 _TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -121,42 +119,48 @@ class FolderStore:
         if self.read_only:
             raise ReadOnlyError(f"{self.root}: the bundled dataset is read-only; copy it, or "
                                 f"ct.create() a store of your own, and append there")
-        lock = filelock.FileLock(self.root / ".cybertimeline.lock")
-        try:
-            with lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
-                contents = self.read()
-                check_expected(contents, expected, self.location)
-                accept(contents)
-                path = self.root / APPENDED / f"{event.id}.toml"
-                text = _event_file(event)
-                write_atomically(path, text)
-                return add_event(contents, event, Origin(path, event_lines(text)[0]))
-        except filelock.Timeout:
-            raise ConflictError(f"{self.root}: another writer held the lock for "
-                                f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again") from None
+        with locked(self.root / ".cybertimeline.lock", self.location):
+            contents = self.read()
+            check_expected(contents, expected, self.location)
+            accept(contents)
+            text = _event_file(event)
+            # "event-" keeps appended files apart from actors.toml and instruments.toml;
+            # write_new never overwrites a file already there.
+            path = write_new(self.root / APPENDED, f"event-{event.id}", text)
+            return add_event(contents, event, Origin(path, event_lines(text)[0]))
 
 
     def extend(self, events: Iterable[Event], registry: Registry) -> None:
-        """Write many events and a registry at once, unchecked: for ``cybertimeline import``.
+        """Write many events and a registry into this new store, unchecked: for copies.
 
-        The events go to ``imported.toml``, registry entries to ``actors.toml``
-        and ``instruments.toml``; none of these may exist yet.
+        Events go to ``imported-0001.toml``, ``imported-0002.toml``... each well
+        under the size limit of a file; registry entries to ``actors.toml`` and
+        ``instruments.toml``.
         """
-        tables: dict[str, dict[str, Any]] = {"actor": {}, "instrument": {}}
+        tables: dict[str, dict[str, Any]] = {"actors": {}, "instruments": {}}
         for entry, key, data in registry_to_dicts(registry):
-            tables[entry][key] = data
-        files: dict[str, dict[str, Any]] = {
-            "actors.toml": {"actors": tables["actor"]},
-            "instruments.toml": {"instruments": tables["instrument"]},
-            "imported.toml": {"event": [event_to_dict(e) for e in events]},
-        }
-        for name in files:
-            if (self.root / name).exists():
-                raise TimelineError(f"{self.root / name}: already exists; import into a new store")
-        for name, data in files.items():
-            if any(data.values()):
-                text = tomli_w.dumps({"format": FORMAT_VERSION, **data})
-                write_atomically(self.root / name, text)
+            tables[f"{entry}s"][key] = data
+        for name, table in tables.items():
+            if table:
+                text = tomli_w.dumps({"format": FORMAT_VERSION, name: table})
+                write_atomically(self.root / f"{name}.toml", text, replace=False)
+        for number, chunk in enumerate(_chunks(events, MAX_FILE_BYTES // 4), 1):
+            write_atomically(self.root / f"imported-{number:04d}.toml", chunk, replace=False)
+
+
+def _chunks(events: Iterable[Event], size: int) -> Iterator[list[str]]:
+    """The TOML text of the events, in files of about ``size`` bytes at most."""
+    chunk: list[str] = [tomli_w.dumps({"format": FORMAT_VERSION}) + "\n"]
+    length = 0
+    for event in events:
+        text = tomli_w.dumps({"event": [event_to_dict(event)]}) + "\n"
+        if length and length + len(text) > size:
+            yield chunk
+            chunk, length = [chunk[0]], 0
+        chunk.append(text)
+        length += len(text)
+    if length:
+        yield chunk
 
 
 def _problem_order(problem: Problem) -> tuple[str, int]:

@@ -11,12 +11,11 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-import filelock
 import orjson
 
-from ._atomic import write_atomically
+from ._atomic import locked, write_atomically
 from ._codec import (
     FORMAT_VERSION,
     actor_from_dict,
@@ -27,7 +26,7 @@ from ._codec import (
     structure_event,
     upcast,
 )
-from ._errors import ConflictError, Problem, TimelineError, ValidationError
+from ._errors import Problem, TimelineError, ValidationError
 from ._events import Event
 from ._registry import Actor, Instrument, Registry
 from ._store import (
@@ -44,7 +43,6 @@ from ._validation import Origin, check_events, check_registry
 __all__ = ["JsonlStore", "jsonl_lines", "write_jsonl"]
 
 SUFFIXES = (".jsonl", ".ndjson")
-LOCK_TIMEOUT_SECONDS = 60.0
 MAX_LINE_BYTES = 1024 * 1024
 """A line longer than this is refused rather than read into memory."""
 
@@ -71,6 +69,7 @@ class JsonlStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._lines = 0  # whole lines in the file when it was last read
 
     @classmethod
     def create(cls, path: Path | str) -> JsonlStore:
@@ -93,14 +92,16 @@ class JsonlStore:
         actors: list[Actor] = []
         instruments: list[Instrument] = []
         version = FORMAT_VERSION
+        self._lines = 0
         with self.path.open("rb") as handle:
             for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""), 1):
                 if len(raw) > MAX_LINE_BYTES:
                     raise ValidationError([Problem(
                         message=f"a line longer than {MAX_LINE_BYTES} bytes: one event a line",
                         file=self.path, line=number)])
-                if not raw.endswith(b"\n"):
-                    break  # a torn final line: its append never returned
+                if not raw.endswith(b"\n") and _torn(raw):
+                    break  # a writer killed mid-line: its append never returned
+                self._lines = number
                 if len(located) >= MAX_EVENTS:
                     raise ValidationError([Problem(
                         message=f"more than {MAX_EVENTS} events, the limit of a JSON Lines "
@@ -127,23 +128,17 @@ class JsonlStore:
         return memory_contents(located, registry)
 
     def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
-        lock = filelock.FileLock(f"{self.path}.lock")
-        try:
-            with lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
-                _drop_torn_line(self.path)
-                contents = self.read()
-                check_expected(contents, expected, self.location)
-                accept(contents)
-                line = json.dumps(event_to_dict(event), ensure_ascii=False) + "\n"
-                with self.path.open("ab") as handle:
-                    handle.write(line.encode("utf-8"))
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                number = sum(1 for _ in self.path.open("rb"))
-                return add_event(contents, event, Origin(self.path, number))
-        except filelock.Timeout:
-            raise ConflictError(f"{self.path}: another writer held the lock for "
-                                f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again") from None
+        with locked(Path(f"{self.path}.lock"), self.location):
+            contents = self.read()
+            check_expected(contents, expected, self.location)
+            accept(contents)
+            line = json.dumps(event_to_dict(event), ensure_ascii=False) + "\n"
+            with self.path.open("rb+") as handle:
+                _end_last_line(handle)
+                handle.write(line.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            return add_event(contents, event, Origin(self.path, self._lines + 1))
 
 
 def _parse_line(
@@ -207,11 +202,26 @@ def _event_line(
         located.append((event, origin))
 
 
-def _drop_torn_line(path: Path) -> None:
-    """Cut a final line left without its newline by a writer that died mid-append."""
-    with path.open("rb+") as handle:
-        data = handle.read()
-        if data and not data.endswith(b"\n"):
-            handle.truncate(data.rfind(b"\n") + 1)
-            handle.flush()
-            os.fsync(handle.fileno())
+def _torn(raw: bytes) -> bool:
+    """Whether a final line without its newline is a fragment (not a whole JSON object)."""
+    try:
+        return not isinstance(orjson.loads(raw), dict)
+    except orjson.JSONDecodeError:
+        return True
+
+
+def _end_last_line(handle: BinaryIO) -> None:
+    """Before appending: end a final line that lacks its newline, or cut it if it is torn."""
+    size = handle.seek(0, os.SEEK_END)
+    if size == 0:
+        return
+    handle.seek(max(0, size - MAX_LINE_BYTES - 1))
+    tail = handle.read()
+    if tail.endswith(b"\n"):
+        return
+    start = tail.rfind(b"\n") + 1
+    if _torn(tail[start:]):
+        handle.truncate(size - (len(tail) - start))  # the trace of a killed writer
+        handle.seek(0, os.SEEK_END)
+    else:
+        handle.write(b"\n")  # a whole last line, written without its newline

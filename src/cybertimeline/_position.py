@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -22,6 +21,7 @@ from ._events import (
     _BaseEvent,
     _TreatyAct,
 )
+from ._frozen import FrozenDict
 from ._sources import Source
 
 __all__ = [
@@ -239,10 +239,10 @@ class LegislationEntry:
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return types.MappingProxyType(dict(mapping))
+    return FrozenDict(mapping)
 
 
-_EMPTY: Mapping[str, Any] = types.MappingProxyType({})
+_EMPTY: Mapping[str, Any] = FrozenDict()
 
 
 @attrs.frozen(kw_only=True)

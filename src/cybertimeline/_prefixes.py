@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from ._dates import Date
 from ._events import Event, Statement, Vote, _TreatyAct
+from ._frozen import FrozenDict
 from ._position import (
     _EMPTY,
     Position,
@@ -92,6 +93,16 @@ class _PrefixMap(Mapping[str, V]):
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return FrozenDict(self.items()) == other
+
+    def __hash__(self) -> int:
+        return hash(FrozenDict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as what it reads as: a plain frozen mapping of its entries.
+        return (FrozenDict, (dict(self.items()),))
 
 
 def _vote_entry(actor: str) -> _Make[VoteEntry]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Literal
@@ -14,6 +13,7 @@ import pycountry
 
 from ._dates import Date
 from ._errors import UnknownActorError
+from ._frozen import FrozenDict
 from ._validators import actor_id, non_empty_text, one_of, slug
 
 __all__ = ["Actor", "Instrument", "Registry"]
@@ -132,7 +132,7 @@ def _states() -> Mapping[str, Actor]:
     for country in pycountry.countries:
         name = getattr(country, "common_name", None) or country.name
         states[country.alpha_3] = Actor(id=country.alpha_3, name=name, type="state")
-    return types.MappingProxyType(states)
+    return FrozenDict(states)
 
 
 @attrs.frozen
@@ -153,7 +153,7 @@ class Registry:
         actors = dict(_states())
         actors.update((a.id, a) for a in _BUILTIN_ACTORS)
         instruments = {i.id: i for i in _BUILTIN_INSTRUMENTS}
-        return cls(types.MappingProxyType(actors), types.MappingProxyType(instruments))
+        return cls(FrozenDict(actors), FrozenDict(instruments))
 
     def extended(
         self, actors: Iterable[Actor] = (), instruments: Iterable[Instrument] = ()
@@ -164,7 +164,7 @@ class Registry:
         merged_instruments = dict(self.instruments)
         merged_instruments.update((i.id, i) for i in instruments)
         return Registry(
-            types.MappingProxyType(merged_actors), types.MappingProxyType(merged_instruments)
+            FrozenDict(merged_actors), FrozenDict(merged_instruments)
         )
 
     def has_actor(self, actor: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from ._atomic import LOCK_TIMEOUT_SECONDS
 from ._codec import (
     FORMAT_VERSION,
     actor_from_dict,
@@ -20,7 +21,7 @@ from ._codec import (
     registry_to_dicts,
     upcast,
 )
-from ._errors import TimelineError, ValidationError
+from ._errors import ConflictError, TimelineError, ValidationError
 from ._events import Event, _TreatyAct
 from ._index import Lane
 from ._registry import Registry
@@ -29,7 +30,8 @@ from ._store import Accept, Contents, check_expected, must_be_new
 __all__ = ["SqliteStore"]
 
 SUFFIXES = (".sqlite", ".sqlite3", ".db")
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = int(LOCK_TIMEOUT_SECONDS * 1000)
+"""How long a writer waits for another's transaction, as for the other stores."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -222,8 +224,16 @@ class SqliteStore:
     def read(self) -> Contents:
         return Contents(self._index, self._registry())
 
+    def _begin(self) -> None:
+        """Start a write transaction, or raise ConflictError if another writer keeps it."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ConflictError(f"{self.path}: another writer held the database for "
+                                f"{BUSY_TIMEOUT_MS / 1000:.0f} s ({exc}); try again") from None
+
     def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
-        self._db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             self._index.invalidate()
             contents = self.read()
@@ -262,7 +272,7 @@ class SqliteStore:
 
         For copying a store that was validated as a whole (``cybertimeline import``).
         """
-        self._db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             for entry, key, data in registry_to_dicts(registry):
                 self._db.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from ._folder import FolderStore
@@ -27,10 +28,31 @@ def copy_into(source: Timeline, destination: str | Path) -> Timeline:
     events = list(source.events(include_corrected=True))
     target = Path(destination)
     must_be_new(target)
-    if target.suffix.lower() in JSONL_SUFFIXES:
-        write_jsonl(target, events, source.registry)
+    existed = target.exists()  # an empty folder: keep it if the copy fails
+    try:
+        if target.suffix.lower() in JSONL_SUFFIXES:
+            write_jsonl(target, events, source.registry)
+        else:
+            store = open_store(target, new=True)
+            assert isinstance(store, SqliteStore | FolderStore)
+            store.extend(events, source.registry)
+            if isinstance(store, SqliteStore):
+                store.close()
+        return Timeline(store=open_store(target))
+    except BaseException:
+        _remove_copy(target, keep_folder=existed)  # the destination was new: leave no half copy
+        raise
+
+
+def _remove_copy(target: Path, *, keep_folder: bool) -> None:
+    if target.is_dir():
+        for child in target.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        if not keep_folder:
+            target.rmdir()
     else:
-        store = open_store(target, new=True)
-        assert isinstance(store, SqliteStore | FolderStore)
-        store.extend(events, source.registry)
-    return Timeline(store=open_store(target))
+        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)
