@@ -287,3 +287,37 @@ def test_import_never_overwrites(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert code == 1
     assert "already exists" in err
     assert (tmp_path / "taken" / "keep.toml").read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_a_changelog_whose_since_is_after_its_until_is_bad_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`changelog --since 2022 --until 2019` exits 2 and says to swap the dates."""
+    code, _, err = run(capsys, "changelog", "CAN", "--since", "2022", "--until", "2019")
+    assert code == 2
+    assert "swap them" in err
+
+
+def test_an_unknown_kind_is_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    """`timeline --kind nope` exits 2 and lists the kinds."""
+    code, _, err = run(capsys, "timeline", "--kind", "nope")
+    assert code == 2
+    assert "ratification" in err
+
+
+def test_status_shows_withdrawals_in_their_own_column(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A withdrawal's date is under WITHDRAWN, not under IN FORCE."""
+    store = tmp_path / "store.jsonl"
+    timeline = ct.create(store)
+    source = (ct.Source(title="t"),)
+    for kind, date in ((ct.Accession, "2010-01-05"), (ct.Withdrawal, "2012-03-01")):
+        timeline.append(kind(id=f"rus-{kind.kind}", date=ct.Date.parse(date), actor="RUS",
+                             instrument="budapest-convention", sources=source))
+    code, out, _ = run(capsys, "--events", str(store), "status", "budapest-convention",
+                       "--as-of", "2013")
+    assert code == 0
+    header, row = out.splitlines()[1:3]
+    assert row[header.index("WITHDRAWN"):].startswith("2012-03-01")
+    assert row[header.index("IN FORCE"):header.index("WITHDRAWN")].strip() == ""

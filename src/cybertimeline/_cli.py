@@ -74,7 +74,7 @@ from typing import Any, NoReturn
 from ._changelog import diff_positions
 from ._dates import Date
 from ._errors import DateError, TimelineError, ValidationError
-from ._events import Vote
+from ._events import KINDS, Vote
 from ._export import describe_event, event_row, write_csv
 from ._index import canonical_key
 from ._loading import load
@@ -155,8 +155,9 @@ def _parser() -> argparse.ArgumentParser:
     timeline = command("timeline", "the events, one a line or row")
     timeline.add_argument("actor", nargs="?", metavar="ACTOR", help="only events about this actor")
     window(timeline)
-    timeline.add_argument("--kind", action="append", metavar="KIND",
-                          help="only events of this kind (repeatable)")
+    timeline.add_argument("--kind", action="append", metavar="KIND", choices=sorted(KINDS),
+                          help="only events of this kind (repeatable): "
+                               + ", ".join(sorted(KINDS)))
     formats(timeline, "text", "json", "jsonl", "csv")
     diff = command("diff", "how an actor's position differs between two dates")
     diff.add_argument("actor", metavar="ACTOR")
@@ -345,11 +346,12 @@ def _status(timeline: Timeline, args: argparse.Namespace) -> str:
     if not chart:
         return f"{head}\n  no actor had acted on it by this date"
     cites = Citations()
-    rows = [["ACTOR", "NAME", "STATUS", "SIGNED", "CONSENTED", "IN FORCE", "SOURCES"]]
+    rows = [["ACTOR", "NAME", "STATUS", "SIGNED", "CONSENTED", "IN FORCE", "WITHDRAWN",
+             "SOURCES"]]
     for actor, status in chart.items():
         consented = f"{status.consented} ({status.consent})" if status.consented else ""
         rows.append([actor, registry.name(actor)[:32], status.status, str(status.signed or ""),
-                     consented, str(status.in_force or status.withdrawn or ""),
+                     consented, str(status.in_force or ""), str(status.withdrawn or ""),
                      cites.cite(s for e in status.events for s in e.sources)])
     total = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
     return "\n".join([head, *("  " + line for line in _table(rows)),
@@ -405,6 +407,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exit_:  # --help
         return int(exit_.code or 0)
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since is not None and until is not None and since.earliest > until.latest:
+        print(f"error: --since {since} is after --until {until}: swap them", file=sys.stderr)
+        return 2
     try:
         store = args.source if args.command == "import" else getattr(args, "events", None)
         output = _COMMANDS[args.command](_open(store), args)
