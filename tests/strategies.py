@@ -325,6 +325,18 @@ def known_set(evs: Sequence[Any], known_at: dt.date | None) -> list[Any]:
             if recorded(e) and not any(holds(c) for c in by_target.get(e.id, ()))]
 
 
+def about(evs: Sequence[Any], actor: str) -> set[str]:
+    """The ids of the events about ``actor``: those naming it, and retractions of those
+    (a retraction names no actor of its own), and retractions of those retractions..."""
+    ids = {e.id for e in evs if actor in e.involved}
+    grew = True
+    while grew:
+        more = {e.id for e in evs if e.kind == "retraction" and e.retracts in ids}
+        grew = not more <= ids
+        ids |= more
+    return ids
+
+
 def canonical(evs: Sequence[Any]) -> list[Any]:
     """Events sorted by DESIGN rule 1: ``(latest, earliest, id)``."""
     return sorted(evs, key=lambda e: (e.date.latest, e.date.earliest, e.id))

@@ -60,3 +60,21 @@ def test_corrections_are_listed_with_include_corrected() -> None:
     """The record's revisions stay listed when asked for, in canonical order."""
     timeline = ct.Timeline([SCHEDULED, POSTPONED, HELD])
     assert [e.id for e in timeline.events(include_corrected=True)] == ["a", "b", "c"]
+
+
+def test_the_events_about_an_actor_include_retractions_of_its_events() -> None:
+    """A retraction names no actor; it is listed with the events of the actors it concerns."""
+    statement = ct.Statement(id="can-1", date=ct.Date.parse("2020-05"), actor="CAN",
+                             topic="budapest-convention", stance="supports", sources=SOURCE)
+    timeline = ct.Timeline([
+        statement,
+        retraction("r1", "2021-01-10", "can-1"),
+        retraction("r2", "2021-02-10", "r1"),
+        session("a", "2020-08", "2019-12-27", "scheduled"),
+    ])
+    assert [e.id for e in timeline.events(actor="CAN", include_corrected=True)] == [
+        "can-1", "r1", "r2"]
+    assert [e.id for e in timeline.events(actor="CAN")] == ["can-1", "r2"]
+    assert [e.id for e in timeline.events(actor="AHC")] == ["a"]
+    assert timeline.position("CAN", as_of="2022").stances["budapest-convention"].event.id == (
+        "can-1")

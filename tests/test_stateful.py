@@ -152,9 +152,11 @@ class AppendAndQuery(RuleBasedStateMachine):
           until=st.none() | QUERY_DAYS)
     def events(self, actor: str | None, known_at: Any, until: Any) -> None:
         """The events listed are the known ones of the actor, settled by ``until``, in order."""
+        concerned = None if actor is None else s.about(self.model, actor)
         expected = [
             e.id for e in s.canonical(s.known_set(self.model, known_at))
-            if (actor is None or actor in e.involved) and (until is None or e.date.latest <= until)
+            if (concerned is None or e.id in concerned)
+            and (until is None or e.date.latest <= until)
         ]
         for timeline in self.timelines:
             assert [e.id for e in timeline.events(actor=actor, until=until,

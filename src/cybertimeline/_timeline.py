@@ -192,7 +192,8 @@ class Timeline(Reports):
         """The known events, in canonical order, filtered.
 
         Args:
-            actor: Only events about this actor (as actor, voter, body, group...).
+            actor: Only events about this actor (as actor, voter, body, group...),
+                and retractions of those events.
             kind: Only events of this kind, or of these kinds.
             since: Only events that settle (their latest day) on or after its first day.
             until: Only events that settle on or before its last day.
@@ -205,6 +206,8 @@ class Timeline(Reports):
         if actor is not None:
             self.registry.actor(actor)
         lane = self._index.lane(actor)
+        if actor is not None and self._correctors:
+            lane = self._with_retractions(lane)
         kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
         start, stop = _since(since), _until(known_at)
         end = lane.settled(_until(until))
@@ -214,6 +217,23 @@ class Timeline(Reports):
         for event in lane.events[first:end]:
             if (kinds is None or event.kind in kinds) and known(event):
                 yield event
+
+    def _with_retractions(self, lane: Lane) -> Lane:
+        """The lane and the retractions of its events (and of those retractions...).
+
+        A retraction names no actor: it is about the actors of what it retracts.
+        """
+        found: dict[str, Event] = {}
+        targets = [e.id for e in lane.events if e.id in self._correctors]
+        while targets:
+            target = targets.pop()
+            for corrector in self._correctors.get(target, ()):
+                if corrector.kind == "retraction" and corrector.id not in found:
+                    found[corrector.id] = corrector
+                    targets.append(corrector.id)
+        if not found:
+            return lane
+        return Lane([*lane.events, *found.values()])
 
     def project(
         self,
