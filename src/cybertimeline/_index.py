@@ -72,6 +72,11 @@ class Index(Protocol):
         """For each corrected event id, the events that supersede or retract it."""
         ...
 
+    @property
+    def version(self) -> int:
+        """A number that changes whenever the stored events change."""
+        ...
+
 
 class _Lanes:
     """Lanes by actor or instrument, each made a Lane only when first asked for.
@@ -111,6 +116,7 @@ class MemoryIndex:
         self._by_actor = _Lanes()
         self._by_instrument = _Lanes()
         self._correctors: defaultdict[str, list[Event]] = defaultdict(list)
+        self._version = 0
         # In canonical order already: each lane is filled by appending (a vote has 193
         # voters, so a bisection per event and actor would cost more than the load).
         by_actor, by_instrument = self._by_actor.pending, self._by_instrument.pending
@@ -124,6 +130,7 @@ class MemoryIndex:
 
     def add(self, event: Event) -> None:
         """Index one more event."""
+        self._version += 1
         self._by_id[event.id] = event
         self._all.insert(event)
         for actor in dict.fromkeys(event.involved):
@@ -150,3 +157,7 @@ class MemoryIndex:
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         return self._correctors
+
+    @property
+    def version(self) -> int:
+        return self._version

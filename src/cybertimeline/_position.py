@@ -22,6 +22,7 @@ from ._events import (
     _TreatyAct,
 )
 from ._frozen import FrozenDict
+from ._index import canonical_key
 from ._sources import Source
 
 __all__ = [
@@ -45,13 +46,9 @@ def _str(date: Date | None) -> str | None:
     return None if date is None else str(date)
 
 
-def _key(event: _BaseEvent) -> tuple[Any, ...]:
-    return (event.date.latest, event.date.earliest, event.id)
-
-
 def _latest(acts: tuple[_TreatyAct, ...], kinds: frozenset[str]) -> _TreatyAct | None:
     chosen = [a for a in acts if a.kind in kinds]
-    return max(chosen, key=_key) if chosen else None
+    return max(chosen, key=canonical_key) if chosen else None
 
 
 _SIGNATURE = frozenset({"signature"})
@@ -81,9 +78,10 @@ class TreatyStatus:
         consent = _latest(self.events, CONSENT_KINDS)
         in_force = _latest(self.events, _IN_FORCE)
         withdrawal = _latest(self.events, _WITHDRAWAL)
+        withdrawn = None if withdrawal is None else canonical_key(withdrawal)
         later_than_withdrawal = [
             act for act in (consent, in_force)
-            if act is not None and (withdrawal is None or _key(act) > _key(withdrawal))
+            if act is not None and (withdrawn is None or canonical_key(act) > withdrawn)
         ]
         if withdrawal is not None and not later_than_withdrawal:
             return "withdrawn"
@@ -279,7 +277,7 @@ class Position:
                               *self.cooperation, *self.sessions, *self.adoptions,
                               *self.legislation]
         found.update((entry.event.id, entry.event) for entry in entries)
-        return tuple(sorted(found.values(), key=_key))  # type: ignore[arg-type]
+        return tuple(sorted(found.values(), key=canonical_key))  # type: ignore[arg-type]
 
     def sources(self) -> tuple[Source, ...]:
         """Every source behind the position, each once, in the order of its events."""

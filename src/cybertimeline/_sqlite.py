@@ -80,7 +80,8 @@ class SqliteIndex:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
-        self._version = -1
+        self._data_version = -1
+        self._generation = 0  # counts reloads: the index's version
         self._events: dict[int, Event] = {}
         self._lanes: dict[tuple[str, str | None], Lane] = {}
         self._correctors: dict[str, list[Event]] = {}
@@ -88,10 +89,11 @@ class SqliteIndex:
         self._fresh()
 
     def _fresh(self) -> None:
-        version = self._db.execute("PRAGMA data_version").fetchone()[0]
-        if version == self._version:
+        data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if data_version == self._data_version:
             return
-        self._version = version
+        self._data_version = data_version
+        self._generation += 1
         self._lanes.clear()
         self._count = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
         correctors: defaultdict[str, list[Event]] = defaultdict(list)
@@ -104,8 +106,9 @@ class SqliteIndex:
         self._correctors = dict(correctors)
 
     def invalidate(self) -> None:
-        """Forget cached lanes: this connection just wrote."""
-        self._version = -1
+        """Forget cached lanes: this connection just wrote (its own writes do not change
+        ``PRAGMA data_version``, which counts other connections' commits)."""
+        self._data_version = -1
         self._fresh()
 
     def _parse(self, rows: Iterable[tuple[int, int, str]]) -> list[Event]:
@@ -123,9 +126,7 @@ class SqliteIndex:
         self._fresh()
         lane = self._lanes.get(key)
         if lane is None:
-            lane = Lane()
-            lane.events = self._parse(self._db.execute(sql, args))
-            lane.latest = [e.date.latest for e in lane.events]
+            lane = Lane.presorted(self._parse(self._db.execute(sql, args)))
             self._lanes[key] = lane
         return lane
 
@@ -162,6 +163,11 @@ class SqliteIndex:
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._fresh()
         return self._correctors
+
+    @property
+    def version(self) -> int:
+        self._fresh()
+        return self._generation
 
     def sequence(self) -> int:
         """How many events are stored, read afresh: what an append may say it expects."""

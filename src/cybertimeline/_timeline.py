@@ -80,9 +80,10 @@ class Timeline(Reports):
         self._refresh_known()
 
     def _refresh_known(self) -> None:
-        self._prefix_cache: OrderedDict[
-            tuple[str, dt.date | None], tuple[Lane, int, PrefixPositions]
-        ] = OrderedDict()
+        self._version = self._index.version
+        self._prefix_cache: OrderedDict[tuple[str, dt.date | None], PrefixPositions] = (
+            OrderedDict()
+        )
         self._correctors = self._index.correctors()
         self._dropped_now = {
             event_id for event_id in self._correctors
@@ -116,9 +117,13 @@ class Timeline(Reports):
         memo[corrector.id] = holds
         return holds
 
+    def _ensure_current(self) -> None:
+        """Drop what was derived from the store if it changed (another writer, on SQLite)."""
+        if self._index.version != self._version:
+            self._refresh_known()
+
     def _known_filter(self, known_at: dt.date | None) -> Any:
-        if self._index.correctors() is not self._correctors:
-            self._refresh_known()  # another process wrote to a shared store
+        self._ensure_current()
         if known_at is None:
             dropped = self._dropped_now
             return lambda e: e.id not in dropped
@@ -205,6 +210,7 @@ class Timeline(Reports):
         """
         if actor is not None:
             self.registry.actor(actor)
+        self._ensure_current()
         lane = self._index.lane(actor)
         if actor is not None and self._correctors:
             lane = self._with_retractions(lane)
@@ -291,17 +297,16 @@ class Timeline(Reports):
         Kept for the most recently asked ``(actor, known_at)`` pairs, and dropped
         when the store changes (an append here, or another writer's to SQLite).
         """
+        self._ensure_current()
         lane = self._index.lane(actor)
-        if self._index.correctors() is not self._correctors:
-            self._refresh_known()  # another process wrote to a shared store
         key = (actor, known_day)
         found = self._prefix_cache.get(key)
-        if found is not None and found[0] is lane and found[1] == len(lane):
+        if found is not None:
             self._prefix_cache.move_to_end(key)
-            return found[2]
+            return found
         known = self._known_filter(known_day)
         prefixes = PrefixPositions(actor, (e for e in lane.events if known(e)))
-        self._prefix_cache[key] = (lane, len(lane), prefixes)
+        self._prefix_cache[key] = prefixes
         if len(self._prefix_cache) > _PREFIX_CACHE_LIMIT:
             self._prefix_cache.popitem(last=False)
         return prefixes
