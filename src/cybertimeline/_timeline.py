@@ -48,8 +48,8 @@ class Timeline(Reports):
     """Dated, sourced events and every question asked of them as of a date.
 
     Load one with `cybertimeline.load` (the bundled dataset, a folder of
-    TOML files) or `cybertimeline.create`; or build one in memory from
-    events: ``Timeline([...])``. Events are kept in canonical order,
+    TOML files, a JSON Lines or a SQLite file) or `cybertimeline.create`; or
+    build one in memory from events: ``Timeline([...])``. Events are kept in canonical order,
     ``(latest, earliest, id)``, whatever order they were loaded or appended in.
 
     Every query takes ``known_at`` (only events recorded by that day, with
