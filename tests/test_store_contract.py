@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -337,3 +338,25 @@ def test_a_failed_copy_leaves_nothing_behind(
     assert not (tmp_path / "copy").exists()
     monkeypatch.undo()
     assert len(ct.copy_into(ct.load(), tmp_path / "copy")) == len(ct.load())
+
+
+def test_events_built_in_python_take_text_dates_and_tables_for_sources(
+    kind: str, store: ct.Timeline, tmp_path: Path
+) -> None:
+    """``date="2020"`` and ``sources=[{"title": ...}]`` build the same event as the classes do."""
+    event = ct.Signature(id="can-1", date="2020", actor="CAN", instrument="budapest-convention",
+                         sources=[{"title": "A test source"}], recorded=dt.date(2021, 3, 1))
+    assert event == ct.Signature(id="can-1", date=ct.Date.parse("2020"), actor="CAN",
+                                 instrument="budapest-convention", sources=SOURCE,
+                                 recorded=ct.Date.parse("2021-03-01"))
+    store.append(event)
+    assert reopen(kind, tmp_path, store).event("can-1") == event
+
+
+def test_an_event_that_would_not_load_back_is_refused_and_not_written(
+    kind: str, store: ct.Timeline, tmp_path: Path
+) -> None:
+    """A summary that is a number passes the constructor but never reaches a store."""
+    with pytest.raises(ct.ValidationError, match="cannot be stored: 'summary': expected text"):
+        store.append(statement("can-1", summary=3))
+    assert len(reopen(kind, tmp_path, store)) == 0

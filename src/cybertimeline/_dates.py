@@ -269,3 +269,8 @@ def _parse(text: str) -> Date:
     # Dates are immutable and the same texts recur (days of votes, sources'
     # publication dates): parse each once. Errors are not cached.
     return Date._parse_new(text)
+
+
+def optional_date(value: Date | dt.date | str | None) -> Date | None:
+    """`Date.coerce` that lets None through: the converter of optional date fields."""
+    return None if value is None else Date.coerce(value)

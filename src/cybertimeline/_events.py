@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
-from ._dates import Date
+from ._dates import Date, optional_date
 from ._frozen import FrozenDict
 from ._sources import Source
 from ._validators import FieldError, actor_id, non_empty_text, one_of, slug
@@ -48,8 +48,29 @@ SESSION_STATUSES: tuple[SessionStatus, ...] = ("scheduled", "held", "postponed",
 MEMBERSHIP_ACTIONS: tuple[MembershipAction, ...] = ("join", "leave")
 
 
-def _sources(value: Iterable[Source]) -> tuple[Source, ...]:
-    return tuple(value)
+def _date(value: Date | dt.date | str) -> Date:
+    return Date.coerce(value)
+
+
+def _source(value: Source | Mapping[str, Any]) -> Source:
+    if isinstance(value, Source):
+        return value
+    if isinstance(value, Mapping):
+        return Source(**value)
+    raise TypeError(f"a source must be a ct.Source or a table with a title, "
+                    f"not {type(value).__name__}")
+
+
+def _sources(value: Iterable[Source | Mapping[str, Any]]) -> tuple[Source, ...]:
+    if isinstance(value, str | Mapping):
+        raise TypeError("'sources' must be a list of sources")
+    return tuple(_source(item) for item in value)
+
+
+def _tally(value: Tally | Mapping[str, int] | None) -> Tally | None:
+    if value is None or isinstance(value, Tally):
+        return value
+    return Tally(**value)
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
@@ -89,9 +110,9 @@ class _BaseEvent:
     kind: ClassVar[str]
 
     id: str = attrs.field(validator=slug)
-    date: Date
+    date: Date = attrs.field(converter=_date)
     sources: tuple[Source, ...] = attrs.field(converter=_sources, validator=_at_least_one_source)
-    recorded: Date | None = attrs.field(default=None, validator=_a_day)
+    recorded: Date | None = attrs.field(default=None, converter=optional_date, validator=_a_day)
     summary: str | None = None
     supersedes: str | None = attrs.field(default=None, validator=_optional_slug)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_strings)
@@ -218,7 +239,7 @@ class Vote(_BaseEvent):
     votes: Mapping[str, VoteOption] = attrs.field(
         converter=_votes, validator=_each_vote, hash=False
     )
-    tally: Tally | None = attrs.field(default=None, validator=_tally_agrees)
+    tally: Tally | None = attrs.field(default=None, converter=_tally, validator=_tally_agrees)
     topic: str | None = attrs.field(default=None, validator=_optional_slug)
 
     @property
@@ -240,7 +261,7 @@ class Adoption(_BaseEvent):
     body: str = attrs.field(validator=actor_id)
     resolution: str | None = None
     instrument: str | None = attrs.field(default=None, validator=_resolution_or_instrument)
-    tally: Tally | None = None
+    tally: Tally | None = attrs.field(default=None, converter=_tally)
 
     @property
     def involved(self) -> tuple[str, ...]:

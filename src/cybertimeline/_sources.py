@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from ._dates import Date
+from ._dates import Date, optional_date
 from ._validators import non_empty_text
 
 __all__ = ["Source"]
@@ -26,6 +26,6 @@ class Source:
     title: str = attrs.field(validator=non_empty_text)
     publisher: str | None = None
     url: str | None = None
-    published: Date | None = None
+    published: Date | None = attrs.field(default=None, converter=optional_date)
     locator: str | None = None
     quote: str | None = None

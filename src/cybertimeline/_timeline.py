@@ -8,6 +8,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from typing import Any, TypeVar
 
+from ._codec import event_from_dict, event_to_dict
 from ._dates import Date
 from ._errors import ValidationError
 from ._events import Event, Membership, _TreatyAct
@@ -387,6 +388,8 @@ class Timeline(Reports):
             TimelineError: the store is read-only (the bundled dataset).
         """
 
+        _check_writable(event)
+
         def accept(contents: Contents) -> None:
             problems = check_events(
                 [(event, Origin())], contents.registry, contents.index, contents.origins
@@ -395,3 +398,22 @@ class Timeline(Reports):
                 raise ValidationError(problems)
 
         self._reset(self._store.append(event, accept, expected))
+
+
+def _check_writable(event: Event) -> None:
+    """Refuse an event that would not read back as itself: a store holds only what it can load.
+
+    Events built in Python skip the checks of the file format (a summary that is
+    a number, say); writing one would make the store unloadable.
+    """
+    try:
+        again = event_from_dict(event_to_dict(event))
+    except ValidationError as exc:
+        raise ValidationError(
+            [f"event {event.id!r} cannot be stored: {p.message}" for p in exc.problems]
+        ) from None
+    except Exception as exc:  # an event with fields of the wrong types
+        raise ValidationError([f"event {event.id!r} cannot be stored: {exc}"]) from None
+    if again != event:
+        raise ValidationError([f"event {event.id!r} cannot be stored: it does not read back "
+                               f"as itself (check the types of its fields)"])
