@@ -76,3 +76,28 @@ def test_a_bad_store_through_a_real_process_gives_no_traceback() -> None:
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 3
     assert "Traceback" not in result.stderr
+
+
+def test_one_pass_of_validate_reports_every_problem_of_a_file(tmp_path: Path) -> None:
+    """An unknown kind, a bad date, a missing source, an unknown voter and a short tally: all
+    in one run, each at its own line, so that a file needs one round of corrections."""
+    (tmp_path / "a.toml").write_text(
+        '[[event]]\nid = "Can_Signs"\nkind = "signatur"\ndate = "July 2019"\nactor = "CNA"\n'
+        'instrument = "budapest-convention"\n\n'
+        '[[event]]\nid = "kor-1"\nkind = "statement"\ndate = "2019-7-1"\nactor = "KOR"\n'
+        'topic = "budapest-convention"\nstance = "supports"\n\n'
+        '[[event]]\nid = "v1"\nkind = "vote"\ndate = "2019-12-27"\nbody = "UNGA"\n'
+        'resolution = "A/RES/74/247"\nsorce = "x"\n\n[event.votes]\nCAN = "nay"\nXXX = "no"\n\n'
+        '[event.tally]\nyes = 1\n\n[[event.sources]]\ntitle = "t"\n', encoding="utf-8")
+    with pytest.raises(ct.ValidationError) as caught:
+        ct.load(tmp_path)
+    found = [(p.line, p.message) for p in caught.value.problems]
+    expected = [(2, "'Can_Signs' is not a valid id"), (3, "unknown kind 'signatur'"),
+                (4, "'July 2019' is not an EDTF date"), (5, "unknown actor 'CNA'"),
+                (8, "needs 'sources'"), (11, "'2019-7-1' is not an EDTF date"),
+                (22, "unknown field 'sorce'"), (25, "'nay' is not allowed"),
+                (26, "unknown actor 'XXX'"), (28, "'no' is missing")]
+    assert len(found) == len(expected), found
+    for (line, message), (want_line, fragment) in zip(found, expected, strict=True):
+        assert line == want_line, found
+        assert fragment in message, found

@@ -82,9 +82,9 @@ def test_duplicate_ids_across_files_name_both_places():
 
 
 def test_dangling_corrections_are_errors():
-    """A ``supersedes`` or ``retracts`` that names no event is an error at its event's line."""
+    """A ``supersedes`` or ``retracts`` that names no event is an error at its own line."""
     problems = _problems(STORES / "dangling")
-    assert [(f, line) for f, line, _ in problems] == [("events.toml", 1), ("events.toml", 12)]
+    assert [(f, line) for f, line, _ in problems] == [("events.toml", 7), ("events.toml", 16)]
     assert "ahc-session-scheduled" in problems[0][2]
     assert "no-such-event" in problems[1][2]
 

@@ -18,7 +18,7 @@ from cattrs.strategies import configure_tagged_union
 
 from ._dates import Date
 from ._errors import DateError, Problem, ValidationError
-from ._events import EVENT_CLASSES, KINDS, Event, VoteOption
+from ._events import EVENT_CLASSES, KINDS, Event, VoteOption, _BaseEvent
 from ._registry import Actor, Instrument, Registry
 from ._validators import MAX_TEXT_LENGTH, FieldError
 
@@ -32,6 +32,9 @@ FORMAT_VERSION = 1
 _UPCASTERS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 _KIND_OF: dict[type, str] = {cls: cls.kind for cls in EVENT_CLASSES}
+
+for _cls in (_BaseEvent, *EVENT_CLASSES):
+    attrs.resolve_types(_cls)  # real types on the fields: _each_field structures them
 
 
 def _structure_date(value: object, _type: object) -> Date:
@@ -287,10 +290,14 @@ _FIELDS = {
 
 
 def structure_event(data: Mapping[str, Any]) -> tuple[Event | None, list[tuple[str | None, str]]]:
-    """Build an event from a dict; on failure, the problems as ``(field, message)`` pairs."""
+    """Build an event from a dict; on failure, the problems as ``(field, message)`` pairs.
+
+    Every problem is reported at once: when the kind is unknown or a field is
+    missing or unknown, the fields that are there are still checked one by one.
+    """
     problems = field_problems(data)
     if problems:
-        return None, problems
+        return None, problems + _each_field(data, problems)
     try:
         return _FAST.structure(data, Event), []  # type: ignore[arg-type]
     except Exception:  # the detailed converter below says what is wrong
@@ -299,26 +306,40 @@ def structure_event(data: Mapping[str, Any]) -> tuple[Event | None, list[tuple[s
         return _CONVERTER.structure(data, Event), []  # type: ignore[arg-type]
     except Exception as exc:  # every failure becomes a reported problem
         problems = _flatten(exc, None)
-    return None, problems + _field_checks(KINDS[data["kind"]], data, problems)
+    return None, problems + _each_field(data, problems)
 
 
-def _field_checks(
-    cls: type, data: Mapping[str, Any], found: list[tuple[str | None, str]]
-) -> list[tuple[str | None, str]]:
-    """Problems of the fields that structured well, which attrs never checked because
-    another field failed first: every problem is reported at once."""
-    failed = {field.split(".")[0].split("[")[0] for field, _ in found if field}
+def _each_field(data: object, found: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+    """The problems of each field on its own, but for those already reported.
+
+    Structuring stops at the first field that fails, and attrs checks no field
+    when one fails; this checks the others, so that a file needs one pass of
+    corrections, not several. With an unknown kind, the fields every event has.
+    """
+    if not isinstance(data, Mapping):
+        return []
+    kind = data.get("kind")
+    cls = KINDS[kind] if isinstance(kind, str) and kind in KINDS else _BaseEvent
+    reported = {field.split(".")[0].split("[")[0] for field, _ in found if field}
+    reported |= {message for field, message in found if field is None}
     more: list[tuple[str | None, str]] = []
     for attribute in attrs.fields(cls):
-        value = data.get(attribute.alias)
-        if attribute.validator is None or attribute.alias in failed or value is None:
+        name = str(attribute.alias)
+        if name not in data or name in reported or attribute.type is None:
             continue
         try:
-            attribute.validator(None, attribute, value)
+            value = _CONVERTER.structure(data[name], attribute.type)
+            converter: Any = attribute.converter
+            if converter is not None:
+                value = converter(value)
+            if attribute.validator is not None:
+                attribute.validator(None, attribute, value)
         except FieldError as exc:
             more.append((exc.field, str(exc)))
-        except (TypeError, ValueError, AttributeError, KeyError):
-            continue  # a check that needs the whole event runs when the event is built
+        except AttributeError:
+            continue  # a check that needs the whole event (the tally) runs when it is built
+        except Exception as exc:  # what failed, with the path of the field
+            more += [(path or name, message) for path, message in _flatten(exc, name)]
     return more
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -36,7 +37,7 @@ from ._store import (
     must_be_new,
 )
 from ._toml_lines import event_lines, field_line, table_line
-from ._validation import Origin, check_events, check_registry
+from ._validation import Origin, check_events, check_registry, failed_name_problems
 
 __all__ = ["FolderStore", "bundled_events_path"]
 
@@ -85,6 +86,7 @@ class FolderStore:
                                 f"TOML event files, or create one with ct.create()")
         problems: list[Problem] = []
         located: list[tuple[Event, Origin]] = []
+        failed: list[tuple[object, Origin]] = []
         actors: list[Actor] = []
         instruments: list[Instrument] = []
         registry_origins: dict[str, Origin] = {}
@@ -101,7 +103,7 @@ class FolderStore:
                 instruments += _read_table(path, text, data, "instruments", instrument_from_dict,
                                            registry_origins, problems)
             else:
-                located += _read_events(path, text, data, problems)
+                located += _read_events(path, text, data, problems, failed)
             if len(located) > MAX_EVENTS:
                 raise ValidationError([Problem(
                     message=f"holds more than {MAX_EVENTS} events, the limit of a folder store "
@@ -110,6 +112,7 @@ class FolderStore:
         registry = Registry.builtin().extended(actors, instruments)
         problems += check_registry(registry, registry_origins)
         problems += check_events(located, registry)
+        problems += failed_name_problems(failed, registry)
         if problems:
             problems.sort(key=_problem_order)
             raise ValidationError(problems)
@@ -213,8 +216,13 @@ def _version(path: Path, data: dict[str, Any], problems: list[Problem]) -> int |
 
 
 def _read_events(
-    path: Path, text: str, data: dict[str, Any], problems: list[Problem]
+    path: Path,
+    text: str,
+    data: dict[str, Any],
+    problems: list[Problem],
+    failed: list[tuple[object, Origin]],
 ) -> list[tuple[Event, Origin]]:
+    """The events of one file; those that fail go to ``failed``, their problems to ``problems``."""
     version = _version(path, data, problems)
     if version is None:
         return []
@@ -243,12 +251,13 @@ def _read_events(
             problems += [Problem(message=p.message, file=path, line=start) for p in exc.problems]
             continue
         event, found = structure_event(raw)
+        origin = Origin(path, start, functools.partial(field_line, lines, start, end))
         for field, message in found:
-            line = field_line(lines, start, end, field)
-            problems.append(Problem(message=f"{event_label(raw)}: {message}", file=path,
-                                    line=line))
+            problems.append(origin.problem(f"{event_label(raw)}: {message}", field or None))
         if event is not None:
-            located.append((event, Origin(path, start)))
+            located.append((event, origin))
+        else:
+            failed.append((raw, origin))
     return located
 
 

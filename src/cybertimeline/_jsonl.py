@@ -38,7 +38,7 @@ from ._store import (
     memory_contents,
     must_be_new,
 )
-from ._validation import Origin, check_events, check_registry
+from ._validation import Origin, check_events, check_registry, failed_name_problems
 
 __all__ = ["JsonlStore", "jsonl_lines", "write_jsonl"]
 
@@ -91,6 +91,7 @@ class JsonlStore:
         located: list[tuple[Event, Origin]] = []
         actors: list[Actor] = []
         instruments: list[Instrument] = []
+        failed: list[tuple[object, Origin]] = []
         version = FORMAT_VERSION
         self._lines = 0
         with self.path.open("rb") as handle:
@@ -119,10 +120,11 @@ class JsonlStore:
                 ):
                     _registry_line(record, origin, actors, instruments, problems)
                 else:
-                    _event_line(record, version, origin, located, problems)
+                    _event_line(record, version, origin, located, problems, failed)
         registry = Registry.builtin().extended(actors, instruments)
         problems += check_registry(registry)
         problems += check_events(located, registry)
+        problems += failed_name_problems(failed, registry)
         if problems:
             raise ValidationError(problems)
         return memory_contents(located, registry)
@@ -191,6 +193,7 @@ def _event_line(
     origin: Origin,
     located: list[tuple[Event, Origin]],
     problems: list[Problem],
+    failed: list[tuple[object, Origin]],
 ) -> None:
     try:
         record = upcast(record, version)
@@ -200,6 +203,8 @@ def _event_line(
     problems += [origin.problem(f"{event_label(record)}: {message}") for _field, message in found]
     if event is not None:
         located.append((event, origin))
+    else:
+        failed.append((record, origin))
 
 
 def _torn(raw: bytes) -> bool:

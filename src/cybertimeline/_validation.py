@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Protocol
 
 import attrs
 
+from ._codec import event_label
 from ._errors import Problem
 from ._events import (
     Adoption,
@@ -37,10 +38,15 @@ class Origin:
 
     file: Path | None = None
     line: int | None = None
+    fields: Callable[[str | None], int] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+    """Finds the line of one of the event's fields, where the file allows."""
 
-    def problem(self, message: str, line: int | None = None) -> Problem:
-        """A problem located here (or at ``line`` of the same file)."""
-        return Problem(message=message, file=self.file, line=line or self.line)
+    def problem(self, message: str, field: str | None = None) -> Problem:
+        """A problem located here: at ``field``'s line where it can be found."""
+        line = self.fields(field) if self.fields is not None and field else self.line
+        return Problem(message=message, file=self.file, line=line)
 
     def __str__(self) -> str:
         if self.file is None:
@@ -99,11 +105,13 @@ def check_events(
             for field, actor in _actor_fields(event):
                 if not registry.has_actor(actor):
                     message = unknown_message("actor", actor, registry.actors)
-                    problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}"))
+                    problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}",
+                                                   field))
         instrument = getattr(event, "instrument", None)
         if instrument is not None and not registry.has_instrument(instrument):
             message = unknown_message("instrument", instrument, registry.instruments)
-            problems.append(origin.problem(f"event {event.id!r}: 'instrument': {message}"))
+            problems.append(origin.problem(f"event {event.id!r}: 'instrument': {message}",
+                                           "instrument"))
     for event in new:
         target = event.corrects
         if target is None:
@@ -115,7 +123,7 @@ def check_events(
         elif target not in by_id and (existing is None or existing.get(target) is None):
             problems.append(origin.problem(
                 f"event {event.id!r}: '{field}' names {target!r}, which is no event: "
-                f"check the id"))
+                f"check the id", field))
     problems += _cycles(new, by_id, origins)
     return problems
 
@@ -160,3 +168,32 @@ def check_registry(
             problems.append(origins.get(f"instrument:{instrument.id}", _NOWHERE).problem(
                 f"instrument {instrument.id!r}: 'body': {message}"))
     return problems
+
+
+def raw_name_problems(data: object, registry: Registry) -> list[tuple[str, str]]:
+    """Unknown actors and instruments named in an event dict that did not become an event.
+
+    So that a bad event's unknown names are reported with its other problems.
+    """
+    if not isinstance(data, Mapping):
+        return []
+    named: list[tuple[str, object]] = [(f, data.get(f)) for f in ("actor", "body", "group")]
+    if isinstance(data.get("actors"), list):
+        named += [(f"actors[{i}]", a) for i, a in enumerate(data["actors"])]
+    if isinstance(data.get("votes"), Mapping):
+        named += [(f"votes[{a}]", a) for a in data["votes"]]
+    found = [(field, unknown_message("actor", name, registry.actors))
+             for field, name in named if isinstance(name, str) and not registry.has_actor(name)]
+    instrument = data.get("instrument")
+    if isinstance(instrument, str) and not registry.has_instrument(instrument):
+        found.append(("instrument",
+                      unknown_message("instrument", instrument, registry.instruments)))
+    return found
+
+
+def failed_name_problems(
+    failed: Iterable[tuple[object, Origin]], registry: Registry
+) -> list[Problem]:
+    """`raw_name_problems` of each event that failed, at its field's line."""
+    return [origin.problem(f"{event_label(data)}: '{field}': {message}", field)
+            for data, origin in failed for field, message in raw_name_problems(data, registry)]
