@@ -50,8 +50,7 @@ def _parse_point(text: str, whole: str) -> _Point:
         if _SLOPPY.fullmatch(text):
             raise DateError(f"{whole!r} is not an EDTF date: months and days take two digits "
                             f"and years four (2019-07-01, not 2019-7-1)")
-        raise DateError(f"{whole!r} is not an EDTF date: {_HINT} "
-                        f"(free text such as 'July 2019' goes through Date.parse_loose)")
+        raise DateError(f"{whole!r} is not an EDTF date: {_suggestion(whole) or _HINT}")
     year_text, month_text, day_text, qualifier = match.groups()
     year = int(year_text)
     if year == 0:
@@ -119,8 +118,9 @@ class Date:
         if len(parts) == 1:
             return cls(_parse_point(text, text), None)
         if len(parts) > 2 or not all(parts):
-            raise DateError(f"{text!r} is not an EDTF interval: write START/END, "
-                            f"both ends known (open intervals are not supported)")
+            hint = _suggestion(text) or ("write START/END, both ends known (open intervals "
+                                         "are not supported)")
+            raise DateError(f"{text!r} is not an EDTF date or interval: {hint}")
         start, end = (_parse_point(part, text) for part in parts)
         if start.earliest > end.latest:
             raise DateError(
@@ -274,3 +274,11 @@ def _parse(text: str) -> Date:
 def optional_date(value: Date | dt.date | str | None) -> Date | None:
     """`Date.coerce` that lets None through: the converter of optional date fields."""
     return None if value is None else Date.coerce(value)
+
+
+def _suggestion(text: str) -> str | None:
+    """``write 2019-07`` when free text such as ``July 2019`` reads as a date, else None."""
+    try:
+        return f"write {Date.parse_loose(text)}"
+    except DateError:
+        return None
