@@ -321,3 +321,23 @@ def test_status_shows_withdrawals_in_their_own_column(
     header, row = out.splitlines()[1:3]
     assert row[header.index("WITHDRAWN"):].startswith("2012-03-01")
     assert row[header.index("IN FORCE"):header.index("WITHDRAWN")].strip() == ""
+
+
+def test_a_diff_with_its_dates_the_wrong_way_round_is_bad_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`diff CAN 2016 2014` exits 2 and asks for the earlier date first."""
+    code, _, err = run(capsys, "diff", "CAN", "2016", "2014")
+    assert code == 2
+    assert "earlier date first" in err
+
+
+def test_import_into_a_path_of_no_store_kind_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`--into out.txt` is neither a folder, JSON Lines nor SQLite: exit 1, nothing created."""
+    code, _, err = run(capsys, "import", str(Path(__file__).resolve().parents[1] / "events"),
+                       "--into", str(tmp_path / "out.txt"))
+    assert code == 1
+    assert "'.txt' is none of these" in err
+    assert not (tmp_path / "out.txt").exists()

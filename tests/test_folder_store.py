@@ -119,7 +119,7 @@ def test_invalid_toml_names_its_line(tmp_path):
 
 def test_a_missing_folder_is_a_timeline_error(tmp_path):
     """Loading a folder that does not exist raises TimelineError."""
-    with pytest.raises(ct.TimelineError, match="no such folder"):
+    with pytest.raises(ct.TimelineError, match="no such store"):
         ct.load(tmp_path / "nowhere")
 
 

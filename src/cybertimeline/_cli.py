@@ -106,6 +106,10 @@ def _date(text: str) -> Date:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+AS_OF = ("the date asked about, EDTF: 2016, 2016-01 or 2016-01-01; events count once "
+         "settled, so a partial date means its last day")
+
+
 def _parser() -> argparse.ArgumentParser:
     events = _Parser(add_help=False)
     events.add_argument("--events", metavar="PATH", default=argparse.SUPPRESS,
@@ -131,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def known_at(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--known-at", type=_date, metavar="DATE",
-                         help="the record as it stood on this date")
+                         help="the record as it stood on this date (its last day, for a "
+                              "partial date such as 2021 or 2021-12)")
 
     def possible(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--possible", action="store_true",
@@ -143,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     command("validate", "check every file of the store; list every problem")
     position = command("position", "an actor's position as of a date")
     position.add_argument("actor", help="an actor id: CAN, KOR, EU...")
-    position.add_argument("--as-of", type=_date, required=True, metavar="DATE")
+    position.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
     known_at(position)
     possible(position)
     formats(position, "text", "json")
@@ -167,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     formats(diff, "text", "json")
     status = command("status", "every actor's status towards an instrument, as of a date")
     status.add_argument("instrument", metavar="INSTRUMENT", help="budapest-convention, untoc...")
-    status.add_argument("--as-of", type=_date, required=True, metavar="DATE")
+    status.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
     known_at(status)
     possible(status)
     formats(status, "text", "json")
@@ -410,6 +415,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     since, until = getattr(args, "since", None), getattr(args, "until", None)
     if since is not None and until is not None and since.earliest > until.latest:
         print(f"error: --since {since} is after --until {until}: swap them", file=sys.stderr)
+        return 2
+    if args.command == "diff" and args.first.latest > args.second.latest:
+        print(f"error: {args.first} is after {args.second}: give the earlier date first",
+              file=sys.stderr)
         return 2
     try:
         store = args.source if args.command == "import" else getattr(args, "events", None)

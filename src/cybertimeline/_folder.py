@@ -82,8 +82,9 @@ class FolderStore:
 
     def read(self) -> Contents:
         if not self.root.is_dir():
-            raise TimelineError(f"{self.root}: no such folder: give the path of a folder of "
-                                f"TOML event files, or create one with ct.create()")
+            raise TimelineError(f"{self.root}: no such store: give the path of a folder of "
+                                f"TOML files, a .jsonl or a .sqlite file (new stores: "
+                                f"ct.create(path), or `cybertimeline import SRC --into PATH`)")
         problems: list[Problem] = []
         located: list[tuple[Event, Origin]] = []
         failed: list[tuple[object, Origin]] = []

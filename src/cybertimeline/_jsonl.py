@@ -85,8 +85,9 @@ class JsonlStore:
 
     def read(self) -> Contents:
         if not self.path.is_file():
-            raise TimelineError(f"{self.path}: no such file: give the path of a JSON Lines "
-                                f"store, or create one with ct.create()")
+            raise TimelineError(f"{self.path}: no such store: give the path of a JSON Lines "
+                                f"file (new stores: ct.create(path), or `cybertimeline "
+                                f"import SRC --into PATH`)")
         problems: list[Problem] = []
         located: list[tuple[Event, Origin]] = []
         actors: list[Actor] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ._errors import TimelineError
 from ._folder import FolderStore, bundled_events_path
 from ._jsonl import SUFFIXES as JSONL_SUFFIXES
 from ._jsonl import JsonlStore
@@ -20,6 +21,12 @@ def open_store(path: str | Path, *, new: bool = False) -> Store:
     ``.jsonl``/``.ndjson``, else a folder of TOML files. With ``new``, create it first."""
     target = Path(path)
     suffix = target.suffix.lower()
+    if new and suffix and suffix not in (*SQLITE_SUFFIXES, *JSONL_SUFFIXES):
+        raise TimelineError(
+            f"{target}: a new store is a folder (a path without a suffix), a JSON Lines file "
+            f"({', '.join(JSONL_SUFFIXES)}) or a SQLite file ({', '.join(SQLITE_SUFFIXES)}); "
+            f"{suffix!r} is none of these"
+        )
     if suffix in SQLITE_SUFFIXES:
         return SqliteStore.create(target) if new else SqliteStore(target)
     if suffix in JSONL_SUFFIXES:
