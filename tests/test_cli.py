@@ -88,7 +88,7 @@ def test_environment_variable_names_the_store(
     monkeypatch.setenv("CYBERTIMELINE_EVENTS", str(store))
     code, out, _ = run(capsys, "validate")
     assert code == 0
-    assert out.startswith(f"{store}: 1 events")
+    assert out.startswith(f"{store}: 1 event,")
 
 
 def test_events_after_the_command(capsys: pytest.CaptureFixture[str], store: Path) -> None:

@@ -15,6 +15,7 @@ from ._errors import (
     Problem,
     TimelineError,
     UnknownActorError,
+    UnknownEventError,
     ValidationError,
 )
 from ._events import (
@@ -106,6 +107,7 @@ __all__ = [
     "TimelineError",
     "TreatyStatus",
     "UnknownActorError",
+    "UnknownEventError",
     "ValidationError",
     "Vote",
     "VoteEntry",

@@ -74,7 +74,7 @@ from typing import Any, NoReturn
 from ._changelog import diff_positions
 from ._dates import Date
 from ._errors import DateError, TimelineError, ValidationError
-from ._events import KINDS, Vote
+from ._events import CONSENT_KINDS, KINDS, Vote
 from ._export import describe_event, event_row, write_csv
 from ._index import canonical_key
 from ._loading import load
@@ -202,6 +202,10 @@ def _picture(text: str) -> str:
     return text
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _open(path: str | None) -> Timeline:
     return load(path or os.environ.get(ENVIRONMENT_VARIABLE) or None)
 
@@ -225,7 +229,7 @@ def _sources_block(cites: Citations) -> list[str]:
 
 
 def _validate(timeline: Timeline, _args: argparse.Namespace) -> str:
-    return f"{timeline.location}: {len(timeline)} events, all valid"
+    return f"{timeline.location}: {_count(len(timeline), 'event')}, all valid"
 
 
 def _position(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -252,15 +256,18 @@ def _render_position(timeline: Timeline, position: Position) -> str:
 
     treaty_rows = []
     for instrument, status in sorted(position.treaties.items()):
-        dates = ", ".join(f"{label} {value}" for label, value in (
-            ("signed", status.signed), (status.consent or "consented", status.consented),
-            ("in force", status.in_force), ("withdrawn", status.withdrawn)) if value is not None)
-        refs = cites.cite(s for e in status.events for s in e.sources)
-        treaty_rows.append([timeline.registry.label(instrument), status.status, dates, refs])
+        acts = []  # each act with its own sources, so a reader sees what rests on what
+        for label, kinds in (("signed", {"signature"}), (status.consent, CONSENT_KINDS),
+                             ("in force", {"entry_into_force"}), ("withdrawn", {"withdrawal"})):
+            found = [e for e in status.events if e.kind in kinds]
+            if found and label and (label != "withdrawn" or status.withdrawn is not None):
+                act = max(found, key=canonical_key)
+                acts.append(f"{label} {act.date} {cites.cite(act.sources)}")
+        treaty_rows.append([timeline.registry.label(instrument), status.status, ", ".join(acts)])
     section("Treaties", treaty_rows)
     section("Votes", [[r, v.option, str(v.date), cites.cite(v.event.sources)]
                       for r, v in sorted(position.votes.items())])
-    section("Stances", [[t, s.stance, str(s.date), cites.cite(s.event.sources)]
+    section("Stances", [[words.topic(t), s.stance, str(s.date), cites.cite(s.event.sources)]
                         for t, s in sorted(position.stances.items())])
     section("Memberships", [[g, m.role or "member", f"since {m.since}", cites.cite(m.event.sources)]
                             for g, m in sorted(position.memberships.items())])
@@ -299,7 +306,7 @@ def _timeline(timeline: Timeline, args: argparse.Namespace) -> str:
         table.append([str(event.date), kind, row["actor"] or "", event.id,
                       str(len(event.sources)),
                       event.summary or describe_event(event, timeline.registry)])
-    return "\n".join([*_table(table), f"{len(events)} events"])
+    return "\n".join([*_table(table), _count(len(events), "event")])
 
 
 def _rows(rows: list[dict[str, Any]], form: str) -> str:
@@ -360,7 +367,7 @@ def _status(timeline: Timeline, args: argparse.Namespace) -> str:
                      cites.cite(s for e in status.events for s in e.sources)])
     total = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
     return "\n".join([head, *("  " + line for line in _table(rows)),
-                      f"{len(chart)} actors: {total}", *_sources_block(cites)])
+                      f"{_count(len(chart), 'actor')}: {total}", *_sources_block(cites)])
 
 
 def _export(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -379,7 +386,7 @@ def _export(timeline: Timeline, args: argparse.Namespace) -> str:
 
 def _import(timeline: Timeline, args: argparse.Namespace) -> str:
     copy = copy_into(timeline, args.into)
-    return f"{copy.location}: {len(copy)} events copied from {timeline.location}"
+    return f"{copy.location}: {_count(len(copy), 'event')} copied from {timeline.location}"
 
 
 def _plot(timeline: Timeline, args: argparse.Namespace) -> str:

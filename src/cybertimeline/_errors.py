@@ -13,6 +13,7 @@ __all__ = [
     "Problem",
     "TimelineError",
     "UnknownActorError",
+    "UnknownEventError",
     "ValidationError",
 ]
 
@@ -71,6 +72,13 @@ class UnknownActorError(TimelineError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown actor"
+
+
+class UnknownEventError(TimelineError, KeyError):
+    """A query named an event id that the timeline does not hold."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown event"
 
 
 class ConflictError(TimelineError):

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from ._codec import event_from_dict, event_to_dict
 from ._dates import Date
-from ._errors import ValidationError
+from ._errors import UnknownEventError, ValidationError
 from ._events import Event, Membership, _TreatyAct
 from ._index import Lane, canonical_key
 from ._position import Position, TreatyStatus
@@ -174,11 +174,11 @@ class Timeline(Reports):
         """The stored event with this id.
 
         Raises:
-            KeyError: no event has this id.
+            UnknownEventError: no event has this id (also a KeyError).
         """
         found = self._index.get(event_id)
         if found is None:
-            raise KeyError(event_id)
+            raise UnknownEventError(f"no event with id {event_id!r} in {self.location}")
         return found
 
     def origin(self, event_id: str) -> Origin:
