@@ -5,7 +5,7 @@ scale, where lanes are thousands of events long and the prefix caches matter:
 every answer of ``Timeline.position`` (in memory and on SQLite, before and
 after appends, with and without ``known_at`` and ``possible``) is compared,
 keys in order, with ``ct.fold(ct.PositionProjection(actor), ...)`` over the
-events that the test suite's model of DESIGN rules 2 and 3 selects::
+events that the test suite's model of rules 2 and 3 (docs/concepts.md) selects::
 
     .venv/bin/python bench/check_equivalence.py [--fraction 0.05] [--queries 300]
 """

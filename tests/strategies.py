@@ -36,6 +36,9 @@ TREATY_ACTS: tuple[type[Any], ...] = (
     ct.EntryIntoForce,
     ct.Withdrawal,
 )
+_CLASSES: dict[str, type[Any]] = {cls.kind: cls for cls in (
+    *TREATY_ACTS, ct.Vote, ct.Adoption, ct.Statement, ct.Session, ct.Membership,
+    ct.Cooperation, ct.Legislation, ct.Retraction)}
 KINDS = (
     "signature", "ratification", "accession", "acceptance", "approval", "entry_into_force",
     "withdrawal", "vote", "adoption", "statement", "session", "membership", "cooperation",
@@ -142,25 +145,34 @@ SOURCE_POOL = (
 )
 
 
-def _common(
-    event_id: st.SearchStrategy[str], date: st.SearchStrategy[ct.Date], light: bool = False
+@st.composite
+def _head(
+    draw: st.DrawFn, event_id: st.SearchStrategy[str], date: st.SearchStrategy[ct.Date],
+    announced: bool, light: bool,
 ) -> dict[str, Any]:
+    """The fields every event has, drawn so that the event is knowable (rule 9).
+
+    ``recorded``, where drawn, is on or after the first day of the date, except for
+    kinds announced ahead; where it is left out but a source's ``published`` would
+    date the knowledge before the event, an explicit ``recorded`` is drawn instead.
+    """
+    when = draw(date)
+    head: dict[str, Any] = {"id": draw(event_id), "date": when}
     if light:
         # Timelines are about dates, ids and actors: cheap sources keep them fast to generate.
-        return {
-            "id": event_id,
-            "date": date,
-            "sources": st.lists(st.sampled_from(SOURCE_POOL), min_size=1, max_size=2),
-            "recorded": st.none() | day_dates(1995, 2030),
-        }
-    return {
-        "id": event_id,
-        "date": date,
-        "sources": st.lists(sources(), min_size=1, max_size=2),
-        "recorded": st.none() | day_dates(),
-        "summary": st.none() | TEXT,
-        "tags": st.lists(SLUGS, max_size=2).map(tuple),
-    }
+        head["sources"] = draw(st.lists(st.sampled_from(SOURCE_POOL), min_size=1, max_size=2))
+    else:
+        head["sources"] = draw(st.lists(sources(), min_size=1, max_size=2))
+        head["summary"] = draw(st.none() | TEXT)
+        head["tags"] = draw(st.lists(SLUGS, max_size=2).map(tuple))
+    first = dt.date(1995, 1, 1) if announced else when.earliest
+    later = st.dates(first, max(first, dt.date(2035, 12, 31))).map(ct.Date.from_date)
+    recorded = draw(st.none() | later)
+    published = [s.published.latest for s in head["sources"] if s.published is not None]
+    if recorded is None and not announced and published and min(published) < when.earliest:
+        recorded = draw(later)
+    head["recorded"] = recorded
+    return head
 
 
 @st.composite
@@ -172,8 +184,8 @@ def _tallies(draw: st.DrawFn, votes: dict[str, str]) -> ct.Tally | None:
 
 
 @st.composite
-def _votes(draw: st.DrawFn, common: dict[str, Any]) -> ct.Vote:
-    fields = {name: draw(strategy) for name, strategy in common.items()}
+def _votes(draw: st.DrawFn, head: st.SearchStrategy[dict[str, Any]]) -> ct.Vote:
+    fields = draw(head)
     votes = draw(st.dictionaries(st.sampled_from(STATES),
                                  st.sampled_from(("yes", "no", "abstain", "absent")),
                                  max_size=4))
@@ -187,7 +199,7 @@ def _votes(draw: st.DrawFn, common: dict[str, Any]) -> ct.Vote:
     )
 
 
-def _adoptions(**common: Any) -> st.SearchStrategy[ct.Adoption]:
+def _adoptions(head: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[ct.Adoption]:
     either = st.one_of(
         st.tuples(st.sampled_from(RESOLUTIONS), st.none()),
         st.tuples(st.none(), st.sampled_from(INSTRUMENTS)),
@@ -196,43 +208,51 @@ def _adoptions(**common: Any) -> st.SearchStrategy[ct.Adoption]:
     tally = st.none() | st.builds(ct.Tally, yes=st.integers(0, 193), no=st.integers(0, 193),
                                   abstain=st.integers(0, 193))
     return st.builds(
-        lambda pair, **kw: ct.Adoption(resolution=pair[0], instrument=pair[1], **kw),
-        either, **common, body=st.sampled_from(BODIES), tally=tally,
+        lambda pair, head, **kw: ct.Adoption(resolution=pair[0], instrument=pair[1], **head,
+                                             **kw),
+        either, head, body=st.sampled_from(BODIES), tally=tally,
     )
 
 
-def _by_kind(kind: str, common: dict[str, Any]) -> st.SearchStrategy[Any]:
-    for cls in TREATY_ACTS:
-        if cls.kind == kind:
-            return st.builds(cls, **common, actor=st.sampled_from(ACTORS),
-                             instrument=st.sampled_from(INSTRUMENTS))
+def _with_head(cls: type[Any], head: st.SearchStrategy[dict[str, Any]],
+               **fields: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.builds(lambda head, **kw: cls(**head, **kw), head, **fields)
+
+
+def _by_kind(kind: str, common: Callable[[bool], st.SearchStrategy[dict[str, Any]]]
+             ) -> st.SearchStrategy[Any]:
+    cls = _CLASSES[kind]
+    head = common(cls.announced_ahead)
+    if cls in TREATY_ACTS:
+        return _with_head(cls, head, actor=st.sampled_from(ACTORS),
+                          instrument=st.sampled_from(INSTRUMENTS))
     if kind == "vote":
-        return _votes(common)
+        return _votes(head)
     if kind == "adoption":
-        return _adoptions(**common)
+        return _adoptions(head)
     if kind == "statement":
-        return st.builds(ct.Statement, **common, actor=st.sampled_from(ACTORS),
+        return _with_head(ct.Statement, head, actor=st.sampled_from(ACTORS),
                          topic=st.sampled_from(TOPICS),
                          stance=st.sampled_from(("supports", "opposes", "neutral", "mixed")),
                          quote=st.none() | TEXT, venue=st.none() | TEXT)
     if kind == "session":
-        return st.builds(ct.Session, **common, body=st.sampled_from(BODIES),
+        return _with_head(ct.Session, head, body=st.sampled_from(BODIES),
                          status=st.sampled_from(("scheduled", "held", "postponed", "cancelled")),
                          title=st.none() | TEXT, location=st.none() | TEXT)
     if kind == "membership":
-        return st.builds(ct.Membership, **common, actor=st.sampled_from(STATES),
+        return _with_head(ct.Membership, head, actor=st.sampled_from(STATES),
                          group=st.sampled_from(GROUPS), action=st.sampled_from(("join", "leave")),
                          role=st.none() | st.sampled_from(("member", "chair", "observer")))
     if kind == "cooperation":
-        return st.builds(ct.Cooperation, **common,
+        return _with_head(ct.Cooperation, head,
                          actors=st.lists(st.sampled_from(ACTORS), min_size=2, max_size=3,
                                          unique=True).map(tuple),
                          form=NON_EMPTY_TEXT)
     if kind == "legislation":
-        return st.builds(ct.Legislation, **common, actor=st.sampled_from(STATES),
+        return _with_head(ct.Legislation, head, actor=st.sampled_from(STATES),
                          title=NON_EMPTY_TEXT)
     if kind == "retraction":
-        return st.builds(ct.Retraction, **common, retracts=SLUGS, reason=NON_EMPTY_TEXT)
+        return _with_head(ct.Retraction, head, retracts=SLUGS, reason=NON_EMPTY_TEXT)
     raise ValueError(kind)
 
 
@@ -248,9 +268,14 @@ def events(
     ``light=True`` draws sources from a small pool and leaves out summaries and
     tags, which is faster where only dates, ids and actors matter.
     """
-    common = _common(ids, date if date is not None else dates(), light)
-    if supersedes is not None:
-        common["supersedes"] = supersedes
+    when = date if date is not None else dates()
+
+    def common(announced: bool) -> st.SearchStrategy[dict[str, Any]]:
+        head = _head(ids, when, announced, light)
+        if supersedes is None:
+            return head
+        return st.builds(lambda h, s: {**h, "supersedes": s}, head, supersedes)
+
     return st.one_of([_by_kind(kind, common) for kind in kinds])
 
 
@@ -286,24 +311,34 @@ def timelines(
         if corrections and result and draw(st.integers(0, 3)) == 0:
             target = draw(st.sampled_from(result))
             late = draw(st.integers(0, 900))
-            recorded = ct.Date.from_date(target.recorded_on + dt.timedelta(days=late))
+            day = target.recorded_on + dt.timedelta(days=late)
             if draw(st.booleans()):
                 event = draw(_light_events(BASE_KINDS, 1995, 2030))
-                event = attrs.evolve(event, id=event_id, supersedes=target.id, recorded=recorded)
+                event = attrs.evolve(event, id=event_id, supersedes=target.id,
+                                     recorded=_knowable(event, day))
             else:
                 event = draw(_light_events(("retraction",), 1995, 2030))
-                event = attrs.evolve(event, id=event_id, retracts=target.id, recorded=recorded)
+                event = attrs.evolve(event, id=event_id, retracts=target.id,
+                                     recorded=_knowable(event, day))
         else:
             event = attrs.evolve(draw(_light_events(BASE_KINDS, 2000, 2025)), id=event_id)
         result.append(event)
     return result
 
 
-# -- a model of the semantics, written from DESIGN.md and not from the library ---------------
+def _knowable(event: Any, day: dt.date) -> ct.Date:
+    """``day``, or the event's first day if that is later and the event is not announced
+    ahead: a correction is recorded on or after its target and when it can be known."""
+    if not event.announced_ahead:
+        day = max(day, event.date.earliest)
+    return ct.Date.from_date(day)
+
+
+# -- a model of the rules of docs/concepts.md, written from them, not from the library ----
 
 
 def known_set(evs: Sequence[Any], known_at: dt.date | None) -> list[Any]:
-    """DESIGN rule 2 by hand: events recorded by ``known_at`` minus those a known correction drops.
+    """Rule 2 by hand: events recorded by ``known_at`` minus those a known correction drops.
 
     A correction (a supersession or a retraction) holds once it is recorded,
     unless a retraction that holds withdraws it; a superseded superseding
@@ -338,14 +373,14 @@ def about(evs: Sequence[Any], actor: str) -> set[str]:
 
 
 def canonical(evs: Sequence[Any]) -> list[Any]:
-    """Events sorted by DESIGN rule 1: ``(latest, earliest, id)``."""
+    """Events sorted by rule 1: ``(latest, earliest, id)``."""
     return sorted(evs, key=lambda e: (e.date.latest, e.date.earliest, e.id))
 
 
 def folded(
     evs: Sequence[Any], as_of: dt.date | None, known_at: dt.date | None, possible: bool
 ) -> list[Any]:
-    """DESIGN rule 3 by hand: the known events settled by ``as_of`` (started, if possible)."""
+    """Rule 3 by hand: the known events settled by ``as_of`` (started, if possible)."""
     chosen = known_set(evs, known_at)
     if as_of is not None:
         limit: Callable[[Any], dt.date] = (
@@ -356,7 +391,7 @@ def folded(
 
 
 def last_day(value: Any) -> dt.date | None:
-    """A query date's last day, as DESIGN says ``as_of`` and ``known_at`` mean."""
+    """A query date's last day, as the rules say ``as_of`` and ``known_at`` mean."""
     if value is None:
         return None
     if isinstance(value, dt.date):

@@ -1,4 +1,4 @@
-"""Changelogs: diffs of positions (DESIGN.md rule 6), corrections, and their rendering."""
+"""Changelogs: diffs of positions (rule 6), corrections, and their rendering."""
 
 from __future__ import annotations
 
@@ -87,7 +87,8 @@ def test_retraction_is_a_correction() -> None:
     wrong = ct.Statement(id="wrong", date=ct.Date.parse("2020-01-10"), actor="CAN",
                          topic="budapest-convention", stance="opposes", sources=[SOURCE])
     fix = ct.Retraction(id="fix", date=ct.Date.parse("2020-03-01"), retracts="wrong",
-                        reason="misattributed quote", sources=[SOURCE])
+                        reason="misattributed quote", sources=[SOURCE],
+                        recorded=ct.Date.parse("2020-03-01"))
     tl = ct.Timeline([wrong, fix])
     log = tl.changelog("CAN", since="2020")
     (correction,) = log.corrections
@@ -113,7 +114,7 @@ def test_to_dict_is_json(bundled: ct.Timeline) -> None:
     assert data["actors"] == ["KOR", "CAN"]
     change = data["changes"][0]
     assert set(change) == {"actor", "path", "before", "after", "date", "settled", "events",
-                           "sources"}
+                           "sources", "coverage"}
 
 
 def test_diff_positions(bundled: ct.Timeline) -> None:

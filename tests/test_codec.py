@@ -13,7 +13,7 @@ import tomli_w
 import cybertimeline as ct
 
 D = ct.Date.parse
-SOURCE = ct.Source(title="Chart 185", publisher="Council of Europe", published=D("2016"))
+SOURCE = ct.Source(title="Chart 185", publisher="Council of Europe", published=D("2019"))
 
 RATIFICATION = ct.Ratification(
     id="can-ratifies-budapest", date=D("2015-07-08"), actor="CAN",
@@ -33,7 +33,7 @@ def test_event_to_dict_puts_id_and_kind_first():
     assert data["kind"] == "ratification"
     assert data["date"] == "2015-07-08"
     assert data["sources"] == [{"title": "Chart 185", "publisher": "Council of Europe",
-                                "published": "2016"}]
+                                "published": "2019"}]
 
 
 def test_event_to_dict_leaves_out_defaults():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing
+
 import attrs
 import pytest
 
@@ -35,7 +37,7 @@ def test_events_are_frozen_and_hashable():
 
 
 def test_each_kind_has_its_own_tag():
-    """The persisted ``kind`` tag is explicit per class, as DESIGN.md names it."""
+    """The persisted ``kind`` tag is explicit per class, as the file format names it."""
     tags = {cls.kind for cls in (ct.Signature, ct.Ratification, ct.Accession, ct.Acceptance,
                                  ct.Approval, ct.EntryIntoForce, ct.Withdrawal, ct.Vote,
                                  ct.Adoption, ct.Statement, ct.Session, ct.Membership,
@@ -65,11 +67,41 @@ def test_a_source_needs_a_title():
         ct.Source(title="  ")
 
 
-def test_recorded_defaults_to_the_first_day_of_the_date():
-    """Without ``recorded``, an event enters the record on the first day of its date."""
+def test_recorded_defaults_to_the_last_day_of_the_date():
+    """Without ``recorded`` or a dated source, an event enters the record on the last day of
+    its date (rule 7): never before it may have happened."""
     event = _ratification(date=D("2018"))
     assert event.recorded is None
-    assert event.recorded_on == D("2018-01-01").earliest
+    assert event.recorded_on == D("2018-12-31").earliest
+    assert event.recorded_basis == "date"
+
+
+def test_recorded_defaults_to_the_earliest_publication_of_a_source():
+    """Without ``recorded``, the earliest ``published`` of its sources, each at its last day,
+    dates the knowledge of an event (rule 7)."""
+    sources = [ct.Source(title="Later report", published=D("2019-03-02")),
+               ct.Source(title="Chart", published=D("2018-11")),
+               ct.Source(title="Undated")]
+    event = _ratification(date=D("2018-07"), sources=sources)
+    assert event.recorded_on == D("2018-11-30").earliest
+    assert event.recorded_basis == "published"
+    assert _ratification(recorded=D("2018-08-01")).recorded_basis == "recorded"
+
+
+def test_nothing_is_recorded_before_it_happened():
+    """A ratification recorded, or published about, before its date is refused; an entry
+    into force, announced ahead, is not (rule 9)."""
+    with pytest.raises(ValueError, match="cannot be known before it happened"):
+        _ratification(date=D("2024-03-15"), recorded=D("2020-01-01"))
+    with pytest.raises(ValueError, match="earliest 'published'"):
+        _ratification(date=D("2024-03-15"),
+                      sources=[ct.Source(title="Early", published=D("2023"))])
+    announced = ct.EntryIntoForce(id="in-force", date=D("2024-07-01"), actor="CAN",
+                                  instrument="budapest-convention", recorded=D("2024-03-15"),
+                                  sources=[ct.Source(title="Notification")])
+    assert announced.recorded_on < announced.date.earliest
+    assert {cls.kind for cls in typing.get_args(ct.Event) if cls.announced_ahead} == {
+        "entry_into_force", "session", "membership", "withdrawal"}
 
 
 def test_recorded_is_kept_apart_from_the_date():

@@ -35,7 +35,7 @@ def test_rows_carry_the_documented_fields() -> None:
     assert row["kind"] == "ratification"
     assert row["date"] == "2015"
     assert (row["earliest"], row["latest"]) == ("2015-01-01", "2015-12-31")
-    assert row["recorded"] == "2015-01-01"
+    assert row["recorded"] == "2015-12-31"
     assert row["actor"] == "CAN"
     assert row["instrument"] == "budapest-convention"
     assert row["source_count"] == 1

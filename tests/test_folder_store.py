@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tomllib
 from pathlib import Path
 
+import attrs
 import pytest
 
 import cybertimeline as ct
@@ -84,7 +86,7 @@ def test_duplicate_ids_across_files_name_both_places():
 def test_dangling_corrections_are_errors():
     """A ``supersedes`` or ``retracts`` that names no event is an error at its own line."""
     problems = _problems(STORES / "dangling")
-    assert [(f, line) for f, line, _ in problems] == [("events.toml", 7), ("events.toml", 16)]
+    assert [(f, line) for f, line, _ in problems] == [("events.toml", 8), ("events.toml", 18)]
     assert "ahc-session-scheduled" in problems[0][2]
     assert "no-such-event" in problems[1][2]
 
@@ -136,6 +138,10 @@ def test_problems_from_all_files_are_collected(tmp_path):
 # -- create and append ----------------------------------------------------------------------
 
 
+TODAY = dt.date(2026, 1, 15)
+"""The day the tests' appends happen (the clock they give the timeline)."""
+
+
 def _ratification(**changes):
     fields = {"id": "can-ratifies-budapest", "date": D("2015-07-08"), "actor": "CAN",
               "instrument": "budapest-convention", "sources": [SOURCE]}
@@ -160,7 +166,7 @@ def test_create_refuses_a_folder_with_files(tmp_path):
 
 def test_append_writes_appended_id_toml_and_reload_finds_it(tmp_path):
     """An appended event is written to ``appended/event-<id>.toml`` and a fresh load finds it."""
-    tl = ct.create(tmp_path / "mine")
+    tl = ct.create(tmp_path / "mine", clock=lambda: TODAY)
     event = _ratification()
     tl.append(event)
     path = tmp_path / "mine" / "appended" / "event-can-ratifies-budapest.toml"
@@ -168,9 +174,11 @@ def test_append_writes_appended_id_toml_and_reload_finds_it(tmp_path):
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == ct.FORMAT_VERSION
     assert data["event"][0]["id"] == "can-ratifies-budapest"
-    assert list(tl.events()) == [event]
+    stored = attrs.evolve(event, recorded=ct.Date.from_date(TODAY))
+    assert data["event"][0]["recorded"] == TODAY.isoformat()
+    assert list(tl.events()) == [stored]
     reloaded = ct.load(tmp_path / "mine")
-    assert list(reloaded.events()) == [event]
+    assert list(reloaded.events()) == [stored]
     assert reloaded.position("CAN").treaties["budapest-convention"].status == "ratified"
 
 

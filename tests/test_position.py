@@ -168,7 +168,7 @@ def test_leaving_a_group_ends_the_membership():
 
 
 def test_to_dict_has_the_shape_of_design(tl):
-    """``to_dict`` gives the JSON shape of DESIGN.md."""
+    """``to_dict`` gives the documented JSON shape."""
     data = tl.position("CAN", as_of="2022-01-01").to_dict()
     assert data["actor"] == "CAN"
     assert data["as_of"] == "2022-01-01"
@@ -176,7 +176,8 @@ def test_to_dict_has_the_shape_of_design(tl):
     assert data["treaties"]["budapest-convention"] == {
         "status": "party", "signed": "2001-11-23", "consented": "2015-07-08",
         "consent": "ratification", "in_force": "2015-11-01", "withdrawn": None,
-        "events": ["can-signs-budapest", "can-ratifies-budapest", "can-budapest-in-force"]}
+        "events": ["can-signs-budapest", "can-ratifies-budapest", "can-budapest-in-force"],
+        "coverage": None}
     vote = data["votes"]["A/RES/74/247"]
     assert (vote["option"], vote["date"], vote["event"]) == ("no", "2019-12-27", "unga-74-247")
     stance = data["stances"]["budapest-convention"]

@@ -1,10 +1,16 @@
-"""Hypothesis properties: the semantics rules of DESIGN.md, on generated dates and timelines."""
+"""Hypothesis properties: the numbered rules of ``docs/concepts.md``, on generated timelines.
+
+Each test names the rule it checks; rules 7 to 10 (knowledge dates, corrections,
+announced kinds, complete charts) are at the end.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tomllib
 
+import attrs
 import pytest
 import tomli_w
 from hypothesis import given, settings
@@ -104,7 +110,8 @@ def test_codec_round_trip_through_json_for_every_kind(kind, data):
 
 @given(s.timelines(), st.randoms(use_true_random=False))
 def test_loading_any_permutation_gives_the_same_order(events, random):
-    """A timeline built from any permutation of the same events lists them in the same order."""
+    """A timeline built from any permutation of the same events lists them in the same order
+    (rule 1)."""
     shuffled = list(events)
     random.shuffle(shuffled)
     expected = [e.id for e in s.canonical(s.known_set(events, None))]
@@ -115,7 +122,8 @@ def test_loading_any_permutation_gives_the_same_order(events, random):
 
 
 def _append_order(events, random):
-    """A shuffled order in which each correction comes after its target."""
+    """A shuffled order in which each correction comes after its target, each event with its
+    ``recorded`` day given (an append would otherwise stamp today's, rule 7)."""
     pending = list(events)
     random.shuffle(pending)
     done: set[str] = set()
@@ -124,7 +132,7 @@ def _append_order(events, random):
         event = next(e for e in pending if e.corrects is None or e.corrects in done)
         pending.remove(event)
         done.add(event.id)
-        order.append(event)
+        order.append(attrs.evolve(event, recorded=ct.Date.from_date(event.recorded_on)))
     return order
 
 
@@ -142,7 +150,7 @@ def test_appending_in_any_order_gives_the_same_order(events, random):
 
 @given(s.timelines())
 def test_canonical_key_is_a_total_order_over_events(events):
-    """No two events of a timeline share a canonical key, so the order is total."""
+    """No two events of a timeline share a canonical key, so the order is total (rule 1)."""
     keys = [ct.canonical_key(e) for e in events]
     assert len(set(keys)) == len(keys)
     assert keys == [(e.date.latest, e.date.earliest, e.id) for e in events]
@@ -153,7 +161,7 @@ def test_canonical_key_is_a_total_order_over_events(events):
 
 @given(s.timelines(), st.none() | s.days(1995, 2030))
 def test_known_set_never_holds_an_event_a_known_event_corrects(events, known_at):
-    """No event in the known set is superseded or retracted by another event in it."""
+    """No event in the known set is superseded or retracted by another event in it (rule 2)."""
     tl = ct.Timeline(events)
     known = list(tl.events(known_at=known_at))
     ids = {e.id for e in known}
@@ -164,23 +172,32 @@ def test_known_set_never_holds_an_event_a_known_event_corrects(events, known_at)
 
 @given(s.timelines(), st.none() | s.days(1995, 2030))
 def test_known_set_follows_rule_two(events, known_at):
-    """The known set is what DESIGN rule 2 says, computed by hand."""
+    """The known set is what rule 2 says, computed by hand."""
     tl = ct.Timeline(events)
     assert [e.id for e in tl.events(known_at=known_at)] == [
         e.id for e in s.canonical(s.known_set(events, known_at))]
 
 
+def _without_retractions(events):
+    """The events less every retraction and every correction of what was left out."""
+    kept: dict[str, object] = {}
+    for event in events:  # in the order generated: targets come first
+        if event.kind != "retraction" and (event.corrects is None or event.corrects in kept):
+            kept[event.id] = event
+    return list(kept.values())
+
+
 @given(s.timelines(), s.days(1995, 2030), s.days(1995, 2030))
 def test_corrections_drop_out_only_from_when_recorded(events, early, late):
-    """Without retractions, an event dropped as known at K1 stays dropped at any later K2."""
+    """Without retractions, an event dropped as known at K1 stays dropped at any later K2
+    (rule 2): supersessions only ever take events out, from the day they are recorded."""
     early, late = sorted([early, late])
+    events = _without_retractions(events)
     tl = ct.Timeline(events)
     at_early = {e.id for e in tl.events(known_at=early)}
     at_late = {e.id for e in tl.events(known_at=late)}
     recorded_early = {e.id for e in events if e.recorded_on <= early}
-    retractions = any(e.kind == "retraction" for e in events)
-    if not retractions:
-        assert at_late & recorded_early <= at_early
+    assert at_late & recorded_early <= at_early
 
 
 # -- folding as of a date -------------------------------------------------------------------
@@ -188,7 +205,8 @@ def test_corrections_drop_out_only_from_when_recorded(events, early, late):
 
 @given(s.timelines(), s.days(1995, 2030), s.days(1995, 2030), st.none() | s.days(1995, 2030))
 def test_folded_events_are_a_growing_prefix_of_the_known_set(events, d1, d2, known_at):
-    """Events folded for as_of=D are a prefix of the canonical known set, growing with D."""
+    """Events folded for as_of=D are a prefix of the canonical known set, growing with D
+    (rules 3 and 4)."""
     d1, d2 = sorted([d1, d2])
     tl = ct.Timeline(events)
     known = [e.id for e in tl.events(known_at=known_at)]
@@ -202,7 +220,7 @@ def test_folded_events_are_a_growing_prefix_of_the_known_set(events, d1, d2, kno
 
 @given(s.timelines(), s.query_dates(1995, 2030), st.none() | s.query_dates(1995, 2030))
 def test_possible_folds_a_superset_of_settled(events, as_of, known_at):
-    """possible=True never folds fewer events than the default: it folds a superset."""
+    """possible=True never folds fewer events than the default: it folds a superset (rule 4)."""
     tl = ct.Timeline(events)
     settled = [e.id for e in tl.project(s.Collect(), as_of=as_of, known_at=known_at)]
     possible = [e.id for e in tl.project(s.Collect(), as_of=as_of, known_at=known_at,
@@ -220,7 +238,8 @@ def test_possible_folds_a_superset_of_settled(events, as_of, known_at):
        s.days(1995, 2030), st.none() | s.days(1995, 2030), st.booleans())
 def test_positions_do_not_depend_on_load_or_append_order(events, random, actor, as_of, known_at,
                                                          possible):
-    """A position is the same whether the events were loaded or appended, in whatever order."""
+    """A position is the same whether the events were loaded or appended, in whatever order
+    (rules 1 and 5)."""
     loaded = ct.Timeline(events)
     shuffled = list(events)
     random.shuffle(shuffled)
@@ -236,7 +255,8 @@ def test_positions_do_not_depend_on_load_or_append_order(events, random, actor, 
        s.days(1995, 2030), st.booleans())
 def test_position_known_at_equals_a_store_of_what_was_recorded_then(events, actor, as_of,
                                                                      known_at, possible):
-    """A position known at K equals the position from a store holding only events recorded by K."""
+    """A position known at K equals the position from a store holding only events recorded by K
+    (rule 2)."""
     tl = ct.Timeline(events)
     then = ct.Timeline([e for e in events if e.recorded_on <= known_at])
     bitemporal = tl.position(actor, as_of, known_at=known_at, possible=possible).to_dict()
@@ -249,7 +269,7 @@ def test_position_known_at_equals_a_store_of_what_was_recorded_then(events, acto
 @given(s.timelines(), st.sampled_from(s.ACTORS), st.none() | s.query_dates(1995, 2030),
        st.none() | s.query_dates(1995, 2030), st.booleans())
 def test_position_equals_a_full_replay(events, actor, as_of, known_at, possible):
-    """A position equals folding, from scratch, the events DESIGN rules 2 and 3 select."""
+    """A position equals folding, from scratch, the events rules 2 and 3 select (rule 5)."""
     tl = ct.Timeline(events)
     chosen = s.folded(events, s.last_day(as_of), s.last_day(known_at), possible)
     replay = ct.fold(ct.PositionProjection(actor), chosen)
@@ -317,3 +337,106 @@ def test_a_folder_store_loads_what_was_written(events):
         loaded = ct.load(root)
         assert sorted(loaded.events(include_corrected=True), key=ct.canonical_key) == (
             s.canonical(events))
+
+
+# -- knowledge dates (rules 7 to 9) and complete charts (rule 10) -----------------------------
+
+
+@given(s.events())
+def test_an_event_without_recorded_is_recorded_when_first_published_else_at_its_end(event):
+    """Without ``recorded``, an event is recorded on the earliest ``published`` of its
+    sources (each at its last day), else on the last day of its date (rule 7)."""
+    if event.recorded is not None:
+        assert event.recorded_on == event.recorded.earliest
+        return
+    published = [src.published.latest for src in event.sources if src.published is not None]
+    assert event.recorded_on == (min(published) if published else event.date.latest)
+    again = ct.event_from_dict(ct.event_to_dict(event))
+    assert again.recorded is None
+    assert again.recorded_on == event.recorded_on
+
+
+@given(s.events(kinds=s.BASE_KINDS, date=s.dates(1995, 2025)), s.days(2026, 2040))
+def test_an_append_stamps_the_clock_day_and_stores_it(event, today):
+    """Appended without ``recorded``, an event is recorded on the clock's day, explicitly,
+    so it reads back the same from every store; a given ``recorded`` is kept (rule 7)."""
+    tl = ct.Timeline(clock=lambda: today)
+    tl.append(event)
+    stored = tl.event(event.id)
+    if event.recorded is None:
+        assert stored.recorded == ct.Date.from_date(today)
+        assert ct.event_to_dict(stored)["recorded"] == today.isoformat()
+    else:
+        assert stored == event
+
+
+@given(s.timelines(min_size=1), st.data(), st.booleans())
+def test_a_correction_without_recorded_is_refused(events, data, retract):
+    """A supersession or retraction given to a timeline without ``recorded`` is invalid
+    (rule 8), and the problem says what to add."""
+    target = data.draw(st.sampled_from(events))
+    source = [ct.Source(title="Erratum")]
+    if retract:
+        fix = ct.Retraction(id="the-fix", date=ct.Date.parse("2031"), retracts=target.id,
+                            reason="misread", sources=source)
+    else:
+        fix = attrs.evolve(target, id="the-fix", supersedes=target.id, recorded=None,
+                           sources=source)
+    with pytest.raises(ct.ValidationError, match="a correction needs 'recorded'"):
+        ct.Timeline([*events, fix])
+
+
+@given(s.events(), s.days(1990, 2035))
+def test_nothing_is_recorded_before_it_happened_except_what_is_announced(event, day):
+    """A ``recorded`` before the first day of the date is refused exactly for the kinds that
+    report what already happened (rule 9)."""
+    recorded = ct.Date.from_date(day)
+    if day >= event.date.earliest or event.announced_ahead:
+        assert attrs.evolve(event, recorded=recorded).recorded == recorded
+    else:
+        with pytest.raises(ValueError, match="cannot be known before it happened"):
+            attrs.evolve(event, recorded=recorded)
+
+
+_COVERED = "budapest-convention"
+
+
+@st.composite
+def _charts(draw):
+    """One or two coverage declarations of the Budapest chart, recorded on or after their date."""
+    declarations = []
+    for _ in range(draw(st.integers(1, 2))):
+        until = draw(s.days(1998, 2030))
+        start = draw(st.none() | st.dates(dt.date(1995, 1, 1), until))
+        recorded = until + dt.timedelta(days=draw(st.integers(0, 400)))
+        declarations.append(ct.Coverage(
+            complete_until=ct.Date.from_date(until),
+            complete_from=None if start is None else ct.Date.from_date(start),
+            recorded=ct.Date.from_date(recorded),
+            sources=[ct.Source(title="Chart of signatures and ratifications")]))
+    return declarations
+
+
+@given(s.timelines(), _charts(), st.sampled_from(s.ACTORS), s.days(1995, 2032),
+       st.none() | s.days(1995, 2032))
+def test_no_act_reads_none_under_a_complete_chart_and_unknown_elsewhere(
+        events, charts, actor, as_of, known_at):
+    """With no act by the date, the status is ``none`` where a declaration covers the date
+    as known at ``known_at``, and ``unknown`` elsewhere; an act gives the replay's status
+    (rule 10). ``status(all_actors=True)`` says the same of every state."""
+    builtin = ct.Registry.builtin()
+    charted = attrs.evolve(builtin.instruments[_COVERED], coverage=charts)
+    tl = ct.Timeline(events, registry=builtin.extended(instruments=[charted]))
+    answer = tl.position(actor, as_of, known_at).treaty(_COVERED)
+    acted = ct.fold(ct.PositionProjection(actor),
+                    s.folded(events, as_of, known_at, False)).treaties.get(_COVERED)
+    covered = any(c.covers(as_of, known_at) for c in charts)
+    if acted is not None:
+        assert answer.to_dict() == acted.to_dict()
+    else:
+        assert answer.status == ("none" if covered else "unknown")
+        assert bool(answer.sources()) == covered
+    chart = tl.status(_COVERED, as_of, known_at, all_actors=True)
+    assert {a.id for a in tl.registry.actors.values() if a.type == "state"} <= set(chart)
+    for state, entry in chart.items():
+        assert entry.status == tl.position(state, as_of, known_at).treaty(_COVERED).status

@@ -106,7 +106,7 @@ def test_extended_adds_and_overrides(builtin):
 
 
 def test_actor_type_is_checked():
-    """An actor's type must be one of the types DESIGN.md lists."""
+    """An actor's type must be one of the documented types."""
     with pytest.raises(ValueError, match="type"):
         ct.Actor(id="X1", name="X", type="club")  # type: ignore[arg-type]
 

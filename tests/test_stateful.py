@@ -6,8 +6,12 @@ Lines and a SQLite store, and asks positions, members and events at random
 dates and ``known_at``s, also of a second handle on the SQLite store that never
 appends (so it must see the other's writes).
 Whatever the timelines index or cache, each answer must equal folding, from
-scratch, the events that DESIGN.md rules 2 and 3 select, computed by hand in
-``strategies.known_set`` and ``strategies.folded``.
+scratch, the events that rules 2 and 3 (``docs/concepts.md``) select, computed
+by hand in ``strategies.known_set`` and ``strategies.folded``.
+
+The stores share a fake clock that only moves forward: an event appended
+without ``recorded`` is stamped with its day (rule 7), and one that reports
+what has not happened yet by that day is refused (rule 9).
 """
 
 from __future__ import annotations
@@ -44,12 +48,17 @@ class AppendAndQuery(RuleBasedStateMachine):
         self.tmp = Path(tempfile.mkdtemp(prefix="cybertimeline-stateful-"))
         self.paths = {kind: self.tmp / name for kind, name in STORES.items()}
         self.model: list[Any] = []
+        self.today = dt.date(2012, 1, 1)
+
+    def clock(self) -> dt.date:
+        return self.today
 
     @initialize()
     def open_stores(self) -> None:
-        self.memory = ct.Timeline()
-        self.stores = {kind: ct.create(path) for kind, path in self.paths.items()}
-        self.reader = ct.load(self.paths["sqlite"])
+        self.memory = ct.Timeline(clock=self.clock)
+        self.stores = {kind: ct.create(path, clock=self.clock)
+                       for kind, path in self.paths.items()}
+        self.reader = ct.load(self.paths["sqlite"], clock=self.clock)
 
     @property
     def writers(self) -> list[ct.Timeline]:
@@ -68,9 +77,29 @@ class AppendAndQuery(RuleBasedStateMachine):
         return f"e{len(self.model):03d}"
 
     def _append(self, event: Any) -> None:
+        if event.recorded is None and not event.announced_ahead and (
+                event.date.earliest > self.today):
+            self._refused(event)  # rule 9: it cannot be known yet
+            return
         for timeline in self.writers:
             timeline.append(event)
+        if event.recorded is None:  # rule 7: stamped with the append day, and stored so
+            event = attrs.evolve(event, recorded=ct.Date.from_date(self.today))
         self.model.append(event)
+
+    def _refused(self, event: Any) -> None:
+        for timeline in self.writers:
+            try:
+                timeline.append(event)
+            except ct.ValidationError:
+                pass
+            else:
+                raise AssertionError(f"{timeline!r} accepted {event.id}")
+
+    @rule(days=st.integers(0, 800))
+    def time_passes(self, days: int) -> None:
+        """The clock moves forward: later appends are stamped later."""
+        self.today += dt.timedelta(days=days)
 
     @rule(data=st.data())
     def append_event(self, data: st.DataObject) -> None:
@@ -89,13 +118,15 @@ class AppendAndQuery(RuleBasedStateMachine):
     def append_correction(self, data: st.DataObject, late: int, retract: bool) -> None:
         """A supersession or retraction of an earlier id, recorded on or after its target."""
         target = data.draw(st.sampled_from(self.model))
-        recorded = ct.Date.from_date(target.recorded_on + dt.timedelta(days=late))
+        day = target.recorded_on + dt.timedelta(days=late)
         if retract:
-            event = attrs.evolve(data.draw(s._light_events(("retraction",), 1995, 2030)),
-                                 id=self._next_id(), retracts=target.id, recorded=recorded)
+            event = data.draw(s._light_events(("retraction",), 1995, 2030))
+            event = attrs.evolve(event, id=self._next_id(), retracts=target.id,
+                                 recorded=s._knowable(event, day))
         else:
-            event = attrs.evolve(data.draw(s._light_events(s.BASE_KINDS, 1995, 2030)),
-                                 id=self._next_id(), supersedes=target.id, recorded=recorded)
+            event = data.draw(s._light_events(s.BASE_KINDS, 1995, 2030))
+            event = attrs.evolve(event, id=self._next_id(), supersedes=target.id,
+                                 recorded=s._knowable(event, day))
         self._append(event)
 
     @precondition(lambda self: self.model)
@@ -107,18 +138,12 @@ class AppendAndQuery(RuleBasedStateMachine):
             event = attrs.evolve(event, id=self._next_id(), supersedes="no-such-event")
         else:
             event = attrs.evolve(event, id=data.draw(st.sampled_from(self.model)).id)
-        for timeline in self.writers:
-            try:
-                timeline.append(event)
-            except ct.ValidationError:
-                pass
-            else:
-                raise AssertionError(f"{timeline!r} accepted {event.id} ({dangling=})")
+        self._refused(attrs.evolve(event, recorded=s._knowable(event, self.today)))
 
     @rule(kind=st.sampled_from(sorted(STORES)))
     def reopen(self, kind: str) -> None:
         """Loading a store afresh gives the same timeline as the one appended to."""
-        self.stores[kind] = ct.load(self.paths[kind])
+        self.stores[kind] = ct.load(self.paths[kind], clock=self.clock)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -161,6 +186,20 @@ class AppendAndQuery(RuleBasedStateMachine):
         for timeline in self.timelines:
             assert [e.id for e in timeline.events(actor=actor, until=until,
                                                   known_at=known_at)] == expected
+
+    @rule(instrument=st.sampled_from(s.INSTRUMENTS), as_of=QUERY_DAYS,
+          known_at=st.none() | QUERY_DAYS)
+    def status(self, instrument: str, as_of: Any, known_at: Any) -> None:
+        """The chart of an instrument is every actor's treaty entry from a full replay."""
+        chosen = s.folded(self.model, as_of, known_at, False)
+        expected = {}
+        for actor in s.ACTORS:
+            entry = ct.fold(ct.PositionProjection(actor), chosen).treaties.get(instrument)
+            if entry is not None:
+                expected[actor] = entry.to_dict()
+        for timeline in self.timelines:
+            chart = timeline.status(instrument, as_of, known_at)
+            assert {a: t.to_dict() for a, t in chart.items()} == expected
 
     @rule(as_of=QUERY_DAYS, known_at=st.none() | QUERY_DAYS)
     def project(self, as_of: Any, known_at: Any) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,13 +23,22 @@ import strategies as cts
 SOURCE = (ct.Source(title="A test source"),)
 KINDS = ("memory", "folder", "jsonl", "sqlite")
 PATHS = {"folder": "store", "jsonl": "store.jsonl", "sqlite": "store.sqlite"}
+TODAY = dt.date(2040, 1, 1)
+"""The day the stores' clock gives: after every generated date, so any event may be appended."""
 
 
 def new_store(kind: str, directory: Path) -> ct.Timeline:
-    """An empty store of this kind in ``directory``."""
+    """An empty store of this kind in ``directory``, whose appends happen on ``TODAY``."""
     if kind == "memory":
-        return ct.Timeline()
-    return ct.create(directory / PATHS[kind])
+        return ct.Timeline(clock=lambda: TODAY)
+    return ct.create(directory / PATHS[kind], clock=lambda: TODAY)
+
+
+def stamped(event: Any) -> Any:
+    """The event as an append on ``TODAY`` stores it (rule 7)."""
+    if event.recorded is not None:
+        return event
+    return attrs.evolve(event, recorded=ct.Date.from_date(TODAY))
 
 
 def reopen(kind: str, directory: Path, timeline: ct.Timeline) -> ct.Timeline:
@@ -68,7 +78,8 @@ def test_an_appended_event_is_durable(kind: str, store: ct.Timeline, tmp_path: P
     store.append(statement("can-1"))
     again = reopen(kind, tmp_path, store)
     assert [e.id for e in again.events()] == ["can-1"]
-    assert again.event("can-1") == statement("can-1")
+    assert again.event("can-1") == stamped(statement("can-1"))
+    assert again.event("can-1").recorded == ct.Date.from_date(TODAY)
     assert again.position("CAN", as_of="2021").stances["budapest-convention"].event.id == "can-1"
 
 
@@ -152,7 +163,7 @@ def _positions(timeline: ct.Timeline, dates: Sequence[str]) -> list[dict[str, An
 @given(events=cts.timelines(max_size=8), kind=st.sampled_from(KINDS[1:]))
 def test_every_store_answers_as_the_memory_timeline(events: list[Any], kind: str) -> None:
     """Appending to any store, then reopening it, gives the events and positions of memory."""
-    expected = ct.Timeline(events)
+    expected = ct.Timeline([stamped(e) for e in events])
     with tempfile.TemporaryDirectory() as directory:
         stored = _appended(kind, Path(directory), events)
         assert dump(stored) == dump(expected)

@@ -128,11 +128,12 @@ def test_events_known_at_leaves_out_what_was_not_yet_recorded():
     assert _ids(tl.events()) == ["early", "late"]
 
 
-def test_an_event_without_recorded_is_known_from_the_first_day_of_its_date():
-    """Without ``recorded``, an event is known from the first day of its date."""
+def test_an_event_without_recorded_is_known_from_the_last_day_of_its_date():
+    """Without ``recorded`` or a dated source, an event is known from the last day of its
+    date (rule 7): a year-precision accession is not known before the year is out."""
     tl = ct.Timeline([_act(ct.Accession, "acc", "2018")])
-    assert _ids(tl.events(known_at="2017-12-31")) == []
-    assert _ids(tl.events(known_at="2018-01-01")) == ["acc"]
+    assert _ids(tl.events(known_at="2018-12-30")) == []
+    assert _ids(tl.events(known_at="2018-12-31")) == ["acc"]
 
 
 def test_the_ahc_session_as_known_before_and_after_the_move():
@@ -170,7 +171,8 @@ def test_a_retracted_event_drops_out_from_when_the_retraction_was_recorded():
     """A retraction removes its target from the known set from its recorded day on."""
     wrong = _act(ct.Ratification, "kor-ratifies", "2016-05-01", actor="KOR")
     retraction = ct.Retraction(id="retract-kor", date=D("2017-01-10"), retracts="kor-ratifies",
-                               reason="misread the chart", sources=[SOURCE])
+                               reason="misread the chart", sources=[SOURCE],
+                               recorded=D("2017-01-10"))
     tl = ct.Timeline([wrong, retraction])
     assert _ids(tl.events(known_at="2017-01-09")) == ["kor-ratifies"]
     assert _ids(tl.events(known_at="2017-01-10")) == ["retract-kor"]

@@ -16,6 +16,7 @@ from ._errors import (
     TimelineError,
     UnknownActorError,
     UnknownEventError,
+    UnknownInstrumentError,
     ValidationError,
 )
 from ._events import (
@@ -54,7 +55,7 @@ from ._position import (
     VoteEntry,
 )
 from ._projection import Projection, fold
-from ._registry import Actor, Instrument, Registry
+from ._registry import Actor, Coverage, Instrument, Registry
 from ._sources import Source
 from ._timeline import Timeline
 from ._transfer import copy_into
@@ -76,6 +77,7 @@ __all__ = [
     "Cooperation",
     "CooperationEntry",
     "Correction",
+    "Coverage",
     "Date",
     "DateError",
     "EntryIntoForce",
@@ -108,6 +110,7 @@ __all__ = [
     "TreatyStatus",
     "UnknownActorError",
     "UnknownEventError",
+    "UnknownInstrumentError",
     "ValidationError",
     "Vote",
     "VoteEntry",

@@ -1,6 +1,6 @@
 """Changelogs: what changed in actors' positions, day by day, and where the record was corrected.
 
-A changelog is a diff of positions (DESIGN.md, rule 6). A position is seen as
+A changelog is a diff of positions (rule 6 of ``docs/concepts.md``). A position is seen as
 flat *facts*, one value per path (`position_facts`):
 
 * ``treaties.<instrument>.<field>`` for ``status``, ``signed``, ``consented``,
@@ -26,7 +26,7 @@ from ._dates import Date
 from ._events import CONSENT_KINDS, Event, Retraction
 from ._index import canonical_key
 from ._position import Position, PositionProjection, touched_entries
-from ._registry import Registry
+from ._registry import Coverage, Registry
 from ._sources import Source
 
 if TYPE_CHECKING:
@@ -120,6 +120,9 @@ class Change:
         settled: The day the change happened: the latest day of its events' dates.
         date: The date of the (last) event behind it, as given: ``2019-07``, ``2015-07-08``.
         events: The events behind the change, in canonical order.
+        coverage: For a treaty status that had no act before: the complete chart that
+            held the day before, so the status was ``none`` (not a signatory), not
+            unknown (rule 10); None otherwise.
     """
 
     actor: str
@@ -131,6 +134,7 @@ class Change:
     settled: dt.date | None = None
     date: Date | None = None
     events: tuple[Event, ...] = ()
+    coverage: Coverage | None = None
 
     @property
     def path(self) -> str:
@@ -143,7 +147,8 @@ class Change:
         return tuple(dict.fromkeys(s for e in self.events for s in e.sources))
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"actor", "path", "before", "after", "date", "settled", "events", "sources"}``."""
+        """``{"actor", "path", "before", "after", "date", "settled", "events", "sources",
+        "coverage"}``."""
         return {
             "actor": self.actor,
             "path": self.path,
@@ -152,7 +157,8 @@ class Change:
             "date": None if self.date is None else str(self.date),
             "settled": None if self.settled is None else self.settled.isoformat(),
             "events": [e.id for e in self.events],
-            "sources": [source_dict(s) for s in self.sources],
+            "sources": [s.to_dict() for s in self.sources],
+            "coverage": None if self.coverage is None else self.coverage.to_dict(),
         }
 
 
@@ -193,20 +199,8 @@ class Correction:
             "corrects": self.corrected.id,
             "actors": list(self.actors),
             "reason": self.reason,
-            "sources": [source_dict(s) for s in self.sources],
+            "sources": [s.to_dict() for s in self.sources],
         }
-
-
-def source_dict(source: Source) -> dict[str, Any]:
-    """A source as JSON: its fields, None where absent."""
-    return {
-        "title": source.title,
-        "publisher": source.publisher,
-        "url": source.url,
-        "published": None if source.published is None else str(source.published),
-        "locator": source.locator,
-        "quote": source.quote,
-    }
 
 
 @attrs.frozen(kw_only=True)
@@ -290,10 +284,12 @@ def diff_positions(before: Position, after: Position) -> tuple[Change, ...]:
         found = [e for e in found if kinds is None or e.kind in kinds] or found
         events = tuple(sorted(found, key=canonical_key))
         last = events[-1] if events else None
+        first_act = key[2] == "status" and old_value is None
         changes.append(Change(
             actor=after.actor, section=key[0], key=key[1], field=key[2], before=old_value,
             after=new_value, settled=None if last is None else last.date.latest,
             date=None if last is None else last.date, events=events,
+            coverage=before.coverage.get(key[1]) if first_act else None,
         ))
     return tuple(changes)
 
@@ -335,12 +331,26 @@ def _actor_changes(
             facts.update(after)
         for key in _differences(day_start, {k: facts[k] for k in touched_today if k in facts}):
             found = tuple(behind[key])
+            before_value = day_start.get(key, (None,))[0]
             changes.append(Change(
                 actor=actor, section=key[0], key=key[1], field=key[2],
-                before=day_start.get(key, (None,))[0], after=facts.get(key, (None,))[0],
+                before=before_value, after=facts.get(key, (None,))[0],
                 settled=day, date=found[-1].date, events=found,
+                coverage=_chart_before(timeline, key, before_value, day, known_at),
             ))
     return changes
+
+
+def _chart_before(
+    timeline: Timeline, key: _Key, before: Any, day: dt.date, known_at: Date | None
+) -> Coverage | None:
+    """The complete chart behind a ``none`` status the day before a first treaty act."""
+    if key[2] != "status" or before is not None:
+        return None
+    instrument = timeline.registry.instruments.get(key[1])
+    if instrument is None:
+        return None
+    return instrument.coverage_on(_day_before(day), None if known_at is None else known_at.latest)
 
 
 def _corrections(

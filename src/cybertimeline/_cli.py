@@ -74,14 +74,14 @@ from typing import Any, NoReturn
 from ._changelog import diff_positions
 from ._dates import Date
 from ._errors import DateError, TimelineError, ValidationError
-from ._events import CONSENT_KINDS, KINDS, Vote
+from ._events import CONSENT_KINDS, KINDS, RecordedBasis, Vote
 from ._export import describe_event, event_row, write_csv
 from ._index import canonical_key
 from ._loading import load
 from ._position import Position
 from ._timeline import Timeline
 from ._transfer import copy_into
-from ._wording import Citations, Words, brief
+from ._wording import STATUS_WORDS, Citations, Words, brief
 
 __all__ = ["main"]
 
@@ -175,6 +175,9 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
     known_at(status)
     possible(status)
+    status.add_argument("--all", action="store_true",
+                        help="list every state: 'not a signatory' where the store declares "
+                             "the chart complete on the date, else 'no data'")
     formats(status, "text", "json")
     export = command("export", "the events for other tools: TimelineJS, JSON, JSON Lines, CSV")
     export.add_argument("actors", nargs="*", metavar="ACTOR", help="only events about these")
@@ -228,8 +231,20 @@ def _sources_block(cites: Citations) -> list[str]:
 # -- commands --------------------------------------------------------------------------------
 
 
+_BASES: dict[RecordedBasis, str] = {
+    "recorded": "given as 'recorded'",
+    "published": "from a source's 'published'",
+    "date": "from the event's date",
+}
+
+
 def _validate(timeline: Timeline, _args: argparse.Namespace) -> str:
-    return f"{timeline.location}: {_count(len(timeline), 'event')}, all valid"
+    head = f"{timeline.location}: {_count(len(timeline), 'event')}, all valid"
+    bases = Counter(e.recorded_basis for e in timeline.events(include_corrected=True))
+    if not bases:
+        return head
+    parts = ", ".join(f"{bases[basis]} {words}" for basis, words in _BASES.items())
+    return f"{head}\n  knowledge dates (rule 7): {parts}"
 
 
 def _position(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -264,6 +279,11 @@ def _render_position(timeline: Timeline, position: Position) -> str:
                 act = max(found, key=canonical_key)
                 acts.append(f"{label} {act.date} {cites.cite(act.sources)}")
         treaty_rows.append([timeline.registry.label(instrument), status.status, ", ".join(acts)])
+    for instrument, coverage in sorted(position.coverage.items()):
+        if instrument not in position.treaties:
+            treaty_rows.append([timeline.registry.label(instrument), STATUS_WORDS["none"],
+                                f"chart complete to {coverage.complete_until} "
+                                f"{cites.cite(coverage.sources)}"])
     section("Treaties", treaty_rows)
     section("Votes", [[r, v.option, str(v.date), cites.cite(v.event.sources)]
                       for r, v in sorted(position.votes.items())])
@@ -281,8 +301,8 @@ def _render_position(timeline: Timeline, position: Position) -> str:
         section(title, [[str(getattr(e, "date", None) or getattr(e, "since", "")),
                          describe_event(e.event, timeline.registry), cites.cite(e.event.sources)]
                         for e in entries])
-    if position.is_empty:
-        lines.append("  (no events by this date)")
+    if len(lines) == 1:
+        lines.append("  (no data on this actor by this date)")
     return "\n".join([*lines, *_sources_block(cites)])
 
 
@@ -341,7 +361,8 @@ def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
 
 
 def _status(timeline: Timeline, args: argparse.Namespace) -> str:
-    chart = timeline.status(args.instrument, args.as_of, args.known_at, args.possible)
+    chart = timeline.status(args.instrument, args.as_of, args.known_at, args.possible,
+                            all_actors=args.all)
     registry = timeline.registry
     counts = Counter(s.status for s in chart.values())
     if args.format == "json":
@@ -355,19 +376,30 @@ def _status(timeline: Timeline, args: argparse.Namespace) -> str:
     head = f"{registry.label(args.instrument)} as of {args.as_of}"
     if args.known_at is not None:
         head += f", as known at {args.known_at}"
-    if not chart:
-        return f"{head}\n  no actor had acted on it by this date"
+    instrument = registry.instruments.get(args.instrument)
+    coverage = None if instrument is None else instrument.coverage_on(
+        args.as_of.latest, None if args.known_at is None else args.known_at.latest)
     cites = Citations()
+    if coverage is not None:
+        others = (f"the chart is complete to {coverage.complete_until} "
+                  f"{cites.cite(coverage.sources)}: any other state is not a signatory")
+    else:
+        others = "no complete chart covers this date: any other state is without data"
+    if not chart:
+        return f"{head}\n  no actor had acted on it by this date; {others}"
     rows = [["ACTOR", "NAME", "STATUS", "SIGNED", "CONSENTED", "IN FORCE", "WITHDRAWN",
              "SOURCES"]]
     for actor, status in chart.items():
         consented = f"{status.consented} ({status.consent})" if status.consented else ""
-        rows.append([actor, registry.name(actor)[:32], status.status, str(status.signed or ""),
-                     consented, str(status.in_force or ""), str(status.withdrawn or ""),
-                     cites.cite(s for e in status.events for s in e.sources)])
-    total = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
+        rows.append([actor, registry.name(actor)[:32], STATUS_WORDS.get(status.status,
+                                                                          status.status),
+                     str(status.signed or ""), consented, str(status.in_force or ""),
+                     str(status.withdrawn or ""), cites.cite(status.sources())])
+    total = ", ".join(f"{n} {STATUS_WORDS.get(name, name)}" for name, n in sorted(counts.items()))
+    footer = [] if args.all else [f"Without --all, only actors that acted are listed; {others}."]
     return "\n".join([head, *("  " + line for line in _table(rows)),
-                      f"{_count(len(chart), 'actor')}: {total}", *_sources_block(cites)])
+                      f"{_count(len(chart), 'actor')}: {total}", *footer,
+                      *_sources_block(cites)])
 
 
 def _export(timeline: Timeline, args: argparse.Namespace) -> str:

@@ -14,6 +14,7 @@ __all__ = [
     "TimelineError",
     "UnknownActorError",
     "UnknownEventError",
+    "UnknownInstrumentError",
     "ValidationError",
 ]
 
@@ -72,6 +73,16 @@ class UnknownActorError(TimelineError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown actor"
+
+
+class UnknownInstrumentError(UnknownActorError):
+    """A query named an instrument that the timeline does not know.
+
+    A subclass of `UnknownActorError`, which unknown instruments raised before.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown instrument"
 
 
 class UnknownEventError(TimelineError, KeyError):

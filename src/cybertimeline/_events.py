@@ -103,11 +103,17 @@ def _optional_slug(instance: Any, attribute: attrs.Attribute[Any], value: str | 
         slug(instance, attribute, value)
 
 
+RecordedBasis = Literal["recorded", "published", "date"]
+
+
 @attrs.frozen(kw_only=True)
 class _BaseEvent:
     """The fields every event has; see the module docs of `cybertimeline`."""
 
     kind: ClassVar[str]
+    announced_ahead: ClassVar[bool] = False
+    """Whether the record may know of it before it happens (rule 9): an entry into
+    force, a session, a membership or a withdrawal is announced; a signature is not."""
 
     id: str = attrs.field(validator=slug)
     date: Date = attrs.field(converter=_date)
@@ -117,10 +123,41 @@ class _BaseEvent:
     supersedes: str | None = attrs.field(default=None, validator=_optional_slug)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
+    def __attrs_post_init__(self) -> None:
+        if self.announced_ahead or self.recorded_on >= self.date.earliest:
+            return
+        if self.recorded is not None:
+            raise FieldError("recorded", (
+                f"'recorded' {self.recorded} is before the event's date {self.date}: a "
+                f"{self.kind} cannot be known before it happened (only an entry into force, "
+                f"a session, a membership or a withdrawal is recorded ahead): give the day "
+                f"it entered the record"))
+        raise FieldError("sources", (
+            f"its knowledge date {self.recorded_on} (the earliest 'published' of its "
+            f"sources) is before the event's date {self.date}: a {self.kind} cannot be "
+            f"known before it happened: correct the source's 'published', or give "
+            f"'recorded'"))
+
     @property
     def recorded_on(self) -> dt.date:
-        """The day the event entered the record: ``recorded``, else the first day of ``date``."""
-        return self.recorded.earliest if self.recorded is not None else self.date.earliest
+        """The day the event entered the record (rule 7).
+
+        ``recorded`` where it is given; else the earliest ``published`` date of its
+        sources (each at its last day); else the last day of ``date``.
+        """
+        if self.recorded is not None:
+            return self.recorded.earliest
+        published = [s.published.latest for s in self.sources if s.published is not None]
+        return min(published) if published else self.date.latest
+
+    @property
+    def recorded_basis(self) -> RecordedBasis:
+        """Where `recorded_on` comes from: ``recorded``, ``published`` or ``date``."""
+        if self.recorded is not None:
+            return "recorded"
+        if any(s.published is not None for s in self.sources):
+            return "published"
+        return "date"
 
     @property
     def involved(self) -> tuple[str, ...]:
@@ -183,6 +220,7 @@ class EntryIntoForce(_TreatyAct):
     """An instrument enters into force for an actor."""
 
     kind: ClassVar[str] = "entry_into_force"
+    announced_ahead: ClassVar[bool] = True
 
 
 @attrs.frozen(kw_only=True)
@@ -190,6 +228,7 @@ class Withdrawal(_TreatyAct):
     """An actor withdraws from (denounces) an instrument."""
 
     kind: ClassVar[str] = "withdrawal"
+    announced_ahead: ClassVar[bool] = True
 
 
 @attrs.frozen(kw_only=True)
@@ -290,6 +329,7 @@ class Session(_BaseEvent):
     """A session of a body: scheduled, held, postponed or cancelled."""
 
     kind: ClassVar[str] = "session"
+    announced_ahead: ClassVar[bool] = True
 
     body: str = attrs.field(validator=actor_id)
     status: SessionStatus = attrs.field(validator=one_of(SESSION_STATUSES))
@@ -306,6 +346,7 @@ class Membership(_BaseEvent):
     """An actor joins or leaves a group (a bloc, a body, a committee)."""
 
     kind: ClassVar[str] = "membership"
+    announced_ahead: ClassVar[bool] = True
 
     actor: str = attrs.field(validator=actor_id)
     group: str = attrs.field(validator=actor_id)

@@ -11,7 +11,7 @@ from ._jsonl import JsonlStore
 from ._sqlite import SUFFIXES as SQLITE_SUFFIXES
 from ._sqlite import SqliteStore
 from ._store import Store
-from ._timeline import Timeline
+from ._timeline import Clock, Timeline, utc_today
 
 __all__ = ["create", "load", "open_store"]
 
@@ -34,28 +34,29 @@ def open_store(path: str | Path, *, new: bool = False) -> Store:
     return FolderStore.create(target) if new else FolderStore(target)
 
 
-def load(path: str | Path | None = None) -> Timeline:
+def load(path: str | Path | None = None, *, clock: Clock = utc_today) -> Timeline:
     """Open a store: the bundled dataset when ``path`` is None, else a folder of TOML files,
     a JSON Lines file (``.jsonl``) or a SQLite file (``.sqlite``, ``.db``).
 
     A folder or JSON Lines file is loaded whole or not at all: every problem in
     every file is collected and raised together. A SQLite store is opened, not
-    read: queries read only the rows they need.
+    read: queries read only the rows they need. ``clock`` gives the day that
+    `Timeline.append` stamps on an event without ``recorded`` (today, UTC).
 
     Raises:
         ValidationError: the store holds invalid events; each problem names file and line.
         TimelineError: there is no store at ``path``.
     """
     if path is None:
-        return Timeline(store=FolderStore(bundled_events_path(), read_only=True))
-    return Timeline(store=open_store(path))
+        return Timeline(store=FolderStore(bundled_events_path(), read_only=True), clock=clock)
+    return Timeline(store=open_store(path), clock=clock)
 
 
-def create(path: str | Path) -> Timeline:
+def create(path: str | Path, *, clock: Clock = utc_today) -> Timeline:
     """Make a new, empty store at ``path`` and open it: SQLite for ``.sqlite`` or ``.db``,
-    JSON Lines for ``.jsonl``, else a folder (new or empty).
+    JSON Lines for ``.jsonl``, else a folder (new or empty). ``clock`` as for `load`.
 
     Raises:
         TimelineError: something already exists at ``path``.
     """
-    return Timeline(store=open_store(path, new=True))
+    return Timeline(store=open_store(path, new=True), clock=clock)

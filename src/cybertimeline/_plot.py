@@ -33,6 +33,7 @@ _ONE_DAY = dt.timedelta(days=1)
 
 # Okabe-Ito colours and ColorBrewer tints: told apart with the common colour blindnesses.
 STATUS_COLOURS = {
+    "none": "#eeeeee",
     "signatory": "#9ecae1",
     "ratified": "#fdae6b",
     "party": "#31a354",
@@ -46,6 +47,8 @@ VALUE_COLOURS = {
     "absent": "#bdbdbd",
     "scheduled": "#56B4E9", "held": "#009E73", "postponed": "#E69F00", "cancelled": "#999999",
 }
+_STATUS_LABELS = {"none": "not a signatory"}
+"""Band labels that differ from the status names (rule 10: ``none`` has a complete chart)."""
 _KIND_MARKERS = {"vote": "s", "statement": "o", "session": "D"}
 _KIND_WORDS = {"vote": "vote", "statement": "stance", "session": "session"}
 
@@ -161,22 +164,29 @@ def status_spans(
 ) -> list[StatusSpan]:
     """The actor's treaty status from ``start`` to ``end`` (inclusive), as spans.
 
-    The status can change only on the first or last day of one of its acts, so
-    it is asked of `Timeline.position()` once per such day (settled, and
-    with ``possible=True``) and holds until the next.
+    The status can change only on the first or last day of one of its acts, or
+    where a complete chart starts or ends (before an act, ``none`` there, else
+    no span: no data), so it is asked of `Timeline.position()` once per such
+    day (settled, and with ``possible=True``) and holds until the next.
     """
     acts = [e for e in timeline.events(actor=actor, kind=TREATY_ACT_KINDS, known_at=known_at)
             if getattr(e, "instrument", None) == instrument]
+    charted = timeline.registry.instruments.get(instrument)
+    edges = {d for c in (charted.coverage if charted else ())
+             for d in (c.complete_from.earliest if c.complete_from else start,
+                       c.complete_until.latest + _ONE_DAY)}
     stop = end + _ONE_DAY
-    turns = sorted({start} | {d for e in acts for d in (e.date.earliest, e.date.latest)
-                              if start < d < stop})
+    turns = sorted({start} | {d for d in edges if start < d < stop}
+                   | {d for e in acts for d in (e.date.earliest, e.date.latest)
+                      if start < d < stop})
+
+    def status(day: dt.date, possible: bool) -> str | None:
+        found = timeline.position(actor, day, known_at, possible).treaty(instrument).status
+        return None if found == "unknown" else found
+
     pieces: list[tuple[dt.date, dt.date, str | None, str | None]] = []
     for first, after in zip(turns, [*turns[1:], stop], strict=True):
-        settled = timeline.position(actor, first, known_at).treaties.get(instrument)
-        possible = timeline.position(actor, first, known_at, possible=True).treaties.get(
-            instrument)
-        pieces.append((first, after, settled.status if settled else None,
-                       possible.status if possible else None))
+        pieces.append((first, after, status(first, False), status(first, True)))
     spans = _merge(actor, instrument, [(a, b, s) for a, b, s, _ in pieces], settled=True)
     unsettled = [(a, b, p if p != s else None) for a, b, s, p in pieces]
     return spans + _merge(actor, instrument, unsettled, settled=False)
@@ -396,7 +406,7 @@ def _draw(timeline: Timeline, chart: Swimlanes, title: str | None) -> None:
             _draw_spans(ax, own_spans, top, days_per_point)
         elif band:
             ax.text(x_start + 4 * days_per_point, top + _BAND_TOP + _BAND_HEIGHT / 2,
-                    "no act on this instrument", va="center", fontsize=7.5, color="#888888",
+                    "no data on this instrument", va="center", fontsize=7.5, color="#888888",
                     style="italic")
         rows_top = top + (_BAND_TOP + _BAND_HEIGHT if band else 0.0)
         for mark, row in placed:
@@ -426,7 +436,8 @@ def _legend_handles(chart: Swimlanes) -> list[Any]:
 
     handles: list[Any] = []
     if chart.instrument is not None:
-        handles += [Patch(facecolor=STATUS_COLOURS[s], label=s) for s in STATUS_COLOURS]
+        handles += [Patch(facecolor=STATUS_COLOURS[s], label=_STATUS_LABELS.get(s, s))
+                    for s in STATUS_COLOURS]
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="////",
                              label="possible (date is a span)"))
     shown = dict.fromkeys((m.kind, m.value) for m in chart.marks)
@@ -464,9 +475,10 @@ def _draw_spans(ax: Axes, spans: list[StatusSpan], top: float, days_per_point: f
             ax.broken_barh([(x0, width)], (top + _BAND_TOP, _BAND_HEIGHT), facecolors=colour,
                            edgecolors="white", linewidth=0.5)
             first, after = _clearest(span, unsettled)
-            if (after - first).days / days_per_point > len(span.status) * _CHAR_POINTS + 6:
+            label = _STATUS_LABELS.get(span.status, span.status)
+            if (after - first).days / days_per_point > len(label) * _CHAR_POINTS + 6:
                 middle = mdates.date2num(first) + (after - first).days / 2
-                ax.text(middle, top + _BAND_TOP + _BAND_HEIGHT / 2, span.status,
+                ax.text(middle, top + _BAND_TOP + _BAND_HEIGHT / 2, label,
                         ha="center", va="center", fontsize=7.5,
                         color="white" if span.status == "party" else "#222222")
         else:

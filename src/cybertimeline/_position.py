@@ -8,6 +8,7 @@ from typing import Any, Literal
 import attrs
 
 from ._dates import Date
+from ._errors import UnknownInstrumentError
 from ._events import (
     CONSENT_KINDS,
     Adoption,
@@ -23,6 +24,7 @@ from ._events import (
 )
 from ._frozen import FrozenDict
 from ._index import canonical_key
+from ._registry import Coverage, Registry, unknown_message
 from ._sources import Source
 
 __all__ = [
@@ -39,7 +41,7 @@ __all__ = [
     "touched_entries",
 ]
 
-TreatyStatusName = Literal["signatory", "ratified", "party", "withdrawn"]
+TreatyStatusName = Literal["signatory", "ratified", "party", "withdrawn", "none", "unknown"]
 
 
 def _str(date: Date | None) -> str | None:
@@ -66,15 +68,23 @@ class TreatyStatus:
     Acts are compared by the canonical order of their dates, so an accession
     known only to the year settles after an entry into force in that year and
     the status is still ``party``.
+
+    With no act, the status is ``none`` where the store declares the
+    instrument's chart complete on that date (``coverage`` says by which
+    declaration and source: not a signatory), and ``unknown`` where it does
+    not (no data), rule 10.
     """
 
     actor: str
     instrument: str
-    events: tuple[_TreatyAct, ...]
+    events: tuple[_TreatyAct, ...] = ()
+    coverage: Coverage | None = None
 
     @property
     def status(self) -> TreatyStatusName:
-        """``signatory``, ``ratified``, ``party`` or ``withdrawn``."""
+        """``signatory``, ``ratified``, ``party``, ``withdrawn``; ``none`` or ``unknown``."""
+        if not self.events:
+            return "none" if self.coverage is not None else "unknown"
         consent = _latest(self.events, CONSENT_KINDS)
         in_force = _latest(self.events, _IN_FORCE)
         withdrawal = _latest(self.events, _WITHDRAWAL)
@@ -121,8 +131,16 @@ class TreatyStatus:
         act = _latest(self.events, _WITHDRAWAL)
         return act.date if act and self.status == "withdrawn" else None
 
+    def sources(self) -> tuple[Source, ...]:
+        """What the status rests on: its acts' sources, or the sources of the complete chart."""
+        found = [s for e in self.events for s in e.sources]
+        if not self.events and self.coverage is not None:
+            found = list(self.coverage.sources)
+        return tuple(dict.fromkeys(found))
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DESIGN.md."""
+        """``{"status", "signed", "consented", "consent", "in_force", "withdrawn", "events",
+        "coverage"}``; ``coverage`` is the complete chart behind a ``none``, else None."""
         return {
             "status": self.status,
             "signed": _str(self.signed),
@@ -131,6 +149,7 @@ class TreatyStatus:
             "in_force": _str(self.in_force),
             "withdrawn": _str(self.withdrawn),
             "events": [e.id for e in self.events],
+            "coverage": None if self.events or self.coverage is None else self.coverage.to_dict(),
         }
 
 
@@ -250,7 +269,10 @@ class Position:
     Every entry names the event it rests on; `sources` gives every source
     behind the answer. Entries are keyed: ``treaties`` and ``votes`` by
     instrument and resolution, ``stances`` by topic, ``memberships`` by group,
-    ``members`` (for a group) by member.
+    ``members`` (for a group) by member. ``treaties`` holds the instruments the
+    actor acted on; `treaty` answers for any instrument, telling "not a
+    signatory" (``none``, where ``coverage`` holds a complete chart) from
+    "no data" (``unknown``).
     """
 
     actor: str
@@ -266,6 +288,28 @@ class Position:
     sessions: tuple[SessionEntry, ...] = ()
     adoptions: tuple[AdoptionEntry, ...] = ()
     legislation: tuple[LegislationEntry, ...] = ()
+    coverage: Mapping[str, Coverage] = _EMPTY
+    registry: Registry | None = attrs.field(default=None, eq=False, repr=False)
+    """The registry of the timeline that answered: names, and the instruments it knows."""
+
+    def treaty(self, instrument: str) -> TreatyStatus:
+        """The actor's standing towards any instrument, acted on or not (rule 10).
+
+        An acted status (``signatory``, ``ratified``, ``party``, ``withdrawn``);
+        else ``none`` where the store declares the instrument's chart complete
+        on this date, as known at ``known_at`` (`coverage`); else ``unknown``.
+
+        Raises:
+            UnknownInstrumentError: the timeline does not know the instrument.
+        """
+        found = self.treaties.get(instrument)
+        if found is not None:
+            return found
+        if self.registry is not None and not self.registry.has_instrument(instrument):
+            raise UnknownInstrumentError(
+                unknown_message("instrument", instrument, self.registry.instruments))
+        return TreatyStatus(actor=self.actor, instrument=instrument,
+                            coverage=self.coverage.get(instrument))
 
     def events(self) -> tuple[Event, ...]:
         """Every event the position rests on, in canonical order."""
@@ -289,8 +333,9 @@ class Position:
         return not self.events()
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DESIGN.md (plus ``members``, ``sessions``, ``adoptions``,
-        ``legislation``)."""
+        """The position as JSON: ``actor``, ``as_of``, ``known_at``, ``possible``, each section
+        keyed or listed as on the object, and ``coverage`` (the complete charts on this date:
+        an instrument there but not in ``treaties`` is ``none``, not a signatory)."""
         return {
             "actor": self.actor,
             "as_of": _str(self.as_of),
@@ -305,6 +350,7 @@ class Position:
             "sessions": [s.to_dict() for s in self.sessions],
             "adoptions": [a.to_dict() for a in self.adoptions],
             "legislation": [item.to_dict() for item in self.legislation],
+            "coverage": {k: v.to_dict() for k, v in sorted(self.coverage.items())},
         }
 
 

@@ -21,6 +21,7 @@ from ._position import (
     touched_entries,
 )
 from ._projection import fold
+from ._registry import Coverage, Registry
 
 __all__ = ["PrefixPositions"]
 
@@ -177,7 +178,8 @@ class PrefixPositions:
         return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
 
     def at(self, end: int, *, as_of: Date | None = None, known_at: Date | None = None,
-           possible: bool = False) -> Position:
+           possible: bool = False, coverage: Mapping[str, Coverage] = _EMPTY,
+           registry: Registry | None = None) -> Position:
         """The position after the first ``end`` events, labelled with the query's dates."""
         others = self._others[: bisect.bisect_left(self._other_ordinals, end)]
         state = fold(PositionProjection(self.actor), others) if others else None
@@ -192,4 +194,6 @@ class PrefixPositions:
             sessions=state.sessions if state else (),
             adoptions=state.adoptions if state else (),
             legislation=state.legislation if state else (),
+            coverage=coverage,
+            registry=registry,
         )

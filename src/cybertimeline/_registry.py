@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 import pycountry
 
-from ._dates import Date
-from ._errors import UnknownActorError
+from ._dates import Date, optional_date
+from ._errors import UnknownActorError, UnknownInstrumentError
 from ._frozen import FrozenDict
-from ._validators import actor_id, non_empty_text, one_of, slug
+from ._sources import Source
+from ._validators import FieldError, actor_id, non_empty_text, one_of, slug
 
-__all__ = ["Actor", "Instrument", "Registry"]
+__all__ = ["Actor", "Coverage", "Instrument", "Registry"]
 
 ActorType = Literal["state", "bloc", "agency", "company", "body", "group"]
 ACTOR_TYPES: tuple[ActorType, ...] = ("state", "bloc", "agency", "company", "body", "group")
@@ -42,6 +44,89 @@ class Actor:
     parent: str | None = None
 
 
+def _date(value: Date | dt.date | str) -> Date:
+    return Date.coerce(value)
+
+
+def _sources(value: Iterable[Source | Mapping[str, Any]]) -> tuple[Source, ...]:
+    if isinstance(value, str | Mapping):
+        raise TypeError("'sources' must be a list of sources")
+    return tuple(item if isinstance(item, Source) else Source(**item) for item in value)
+
+
+def _some_source(_instance: Any, _attribute: Any, value: tuple[Source, ...]) -> None:
+    if not value:
+        raise FieldError("sources", "a coverage declaration needs the source that says the "
+                                    "chart is complete: add a [[...coverage.sources]] table")
+
+
+def _a_day(_instance: Any, attribute: attrs.Attribute[Any], value: Date | None) -> None:
+    if value is not None and not value.is_day:
+        raise FieldError(attribute.name,
+                         f"'{attribute.name}' must be one exact day (YYYY-MM-DD), not {value}")
+
+
+@attrs.frozen(kw_only=True)
+class Coverage:
+    """A declaration that the store holds an instrument's chart completely over a span (rule 10).
+
+    On a day the span covers, an actor with no act on the instrument is not a
+    signatory (status ``none``), not merely without data (``unknown``).
+
+    Attributes:
+        complete_until: The chart's date: every act up to its last day is in the store.
+        complete_from: The first day covered; from the beginning if None.
+        sources: The chart or list that says so (at least one).
+        recorded: The day the declaration entered the record; by default the earliest
+            ``published`` of its sources, else the last day of ``complete_until``.
+    """
+
+    complete_until: Date = attrs.field(converter=_date)
+    sources: tuple[Source, ...] = attrs.field(converter=_sources, validator=_some_source)
+    complete_from: Date | None = attrs.field(default=None, converter=optional_date)
+    recorded: Date | None = attrs.field(default=None, converter=optional_date,
+                                        validator=_a_day)
+
+    def __attrs_post_init__(self) -> None:
+        if self.complete_from is not None and (
+                self.complete_from.earliest > self.complete_until.latest):
+            raise FieldError("complete_from", f"'complete_from' {self.complete_from} is after "
+                                              f"'complete_until' {self.complete_until}")
+        if self.recorded_on < self.complete_until.latest:
+            what = "'recorded'" if self.recorded is not None else "the sources' 'published'"
+            raise FieldError("recorded", (
+                f"{what} ({self.recorded_on}) is before the chart's date "
+                f"{self.complete_until}: a chart cannot be known complete before its date"))
+
+    @property
+    def recorded_on(self) -> dt.date:
+        """The day the declaration entered the record (as for events, rule 7)."""
+        if self.recorded is not None:
+            return self.recorded.earliest
+        published = [s.published.latest for s in self.sources if s.published is not None]
+        return min(published) if published else self.complete_until.latest
+
+    def covers(self, day: dt.date | None, known_at: dt.date | None = None) -> bool:
+        """Whether the chart is complete on ``day``, as the record stood at ``known_at``.
+
+        Never for ``day`` None (every event known: the chart may be incomplete after its date).
+        """
+        if day is None or day > self.complete_until.latest:
+            return False
+        if self.complete_from is not None and day < self.complete_from.earliest:
+            return False
+        return known_at is None or self.recorded_on <= known_at
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"complete_from", "complete_until", "recorded", "sources"}``, dates as EDTF text."""
+        return {
+            "complete_from": None if self.complete_from is None else str(self.complete_from),
+            "complete_until": str(self.complete_until),
+            "recorded": self.recorded_on.isoformat(),
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
 @attrs.frozen(kw_only=True)
 class Instrument:
     """A treaty or other instrument that actors sign, ratify, accede to...
@@ -52,6 +137,7 @@ class Instrument:
         short: Its common short name, if it has one.
         body: The actor under whose auspices it was made (``COE``, ``UNGA``).
         opened: When it was opened for signature.
+        coverage: Spans over which the store holds its chart completely (rule 10).
     """
 
     id: str = attrs.field(validator=slug)
@@ -59,6 +145,11 @@ class Instrument:
     short: str | None = None
     body: str | None = None
     opened: Date | None = None
+    coverage: tuple[Coverage, ...] = attrs.field(default=(), converter=tuple)
+
+    def coverage_on(self, day: dt.date | None, known_at: dt.date | None = None) -> Coverage | None:
+        """The declaration that covers ``day`` as known at ``known_at``, if any."""
+        return next((c for c in self.coverage if c.covers(day, known_at)), None)
 
     @property
     def label(self) -> str:
@@ -190,13 +281,13 @@ class Registry:
         """The instrument of this id.
 
         Raises:
-            UnknownActorError: no instrument has this id.
+            UnknownInstrumentError: no instrument has this id (also an UnknownActorError).
         """
         try:
             return self.instruments[instrument]
         except KeyError:
             message = unknown_message("instrument", instrument, self.instruments)
-            raise UnknownActorError(message) from None
+            raise UnknownInstrumentError(message) from None
 
     def label(self, instrument: str) -> str:
         """A readable name for an instrument id, or the id (a UN symbol) itself."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from ._dates import Date, optional_date
@@ -29,3 +31,14 @@ class Source:
     published: Date | None = attrs.field(default=None, converter=optional_date)
     locator: str | None = None
     quote: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The source as JSON: every field, None where absent."""
+        return {
+            "title": self.title,
+            "publisher": self.publisher,
+            "url": self.url,
+            "published": None if self.published is None else str(self.published),
+            "locator": self.locator,
+            "quote": self.quote,
+        }

@@ -5,18 +5,21 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import OrderedDict, defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
+
+import attrs
 
 from ._codec import event_from_dict, event_to_dict
 from ._dates import Date
 from ._errors import UnknownEventError, ValidationError
 from ._events import Event, Membership, _TreatyAct
+from ._frozen import FrozenDict
 from ._index import Lane, canonical_key
 from ._position import Position, TreatyStatus
 from ._prefixes import PrefixPositions
 from ._projection import Projection, fold
-from ._registry import Registry
+from ._registry import Coverage, Registry
 from ._reports import Reports
 from ._store import Contents, MemoryStore, Store
 from ._validation import Origin, check_events
@@ -25,6 +28,13 @@ __all__ = ["Timeline"]
 
 S = TypeVar("S")
 DateLike = Date | dt.date | str
+Clock = Callable[[], dt.date]
+"""Gives today's date: what `Timeline.append` stamps on an event without ``recorded``."""
+
+
+def utc_today() -> dt.date:
+    """Today's date in UTC: the default clock."""
+    return dt.datetime.now(dt.UTC).date()
 
 _PREFIX_CACHE_LIMIT = 64
 """How many (actor, known_at) pairs keep their positions at every prefix (about 100 bytes
@@ -65,12 +75,14 @@ class Timeline(Reports):
         *,
         registry: Registry | None = None,
         store: Store | None = None,
+        clock: Clock = utc_today,
     ) -> None:
         if store is None:
             store = MemoryStore(events, registry)
         elif events != () or registry is not None:
             raise TypeError("give either a store or events and a registry, not both")
         self._store = store
+        self._clock = clock
         self._reset(store.read())
 
     # -- state ------------------------------------------------------------------------------
@@ -78,6 +90,7 @@ class Timeline(Reports):
     def _reset(self, contents: Contents) -> None:
         self._contents = contents
         self._index = contents.index
+        self._charted = tuple(i for i in contents.registry.instruments.values() if i.coverage)
         self._refresh_known()
 
     def _refresh_known(self) -> None:
@@ -290,7 +303,17 @@ class Timeline(Reports):
         else:
             prefixes = self._prefixes(actor, known_day)
             end = prefixes.settled(day)
-        return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible)
+        return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible,
+                           coverage=self._coverage(day, known_day), registry=self.registry)
+
+    def _coverage(self, day: dt.date | None, known_day: dt.date | None) -> Mapping[str, Coverage]:
+        """The instruments whose chart is complete on ``day``, as known at ``known_day``."""
+        found = {}
+        for instrument in self._charted:
+            coverage = instrument.coverage_on(day, known_day)
+            if coverage is not None:
+                found[instrument.id] = coverage
+        return FrozenDict(found)
 
     def _prefixes(self, actor: str, known_day: dt.date | None) -> PrefixPositions:
         """The actor's positions at every prefix of its known events, built once and kept.
@@ -347,22 +370,36 @@ class Timeline(Reports):
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
         possible: bool = False,
+        *,
+        all_actors: bool = False,
     ) -> dict[str, TreatyStatus]:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
 
+        The actors that acted on it, sorted by id. With ``all_actors``, every
+        state too: ``none`` (not a signatory) where the store declares the
+        chart complete on that date (rule 10), else ``unknown``.
+
         Raises:
-            UnknownActorError: the instrument is not known.
+            UnknownInstrumentError: the instrument is not known.
         """
         if not self.registry.has_instrument(instrument):
             self.registry.instrument(instrument)
+        day, known_day = _until(as_of), _until(known_at)
         lane = self._index.instrument_lane(instrument)
         acts: defaultdict[str, list[_TreatyAct]] = defaultdict(list)
-        for event in self._select(lane, _until(as_of), _until(known_at), possible):
+        for event in self._select(lane, day, known_day, possible):
             assert isinstance(event, _TreatyAct)
             acts[event.actor].append(event)
+        found = self.registry.instruments.get(instrument)
+        coverage = None if found is None else found.coverage_on(day, known_day)
+        if all_actors:
+            for actor in self.registry.actors.values():
+                if actor.type == "state":
+                    acts.setdefault(actor.id, [])
         return {
-            actor: TreatyStatus(actor=actor, instrument=instrument, events=tuple(found))
-            for actor, found in sorted(acts.items())
+            actor: TreatyStatus(actor=actor, instrument=instrument, events=tuple(events),
+                                coverage=coverage)
+            for actor, events in sorted(acts.items())
         }
 
     # -- writing ----------------------------------------------------------------------------
@@ -375,6 +412,8 @@ class Timeline(Reports):
     def append(self, event: Event, *, expected: int | None = None) -> None:
         """Validate ``event`` against everything stored and write it through to the store.
 
+        An event without ``recorded`` is stamped with the day of the append
+        (UTC, from the timeline's clock) and stored with it (rule 7).
         When this returns, the event is durable; when it raises, nothing was
         written. Another process's appends to the same store are read first.
         With ``expected`` (optimistic concurrency), the append fails unless the
@@ -388,6 +427,7 @@ class Timeline(Reports):
             TimelineError: the store is read-only (the bundled dataset).
         """
 
+        event = self._stamped(event)
         _check_writable(event)
 
         def accept(contents: Contents) -> None:
@@ -398,6 +438,18 @@ class Timeline(Reports):
                 raise ValidationError(problems)
 
         self._reset(self._store.append(event, accept, expected))
+
+    def _stamped(self, event: Event) -> Event:
+        """The event with ``recorded`` set to the append day where it has none (rule 7)."""
+        if event.recorded is not None:
+            return event
+        today = self._clock()
+        if not event.announced_ahead and today < event.date.earliest:
+            raise ValidationError([
+                f"event {event.id!r} is dated {event.date}, after today ({today}), the day "
+                f"an append records it: a {event.kind} cannot be known before it happened "
+                f"(rule 9); append it once it has happened, or correct its date"])
+        return attrs.evolve(event, recorded=Date.from_date(today))
 
 
 def _check_writable(event: Event) -> None:

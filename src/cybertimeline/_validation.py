@@ -118,6 +118,10 @@ def check_events(
             continue
         origin = origins.get(event.id, _NOWHERE)
         field = "retracts" if event.kind == "retraction" else "supersedes"
+        if event.recorded is None:
+            problems.append(origin.problem(
+                f"event {event.id!r}: a correction needs 'recorded': the day the record "
+                f"changed (rule 8)", field))
         if target == event.id:
             problems.append(origin.problem(f"event {event.id!r} {field} itself"))
         elif target not in by_id and (existing is None or existing.get(target) is None):

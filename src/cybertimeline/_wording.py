@@ -11,7 +11,8 @@ from ._events import Event
 from ._registry import Registry
 from ._sources import Source
 
-__all__ = ["Citations", "Words", "brief", "describe", "render_markdown", "sentence"]
+__all__ = ["STATUS_WORDS", "Citations", "Words", "brief", "describe", "render_markdown",
+           "sentence"]
 
 _CONSENT_VERBS = {"signature": "signed", "ratification": "ratified", "accession": "acceded to",
                   "acceptance": "accepted", "approval": "approved", "withdrawal": "withdrew from"}
@@ -24,6 +25,9 @@ _STANCE_WORDS = {"supports": ("Stated support for", "Restated support for"),
 _SESSION_WORDS = {"scheduled": "was scheduled", "held": "was held", "postponed": "was postponed",
                   "cancelled": "was cancelled"}
 
+
+STATUS_WORDS = {"none": "not a signatory", "unknown": "no data"}
+"""How text output writes the two statuses of an instrument an actor never acted on (rule 10)."""
 
 _NOUNS = ("process", "convention", "treaty", "committee", "group", "resolution")
 
@@ -79,6 +83,8 @@ def _status_note(changes: Mapping[str | None, Change]) -> str:
     if status is None:
         return ""
     if status.before is None:
+        if status.coverage is not None:
+            return f"; status: {STATUS_WORDS['none']} → {status.after}"
         return f"; status: {status.after}"
     if status.after is None:
         return f"; no status (was {status.before})"
@@ -267,7 +273,8 @@ def render_markdown(log: Changelog) -> str:
         for actor, changes in actors:
             lines += [f"### {words.heading(actor)}", ""]
             for text, behind in describe(changes, words):
-                sources = [s for c in behind for s in c.sources]
+                sources = [s for c in behind
+                           for s in (*c.sources, *(c.coverage.sources if c.coverage else ()))]
                 lines.append(f"- {text}. {cites.cite(sources)}".rstrip())
             lines.append("")
     if log.corrections:
