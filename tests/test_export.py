@@ -9,7 +9,7 @@ import json
 import pytest
 
 import cybertimeline as ct
-from cybertimeline._export import timelinejs_date, write_csv
+from cybertimeline._reports.export import timelinejs_date, write_csv
 
 SOURCE = ct.Source(title="A <b>source</b>", publisher="Tests", url="https://example.org/s")
 

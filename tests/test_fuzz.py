@@ -139,7 +139,7 @@ def test_the_fast_converter_accepts_only_what_the_detailed_one_accepts(
     changes: dict[str, Any], dropped: str
 ) -> None:
     """The fast path of decoding never lets in an event the detailed converter would refuse."""
-    from cybertimeline import _codec
+    from cybertimeline._codec import converters as _codec
 
     event = {k: v for k, v in VALID.items() if k != dropped} | changes
     try:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 import cybertimeline as ct
-from cybertimeline import _folder, _jsonl, _store
+from cybertimeline._stores import base as _store
+from cybertimeline._stores import folder as _folder
+from cybertimeline._stores import jsonl as _jsonl
 
 EVENT = {"id": "can-1", "kind": "statement", "date": "2020", "actor": "CAN",
          "topic": "budapest-convention", "stance": "supports", "sources": [{"title": "t"}]}

@@ -301,7 +301,7 @@ def test_a_locked_sqlite_store_gives_a_conflict_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A writer that cannot get the database in time gets ConflictError, and writes nothing."""
-    from cybertimeline import _sqlite
+    from cybertimeline._stores import sqlite as _sqlite
 
     monkeypatch.setattr(_sqlite, "BUSY_TIMEOUT_MS", 200)
     path = tmp_path / "store.sqlite"
@@ -323,7 +323,7 @@ def test_a_copy_into_a_folder_splits_large_stores_into_loadable_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No file of a folder copy is over the size a folder store may read."""
-    from cybertimeline import _folder
+    from cybertimeline._stores import folder as _folder
 
     monkeypatch.setattr(_folder, "MAX_FILE_BYTES", 4_000)
     source = ct.Timeline([statement(f"can-{n}", summary="x" * 300) for n in range(40)])
@@ -338,7 +338,7 @@ def test_a_failed_copy_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """When a copy fails midway, the half-written destination is removed and can be retried."""
-    from cybertimeline import _folder
+    from cybertimeline._stores import folder as _folder
 
     def fail(*_args: object) -> None:
         raise OSError("disk full")

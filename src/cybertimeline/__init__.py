@@ -6,20 +6,14 @@
 'party'
 """
 
-from ._changelog import Change, Changelog, Correction, diff_positions, position_facts
-from ._codec import FORMAT_VERSION, event_from_dict, event_to_dict, make_converter
-from ._dates import Date, Precision
-from ._errors import (
-    ConflictError,
-    DateError,
-    Problem,
-    TimelineError,
-    UnknownActorError,
-    UnknownEventError,
-    UnknownInstrumentError,
-    ValidationError,
+from cybertimeline._codec.converters import (
+    FORMAT_VERSION,
+    event_from_dict,
+    event_to_dict,
+    make_converter,
 )
-from ._events import (
+from cybertimeline._model.dates import Date, Precision
+from cybertimeline._model.events import (
     Acceptance,
     Accession,
     Adoption,
@@ -38,11 +32,9 @@ from ._events import (
     Vote,
     Withdrawal,
 )
-from ._export import ROW_FIELDS, event_row
-from ._index import canonical_key
-from ._loading import create, load
-from ._plot import Mark, StatusSpan, Swimlanes
-from ._position import (
+from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
+from cybertimeline._model.sources import Source
+from cybertimeline._projections.position import (
     AdoptionEntry,
     CooperationEntry,
     LegislationEntry,
@@ -54,11 +46,33 @@ from ._position import (
     TreatyStatus,
     VoteEntry,
 )
-from ._projection import Projection, fold
-from ._registry import Actor, Coverage, Instrument, Registry
-from ._sources import Source
-from ._timeline import Timeline
-from ._transfer import copy_into
+from cybertimeline._projections.projection import Projection, fold
+from cybertimeline._reports.changelog import (
+    Change,
+    Changelog,
+    Correction,
+    diff_positions,
+    position_facts,
+)
+from cybertimeline._reports.export import ROW_FIELDS, event_row
+from cybertimeline._reports.plot import Mark, StatusSpan, Swimlanes
+from cybertimeline._stores.checks import Origin
+from cybertimeline._stores.index import canonical_key
+from cybertimeline._timeline.loading import create, load
+from cybertimeline._timeline.timeline import Timeline
+from cybertimeline._timeline.transfer import copy_into
+from cybertimeline.errors import (
+    ConflictError,
+    DateError,
+    FieldError,
+    Problem,
+    ReadOnlyError,
+    TimelineError,
+    UnknownActorError,
+    UnknownEventError,
+    UnknownInstrumentError,
+    ValidationError,
+)
 
 __version__ = "0.1.0"
 
@@ -82,18 +96,21 @@ __all__ = [
     "DateError",
     "EntryIntoForce",
     "Event",
+    "FieldError",
     "Instrument",
     "Legislation",
     "LegislationEntry",
     "Mark",
     "Membership",
     "MembershipEntry",
+    "Origin",
     "Position",
     "PositionProjection",
     "Precision",
     "Problem",
     "Projection",
     "Ratification",
+    "ReadOnlyError",
     "Registry",
     "Retraction",
     "Session",

@@ -71,17 +71,17 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from ._changelog import diff_positions
-from ._dates import Date
-from ._errors import DateError, TimelineError, ValidationError
-from ._events import CONSENT_KINDS, KINDS, RecordedBasis, Vote
-from ._export import describe_event, event_row, write_csv
-from ._index import canonical_key
-from ._loading import load
-from ._position import Position
-from ._timeline import Timeline
-from ._transfer import copy_into
-from ._wording import STATUS_WORDS, Citations, Words, brief
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import CONSENT_KINDS, KINDS, RecordedBasis, Vote
+from cybertimeline._projections.position import Position
+from cybertimeline._reports.changelog import diff_positions
+from cybertimeline._reports.export import describe_event, event_row, write_csv
+from cybertimeline._reports.wording import STATUS_WORDS, Citations, Words, brief
+from cybertimeline._stores.index import canonical_key
+from cybertimeline._timeline.loading import load
+from cybertimeline._timeline.timeline import Timeline
+from cybertimeline._timeline.transfer import copy_into
+from cybertimeline.errors import DateError, TimelineError, ValidationError
 
 __all__ = ["main"]
 

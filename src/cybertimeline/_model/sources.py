@@ -6,8 +6,8 @@ from typing import Any
 
 import attrs
 
-from ._dates import Date, optional_date
-from ._validators import non_empty_text
+from cybertimeline._model.dates import Date, optional_date
+from cybertimeline._model.fields import non_empty_text
 
 __all__ = ["Source"]
 

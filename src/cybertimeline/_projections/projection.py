@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
-from ._events import Event
+from cybertimeline._model.events import Event
 
 __all__ = ["Projection", "fold"]
 

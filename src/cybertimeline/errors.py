@@ -10,7 +10,9 @@ import attrs
 __all__ = [
     "ConflictError",
     "DateError",
+    "FieldError",
     "Problem",
+    "ReadOnlyError",
     "TimelineError",
     "UnknownActorError",
     "UnknownEventError",
@@ -61,6 +63,19 @@ class ValidationError(TimelineError):
         return "\n".join(lines)
 
 
+class FieldError(ValidationError, ValueError):
+    """One field of an event (or registry entry) has a value that is not allowed.
+
+    It knows which field, so that a loader can name the field's line in its file.
+    """
+
+    field: str
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__([message])
+        self.field = field
+
+
 class DateError(ValidationError, ValueError):
     """A date that is not valid EDTF (or not a date at all)."""
 
@@ -94,3 +109,7 @@ class UnknownEventError(TimelineError, KeyError):
 
 class ConflictError(TimelineError):
     """A write lost to another: the store changed since the writer last read it."""
+
+
+class ReadOnlyError(TimelineError):
+    """The store cannot be written to (the bundled dataset)."""

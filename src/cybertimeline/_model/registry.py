@@ -12,11 +12,11 @@ from typing import Any, Literal
 import attrs
 import pycountry
 
-from ._dates import Date, optional_date
-from ._errors import UnknownActorError, UnknownInstrumentError
-from ._frozen import FrozenDict
-from ._sources import Source
-from ._validators import FieldError, actor_id, non_empty_text, one_of, slug
+from cybertimeline._model.dates import Date, optional_date
+from cybertimeline._model.fields import actor_id, non_empty_text, one_of, slug
+from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.sources import Source
+from cybertimeline.errors import FieldError, UnknownActorError, UnknownInstrumentError
 
 __all__ = ["Actor", "Coverage", "Instrument", "Registry"]
 

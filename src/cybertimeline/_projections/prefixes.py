@@ -8,10 +8,11 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-from ._dates import Date
-from ._events import Event, Statement, Vote, _TreatyAct
-from ._frozen import FrozenDict
-from ._position import (
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import Event, Statement, Vote, _TreatyAct
+from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._projections.position import (
     _EMPTY,
     Position,
     PositionProjection,
@@ -20,8 +21,7 @@ from ._position import (
     VoteEntry,
     touched_entries,
 )
-from ._projection import fold
-from ._registry import Coverage, Registry
+from cybertimeline._projections.projection import fold
 
 __all__ = ["PrefixPositions"]
 

@@ -10,19 +10,19 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ._codec import event_from_dict, event_to_dict
-from ._dates import Date
-from ._errors import UnknownEventError, ValidationError
-from ._events import Event, Membership, _TreatyAct
-from ._frozen import FrozenDict
-from ._index import Lane, canonical_key
-from ._position import Position, TreatyStatus
-from ._prefixes import PrefixPositions
-from ._projection import Projection, fold
-from ._registry import Coverage, Registry
-from ._reports import Reports
-from ._store import Contents, MemoryStore, Store
-from ._validation import Origin, check_events
+from cybertimeline._codec.converters import event_from_dict, event_to_dict
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import Event, Membership, _TreatyAct
+from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._projections.position import Position, TreatyStatus
+from cybertimeline._projections.prefixes import PrefixPositions
+from cybertimeline._projections.projection import Projection, fold
+from cybertimeline._stores.base import Contents, MemoryStore, Store
+from cybertimeline._stores.checks import Origin, check_events
+from cybertimeline._stores.index import Lane, canonical_key
+from cybertimeline._timeline.reports import Reports
+from cybertimeline.errors import UnknownEventError, ValidationError
 
 __all__ = ["Timeline"]
 

@@ -11,8 +11,7 @@ from typing import Any
 
 import orjson
 
-from ._atomic import LOCK_TIMEOUT_SECONDS
-from ._codec import (
+from cybertimeline._codec.converters import (
     FORMAT_VERSION,
     actor_from_dict,
     event_from_dict,
@@ -21,11 +20,12 @@ from ._codec import (
     registry_to_dicts,
     upcast,
 )
-from ._errors import ConflictError, TimelineError, ValidationError
-from ._events import Event, _TreatyAct
-from ._index import Lane
-from ._registry import Registry
-from ._store import Accept, Contents, check_expected, must_be_new
+from cybertimeline._model.events import Event, _TreatyAct
+from cybertimeline._model.registry import Registry
+from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
+from cybertimeline._stores.base import Accept, Contents, check_expected, must_be_new
+from cybertimeline._stores.index import Lane
+from cybertimeline.errors import ConflictError, TimelineError, ValidationError
 
 __all__ = ["SqliteStore"]
 

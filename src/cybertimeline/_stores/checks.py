@@ -8,9 +8,8 @@ from typing import Protocol
 
 import attrs
 
-from ._codec import event_label
-from ._errors import Problem
-from ._events import (
+from cybertimeline._codec.converters import event_label
+from cybertimeline._model.events import (
     Adoption,
     Cooperation,
     Event,
@@ -19,7 +18,8 @@ from ._events import (
     Session,
     Vote,
 )
-from ._registry import Registry, unknown_message
+from cybertimeline._model.registry import Registry, unknown_message
+from cybertimeline.errors import Problem
 
 __all__ = ["Lookup", "Origin", "check_events", "check_registry"]
 

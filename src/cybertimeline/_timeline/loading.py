@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._errors import TimelineError
-from ._folder import FolderStore, bundled_events_path
-from ._jsonl import SUFFIXES as JSONL_SUFFIXES
-from ._jsonl import JsonlStore
-from ._sqlite import SUFFIXES as SQLITE_SUFFIXES
-from ._sqlite import SqliteStore
-from ._store import Store
-from ._timeline import Clock, Timeline, utc_today
+from cybertimeline._stores.base import Store
+from cybertimeline._stores.folder import FolderStore, bundled_events_path
+from cybertimeline._stores.jsonl import SUFFIXES as JSONL_SUFFIXES
+from cybertimeline._stores.jsonl import JsonlStore
+from cybertimeline._stores.sqlite import SUFFIXES as SQLITE_SUFFIXES
+from cybertimeline._stores.sqlite import SqliteStore
+from cybertimeline._timeline.timeline import Clock, Timeline, utc_today
+from cybertimeline.errors import TimelineError
 
 __all__ = ["create", "load", "open_store"]
 

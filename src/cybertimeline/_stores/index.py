@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
-from ._events import Event, _BaseEvent, _TreatyAct
+from cybertimeline._model.events import Event, _BaseEvent, _TreatyAct
 
 __all__ = ["Index", "Lane", "MemoryIndex", "canonical_key"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import filelock
 
-from ._errors import ConflictError
+from cybertimeline.errors import ConflictError
 
 __all__ = ["LOCK_TIMEOUT_SECONDS", "locked", "write_atomically", "write_new"]
 

@@ -8,16 +8,10 @@ from typing import Any
 
 import attrs
 
+from cybertimeline.errors import FieldError
+
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 ACTOR_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-
-
-class FieldError(ValueError):
-    """A field's value is not allowed; knows which field, so the loader can find its line."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def non_empty_text(_instance: Any, attribute: attrs.Attribute[Any], value: object) -> None:

@@ -9,14 +9,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ._changelog import position_facts
-from ._dates import Date
-from ._export import ROW_FIELDS, event_row
+from cybertimeline._model.dates import Date
+from cybertimeline._reports.changelog import position_facts
+from cybertimeline._reports.export import ROW_FIELDS, event_row
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ._timeline import DateLike, Timeline
+    from cybertimeline._timeline.timeline import DateLike, Timeline
 
 __all__ = ["events_frame", "positions_frame"]
 

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import dateutil.parser
 
-from ._errors import DateError
+from cybertimeline.errors import DateError
 
 __all__ = ["Date", "Precision"]
 

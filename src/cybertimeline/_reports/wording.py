@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ._changelog import Change, Changelog, group_changes
-from ._dates import Date
-from ._events import Event
-from ._registry import Registry
-from ._sources import Source
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import Event
+from cybertimeline._model.registry import Registry
+from cybertimeline._model.sources import Source
+from cybertimeline._reports.changelog import Change, Changelog, group_changes
 
 __all__ = ["STATUS_WORDS", "Citations", "Words", "brief", "describe", "render_markdown",
            "sentence"]

@@ -16,11 +16,11 @@ from cattrs.errors import AttributeValidationNote, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union
 
-from ._dates import Date
-from ._errors import DateError, Problem, ValidationError
-from ._events import EVENT_CLASSES, KINDS, Event, VoteOption, _BaseEvent
-from ._registry import Actor, Instrument, Registry
-from ._validators import MAX_TEXT_LENGTH, FieldError
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import EVENT_CLASSES, KINDS, Event, VoteOption, _BaseEvent
+from cybertimeline._model.fields import MAX_TEXT_LENGTH
+from cybertimeline._model.registry import Actor, Instrument, Registry
+from cybertimeline.errors import DateError, FieldError, Problem, ValidationError
 
 __all__ = ["FORMAT_VERSION", "event_from_dict", "event_to_dict", "make_converter"]
 
@@ -357,10 +357,10 @@ def _flatten(exc: BaseException, field: str | None) -> list[tuple[str | None, st
         for sub in others:
             found += _flatten(sub, field)
         return found
-    if isinstance(exc, ValidationError):
-        return [(field, p.message) for p in exc.problems]
     if isinstance(exc, FieldError):
         return [(exc.field if field is None else f"{field}.{exc.field}", str(exc))]
+    if isinstance(exc, ValidationError):
+        return [(field, p.message) for p in exc.problems]
     message = str(exc)
     if field and f"'{field.rsplit('.', 1)[-1]}'" not in message:
         message = f"'{field}': {message}"

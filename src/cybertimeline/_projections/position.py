@@ -7,9 +7,8 @@ from typing import Any, Literal
 
 import attrs
 
-from ._dates import Date
-from ._errors import UnknownInstrumentError
-from ._events import (
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import (
     CONSENT_KINDS,
     Adoption,
     Cooperation,
@@ -22,10 +21,11 @@ from ._events import (
     _BaseEvent,
     _TreatyAct,
 )
-from ._frozen import FrozenDict
-from ._index import canonical_key
-from ._registry import Coverage, Registry, unknown_message
-from ._sources import Source
+from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.registry import Coverage, Registry, unknown_message
+from cybertimeline._model.sources import Source
+from cybertimeline._stores.index import canonical_key
+from cybertimeline.errors import UnknownInstrumentError
 
 __all__ = [
     "AdoptionEntry",

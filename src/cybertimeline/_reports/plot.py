@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from ._dates import Date
-from ._errors import TimelineError
-from ._events import TREATY_ACT_KINDS, Event, Session, Statement, Vote
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import TREATY_ACT_KINDS, Event, Session, Statement, Vote
+from cybertimeline.errors import TimelineError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ._timeline import DateLike, Timeline
+    from cybertimeline._timeline.timeline import DateLike, Timeline
 
 __all__ = ["Mark", "StatusSpan", "Swimlanes", "swimlanes"]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ._folder import FolderStore
-from ._jsonl import SUFFIXES as JSONL_SUFFIXES
-from ._jsonl import write_jsonl
-from ._loading import open_store
-from ._sqlite import SqliteStore
-from ._store import must_be_new
-from ._timeline import Timeline
+from cybertimeline._stores.base import must_be_new
+from cybertimeline._stores.folder import FolderStore
+from cybertimeline._stores.jsonl import SUFFIXES as JSONL_SUFFIXES
+from cybertimeline._stores.jsonl import write_jsonl
+from cybertimeline._stores.sqlite import SqliteStore
+from cybertimeline._timeline.loading import open_store
+from cybertimeline._timeline.timeline import Timeline
 
 __all__ = ["copy_into"]
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ._changelog import Changelog
-    from ._plot import Swimlanes
-    from ._timeline import DateLike, Timeline
+    from cybertimeline._reports.changelog import Changelog
+    from cybertimeline._reports.plot import Swimlanes
+    from cybertimeline._timeline.timeline import DateLike, Timeline
 
 
 class Reports:
@@ -49,7 +49,7 @@ class Reports:
             UnknownActorError: an actor is not known.
             DateError: a date is not valid EDTF.
         """
-        from ._changelog import build_changelog
+        from cybertimeline._reports.changelog import build_changelog
 
         return build_changelog(cast("Timeline", self), actors, since, until, known_at)
 
@@ -72,7 +72,7 @@ class Reports:
         Raises:
             UnknownActorError: an actor is not known.
         """
-        from ._export import timelinejs
+        from cybertimeline._reports.export import timelinejs
 
         return timelinejs(cast("Timeline", self), actors, since, until, known_at, title)
 
@@ -94,7 +94,7 @@ class Reports:
             ImportError: pandas is not installed (``pip install 'cybertimeline[pandas]'``).
             UnknownActorError: the actor is not known.
         """
-        from ._frames import events_frame
+        from cybertimeline._reports.frames import events_frame
 
         return events_frame(cast("Timeline", self), actor, since, until, known_at)
 
@@ -119,7 +119,7 @@ class Reports:
             ImportError: pandas is not installed (``pip install 'cybertimeline[pandas]'``).
             UnknownActorError: an actor is not known.
         """
-        from ._frames import positions_frame
+        from cybertimeline._reports.frames import positions_frame
 
         return positions_frame(cast("Timeline", self), actors, dates, known_at, possible)
 
@@ -167,7 +167,7 @@ class Reports:
             UnknownActorError: an actor or the instrument is not known.
             TimelineError: there is nothing to draw in the period.
         """
-        from ._plot import swimlanes
+        from cybertimeline._reports.plot import swimlanes
 
         return swimlanes(cast("Timeline", self), actors, instrument, since, until, known_at,
                          topics, title)

@@ -9,10 +9,11 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
-from ._dates import Date, optional_date
-from ._frozen import FrozenDict
-from ._sources import Source
-from ._validators import FieldError, actor_id, non_empty_text, one_of, slug
+from cybertimeline._model.dates import Date, optional_date
+from cybertimeline._model.fields import actor_id, non_empty_text, one_of, slug
+from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.sources import Source
+from cybertimeline.errors import FieldError
 
 __all__ = [
     "CONSENT_KINDS",

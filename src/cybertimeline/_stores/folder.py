@@ -12,8 +12,7 @@ from typing import Any
 
 import tomli_w
 
-from ._atomic import locked, write_atomically, write_new
-from ._codec import (
+from cybertimeline._codec.converters import (
     FORMAT_VERSION,
     actor_from_dict,
     event_label,
@@ -23,21 +22,21 @@ from ._codec import (
     structure_event,
     upcast,
 )
-from ._errors import Problem, TimelineError, ValidationError
-from ._events import Event
-from ._registry import Actor, Instrument, Registry
-from ._store import (
+from cybertimeline._model.events import Event
+from cybertimeline._model.registry import Actor, Instrument, Registry
+from cybertimeline._stores.atomic import locked, write_atomically, write_new
+from cybertimeline._stores.base import (
     MAX_EVENTS,
     Accept,
     Contents,
-    ReadOnlyError,
     add_event,
     check_expected,
     memory_contents,
     must_be_new,
 )
-from ._toml_lines import event_lines, field_line, table_line
-from ._validation import Origin, check_events, check_registry, failed_name_problems
+from cybertimeline._stores.checks import Origin, check_events, check_registry, failed_name_problems
+from cybertimeline._stores.toml_lines import event_lines, field_line, table_line
+from cybertimeline.errors import Problem, ReadOnlyError, TimelineError, ValidationError
 
 __all__ = ["FolderStore", "bundled_events_path"]
 
@@ -53,7 +52,7 @@ def bundled_events_path() -> Path:
     packaged = Path(str(resources.files("cybertimeline"))) / "_data" / "events"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "events"
+    return Path(__file__).resolve().parents[3] / "events"
 
 
 class FolderStore:

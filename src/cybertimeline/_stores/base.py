@@ -8,11 +8,11 @@ from typing import Protocol
 
 import attrs
 
-from ._errors import ConflictError, TimelineError, ValidationError
-from ._events import Event
-from ._index import Index, MemoryIndex
-from ._registry import Registry
-from ._validation import Origin, check_events
+from cybertimeline._model.events import Event
+from cybertimeline._model.registry import Registry
+from cybertimeline._stores.checks import Origin, check_events
+from cybertimeline._stores.index import Index, MemoryIndex
+from cybertimeline.errors import ConflictError, TimelineError, ValidationError
 
 __all__ = ["Contents", "MemoryStore", "Store"]
 
@@ -122,6 +122,3 @@ def check_expected(contents: Contents, expected: int | None, location: str) -> N
             f"{expected}): another writer appended first; reload and retry"
         )
 
-
-class ReadOnlyError(TimelineError):
-    """The store cannot be written to (the bundled dataset)."""

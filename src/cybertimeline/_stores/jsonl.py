@@ -15,8 +15,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from ._atomic import locked, write_atomically
-from ._codec import (
+from cybertimeline._codec.converters import (
     FORMAT_VERSION,
     actor_from_dict,
     event_label,
@@ -26,10 +25,10 @@ from ._codec import (
     structure_event,
     upcast,
 )
-from ._errors import Problem, TimelineError, ValidationError
-from ._events import Event
-from ._registry import Actor, Instrument, Registry
-from ._store import (
+from cybertimeline._model.events import Event
+from cybertimeline._model.registry import Actor, Instrument, Registry
+from cybertimeline._stores.atomic import locked, write_atomically
+from cybertimeline._stores.base import (
     MAX_EVENTS,
     Accept,
     Contents,
@@ -38,7 +37,8 @@ from ._store import (
     memory_contents,
     must_be_new,
 )
-from ._validation import Origin, check_events, check_registry, failed_name_problems
+from cybertimeline._stores.checks import Origin, check_events, check_registry, failed_name_problems
+from cybertimeline.errors import Problem, TimelineError, ValidationError
 
 __all__ = ["JsonlStore", "jsonl_lines", "write_jsonl"]
 

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from ._dates import Date
-from ._events import CONSENT_KINDS, Event, Retraction
-from ._index import canonical_key
-from ._position import Position, PositionProjection, touched_entries
-from ._registry import Coverage, Registry
-from ._sources import Source
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import CONSENT_KINDS, Event, Retraction
+from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._model.sources import Source
+from cybertimeline._projections.position import Position, PositionProjection, touched_entries
+from cybertimeline._stores.index import canonical_key
 
 if TYPE_CHECKING:
-    from ._timeline import DateLike, Timeline
+    from cybertimeline._timeline.timeline import DateLike, Timeline
 
 __all__ = ["Change", "Changelog", "Correction", "diff_positions", "position_facts"]
 
@@ -252,7 +252,7 @@ class Changelog:
     def to_markdown(self) -> str:
         """The changelog as Markdown: a section per date, newest first, grouped by actor,
         a plain sentence per change with numbered references to a list of sources."""
-        from ._wording import render_markdown
+        from cybertimeline._reports.wording import render_markdown
 
         return render_markdown(self)
 

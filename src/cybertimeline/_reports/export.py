@@ -7,8 +7,8 @@ import html
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from ._dates import Date, Precision
-from ._events import (
+from cybertimeline._model.dates import Date, Precision
+from cybertimeline._model.events import (
     Adoption,
     Cooperation,
     Event,
@@ -20,11 +20,11 @@ from ._events import (
     Vote,
     _TreatyAct,
 )
-from ._index import canonical_key
-from ._registry import Registry
+from cybertimeline._model.registry import Registry
+from cybertimeline._stores.index import canonical_key
 
 if TYPE_CHECKING:
-    from ._timeline import DateLike, Timeline
+    from cybertimeline._timeline.timeline import DateLike, Timeline
 
 __all__ = ["ROW_FIELDS", "describe_event", "event_row", "timelinejs", "write_csv"]
 
