@@ -9,7 +9,8 @@ import json
 import pytest
 
 import cybertimeline as ct
-from cybertimeline._reports.export import timelinejs_date, write_csv
+from cybertimeline._reports.rows import write_csv
+from cybertimeline._reports.timelinejs import timelinejs_date
 
 SOURCE = ct.Source(title="A <b>source</b>", publisher="Tests", url="https://example.org/s")
 

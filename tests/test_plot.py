@@ -102,9 +102,9 @@ def test_known_at_draws_the_record_then(tl: ct.Timeline) -> None:
     """As known at 2021-12-01, the first session is the one scheduled for January 2022."""
     then = tl.plot("AHC", since="2020", until="2022", known_at="2021-12-01")
     now = tl.plot("AHC", since="2020", until="2022")
-    first = [(m.value, m.earliest) for m in then.marks if m.label.startswith("First session")]
+    first = [(m.value, m.earliest) for m in then.marks if m.label.endswith("First session")]
     assert first == [("scheduled", dt.date(2022, 1, 17))]
-    first = [(m.value, m.earliest) for m in now.marks if m.label.startswith("First session")]
+    first = [(m.value, m.earliest) for m in now.marks if m.label.endswith("First session")]
     assert first == [("held", dt.date(2022, 2, 28))]
 
 

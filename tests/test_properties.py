@@ -440,3 +440,32 @@ def test_no_act_reads_none_under_a_complete_chart_and_unknown_elsewhere(
     assert {a.id for a in tl.registry.actors.values() if a.type == "state"} <= set(chart)
     for state, entry in chart.items():
         assert entry.status == tl.position(state, as_of, known_at).treaty(_COVERED).status
+
+
+# -- kinds declare what they write (the projection reads it from them) ----------------------
+
+
+def _entries(position):
+    """Every entry of a position by ``(section, key)``: listed sections by event id."""
+    found = {}
+    for section in ("treaties", "votes", "stances", "memberships", "members"):
+        found.update(((section, key), entry.to_dict())
+                     for key, entry in getattr(position, section).items())
+    for section in ("cooperation", "sessions", "adoptions", "legislation"):
+        found.update(((section, entry.event.id), entry.to_dict())
+                     for entry in getattr(position, section))
+    return found
+
+
+@given(s.timelines(), st.sampled_from(s.ACTORS), s.events(kinds=s.BASE_KINDS, ids=st.just("new")))
+def test_apply_changes_only_the_entries_the_kind_declares(events, actor, event):
+    """Folding an event changes exactly the entries its kind declares for the actor
+    (``Event.entries``), and no other: what changelogs and prefixes rely on (rule 5)."""
+    projection = ct.PositionProjection(actor)
+    before = _entries(ct.fold(projection, s.canonical(s.known_set(events, None))))
+    after = _entries(projection.apply(ct.fold(projection, s.canonical(
+        s.known_set(events, None))), event))
+    changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+    declared = set(event.entries(actor))
+    assert changed <= declared
+    assert not declared or actor in event.involved

@@ -32,21 +32,21 @@ from cybertimeline._model.events import (
     Vote,
     Withdrawal,
 )
+from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
 from cybertimeline._model.sources import Source
-from cybertimeline._projections.position import (
+from cybertimeline._projections.entries import (
     AdoptionEntry,
     CooperationEntry,
     LegislationEntry,
     MembershipEntry,
-    Position,
-    PositionProjection,
     SessionEntry,
     StanceEntry,
-    TreatyStatus,
     VoteEntry,
 )
+from cybertimeline._projections.position import Position, PositionProjection
 from cybertimeline._projections.projection import Projection, fold
+from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._reports.changelog import (
     Change,
     Changelog,
@@ -54,10 +54,9 @@ from cybertimeline._reports.changelog import (
     diff_positions,
     position_facts,
 )
-from cybertimeline._reports.export import ROW_FIELDS, event_row
 from cybertimeline._reports.plot import Mark, StatusSpan, Swimlanes
+from cybertimeline._reports.rows import ROW_FIELDS, event_row
 from cybertimeline._stores.checks import Origin
-from cybertimeline._stores.index import canonical_key
 from cybertimeline._timeline.loading import create, load
 from cybertimeline._timeline.timeline import Timeline
 from cybertimeline._timeline.transfer import copy_into

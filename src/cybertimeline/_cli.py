@@ -72,12 +72,14 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import CONSENT_KINDS, KINDS, RecordedBasis, Vote
+from cybertimeline._model.event import RecordedBasis
+from cybertimeline._model.events import CONSENT_KINDS, KINDS, Vote
+from cybertimeline._model.order import canonical_key
+from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, headline
 from cybertimeline._projections.position import Position
 from cybertimeline._reports.changelog import diff_positions
-from cybertimeline._reports.export import describe_event, event_row, write_csv
-from cybertimeline._reports.wording import STATUS_WORDS, Citations, Words, brief
-from cybertimeline._stores.index import canonical_key
+from cybertimeline._reports.rows import event_row, write_csv
+from cybertimeline._reports.wording import brief
 from cybertimeline._timeline.loading import load
 from cybertimeline._timeline.timeline import Timeline
 from cybertimeline._timeline.transfer import copy_into
@@ -299,7 +301,7 @@ def _render_position(timeline: Timeline, position: Position) -> str:
         ("Adoptions", position.adoptions), ("Cooperation", position.cooperation))
     for title, entries in listed:
         section(title, [[str(getattr(e, "date", None) or getattr(e, "since", "")),
-                         describe_event(e.event, timeline.registry), cites.cite(e.event.sources)]
+                         headline(e.event, timeline.registry), cites.cite(e.event.sources)]
                         for e in entries])
     if len(lines) == 1:
         lines.append("  (no data on this actor by this date)")
@@ -325,7 +327,7 @@ def _timeline(timeline: Timeline, args: argparse.Namespace) -> str:
                              else "")
         table.append([str(event.date), kind, row["actor"] or "", event.id,
                       str(len(event.sources)),
-                      event.summary or describe_event(event, timeline.registry)])
+                      event.summary or headline(event, timeline.registry)])
     return "\n".join([*_table(table), _count(len(events), "event")])
 
 

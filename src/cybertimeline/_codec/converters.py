@@ -17,7 +17,8 @@ from cattrs.gen import make_dict_structure_fn
 from cattrs.strategies import configure_tagged_union
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import EVENT_CLASSES, KINDS, Event, VoteOption, _BaseEvent
+from cybertimeline._model.event import BaseEvent
+from cybertimeline._model.events import EVENT_CLASSES, KINDS, Event, VoteOption
 from cybertimeline._model.fields import MAX_TEXT_LENGTH
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline.errors import DateError, FieldError, Problem, ValidationError
@@ -33,7 +34,7 @@ _UPCASTERS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 _KIND_OF: dict[type, str] = {cls: cls.kind for cls in EVENT_CLASSES}
 
-for _cls in (_BaseEvent, *EVENT_CLASSES):
+for _cls in (BaseEvent, *EVENT_CLASSES):
     attrs.resolve_types(_cls)  # real types on the fields: _each_field structures them
 
 
@@ -319,7 +320,7 @@ def _each_field(data: object, found: list[tuple[str | None, str]]) -> list[tuple
     if not isinstance(data, Mapping):
         return []
     kind = data.get("kind")
-    cls = KINDS[kind] if isinstance(kind, str) and kind in KINDS else _BaseEvent
+    cls = KINDS[kind] if isinstance(kind, str) and kind in KINDS else BaseEvent
     reported = {field.split(".")[0].split("[")[0] for field, _ in found if field}
     reported |= {message for field, message in found if field is None}
     more: list[tuple[str | None, str]] = []

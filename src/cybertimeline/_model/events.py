@@ -1,22 +1,28 @@
-"""Events: immutable, dated, sourced facts, one class per kind."""
+"""Every kind of event, each declaring once what it is; `Event` is their union.
+
+To add a kind: write its class here (its fields, ``kind``, ``actor_fields``,
+``writes``, ``verbs``, and ``announced_ahead`` if it is announced before it
+happens) and add it to `Event`. Nothing else matches on kinds.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import typing
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 import attrs
 
-from cybertimeline._model.dates import Date, optional_date
-from cybertimeline._model.fields import actor_id, non_empty_text, one_of, slug
+from cybertimeline._model.event import BaseEvent, Write
+from cybertimeline._model.fields import actor_id, non_empty_text, one_of, optional_slug, slug
+from cybertimeline._model.fields import strings as _strings
 from cybertimeline._model.frozen import FrozenDict
-from cybertimeline._model.sources import Source
 from cybertimeline.errors import FieldError
 
 __all__ = [
     "CONSENT_KINDS",
+    "EVENT_CLASSES",
     "KINDS",
     "TREATY_ACT_KINDS",
     "Acceptance",
@@ -34,6 +40,7 @@ __all__ = [
     "Signature",
     "Statement",
     "Tally",
+    "TreatyAct",
     "Vote",
     "Withdrawal",
 ]
@@ -43,193 +50,108 @@ Stance = Literal["supports", "opposes", "neutral", "mixed"]
 SessionStatus = Literal["scheduled", "held", "postponed", "cancelled"]
 MembershipAction = Literal["join", "leave"]
 
-VOTE_OPTIONS: tuple[VoteOption, ...] = ("yes", "no", "abstain", "absent")
-STANCES: tuple[Stance, ...] = ("supports", "opposes", "neutral", "mixed")
-SESSION_STATUSES: tuple[SessionStatus, ...] = ("scheduled", "held", "postponed", "cancelled")
-MEMBERSHIP_ACTIONS: tuple[MembershipAction, ...] = ("join", "leave")
+VOTE_OPTIONS: tuple[VoteOption, ...] = typing.get_args(VoteOption)
+STANCES: tuple[Stance, ...] = typing.get_args(Stance)
+SESSION_STATUSES: tuple[SessionStatus, ...] = typing.get_args(SessionStatus)
+MEMBERSHIP_ACTIONS: tuple[MembershipAction, ...] = typing.get_args(MembershipAction)
 
 
-def _date(value: Date | dt.date | str) -> Date:
-    return Date.coerce(value)
+# -- treaty acts ---------------------------------------------------------------------------
 
 
-def _source(value: Source | Mapping[str, Any]) -> Source:
-    if isinstance(value, Source):
-        return value
-    if isinstance(value, Mapping):
-        return Source(**value)
-    raise TypeError(f"a source must be a ct.Source or a table with a title, "
-                    f"not {type(value).__name__}")
+@attrs.frozen(kw_only=True)
+class TreatyAct(BaseEvent):
+    """An act of an actor on an instrument; the kinds below are its seven acts."""
+
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    writes: ClassVar[tuple[Write, ...]] = (Write("treaties", "instrument", "actor"),)
+    consent: ClassVar[bool] = False
+    """Whether the act gives consent to be bound (ratification, accession, ...)."""
+
+    actor: str = attrs.field(validator=actor_id)
+    instrument: str = attrs.field(validator=non_empty_text)
+
+    @property
+    def subject(self) -> str:
+        return self.instrument
 
 
-def _sources(value: Iterable[Source | Mapping[str, Any]]) -> tuple[Source, ...]:
-    if isinstance(value, str | Mapping):
-        raise TypeError("'sources' must be a list of sources")
-    return tuple(_source(item) for item in value)
+@attrs.frozen(kw_only=True)
+class Signature(TreatyAct):
+    """An actor signs an instrument."""
+
+    kind: ClassVar[str] = "signature"
+    headline: ClassVar[str] = "{actor} signs the {instrument}"
+    verbs: ClassVar[tuple[str, str]] = ("signs", "signed")
+
+
+@attrs.frozen(kw_only=True)
+class Ratification(TreatyAct):
+    """An actor ratifies an instrument it signed: consent to be bound."""
+
+    kind: ClassVar[str] = "ratification"
+    headline: ClassVar[str] = "{actor} ratifies the {instrument}"
+    verbs: ClassVar[tuple[str, str]] = ("ratifies", "ratified")
+    consent: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class Accession(TreatyAct):
+    """An actor accedes to an instrument without having signed it: consent to be bound."""
+
+    kind: ClassVar[str] = "accession"
+    headline: ClassVar[str] = "{actor} accedes to the {instrument}"
+    verbs: ClassVar[tuple[str, str]] = ("accedes to", "acceded to")
+    consent: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class Acceptance(TreatyAct):
+    """An actor accepts an instrument: consent to be bound."""
+
+    kind: ClassVar[str] = "acceptance"
+    headline: ClassVar[str] = "{actor} accepts the {instrument}"
+    verbs: ClassVar[tuple[str, str]] = ("accepts", "accepted")
+    consent: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class Approval(TreatyAct):
+    """An actor approves an instrument: consent to be bound."""
+
+    kind: ClassVar[str] = "approval"
+    headline: ClassVar[str] = "{actor} approves the {instrument}"
+    verbs: ClassVar[tuple[str, str]] = ("approves", "approved")
+    consent: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class EntryIntoForce(TreatyAct):
+    """An instrument enters into force for an actor."""
+
+    kind: ClassVar[str] = "entry_into_force"
+    headline: ClassVar[str] = "The {instrument} enters into force for {actor}"
+    verbs: ClassVar[tuple[str, str]] = ("enters into force for", "entered into force for")
+    announced_ahead: ClassVar[bool] = True
+
+
+@attrs.frozen(kw_only=True)
+class Withdrawal(TreatyAct):
+    """An actor withdraws from (denounces) an instrument."""
+
+    kind: ClassVar[str] = "withdrawal"
+    headline: ClassVar[str] = "{actor} withdraws from the {instrument}"
+    verbs: ClassVar[tuple[str, str]] = ("withdraws from", "withdrew from")
+    announced_ahead: ClassVar[bool] = True
+
+
+# -- votes and adoptions -------------------------------------------------------------------
 
 
 def _tally(value: Tally | Mapping[str, int] | None) -> Tally | None:
     if value is None or isinstance(value, Tally):
         return value
     return Tally(**value)
-
-
-def _strings(value: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(value, str):
-        raise TypeError("expected a list of text, not a single text")
-    return tuple(value)
-
-
-def _votes(value: Mapping[str, VoteOption]) -> Mapping[str, VoteOption]:
-    # A read-only view keeps the event immutable, as its other fields are.
-    return FrozenDict(value)
-
-
-def _at_least_one_source(_instance: Any, _attribute: Any, value: tuple[Source, ...]) -> None:
-    if not value:
-        raise FieldError(
-            "sources", "an event needs at least one source: add an [[event.sources]] table"
-        )
-
-
-def _a_day(_instance: Any, attribute: attrs.Attribute[Any], value: Date | None) -> None:
-    if value is not None and not value.is_day:
-        raise FieldError(
-            attribute.name, f"'{attribute.name}' must be one exact day (YYYY-MM-DD), not {value}"
-        )
-
-
-def _optional_slug(instance: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
-    if value is not None:
-        slug(instance, attribute, value)
-
-
-RecordedBasis = Literal["recorded", "published", "date"]
-
-
-@attrs.frozen(kw_only=True)
-class _BaseEvent:
-    """The fields every event has; see the module docs of `cybertimeline`."""
-
-    kind: ClassVar[str]
-    announced_ahead: ClassVar[bool] = False
-    """Whether the record may know of it before it happens (rule 9): an entry into
-    force, a session, a membership or a withdrawal is announced; a signature is not."""
-
-    id: str = attrs.field(validator=slug)
-    date: Date = attrs.field(converter=_date)
-    sources: tuple[Source, ...] = attrs.field(converter=_sources, validator=_at_least_one_source)
-    recorded: Date | None = attrs.field(default=None, converter=optional_date, validator=_a_day)
-    summary: str | None = None
-    supersedes: str | None = attrs.field(default=None, validator=_optional_slug)
-    tags: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-
-    def __attrs_post_init__(self) -> None:
-        if self.announced_ahead or self.recorded_on >= self.date.earliest:
-            return
-        if self.recorded is not None:
-            raise FieldError("recorded", (
-                f"'recorded' {self.recorded} is before the event's date {self.date}: a "
-                f"{self.kind} cannot be known before it happened (only an entry into force, "
-                f"a session, a membership or a withdrawal is recorded ahead): give the day "
-                f"it entered the record"))
-        raise FieldError("sources", (
-            f"its knowledge date {self.recorded_on} (the earliest 'published' of its "
-            f"sources) is before the event's date {self.date}: a {self.kind} cannot be "
-            f"known before it happened: correct the source's 'published', or give "
-            f"'recorded'"))
-
-    @property
-    def recorded_on(self) -> dt.date:
-        """The day the event entered the record (rule 7).
-
-        ``recorded`` where it is given; else the earliest ``published`` date of its
-        sources (each at its last day); else the last day of ``date``.
-        """
-        if self.recorded is not None:
-            return self.recorded.earliest
-        published = [s.published.latest for s in self.sources if s.published is not None]
-        return min(published) if published else self.date.latest
-
-    @property
-    def recorded_basis(self) -> RecordedBasis:
-        """Where `recorded_on` comes from: ``recorded``, ``published`` or ``date``."""
-        if self.recorded is not None:
-            return "recorded"
-        if any(s.published is not None for s in self.sources):
-            return "published"
-        return "date"
-
-    @property
-    def involved(self) -> tuple[str, ...]:
-        """Every actor the event is about, in the order its fields name them."""
-        return ()
-
-    @property
-    def corrects(self) -> str | None:
-        """The id of the event this one replaces or retracts, if any."""
-        return self.supersedes
-
-
-@attrs.frozen(kw_only=True)
-class _TreatyAct(_BaseEvent):
-    actor: str = attrs.field(validator=actor_id)
-    instrument: str = attrs.field(validator=non_empty_text)
-
-    @property
-    def involved(self) -> tuple[str, ...]:
-        return (self.actor,)
-
-
-@attrs.frozen(kw_only=True)
-class Signature(_TreatyAct):
-    """An actor signs an instrument."""
-
-    kind: ClassVar[str] = "signature"
-
-
-@attrs.frozen(kw_only=True)
-class Ratification(_TreatyAct):
-    """An actor ratifies an instrument it signed: consent to be bound."""
-
-    kind: ClassVar[str] = "ratification"
-
-
-@attrs.frozen(kw_only=True)
-class Accession(_TreatyAct):
-    """An actor accedes to an instrument without having signed it: consent to be bound."""
-
-    kind: ClassVar[str] = "accession"
-
-
-@attrs.frozen(kw_only=True)
-class Acceptance(_TreatyAct):
-    """An actor accepts an instrument: consent to be bound."""
-
-    kind: ClassVar[str] = "acceptance"
-
-
-@attrs.frozen(kw_only=True)
-class Approval(_TreatyAct):
-    """An actor approves an instrument: consent to be bound."""
-
-    kind: ClassVar[str] = "approval"
-
-
-@attrs.frozen(kw_only=True)
-class EntryIntoForce(_TreatyAct):
-    """An instrument enters into force for an actor."""
-
-    kind: ClassVar[str] = "entry_into_force"
-    announced_ahead: ClassVar[bool] = True
-
-
-@attrs.frozen(kw_only=True)
-class Withdrawal(_TreatyAct):
-    """An actor withdraws from (denounces) an instrument."""
-
-    kind: ClassVar[str] = "withdrawal"
-    announced_ahead: ClassVar[bool] = True
 
 
 @attrs.frozen(kw_only=True)
@@ -239,19 +161,6 @@ class Tally:
     yes: int = attrs.field(validator=attrs.validators.ge(0))
     no: int = attrs.field(validator=attrs.validators.ge(0))
     abstain: int = attrs.field(validator=attrs.validators.ge(0))
-
-
-def _tally_agrees(instance: Any, _attribute: Any, value: Tally | None) -> None:
-    if value is None:
-        return
-    counts = Counter(instance.votes.values())
-    for option in ("yes", "no", "abstain"):
-        if counts[option] > getattr(value, option):
-            raise FieldError(
-                "tally",
-                f"the tally says {getattr(value, option)} '{option}' but {counts[option]} "
-                f"actors are recorded voting '{option}': correct the tally or the votes",
-            )
 
 
 _VOTE_OPTION_SET = frozenset(VOTE_OPTIONS)
@@ -268,51 +177,93 @@ def _each_vote(_instance: Any, _attribute: Any, value: Mapping[str, str]) -> Non
             )
 
 
+def _votes(value: Mapping[str, VoteOption]) -> Mapping[str, VoteOption]:
+    # A read-only view keeps the event immutable, as its other fields are.
+    return FrozenDict(value)
+
+
 @attrs.frozen(kw_only=True)
-class Vote(_BaseEvent):
+class Vote(BaseEvent):
     """A recorded vote of a body on a resolution: each actor's option."""
 
     kind: ClassVar[str] = "vote"
+    headline: ClassVar[str] = "{body} votes on {resolution}"
+    actor_fields: ClassVar[tuple[str, ...]] = ("body", "votes")
+    writes: ClassVar[tuple[Write, ...]] = (Write("votes", "resolution", "votes"),)
+    verbs: ClassVar[tuple[str, str]] = ("votes on", "voted on")
 
     body: str = attrs.field(validator=actor_id)
     resolution: str = attrs.field(validator=non_empty_text)
     votes: Mapping[str, VoteOption] = attrs.field(
         converter=_votes, validator=_each_vote, hash=False
     )
-    tally: Tally | None = attrs.field(default=None, converter=_tally, validator=_tally_agrees)
-    topic: str | None = attrs.field(default=None, validator=_optional_slug)
+    tally: Tally | None = attrs.field(default=None, converter=_tally)
+    topic: str | None = attrs.field(default=None, validator=optional_slug)
+
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        self._check_tally()
+
+    def _check_tally(self) -> None:
+        """Cross-field: the tally counts at least the votes listed."""
+        if self.tally is None:
+            return
+        counts = Counter(self.votes.values())
+        for option in ("yes", "no", "abstain"):
+            if counts[option] > getattr(self.tally, option):
+                raise FieldError(
+                    "tally",
+                    f"the tally says {getattr(self.tally, option)} '{option}' but "
+                    f"{counts[option]} actors are recorded voting '{option}': correct the "
+                    f"tally or the votes",
+                )
+
+    def value(self, actor: str) -> str | None:
+        return self.votes.get(actor)
 
     @property
-    def involved(self) -> tuple[str, ...]:
-        return (self.body, *self.votes)
-
-
-def _resolution_or_instrument(instance: Any, _attribute: Any, _value: Any) -> None:
-    if instance.resolution is None and instance.instrument is None:
-        raise FieldError("resolution", "an adoption needs 'resolution' or 'instrument' (or both)")
+    def subject(self) -> str:
+        return self.resolution
 
 
 @attrs.frozen(kw_only=True)
-class Adoption(_BaseEvent):
+class Adoption(BaseEvent):
     """A body adopts a resolution or an instrument."""
 
     kind: ClassVar[str] = "adoption"
+    headline: ClassVar[str] = "{body} adopts {subject}"
+    actor_fields: ClassVar[tuple[str, ...]] = ("body",)
+    writes: ClassVar[tuple[Write, ...]] = (Write("adoptions", None, "body"),)
+    verbs: ClassVar[tuple[str, str]] = ("adopts", "adopted")
 
     body: str = attrs.field(validator=actor_id)
     resolution: str | None = None
-    instrument: str | None = attrs.field(default=None, validator=_resolution_or_instrument)
+    instrument: str | None = None
     tally: Tally | None = attrs.field(default=None, converter=_tally)
 
+    def __attrs_post_init__(self) -> None:
+        super().__attrs_post_init__()
+        if self.resolution is None and self.instrument is None:  # cross-field
+            raise FieldError("resolution",
+                             "an adoption needs 'resolution' or 'instrument' (or both)")
+
     @property
-    def involved(self) -> tuple[str, ...]:
-        return (self.body,)
+    def subject(self) -> str | None:
+        return self.resolution or self.instrument
+
+
+# -- what actors say and do ----------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
-class Statement(_BaseEvent):
+class Statement(BaseEvent):
     """An actor states a stance on a topic."""
 
     kind: ClassVar[str] = "statement"
+    headline: ClassVar[str] = "{actor} {stance} {topic}"
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    writes: ClassVar[tuple[Write, ...]] = (Write("stances", "topic", "actor"),)
+    verbs: ClassVar[tuple[str, str]] = ("states", "stated")
 
     actor: str = attrs.field(validator=actor_id)
     topic: str = attrs.field(validator=slug)
@@ -320,16 +271,23 @@ class Statement(_BaseEvent):
     quote: str | None = None
     venue: str | None = None
 
+    def value(self, actor: str) -> str | None:
+        return self.stance
+
     @property
-    def involved(self) -> tuple[str, ...]:
-        return (self.actor,)
+    def subject(self) -> str:
+        return self.topic
 
 
 @attrs.frozen(kw_only=True)
-class Session(_BaseEvent):
+class Session(BaseEvent):
     """A session of a body: scheduled, held, postponed or cancelled."""
 
     kind: ClassVar[str] = "session"
+    headline: ClassVar[str] = "{body}: {title|session} {status}"
+    actor_fields: ClassVar[tuple[str, ...]] = ("body",)
+    writes: ClassVar[tuple[Write, ...]] = (Write("sessions", None, "body"),)
+    verbs: ClassVar[tuple[str, str]] = ("meets", "met")
     announced_ahead: ClassVar[bool] = True
 
     body: str = attrs.field(validator=actor_id)
@@ -337,16 +295,24 @@ class Session(_BaseEvent):
     title: str | None = None
     location: str | None = None
 
+    def value(self, actor: str) -> str | None:
+        return self.status
+
     @property
-    def involved(self) -> tuple[str, ...]:
-        return (self.body,)
+    def subject(self) -> str | None:
+        return self.title
 
 
 @attrs.frozen(kw_only=True)
-class Membership(_BaseEvent):
+class Membership(BaseEvent):
     """An actor joins or leaves a group (a bloc, a body, a committee)."""
 
     kind: ClassVar[str] = "membership"
+    headline: ClassVar[str] = "{actor} {verb} {group}"
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor", "group")
+    writes: ClassVar[tuple[Write, ...]] = (Write("memberships", "group", "actor"),
+                                          Write("members", "actor", "group"))
+    verbs: ClassVar[tuple[str, str]] = ("joins", "joined")
     announced_ahead: ClassVar[bool] = True
 
     actor: str = attrs.field(validator=actor_id)
@@ -354,9 +320,17 @@ class Membership(_BaseEvent):
     action: MembershipAction = attrs.field(validator=one_of(MEMBERSHIP_ACTIONS))
     role: str | None = None
 
+    def verb(self, past: bool = False) -> str:
+        if self.action == "leave":
+            return "left" if past else "leaves"
+        return self.verbs[past]
+
+    def value(self, actor: str) -> str | None:
+        return self.action
+
     @property
-    def involved(self) -> tuple[str, ...]:
-        return (self.actor, self.group)
+    def subject(self) -> str:
+        return self.group
 
 
 def _two_or_more(_instance: Any, _attribute: Any, value: tuple[str, ...]) -> None:
@@ -365,44 +339,61 @@ def _two_or_more(_instance: Any, _attribute: Any, value: tuple[str, ...]) -> Non
 
 
 @attrs.frozen(kw_only=True)
-class Cooperation(_BaseEvent):
+class Cooperation(BaseEvent):
     """Actors cooperate in some form (meetings, a programme, an agreement)."""
 
     kind: ClassVar[str] = "cooperation"
+    headline: ClassVar[str] = "{actors}: {form}"
+    actor_fields: ClassVar[tuple[str, ...]] = ("actors",)
+    writes: ClassVar[tuple[Write, ...]] = (Write("cooperation", None, "actors"),)
+    verbs: ClassVar[tuple[str, str]] = ("cooperates with", "cooperated with")
 
     actors: tuple[str, ...] = attrs.field(converter=_strings, validator=_two_or_more)
     form: str = attrs.field(validator=non_empty_text)
 
     @property
-    def involved(self) -> tuple[str, ...]:
-        return self.actors
+    def subject(self) -> str:
+        return self.form
 
 
 @attrs.frozen(kw_only=True)
-class Legislation(_BaseEvent):
+class Legislation(BaseEvent):
     """An actor enacts a law."""
 
     kind: ClassVar[str] = "legislation"
+    headline: ClassVar[str] = "{actor}: {title}"
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
+    writes: ClassVar[tuple[Write, ...]] = (Write("legislation", None, "actor"),)
+    verbs: ClassVar[tuple[str, str]] = ("enacts", "enacted")
 
     actor: str = attrs.field(validator=actor_id)
     title: str = attrs.field(validator=non_empty_text)
 
     @property
-    def involved(self) -> tuple[str, ...]:
-        return (self.actor,)
+    def subject(self) -> str:
+        return self.title
+
+
+# -- corrections ---------------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
-class Retraction(_BaseEvent):
+class Retraction(BaseEvent):
     """The record withdraws an earlier event found to be wrong."""
 
     kind: ClassVar[str] = "retraction"
+    headline: ClassVar[str] = "Retraction of {retracts}"
+    verbs: ClassVar[tuple[str, str]] = ("retracts", "retracted")
 
     retracts: str = attrs.field(validator=slug)
     reason: str = attrs.field(validator=non_empty_text)
 
     @property
     def corrects(self) -> str | None:
+        return self.retracts
+
+    @property
+    def subject(self) -> str:
         return self.retracts
 
 
@@ -425,25 +416,8 @@ Event = (
 )
 """Any event: the tagged union of every kind."""
 
-EVENT_CLASSES: tuple[type[Event], ...] = (
-    Signature,
-    Ratification,
-    Accession,
-    Acceptance,
-    Approval,
-    EntryIntoForce,
-    Withdrawal,
-    Vote,
-    Adoption,
-    Statement,
-    Session,
-    Membership,
-    Cooperation,
-    Legislation,
-    Retraction,
-)
+EVENT_CLASSES: tuple[type[Event], ...] = typing.get_args(Event)
 KINDS: Mapping[str, type[Event]] = FrozenDict({c.kind: c for c in EVENT_CLASSES})
-TREATY_ACT_KINDS = frozenset(
-    c.kind for c in EVENT_CLASSES if issubclass(c, _TreatyAct)
-)
-CONSENT_KINDS = frozenset({"ratification", "accession", "acceptance", "approval"})
+TREATY_ACT_KINDS = frozenset(c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct))
+CONSENT_KINDS = frozenset(
+    c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct) and c.consent)

@@ -1,13 +1,19 @@
-"""attrs validators shared by the event and registry classes."""
+"""Converters and validators shared by the event and registry classes.
+
+Each checks one field on its own; checks that need several fields are the
+classes' own (``__attrs_post_init__``), marked there as cross-field.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import attrs
 
+from cybertimeline._model.dates import Date
 from cybertimeline.errors import FieldError
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -67,3 +73,28 @@ def one_of(choices: Collection[str]) -> Any:
             )
 
     return check
+
+
+def date(value: Date | dt.date | str) -> Date:
+    """A `Date` from a Date, a ``datetime.date`` or EDTF text."""
+    return Date.coerce(value)
+
+
+def strings(value: Iterable[str]) -> tuple[str, ...]:
+    """A tuple of text from a list of text (not from one text)."""
+    if isinstance(value, str):
+        raise TypeError("expected a list of text, not a single text")
+    return tuple(value)
+
+
+def a_day(_instance: Any, attribute: attrs.Attribute[Any], value: Date | None) -> None:
+    """None, or one exact day."""
+    if value is not None and not value.is_day:
+        raise FieldError(attribute.name,
+                         f"'{attribute.name}' must be one exact day (YYYY-MM-DD), not {value}")
+
+
+def optional_slug(instance: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
+    """None, or a slug."""
+    if value is not None:
+        slug(instance, attribute, value)

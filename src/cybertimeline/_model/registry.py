@@ -13,9 +13,9 @@ import attrs
 import pycountry
 
 from cybertimeline._model.dates import Date, optional_date
-from cybertimeline._model.fields import actor_id, non_empty_text, one_of, slug
+from cybertimeline._model.fields import a_day, actor_id, date, non_empty_text, one_of, slug
 from cybertimeline._model.frozen import FrozenDict
-from cybertimeline._model.sources import Source
+from cybertimeline._model.sources import Source, knowledge_day, some_source, sources
 from cybertimeline.errors import FieldError, UnknownActorError, UnknownInstrumentError
 
 __all__ = ["Actor", "Coverage", "Instrument", "Registry"]
@@ -44,28 +44,6 @@ class Actor:
     parent: str | None = None
 
 
-def _date(value: Date | dt.date | str) -> Date:
-    return Date.coerce(value)
-
-
-def _sources(value: Iterable[Source | Mapping[str, Any]]) -> tuple[Source, ...]:
-    if isinstance(value, str | Mapping):
-        raise TypeError("'sources' must be a list of sources")
-    return tuple(item if isinstance(item, Source) else Source(**item) for item in value)
-
-
-def _some_source(_instance: Any, _attribute: Any, value: tuple[Source, ...]) -> None:
-    if not value:
-        raise FieldError("sources", "a coverage declaration needs the source that says the "
-                                    "chart is complete: add a [[...coverage.sources]] table")
-
-
-def _a_day(_instance: Any, attribute: attrs.Attribute[Any], value: Date | None) -> None:
-    if value is not None and not value.is_day:
-        raise FieldError(attribute.name,
-                         f"'{attribute.name}' must be one exact day (YYYY-MM-DD), not {value}")
-
-
 @attrs.frozen(kw_only=True)
 class Coverage:
     """A declaration that the store holds an instrument's chart completely over a span (rule 10).
@@ -81,11 +59,11 @@ class Coverage:
             ``published`` of its sources, else the last day of ``complete_until``.
     """
 
-    complete_until: Date = attrs.field(converter=_date)
-    sources: tuple[Source, ...] = attrs.field(converter=_sources, validator=_some_source)
+    complete_until: Date = attrs.field(converter=date)
+    sources: tuple[Source, ...] = attrs.field(converter=sources, validator=some_source)
     complete_from: Date | None = attrs.field(default=None, converter=optional_date)
     recorded: Date | None = attrs.field(default=None, converter=optional_date,
-                                        validator=_a_day)
+                                        validator=a_day)
 
     def __attrs_post_init__(self) -> None:
         if self.complete_from is not None and (
@@ -101,10 +79,7 @@ class Coverage:
     @property
     def recorded_on(self) -> dt.date:
         """The day the declaration entered the record (as for events, rule 7)."""
-        if self.recorded is not None:
-            return self.recorded.earliest
-        published = [s.published.latest for s in self.sources if s.published is not None]
-        return min(published) if published else self.complete_until.latest
+        return knowledge_day(self.recorded, self.sources, self.complete_until.latest)
 
     def covers(self, day: dt.date | None, known_at: dt.date | None = None) -> bool:
         """Whether the chart is complete on ``day``, as the record stood at ``known_at``.

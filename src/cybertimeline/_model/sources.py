@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from cybertimeline._model.dates import Date, optional_date
 from cybertimeline._model.fields import non_empty_text
+from cybertimeline.errors import FieldError
 
-__all__ = ["Source"]
+__all__ = ["Source", "knowledge_day", "some_source", "sources"]
 
 
 @attrs.frozen(kw_only=True)
@@ -42,3 +45,36 @@ class Source:
             "locator": self.locator,
             "quote": self.quote,
         }
+
+
+def sources(value: Iterable[Source | Mapping[str, Any]]) -> tuple[Source, ...]:
+    """Sources from `Source` objects or tables with a title."""
+    if isinstance(value, str | Mapping):
+        raise TypeError("'sources' must be a list of sources")
+    found = []
+    for item in value:
+        if isinstance(item, Source):
+            found.append(item)
+        elif isinstance(item, Mapping):
+            found.append(Source(**item))
+        else:
+            raise TypeError(f"a source must be a ct.Source or a table with a title, "
+                            f"not {type(item).__name__}")
+    return tuple(found)
+
+
+def some_source(_instance: Any, attribute: attrs.Attribute[Any], value: tuple[Source, ...]
+                ) -> None:
+    """At least one source."""
+    if not value:
+        raise FieldError(attribute.name,
+                         "at least one source is needed: add a [[...sources]] table")
+
+
+def knowledge_day(recorded: Date | None, sources: Iterable[Source], end: dt.date) -> dt.date:
+    """The day something entered the record (rule 7): ``recorded``, else the earliest
+    ``published`` of its sources (each at its last day), else ``end``."""
+    if recorded is not None:
+        return recorded.earliest
+    published = [s.published.latest for s in sources if s.published is not None]
+    return min(published) if published else end

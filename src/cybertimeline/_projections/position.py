@@ -2,264 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import (
-    CONSENT_KINDS,
-    Adoption,
-    Cooperation,
-    Event,
-    Legislation,
-    Membership,
-    Session,
-    Statement,
-    Vote,
-    _BaseEvent,
-    _TreatyAct,
-)
+from cybertimeline._model.event import BaseEvent, Section
+from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage, Registry, unknown_message
 from cybertimeline._model.sources import Source
-from cybertimeline._stores.index import canonical_key
+from cybertimeline._projections.entries import (
+    AdoptionEntry,
+    CooperationEntry,
+    LegislationEntry,
+    MembershipEntry,
+    SessionEntry,
+    StanceEntry,
+    VoteEntry,
+)
+from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
 
-__all__ = [
-    "AdoptionEntry",
-    "CooperationEntry",
-    "LegislationEntry",
-    "MembershipEntry",
-    "Position",
-    "PositionProjection",
-    "SessionEntry",
-    "StanceEntry",
-    "TreatyStatus",
-    "VoteEntry",
-    "touched_entries",
-]
+__all__ = ["EMPTY", "SECTIONS", "Position", "PositionProjection"]
 
-TreatyStatusName = Literal["signatory", "ratified", "party", "withdrawn", "none", "unknown"]
-
-
-def _str(date: Date | None) -> str | None:
-    return None if date is None else str(date)
-
-
-def _latest(acts: tuple[_TreatyAct, ...], kinds: frozenset[str]) -> _TreatyAct | None:
-    chosen = [a for a in acts if a.kind in kinds]
-    return max(chosen, key=canonical_key) if chosen else None
-
-
-_SIGNATURE = frozenset({"signature"})
-_IN_FORCE = frozenset({"entry_into_force"})
-_WITHDRAWAL = frozenset({"withdrawal"})
-
-
-@attrs.frozen(kw_only=True)
-class TreatyStatus:
-    """An actor's standing towards one instrument, derived from every act folded.
-
-    The status is ``signatory`` (signed only), ``ratified`` (consent to be
-    bound given, not yet in force for it), ``party`` (in force for it) or
-    ``withdrawn`` (a withdrawal after its latest consent and entry into force).
-    Acts are compared by the canonical order of their dates, so an accession
-    known only to the year settles after an entry into force in that year and
-    the status is still ``party``.
-
-    With no act, the status is ``none`` where the store declares the
-    instrument's chart complete on that date (``coverage`` says by which
-    declaration and source: not a signatory), and ``unknown`` where it does
-    not (no data), rule 10.
-    """
-
-    actor: str
-    instrument: str
-    events: tuple[_TreatyAct, ...] = ()
-    coverage: Coverage | None = None
-
-    @property
-    def status(self) -> TreatyStatusName:
-        """``signatory``, ``ratified``, ``party``, ``withdrawn``; ``none`` or ``unknown``."""
-        if not self.events:
-            return "none" if self.coverage is not None else "unknown"
-        consent = _latest(self.events, CONSENT_KINDS)
-        in_force = _latest(self.events, _IN_FORCE)
-        withdrawal = _latest(self.events, _WITHDRAWAL)
-        withdrawn = None if withdrawal is None else canonical_key(withdrawal)
-        later_than_withdrawal = [
-            act for act in (consent, in_force)
-            if act is not None and (withdrawn is None or canonical_key(act) > withdrawn)
-        ]
-        if withdrawal is not None and not later_than_withdrawal:
-            return "withdrawn"
-        if in_force is not None and in_force in later_than_withdrawal:
-            return "party"
-        if consent is not None:
-            return "ratified"
-        return "signatory"
-
-    @property
-    def signed(self) -> Date | None:
-        """The date of signature, if it signed."""
-        act = _latest(self.events, _SIGNATURE)
-        return act.date if act else None
-
-    @property
-    def consented(self) -> Date | None:
-        """The date of its latest consent to be bound, if any."""
-        act = _latest(self.events, CONSENT_KINDS)
-        return act.date if act else None
-
-    @property
-    def consent(self) -> str | None:
-        """How it consented: ``ratification``, ``accession``, ``acceptance`` or ``approval``."""
-        act = _latest(self.events, CONSENT_KINDS)
-        return act.kind if act else None
-
-    @property
-    def in_force(self) -> Date | None:
-        """When the instrument entered into force for it, if it has."""
-        act = _latest(self.events, _IN_FORCE)
-        return act.date if act else None
-
-    @property
-    def withdrawn(self) -> Date | None:
-        """When it withdrew, if its status is ``withdrawn``."""
-        act = _latest(self.events, _WITHDRAWAL)
-        return act.date if act and self.status == "withdrawn" else None
-
-    def sources(self) -> tuple[Source, ...]:
-        """What the status rests on: its acts' sources, or the sources of the complete chart."""
-        found = [s for e in self.events for s in e.sources]
-        if not self.events and self.coverage is not None:
-            found = list(self.coverage.sources)
-        return tuple(dict.fromkeys(found))
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"status", "signed", "consented", "consent", "in_force", "withdrawn", "events",
-        "coverage"}``; ``coverage`` is the complete chart behind a ``none``, else None."""
-        return {
-            "status": self.status,
-            "signed": _str(self.signed),
-            "consented": _str(self.consented),
-            "consent": self.consent,
-            "in_force": _str(self.in_force),
-            "withdrawn": _str(self.withdrawn),
-            "events": [e.id for e in self.events],
-            "coverage": None if self.events or self.coverage is None else self.coverage.to_dict(),
-        }
-
-
-@attrs.frozen(kw_only=True)
-class VoteEntry:
-    """How the actor voted on one resolution."""
-
-    resolution: str
-    option: str
-    body: str
-    date: Date
-    event: Vote
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"option": self.option, "body": self.body, "date": str(self.date),
-                "event": self.event.id}
-
-
-@attrs.frozen(kw_only=True)
-class StanceEntry:
-    """The actor's latest stance on one topic."""
-
-    topic: str
-    stance: str
-    date: Date
-    quote: str | None
-    event: Statement
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"stance": self.stance, "date": str(self.date), "quote": self.quote,
-                "event": self.event.id}
-
-
-@attrs.frozen(kw_only=True)
-class MembershipEntry:
-    """A membership in force: the actor in a group, or a member of the actor (a group)."""
-
-    actor: str
-    group: str
-    role: str | None
-    since: Date
-    event: Membership
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"role": self.role or "member", "since": str(self.since), "event": self.event.id}
-
-
-@attrs.frozen(kw_only=True)
-class CooperationEntry:
-    """Cooperation of the actor with others."""
-
-    with_: tuple[str, ...]
-    form: str
-    since: Date
-    event: Cooperation
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"with": list(self.with_), "form": self.form, "since": str(self.since),
-                "event": self.event.id}
-
-
-@attrs.frozen(kw_only=True)
-class SessionEntry:
-    """A session of the actor (a body), as known."""
-
-    status: str
-    date: Date
-    title: str | None
-    location: str | None
-    event: Session
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "date": str(self.date), "title": self.title,
-                "location": self.location, "event": self.event.id}
-
-
-@attrs.frozen(kw_only=True)
-class AdoptionEntry:
-    """A resolution or instrument the actor (a body) adopted."""
-
-    resolution: str | None
-    instrument: str | None
-    date: Date
-    event: Adoption
-
-    def to_dict(self) -> dict[str, Any]:
-        tally = self.event.tally
-        return {"resolution": self.resolution, "instrument": self.instrument,
-                "date": str(self.date),
-                "tally": None if tally is None else attrs.asdict(tally),
-                "event": self.event.id}
-
-
-@attrs.frozen(kw_only=True)
-class LegislationEntry:
-    """A law the actor enacted."""
-
-    title: str
-    date: Date
-    event: Legislation
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "date": str(self.date), "event": self.event.id}
-
-
-def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return FrozenDict(mapping)
-
-
-_EMPTY: Mapping[str, Any] = FrozenDict()
+EMPTY: Mapping[str, Any] = FrozenDict()
+"""An empty section, shared."""
 
 
 @attrs.frozen(kw_only=True)
@@ -279,16 +49,16 @@ class Position:
     as_of: Date | None = None
     known_at: Date | None = None
     possible: bool = False
-    treaties: Mapping[str, TreatyStatus] = _EMPTY
-    votes: Mapping[str, VoteEntry] = _EMPTY
-    stances: Mapping[str, StanceEntry] = _EMPTY
-    memberships: Mapping[str, MembershipEntry] = _EMPTY
-    members: Mapping[str, MembershipEntry] = _EMPTY
+    treaties: Mapping[str, TreatyStatus] = EMPTY
+    votes: Mapping[str, VoteEntry] = EMPTY
+    stances: Mapping[str, StanceEntry] = EMPTY
+    memberships: Mapping[str, MembershipEntry] = EMPTY
+    members: Mapping[str, MembershipEntry] = EMPTY
     cooperation: tuple[CooperationEntry, ...] = ()
     sessions: tuple[SessionEntry, ...] = ()
     adoptions: tuple[AdoptionEntry, ...] = ()
     legislation: tuple[LegislationEntry, ...] = ()
-    coverage: Mapping[str, Coverage] = _EMPTY
+    coverage: Mapping[str, Coverage] = EMPTY
     registry: Registry | None = attrs.field(default=None, eq=False, repr=False)
     """The registry of the timeline that answered: names, and the instruments it knows."""
 
@@ -313,7 +83,7 @@ class Position:
 
     def events(self) -> tuple[Event, ...]:
         """Every event the position rests on, in canonical order."""
-        found: dict[str, _BaseEvent] = {}
+        found: dict[str, BaseEvent] = {}
         for status in self.treaties.values():
             found.update((e.id, e) for e in status.events)
         entries: list[Any] = [*self.votes.values(), *self.stances.values(),
@@ -338,8 +108,8 @@ class Position:
         an instrument there but not in ``treaties`` is ``none``, not a signatory)."""
         return {
             "actor": self.actor,
-            "as_of": _str(self.as_of),
-            "known_at": _str(self.known_at),
+            "as_of": None if self.as_of is None else str(self.as_of),
+            "known_at": None if self.known_at is None else str(self.known_at),
             "possible": self.possible,
             "treaties": {k: v.to_dict() for k, v in sorted(self.treaties.items())},
             "votes": {k: v.to_dict() for k, v in sorted(self.votes.items())},
@@ -353,108 +123,76 @@ class Position:
             "coverage": {k: v.to_dict() for k, v in sorted(self.coverage.items())},
         }
 
+# -- folding: how an event writes each section of a position -------------------------------
+
+_Writer = Callable[[Position, str, Any, str], Position]
+
+
+def _treaties(state: Position, key: str, event: TreatyAct, actor: str) -> Position:
+    held = state.treaties.get(key)
+    acts = (*held.events, event) if held is not None else (event,)
+    status = TreatyStatus(actor=actor, instrument=key, events=acts)
+    return attrs.evolve(state, treaties=FrozenDict({**state.treaties, key: status}))
+
+
+def _keyed(section: str, make: Callable[[Any, str], Any]) -> _Writer:
+    """A section of entries keyed by instrument, resolution, topic, group...: the latest
+    entry of each key wins; an entry of None (a membership left) removes the key."""
+
+    def write(state: Position, key: str, event: Any, actor: str) -> Position:
+        entries = dict(getattr(state, section))
+        entry = make(event, actor)
+        if entry is None:
+            entries.pop(key, None)
+        else:
+            entries[key] = entry
+        changes: dict[str, Any] = {section: FrozenDict(entries)}
+        return attrs.evolve(state, **changes)
+
+    return write
+
+
+def _listed(section: str, make: Callable[[Any, str], Any]) -> _Writer:
+    """A section listing an entry per event (sessions, adoptions...), in the order folded."""
+
+    def write(state: Position, key: str, event: Any, actor: str) -> Position:
+        changes: dict[str, Any] = {section: (*getattr(state, section), make(event, actor))}
+        return attrs.evolve(state, **changes)
+
+    return write
+
+
+SECTIONS: Mapping[Section, _Writer] = FrozenDict({
+    "treaties": _treaties,
+    "votes": _keyed("votes", VoteEntry.of),
+    "stances": _keyed("stances", StanceEntry.of),
+    "memberships": _keyed("memberships", MembershipEntry.of),
+    "members": _keyed("members", MembershipEntry.of),
+    "cooperation": _listed("cooperation", CooperationEntry.of),
+    "sessions": _listed("sessions", SessionEntry.of),
+    "adoptions": _listed("adoptions", AdoptionEntry.of),
+    "legislation": _listed("legislation", LegislationEntry.of),
+})
+"""How folding an event writes each section; the kinds declare which sections they write."""
+
 
 @attrs.frozen
 class PositionProjection:
     """The projection behind `Timeline.position`: one actor's `Position`.
 
-    Its state is the `Position` itself, rebuilt (never changed in place)
-    by every event that concerns the actor.
+    Its state is the `Position` itself, rebuilt (never changed in place) by
+    every event that concerns the actor: each event writes the entries its
+    kind declares (``Event.entries``), and no other.
     """
 
     actor: str
 
     def initial(self) -> Position:
+        """A position with nothing in it."""
         return Position(actor=self.actor)
 
     def apply(self, state: Position, event: Event) -> Position:
-        actor = self.actor
-        match event:
-            case _TreatyAct() if event.actor == actor:
-                held = state.treaties.get(event.instrument)
-                acts = (*held.events, event) if held else (event,)
-                status = TreatyStatus(actor=actor, instrument=event.instrument, events=acts)
-                return attrs.evolve(state, treaties=_frozen({**state.treaties,
-                                                             event.instrument: status}))
-            case Vote() if actor in event.votes:
-                entry = VoteEntry(resolution=event.resolution, option=event.votes[actor],
-                                  body=event.body, date=event.date, event=event)
-                return attrs.evolve(state, votes=_frozen({**state.votes,
-                                                         event.resolution: entry}))
-            case Statement() if event.actor == actor:
-                stance = StanceEntry(topic=event.topic, stance=event.stance, date=event.date,
-                                     quote=event.quote, event=event)
-                return attrs.evolve(state, stances=_frozen({**state.stances,
-                                                           event.topic: stance}))
-            case Membership():
-                return self._membership(state, event)
-            case Cooperation() if actor in event.actors:
-                others = tuple(a for a in dict.fromkeys(event.actors) if a != actor)
-                item = CooperationEntry(with_=others, form=event.form, since=event.date,
-                                        event=event)
-                return attrs.evolve(state, cooperation=(*state.cooperation, item))
-            case Session() if event.body == actor:
-                session = SessionEntry(status=event.status, date=event.date, title=event.title,
-                                       location=event.location, event=event)
-                return attrs.evolve(state, sessions=(*state.sessions, session))
-            case Adoption() if event.body == actor:
-                adoption = AdoptionEntry(resolution=event.resolution,
-                                         instrument=event.instrument, date=event.date,
-                                         event=event)
-                return attrs.evolve(state, adoptions=(*state.adoptions, adoption))
-            case Legislation() if event.actor == actor:
-                law = LegislationEntry(title=event.title, date=event.date, event=event)
-                return attrs.evolve(state, legislation=(*state.legislation, law))
+        """The position after ``event``."""
+        for section, key in event.entries(self.actor):
+            state = SECTIONS[section](state, key, event, self.actor)
         return state
-
-    def _membership(self, state: Position, event: Membership) -> Position:
-        entry = MembershipEntry(actor=event.actor, group=event.group, role=event.role,
-                                since=event.date, event=event)
-        if event.actor == self.actor:
-            memberships = dict(state.memberships)
-            if event.action == "join":
-                memberships[event.group] = entry
-            else:
-                memberships.pop(event.group, None)
-            state = attrs.evolve(state, memberships=_frozen(memberships))
-        if event.group == self.actor:
-            members = dict(state.members)
-            if event.action == "join":
-                members[event.actor] = entry
-            else:
-                members.pop(event.actor, None)
-            state = attrs.evolve(state, members=_frozen(members))
-        return state
-
-
-def touched_entries(actor: str, event: Event) -> list[tuple[str, str]]:
-    """The entries of ``actor``'s position that folding ``event`` may change.
-
-    ``(section, key)`` pairs such as ``("votes", "A/RES/74/247")`` or, for the
-    listed sections, ``("sessions", event id)``. `PositionProjection.apply`
-    changes no other entry, which is what lets changelogs and
-    `PrefixPositions` look only at these.
-    """
-    match event:
-        case _TreatyAct() if event.actor == actor:
-            return [("treaties", event.instrument)]
-        case Vote() if actor in event.votes:
-            return [("votes", event.resolution)]
-        case Statement() if event.actor == actor:
-            return [("stances", event.topic)]
-        case Membership():
-            keys = []
-            if event.actor == actor:
-                keys.append(("memberships", event.group))
-            if event.group == actor:
-                keys.append(("members", event.actor))
-            return keys
-        case Cooperation() if actor in event.actors:
-            return [("cooperation", event.id)]
-        case Session() if event.body == actor:
-            return [("sessions", event.id)]
-        case Adoption() if event.body == actor:
-            return [("adoptions", event.id)]
-        case Legislation() if event.actor == actor:
-            return [("legislation", event.id)]
-    return []

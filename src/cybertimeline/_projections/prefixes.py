@@ -9,19 +9,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import Event, Statement, Vote, _TreatyAct
+from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
-from cybertimeline._projections.position import (
-    _EMPTY,
-    Position,
-    PositionProjection,
-    StanceEntry,
-    TreatyStatus,
-    VoteEntry,
-    touched_entries,
-)
+from cybertimeline._projections.entries import StanceEntry, VoteEntry
+from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
+from cybertimeline._projections.treaty import TreatyStatus
 
 __all__ = ["PrefixPositions"]
 
@@ -106,27 +100,19 @@ class _PrefixMap(Mapping[str, V]):
         return (FrozenDict, (dict(self.items()),))
 
 
-def _vote_entry(actor: str) -> _Make[VoteEntry]:
-    def make(events: Sequence[Event], ordinals: Sequence[int]) -> VoteEntry:
-        event = events[ordinals[-1]]
-        assert isinstance(event, Vote)
-        return VoteEntry(resolution=event.resolution, option=event.votes[actor],
-                         body=event.body, date=event.date, event=event)
+def _last(make: Callable[[Any, str], Any], actor: str) -> _Make[Any]:
+    """An entry made from the last write of its key (votes, stances: the latest wins)."""
 
-    return make
+    def entry(events: Sequence[Event], ordinals: Sequence[int]) -> Any:
+        return make(events[ordinals[-1]], actor)
 
-
-def _stance_entry(events: Sequence[Event], ordinals: Sequence[int]) -> StanceEntry:
-    event = events[ordinals[-1]]
-    assert isinstance(event, Statement)
-    return StanceEntry(topic=event.topic, stance=event.stance, date=event.date,
-                       quote=event.quote, event=event)
+    return entry
 
 
 def _treaty_status(actor: str) -> _Make[TreatyStatus]:
     def make(events: Sequence[Event], ordinals: Sequence[int]) -> TreatyStatus:
         acts = tuple(events[i] for i in ordinals)
-        assert isinstance(acts[0], _TreatyAct)
+        assert isinstance(acts[0], TreatyAct)
         return TreatyStatus(actor=actor, instrument=acts[0].instrument,
                             events=acts)  # type: ignore[arg-type]
 
@@ -150,8 +136,8 @@ class PrefixPositions:
         self.actor = actor
         self.events: list[Event] = list(events)
         self.latest = [e.date.latest for e in self.events]
-        self._votes: _Writes[VoteEntry] = _Writes(_vote_entry(actor))
-        self._stances: _Writes[StanceEntry] = _Writes(_stance_entry)
+        self._votes: _Writes[VoteEntry] = _Writes(_last(VoteEntry.of, actor))
+        self._stances: _Writes[StanceEntry] = _Writes(_last(StanceEntry.of, actor))
         self._treaties: _Writes[TreatyStatus] = _Writes(_treaty_status(actor))
         self._others: list[Event] = []
         self._other_ordinals: list[int] = []
@@ -159,16 +145,15 @@ class PrefixPositions:
             "treaties": self._treaties, "votes": self._votes, "stances": self._stances,
         }
         for ordinal, event in enumerate(self.events):
-            touched = touched_entries(actor, event)
-            if not touched:
-                continue
-            section, key = touched[0]
-            writes = keyed.get(section)
-            if writes is not None:
-                writes.write(key, ordinal)
-            else:
-                self._others.append(event)
-                self._other_ordinals.append(ordinal)
+            folded = False
+            for section, key in event.entries(actor):
+                writes = keyed.get(section)
+                if writes is not None:
+                    writes.write(key, ordinal)
+                elif not folded:  # the other sections are folded, in `at`
+                    self._others.append(event)
+                    self._other_ordinals.append(ordinal)
+                    folded = True
 
     def __len__(self) -> int:
         return len(self.events)
@@ -178,7 +163,7 @@ class PrefixPositions:
         return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
 
     def at(self, end: int, *, as_of: Date | None = None, known_at: Date | None = None,
-           possible: bool = False, coverage: Mapping[str, Coverage] = _EMPTY,
+           possible: bool = False, coverage: Mapping[str, Coverage] = EMPTY,
            registry: Registry | None = None) -> Position:
         """The position after the first ``end`` events, labelled with the query's dates."""
         others = self._others[: bisect.bisect_left(self._other_ordinals, end)]
@@ -188,8 +173,8 @@ class PrefixPositions:
             treaties=_PrefixMap(self._treaties, self.events, end),
             votes=_PrefixMap(self._votes, self.events, end),
             stances=_PrefixMap(self._stances, self.events, end),
-            memberships=state.memberships if state else _EMPTY,
-            members=state.members if state else _EMPTY,
+            memberships=state.memberships if state else EMPTY,
+            members=state.members if state else EMPTY,
             cooperation=state.cooperation if state else (),
             sessions=state.sessions if state else (),
             adoptions=state.adoptions if state else (),

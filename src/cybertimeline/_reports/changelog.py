@@ -24,10 +24,10 @@ import attrs
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.events import CONSENT_KINDS, Event, Retraction
+from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.sources import Source
-from cybertimeline._projections.position import Position, PositionProjection, touched_entries
-from cybertimeline._stores.index import canonical_key
+from cybertimeline._projections.position import Position, PositionProjection
 
 if TYPE_CHECKING:
     from cybertimeline._timeline.timeline import DateLike, Timeline
@@ -315,7 +315,7 @@ def _actor_changes(
         touched_today: set[_Key] = set()
         behind: dict[_Key, list[Event]] = {}
         for event in group:
-            touched = touched_entries(actor, event)
+            touched = event.entries(actor)
             before = _facts_of(state, touched)
             state = projection.apply(state, event)
             after = _facts_of(state, touched)

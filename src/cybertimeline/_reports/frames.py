@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.dates import Date
 from cybertimeline._reports.changelog import position_facts
-from cybertimeline._reports.export import ROW_FIELDS, event_row
+from cybertimeline._reports.rows import ROW_FIELDS, event_row
 
 if TYPE_CHECKING:
     import pandas as pd

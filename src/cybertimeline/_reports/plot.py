@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import TREATY_ACT_KINDS, Event, Session, Statement, Vote
+from cybertimeline._model.events import TREATY_ACT_KINDS, Event
 from cybertimeline.errors import TimelineError
 
 if TYPE_CHECKING:
@@ -208,35 +208,21 @@ def _merge(
     return spans
 
 
-def _topic_words(timeline: Timeline, topic: str | None, instrument: str | None) -> str:
-    if topic is None or topic == instrument:
-        return ""
-    found = timeline.registry.instruments.get(topic)
-    return f" · {found.short or found.title}" if found is not None else f" · {topic}"
-
-
 def _mark(timeline: Timeline, actor: str, event: Event, instrument: str | None,
           topics: frozenset[str] | None) -> Mark | None:
-    """The mark for an event in the actor's lane, if it has one there."""
-    kind: Literal["vote", "statement", "session"]
-    value: str
-    match event:
-        case Vote() if actor in event.votes:
-            if topics is not None and not {event.topic, event.resolution} & topics:
-                return None
-            kind, value = "vote", event.votes[actor]
-            label = f"{value} · {event.resolution}"
-        case Statement() if event.actor == actor:
-            if topics is not None and event.topic not in topics:
-                return None
-            kind, value = "statement", event.stance
-            label = value + _topic_words(timeline, event.topic, instrument)
-        case Session() if event.body == actor:
-            kind, value = "session", event.status
-            label = f"{event.title or 'session'}: {value}"
-        case _:
-            return None
-    return Mark(actor=actor, kind=kind, value=value, label=label, earliest=event.date.earliest,
+    """The mark for an event in the actor's lane: its value there and what it is about."""
+    value = event.value(actor)
+    if event.kind not in _KIND_MARKERS or value is None:
+        return None
+    subject = event.subject
+    if topics is not None and not {getattr(event, "topic", None), subject} & topics:
+        return None
+    label = value
+    if subject is not None and subject != instrument:
+        found = timeline.registry.instruments.get(subject)
+        label += f" · {found.short or found.title if found is not None else subject}"
+    return Mark(actor=actor, kind=event.kind,  # type: ignore[arg-type]
+                value=value, label=label, earliest=event.date.earliest,
                 latest=event.date.latest, event=event.id)
 
 

@@ -6,16 +6,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import Event
-from cybertimeline._model.registry import Registry
-from cybertimeline._model.sources import Source
+from cybertimeline._model.events import Event, TreatyAct
+from cybertimeline._model.wording import STATUS_WORDS, Citations, Words
 from cybertimeline._reports.changelog import Change, Changelog, group_changes
 
-__all__ = ["STATUS_WORDS", "Citations", "Words", "brief", "describe", "render_markdown",
-           "sentence"]
+__all__ = ["brief", "describe", "render_markdown", "sentence"]
 
-_CONSENT_VERBS = {"signature": "signed", "ratification": "ratified", "accession": "acceded to",
-                  "acceptance": "accepted", "approval": "approved", "withdrawal": "withdrew from"}
 _VOTE_VERBS = {"yes": "Voted yes on", "no": "Voted no on", "abstain": "Abstained on",
                "absent": "Was absent from the vote on"}
 _STANCE_WORDS = {"supports": ("Stated support for", "Restated support for"),
@@ -24,58 +20,6 @@ _STANCE_WORDS = {"supports": ("Stated support for", "Restated support for"),
                  "mixed": ("Took a mixed stance on", "Again took a mixed stance on")}
 _SESSION_WORDS = {"scheduled": "was scheduled", "held": "was held", "postponed": "was postponed",
                   "cancelled": "was cancelled"}
-
-
-STATUS_WORDS = {"none": "not a signatory", "unknown": "no data"}
-"""How text output writes the two statuses of an instrument an actor never acted on (rule 10)."""
-
-_NOUNS = ("process", "convention", "treaty", "committee", "group", "resolution")
-
-
-class Words:
-    """Names of actors, instruments and topics as a report writes them."""
-
-    def __init__(self, registry: Registry) -> None:
-        self.registry = registry
-
-    def actor(self, actor: str) -> str:
-        """``Canada (CAN)``, ``the European Union (EU)``."""
-        found = self.registry.actors.get(actor)
-        if found is None:
-            return actor
-        return f"{found.name} ({actor})" if found.type == "state" else f"the {found.name} ({actor})"
-
-    def heading(self, actor: str) -> str:
-        """``Canada (CAN)``, ``European Union (EU)``: an actor's name for a heading."""
-        return f"{self.registry.name(actor)} ({actor})"
-
-    def instrument(self, instrument: str) -> str:
-        """``the Convention on Cybercrime (ETS No. 185; Budapest Convention)``, or a UN symbol."""
-        found = self.registry.instruments.get(instrument)
-        if found is None:
-            return instrument
-        if found.short and found.title.endswith(")"):
-            return f"the {found.title[:-1]}; {found.short})"
-        return f"the {found.label}"
-
-    def topic(self, topic: str) -> str:
-        """An instrument's name, or a topic slug in words (``un-cybercrime-treaty``: the UN
-        cybercrime treaty)."""
-        if topic in self.registry.instruments:
-            return self.instrument(topic)
-        words = []
-        for word in topic.split("-"):
-            known = self.registry.actors.get(word.upper())
-            upper = word.upper() in ("UN", "ICT", "ICTS") or (known and known.type != "state")
-            words.append(word.upper() if upper else word)
-        return "the " + " ".join(words) if words[-1] in _NOUNS else \
-            " ".join(words)
-
-    def tally(self, tally: Mapping[str, int] | None) -> str:
-        if not tally:
-            return ""
-        return (f" by a recorded vote of {tally['yes']} to {tally['no']}, "
-                f"with {tally['abstain']} abstentions")
 
 
 def _status_note(changes: Mapping[str | None, Change]) -> str:
@@ -96,8 +40,8 @@ def treaty_sentences(changes: list[Change], words: Words) -> list[str]:
     by_field = {c.field: c for c in changes}
     events = tuple(dict.fromkeys(e for c in changes for e in c.events))
     label = words.instrument(changes[0].key)
-    verbs = list(dict.fromkeys(_CONSENT_VERBS[e.kind] for e in events
-                               if e.kind in _CONSENT_VERBS))
+    verbs = list(dict.fromkeys(e.verb(past=True) for e in events
+                               if isinstance(e, TreatyAct) and e.kind != "entry_into_force"))
     sentences = []
     if verbs:
         text = " and ".join(verbs)
@@ -201,40 +145,6 @@ def describe(changes: Iterable[Change], words: Words) -> list[tuple[str, tuple[C
         else:
             result.append((text, behind))
     return result
-
-
-class Citations:
-    """Sources numbered in order of first citation; one number per document."""
-
-    def __init__(self) -> None:
-        self._numbers: dict[tuple[Any, ...], int] = {}
-        self._sources: list[Source] = []
-
-    def cite(self, sources: Iterable[Source]) -> str:
-        """``[1][2]`` for these sources, numbering new documents."""
-        numbers = []
-        for source in sources:
-            document = (source.title, source.publisher, source.url)
-            if document not in self._numbers:
-                self._numbers[document] = len(self._sources) + 1
-                self._sources.append(source)
-            numbers.append(self._numbers[document])
-        return "".join(f"[{n}]" for n in dict.fromkeys(numbers))
-
-    def __bool__(self) -> bool:
-        return bool(self._sources)
-
-    def lines(self, markdown: bool = True) -> list[str]:
-        """One line per source: ``[1] Publisher. Title (published). <url>``."""
-        result = []
-        for number, source in enumerate(self._sources, start=1):
-            title = f"*{source.title}*" if markdown else source.title
-            parts = [p for p in (source.publisher, title) if p]
-            text = ". ".join(parts)
-            text += f" ({source.published})" if source.published else ""
-            text += f". <{source.url}>" if source.url else ""
-            result.append(f"[{number}] {text}")
-        return result
 
 
 def _period(log: Changelog) -> str:

@@ -9,15 +9,8 @@ from typing import Protocol
 import attrs
 
 from cybertimeline._codec.converters import event_label
-from cybertimeline._model.events import (
-    Adoption,
-    Cooperation,
-    Event,
-    Membership,
-    Retraction,
-    Session,
-    Vote,
-)
+from cybertimeline._model.event import named_actors
+from cybertimeline._model.events import KINDS, Event
 from cybertimeline._model.registry import Registry, unknown_message
 from cybertimeline.errors import Problem
 
@@ -57,23 +50,6 @@ class Origin:
 _NOWHERE = Origin()
 
 
-def _actor_fields(event: Event) -> list[tuple[str, str]]:
-    """Each ``(field, actor id)`` the event names."""
-    match event:
-        case Vote():
-            return [("body", event.body), *((f"votes[{a}]", a) for a in event.votes)]
-        case Session() | Adoption():
-            return [("body", event.body)]
-        case Membership():
-            return [("actor", event.actor), ("group", event.group)]
-        case Cooperation():
-            return [(f"actors[{i}]", a) for i, a in enumerate(event.actors)]
-        case Retraction():
-            return []
-        case _:
-            return [("actor", event.actor)]
-
-
 def check_events(
     located: Iterable[tuple[Event, Origin]],
     registry: Registry,
@@ -102,7 +78,7 @@ def check_events(
         origins[event.id] = origin
         new.append(event)
         if not known_actors.issuperset(event.involved):  # the details only when needed
-            for field, actor in _actor_fields(event):
+            for field, actor in event.actor_names():
                 if not registry.has_actor(actor):
                     message = unknown_message("actor", actor, registry.actors)
                     problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}",
@@ -177,22 +153,25 @@ def check_registry(
 def raw_name_problems(data: object, registry: Registry) -> list[tuple[str, str]]:
     """Unknown actors and instruments named in an event dict that did not become an event.
 
-    So that a bad event's unknown names are reported with its other problems.
+    So that a bad event's unknown names are reported with its other problems. The
+    fields that name actors are those its kind declares (every kind's, if the kind
+    itself is unknown).
     """
     if not isinstance(data, Mapping):
         return []
-    named: list[tuple[str, object]] = [(f, data.get(f)) for f in ("actor", "body", "group")]
-    if isinstance(data.get("actors"), list):
-        named += [(f"actors[{i}]", a) for i, a in enumerate(data["actors"])]
-    if isinstance(data.get("votes"), Mapping):
-        named += [(f"votes[{a}]", a) for a in data["votes"]]
-    found = [(field, unknown_message("actor", name, registry.actors))
-             for field, name in named if isinstance(name, str) and not registry.has_actor(name)]
+    kind = KINDS.get(str(data.get("kind")))
+    fields = kind.actor_fields if kind is not None else _ACTOR_FIELDS
+    found = [(path, unknown_message("actor", name, registry.actors))
+             for field in fields for path, name in named_actors(field, data.get(field))
+             if not registry.has_actor(name)]
     instrument = data.get("instrument")
     if isinstance(instrument, str) and not registry.has_instrument(instrument):
         found.append(("instrument",
                       unknown_message("instrument", instrument, registry.instruments)))
     return found
+
+
+_ACTOR_FIELDS = tuple(dict.fromkeys(f for cls in KINDS.values() for f in cls.actor_fields))
 
 
 def failed_name_problems(

@@ -8,14 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
-from cybertimeline._model.events import Event, _BaseEvent, _TreatyAct
+from cybertimeline._model.events import Event, TreatyAct
+from cybertimeline._model.order import canonical_key
 
-__all__ = ["Index", "Lane", "MemoryIndex", "canonical_key"]
-
-
-def canonical_key(event: _BaseEvent) -> tuple[dt.date, dt.date, str]:
-    """``(latest, earliest, id)``: the canonical order of events, a total order."""
-    return (event.date.latest, event.date.earliest, event.id)
+__all__ = ["Index", "Lane", "MemoryIndex"]
 
 
 class Lane:
@@ -123,7 +119,7 @@ class MemoryIndex:
         for event in ordered:
             for actor in dict.fromkeys(event.involved):
                 by_actor[actor].append(event)
-            if isinstance(event, _TreatyAct):
+            if isinstance(event, TreatyAct):
                 by_instrument[event.instrument].append(event)
             if event.corrects is not None:
                 self._correctors[event.corrects].append(event)
@@ -135,7 +131,7 @@ class MemoryIndex:
         self._all.insert(event)
         for actor in dict.fromkeys(event.involved):
             self._by_actor.insert(actor, event)
-        if isinstance(event, _TreatyAct):
+        if isinstance(event, TreatyAct):
             self._by_instrument.insert(event.instrument, event)
         if event.corrects is not None:
             self._correctors[event.corrects].append(event)

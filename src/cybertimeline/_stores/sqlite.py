@@ -20,7 +20,7 @@ from cybertimeline._codec.converters import (
     registry_to_dicts,
     upcast,
 )
-from cybertimeline._model.events import Event, _TreatyAct
+from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import Accept, Contents, check_expected, must_be_new
@@ -267,7 +267,7 @@ class SqliteStore:
                 "INSERT INTO event_actors (actor, seq) VALUES (?, ?)",
                 [(actor, seq) for actor in dict.fromkeys(event.involved)],
             )
-            if isinstance(event, _TreatyAct):
+            if isinstance(event, TreatyAct):
                 self._db.execute(
                     "INSERT INTO event_instruments (instrument, seq) VALUES (?, ?)",
                     (event.instrument, seq),

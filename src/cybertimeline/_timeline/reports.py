@@ -72,7 +72,7 @@ class Reports:
         Raises:
             UnknownActorError: an actor is not known.
         """
-        from cybertimeline._reports.export import timelinejs
+        from cybertimeline._reports.timelinejs import timelinejs
 
         return timelinejs(cast("Timeline", self), actors, since, until, known_at, title)
 

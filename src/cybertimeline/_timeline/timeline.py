@@ -12,15 +12,17 @@ import attrs
 
 from cybertimeline._codec.converters import event_from_dict, event_to_dict
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import Event, Membership, _TreatyAct
+from cybertimeline._model.events import Event, Membership, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage, Registry
-from cybertimeline._projections.position import Position, TreatyStatus
+from cybertimeline._projections.position import Position
 from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._projections.projection import Projection, fold
+from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._stores.base import Contents, MemoryStore, Store
 from cybertimeline._stores.checks import Origin, check_events
-from cybertimeline._stores.index import Lane, canonical_key
+from cybertimeline._stores.index import Lane
 from cybertimeline._timeline.reports import Reports
 from cybertimeline.errors import UnknownEventError, ValidationError
 
@@ -386,9 +388,9 @@ class Timeline(Reports):
             self.registry.instrument(instrument)
         day, known_day = _until(as_of), _until(known_at)
         lane = self._index.instrument_lane(instrument)
-        acts: defaultdict[str, list[_TreatyAct]] = defaultdict(list)
+        acts: defaultdict[str, list[TreatyAct]] = defaultdict(list)
         for event in self._select(lane, day, known_day, possible):
-            assert isinstance(event, _TreatyAct)
+            assert isinstance(event, TreatyAct)
             acts[event.actor].append(event)
         found = self.registry.instruments.get(instrument)
         coverage = None if found is None else found.coverage_on(day, known_day)

@@ -1,0 +1,167 @@
+"""What every event is: an id, a date, sources, when it was recorded; and what a kind declares.
+
+Each kind (in `cybertimeline._model.events`) says once, as class attributes,
+what the rest of the library needs to know of it: the fields that name actors,
+the entries it writes in a position, its verbs, whether it is announced
+ahead. The projection, the indexes, validation, wording, exports and stores
+read these; none of them matches on kinds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, Literal
+
+import attrs
+
+from cybertimeline._model.dates import Date, optional_date
+from cybertimeline._model.fields import a_day, date, optional_slug, slug, strings
+from cybertimeline._model.sources import Source, knowledge_day, some_source, sources
+from cybertimeline.errors import FieldError
+
+__all__ = ["BaseEvent", "RecordedBasis", "Section", "Write", "named_actors"]
+
+RecordedBasis = Literal["recorded", "published", "date"]
+Section = Literal["treaties", "votes", "stances", "memberships", "members", "cooperation",
+                  "sessions", "adoptions", "legislation"]
+
+
+@attrs.frozen
+class Write:
+    """An entry a kind writes in a position: ``section``, keyed by the field ``key`` (by
+    the event's id if None), in the position of each actor named by the field ``whose``."""
+
+    section: Section
+    key: str | None
+    whose: str
+
+
+def named_actors(field: str, value: object) -> Iterator[tuple[str, str]]:
+    """``(path, actor)`` for each actor a field's value names: text names one; a list one
+    per item (``actors[0]``); a table one per key (``votes[CAN]``). Works on events' values
+    and on the raw values of a file alike."""
+    if isinstance(value, str):
+        yield field, value
+    elif isinstance(value, Mapping):
+        yield from ((f"{field}[{key}]", key) for key in value if isinstance(key, str))
+    elif isinstance(value, list | tuple):
+        yield from ((f"{field}[{i}]", item) for i, item in enumerate(value)
+                    if isinstance(item, str))
+
+
+@attrs.frozen(kw_only=True)
+class BaseEvent:
+    """The fields every event has, and what each kind declares about itself."""
+
+    kind: ClassVar[str]
+    """The persisted tag of the kind: ``ratification``, ``vote``..."""
+    actor_fields: ClassVar[tuple[str, ...]] = ()
+    """The fields that name actors, in order (a text, a list, or a table keyed by actor)."""
+    writes: ClassVar[tuple[Write, ...]] = ()
+    """The entries it writes in the positions of the actors it names."""
+    verbs: ClassVar[tuple[str, str]] = ("", "")
+    """Present and past tense, for changelogs: ``("ratifies", "ratified")``."""
+    headline: ClassVar[str] = "{id}"
+    """A template of its headline: ``{field}``, ``{verb}``, ``{field|if empty}``."""
+    announced_ahead: ClassVar[bool] = False
+    """Whether the record may know of it before it happens (rule 9): an entry into force,
+    a session, a membership or a withdrawal is announced; a signature is not."""
+
+    id: str = attrs.field(validator=slug)
+    date: Date = attrs.field(converter=date)
+    sources: tuple[Source, ...] = attrs.field(converter=sources, validator=some_source)
+    recorded: Date | None = attrs.field(default=None, converter=optional_date, validator=a_day)
+    summary: str | None = None
+    supersedes: str | None = attrs.field(default=None, validator=optional_slug)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=strings)
+
+    def __attrs_post_init__(self) -> None:
+        self._check_knowable()
+
+    def _check_knowable(self) -> None:
+        """Cross-field: nothing is recorded before it happened, unless announced (rule 9)."""
+        if self.announced_ahead or self.recorded_on >= self.date.earliest:
+            return
+        if self.recorded is not None:
+            raise FieldError("recorded", (
+                f"'recorded' {self.recorded} is before the event's date {self.date}: a "
+                f"{self.kind} cannot be known before it happened (only an entry into force, "
+                f"a session, a membership or a withdrawal is recorded ahead): give the day "
+                f"it entered the record"))
+        raise FieldError("sources", (
+            f"its knowledge date {self.recorded_on} (the earliest 'published' of its "
+            f"sources) is before the event's date {self.date}: a {self.kind} cannot be "
+            f"known before it happened: correct the source's 'published', or give "
+            f"'recorded'"))
+
+    @property
+    def recorded_on(self) -> dt.date:
+        """The day the event entered the record (rule 7).
+
+        ``recorded`` where it is given; else the earliest ``published`` date of its
+        sources (each at its last day); else the last day of ``date``.
+        """
+        return knowledge_day(self.recorded, self.sources, self.date.latest)
+
+    @property
+    def recorded_basis(self) -> RecordedBasis:
+        """Where `recorded_on` comes from: ``recorded``, ``published`` or ``date``."""
+        if self.recorded is not None:
+            return "recorded"
+        if any(s.published is not None for s in self.sources):
+            return "published"
+        return "date"
+
+    @property
+    def corrects(self) -> str | None:
+        """The id of the event this one replaces or retracts, if any."""
+        return self.supersedes
+
+    def actor_names(self) -> Iterator[tuple[str, str]]:
+        """``(path, actor)`` for each actor the event names, in the order of its fields."""
+        for field in self.actor_fields:
+            yield from named_actors(field, getattr(self, field))
+
+    @property
+    def involved(self) -> tuple[str, ...]:
+        """Every actor the event is about, each once, in the order its fields name them."""
+        found: list[str] = []
+        for field in self.actor_fields:
+            value = getattr(self, field)
+            if isinstance(value, str):
+                found.append(value)
+            else:  # a tuple of actors, or a table keyed by actor
+                found.extend(value)
+        return tuple(dict.fromkeys(found))
+
+    def entries(self, actor: str) -> tuple[tuple[Section, str], ...]:
+        """The ``(section, key)`` entries of ``actor``'s position that the event writes.
+
+        Declared by the kind (`writes`); folding the event changes no other entry.
+        """
+        found = []
+        for write in self.writes:
+            whose = getattr(self, write.whose)
+            if actor == whose if isinstance(whose, str) else actor in whose:
+                found.append((write.section, self.id if write.key is None
+                              else str(getattr(self, write.key))))
+        return tuple(found)
+
+    def verb(self, past: bool = False) -> str:
+        """The kind's verb, present (``ratifies``) or past (``ratified``)."""
+        return self.verbs[past]
+
+    def value(self, actor: str) -> str | None:
+        """The event in one word for ``actor``, where it has one: a vote's option, a
+        statement's stance, a session's status, a membership's action."""
+        return None
+
+    @property
+    def subject(self) -> str | None:
+        """What the event is about: an instrument, a resolution, a topic, a group, a title."""
+        return None
+
+    def copy_with(self, **changes: Any) -> BaseEvent:
+        """The event with some fields changed, checked again."""
+        return attrs.evolve(self, **changes)

@@ -1,0 +1,126 @@
+"""An actor's standing towards one instrument, derived from every act on it that was folded."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import CONSENT_KINDS, TreatyAct
+from cybertimeline._model.order import canonical_key
+from cybertimeline._model.registry import Coverage
+from cybertimeline._model.sources import Source
+
+__all__ = ["TreatyStatus", "TreatyStatusName"]
+
+TreatyStatusName = Literal["signatory", "ratified", "party", "withdrawn", "none", "unknown"]
+
+
+def _str(date: Date | None) -> str | None:
+    return None if date is None else str(date)
+
+
+def _latest(acts: tuple[TreatyAct, ...], kinds: frozenset[str]) -> TreatyAct | None:
+    chosen = [a for a in acts if a.kind in kinds]
+    return max(chosen, key=canonical_key) if chosen else None
+
+
+_SIGNATURE = frozenset({"signature"})
+_IN_FORCE = frozenset({"entry_into_force"})
+_WITHDRAWAL = frozenset({"withdrawal"})
+
+
+@attrs.frozen(kw_only=True)
+class TreatyStatus:
+    """An actor's standing towards one instrument, derived from every act folded.
+
+    The status is ``signatory`` (signed only), ``ratified`` (consent to be
+    bound given, not yet in force for it), ``party`` (in force for it) or
+    ``withdrawn`` (a withdrawal after its latest consent and entry into force).
+    Acts are compared by the canonical order of their dates, so an accession
+    known only to the year settles after an entry into force in that year and
+    the status is still ``party``.
+
+    With no act, the status is ``none`` where the store declares the
+    instrument's chart complete on that date (``coverage`` says by which
+    declaration and source: not a signatory), and ``unknown`` where it does
+    not (no data), rule 10.
+    """
+
+    actor: str
+    instrument: str
+    events: tuple[TreatyAct, ...] = ()
+    coverage: Coverage | None = None
+
+    @property
+    def status(self) -> TreatyStatusName:
+        """``signatory``, ``ratified``, ``party``, ``withdrawn``; ``none`` or ``unknown``."""
+        if not self.events:
+            return "none" if self.coverage is not None else "unknown"
+        consent = _latest(self.events, CONSENT_KINDS)
+        in_force = _latest(self.events, _IN_FORCE)
+        withdrawal = _latest(self.events, _WITHDRAWAL)
+        withdrawn = None if withdrawal is None else canonical_key(withdrawal)
+        later_than_withdrawal = [
+            act for act in (consent, in_force)
+            if act is not None and (withdrawn is None or canonical_key(act) > withdrawn)
+        ]
+        if withdrawal is not None and not later_than_withdrawal:
+            return "withdrawn"
+        if in_force is not None and in_force in later_than_withdrawal:
+            return "party"
+        if consent is not None:
+            return "ratified"
+        return "signatory"
+
+    @property
+    def signed(self) -> Date | None:
+        """The date of signature, if it signed."""
+        act = _latest(self.events, _SIGNATURE)
+        return act.date if act else None
+
+    @property
+    def consented(self) -> Date | None:
+        """The date of its latest consent to be bound, if any."""
+        act = _latest(self.events, CONSENT_KINDS)
+        return act.date if act else None
+
+    @property
+    def consent(self) -> str | None:
+        """How it consented: ``ratification``, ``accession``, ``acceptance`` or ``approval``."""
+        act = _latest(self.events, CONSENT_KINDS)
+        return act.kind if act else None
+
+    @property
+    def in_force(self) -> Date | None:
+        """When the instrument entered into force for it, if it has."""
+        act = _latest(self.events, _IN_FORCE)
+        return act.date if act else None
+
+    @property
+    def withdrawn(self) -> Date | None:
+        """When it withdrew, if its status is ``withdrawn``."""
+        act = _latest(self.events, _WITHDRAWAL)
+        return act.date if act and self.status == "withdrawn" else None
+
+    def sources(self) -> tuple[Source, ...]:
+        """What the status rests on: its acts' sources, or the sources of the complete chart."""
+        found = [s for e in self.events for s in e.sources]
+        if not self.events and self.coverage is not None:
+            found = list(self.coverage.sources)
+        return tuple(dict.fromkeys(found))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"status", "signed", "consented", "consent", "in_force", "withdrawn", "events",
+        "coverage"}``; ``coverage`` is the complete chart behind a ``none``, else None."""
+        return {
+            "status": self.status,
+            "signed": _str(self.signed),
+            "consented": _str(self.consented),
+            "consent": self.consent,
+            "in_force": _str(self.in_force),
+            "withdrawn": _str(self.withdrawn),
+            "events": [e.id for e in self.events],
+            "coverage": None if self.events or self.coverage is None else self.coverage.to_dict(),
+        }
