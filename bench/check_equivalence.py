@@ -50,7 +50,7 @@ def check(timeline: ct.Timeline, events: list[ct.Event], actors: list[str],
         chosen = [e for e in known_sets[known_at]
                   if as_of is None or (e.date.earliest if possible else e.date.latest) <= as_of]
         replay = ct.fold(ct.PositionProjection(actor), chosen)
-        got = timeline.position(actor, as_of, known_at, possible)
+        got = timeline.position(actor, as_of=as_of, known_at=known_at, possible=possible)
         same = got.to_dict() | {"as_of": None, "known_at": None, "possible": False} == (
             replay.to_dict()) and all(
             list(getattr(got, f)) == list(getattr(replay, f)) for f in FIELDS)
@@ -83,7 +83,7 @@ def main() -> None:
         wrong += check(stored, events, states, rng, args.queries // 3, (1946, 2024))
 
     # Appends after queries: cached prefixes must follow, positions handed out must not.
-    before = memory.position(states[0], "2000-01-01")
+    before = memory.position(states[0], as_of="2000-01-01")
     kept = before.to_dict()
     for number in range(20):
         event = ct.Statement(
@@ -91,7 +91,7 @@ def main() -> None:
             actor=states[number % 3], topic="topic-00", stance="opposes",
             sources=(ct.Source(title="Appended"),))
         memory.append(event)
-        events.append(event)
+        events.append(memory.event(event.id))  # as stored: recorded on the append day
     print("corpus in memory, after appends")
     wrong += check(memory, events, states[:3], rng, args.queries // 3, (1990, 2024))
     if before.to_dict() != kept:

@@ -181,7 +181,8 @@ def _statements(rng: random.Random, count: int, voters: list[str]) -> Iterator[c
         if number % 2:
             yield ct.Retraction(
                 id=f"retraction-{number + 1:05d}", date=ct.Date.parse(recorded.isoformat()),
-                retracts=target.id, reason="Misattributed in the first report.",
+                recorded=ct.Date.parse(recorded.isoformat()), retracts=target.id,
+                reason="Misattributed in the first report.",
                 sources=_source("Erratum", f"https://statements.example.org/erratum/{number}"),
             )
         else:

@@ -175,9 +175,10 @@ class Bench:
         queries = _queries(self.rng, actors, args.queries)
         slow = queries[: args.slow_queries]
 
-        cold = _each(lambda a, d: tl.position(a, d), [(a, FIRST_DAY) for a in actors])
-        ours = _each(lambda a, d: tl.position(a, d), queries)
-        full = _each(lambda a, d: tl.position(a, d).to_dict(), queries[: args.slow_queries * 4])
+        cold = _each(lambda a, d: tl.position(a, as_of=d), [(a, FIRST_DAY) for a in actors])
+        ours = _each(lambda a, d: tl.position(a, as_of=d), queries)
+        full = _each(lambda a, d: tl.position(a, as_of=d).to_dict(),
+                     queries[: args.slow_queries * 4])
         ours_us = _median(ours) * 1e6
         self.results.update(
             position_us_median=ours_us,
@@ -188,7 +189,7 @@ class Bench:
         )
 
         naive = peers.NaiveFold(tl)
-        mismatches = sum(not _same_position(tl.position(a, d), naive.position(a, d))
+        mismatches = sum(not _same_position(tl.position(a, as_of=d), naive.position(a, d))
                          for a, d in slow)
         self.results["position_mismatches_vs_full_fold"] = mismatches
         naive_s = _median(_each(naive.position, slow))
@@ -204,10 +205,10 @@ class Bench:
         es_s = _median(_each(es.position, slow))
 
         # Cold: a freshly opened store (as the command line opens it), one actor's first query.
-        sqlite_cold = _each(lambda a, d: ct.load(self.sqlite).position(a, d),
+        sqlite_cold = _each(lambda a, d: ct.load(self.sqlite).position(a, as_of=d),
                             [(a, LAST_DAY) for a in actors[: args.sqlite_cold]])
         sqlite_tl = ct.load(self.sqlite)
-        sqlite = _each(lambda a, d: sqlite_tl.position(a, d), queries)
+        sqlite = _each(lambda a, d: sqlite_tl.position(a, as_of=d), queries)
         self.results.update(
             position_full_fold_us_median=naive_s * 1e6,
             position_pandas_us_median=pandas_s * 1e6,
@@ -243,7 +244,7 @@ class Bench:
                  for _ in range(self.args.chart_queries)]
 
         def ours(instrument: str, day: dt.date) -> object:
-            return {a: s.status for a, s in tl.status(instrument, day).items()}
+            return {a: s.status for a, s in tl.status(instrument, as_of=day).items()}
 
         ours_s = _median(_each(ours, picks))
         pandas_s = _median(_each(lambda i, d: frame.chart(i, d, states), picks))
@@ -309,7 +310,7 @@ class Bench:
             for actor in actors:
                 tl.position(actor)
             timings[f"{label} ({len(tl):,} events)"] = _median(
-                _each(lambda a, d, tl=tl: tl.position(a, d), queries)) * 1e6
+                _each(lambda a, d, tl=tl: tl.position(a, as_of=d), queries)) * 1e6
         values = list(timings.values())
         self.results["query_growth_us"] = timings
         self.results["query_growth_full_vs_10k"] = values[-1] / values[0]

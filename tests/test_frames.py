@@ -16,18 +16,18 @@ def bundled() -> ct.Timeline:
     return ct.load()
 
 
-def test_to_pandas_one_row_per_event(bundled: ct.Timeline) -> None:
-    """to_pandas has one row per known event, the row fields as columns, days as datetimes."""
-    frame = bundled.to_pandas()
+def test_events_frame_one_row_per_event(bundled: ct.Timeline) -> None:
+    """events_frame has one row per known event, the row fields as columns, days as datetimes."""
+    frame = bundled.events_frame()
     assert len(frame) == len(list(bundled.events()))
     assert tuple(frame.columns) == ct.ROW_FIELDS
     assert pd.api.types.is_datetime64_any_dtype(frame["latest"])
     assert frame["source_count"].min() >= 1
 
 
-def test_to_pandas_for_an_actor(bundled: ct.Timeline) -> None:
+def test_events_frame_for_an_actor(bundled: ct.Timeline) -> None:
     """For one actor, vote rows carry that actor's option."""
-    frame = bundled.to_pandas(actor="CAN", until="2019")
+    frame = bundled.events_frame(actor="CAN", until="2019")
     vote = frame.set_index("id").loc["unga-vote-74-247"]
     assert vote["option"] == "no"
     assert frame["latest"].max() <= pd.Timestamp("2019-12-31")
@@ -57,7 +57,7 @@ def test_missing_pandas_is_a_clear_error(
     """Without pandas, frames raise ImportError naming the pandas extra."""
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match=r"cybertimeline\[pandas\]"):
-        bundled.to_pandas()
+        bundled.events_frame()
     with pytest.raises(ImportError, match="pandas extra"):
         bundled.positions_frame(["CAN"], ["2020"])
 

@@ -11,6 +11,7 @@ import cybertimeline as ct
 from cybertimeline._stores import base as _store
 from cybertimeline._stores import folder as _folder
 from cybertimeline._stores import jsonl as _jsonl
+from cybertimeline._stores import pipeline as _pipeline
 
 EVENT = {"id": "can-1", "kind": "statement", "date": "2020", "actor": "CAN",
          "topic": "budapest-convention", "stance": "supports", "sources": [{"title": "t"}]}
@@ -36,10 +37,10 @@ def test_a_folder_over_the_event_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """More events than a folder store may hold in memory: the error points to SQLite."""
-    monkeypatch.setattr(_folder, "MAX_EVENTS", 2)
+    monkeypatch.setattr(_pipeline, "MAX_EVENTS", 2)
     text = "".join(toml_event(f"can-{n}") for n in range(3))
     (tmp_path / "events.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(ct.ValidationError, match="limit of a folder store"):
+    with pytest.raises(ct.ValidationError, match="limit of a store read whole into memory"):
         ct.load(tmp_path)
 
 
@@ -60,11 +61,11 @@ def test_a_jsonl_store_over_the_event_limit_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Streaming stops at the event limit with a clear error."""
-    monkeypatch.setattr(_jsonl, "MAX_EVENTS", 1)
+    monkeypatch.setattr(_pipeline, "MAX_EVENTS", 1)
     path = tmp_path / "store.jsonl"
     lines = [json.dumps(EVENT | {"id": f"can-{n}"}) for n in range(3)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(ct.ValidationError, match="limit of a JSON Lines store"):
+    with pytest.raises(ct.ValidationError, match="limit of a store read whole into memory"):
         ct.load(path)
     assert _store.MAX_EVENTS > 1_000_000  # the real limit is generous
 

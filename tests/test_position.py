@@ -250,9 +250,12 @@ def test_positions_of_a_group_use_its_members_on_the_date():
         *CANADA,
     ])
     votes = {a: p.votes["A/RES/74/247"].option
-             for a, p in tl.positions("EU", as_of="2019-12-27").items()}
+             for a, p in tl.positions(group="EU", as_of="2019-12-27").items()}
     assert votes == {"DEU": "no", "FRA": "no"}
-    assert set(tl.positions("EU", as_of="2030-06-01")) == {"DEU"}
+    assert set(tl.positions(group="EU", as_of="2030-06-01")) == {"DEU"}
+    assert set(tl.positions("EU", as_of="2019-12-27")) == {"EU"}  # a text is one actor
+    with pytest.raises(TypeError, match="not both"):
+        tl.positions(["CAN"], group="EU")
     listed = tl.positions(["CAN", "KOR"], as_of="2020")
     assert set(listed) == {"CAN", "KOR"}
     assert listed["KOR"].votes["A/RES/74/247"].option == "no"

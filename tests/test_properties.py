@@ -246,9 +246,10 @@ def test_positions_do_not_depend_on_load_or_append_order(events, random, actor, 
     appended = ct.Timeline()
     for event in _append_order(events, random):
         appended.append(event)
-    expected = loaded.position(actor, as_of, known_at, possible).to_dict()
-    assert ct.Timeline(shuffled).position(actor, as_of, known_at, possible).to_dict() == expected
-    assert appended.position(actor, as_of, known_at, possible).to_dict() == expected
+    when = {"as_of": as_of, "known_at": known_at, "possible": possible}
+    expected = loaded.position(actor, **when).to_dict()
+    assert ct.Timeline(shuffled).position(actor, **when).to_dict() == expected
+    assert appended.position(actor, **when).to_dict() == expected
 
 
 @given(s.timelines(), st.sampled_from(s.ACTORS), st.none() | s.days(1995, 2030),
@@ -259,8 +260,8 @@ def test_position_known_at_equals_a_store_of_what_was_recorded_then(events, acto
     (rule 2)."""
     tl = ct.Timeline(events)
     then = ct.Timeline([e for e in events if e.recorded_on <= known_at])
-    bitemporal = tl.position(actor, as_of, known_at=known_at, possible=possible).to_dict()
-    plain = then.position(actor, as_of, possible=possible).to_dict()
+    bitemporal = tl.position(actor, as_of=as_of, known_at=known_at, possible=possible).to_dict()
+    plain = then.position(actor, as_of=as_of, possible=possible).to_dict()
     bitemporal.pop("known_at")
     plain.pop("known_at")
     assert bitemporal == plain
@@ -273,7 +274,7 @@ def test_position_equals_a_full_replay(events, actor, as_of, known_at, possible)
     tl = ct.Timeline(events)
     chosen = s.folded(events, s.last_day(as_of), s.last_day(known_at), possible)
     replay = ct.fold(ct.PositionProjection(actor), chosen)
-    got = tl.position(actor, as_of, known_at, possible)
+    got = tl.position(actor, as_of=as_of, known_at=known_at, possible=possible)
     assert got.to_dict() | {"as_of": None, "known_at": None, "possible": False} == (
         replay.to_dict())
 
@@ -287,15 +288,21 @@ def test_members_follow_the_folded_membership_events(events, group, as_of, known
     for event in s.folded(events, as_of, known_at, False):
         if event.kind == "membership" and event.group == group:
             state[event.actor] = event.action == "join"
-    assert tl.members(group, as_of, known_at) == tuple(sorted(a for a, j in state.items() if j))
+    assert tl.members(group, as_of=as_of, known_at=known_at) == tuple(
+        sorted(a for a, j in state.items() if j))
 
 
 @given(s.timelines(), st.none() | st.sampled_from(s.ACTORS),
        st.none() | st.sampled_from(s.KINDS), st.none() | s.days(1995, 2030),
        st.none() | s.days(1995, 2030), st.none() | s.days(1995, 2030))
 def test_events_filters_match_a_filter_by_hand(events, actor, kind, since, until, known_at):
-    """``events()`` gives the known events of the actor and kind that settle in the range."""
+    """``events()`` gives the known events of the actor and kind that settle in the range;
+    a reversed range is an error."""
     tl = ct.Timeline(events)
+    if since is not None and until is not None and since > until:
+        with pytest.raises(ct.ValidationError, match="swap them"):
+            list(tl.events(actor=actor, since=since, until=until))
+        return
     got = [e.id for e in tl.events(actor=actor, kind=kind, since=since, until=until,
                                    known_at=known_at)]
     concerned = None if actor is None else s.about(events, actor)
@@ -427,7 +434,7 @@ def test_no_act_reads_none_under_a_complete_chart_and_unknown_elsewhere(
     builtin = ct.Registry.builtin()
     charted = attrs.evolve(builtin.instruments[_COVERED], coverage=charts)
     tl = ct.Timeline(events, registry=builtin.extended(instruments=[charted]))
-    answer = tl.position(actor, as_of, known_at).treaty(_COVERED)
+    answer = tl.position(actor, as_of=as_of, known_at=known_at).treaty(_COVERED)
     acted = ct.fold(ct.PositionProjection(actor),
                     s.folded(events, as_of, known_at, False)).treaties.get(_COVERED)
     covered = any(c.covers(as_of, known_at) for c in charts)
@@ -436,10 +443,11 @@ def test_no_act_reads_none_under_a_complete_chart_and_unknown_elsewhere(
     else:
         assert answer.status == ("none" if covered else "unknown")
         assert bool(answer.sources()) == covered
-    chart = tl.status(_COVERED, as_of, known_at, all_actors=True)
+    chart = tl.status(_COVERED, as_of=as_of, known_at=known_at, all_actors=True)
     assert {a.id for a in tl.registry.actors.values() if a.type == "state"} <= set(chart)
     for state, entry in chart.items():
-        assert entry.status == tl.position(state, as_of, known_at).treaty(_COVERED).status
+        position = tl.position(state, as_of=as_of, known_at=known_at)
+        assert entry.status == position.treaty(_COVERED).status
 
 
 # -- kinds declare what they write (the projection reads it from them) ----------------------

@@ -159,7 +159,8 @@ class AppendAndQuery(RuleBasedStateMachine):
             "possible": possible,
         }
         for timeline in [*self.timelines, self.memory]:
-            assert timeline.position(actor, as_of, known_at, possible).to_dict() == expected
+            position = timeline.position(actor, as_of=as_of, known_at=known_at, possible=possible)
+            assert position.to_dict() == expected
 
     @rule(group=st.sampled_from(s.GROUPS), as_of=st.none() | QUERY_DAYS,
           known_at=st.none() | QUERY_DAYS)
@@ -171,7 +172,7 @@ class AppendAndQuery(RuleBasedStateMachine):
                 joined[event.actor] = event.action == "join"
         expected = tuple(sorted(a for a, j in joined.items() if j))
         for timeline in self.timelines:
-            assert timeline.members(group, as_of, known_at) == expected
+            assert timeline.members(group, as_of=as_of, known_at=known_at) == expected
 
     @rule(actor=st.none() | st.sampled_from(s.ACTORS), known_at=st.none() | QUERY_DAYS,
           until=st.none() | QUERY_DAYS)
@@ -198,7 +199,7 @@ class AppendAndQuery(RuleBasedStateMachine):
             if entry is not None:
                 expected[actor] = entry.to_dict()
         for timeline in self.timelines:
-            chart = timeline.status(instrument, as_of, known_at)
+            chart = timeline.status(instrument, as_of=as_of, known_at=known_at)
             assert {a: t.to_dict() for a, t in chart.items()} == expected
 
     @rule(as_of=QUERY_DAYS, known_at=st.none() | QUERY_DAYS)
@@ -206,7 +207,8 @@ class AppendAndQuery(RuleBasedStateMachine):
         """A user projection folds the events the rules select, in canonical order."""
         expected = [e.id for e in s.folded(self.model, as_of, known_at, False)]
         for timeline in self.timelines:
-            assert [e.id for e in timeline.project(s.Collect(), as_of, known_at)] == expected
+            folded = timeline.project(s.Collect(), as_of=as_of, known_at=known_at)
+            assert [e.id for e in folded] == expected
 
     @invariant()
     def everything_is_stored_once(self) -> None:

@@ -4,15 +4,19 @@
 >>> tl = ct.load()
 >>> tl.position("CAN", as_of="2016-01-01").treaties["budapest-convention"].status
 'party'
+
+The reports (changelogs, frames, TimelineJS, pictures) are imported when first used.
 """
 
-from cybertimeline._codec.converters import (
-    FORMAT_VERSION,
-    event_from_dict,
-    event_to_dict,
-    make_converter,
-)
-from cybertimeline._model.dates import Date, Precision
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from cybertimeline._codec.converters import event_to_dict, make_converter
+from cybertimeline._codec.reading import event_from_dict
+from cybertimeline._codec.versions import FORMAT_VERSION
+from cybertimeline._model.dates import Date, DateLike, Precision
 from cybertimeline._model.events import (
     Acceptance,
     Accession,
@@ -47,19 +51,9 @@ from cybertimeline._projections.entries import (
 from cybertimeline._projections.position import Position, PositionProjection
 from cybertimeline._projections.projection import Projection, fold
 from cybertimeline._projections.treaty import TreatyStatus
-from cybertimeline._reports.changelog import (
-    Change,
-    Changelog,
-    Correction,
-    diff_positions,
-    position_facts,
-)
-from cybertimeline._reports.plot import Mark, StatusSpan, Swimlanes
-from cybertimeline._reports.rows import ROW_FIELDS, event_row
 from cybertimeline._stores.checks import Origin
-from cybertimeline._timeline.loading import create, load
+from cybertimeline._timeline.loading import copy_into, create, load
 from cybertimeline._timeline.timeline import Timeline
-from cybertimeline._timeline.transfer import copy_into
 from cybertimeline.errors import (
     ConflictError,
     DateError,
@@ -73,7 +67,55 @@ from cybertimeline.errors import (
     ValidationError,
 )
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from cybertimeline._reports.changelog import Changelog, changelog
+    from cybertimeline._reports.changes import (
+        Change,
+        Correction,
+        diff_positions,
+        position_facts,
+    )
+    from cybertimeline._reports.drawing import plot
+    from cybertimeline._reports.frames import events_frame, positions_frame
+    from cybertimeline._reports.rows import ROW_FIELDS, event_row
+    from cybertimeline._reports.swimlanes import Mark, StatusSpan, Swimlanes
+    from cybertimeline._reports.timelinejs import timelinejs
+
+_LAZY = {
+    "Change": "cybertimeline._reports.changes",
+    "Changelog": "cybertimeline._reports.changelog",
+    "Correction": "cybertimeline._reports.changes",
+    "Mark": "cybertimeline._reports.swimlanes",
+    "ROW_FIELDS": "cybertimeline._reports.rows",
+    "StatusSpan": "cybertimeline._reports.swimlanes",
+    "Swimlanes": "cybertimeline._reports.swimlanes",
+    "changelog": "cybertimeline._reports.changelog",
+    "diff_positions": "cybertimeline._reports.changes",
+    "event_row": "cybertimeline._reports.rows",
+    "events_frame": "cybertimeline._reports.frames",
+    "plot": "cybertimeline._reports.drawing",
+    "position_facts": "cybertimeline._reports.changes",
+    "positions_frame": "cybertimeline._reports.frames",
+    "timelinejs": "cybertimeline._reports.timelinejs",
+}
+"""Names imported on first use: the reports, which a query does not need."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("cybertimeline")
+    raise AttributeError(f"module 'cybertimeline' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, "__version__"})
+
 
 __all__ = [
     "FORMAT_VERSION",
@@ -93,6 +135,7 @@ __all__ = [
     "Coverage",
     "Date",
     "DateError",
+    "DateLike",
     "EntryIntoForce",
     "Event",
     "FieldError",
@@ -132,14 +175,19 @@ __all__ = [
     "VoteEntry",
     "Withdrawal",
     "canonical_key",
+    "changelog",
     "copy_into",
     "create",
     "diff_positions",
     "event_from_dict",
     "event_row",
     "event_to_dict",
+    "events_frame",
     "fold",
     "load",
     "make_converter",
+    "plot",
     "position_facts",
+    "positions_frame",
+    "timelinejs",
 ]

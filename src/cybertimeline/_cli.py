@@ -77,12 +77,11 @@ from cybertimeline._model.events import CONSENT_KINDS, KINDS, Vote
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, headline
 from cybertimeline._projections.position import Position
-from cybertimeline._reports.changelog import diff_positions
+from cybertimeline._reports.changes import diff_positions
 from cybertimeline._reports.rows import event_row, write_csv
 from cybertimeline._reports.wording import brief
-from cybertimeline._timeline.loading import load
+from cybertimeline._timeline.loading import copy_into, load
 from cybertimeline._timeline.timeline import Timeline
-from cybertimeline._timeline.transfer import copy_into
 from cybertimeline.errors import DateError, TimelineError, ValidationError
 
 __all__ = ["main"]
@@ -250,7 +249,8 @@ def _validate(timeline: Timeline, _args: argparse.Namespace) -> str:
 
 
 def _position(timeline: Timeline, args: argparse.Namespace) -> str:
-    position = timeline.position(args.actor, args.as_of, args.known_at, args.possible)
+    position = timeline.position(args.actor, as_of=args.as_of, known_at=args.known_at,
+                                 possible=args.possible)
     if args.format == "json":
         return _json(position.to_dict())
     return _render_position(timeline, position)
@@ -309,7 +309,8 @@ def _render_position(timeline: Timeline, position: Position) -> str:
 
 
 def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
-    log = timeline.changelog(args.actors or None, args.since, args.until, args.known_at)
+    log = timeline.changelog(args.actors or None, since=args.since, until=args.until,
+                             known_at=args.known_at)
     return _json(log.to_dict()) if args.format == "json" else log.to_markdown().rstrip()
 
 
@@ -342,8 +343,8 @@ def _rows(rows: list[dict[str, Any]], form: str) -> str:
 
 
 def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
-    before = timeline.position(args.actor, args.first, args.known_at)
-    after = timeline.position(args.actor, args.second, args.known_at)
+    before = timeline.position(args.actor, as_of=args.first, known_at=args.known_at)
+    after = timeline.position(args.actor, as_of=args.second, known_at=args.known_at)
     changes = diff_positions(before, after)
     if args.format == "json":
         return _json({"actor": args.actor, "from": str(args.first), "to": str(args.second),
@@ -363,7 +364,8 @@ def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
 
 
 def _status(timeline: Timeline, args: argparse.Namespace) -> str:
-    chart = timeline.status(args.instrument, args.as_of, args.known_at, args.possible,
+    chart = timeline.status(args.instrument, as_of=args.as_of, known_at=args.known_at,
+                            possible=args.possible,
                             all_actors=args.all)
     registry = timeline.registry
     counts = Counter(s.status for s in chart.values())
@@ -406,8 +408,9 @@ def _status(timeline: Timeline, args: argparse.Namespace) -> str:
 
 def _export(timeline: Timeline, args: argparse.Namespace) -> str:
     if args.format == "timelinejs":
-        return _json(timeline.to_timelinejs(args.actors or None, args.since, args.until,
-                                            args.known_at, args.title))
+        return _json(timeline.to_timelinejs(args.actors or None, since=args.since,
+                                            until=args.until, known_at=args.known_at,
+                                            title=args.title))
     seen: dict[str, Any] = {}
     for actor in args.actors or [None]:
         for event in timeline.events(actor=actor, since=args.since, until=args.until,
@@ -425,8 +428,8 @@ def _import(timeline: Timeline, args: argparse.Namespace) -> str:
 
 def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
     try:
-        chart = timeline.plot(args.actors, args.instrument, args.since, args.until,
-                              args.known_at)
+        chart = timeline.plot(args.actors, args.instrument, since=args.since,
+                              until=args.until, known_at=args.known_at)
     except ImportError as exc:
         raise TimelineError(str(exc)) from None
     path = chart.save(args.output)

@@ -14,7 +14,7 @@ import dateutil.parser
 
 from cybertimeline.errors import DateError
 
-__all__ = ["Date", "Precision"]
+__all__ = ["Date", "DateLike", "Precision"]
 
 
 class Precision(enum.StrEnum):
@@ -282,3 +282,7 @@ def _suggestion(text: str) -> str | None:
         return f"write {Date.parse_loose(text)}"
     except DateError:
         return None
+
+
+DateLike = Date | dt.date | str
+"""What queries accept as a date: a `Date`, a ``datetime.date`` or EDTF text."""

@@ -6,10 +6,11 @@ What every text rendering shares: the command line, positions, changelogs and ex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from cybertimeline._model.event import BaseEvent
+from cybertimeline._model.events import Tally
 from cybertimeline._model.registry import Registry
 from cybertimeline._model.sources import Source
 
@@ -61,11 +62,12 @@ class Words:
         return "the " + " ".join(words) if words[-1] in _NOUNS else \
             " ".join(words)
 
-    def tally(self, tally: Mapping[str, int] | None) -> str:
-        if not tally:
+    def tally(self, tally: Tally | None) -> str:
+        """`` by a recorded vote of 79 to 60, with 33 abstentions``, or nothing."""
+        if tally is None:
             return ""
-        return (f" by a recorded vote of {tally['yes']} to {tally['no']}, "
-                f"with {tally['abstain']} abstentions")
+        return (f" by a recorded vote of {tally.yes} to {tally.no}, "
+                f"with {tally.abstain} abstentions")
 
     def short(self, actor: str) -> str:
         """The actor's name where it is short enough for a headline, else its id."""

@@ -24,6 +24,7 @@ from cybertimeline._model.events import (
 __all__ = [
     "AdoptionEntry",
     "CooperationEntry",
+    "Entry",
     "LegislationEntry",
     "MembershipEntry",
     "SessionEntry",
@@ -175,3 +176,8 @@ class LegislationEntry:
     def of(cls, event: Legislation, actor: str) -> LegislationEntry:
         """The law ``event`` records."""
         return cls(title=event.title, date=event.date, event=event)
+
+
+Entry = (VoteEntry | StanceEntry | MembershipEntry | CooperationEntry | SessionEntry
+         | AdoptionEntry | LegislationEntry)
+"""Any entry of a position but a treaty's."""

@@ -9,14 +9,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from cybertimeline._model.dates import Date
-from cybertimeline._reports.changelog import position_facts
+from cybertimeline._model.dates import Date, DateLike
+from cybertimeline._reports.answers import Answers
+from cybertimeline._reports.changes import position_facts
 from cybertimeline._reports.rows import ROW_FIELDS, event_row
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cybertimeline._timeline.timeline import DateLike, Timeline
 
 __all__ = ["events_frame", "positions_frame"]
 
@@ -36,17 +36,28 @@ def _require_pandas() -> None:
 
 
 def events_frame(
-    timeline: Timeline,
+    timeline: Answers,
     actor: str | None = None,
+    *,
     since: DateLike | None = None,
     until: DateLike | None = None,
     known_at: DateLike | None = None,
 ) -> pd.DataFrame:
-    """The frame of `Timeline.to_pandas`."""
+    """The known events as a pandas DataFrame, one row per event, in canonical order.
+
+    The columns are those of ``cybertimeline timeline --format csv``
+    (see `cybertimeline.ROW_FIELDS`); ``earliest``, ``latest`` and
+    ``recorded`` are datetimes. With ``actor``, only its events, and
+    ``option`` is its vote.
+
+    Raises:
+        ImportError: pandas is not installed (``pip install 'cybertimeline[pandas]'``).
+        UnknownActorError: the actor is not known.
+    """
     _require_pandas()
     import pandas
 
-    rows = [event_row(e, actor) for e in timeline.events(actor=actor, since=since, until=until,
+    rows = [event_row(e, actor) for e in timeline.events(actor, since=since, until=until,
                                                           known_at=known_at)]
     frame = pandas.DataFrame(rows, columns=list(ROW_FIELDS))
     for column in _DAY_COLUMNS:
@@ -68,13 +79,26 @@ def _panel_facts(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def positions_frame(
-    timeline: Timeline,
+    timeline: Answers,
     actors: str | Iterable[str],
     dates: Iterable[DateLike],
+    *,
     known_at: DateLike | None = None,
     possible: bool = False,
 ) -> pd.DataFrame:
-    """The panel of `Timeline.positions_frame`."""
+    """An as-of panel: one row per actor and date, one column per fact of the positions.
+
+    Columns are paths: ``treaties.<instrument>.status``, ``votes.<resolution>``
+    (the option), ``stances.<topic>`` (the stance) and ``memberships.<group>``
+    (the role); a cell is empty where the position has no such fact. The index
+    is ``(actor, as_of)``, ``as_of`` being the last day of each date (a
+    timestamp). ``actors`` is one actor id or several (for a group's members,
+    pass ``tl.members(group, as_of=...)``).
+
+    Raises:
+        ImportError: pandas is not installed (``pip install 'cybertimeline[pandas]'``).
+        UnknownActorError: an actor is not known.
+    """
     _require_pandas()
     import pandas
 
@@ -84,7 +108,7 @@ def positions_frame(
     index = []
     for actor in chosen:
         for day in days:
-            position = timeline.position(actor, day, known_at, possible)
+            position = timeline.position(actor, as_of=day, known_at=known_at, possible=possible)
             records.append(_panel_facts(position_facts(position)))
             index.append((actor, pandas.Timestamp(day)))
     columns = sorted({path for record in records for path in record})

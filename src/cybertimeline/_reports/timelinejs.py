@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cybertimeline._model.dates import Date, Precision
+from cybertimeline._model.dates import Date, DateLike, Precision
 from cybertimeline._model.events import Event
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Registry
 from cybertimeline._model.wording import headline
+from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.rows import main_actor
-
-if TYPE_CHECKING:
-    from cybertimeline._timeline.timeline import DateLike, Timeline
 
 __all__ = ["timelinejs", "timelinejs_date"]
 
@@ -71,14 +69,25 @@ def _slide(event: Event, group: str | None, registry: Registry) -> dict[str, Any
 
 
 def timelinejs(
-    timeline: Timeline,
+    timeline: Answers,
     actors: str | Iterable[str] | None = None,
+    *,
     since: DateLike | None = None,
     until: DateLike | None = None,
     known_at: DateLike | None = None,
     title: str | None = None,
 ) -> dict[str, Any]:
-    """The events of `Timeline.to_timelinejs`: ``{"title": ..., "events": [...]}``."""
+    """The known events as TimelineJS JSON (``json.dumps`` it and open it in TimelineJS).
+
+    Each event is a slide: ``unique_id`` is the event id, ``group`` its
+    actor, ``start_date`` and ``end_date`` are filled only as far as the
+    date is known (a year, a month, a day), ``display_date`` shows
+    qualifiers (uncertain, approximate), and the text is the summary
+    followed by the sources: ``{"title": ..., "events": [...]}``.
+
+    Raises:
+        UnknownActorError: an actor is not known.
+    """
     chosen = (actors,) if isinstance(actors, str) else None if actors is None else tuple(actors)
     registry = timeline.registry
     slides = []
@@ -93,7 +102,7 @@ def timelinejs(
 
 
 def _events(
-    timeline: Timeline, actors: tuple[str, ...] | None, since: DateLike | None,
+    timeline: Answers, actors: tuple[str, ...] | None, since: DateLike | None,
     until: DateLike | None, known_at: DateLike | None,
 ) -> Iterator[Event]:
     if not actors:
@@ -101,6 +110,6 @@ def _events(
         return
     seen: dict[str, Event] = {}
     for actor in actors:
-        seen.update((e.id, e) for e in timeline.events(actor=actor, since=since, until=until,
+        seen.update((e.id, e) for e in timeline.events(actor, since=since, until=until,
                                                         known_at=known_at))
     yield from sorted(seen.values(), key=canonical_key)

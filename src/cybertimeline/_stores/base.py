@@ -1,8 +1,8 @@
-"""What every store gives a timeline: its contents, and a way to append durably."""
+"""What every store gives a timeline: its contents, durable writes, and what it sees."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -14,7 +14,12 @@ from cybertimeline._stores.checks import Origin, check_events
 from cybertimeline._stores.index import Index, MemoryIndex
 from cybertimeline.errors import ConflictError, TimelineError, ValidationError
 
-__all__ = ["Contents", "MemoryStore", "Store"]
+__all__ = ["MAX_EVENTS", "Accept", "Contents", "MemoryStore", "Store", "check_expected",
+           "must_be_new"]
+
+MAX_EVENTS = 5_000_000
+"""A folder or JSON Lines store holding more events than this is refused (use SQLite):
+it is read whole into memory."""
 
 
 @attrs.define
@@ -25,37 +30,37 @@ class Contents:
     registry: Registry
     origins: dict[str, Origin] = attrs.field(factory=dict)
 
+    @classmethod
+    def in_memory(cls, located: Iterable[tuple[Event, Origin]], registry: Registry) -> Contents:
+        """Contents held in memory, from events and where each was read."""
+        pairs = list(located)
+        return cls(MemoryIndex(e for e, _ in pairs), registry, {e.id: o for e, o in pairs})
 
-def memory_contents(
-    located: Iterable[tuple[Event, Origin]], registry: Registry
-) -> Contents:
-    """Contents held in memory, from events and where each was read."""
-    pairs = list(located)
-    return Contents(MemoryIndex(e for e, _ in pairs), registry, {e.id: o for e, o in pairs})
+    def add(self, events: Iterable[tuple[Event, Origin]]) -> Contents:
+        """These contents, held in memory, with more events indexed."""
+        assert isinstance(self.index, MemoryIndex)
+        for event, origin in events:
+            self.index.add(event)
+            self.origins[event.id] = origin
+        return self
 
-
-def add_event(contents: Contents, event: Event, origin: Origin | None = None) -> Contents:
-    """Index one more event in contents held in memory."""
-    assert isinstance(contents.index, MemoryIndex)
-    contents.index.add(event)
-    contents.origins[event.id] = origin or Origin()
-    return contents
-
-
-MAX_EVENTS = 5_000_000
-"""A folder or JSON Lines store holding more events than this is refused (use SQLite):
-it is read whole into memory."""
 
 Accept = Callable[[Contents], None]
-"""Checks an event against a store's current contents; raises ValidationError to refuse it."""
+"""Checks new events against a store's current contents; raises ValidationError to refuse."""
 
 
 class Store(Protocol):
-    """Where a timeline's events live: a folder of TOML files, SQLite, or memory."""
+    """Where a timeline's events live: a folder of TOML files, JSON Lines, SQLite, or memory."""
 
     @property
     def location(self) -> str:
         """Where the store is, for messages."""
+        ...
+
+    @property
+    def sees_other_writers(self) -> bool:
+        """Whether another process's writes show in this store's next read (SQLite does;
+        a folder or a JSON Lines file is read once, and re-read before each write)."""
         ...
 
     def read(self) -> Contents:
@@ -66,52 +71,21 @@ class Store(Protocol):
         """
         ...
 
-    def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
-        """Write ``event`` durably, if ``accept`` lets it in against the current contents.
+    def extend(self, events: Sequence[Event], accept: Accept,
+               expected: int | None = None) -> Contents:
+        """Write ``events`` durably, all or none, if ``accept`` lets them in.
 
         The store reads its current contents (another process may have added
         to them), checks that it holds ``expected`` events if that is given
-        (else raises ConflictError), calls ``accept``, writes the event, and
-        returns the contents with the event. When it returns, the event is
-        durable; when it raises, nothing was written.
+        (else raises ConflictError), calls ``accept``, writes the events in one
+        transaction or one file, and returns the contents with them. When it
+        returns, the events are durable; when it raises, nothing was written.
         """
         ...
 
-
-def validate(events: Iterable[Event], registry: Registry) -> None:
-    """Raise ValidationError if these events do not hold together with this registry."""
-    problems = check_events(((e, Origin()) for e in events), registry)
-    if problems:
-        raise ValidationError(problems)
-
-
-class MemoryStore:
-    """A store that lives in memory only: for tests, notebooks and derived timelines."""
-
-    def __init__(self, events: Iterable[Event] = (), registry: Registry | None = None) -> None:
-        registry = registry or Registry.builtin()
-        events = tuple(events)
-        validate(events, registry)
-        self._contents = memory_contents(((e, Origin()) for e in events), registry)
-
-    @property
-    def location(self) -> str:
-        return "memory"
-
-    def read(self) -> Contents:
-        return self._contents
-
-    def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
-        check_expected(self._contents, expected, self.location)
-        accept(self._contents)
-        return add_event(self._contents, event)
-
-
-def must_be_new(path: Path) -> None:
-    """Raise TimelineError if something is at ``path``: a new store never overwrites."""
-    if path.exists() and not (path.is_dir() and not any(path.iterdir())):
-        raise TimelineError(f"{path}: already exists; load it with ct.load() "
-                            f"or choose a new path")
+    def close(self) -> None:
+        """Release what the store holds open (a database connection)."""
+        ...
 
 
 def check_expected(contents: Contents, expected: int | None, location: str) -> None:
@@ -122,3 +96,36 @@ def check_expected(contents: Contents, expected: int | None, location: str) -> N
             f"{expected}): another writer appended first; reload and retry"
         )
 
+
+def must_be_new(path: Path) -> None:
+    """Raise TimelineError if something is at ``path``: a new store never overwrites."""
+    if path.exists() and not (path.is_dir() and not any(path.iterdir())):
+        raise TimelineError(f"{path}: already exists; load it with ct.load() "
+                            f"or choose a new path")
+
+
+class MemoryStore:
+    """A store that lives in memory only: for tests, notebooks and derived timelines."""
+
+    location = "memory"
+    sees_other_writers = False
+
+    def __init__(self, events: Iterable[Event] = (), registry: Registry | None = None) -> None:
+        registry = registry or Registry.builtin()
+        located = [(e, Origin()) for e in events]
+        problems = check_events(located, registry)
+        if problems:
+            raise ValidationError(problems)
+        self._contents = Contents.in_memory(located, registry)
+
+    def read(self) -> Contents:
+        return self._contents
+
+    def extend(self, events: Sequence[Event], accept: Accept,
+               expected: int | None = None) -> Contents:
+        check_expected(self._contents, expected, self.location)
+        accept(self._contents)
+        return self._contents.add((e, Origin()) for e in events)
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -9,52 +9,41 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import orjson
 
-from cybertimeline._codec.converters import (
-    FORMAT_VERSION,
-    actor_from_dict,
-    event_label,
-    event_to_dict,
-    instrument_from_dict,
-    registry_to_dicts,
-    structure_event,
-    upcast,
-)
+from cybertimeline._codec.converters import event_to_dict, registry_to_dicts
+from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._model.events import Event
-from cybertimeline._model.registry import Actor, Instrument, Registry
+from cybertimeline._model.registry import Registry
 from cybertimeline._stores.atomic import locked, write_atomically
-from cybertimeline._stores.base import (
-    MAX_EVENTS,
-    Accept,
-    Contents,
-    add_event,
-    check_expected,
-    memory_contents,
-    must_be_new,
-)
-from cybertimeline._stores.checks import Origin, check_events, check_registry, failed_name_problems
+from cybertimeline._stores.base import Accept, Contents, check_expected, must_be_new
+from cybertimeline._stores.checks import Origin
+from cybertimeline._stores.pipeline import Loader
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
-__all__ = ["JsonlStore", "jsonl_lines", "write_jsonl"]
+__all__ = ["MAX_LINE_BYTES", "SUFFIXES", "JsonlStore", "jsonl_lines", "write_jsonl"]
 
 SUFFIXES = (".jsonl", ".ndjson")
 MAX_LINE_BYTES = 1024 * 1024
 """A line longer than this is refused rather than read into memory."""
 
 
+def _line(record: object) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
 def jsonl_lines(events: Iterable[Event], registry: Registry | None = None) -> Iterator[str]:
     """The lines (with their newlines) of a JSON Lines file holding these events."""
-    yield json.dumps({"format": FORMAT_VERSION}) + "\n"
+    yield _line({"format": FORMAT_VERSION})
     if registry is not None:
         for entry, key, data in registry_to_dicts(registry):
-            yield json.dumps({entry: {"id": key, **data}}, ensure_ascii=False) + "\n"
+            yield _line({entry: {"id": key, **data}})
     for event in events:
-        yield json.dumps(event_to_dict(event), ensure_ascii=False) + "\n"
+        yield _line(event_to_dict(event))
 
 
 def write_jsonl(
@@ -65,11 +54,12 @@ def write_jsonl(
 
 
 class JsonlStore:
-    """Events in a JSON Lines file, read whole; appends add a line, under a lock."""
+    """Events in a JSON Lines file, read whole; appends add lines, under a lock."""
+
+    sees_other_writers = False
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._lines = 0  # whole lines in the file when it was last read
 
     @classmethod
     def create(cls, path: Path | str) -> JsonlStore:
@@ -84,17 +74,17 @@ class JsonlStore:
         return str(self.path)
 
     def read(self) -> Contents:
+        return self._read()[0]
+
+    def _read(self) -> tuple[Contents, int]:
+        """The contents, and how many whole lines the file holds."""
         if not self.path.is_file():
             raise TimelineError(f"{self.path}: no such store: give the path of a JSON Lines "
                                 f"file (new stores: ct.create(path), or `cybertimeline "
                                 f"import SRC --into PATH`)")
-        problems: list[Problem] = []
-        located: list[tuple[Event, Origin]] = []
-        actors: list[Actor] = []
-        instruments: list[Instrument] = []
-        failed: list[tuple[object, Origin]] = []
-        version = FORMAT_VERSION
-        self._lines = 0
+        loader = Loader(self.path)
+        version: int | None = FORMAT_VERSION
+        lines = 0
         with self.path.open("rb") as handle:
             for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""), 1):
                 if len(raw) > MAX_LINE_BYTES:
@@ -103,109 +93,75 @@ class JsonlStore:
                         file=self.path, line=number)])
                 if not raw.endswith(b"\n") and _torn(raw):
                     break  # a writer killed mid-line: its append never returned
-                self._lines = number
-                if len(located) >= MAX_EVENTS:
-                    raise ValidationError([Problem(
-                        message=f"more than {MAX_EVENTS} events, the limit of a JSON Lines "
-                                f"store: copy it into SQLite with `cybertimeline import`",
-                        file=self.path, line=number)])
-                record = _parse_line(self.path, number, raw, problems)
+                lines = number
+                record = _parse_line(raw, Origin(self.path, number), loader)
                 if record is None:
                     continue
                 origin = Origin(self.path, number)
                 if "kind" not in record and set(record) == {"format"}:
-                    version = record["format"]
-                    _check_version(version, origin, problems)
-                elif "kind" not in record and len(record) == 1 and {"actor", "instrument"} & set(
-                    record
-                ):
-                    _registry_line(record, origin, actors, instruments, problems)
-                else:
-                    _event_line(record, version, origin, located, problems, failed)
-        registry = Registry.builtin().extended(actors, instruments)
-        problems += check_registry(registry)
-        problems += check_events(located, registry)
-        problems += failed_name_problems(failed, registry)
-        if problems:
-            raise ValidationError(problems)
-        return memory_contents(located, registry)
+                    version = loader.version(record["format"], origin)
+                elif "kind" not in record and len(record) == 1 and (
+                        {"actor", "instrument"} & set(record)):
+                    ((entry, data),) = record.items()
+                    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+                        loader.problem(f"'{entry}' must be an object with an 'id'",
+                                       self.path, number)
+                    else:
+                        fields = {k: v for k, v in data.items() if k != "id"}
+                        loader.registry_entry("actor" if entry == "actor" else "instrument",
+                                              data["id"], fields, origin)
+                elif version is not None:  # else the header's problem is already reported
+                    loader.event(record, origin, version)
+        return loader.contents(), lines
 
-    def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
+    def extend(self, events: Sequence[Event], accept: Accept,
+               expected: int | None = None) -> Contents:
+        text = "".join(_line(event_to_dict(e)) for e in events)
+        for event in events:
+            size = len(_line(event_to_dict(event)).encode("utf-8"))
+            if size > MAX_LINE_BYTES:
+                raise ValidationError([f"event {event.id!r} takes {size} bytes as a line, "
+                                       f"more than the limit of {MAX_LINE_BYTES} of a JSON "
+                                       f"Lines store: shorten its texts"])
         with locked(Path(f"{self.path}.lock"), self.location):
-            contents = self.read()
+            contents, lines = self._read()
             check_expected(contents, expected, self.location)
             accept(contents)
-            line = json.dumps(event_to_dict(event), ensure_ascii=False) + "\n"
-            with self.path.open("rb+") as handle:
-                _end_last_line(handle)
-                handle.write(line.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            return add_event(contents, event, Origin(self.path, self._lines + 1))
+            if len(events) == 1:  # one line: appended, and a torn line is cut on next read
+                with self.path.open("rb+") as handle:
+                    _end_last_line(handle)
+                    handle.write(text.encode("utf-8"))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            else:  # several: the whole file anew, so that a crash leaves none or all of them
+                with self.path.open("rb") as handle:
+                    old = handle.read()
+                if old and not old.endswith(b"\n"):
+                    old = old[: old.rfind(b"\n") + 1] if _torn(
+                        old[old.rfind(b"\n") + 1:]) else old + b"\n"
+                write_atomically(self.path, [old.decode("utf-8"), text])
+            return contents.add((e, Origin(self.path, lines + n))
+                                for n, e in enumerate(events, 1))
+
+    def fill(self, events: Iterable[Event], registry: Registry) -> None:
+        """Write a whole store's events and registry into this new file: for copies."""
+        write_jsonl(self.path, events, registry)
+
+    def close(self) -> None:
+        """Nothing to release: the file is opened only while read or written."""
 
 
-def _parse_line(
-    path: Path, number: int, raw: bytes, problems: list[Problem]
-) -> dict[str, Any] | None:
+def _parse_line(raw: bytes, origin: Origin, loader: Loader) -> dict[str, object] | None:
     try:
         record = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        problems.append(Problem(message=f"is not valid JSON: {exc.msg} (column {exc.colno})",
-                                file=path, line=number))
+        loader.problems.append(origin.problem(
+            f"is not valid JSON: {exc.msg} (column {exc.colno})"))
         return None
     if not isinstance(record, dict):
-        problems.append(Problem(message="each line must be a JSON object", file=path,
-                                line=number))
+        loader.problems.append(origin.problem("each line must be a JSON object"))
         return None
     return record
-
-
-def _check_version(version: object, origin: Origin, problems: list[Problem]) -> None:
-    try:
-        upcast({}, version)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        problems += [origin.problem(p.message) for p in exc.problems]
-
-
-def _registry_line(
-    record: dict[str, Any],
-    origin: Origin,
-    actors: list[Actor],
-    instruments: list[Instrument],
-    problems: list[Problem],
-) -> None:
-    ((entry, data),) = record.items()
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        problems.append(origin.problem(f"'{entry}' must be an object with an 'id'"))
-        return
-    fields = {k: v for k, v in data.items() if k != "id"}
-    try:
-        if entry == "actor":
-            actors.append(actor_from_dict(data["id"], fields))
-        else:
-            instruments.append(instrument_from_dict(data["id"], fields))
-    except Exception as exc:
-        problems.append(origin.problem(f"{entry} {data['id']!r}: {exc}"))
-
-
-def _event_line(
-    record: dict[str, Any],
-    version: int,
-    origin: Origin,
-    located: list[tuple[Event, Origin]],
-    problems: list[Problem],
-    failed: list[tuple[object, Origin]],
-) -> None:
-    try:
-        record = upcast(record, version)
-    except ValidationError:
-        return  # the header's problem is already reported
-    event, found = structure_event(record)
-    problems += [origin.problem(f"{event_label(record)}: {message}") for _field, message in found]
-    if event is not None:
-        located.append((event, origin))
-    else:
-        failed.append((record, origin))
 
 
 def _torn(raw: bytes) -> bool:

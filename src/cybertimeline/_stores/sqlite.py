@@ -12,14 +12,13 @@ from typing import Any
 import orjson
 
 from cybertimeline._codec.converters import (
-    FORMAT_VERSION,
     actor_from_dict,
-    event_from_dict,
     event_to_dict,
     instrument_from_dict,
     registry_to_dicts,
-    upcast,
 )
+from cybertimeline._codec.reading import event_from_dict
+from cybertimeline._codec.versions import FORMAT_VERSION, upcast
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
@@ -27,7 +26,7 @@ from cybertimeline._stores.base import Accept, Contents, check_expected, must_be
 from cybertimeline._stores.index import Lane
 from cybertimeline.errors import ConflictError, TimelineError, ValidationError
 
-__all__ = ["SqliteStore"]
+__all__ = ["SUFFIXES", "SqliteStore"]
 
 SUFFIXES = (".sqlite", ".sqlite3", ".db")
 BUSY_TIMEOUT_MS = int(LOCK_TIMEOUT_SECONDS * 1000)
@@ -169,18 +168,17 @@ class SqliteIndex:
         self._fresh()
         return self._generation
 
-    def sequence(self) -> int:
-        """How many events are stored, read afresh: what an append may say it expects."""
-        return int(self._db.execute("SELECT count(*) FROM events").fetchone()[0])
-
 
 class SqliteStore:
     """Events in one SQLite file (WAL mode), for large or shared stores.
 
     Appends are transactions: validated against what is stored, then written
     with an actor index (every voter of a vote too), so that a position
-    query reads only that actor's rows.
+    query reads only that actor's rows. Other processes' writes show in the
+    next query.
     """
+
+    sees_other_writers = True
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -238,14 +236,15 @@ class SqliteStore:
             raise ConflictError(f"{self.path}: another writer held the database for "
                                 f"{BUSY_TIMEOUT_MS / 1000:.0f} s ({exc}); try again") from None
 
-    def append(self, event: Event, accept: Accept, expected: int | None = None) -> Contents:
+    def extend(self, events: Sequence[Event], accept: Accept,
+               expected: int | None = None) -> Contents:
         self._begin()
         try:
             self._index.invalidate()
             contents = self.read()
             check_expected(contents, expected, self.location)
             accept(contents)
-            self._insert([event])
+            self._insert(events)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -273,8 +272,8 @@ class SqliteStore:
                     (event.instrument, seq),
                 )
 
-    def extend(self, events: Iterable[Event], registry: Registry) -> None:
-        """Write many events and a registry in one transaction, without checking them.
+    def fill(self, events: Iterable[Event], registry: Registry) -> None:
+        """Write a whole store's events and registry in one transaction, without checking them.
 
         For copying a store that was validated as a whole (``cybertimeline import``).
         """

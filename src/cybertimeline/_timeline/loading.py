@@ -1,37 +1,18 @@
-"""Opening stores: the bundled dataset, a folder, a JSON Lines or SQLite file, a new store."""
+"""Opening stores as timelines: the bundled dataset, a folder, JSON Lines or SQLite; copies."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from cybertimeline._stores.base import Store
-from cybertimeline._stores.folder import FolderStore, bundled_events_path
-from cybertimeline._stores.jsonl import SUFFIXES as JSONL_SUFFIXES
+from cybertimeline._stores.base import must_be_new
+from cybertimeline._stores.folder import FolderStore
 from cybertimeline._stores.jsonl import JsonlStore
-from cybertimeline._stores.sqlite import SUFFIXES as SQLITE_SUFFIXES
+from cybertimeline._stores.opening import bundled_store, open_store
 from cybertimeline._stores.sqlite import SqliteStore
 from cybertimeline._timeline.timeline import Clock, Timeline, utc_today
-from cybertimeline.errors import TimelineError
 
-__all__ = ["create", "load", "open_store"]
-
-
-def open_store(path: str | Path, *, new: bool = False) -> Store:
-    """The store at ``path``: SQLite for ``.sqlite``/``.sqlite3``/``.db``, JSON Lines for
-    ``.jsonl``/``.ndjson``, else a folder of TOML files. With ``new``, create it first."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if new and suffix and suffix not in (*SQLITE_SUFFIXES, *JSONL_SUFFIXES):
-        raise TimelineError(
-            f"{target}: a new store is a folder (a path without a suffix), a JSON Lines file "
-            f"({', '.join(JSONL_SUFFIXES)}) or a SQLite file ({', '.join(SQLITE_SUFFIXES)}); "
-            f"{suffix!r} is none of these"
-        )
-    if suffix in SQLITE_SUFFIXES:
-        return SqliteStore.create(target) if new else SqliteStore(target)
-    if suffix in JSONL_SUFFIXES:
-        return JsonlStore.create(target) if new else JsonlStore(target)
-    return FolderStore.create(target) if new else FolderStore(target)
+__all__ = ["copy_into", "create", "load"]
 
 
 def load(path: str | Path | None = None, *, clock: Clock = utc_today) -> Timeline:
@@ -47,9 +28,8 @@ def load(path: str | Path | None = None, *, clock: Clock = utc_today) -> Timelin
         ValidationError: the store holds invalid events; each problem names file and line.
         TimelineError: there is no store at ``path``.
     """
-    if path is None:
-        return Timeline(store=FolderStore(bundled_events_path(), read_only=True), clock=clock)
-    return Timeline(store=open_store(path), clock=clock)
+    store = bundled_store() if path is None else open_store(path)
+    return Timeline(store=store, clock=clock)
 
 
 def create(path: str | Path, *, clock: Clock = utc_today) -> Timeline:
@@ -60,3 +40,41 @@ def create(path: str | Path, *, clock: Clock = utc_today) -> Timeline:
         TimelineError: something already exists at ``path``.
     """
     return Timeline(store=open_store(path, new=True), clock=clock)
+
+
+def copy_into(source: Timeline, destination: str | Path) -> Timeline:
+    """Copy every event of ``source`` (corrected ones too) and its registry into a new store.
+
+    The kind of store follows the destination's suffix, as in `create`.
+    The copy is lossless: loading it gives the same events and registry.
+
+    Raises:
+        TimelineError: something already exists at ``destination``.
+    """
+    events = list(source.events(include_corrected=True))
+    target = Path(destination)
+    must_be_new(target)
+    existed = target.exists()  # an empty folder: keep it if the copy fails
+    try:
+        store = open_store(target, new=True)
+        assert isinstance(store, SqliteStore | FolderStore | JsonlStore)
+        store.fill(events, source.registry)
+        store.close()
+        return Timeline(store=open_store(target))
+    except BaseException:
+        _remove_copy(target, keep_folder=existed)  # the destination was new: leave no half copy
+        raise
+
+
+def _remove_copy(target: Path, *, keep_folder: bool) -> None:
+    if target.is_dir():
+        for child in target.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        if not keep_folder:
+            target.rmdir()
+    else:
+        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)

@@ -1,17 +1,19 @@
-"""The timeline: events in canonical order, the known set, and queries as of a date."""
+"""The timeline: events in canonical order, the known set, and questions as of a date."""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from cybertimeline._codec.converters import event_from_dict, event_to_dict
-from cybertimeline._model.dates import Date
+from cybertimeline._codec.converters import event_to_dict
+from cybertimeline._codec.reading import event_from_dict
+from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.events import Event, Membership, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
@@ -23,13 +25,18 @@ from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._stores.base import Contents, MemoryStore, Store
 from cybertimeline._stores.checks import Origin, check_events
 from cybertimeline._stores.index import Lane
-from cybertimeline._timeline.reports import Reports
+from cybertimeline._timeline.caches import Derived
 from cybertimeline.errors import UnknownEventError, ValidationError
 
-__all__ = ["Timeline"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cybertimeline._reports.changelog import Changelog
+    from cybertimeline._reports.swimlanes import Swimlanes
+
+__all__ = ["Clock", "Timeline", "utc_today"]
 
 S = TypeVar("S")
-DateLike = Date | dt.date | str
 Clock = Callable[[], dt.date]
 """Gives today's date: what `Timeline.append` stamps on an event without ``recorded``."""
 
@@ -38,37 +45,36 @@ def utc_today() -> dt.date:
     """Today's date in UTC: the default clock."""
     return dt.datetime.now(dt.UTC).date()
 
-_PREFIX_CACHE_LIMIT = 64
-"""How many (actor, known_at) pairs keep their positions at every prefix (about 100 bytes
-per event of the actor's, for as long as they are kept)."""
 
-
-def _until(value: DateLike | None) -> dt.date | None:
+def _last_day(value: DateLike | None) -> dt.date | None:
     """A query date's last day (``as_of``, ``known_at``, ``until``)."""
     return None if value is None else Date.coerce(value).latest
 
 
-def _since(value: DateLike | None) -> dt.date | None:
+def _first_day(value: DateLike | None) -> dt.date | None:
     """A query date's first day (``since``)."""
     return None if value is None else Date.coerce(value).earliest
 
 
-def _query_date(value: DateLike | None) -> Date | None:
+def _date(value: DateLike | None) -> Date | None:
     return None if value is None else Date.coerce(value)
 
 
-class Timeline(Reports):
+class Timeline:
     """Dated, sourced events and every question asked of them as of a date.
 
     Load one with `cybertimeline.load` (the bundled dataset, a folder of
     TOML files, a JSON Lines or a SQLite file) or `cybertimeline.create`; or
-    build one in memory from events: ``Timeline([...])``. Events are kept in canonical order,
-    ``(latest, earliest, id)``, whatever order they were loaded or appended in.
+    build one in memory from events: ``Timeline([...])``. Events are kept in
+    canonical order, ``(latest, earliest, id)``, whatever order they came in
+    (rule 1). A timeline on a file is a context manager: ``with ct.load(path)
+    as tl:`` closes the store at the end.
 
-    Every query takes ``known_at`` (only events recorded by that day, with
-    the supersessions and retractions recorded by then) and dates as
-    `Date`, ``datetime.date`` or EDTF text; a partial date means its
-    last day for ``as_of``, ``known_at`` and ``until``, its first for ``since``.
+    Every query takes its dates as keywords: `Date`, ``datetime.date`` or EDTF
+    text; a partial date means its last day for ``as_of``, ``known_at`` and
+    ``until``, its first for ``since``. ``known_at`` gives the record as it
+    stood that day (rule 2): only the events recorded by then, with the
+    corrections recorded by then.
     """
 
     def __init__(
@@ -87,78 +93,23 @@ class Timeline(Reports):
         self._clock = clock
         self._reset(store.read())
 
-    # -- state ------------------------------------------------------------------------------
-
     def _reset(self, contents: Contents) -> None:
         self._contents = contents
         self._index = contents.index
-        self._charted = tuple(i for i in contents.registry.instruments.values() if i.coverage)
-        self._refresh_known()
+        self._derived = Derived(self._index, contents.registry)
 
-    def _refresh_known(self) -> None:
-        self._version = self._index.version
-        self._prefix_cache: OrderedDict[tuple[str, dt.date | None], PrefixPositions] = (
-            OrderedDict()
-        )
-        self._correctors = self._index.correctors()
-        self._dropped_now = {
-            event_id for event_id in self._correctors
-            if (event := self._index.get(event_id)) is not None
-            and not self._is_known(event, None, {})
-        }
-
-    def _is_known(self, event: Event, known_at: dt.date | None, memo: dict[str, bool]) -> bool:
-        """Recorded by ``known_at``, and not corrected by a correction that holds then."""
-        if known_at is not None and event.recorded_on > known_at:
-            return False
-        return not any(
-            self._holds(corrector, known_at, memo)
-            for corrector in self._correctors.get(event.id, ())
-        )
-
-    def _holds(self, corrector: Event, known_at: dt.date | None, memo: dict[str, bool]) -> bool:
-        """Whether a supersession or retraction is in force at ``known_at``.
-
-        It is, once recorded, unless a retraction in force withdraws it. A
-        superseding event that is itself superseded still replaces what it
-        replaced: in a chain A <- B <- C, A stays out.
-        """
-        if corrector.id in memo:
-            return memo[corrector.id]
-        holds = (known_at is None or corrector.recorded_on <= known_at) and not any(
-            self._holds(retraction, known_at, memo)
-            for retraction in self._correctors.get(corrector.id, ())
-            if retraction.kind == "retraction"
-        )
-        memo[corrector.id] = holds
-        return holds
-
-    def _ensure_current(self) -> None:
-        """Drop what was derived from the store if it changed (another writer, on SQLite)."""
-        if self._index.version != self._version:
-            self._refresh_known()
-
-    def _known_filter(self, known_at: dt.date | None) -> Any:
-        self._ensure_current()
-        if known_at is None:
-            dropped = self._dropped_now
-            return lambda e: e.id not in dropped
-        memo: dict[str, bool] = {}
-
-        def known(event: Event) -> bool:
-            if event.recorded_on > known_at:
-                return False
-            if event.id not in self._correctors:
-                return True
-            return self._is_known(event, known_at, memo)
-
-        return known
+    def _current(self) -> Derived:
+        """What is derived from the events, derived afresh if the store has changed since."""
+        if self._index.version != self._derived.version:
+            self._derived = Derived(self._index, self._contents.registry)
+        return self._derived
 
     def _select(
         self, lane: Lane, as_of: dt.date | None, known_at: dt.date | None, possible: bool
     ) -> list[Event]:
-        """The known events of ``lane`` settled by ``as_of`` (started by it, if ``possible``)."""
-        known = self._known_filter(known_at)
+        """The known events of ``lane`` settled by ``as_of`` (started by it, if ``possible``):
+        rules 2 and 3."""
+        known = self._current().known.at(known_at)
         end = lane.settled(as_of)
         chosen = [e for e in lane.events[:end] if known(e)]
         if possible and as_of is not None:
@@ -166,7 +117,7 @@ class Timeline(Reports):
             chosen.sort(key=canonical_key)
         return chosen
 
-    # -- reading ----------------------------------------------------------------------------
+    # -- the store ----------------------------------------------------------------------------
 
     @property
     def registry(self) -> Registry:
@@ -178,12 +129,31 @@ class Timeline(Reports):
         """Where the timeline's store is (``memory`` for one built from events)."""
         return self._store.location
 
+    @property
+    def sees_other_writers(self) -> bool:
+        """Whether other processes' appends show in this timeline's next query (SQLite);
+        otherwise it holds what it read, and its own appends."""
+        return self._store.sees_other_writers
+
+    def close(self) -> None:
+        """Release the store (a database connection); the timeline can no longer be used."""
+        self._store.close()
+
+    def __enter__(self) -> Timeline:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
     def __len__(self) -> int:
-        """How many events are stored, corrected ones included."""
+        """How many events are stored, corrected ones included: what `append` may expect."""
         return len(self._index)
 
     def __repr__(self) -> str:
         return f"<Timeline of {len(self)} events at {self.location}>"
+
+    # -- events -------------------------------------------------------------------------------
 
     def event(self, event_id: str) -> Event:
         """The stored event with this id.
@@ -204,10 +174,10 @@ class Timeline(Reports):
         self,
         actor: str | None = None,
         kind: str | Collection[str] | None = None,
+        *,
         since: DateLike | None = None,
         until: DateLike | None = None,
         known_at: DateLike | None = None,
-        *,
         include_corrected: bool = False,
     ) -> Iterator[Event]:
         """The known events, in canonical order, filtered.
@@ -223,33 +193,38 @@ class Timeline(Reports):
 
         Raises:
             UnknownActorError: ``actor`` is not known.
+            ValidationError: ``since`` is after ``until``.
         """
         if actor is not None:
             self.registry.actor(actor)
-        self._ensure_current()
+        start, stop = _first_day(since), _last_day(known_at)
+        end_day = _last_day(until)
+        if start is not None and end_day is not None and start > end_day:
+            raise ValidationError([f"since ({since}) is after until ({until}): swap them"])
+        derived = self._current()
         lane = self._index.lane(actor)
-        if actor is not None and self._correctors:
-            lane = self._with_retractions(lane)
+        if actor is not None and derived.known:
+            lane = self._with_retractions(lane, derived.known.correctors())
         kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
-        start, stop = _since(since), _until(known_at)
-        end = lane.settled(_until(until))
-        known = (lambda e: stop is None or e.recorded_on <= stop) if include_corrected else (
-            self._known_filter(stop))
+        end = lane.settled(end_day)
+        known = ((lambda e: stop is None or e.recorded_on <= stop) if include_corrected
+                 else derived.known.at(stop))
         first = 0 if start is None else bisect.bisect_left(lane.latest, start)
         for event in lane.events[first:end]:
             if (kinds is None or event.kind in kinds) and known(event):
                 yield event
 
-    def _with_retractions(self, lane: Lane) -> Lane:
+    @staticmethod
+    def _with_retractions(lane: Lane, correctors: Mapping[str, Iterable[Event]]) -> Lane:
         """The lane and the retractions of its events (and of those retractions...).
 
         A retraction names no actor: it is about the actors of what it retracts.
         """
         found: dict[str, Event] = {}
-        targets = [e.id for e in lane.events if e.id in self._correctors]
+        targets = [e.id for e in lane.events if e.id in correctors]
         while targets:
             target = targets.pop()
-            for corrector in self._correctors.get(target, ()):
+            for corrector in correctors.get(target, ()):
                 if corrector.kind == "retraction" and corrector.id not in found:
                     found[corrector.id] = corrector
                     targets.append(corrector.id)
@@ -257,33 +232,38 @@ class Timeline(Reports):
             return lane
         return Lane([*lane.events, *found.values()])
 
+    # -- projections ----------------------------------------------------------------------------
+
     def project(
         self,
         projection: Projection[S],
+        actor: str | None = None,
+        *,
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
         possible: bool = False,
-        actor: str | None = None,
     ) -> S:
         """Fold the known events settled by ``as_of`` through ``projection``, in canonical order.
 
         Args:
-            projection: Any object with ``initial()`` and ``apply(state, event)``.
+            projection: Any object with ``initial()`` and ``apply(state, event)`` (rule 5).
+            actor: Fold only the events about this actor; every event if None.
             as_of: Fold events whose latest day is on or before this date's last day;
                 every known event if None.
             known_at: The record as it stood on this day.
             possible: Fold events that had started by ``as_of`` (earliest day on or
                 before it) too: a "2015" event counts from 2015-01-01.
-            actor: Fold only the events about this actor.
         """
         if actor is not None:
             self.registry.actor(actor)
         lane = self._index.lane(actor)
-        return fold(projection, self._select(lane, _until(as_of), _until(known_at), possible))
+        return fold(projection, self._select(lane, _last_day(as_of), _last_day(known_at),
+                                             possible))
 
     def position(
         self,
         actor: str,
+        *,
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
         possible: bool = False,
@@ -294,65 +274,64 @@ class Timeline(Reports):
             UnknownActorError: the actor is not known.
         """
         self.registry.actor(actor)
-        as_of_date, known_date = _query_date(as_of), _query_date(known_at)
+        as_of_date, known_date = _date(as_of), _date(known_at)
         day = None if as_of_date is None else as_of_date.latest
         known_day = None if known_date is None else known_date.latest
+        derived = self._current()
         if possible and day is not None:
             # Not a prefix of the known events: fold the chosen ones, in one pass.
             chosen = self._select(self._index.lane(actor), day, known_day, possible)
             prefixes = PrefixPositions(actor, chosen)
             end = len(prefixes)
         else:
-            prefixes = self._prefixes(actor, known_day)
+            prefixes = derived.prefixes(actor, known_day, lambda: PrefixPositions(
+                actor, filter(derived.known.at(known_day), self._index.lane(actor).events)))
             end = prefixes.settled(day)
         return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible,
-                           coverage=self._coverage(day, known_day), registry=self.registry)
+                           coverage=self._coverage(derived, day, known_day),
+                           registry=self.registry)
 
-    def _coverage(self, day: dt.date | None, known_day: dt.date | None) -> Mapping[str, Coverage]:
+    @staticmethod
+    def _coverage(derived: Derived, day: dt.date | None,
+                  known_day: dt.date | None) -> Mapping[str, Coverage]:
         """The instruments whose chart is complete on ``day``, as known at ``known_day``."""
         found = {}
-        for instrument in self._charted:
+        for instrument in derived.charted:
             coverage = instrument.coverage_on(day, known_day)
             if coverage is not None:
                 found[instrument.id] = coverage
         return FrozenDict(found)
 
-    def _prefixes(self, actor: str, known_day: dt.date | None) -> PrefixPositions:
-        """The actor's positions at every prefix of its known events, built once and kept.
-
-        Kept for the most recently asked ``(actor, known_at)`` pairs, and dropped
-        when the store changes (an append here, or another writer's to SQLite).
-        """
-        self._ensure_current()
-        lane = self._index.lane(actor)
-        key = (actor, known_day)
-        found = self._prefix_cache.get(key)
-        if found is not None:
-            self._prefix_cache.move_to_end(key)
-            return found
-        known = self._known_filter(known_day)
-        prefixes = PrefixPositions(actor, (e for e in lane.events if known(e)))
-        self._prefix_cache[key] = prefixes
-        if len(self._prefix_cache) > _PREFIX_CACHE_LIMIT:
-            self._prefix_cache.popitem(last=False)
-        return prefixes
-
     def positions(
         self,
-        actors: str | Iterable[str],
+        actors: str | Iterable[str] | None = None,
+        *,
+        group: str | None = None,
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
         possible: bool = False,
     ) -> dict[str, Position]:
-        """Positions of several actors: a list of actors, or a group's members as of ``as_of``."""
-        chosen = (
-            self.members(actors, as_of, known_at, possible) if isinstance(actors, str) else actors
-        )
-        return {a: self.position(a, as_of, known_at, possible) for a in chosen}
+        """Positions of several actors: one actor id, several, or a group's members on
+        ``as_of`` (``group="EU"``).
+
+        Raises:
+            UnknownActorError: an actor or the group is not known.
+            TypeError: neither or both of ``actors`` and ``group`` are given.
+        """
+        if (actors is None) == (group is None):
+            raise TypeError("give actors or a group, not both and not neither")
+        if group is not None:
+            chosen: Iterable[str] = self.members(group, as_of=as_of, known_at=known_at,
+                                                 possible=possible)
+        else:
+            chosen = [actors] if isinstance(actors, str) else actors or ()
+        return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
+                for a in chosen}
 
     def members(
         self,
         group: str,
+        *,
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
         possible: bool = False,
@@ -361,7 +340,7 @@ class Timeline(Reports):
         self.registry.actor(group)
         lane = self._index.lane(group)
         members: dict[str, bool] = {}
-        for event in self._select(lane, _until(as_of), _until(known_at), possible):
+        for event in self._select(lane, _last_day(as_of), _last_day(known_at), possible):
             if isinstance(event, Membership) and event.group == group:
                 members[event.actor] = event.action == "join"
         return tuple(sorted(a for a, joined in members.items() if joined))
@@ -369,10 +348,10 @@ class Timeline(Reports):
     def status(
         self,
         instrument: str,
+        *,
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
         possible: bool = False,
-        *,
         all_actors: bool = False,
     ) -> dict[str, TreatyStatus]:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
@@ -386,7 +365,7 @@ class Timeline(Reports):
         """
         if not self.registry.has_instrument(instrument):
             self.registry.instrument(instrument)
-        day, known_day = _until(as_of), _until(known_at)
+        day, known_day = _last_day(as_of), _last_day(known_at)
         lane = self._index.instrument_lane(instrument)
         acts: defaultdict[str, list[TreatyAct]] = defaultdict(list)
         for event in self._select(lane, day, known_day, possible):
@@ -406,11 +385,6 @@ class Timeline(Reports):
 
     # -- writing ----------------------------------------------------------------------------
 
-    @property
-    def sequence(self) -> int:
-        """How many events the store holds: pass it to `append` as ``expected``."""
-        return len(self._index)
-
     def append(self, event: Event, *, expected: int | None = None) -> None:
         """Validate ``event`` against everything stored and write it through to the store.
 
@@ -419,27 +393,40 @@ class Timeline(Reports):
         When this returns, the event is durable; when it raises, nothing was
         written. Another process's appends to the same store are read first.
         With ``expected`` (optimistic concurrency), the append fails unless the
-        store still holds that many events, as `sequence` said earlier.
+        store still holds that many events, as ``len()`` said earlier.
 
         Raises:
             ValidationError: the event does not fit the store (duplicate id,
                 unknown actor, a correction of no event...).
             ConflictError: the store no longer holds ``expected`` events (another
                 writer appended first), or another writer kept it locked.
-            TimelineError: the store is read-only (the bundled dataset).
+            ReadOnlyError: the store is read-only (the bundled dataset).
         """
+        self.extend([event], expected=expected)
 
-        event = self._stamped(event)
-        _check_writable(event)
+    def extend(self, events: Iterable[Event], *, expected: int | None = None) -> None:
+        """Append many events at once: all of them, in one transaction or file, or none.
+
+        As `append` for each event; the events may refer to one another (a
+        correction of an event in the same batch).
+
+        Raises:
+            ValidationError: an event does not fit the store; nothing was written.
+            ConflictError: as for `append`.
+            ReadOnlyError: the store is read-only.
+        """
+        batch = [self._stamped(e) for e in events]
+        for event in batch:
+            _check_writable(event)
 
         def accept(contents: Contents) -> None:
-            problems = check_events(
-                [(event, Origin())], contents.registry, contents.index, contents.origins
-            )
+            problems = check_events([(e, Origin()) for e in batch], contents.registry,
+                                    contents.index, contents.origins)
             if problems:
                 raise ValidationError(problems)
 
-        self._reset(self._store.append(event, accept, expected))
+        if batch:
+            self._reset(self._store.extend(batch, accept, expected))
 
     def _stamped(self, event: Event) -> Event:
         """The event with ``recorded`` set to the append day where it has none (rule 7)."""
@@ -452,6 +439,82 @@ class Timeline(Reports):
                 f"an append records it: a {event.kind} cannot be known before it happened "
                 f"(rule 9); append it once it has happened, or correct its date"])
         return attrs.evolve(event, recorded=Date.from_date(today))
+
+    # -- reports: each is a function of a timeline, offered here as a method ----------------
+
+    def changelog(
+        self,
+        actors: str | Iterable[str] | None = None,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> Changelog:
+        """What changed in actors' positions, day by day: `cybertimeline.changelog` of this
+        timeline (rule 6)."""
+        from cybertimeline._reports.changelog import changelog
+
+        return changelog(self, actors, since=since, until=until, known_at=known_at)
+
+    def to_timelinejs(
+        self,
+        actors: str | Iterable[str] | None = None,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        title: str | None = None,
+    ) -> dict[str, Any]:
+        """The known events as TimelineJS JSON: `cybertimeline.timelinejs` of this timeline."""
+        from cybertimeline._reports.timelinejs import timelinejs
+
+        return timelinejs(self, actors, since=since, until=until, known_at=known_at,
+                          title=title)
+
+    def events_frame(
+        self,
+        actor: str | None = None,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> pd.DataFrame:
+        """The known events as a pandas DataFrame, one row per event: `cybertimeline.events_frame`
+        of this timeline."""
+        from cybertimeline._reports.frames import events_frame
+
+        return events_frame(self, actor, since=since, until=until, known_at=known_at)
+
+    def positions_frame(
+        self,
+        actors: str | Iterable[str],
+        dates: Iterable[DateLike],
+        *,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+    ) -> pd.DataFrame:
+        """An as-of panel, one row per actor and date: `cybertimeline.positions_frame` of this
+        timeline."""
+        from cybertimeline._reports.frames import positions_frame
+
+        return positions_frame(self, actors, dates, known_at=known_at, possible=possible)
+
+    def plot(
+        self,
+        actors: str | Iterable[str],
+        instrument: str | None = None,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        topics: Iterable[str] | None = None,
+        title: str | None = None,
+    ) -> Swimlanes:
+        """A swimlane chart, one lane per actor: `cybertimeline.plot` of this timeline."""
+        from cybertimeline._reports.drawing import plot
+
+        return plot(self, actors, instrument, since=since, until=until, known_at=known_at,
+                    topics=topics, title=title)
 
 
 def _check_writable(event: Event) -> None:

@@ -1,33 +1,34 @@
-"""Swimlane charts: one lane per actor, treaty status as coloured spans, votes and statements
-as marks.
+"""Drawing a swimlane chart with matplotlib: `plot`, and its layout, colours, labels, legend.
 
-matplotlib is optional (the ``plot`` extra): it is imported only when a chart is drawn, so
-``import cybertimeline`` works without it.
+matplotlib is optional (the ``plot`` extra): it is imported only when a chart is drawn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import os
 import textwrap
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from cybertimeline._model.dates import Date
-from cybertimeline._model.events import TREATY_ACT_KINDS, Event
+from cybertimeline._model.dates import Date, DateLike
+from cybertimeline._model.registry import Registry
+from cybertimeline._reports.answers import Answers
+from cybertimeline._reports.swimlanes import (
+    MARKED_KINDS,
+    Mark,
+    StatusSpan,
+    Swimlanes,
+    lane_mark,
+    status_spans,
+    window,
+)
 from cybertimeline.errors import TimelineError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from cybertimeline._timeline.timeline import DateLike, Timeline
-
-__all__ = ["Mark", "StatusSpan", "Swimlanes", "swimlanes"]
+__all__ = ["STATUS_COLOURS", "VALUE_COLOURS", "draw", "new_figure", "plot", "require_matplotlib"]
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -63,83 +64,6 @@ _WIDTH_INCHES = 11.0
 _LEFT_INCHES, _RIGHT_INCHES = 1.6, 0.3
 
 
-@attrs.frozen(kw_only=True)
-class StatusSpan:
-    """Days over which an actor's treaty status was one value, as drawn in its lane.
-
-    ``start`` is the first day and ``end`` the day after the last (exclusive).
-    A ``settled`` span is the status `Timeline.position()` gives for each
-    of its days; an unsettled one (drawn hatched) is the status it gives with
-    ``possible=True`` where that differs: an act dated only to a span of days
-    may already have happened.
-    """
-
-    actor: str
-    instrument: str
-    status: str
-    start: dt.date
-    end: dt.date
-    settled: bool = True
-
-    def days(self) -> tuple[dt.date, ...]:
-        """The first, middle and last day of the span: what tests sample."""
-        last = self.end - _ONE_DAY
-        return tuple(dict.fromkeys((self.start, self.start + (last - self.start) / 2, last)))
-
-
-@attrs.frozen(kw_only=True)
-class Mark:
-    """A vote, statement or session drawn in a lane: a point for a day, a bar for a span."""
-
-    actor: str
-    kind: Literal["vote", "statement", "session"]
-    value: str
-    label: str
-    earliest: dt.date
-    latest: dt.date
-    event: str
-
-    @property
-    def is_span(self) -> bool:
-        """True when the date is more than one day (drawn as a bar, not a point)."""
-        return self.earliest != self.latest
-
-
-@attrs.frozen(kw_only=True, eq=False)
-class Swimlanes:
-    """A swimlane chart of a timeline: what `Timeline.plot()` drew, and the figure.
-
-    ``spans`` and ``marks`` are exactly what was drawn, so they can be checked
-    against the positions; ``figure`` is the matplotlib figure, to adjust or
-    to save in any format matplotlib writes.
-    """
-
-    actors: tuple[str, ...]
-    instrument: str | None
-    start: dt.date
-    end: dt.date
-    known_at: Date | None
-    spans: tuple[StatusSpan, ...]
-    marks: tuple[Mark, ...]
-    figure: Figure
-
-    def save(self, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
-        """Write the chart to ``path``, in the format its suffix names (``.svg``, ``.png``...).
-
-        Returns:
-            The path written.
-        """
-        target = Path(path)
-        self.figure.savefig(target, dpi=dpi)
-        return target
-
-    def _repr_png_(self) -> bytes:
-        """The chart as PNG: how Jupyter shows it."""
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
-
-
 def require_matplotlib() -> None:
     """Raise a clear ImportError naming the ``plot`` extra when matplotlib is missing."""
     try:
@@ -149,108 +73,6 @@ def require_matplotlib() -> None:
             "plotting needs matplotlib, which is not installed: "
             "pip install 'cybertimeline[plot]' (the plot extra)"
         ) from None
-
-
-# -- what to draw ----------------------------------------------------------------------------
-
-
-def status_spans(
-    timeline: Timeline,
-    actor: str,
-    instrument: str,
-    start: dt.date,
-    end: dt.date,
-    known_at: DateLike | None = None,
-) -> list[StatusSpan]:
-    """The actor's treaty status from ``start`` to ``end`` (inclusive), as spans.
-
-    The status can change only on the first or last day of one of its acts, or
-    where a complete chart starts or ends (before an act, ``none`` there, else
-    no span: no data), so it is asked of `Timeline.position()` once per such
-    day (settled, and with ``possible=True``) and holds until the next.
-    """
-    acts = [e for e in timeline.events(actor=actor, kind=TREATY_ACT_KINDS, known_at=known_at)
-            if getattr(e, "instrument", None) == instrument]
-    charted = timeline.registry.instruments.get(instrument)
-    edges = {d for c in (charted.coverage if charted else ())
-             for d in (c.complete_from.earliest if c.complete_from else start,
-                       c.complete_until.latest + _ONE_DAY)}
-    stop = end + _ONE_DAY
-    turns = sorted({start} | {d for d in edges if start < d < stop}
-                   | {d for e in acts for d in (e.date.earliest, e.date.latest)
-                      if start < d < stop})
-
-    def status(day: dt.date, possible: bool) -> str | None:
-        found = timeline.position(actor, day, known_at, possible).treaty(instrument).status
-        return None if found == "unknown" else found
-
-    pieces: list[tuple[dt.date, dt.date, str | None, str | None]] = []
-    for first, after in zip(turns, [*turns[1:], stop], strict=True):
-        pieces.append((first, after, status(first, False), status(first, True)))
-    spans = _merge(actor, instrument, [(a, b, s) for a, b, s, _ in pieces], settled=True)
-    unsettled = [(a, b, p if p != s else None) for a, b, s, p in pieces]
-    return spans + _merge(actor, instrument, unsettled, settled=False)
-
-
-def _merge(
-    actor: str, instrument: str, pieces: list[tuple[dt.date, dt.date, str | None]], *,
-    settled: bool,
-) -> list[StatusSpan]:
-    spans: list[StatusSpan] = []
-    for first, after, status in pieces:
-        if status is None:
-            continue
-        if spans and spans[-1].status == status and spans[-1].end == first:
-            spans[-1] = attrs.evolve(spans[-1], end=after)
-        else:
-            spans.append(StatusSpan(actor=actor, instrument=instrument, status=status,
-                                    start=first, end=after, settled=settled))
-    return spans
-
-
-def _mark(timeline: Timeline, actor: str, event: Event, instrument: str | None,
-          topics: frozenset[str] | None) -> Mark | None:
-    """The mark for an event in the actor's lane: its value there and what it is about."""
-    value = event.value(actor)
-    if event.kind not in _KIND_MARKERS or value is None:
-        return None
-    subject = event.subject
-    if topics is not None and not {getattr(event, "topic", None), subject} & topics:
-        return None
-    label = value
-    if subject is not None and subject != instrument:
-        found = timeline.registry.instruments.get(subject)
-        label += f" · {found.short or found.title if found is not None else subject}"
-    return Mark(actor=actor, kind=event.kind,  # type: ignore[arg-type]
-                value=value, label=label, earliest=event.date.earliest,
-                latest=event.date.latest, event=event.id)
-
-
-def _window(
-    timeline: Timeline, actors: Sequence[str], instrument: str | None,
-    since: DateLike | None, until: DateLike | None, known_at: DateLike | None,
-) -> tuple[dt.date, dt.date]:
-    """The chart's first and last day: the dates asked for, else whole years around the events."""
-    start = None if since is None else Date.coerce(since).earliest
-    end = None if until is None else Date.coerce(until).latest
-    if start is None or end is None:
-        kinds = {"vote", "statement", "session", *TREATY_ACT_KINDS}
-        days = [d for actor in actors
-                for e in timeline.events(actor=actor, kind=kinds, known_at=known_at)
-                if e.kind not in TREATY_ACT_KINDS or getattr(e, "instrument", None) == instrument
-                for d in (e.date.earliest, e.date.latest)]
-        if not days:
-            raise TimelineError(
-                "nothing to plot: these actors have no treaty acts, votes, statements or "
-                "sessions here; give since and until to draw empty lanes")
-        start = start or dt.date(min(days).year, 1, 1)
-        end = end or dt.date(max(days).year, 12, 31)
-    if end < start:
-        raise TimelineError(f"nothing to plot: until ({end}) is before since ({start})")
-    return start, end
-
-
-# -- drawing ---------------------------------------------------------------------------------
 
 
 def _rows(marks: list[Mark], start: dt.date, end: dt.date, days_per_point: float) -> list[int]:
@@ -279,50 +101,13 @@ def _rows(marks: list[Mark], start: dt.date, end: dt.date, days_per_point: float
     return placed
 
 
-def _lane_label(timeline: Timeline, actor: str) -> str:
-    name = timeline.registry.name(actor)
+def _lane_label(registry: Registry, actor: str) -> str:
+    name = registry.name(actor)
     if name == actor:
         return actor
     lines = textwrap.wrap(name, 22)
     shown = lines[:2] if len(lines) <= 2 else [lines[0], lines[1][:20] + "…"]
     return "\n".join([actor, *shown])
-
-
-def swimlanes(
-    timeline: Timeline,
-    actors: str | Iterable[str],
-    instrument: str | None = None,
-    since: DateLike | None = None,
-    until: DateLike | None = None,
-    known_at: DateLike | None = None,
-    topics: Iterable[str] | None = None,
-    title: str | None = None,
-) -> Swimlanes:
-    """The chart of `Timeline.plot()`."""
-    require_matplotlib()
-    chosen = (actors,) if isinstance(actors, str) else tuple(dict.fromkeys(actors))
-    if not chosen:
-        raise TimelineError("nothing to plot: name at least one actor")
-    for actor in chosen:
-        timeline.registry.actor(actor)
-    if instrument is not None and not timeline.registry.has_instrument(instrument):
-        timeline.registry.instrument(instrument)
-    wanted = None if topics is None else frozenset(topics)
-    start, end = _window(timeline, chosen, instrument, since, until, known_at)
-    known = None if known_at is None else Date.coerce(known_at)
-
-    spans = [] if instrument is None else [
-        span for actor in chosen
-        for span in status_spans(timeline, actor, instrument, start, end, known_at)]
-    marks = [mark for actor in chosen
-             for event in timeline.events(actor=actor, kind=("vote", "statement", "session"),
-                                          since=start, until=end, known_at=known_at)
-             if (mark := _mark(timeline, actor, event, instrument, wanted)) is not None]
-    chart = Swimlanes(actors=chosen, instrument=instrument, start=start, end=end,
-                      known_at=known, spans=tuple(spans), marks=tuple(marks),
-                      figure=_new_figure())
-    _draw(timeline, chart, title)
-    return chart
 
 
 def _mdates() -> Any:
@@ -332,13 +117,15 @@ def _mdates() -> Any:
     return importlib.import_module("matplotlib.dates")
 
 
-def _new_figure() -> Figure:
+def new_figure() -> Figure:
+    """An empty figure, as wide as a chart is drawn."""
     from matplotlib.figure import Figure
 
     return Figure(figsize=(_WIDTH_INCHES, 4.0))
 
 
-def _draw(timeline: Timeline, chart: Swimlanes, title: str | None) -> None:
+def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
+    """Draw ``chart``'s spans and marks on its figure, its lanes named from ``registry``."""
     mdates = _mdates()
 
     figure = chart.figure
@@ -386,7 +173,7 @@ def _draw(timeline: Timeline, chart: Swimlanes, title: str | None) -> None:
         if index:
             ax.axhline(top, color="#999999", linewidth=0.6)
         ticks.append(top + (_BAND_TOP + _BAND_HEIGHT / 2 if band else 0.5))
-        labels.append(_lane_label(timeline, actor))
+        labels.append(_lane_label(registry, actor))
         own_spans = [s for s in chart.spans if s.actor == actor]
         if band and own_spans:
             _draw_spans(ax, own_spans, top, days_per_point)
@@ -406,7 +193,7 @@ def _draw(timeline: Timeline, chart: Swimlanes, title: str | None) -> None:
                     textcoords="offset points", fontsize=8, va="bottom",
                     annotation_clip=False)
 
-    heading = title or _title(timeline, chart)
+    heading = title or _title(registry, chart)
     figure.suptitle(heading, x=_LEFT_INCHES / _WIDTH_INCHES, ha="left", fontsize=11,
                     y=1 - 0.12 / height_inches, va="top")
 
@@ -438,9 +225,9 @@ def _legend_handles(chart: Swimlanes) -> list[Any]:
     return handles
 
 
-def _title(timeline: Timeline, chart: Swimlanes) -> str:
+def _title(registry: Registry, chart: Swimlanes) -> str:
     if chart.instrument is not None:
-        what = timeline.registry.label(chart.instrument)
+        what = registry.label(chart.instrument)
     else:
         what = "Votes, statements and sessions of " + ", ".join(chart.actors)
     text = f"{what}, {chart.start} to {chart.end}"
@@ -506,3 +293,72 @@ def _draw_mark(ax: Axes, mark: Mark, y: float, chart: Swimlanes, days_per_point:
         ax.text(x1 + pad, y, mark.label, va="center", ha="left", fontsize=_LABEL_SIZE)
     else:
         ax.text(x0 - pad, y, mark.label, va="center", ha="right", fontsize=_LABEL_SIZE)
+
+
+def plot(
+    timeline: Answers,
+    actors: str | Iterable[str],
+    instrument: str | None = None,
+    *,
+    since: DateLike | None = None,
+    until: DateLike | None = None,
+    known_at: DateLike | None = None,
+    topics: Iterable[str] | None = None,
+    title: str | None = None,
+) -> Swimlanes:
+    """A swimlane chart: one lane per actor, from ``since`` to ``until``.
+
+    Each lane shows the actor's status towards ``instrument`` as coloured
+    spans, exactly as `Timeline.position` gives it for each day (``none``,
+    not a signatory, only where a complete chart says so), and hatched where
+    an act dated to a span of days may already have happened
+    (``possible=True``). Below it, the actor's votes (its option), statements
+    (its stance) and, for a body, its sessions (their status) are marks: a
+    point for a day, a bar over the whole span for a partial date such as
+    ``2019-07``. ``ct.plot(tl, ["CAN", "KOR"], "budapest-convention").save("b.svg")``
+    writes the chart; in Jupyter the chart shows itself.
+
+    Args:
+        timeline: A timeline (anything that answers positions and events).
+        actors: One actor id, or several: one lane each, in this order.
+        instrument: The instrument whose status is drawn; no status band if None.
+        since: The chart's first day (this date's first); whole years around the events
+            if None.
+        until: The chart's last day (this date's last); whole years around the events if None.
+        known_at: Draw the record as it stood on this day (a dashed line marks it).
+        topics: Only votes and statements on these topics (a topic, an instrument or
+            a resolution); every one if None.
+        title: The chart's title; the instrument and the dates if None.
+
+    Returns:
+        A `Swimlanes`: ``save(path)``, ``figure``, and the ``spans`` and ``marks`` drawn.
+
+    Raises:
+        ImportError: matplotlib is not installed (``pip install 'cybertimeline[plot]'``).
+        UnknownActorError: an actor or the instrument is not known.
+        TimelineError: there is nothing to draw in the period.
+    """
+    require_matplotlib()
+    chosen = (actors,) if isinstance(actors, str) else tuple(dict.fromkeys(actors))
+    if not chosen:
+        raise TimelineError("nothing to plot: name at least one actor")
+    for actor in chosen:
+        timeline.registry.actor(actor)
+    if instrument is not None and not timeline.registry.has_instrument(instrument):
+        timeline.registry.instrument(instrument)
+    wanted = None if topics is None else frozenset(topics)
+    start, end = window(timeline, chosen, instrument, since, until, known_at)
+    known = None if known_at is None else Date.coerce(known_at)
+
+    spans = [] if instrument is None else [
+        span for actor in chosen
+        for span in status_spans(timeline, actor, instrument, start, end, known_at)]
+    marks = [mark for actor in chosen
+             for event in timeline.events(actor, MARKED_KINDS, since=start, until=end,
+                                          known_at=known_at)
+             if (mark := lane_mark(timeline, actor, event, instrument, wanted)) is not None]
+    chart = Swimlanes(actors=chosen, instrument=instrument, start=start, end=end,
+                      known_at=known, spans=tuple(spans), marks=tuple(marks),
+                      figure=new_figure())
+    draw(chart, timeline.registry, title)
+    return chart

@@ -1,0 +1,268 @@
+"""Positions as facts, and the changes between two positions: what a changelog is made of.
+
+A changelog is a diff of positions (rule 6). A position is seen as flat
+*facts*, one value per path:
+
+* ``treaties.<instrument>.<field>`` for ``status``, ``signed``, ``consented``,
+  ``consent``, ``in_force`` and ``withdrawn``: text;
+* ``votes.<resolution>``, ``stances.<topic>``, ``memberships.<group>`` and
+  ``members.<actor>``: the entry (`VoteEntry`...);
+* ``cooperation.<event id>``, ``sessions.<event id>``, ``adoptions.<event id>``
+  and ``legislation.<event id>``: likewise, one per event.
+
+Two values are the same fact when they say the same, whatever event they rest on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import attrs
+
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import CONSENT_KINDS, Event, Retraction
+from cybertimeline._model.order import canonical_key
+from cybertimeline._model.registry import Coverage
+from cybertimeline._model.sources import Source
+from cybertimeline._projections.entries import Entry
+from cybertimeline._projections.position import Position
+
+__all__ = ["Change", "Correction", "Fact", "FactValue", "diff_positions", "position_facts"]
+
+TREATY_FIELDS = ("status", "signed", "consented", "consent", "in_force", "withdrawn")
+KEYED_SECTIONS = ("votes", "stances", "memberships", "members")
+LISTED_SECTIONS = ("cooperation", "sessions", "adoptions", "legislation")
+SECTIONS = ("treaties", *KEYED_SECTIONS, *LISTED_SECTIONS)
+
+FactValue = str | Entry
+"""The value of a fact: a treaty field's text, or an entry of the position."""
+
+Key = tuple[str, str, str | None]
+"""Where a fact is: section, key, and (for treaties) field."""
+
+
+def plain(value: FactValue | None) -> Any:
+    """A fact's value as JSON: the text, or the entry's ``to_dict`` without its event id."""
+    if value is None or isinstance(value, str):
+        return value
+    return {k: v for k, v in value.to_dict().items() if k != "event"}
+
+
+@attrs.frozen
+class Fact:
+    """One fact of a position, and the ids of the events it rests on."""
+
+    value: FactValue
+    events: frozenset[str]
+
+    def same_as(self, other: Fact | None) -> bool:
+        """Whether ``other`` says the same (on whatever events it rests)."""
+        return other is not None and plain(self.value) == plain(other.value)
+
+
+Facts = dict[Key, Fact]
+
+
+def path_of(key: Key) -> str:
+    """``treaties.budapest-convention.status``, ``votes.A/RES/74/247``..."""
+    return ".".join(part for part in key if part is not None)
+
+
+def entry_facts(section: str, key: str, entry: Any) -> Facts:
+    """The facts of one entry of a position (absent: no facts)."""
+    if entry is None:
+        return {}
+    if section == "treaties":
+        ids = frozenset(e.id for e in entry.events)
+        found: Facts = {}
+        for name in TREATY_FIELDS:
+            value = getattr(entry, name)
+            if value is not None:
+                found[(section, key, name)] = Fact(str(value), ids)
+        return found
+    return {(section, key, None): Fact(entry, frozenset({entry.event.id}))}
+
+
+def facts(position: Position) -> Facts:
+    """Every fact of a position."""
+    found: Facts = {}
+    for section in ("treaties", *KEYED_SECTIONS):
+        for key, entry in getattr(position, section).items():
+            found.update(entry_facts(section, key, entry))
+    for section in LISTED_SECTIONS:
+        for entry in getattr(position, section):
+            found.update(entry_facts(section, entry.event.id, entry))
+    return found
+
+
+def facts_of(position: Position, keys: Iterable[tuple[str, str]]) -> Facts:
+    """The facts of these entries of a position."""
+    found: Facts = {}
+    for section, key in keys:
+        if section in LISTED_SECTIONS:
+            entry = next((e for e in reversed(getattr(position, section))
+                          if e.event.id == key), None)
+        else:
+            entry = getattr(position, section).get(key)
+        found.update(entry_facts(section, key, entry))
+    return found
+
+
+def position_facts(position: Position) -> dict[str, Any]:
+    """The facts of a position by path, as JSON: ``treaties.budapest-convention.status``...
+
+    This is what changelogs compare: applying a changelog's changes to the
+    facts of its starting position gives the facts of its final position.
+    """
+    return {path_of(key): plain(fact.value) for key, fact in facts(position).items()}
+
+
+def _order(key: Key) -> tuple[int, str, int]:
+    section, name, field = key
+    return (SECTIONS.index(section), name, -1 if field is None else TREATY_FIELDS.index(field))
+
+
+def differences(before: Facts, after: Facts) -> list[Key]:
+    """The keys whose facts differ, in the order of sections, keys and fields."""
+    keys = {k for k in before.keys() | after.keys()
+            if not (k in before and before[k].same_as(after.get(k)))}
+    return sorted(keys, key=_order)
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """One change to an actor's position: a path, its value before and after, and why.
+
+    Attributes:
+        actor: Whose position changed.
+        section: ``treaties``, ``votes``, ``stances``, ``memberships``, ``members``,
+            ``cooperation``, ``sessions``, ``adoptions`` or ``legislation``.
+        key: The instrument, resolution, topic, group, member or event id.
+        field: For treaties, the field that changed (``status``, ``signed``...).
+        before: The value before: a treaty field's text or an entry (None when absent).
+        after: The value after (None when the path is gone).
+        settled: The day the change happened: the latest day of its events' dates.
+        date: The date of the (last) event behind it, as given: ``2019-07``, ``2015-07-08``.
+        events: The events behind the change, in canonical order.
+        coverage: For a treaty status that had no act before: the complete chart that
+            held the day before, so the status was ``none`` (not a signatory), not
+            unknown (rule 10); None otherwise.
+    """
+
+    actor: str
+    section: str
+    key: str
+    field: str | None = None
+    before: FactValue | None = None
+    after: FactValue | None = None
+    settled: dt.date | None = None
+    date: Date | None = None
+    events: tuple[Event, ...] = ()
+    coverage: Coverage | None = None
+
+    @property
+    def path(self) -> str:
+        """Where it is: ``treaties.budapest-convention.status``, ``votes.A/RES/74/247``..."""
+        return path_of((self.section, self.key, self.field))
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source of the events behind the change, each once."""
+        return tuple(dict.fromkeys(s for e in self.events for s in e.sources))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"actor", "path", "before", "after", "date", "settled", "events", "sources",
+        "coverage"}``; ``before`` and ``after`` as in `position_facts`."""
+        return {
+            "actor": self.actor,
+            "path": self.path,
+            "before": plain(self.before),
+            "after": plain(self.after),
+            "date": None if self.date is None else str(self.date),
+            "settled": None if self.settled is None else self.settled.isoformat(),
+            "events": [e.id for e in self.events],
+            "sources": [s.to_dict() for s in self.sources],
+            "coverage": None if self.coverage is None else self.coverage.to_dict(),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Correction:
+    """A revision of the record itself: an event superseded or retracted by a later one.
+
+    Attributes:
+        recorded: The day the correcting event entered the record.
+        kind: ``supersession`` or ``retraction``.
+        event: The correcting event (the new version, or the retraction).
+        corrected: The event it replaces or retracts.
+        actors: The actors the corrected event is about.
+    """
+
+    recorded: dt.date
+    kind: Literal["supersession", "retraction"]
+    event: Event
+    corrected: Event
+    actors: tuple[str, ...]
+
+    @property
+    def reason(self) -> str | None:
+        """Why a retraction was made; None for a supersession."""
+        return self.event.reason if isinstance(self.event, Retraction) else None
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The sources of the correcting event."""
+        return self.event.sources
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"recorded", "kind", "event", "corrects", "actors", "reason", "sources"}``."""
+        return {
+            "recorded": self.recorded.isoformat(),
+            "kind": self.kind,
+            "event": self.event.id,
+            "corrects": self.corrected.id,
+            "actors": list(self.actors),
+            "reason": self.reason,
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+_FIELD_KINDS = {
+    "signed": frozenset({"signature"}),
+    "consented": CONSENT_KINDS,
+    "consent": CONSENT_KINDS,
+    "in_force": frozenset({"entry_into_force"}),
+    "withdrawn": frozenset({"withdrawal"}),
+}
+
+
+def diff_positions(before: Position, after: Position) -> tuple[Change, ...]:
+    """What differs between two positions of one actor, path by path.
+
+    Each change names the events of ``after`` that are new since ``before``
+    (or, for a path that is gone, the events ``before`` rested on).
+    """
+    old, new = facts(before), facts(after)
+    by_id = {e.id: e for e in (*before.events(), *after.events())}
+    changes = []
+    for key in differences(old, new):
+        was, now = old.get(key), new.get(key)
+        old_ids = was.events if was else frozenset()
+        new_ids = now.events if now else frozenset()
+        ids = (new_ids - old_ids) or new_ids or old_ids
+        kinds = _FIELD_KINDS.get(key[2] or "")
+        found = [by_id[i] for i in ids]
+        found = [e for e in found if kinds is None or e.kind in kinds] or found
+        events = tuple(sorted(found, key=canonical_key))
+        last = events[-1] if events else None
+        first_act = key[2] == "status" and was is None
+        changes.append(Change(
+            actor=after.actor, section=key[0], key=key[1], field=key[2],
+            before=None if was is None else was.value, after=None if now is None else now.value,
+            settled=None if last is None else last.date.latest,
+            date=None if last is None else last.date, events=events,
+            coverage=before.coverage.get(key[1]) if first_act else None,
+        ))
+    return tuple(changes)

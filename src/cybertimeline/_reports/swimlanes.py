@@ -1,0 +1,206 @@
+"""Swimlane charts: one lane per actor, its status towards an instrument as spans, and its
+votes, statements and sessions as marks: what is drawn, and `plot`, which draws it.
+
+matplotlib is optional (the ``plot`` extra): it is imported only when a chart is drawn
+(`cybertimeline._reports.drawing`), so ``import cybertimeline`` works without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from cybertimeline._model.dates import Date, DateLike
+from cybertimeline._model.events import TREATY_ACT_KINDS, Event
+from cybertimeline._reports.answers import Answers
+from cybertimeline.errors import TimelineError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["MARKED_KINDS", "Mark", "StatusSpan", "Swimlanes", "lane_mark", "status_spans", "window"]
+
+_ONE_DAY = dt.timedelta(days=1)
+MARKED_KINDS = ("vote", "statement", "session")
+"""The kinds drawn as marks in a lane: each has one value for the actor (an option, a
+stance, a status)."""
+
+
+@attrs.frozen(kw_only=True)
+class StatusSpan:
+    """Days over which an actor's treaty status was one value, as drawn in its lane.
+
+    ``start`` is the first day and ``end`` the day after the last (exclusive).
+    A ``settled`` span is the status `Timeline.position()` gives for each
+    of its days; an unsettled one (drawn hatched) is the status it gives with
+    ``possible=True`` where that differs: an act dated only to a span of days
+    may already have happened.
+    """
+
+    actor: str
+    instrument: str
+    status: str
+    start: dt.date
+    end: dt.date
+    settled: bool = True
+
+    def days(self) -> tuple[dt.date, ...]:
+        """The first, middle and last day of the span: what tests sample."""
+        last = self.end - _ONE_DAY
+        return tuple(dict.fromkeys((self.start, self.start + (last - self.start) / 2, last)))
+
+
+@attrs.frozen(kw_only=True)
+class Mark:
+    """A vote, statement or session drawn in a lane: a point for a day, a bar for a span."""
+
+    actor: str
+    kind: Literal["vote", "statement", "session"]
+    value: str
+    label: str
+    earliest: dt.date
+    latest: dt.date
+    event: str
+
+    @property
+    def is_span(self) -> bool:
+        """True when the date is more than one day (drawn as a bar, not a point)."""
+        return self.earliest != self.latest
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Swimlanes:
+    """A swimlane chart of a timeline: what `Timeline.plot()` drew, and the figure.
+
+    ``spans`` and ``marks`` are exactly what was drawn, so they can be checked
+    against the positions; ``figure`` is the matplotlib figure, to adjust or
+    to save in any format matplotlib writes.
+    """
+
+    actors: tuple[str, ...]
+    instrument: str | None
+    start: dt.date
+    end: dt.date
+    known_at: Date | None
+    spans: tuple[StatusSpan, ...]
+    marks: tuple[Mark, ...]
+    figure: Figure
+
+    def save(self, path: str | os.PathLike[str], *, dpi: int = 150) -> Path:
+        """Write the chart to ``path``, in the format its suffix names (``.svg``, ``.png``...).
+
+        Returns:
+            The path written.
+        """
+        target = Path(path)
+        self.figure.savefig(target, dpi=dpi)
+        return target
+
+    def _repr_png_(self) -> bytes:
+        """The chart as PNG: how Jupyter shows it."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
+def status_spans(
+    timeline: Answers,
+    actor: str,
+    instrument: str,
+    start: dt.date,
+    end: dt.date,
+    known_at: DateLike | None = None,
+) -> list[StatusSpan]:
+    """The actor's treaty status from ``start`` to ``end`` (inclusive), as spans.
+
+    The status can change only on the first or last day of one of its acts, or
+    where a complete chart starts or ends (before an act, ``none`` there, else
+    no span: no data), so it is asked of `Timeline.position()` once per such
+    day (settled, and with ``possible=True``) and holds until the next.
+    """
+    acts = [e for e in timeline.events(actor, TREATY_ACT_KINDS, known_at=known_at)
+            if getattr(e, "instrument", None) == instrument]
+    charted = timeline.registry.instruments.get(instrument)
+    edges = {d for c in (charted.coverage if charted else ())
+             for d in (c.complete_from.earliest if c.complete_from else start,
+                       c.complete_until.latest + _ONE_DAY)}
+    stop = end + _ONE_DAY
+    turns = sorted({start} | {d for d in edges if start < d < stop}
+                   | {d for e in acts for d in (e.date.earliest, e.date.latest)
+                      if start < d < stop})
+
+    def status(day: dt.date, possible: bool) -> str | None:
+        found = timeline.position(actor, as_of=day, known_at=known_at,
+                                  possible=possible).treaty(instrument).status
+        return None if found == "unknown" else found
+
+    pieces: list[tuple[dt.date, dt.date, str | None, str | None]] = []
+    for first, after in zip(turns, [*turns[1:], stop], strict=True):
+        pieces.append((first, after, status(first, False), status(first, True)))
+    spans = _merge(actor, instrument, [(a, b, s) for a, b, s, _ in pieces], settled=True)
+    unsettled = [(a, b, p if p != s else None) for a, b, s, p in pieces]
+    return spans + _merge(actor, instrument, unsettled, settled=False)
+
+
+def _merge(
+    actor: str, instrument: str, pieces: list[tuple[dt.date, dt.date, str | None]], *,
+    settled: bool,
+) -> list[StatusSpan]:
+    spans: list[StatusSpan] = []
+    for first, after, status in pieces:
+        if status is None:
+            continue
+        if spans and spans[-1].status == status and spans[-1].end == first:
+            spans[-1] = attrs.evolve(spans[-1], end=after)
+        else:
+            spans.append(StatusSpan(actor=actor, instrument=instrument, status=status,
+                                    start=first, end=after, settled=settled))
+    return spans
+
+
+def lane_mark(timeline: Answers, actor: str, event: Event, instrument: str | None,
+          topics: frozenset[str] | None) -> Mark | None:
+    """The mark for an event in the actor's lane: its value there and what it is about."""
+    value = event.value(actor)
+    if event.kind not in MARKED_KINDS or value is None:
+        return None
+    subject = event.subject
+    if topics is not None and not {getattr(event, "topic", None), subject} & topics:
+        return None
+    label = value
+    if subject is not None and subject != instrument:
+        found = timeline.registry.instruments.get(subject)
+        label += f" · {found.short or found.title if found is not None else subject}"
+    return Mark(actor=actor, kind=event.kind,  # type: ignore[arg-type]
+                value=value, label=label, earliest=event.date.earliest,
+                latest=event.date.latest, event=event.id)
+
+
+def window(
+    timeline: Answers, actors: Sequence[str], instrument: str | None,
+    since: DateLike | None, until: DateLike | None, known_at: DateLike | None,
+) -> tuple[dt.date, dt.date]:
+    """The chart's first and last day: the dates asked for, else whole years around the events."""
+    start = None if since is None else Date.coerce(since).earliest
+    end = None if until is None else Date.coerce(until).latest
+    if start is None or end is None:
+        kinds = {"vote", "statement", "session", *TREATY_ACT_KINDS}
+        days = [d for actor in actors
+                for e in timeline.events(actor, kinds, known_at=known_at)
+                if e.kind not in TREATY_ACT_KINDS or getattr(e, "instrument", None) == instrument
+                for d in (e.date.earliest, e.date.latest)]
+        if not days:
+            raise TimelineError(
+                "nothing to plot: these actors have no treaty acts, votes, statements or "
+                "sessions here; give since and until to draw empty lanes")
+        start = start or dt.date(min(days).year, 1, 1)
+        end = end or dt.date(max(days).year, 12, 31)
+    if end < start:
+        raise TimelineError(f"nothing to plot: until ({end}) is before since ({start})")
+    return start, end

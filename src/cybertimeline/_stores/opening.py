@@ -1,0 +1,52 @@
+"""Which store a path names: a folder of TOML files, a JSON Lines file or a SQLite file."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from cybertimeline._stores.base import Store
+from cybertimeline._stores.folder import FolderStore
+from cybertimeline._stores.jsonl import SUFFIXES as JSONL_SUFFIXES
+from cybertimeline._stores.jsonl import JsonlStore
+from cybertimeline._stores.sqlite import SUFFIXES as SQLITE_SUFFIXES
+from cybertimeline._stores.sqlite import SqliteStore
+from cybertimeline.errors import TimelineError
+
+__all__ = ["bundled_events_path", "bundled_store", "open_store"]
+
+
+def bundled_events_path() -> Path:
+    """The folder of the bundled dataset: inside the installed package, else the source tree's."""
+    packaged = Path(str(resources.files("cybertimeline"))) / "_data" / "events"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "events"
+
+
+def bundled_store() -> FolderStore:
+    """The bundled dataset, read-only."""
+    return FolderStore(bundled_events_path(), read_only=True)
+
+
+def open_store(path: str | Path, *, new: bool = False) -> Store:
+    """The store at ``path``: SQLite for ``.sqlite``/``.sqlite3``/``.db``, JSON Lines for
+    ``.jsonl``/``.ndjson``, else a folder of TOML files. With ``new``, create it first.
+
+    Raises:
+        TimelineError: a new store's path has a suffix of no store; or (``new``) something
+            is already there.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if new and suffix and suffix not in (*SQLITE_SUFFIXES, *JSONL_SUFFIXES):
+        raise TimelineError(
+            f"{target}: a new store is a folder (a path without a suffix), a JSON Lines file "
+            f"({', '.join(JSONL_SUFFIXES)}) or a SQLite file ({', '.join(SQLITE_SUFFIXES)}); "
+            f"{suffix!r} is none of these"
+        )
+    if suffix in SQLITE_SUFFIXES:
+        return SqliteStore.create(target) if new else SqliteStore(target)
+    if suffix in JSONL_SUFFIXES:
+        return JsonlStore.create(target) if new else JsonlStore(target)
+    return FolderStore.create(target) if new else FolderStore(target)

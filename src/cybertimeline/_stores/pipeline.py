@@ -1,0 +1,117 @@
+"""The load pipeline every file store shares: raw records and their places in, contents out.
+
+A store reads its format (TOML tables, JSON lines) and hands each record to a
+`Loader` with where it was found; the loader upcasts and reads events and
+registry entries, checks them across the whole store, and gives the contents,
+or raises every problem found, each at its file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from cybertimeline._codec.converters import actor_from_dict, instrument_from_dict
+from cybertimeline._codec.reading import cattrs_problems, event_label, structure_event
+from cybertimeline._codec.versions import FORMAT_VERSION, check_version, upcast
+from cybertimeline._model.events import Event
+from cybertimeline._model.registry import Actor, Instrument, Registry
+from cybertimeline._stores.base import MAX_EVENTS, Contents
+from cybertimeline._stores.checks import (
+    Origin,
+    check_events,
+    check_registry,
+    failed_name_problems,
+)
+from cybertimeline.errors import Problem, ValidationError
+
+__all__ = ["Loader"]
+
+Entry = Literal["actor", "instrument"]
+_BUILD: Mapping[Entry, Callable[[str, Mapping[str, Any]], Actor | Instrument]] = {
+    "actor": actor_from_dict, "instrument": instrument_from_dict}
+
+
+class Loader:
+    """Builds a store's contents from the records its files hold; collects every problem.
+
+    ``location`` names the store in the problem raised when it holds too many events.
+    """
+
+    def __init__(self, location: Path) -> None:
+        self.location = location
+        self.problems: list[Problem] = []
+        self._located: list[tuple[Event, Origin]] = []
+        self._failed: list[tuple[object, Origin]] = []
+        self._actors: list[Actor] = []
+        self._instruments: list[Instrument] = []
+        self._registry_origins: dict[str, Origin] = {}
+
+    def __len__(self) -> int:
+        """How many events have been read so far."""
+        return len(self._located) + len(self._failed)
+
+    def problem(self, message: str, file: Path | None = None, line: int | None = None) -> None:
+        """Record a problem that is not about one event (a file that does not parse...)."""
+        self.problems.append(Problem(message=message, file=file, line=line))
+
+    def version(self, value: object, origin: Origin) -> int | None:
+        """The format version a file declares, or None (a problem recorded) if unreadable."""
+        problem = check_version(value)
+        if problem is not None:
+            self.problems.append(origin.problem(problem))
+            return None
+        assert isinstance(value, int)
+        return value
+
+    def event(self, data: object, origin: Origin, version: int = FORMAT_VERSION) -> None:
+        """Read one event written in format ``version``; its problems are recorded."""
+        if len(self) >= MAX_EVENTS:
+            raise ValidationError([Problem(
+                message=f"holds more than {MAX_EVENTS} events, the limit of a store read "
+                        f"whole into memory: copy it into SQLite with `cybertimeline import`",
+                file=self.location)])
+        if isinstance(data, dict):
+            data = upcast(data, version)
+        event, found = (None, [(None, "an event must be a table")]) if not isinstance(
+            data, Mapping) else structure_event(data)
+        for field, message in found:
+            self.problems.append(origin.problem(f"{event_label(data)}: {message}",
+                                                field or None))
+        if event is not None:
+            self._located.append((event, origin))
+        else:
+            self._failed.append((data, origin))
+
+    def registry_entry(self, entry: Entry, key: str, data: object, origin: Origin) -> None:
+        """Read one actor or instrument declared at ``origin``; its problems are recorded."""
+        self._registry_origins[f"{entry}:{key}"] = origin
+        if not isinstance(data, Mapping):
+            self.problems.append(origin.problem(f"{entry} {key!r} must be a table"))
+            return
+        try:
+            built = _BUILD[entry](key, data)
+        except Exception as exc:  # every failure becomes a reported problem
+            for _field, message in cattrs_problems(exc):
+                self.problems.append(origin.problem(f"{entry} {key!r}: {message}"))
+            return
+        if isinstance(built, Actor):
+            self._actors.append(built)
+        else:
+            self._instruments.append(built)
+
+    def contents(self) -> Contents:
+        """The contents read, checked as a whole.
+
+        Raises:
+            ValidationError: every problem found, in the order of files and lines.
+        """
+        registry = Registry.builtin().extended(self._actors, self._instruments)
+        problems = [*self.problems, *check_registry(registry, self._registry_origins),
+                    *check_events(self._located, registry),
+                    *failed_name_problems(self._failed, registry)]
+        if problems:
+            problems.sort(key=lambda p: (str(p.file or ""), p.line or 0))
+            raise ValidationError(problems)
+        return Contents.in_memory(self._located, registry)

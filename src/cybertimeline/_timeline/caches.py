@@ -1,0 +1,49 @@
+"""What a timeline derives from one version of its store's events: every cache, in one place.
+
+A `Derived` belongs to one version of the index; when the version moves (an
+append here, or another writer's to a shared store), the timeline drops it
+whole and derives afresh. Every cache in it is bounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Callable
+
+from cybertimeline._model.registry import Instrument, Registry
+from cybertimeline._projections.prefixes import PrefixPositions
+from cybertimeline._stores.index import Index
+from cybertimeline._timeline.known import KnownSet
+
+__all__ = ["PREFIX_CACHE_LIMIT", "Derived"]
+
+PREFIX_CACHE_LIMIT = 64
+"""How many (actor, known_at) pairs keep their positions at every prefix (about 100 bytes
+per event of the actor's, for as long as they are kept)."""
+
+
+class Derived:
+    """The known set, the charts declared complete and the actors' positions at every prefix,
+    for one version of the events."""
+
+    def __init__(self, index: Index, registry: Registry) -> None:
+        self.version = index.version
+        self.known = KnownSet(index.correctors())
+        self.charted: tuple[Instrument, ...] = tuple(
+            i for i in registry.instruments.values() if i.coverage)
+        self._prefixes: OrderedDict[tuple[str, dt.date | None], PrefixPositions] = OrderedDict()
+
+    def prefixes(self, actor: str, known_at: dt.date | None,
+                 build: Callable[[], PrefixPositions]) -> PrefixPositions:
+        """The actor's positions at every prefix of its events known at ``known_at``: built
+        by ``build`` once, then kept for the most recently asked pairs."""
+        key = (actor, known_at)
+        found = self._prefixes.get(key)
+        if found is not None:
+            self._prefixes.move_to_end(key)
+            return found
+        found = self._prefixes[key] = build()
+        if len(self._prefixes) > PREFIX_CACHE_LIMIT:
+            self._prefixes.popitem(last=False)
+        return found
