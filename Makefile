@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint typecheck pytest docs clean bench bench-quick
+.PHONY: demo test test-fast install lint typecheck pytest docs clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,14 @@ demo: install
 	@echo
 	$(BIN)/cybertimeline position AHC --as-of 2022-12-31 --known-at 2021-12-01
 
+# ruff, and the layers contract of pyproject.toml ([tool.importlinter]): layers only look down.
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
 
+# mypy --strict on src/, tests/ and bench/ (pyproject.toml: [tool.mypy]).
 typecheck: install
-	$(BIN)/mypy --strict src
+	$(BIN)/mypy
 
 pytest: install
 	$(BIN)/pytest
@@ -41,17 +44,22 @@ docs: install
 
 test: lint typecheck docs pytest
 
+# The quick loop while changing code: lint, types, and the tests but the slow ones, with fewer
+# Hypothesis examples (under a minute here); `make test` runs everything.
+test-fast: lint typecheck
+	HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not slow"
+
 # The side-by-side benchmark (bench/README.md): the full corpus (bench/results/latest.json),
 # or a tenth of it (bench/results/quick.json). Each first checks answers against full replays.
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
-	$(BIN)/python bench/check_equivalence.py
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.check_equivalence
+	$(BIN)/python -m bench.run
 
 bench-quick: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
-	$(BIN)/python bench/check_equivalence.py --queries 100
-	$(BIN)/python bench/run.py --quick --out bench/results/quick.json
+	$(BIN)/python -m bench.check_equivalence --queries 100
+	$(BIN)/python -m bench.run --quick --out bench/results/quick.json
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

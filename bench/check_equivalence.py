@@ -7,7 +7,7 @@ after appends, with and without ``known_at`` and ``possible``) is compared,
 keys in order, with ``ct.fold(ct.PositionProjection(actor), ...)`` over the
 events that the test suite's model of rules 2 and 3 (docs/concepts.md) selects::
 
-    .venv/bin/python bench/check_equivalence.py [--fraction 0.05] [--queries 300]
+    .venv/bin/python -m bench.check_equivalence [--fraction 0.05] [--queries 300]
 """
 
 from __future__ import annotations
@@ -19,13 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests import reference as model
+
 import cybertimeline as ct
-
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
-
-import corpus  # noqa: E402
-import strategies as model  # noqa: E402
+from bench import corpus
 
 FIELDS = ("treaties", "votes", "stances", "memberships", "members")
 

@@ -102,7 +102,7 @@ def _rows(events: Iterable[ct.Event]) -> Iterable[tuple[str, str, str, str, dt.d
                 yield actor, "votes", e.resolution, option, e.date.latest, e.id
         elif isinstance(e, ct.Statement):
             yield e.actor, "stances", e.topic, e.stance, e.date.latest, e.id
-        elif hasattr(e, "instrument") and hasattr(e, "actor"):
+        elif isinstance(e, ct.TreatyAct):
             yield e.actor, "treaties", e.instrument, e.kind, e.date.latest, e.id
 
 
@@ -176,7 +176,7 @@ class EventsourcingPeer:
                     record.vote(e.resolution, e.votes[actor])
                 elif isinstance(e, ct.Statement):
                     record.state(e.topic, e.stance)
-                elif hasattr(e, "instrument"):
+                elif isinstance(e, ct.TreatyAct):
                     record.act(e.instrument, e.kind)
                 else:
                     continue

@@ -2,7 +2,7 @@
 
 Run ``make bench`` (the full corpus) or ``make bench-quick`` (a tenth of it), or::
 
-    .venv/bin/python bench/run.py [--fraction F] [--queries N] [--quick] [--out PATH]
+    .venv/bin/python -m bench.run [--fraction F] [--queries N] [--quick] [--out PATH]
 
 Prints a table of medians and ratios and writes them to ``bench/results/latest.json``.
 See ``bench/README.md`` and ``docs/performance.md`` for what each figure means.
@@ -30,11 +30,7 @@ from typing import Any
 import tomli_w
 
 import cybertimeline as ct
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import corpus
-import peers
+from bench import corpus, peers
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 FIRST_DAY, LAST_DAY = dt.date(1946, 1, 1), dt.date(2024, 12, 31)
@@ -309,8 +305,10 @@ class Bench:
             queries = _queries(random.Random(args.seed), actors, args.queries)
             for actor in actors:
                 tl.position(actor)
-            timings[f"{label} ({len(tl):,} events)"] = _median(
-                _each(lambda a, d, tl=tl: tl.position(a, as_of=d), queries)) * 1e6
+            def query(actor: str, day: dt.date, tl: ct.Timeline = tl) -> ct.Position:
+                return tl.position(actor, as_of=day)
+
+            timings[f"{label} ({len(tl):,} events)"] = _median(_each(query, queries)) * 1e6
         values = list(timings.values())
         self.results["query_growth_us"] = timings
         self.results["query_growth_full_vs_10k"] = values[-1] / values[0]

@@ -1,4 +1,4 @@
-"""Hypothesis profiles: a fast ``ci`` one by default, a ``thorough`` one on request.
+"""Hypothesis profiles: ``ci`` by default, ``fast`` for ``make test-fast``, ``thorough`` on request.
 
 Select with ``HYPOTHESIS_PROFILE=thorough pytest``.
 """
@@ -12,6 +12,12 @@ from hypothesis import HealthCheck, settings
 settings.register_profile(
     "ci",
     max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "fast",
+    max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -36,7 +36,7 @@ TREATY_ACTS: tuple[type[Any], ...] = (
     ct.EntryIntoForce,
     ct.Withdrawal,
 )
-_CLASSES: dict[str, type[Any]] = {cls.kind: cls for cls in (
+_CLASSES: dict[str, type[Any]] = {cls.kind: cls for cls in (  # type: ignore[attr-defined]
     *TREATY_ACTS, ct.Vote, ct.Adoption, ct.Statement, ct.Session, ct.Membership,
     ct.Cooperation, ct.Legislation, ct.Retraction)}
 KINDS = (
@@ -46,7 +46,7 @@ KINDS = (
 )
 
 # Text that TOML and JSON can both carry: no surrogates.
-TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 NON_EMPTY_TEXT = TEXT.filter(lambda s: s.strip() != "")
 SLUGS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,11}", fullmatch=True)
 
@@ -332,78 +332,3 @@ def _knowable(event: Any, day: dt.date) -> ct.Date:
     if not event.announced_ahead:
         day = max(day, event.date.earliest)
     return ct.Date.from_date(day)
-
-
-# -- a model of the rules of docs/concepts.md, written from them, not from the library ----
-
-
-def known_set(evs: Sequence[Any], known_at: dt.date | None) -> list[Any]:
-    """Rule 2 by hand: events recorded by ``known_at`` minus those a known correction drops.
-
-    A correction (a supersession or a retraction) holds once it is recorded,
-    unless a retraction that holds withdraws it; a superseded superseding
-    event still keeps out what it replaced (in a chain A <- B <- C, A stays out).
-    """
-    by_target: dict[str, list[Any]] = {}
-    for event in evs:
-        if event.corrects is not None:
-            by_target.setdefault(event.corrects, []).append(event)
-
-    def recorded(event: Any) -> bool:
-        return known_at is None or event.recorded_on <= known_at
-
-    def holds(correction: Any) -> bool:
-        return recorded(correction) and not any(
-            holds(r) for r in by_target.get(correction.id, ()) if r.kind == "retraction")
-
-    return [e for e in evs
-            if recorded(e) and not any(holds(c) for c in by_target.get(e.id, ()))]
-
-
-def about(evs: Sequence[Any], actor: str) -> set[str]:
-    """The ids of the events about ``actor``: those naming it, and retractions of those
-    (a retraction names no actor of its own), and retractions of those retractions..."""
-    ids = {e.id for e in evs if actor in e.involved}
-    grew = True
-    while grew:
-        more = {e.id for e in evs if e.kind == "retraction" and e.retracts in ids}
-        grew = not more <= ids
-        ids |= more
-    return ids
-
-
-def canonical(evs: Sequence[Any]) -> list[Any]:
-    """Events sorted by rule 1: ``(latest, earliest, id)``."""
-    return sorted(evs, key=lambda e: (e.date.latest, e.date.earliest, e.id))
-
-
-def folded(
-    evs: Sequence[Any], as_of: dt.date | None, known_at: dt.date | None, possible: bool
-) -> list[Any]:
-    """Rule 3 by hand: the known events settled by ``as_of`` (started, if possible)."""
-    chosen = known_set(evs, known_at)
-    if as_of is not None:
-        limit: Callable[[Any], dt.date] = (
-            (lambda e: e.date.earliest) if possible else (lambda e: e.date.latest)
-        )
-        chosen = [e for e in chosen if limit(e) <= as_of]
-    return canonical(chosen)
-
-
-def last_day(value: Any) -> dt.date | None:
-    """A query date's last day, as the rules say ``as_of`` and ``known_at`` mean."""
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    return ct.Date.parse(str(value)).latest
-
-
-class Collect:
-    """A user projection that keeps the events folded, in the order folded."""
-
-    def initial(self) -> tuple[Any, ...]:
-        return ()
-
-    def apply(self, state: tuple[Any, ...], event: Any) -> tuple[Any, ...]:
-        return (*state, event)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import cybertimeline as ct
-from cybertimeline.__main__ import main
+from cybertimeline._cli import main
 
 BAD = Path(__file__).parent / "data" / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())

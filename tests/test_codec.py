@@ -207,4 +207,4 @@ def test_make_converter_gives_independent_converters():
     assert first is not second
     data = first.unstructure(RATIFICATION, unstructure_as=ct.Event)
     assert data["kind"] == "ratification"
-    assert second.structure(data, ct.Event) == RATIFICATION
+    assert second.structure(data, ct.Event) == RATIFICATION  # type: ignore[arg-type]

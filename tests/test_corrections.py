@@ -9,7 +9,7 @@ import cybertimeline as ct
 SOURCE = (ct.Source(title="A test source"),)
 
 
-def session(event_id: str, date: str, recorded: str, status: str, **fields: Any) -> Any:
+def session(event_id: str, date: str, recorded: str, status: Any, **fields: Any) -> Any:
     return ct.Session(id=event_id, date=ct.Date.parse(date), recorded=ct.Date.parse(recorded),
                       body="AHC", status=status, sources=SOURCE, **fields)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -143,8 +144,9 @@ TODAY = dt.date(2026, 1, 15)
 
 
 def _ratification(**changes):
-    fields = {"id": "can-ratifies-budapest", "date": D("2015-07-08"), "actor": "CAN",
-              "instrument": "budapest-convention", "sources": [SOURCE]}
+    fields: dict[str, Any] = {"id": "can-ratifies-budapest", "date": D("2015-07-08"),
+                              "actor": "CAN", "instrument": "budapest-convention",
+                              "sources": [SOURCE]}
     return ct.Ratification(**(fields | changes))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ class Clock:
         return self.today
 
 
-def _ratification(event_id: str, date: str, **fields: object) -> ct.Ratification:
+def _ratification(event_id: str, date: str, **fields: Any) -> ct.Ratification:
     return ct.Ratification(id=event_id, date=D(date), actor="CAN",
                            instrument="budapest-convention", sources=SOURCE, **fields)
 

@@ -7,9 +7,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_the_wheel_ships_the_bundled_dataset_and_py_typed(tmp_path: Path) -> None:
     """Building a wheel puts every events/*.toml under cybertimeline/_data/events, and py.typed."""
     subprocess.run(

@@ -138,9 +138,10 @@ def test_a_partial_as_of_means_its_last_day(tl):
 def test_the_latest_stance_per_topic_wins():
     """Of two statements on one topic, the later one in canonical order is the stance."""
     statements = [
-        ct.Statement(id=f"s{i}", date=D(date), actor="KOR", topic="un-cybercrime-treaty",
-                     stance=stance, sources=[OTHER_SOURCE])
-        for i, (date, stance) in enumerate([("2020-05", "opposes"), ("2021", "mixed")])
+        ct.Statement(id="s0", date=D("2020-05"), actor="KOR", topic="un-cybercrime-treaty",
+                     stance="opposes", sources=[OTHER_SOURCE]),
+        ct.Statement(id="s1", date=D("2021"), actor="KOR", topic="un-cybercrime-treaty",
+                     stance="mixed", sources=[OTHER_SOURCE]),
     ]
     tl = ct.Timeline(statements)
     assert tl.position("KOR", as_of="2021-06-30").stances["un-cybercrime-treaty"].stance == (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tomllib
+from typing import Any
 
 import attrs
 import pytest
@@ -17,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybertimeline as ct
-import strategies as s
+from tests import reference as ref
+from tests import strategies as s
 
 WIDE_DATES = s.dates(min_year=1, max_year=9999)
 
@@ -114,11 +116,11 @@ def test_loading_any_permutation_gives_the_same_order(events, random):
     (rule 1)."""
     shuffled = list(events)
     random.shuffle(shuffled)
-    expected = [e.id for e in s.canonical(s.known_set(events, None))]
+    expected = [e.id for e in ref.canonical(ref.known_set(events, None))]
     assert [e.id for e in ct.Timeline(events).events()] == expected
     assert [e.id for e in ct.Timeline(shuffled).events()] == expected
     everything = [e.id for e in ct.Timeline(shuffled).events(include_corrected=True)]
-    assert everything == [e.id for e in s.canonical(events)]
+    assert everything == [e.id for e in ref.canonical(events)]
 
 
 def _append_order(events, random):
@@ -175,7 +177,7 @@ def test_known_set_follows_rule_two(events, known_at):
     """The known set is what rule 2 says, computed by hand."""
     tl = ct.Timeline(events)
     assert [e.id for e in tl.events(known_at=known_at)] == [
-        e.id for e in s.canonical(s.known_set(events, known_at))]
+        e.id for e in ref.canonical(ref.known_set(events, known_at))]
 
 
 def _without_retractions(events):
@@ -210,24 +212,24 @@ def test_folded_events_are_a_growing_prefix_of_the_known_set(events, d1, d2, kno
     d1, d2 = sorted([d1, d2])
     tl = ct.Timeline(events)
     known = [e.id for e in tl.events(known_at=known_at)]
-    first = [e.id for e in tl.project(s.Collect(), as_of=d1, known_at=known_at)]
-    second = [e.id for e in tl.project(s.Collect(), as_of=d2, known_at=known_at)]
+    first = [e.id for e in tl.project(ref.Collect(), as_of=d1, known_at=known_at)]
+    second = [e.id for e in tl.project(ref.Collect(), as_of=d2, known_at=known_at)]
     assert first == known[: len(first)]
     assert second == known[: len(second)]
     assert len(first) <= len(second)
-    assert first == [e.id for e in s.folded(events, d1, s.last_day(known_at), False)]
+    assert first == [e.id for e in ref.folded(events, d1, ref.last_day(known_at), False)]
 
 
 @given(s.timelines(), s.query_dates(1995, 2030), st.none() | s.query_dates(1995, 2030))
 def test_possible_folds_a_superset_of_settled(events, as_of, known_at):
     """possible=True never folds fewer events than the default: it folds a superset (rule 4)."""
     tl = ct.Timeline(events)
-    settled = [e.id for e in tl.project(s.Collect(), as_of=as_of, known_at=known_at)]
-    possible = [e.id for e in tl.project(s.Collect(), as_of=as_of, known_at=known_at,
+    settled = [e.id for e in tl.project(ref.Collect(), as_of=as_of, known_at=known_at)]
+    possible = [e.id for e in tl.project(ref.Collect(), as_of=as_of, known_at=known_at,
                                          possible=True)]
     assert set(settled) <= set(possible)
-    assert possible == [e.id for e in s.folded(events, s.last_day(as_of),
-                                                s.last_day(known_at), True)]
+    assert possible == [e.id for e in ref.folded(events, ref.last_day(as_of),
+                                                ref.last_day(known_at), True)]
     assert possible == sorted(possible, key=lambda i: ct.canonical_key(tl.event(i)))
 
 
@@ -272,7 +274,7 @@ def test_position_known_at_equals_a_store_of_what_was_recorded_then(events, acto
 def test_position_equals_a_full_replay(events, actor, as_of, known_at, possible):
     """A position equals folding, from scratch, the events rules 2 and 3 select (rule 5)."""
     tl = ct.Timeline(events)
-    chosen = s.folded(events, s.last_day(as_of), s.last_day(known_at), possible)
+    chosen = ref.folded(events, ref.last_day(as_of), ref.last_day(known_at), possible)
     replay = ct.fold(ct.PositionProjection(actor), chosen)
     got = tl.position(actor, as_of=as_of, known_at=known_at, possible=possible)
     assert got.to_dict() | {"as_of": None, "known_at": None, "possible": False} == (
@@ -285,7 +287,7 @@ def test_members_follow_the_folded_membership_events(events, group, as_of, known
     """A group's members are the actors whose last folded membership event is a join."""
     tl = ct.Timeline(events)
     state: dict[str, bool] = {}
-    for event in s.folded(events, as_of, known_at, False):
+    for event in ref.folded(events, as_of, known_at, False):
         if event.kind == "membership" and event.group == group:
             state[event.actor] = event.action == "join"
     assert tl.members(group, as_of=as_of, known_at=known_at) == tuple(
@@ -305,9 +307,9 @@ def test_events_filters_match_a_filter_by_hand(events, actor, kind, since, until
         return
     got = [e.id for e in tl.events(actor=actor, kind=kind, since=since, until=until,
                                    known_at=known_at)]
-    concerned = None if actor is None else s.about(events, actor)
+    concerned = None if actor is None else ref.about(events, actor)
     expected = [
-        e.id for e in s.canonical(s.known_set(events, known_at))
+        e.id for e in ref.canonical(ref.known_set(events, known_at))
         if (concerned is None or e.id in concerned)
         and (kind is None or e.kind == kind)
         and (since is None or e.date.latest >= since)
@@ -343,7 +345,7 @@ def test_a_folder_store_loads_what_was_written(events):
             (root / f"f{index:03d}.toml").write_text(text, encoding="utf-8")
         loaded = ct.load(root)
         assert sorted(loaded.events(include_corrected=True), key=ct.canonical_key) == (
-            s.canonical(events))
+            ref.canonical(events))
 
 
 # -- knowledge dates (rules 7 to 9) and complete charts (rule 10) -----------------------------
@@ -436,7 +438,7 @@ def test_no_act_reads_none_under_a_complete_chart_and_unknown_elsewhere(
     tl = ct.Timeline(events, registry=builtin.extended(instruments=[charted]))
     answer = tl.position(actor, as_of=as_of, known_at=known_at).treaty(_COVERED)
     acted = ct.fold(ct.PositionProjection(actor),
-                    s.folded(events, as_of, known_at, False)).treaties.get(_COVERED)
+                    ref.folded(events, as_of, known_at, False)).treaties.get(_COVERED)
     covered = any(c.covers(as_of, known_at) for c in charts)
     if acted is not None:
         assert answer.to_dict() == acted.to_dict()
@@ -455,7 +457,7 @@ def test_no_act_reads_none_under_a_complete_chart_and_unknown_elsewhere(
 
 def _entries(position):
     """Every entry of a position by ``(section, key)``: listed sections by event id."""
-    found = {}
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     for section in ("treaties", "votes", "stances", "memberships", "members"):
         found.update(((section, key), entry.to_dict())
                      for key, entry in getattr(position, section).items())
@@ -470,9 +472,9 @@ def test_apply_changes_only_the_entries_the_kind_declares(events, actor, event):
     """Folding an event changes exactly the entries its kind declares for the actor
     (``Event.entries``), and no other: what changelogs and prefixes rely on (rule 5)."""
     projection = ct.PositionProjection(actor)
-    before = _entries(ct.fold(projection, s.canonical(s.known_set(events, None))))
-    after = _entries(projection.apply(ct.fold(projection, s.canonical(
-        s.known_set(events, None))), event))
+    before = _entries(ct.fold(projection, ref.canonical(ref.known_set(events, None))))
+    after = _entries(projection.apply(ct.fold(projection, ref.canonical(
+        ref.known_set(events, None))), event))
     changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
     declared = set(event.entries(actor))
     assert changed <= declared

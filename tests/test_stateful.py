@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -34,7 +35,8 @@ from hypothesis.stateful import (
 )
 
 import cybertimeline as ct
-import strategies as s
+from tests import reference as ref
+from tests import strategies as s
 
 QUERY_DAYS = s.days(1995, 2030)
 STORES = {"folder": "store", "jsonl": "store.jsonl", "sqlite": "store.sqlite"}
@@ -151,7 +153,7 @@ class AppendAndQuery(RuleBasedStateMachine):
           known_at=st.none() | s.query_dates(1995, 2030), possible=st.booleans())
     def position(self, actor: str, as_of: Any, known_at: Any, possible: bool) -> None:
         """A position, asked twice (the second may come from a cache), equals a full replay."""
-        chosen = s.folded(self.model, s.last_day(as_of), s.last_day(known_at), possible)
+        chosen = ref.folded(self.model, ref.last_day(as_of), ref.last_day(known_at), possible)
         expected = ct.fold(ct.PositionProjection(actor), chosen).to_dict()
         expected |= {
             "as_of": None if as_of is None else str(ct.Date.coerce(as_of)),
@@ -167,7 +169,7 @@ class AppendAndQuery(RuleBasedStateMachine):
     def members(self, group: str, as_of: Any, known_at: Any) -> None:
         """A group's members are those whose last folded membership event is a join."""
         joined: dict[str, bool] = {}
-        for event in s.folded(self.model, as_of, known_at, False):
+        for event in ref.folded(self.model, as_of, known_at, False):
             if event.kind == "membership" and event.group == group:
                 joined[event.actor] = event.action == "join"
         expected = tuple(sorted(a for a, j in joined.items() if j))
@@ -178,9 +180,9 @@ class AppendAndQuery(RuleBasedStateMachine):
           until=st.none() | QUERY_DAYS)
     def events(self, actor: str | None, known_at: Any, until: Any) -> None:
         """The events listed are the known ones of the actor, settled by ``until``, in order."""
-        concerned = None if actor is None else s.about(self.model, actor)
+        concerned = None if actor is None else ref.about(self.model, actor)
         expected = [
-            e.id for e in s.canonical(s.known_set(self.model, known_at))
+            e.id for e in ref.canonical(ref.known_set(self.model, known_at))
             if (concerned is None or e.id in concerned)
             and (until is None or e.date.latest <= until)
         ]
@@ -192,7 +194,7 @@ class AppendAndQuery(RuleBasedStateMachine):
           known_at=st.none() | QUERY_DAYS)
     def status(self, instrument: str, as_of: Any, known_at: Any) -> None:
         """The chart of an instrument is every actor's treaty entry from a full replay."""
-        chosen = s.folded(self.model, as_of, known_at, False)
+        chosen = ref.folded(self.model, as_of, known_at, False)
         expected = {}
         for actor in s.ACTORS:
             entry = ct.fold(ct.PositionProjection(actor), chosen).treaties.get(instrument)
@@ -205,9 +207,9 @@ class AppendAndQuery(RuleBasedStateMachine):
     @rule(as_of=QUERY_DAYS, known_at=st.none() | QUERY_DAYS)
     def project(self, as_of: Any, known_at: Any) -> None:
         """A user projection folds the events the rules select, in canonical order."""
-        expected = [e.id for e in s.folded(self.model, as_of, known_at, False)]
+        expected = [e.id for e in ref.folded(self.model, as_of, known_at, False)]
         for timeline in self.timelines:
-            folded = timeline.project(s.Collect(), as_of=as_of, known_at=known_at)
+            folded = timeline.project(ref.Collect(), as_of=as_of, known_at=known_at)
             assert [e.id for e in folded] == expected
 
     @invariant()
@@ -215,7 +217,7 @@ class AppendAndQuery(RuleBasedStateMachine):
         """Every timeline holds every appended event, corrected ones too, in canonical order."""
         if not hasattr(self, "memory"):
             return
-        expected = [e.id for e in s.canonical(self.model)]
+        expected = [e.id for e in ref.canonical(self.model)]
         for timeline in self.timelines:
             assert len(timeline) == len(self.model)
             assert [e.id for e in timeline.events(include_corrected=True)] == expected
@@ -223,6 +225,6 @@ class AppendAndQuery(RuleBasedStateMachine):
 
 # A third of the profile's examples: about 30 runs in the ci profile, many more in thorough.
 AppendAndQuery.TestCase.settings = settings(
-    max_examples=max(10, settings.default.max_examples // 3), stateful_step_count=40
+    max_examples=max(10, settings().max_examples // 3), stateful_step_count=40
 )
-TestAppendAndQuery = AppendAndQuery.TestCase
+TestAppendAndQuery = pytest.mark.slow(AppendAndQuery.TestCase)

@@ -1,174 +1,68 @@
-"""One contract for every store: memory, folder, JSON Lines and SQLite behave alike."""
+"""The store contract (`tests.store_contract`) run against every store, and what is particular
+to each: copies, torn lines, locks, files."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
 import stat
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybertimeline as ct
-import strategies as cts
+from tests import strategies as cts
+from tests.store_contract import TODAY, StoreContract, dump, statement
 
-SOURCE = (ct.Source(title="A test source"),)
 KINDS = ("memory", "folder", "jsonl", "sqlite")
 PATHS = {"folder": "store", "jsonl": "store.jsonl", "sqlite": "store.sqlite"}
-TODAY = dt.date(2040, 1, 1)
-"""The day the stores' clock gives: after every generated date, so any event may be appended."""
 
 
-def new_store(kind: str, directory: Path) -> ct.Timeline:
-    """An empty store of this kind in ``directory``, whose appends happen on ``TODAY``."""
-    if kind == "memory":
+class TestMemoryStore(StoreContract):
+    """A timeline built in memory."""
+
+    shared = False
+
+    def new_store(self, directory: Path) -> ct.Timeline:
         return ct.Timeline(clock=lambda: TODAY)
-    return ct.create(directory / PATHS[kind], clock=lambda: TODAY)
+
+    def reopen(self, directory: Path, timeline: ct.Timeline) -> ct.Timeline:
+        return timeline
 
 
-def stamped(event: Any) -> Any:
-    """The event as an append on ``TODAY`` stores it (rule 7)."""
-    if event.recorded is not None:
-        return event
-    return attrs.evolve(event, recorded=ct.Date.from_date(TODAY))
+class FileStoreContract(StoreContract):
+    """A store in a file or folder named ``path`` inside the test's folder."""
+
+    path = ""
+
+    def new_store(self, directory: Path) -> ct.Timeline:
+        return ct.create(directory / self.path, clock=lambda: TODAY)
+
+    def reopen(self, directory: Path, timeline: ct.Timeline) -> ct.Timeline:
+        return ct.load(directory / self.path, clock=lambda: TODAY)
 
 
-def reopen(kind: str, directory: Path, timeline: ct.Timeline) -> ct.Timeline:
-    """The store read afresh from disk (the same object for memory)."""
-    return timeline if kind == "memory" else ct.load(directory / PATHS[kind])
+class TestFolderStore(FileStoreContract):
+    """A folder of TOML files."""
+
+    path = PATHS["folder"]
 
 
-def statement(event_id: str, date: str = "2020-05", actor: str = "CAN", **fields: Any) -> Any:
-    return ct.Statement(id=event_id, date=ct.Date.parse(date), actor=actor,
-                        topic="budapest-convention", stance="supports", sources=SOURCE,
-                        **fields)
+class TestJsonlStore(FileStoreContract):
+    """A JSON Lines file."""
+
+    path = PATHS["jsonl"]
 
 
-@pytest.fixture(params=KINDS)
-def kind(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+class TestSqliteStore(FileStoreContract):
+    """A SQLite file."""
 
-
-@pytest.fixture
-def store(kind: str, tmp_path: Path) -> ct.Timeline:
-    return new_store(kind, tmp_path)
-
-
-def dump(timeline: ct.Timeline) -> list[dict[str, Any]]:
-    return [ct.event_to_dict(e) for e in timeline.events(include_corrected=True)]
-
-
-def test_a_new_store_is_empty(store: ct.Timeline) -> None:
-    """A store just created holds no event and answers with empty positions."""
-    assert len(store) == 0
-    assert list(store.events()) == []
-    assert store.position("CAN", as_of="2020").is_empty
-
-
-def test_an_appended_event_is_durable(kind: str, store: ct.Timeline, tmp_path: Path) -> None:
-    """Once append returns, the event is in the store when it is opened again."""
-    store.append(statement("can-1"))
-    again = reopen(kind, tmp_path, store)
-    assert [e.id for e in again.events()] == ["can-1"]
-    assert again.event("can-1") == stamped(statement("can-1"))
-    assert again.event("can-1").recorded == ct.Date.from_date(TODAY)
-    assert again.position("CAN", as_of="2021").stances["budapest-convention"].event.id == "can-1"
-
-
-def test_an_invalid_append_writes_nothing(kind: str, store: ct.Timeline, tmp_path: Path) -> None:
-    """An event naming an unknown actor is refused and nothing is written."""
-    store.append(statement("can-1"))
-    with pytest.raises(ct.ValidationError, match="unknown actor 'XXX'"):
-        store.append(statement("xxx-1", actor="XXX"))
-    assert [e.id for e in reopen(kind, tmp_path, store).events()] == ["can-1"]
-    assert len(store) == 1
-
-
-def test_a_duplicate_id_is_refused(kind: str, store: ct.Timeline, tmp_path: Path) -> None:
-    """A second event with a stored id is refused, whatever its content; the first stays."""
-    store.append(statement("can-1"))
-    with pytest.raises(ct.ValidationError, match="duplicate id 'can-1'"):
-        store.append(statement("can-1", date="2021"))
-    assert str(reopen(kind, tmp_path, store).event("can-1").date) == "2020-05"
-
-
-def test_a_correction_of_no_event_is_refused(store: ct.Timeline) -> None:
-    """A supersession naming no stored event is refused."""
-    with pytest.raises(ct.ValidationError, match="'supersedes' names 'nope'"):
-        store.append(statement("can-1", supersedes="nope"))
-    assert len(store) == 0
-
-
-def test_an_append_expecting_an_old_sequence_conflicts(store: ct.Timeline) -> None:
-    """Optimistic concurrency: an append that expects fewer events than stored fails cleanly."""
-    seen = len(store)
-    store.append(statement("can-1"), expected=seen)
-    with pytest.raises(ct.ConflictError, match="expected 0"):
-        store.append(statement("can-2"), expected=seen)
-    assert [e.id for e in store.events()] == ["can-1"]
-    store.append(statement("can-2"), expected=len(store))
-    assert len(store) == 2
-
-
-def test_a_second_handle_sees_the_first_handles_appends(kind: str, tmp_path: Path) -> None:
-    """Two timelines on one store: each append validates against what the other wrote."""
-    if kind == "memory":
-        return  # one object is one store: nothing to share
-    first = new_store(kind, tmp_path)
-    second = ct.load(tmp_path / PATHS[kind])
-    first.append(statement("can-1"))
-    with pytest.raises(ct.ValidationError, match="duplicate id 'can-1'"):
-        second.append(statement("can-1", date="2019"))
-    second.append(statement("can-2", date="2019"))
-    assert [e.id for e in ct.load(tmp_path / PATHS[kind]).events()] == ["can-2", "can-1"]
-
-
-def test_supersession_is_bitemporal_in_every_store(kind: str, store: ct.Timeline) -> None:
-    """The AHC case: scheduled as known in 2021, held as known from March 2022."""
-    scheduled = ct.Session(id="s1", date=ct.Date.parse("2022-01-17/2022-01-28"),
-                           recorded=ct.Date.parse("2021-11-01"), body="AHC",
-                           status="scheduled", sources=SOURCE)
-    held = ct.Session(id="s2", date=ct.Date.parse("2022-02-28/2022-03-11"),
-                      recorded=ct.Date.parse("2022-03-11"), body="AHC", status="held",
-                      supersedes="s1", sources=SOURCE)
-    store.append(scheduled)
-    store.append(held)
-    then = store.position("AHC", as_of="2022-12-31", known_at="2021-12-01")
-    now = store.position("AHC", as_of="2022-12-31")
-    assert [(s.event.id, s.status) for s in then.sessions] == [("s1", "scheduled")]
-    assert [(s.event.id, s.status) for s in now.sessions] == [("s2", "held")]
-
-
-def _appended(kind: str, directory: Path, events: Sequence[Any]) -> ct.Timeline:
-    timeline = new_store(kind, directory)
-    for event in events:
-        timeline.append(event)
-    return reopen(kind, directory, timeline)
-
-
-def _positions(timeline: ct.Timeline, dates: Sequence[str]) -> list[dict[str, Any]]:
-    return [timeline.position(actor, as_of=date).to_dict()
-            for actor in ("CAN", "KOR", "EU", "AHC") for date in dates]
-
-
-@settings(max_examples=25)
-@given(events=cts.timelines(max_size=8), kind=st.sampled_from(KINDS[1:]))
-def test_every_store_answers_as_the_memory_timeline(events: list[Any], kind: str) -> None:
-    """Appending to any store, then reopening it, gives the events and positions of memory."""
-    expected = ct.Timeline([stamped(e) for e in events])
-    with tempfile.TemporaryDirectory() as directory:
-        stored = _appended(kind, Path(directory), events)
-        assert dump(stored) == dump(expected)
-        dates = ["2005", "2015-06-30", "2030"]
-        assert _positions(stored, dates) == _positions(expected, dates)
+    path = PATHS["sqlite"]
 
 
 @settings(max_examples=25)
@@ -286,7 +180,7 @@ def test_written_files_have_the_usual_permissions(kind: str, tmp_path: Path) -> 
     """Files the library writes follow the umask (readable by the group), like any other file."""
     old = os.umask(0o022)
     try:
-        timeline = new_store(kind, tmp_path)
+        timeline = ct.create(tmp_path / PATHS[kind], clock=lambda: TODAY)
         timeline.append(statement("can-1"))
     finally:
         os.umask(old)
@@ -349,25 +243,3 @@ def test_a_failed_copy_leaves_nothing_behind(
     assert not (tmp_path / "copy").exists()
     monkeypatch.undo()
     assert len(ct.copy_into(ct.load(), tmp_path / "copy")) == len(ct.load())
-
-
-def test_events_built_in_python_take_text_dates_and_tables_for_sources(
-    kind: str, store: ct.Timeline, tmp_path: Path
-) -> None:
-    """``date="2020"`` and ``sources=[{"title": ...}]`` build the same event as the classes do."""
-    event = ct.Signature(id="can-1", date="2020", actor="CAN", instrument="budapest-convention",
-                         sources=[{"title": "A test source"}], recorded=dt.date(2021, 3, 1))
-    assert event == ct.Signature(id="can-1", date=ct.Date.parse("2020"), actor="CAN",
-                                 instrument="budapest-convention", sources=SOURCE,
-                                 recorded=ct.Date.parse("2021-03-01"))
-    store.append(event)
-    assert reopen(kind, tmp_path, store).event("can-1") == event
-
-
-def test_an_event_that_would_not_load_back_is_refused_and_not_written(
-    kind: str, store: ct.Timeline, tmp_path: Path
-) -> None:
-    """A summary that is a number passes the constructor but never reaches a store."""
-    with pytest.raises(ct.ValidationError, match="cannot be stored: 'summary': expected text"):
-        store.append(statement("can-1", summary=3))
-    assert len(reopen(kind, tmp_path, store)) == 0

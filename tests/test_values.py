@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 
 import cybertimeline as ct
-import strategies as s
+from tests import strategies as s
 
 
 @given(s.events())

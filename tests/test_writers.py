@@ -37,6 +37,7 @@ def read_lines(process: subprocess.Popen[str], into: list[str]) -> threading.Thr
     return thread
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(STORES))
 def test_a_killed_writer_never_loses_an_acknowledged_event(kind: str, tmp_path: Path) -> None:
     """SIGKILL at random moments, many times: the store loads and holds every acknowledged event."""

@@ -20,6 +20,7 @@ from cybertimeline._model.dates import Date, DateLike, Precision
 from cybertimeline._model.events import (
     Acceptance,
     Accession,
+    ActRole,
     Adoption,
     Approval,
     Cooperation,
@@ -33,6 +34,7 @@ from cybertimeline._model.events import (
     Signature,
     Statement,
     Tally,
+    TreatyAct,
     Vote,
     Withdrawal,
 )
@@ -122,6 +124,7 @@ __all__ = [
     "ROW_FIELDS",
     "Acceptance",
     "Accession",
+    "ActRole",
     "Actor",
     "Adoption",
     "AdoptionEntry",
@@ -166,6 +169,7 @@ __all__ = [
     "Tally",
     "Timeline",
     "TimelineError",
+    "TreatyAct",
     "TreatyStatus",
     "UnknownActorError",
     "UnknownEventError",

@@ -73,7 +73,7 @@ from typing import Any, NoReturn
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
-from cybertimeline._model.events import CONSENT_KINDS, KINDS, Vote
+from cybertimeline._model.events import KINDS, Vote
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, headline
 from cybertimeline._projections.position import Position
@@ -274,9 +274,9 @@ def _render_position(timeline: Timeline, position: Position) -> str:
     treaty_rows = []
     for instrument, status in sorted(position.treaties.items()):
         acts = []  # each act with its own sources, so a reader sees what rests on what
-        for label, kinds in (("signed", {"signature"}), (status.consent, CONSENT_KINDS),
-                             ("in force", {"entry_into_force"}), ("withdrawn", {"withdrawal"})):
-            found = [e for e in status.events if e.kind in kinds]
+        for label, role in (("signed", "signature"), (status.consent, "consent"),
+                            ("in force", "in_force"), ("withdrawn", "withdrawal")):
+            found = [e for e in status.events if e.role == role]
             if found and label and (label != "withdrawn" or status.withdrawn is not None):
                 act = max(found, key=canonical_key)
                 acts.append(f"{label} {act.date} {cites.cite(act.sources)}")

@@ -27,6 +27,7 @@ __all__ = [
     "TREATY_ACT_KINDS",
     "Acceptance",
     "Accession",
+    "ActRole",
     "Adoption",
     "Approval",
     "Cooperation",
@@ -49,6 +50,7 @@ VoteOption = Literal["yes", "no", "abstain", "absent"]
 Stance = Literal["supports", "opposes", "neutral", "mixed"]
 SessionStatus = Literal["scheduled", "held", "postponed", "cancelled"]
 MembershipAction = Literal["join", "leave"]
+ActRole = Literal["signature", "consent", "in_force", "withdrawal"]
 
 VOTE_OPTIONS: tuple[VoteOption, ...] = typing.get_args(VoteOption)
 STANCES: tuple[Stance, ...] = typing.get_args(Stance)
@@ -65,8 +67,9 @@ class TreatyAct(BaseEvent):
 
     actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
     writes: ClassVar[tuple[Write, ...]] = (Write("treaties", "instrument", "actor"),)
-    consent: ClassVar[bool] = False
-    """Whether the act gives consent to be bound (ratification, accession, ...)."""
+    role: ClassVar[ActRole]
+    """What the act does to the actor's status: ``signature``; ``consent`` (to be bound:
+    ratification, accession, acceptance, approval); ``in_force``; ``withdrawal``."""
 
     actor: str = attrs.field(validator=actor_id)
     instrument: str = attrs.field(validator=non_empty_text)
@@ -81,6 +84,7 @@ class Signature(TreatyAct):
     """An actor signs an instrument."""
 
     kind: ClassVar[str] = "signature"
+    role: ClassVar[ActRole] = "signature"
     headline: ClassVar[str] = "{actor} signs the {instrument}"
     verbs: ClassVar[tuple[str, str]] = ("signs", "signed")
 
@@ -90,9 +94,9 @@ class Ratification(TreatyAct):
     """An actor ratifies an instrument it signed: consent to be bound."""
 
     kind: ClassVar[str] = "ratification"
+    role: ClassVar[ActRole] = "consent"
     headline: ClassVar[str] = "{actor} ratifies the {instrument}"
     verbs: ClassVar[tuple[str, str]] = ("ratifies", "ratified")
-    consent: ClassVar[bool] = True
 
 
 @attrs.frozen(kw_only=True)
@@ -100,9 +104,9 @@ class Accession(TreatyAct):
     """An actor accedes to an instrument without having signed it: consent to be bound."""
 
     kind: ClassVar[str] = "accession"
+    role: ClassVar[ActRole] = "consent"
     headline: ClassVar[str] = "{actor} accedes to the {instrument}"
     verbs: ClassVar[tuple[str, str]] = ("accedes to", "acceded to")
-    consent: ClassVar[bool] = True
 
 
 @attrs.frozen(kw_only=True)
@@ -110,9 +114,9 @@ class Acceptance(TreatyAct):
     """An actor accepts an instrument: consent to be bound."""
 
     kind: ClassVar[str] = "acceptance"
+    role: ClassVar[ActRole] = "consent"
     headline: ClassVar[str] = "{actor} accepts the {instrument}"
     verbs: ClassVar[tuple[str, str]] = ("accepts", "accepted")
-    consent: ClassVar[bool] = True
 
 
 @attrs.frozen(kw_only=True)
@@ -120,9 +124,9 @@ class Approval(TreatyAct):
     """An actor approves an instrument: consent to be bound."""
 
     kind: ClassVar[str] = "approval"
+    role: ClassVar[ActRole] = "consent"
     headline: ClassVar[str] = "{actor} approves the {instrument}"
     verbs: ClassVar[tuple[str, str]] = ("approves", "approved")
-    consent: ClassVar[bool] = True
 
 
 @attrs.frozen(kw_only=True)
@@ -130,6 +134,7 @@ class EntryIntoForce(TreatyAct):
     """An instrument enters into force for an actor."""
 
     kind: ClassVar[str] = "entry_into_force"
+    role: ClassVar[ActRole] = "in_force"
     headline: ClassVar[str] = "The {instrument} enters into force for {actor}"
     verbs: ClassVar[tuple[str, str]] = ("enters into force for", "entered into force for")
     announced_ahead: ClassVar[bool] = True
@@ -140,6 +145,7 @@ class Withdrawal(TreatyAct):
     """An actor withdraws from (denounces) an instrument."""
 
     kind: ClassVar[str] = "withdrawal"
+    role: ClassVar[ActRole] = "withdrawal"
     headline: ClassVar[str] = "{actor} withdraws from the {instrument}"
     verbs: ClassVar[tuple[str, str]] = ("withdraws from", "withdrew from")
     announced_ahead: ClassVar[bool] = True
@@ -177,9 +183,10 @@ def _each_vote(_instance: Any, _attribute: Any, value: Mapping[str, str]) -> Non
             )
 
 
-def _votes(value: Mapping[str, VoteOption]) -> Mapping[str, VoteOption]:
-    # A read-only view keeps the event immutable, as its other fields are.
-    return FrozenDict(value)
+def _votes(value: Mapping[str, str]) -> Mapping[str, VoteOption]:
+    # A read-only view keeps the event immutable, as its other fields are; the
+    # validator checks the options (any text is accepted here, and refused there).
+    return FrozenDict(value)  # type: ignore[arg-type]
 
 
 @attrs.frozen(kw_only=True)
@@ -420,4 +427,4 @@ EVENT_CLASSES: tuple[type[Event], ...] = typing.get_args(Event)
 KINDS: Mapping[str, type[Event]] = FrozenDict({c.kind: c for c in EVENT_CLASSES})
 TREATY_ACT_KINDS = frozenset(c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct))
 CONSENT_KINDS = frozenset(
-    c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct) and c.consent)
+    c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct) and c.role == "consent")

@@ -7,7 +7,7 @@ from typing import Any, Literal
 import attrs
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import CONSENT_KINDS, TreatyAct
+from cybertimeline._model.events import ActRole, TreatyAct
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage
 from cybertimeline._model.sources import Source
@@ -21,14 +21,11 @@ def _str(date: Date | None) -> str | None:
     return None if date is None else str(date)
 
 
-def _latest(acts: tuple[TreatyAct, ...], kinds: frozenset[str]) -> TreatyAct | None:
-    chosen = [a for a in acts if a.kind in kinds]
+def _latest(acts: tuple[TreatyAct, ...], role: ActRole) -> TreatyAct | None:
+    chosen = [a for a in acts if a.role == role]
     return max(chosen, key=canonical_key) if chosen else None
 
 
-_SIGNATURE = frozenset({"signature"})
-_IN_FORCE = frozenset({"entry_into_force"})
-_WITHDRAWAL = frozenset({"withdrawal"})
 
 
 @attrs.frozen(kw_only=True)
@@ -58,9 +55,9 @@ class TreatyStatus:
         """``signatory``, ``ratified``, ``party``, ``withdrawn``; ``none`` or ``unknown``."""
         if not self.events:
             return "none" if self.coverage is not None else "unknown"
-        consent = _latest(self.events, CONSENT_KINDS)
-        in_force = _latest(self.events, _IN_FORCE)
-        withdrawal = _latest(self.events, _WITHDRAWAL)
+        consent = _latest(self.events, "consent")
+        in_force = _latest(self.events, "in_force")
+        withdrawal = _latest(self.events, "withdrawal")
         withdrawn = None if withdrawal is None else canonical_key(withdrawal)
         later_than_withdrawal = [
             act for act in (consent, in_force)
@@ -77,31 +74,31 @@ class TreatyStatus:
     @property
     def signed(self) -> Date | None:
         """The date of signature, if it signed."""
-        act = _latest(self.events, _SIGNATURE)
+        act = _latest(self.events, "signature")
         return act.date if act else None
 
     @property
     def consented(self) -> Date | None:
         """The date of its latest consent to be bound, if any."""
-        act = _latest(self.events, CONSENT_KINDS)
+        act = _latest(self.events, "consent")
         return act.date if act else None
 
     @property
     def consent(self) -> str | None:
         """How it consented: ``ratification``, ``accession``, ``acceptance`` or ``approval``."""
-        act = _latest(self.events, CONSENT_KINDS)
+        act = _latest(self.events, "consent")
         return act.kind if act else None
 
     @property
     def in_force(self) -> Date | None:
         """When the instrument entered into force for it, if it has."""
-        act = _latest(self.events, _IN_FORCE)
+        act = _latest(self.events, "in_force")
         return act.date if act else None
 
     @property
     def withdrawn(self) -> Date | None:
         """When it withdrew, if its status is ``withdrawn``."""
-        act = _latest(self.events, _WITHDRAWAL)
+        act = _latest(self.events, "withdrawal")
         return act.date if act and self.status == "withdrawn" else None
 
     def sources(self) -> tuple[Source, ...]:

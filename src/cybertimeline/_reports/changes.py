@@ -22,7 +22,7 @@ from typing import Any, Literal
 import attrs
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import CONSENT_KINDS, Event, Retraction
+from cybertimeline._model.events import ActRole, Event, Retraction
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage
 from cybertimeline._model.sources import Source
@@ -229,12 +229,9 @@ class Correction:
         }
 
 
-_FIELD_KINDS = {
-    "signed": frozenset({"signature"}),
-    "consented": CONSENT_KINDS,
-    "consent": CONSENT_KINDS,
-    "in_force": frozenset({"entry_into_force"}),
-    "withdrawn": frozenset({"withdrawal"}),
+_FIELD_ROLES: dict[str, ActRole] = {
+    "signed": "signature", "consented": "consent", "consent": "consent",
+    "in_force": "in_force", "withdrawn": "withdrawal",
 }
 
 
@@ -252,9 +249,9 @@ def diff_positions(before: Position, after: Position) -> tuple[Change, ...]:
         old_ids = was.events if was else frozenset()
         new_ids = now.events if now else frozenset()
         ids = (new_ids - old_ids) or new_ids or old_ids
-        kinds = _FIELD_KINDS.get(key[2] or "")
+        role = _FIELD_ROLES.get(key[2] or "")
         found = [by_id[i] for i in ids]
-        found = [e for e in found if kinds is None or e.kind in kinds] or found
+        found = [e for e in found if role is None or getattr(e, "role", None) == role] or found
         events = tuple(sorted(found, key=canonical_key))
         last = events[-1] if events else None
         first_act = key[2] == "status" and was is None

@@ -48,12 +48,12 @@ def treaty_sentences(changes: list[Change], words: Words) -> list[str]:
     events = tuple(dict.fromkeys(e for c in changes for e in c.events))
     label = words.instrument(changes[0].key)
     verbs = list(dict.fromkeys(e.verb(past=True) for e in events
-                               if isinstance(e, TreatyAct) and e.kind != "entry_into_force"))
+                               if isinstance(e, TreatyAct) and e.role != "in_force"))
     sentences = []
     if verbs:
         text = " and ".join(verbs)
         sentences.append(f"{text[0].upper()}{text[1:]} {label}")
-    if any(e.kind == "entry_into_force" for e in events):
+    if any(isinstance(e, TreatyAct) and e.role == "in_force" for e in events):
         name = words.registry.name(changes[0].actor)
         sentences.append(f"{label[0].upper()}{label[1:]} entered into force for {name}")
     if not sentences:

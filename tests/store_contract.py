@@ -1,0 +1,210 @@
+"""The contract every store keeps, written once: a store's tests subclass `StoreContract`.
+
+A subclass says how to make a new, empty store of its kind in a folder
+(`new_store`) and how to open it again from what it wrote (`reopen`); every
+test here then runs against it. ``tests/test_store_contract.py`` subclasses it
+for memory, folder, JSON Lines and SQLite stores.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import cybertimeline as ct
+from tests import strategies as cts
+
+SOURCE = (ct.Source(title="A test source"),)
+TODAY = dt.date(2040, 1, 1)
+"""The day the stores' clock gives: after every generated date, so any event may be appended."""
+
+
+def statement(event_id: str, date: str = "2020-05", actor: str = "CAN", **fields: Any) -> Any:
+    return ct.Statement(id=event_id, date=ct.Date.parse(date), actor=actor,
+                        topic="budapest-convention", stance="supports", sources=SOURCE,
+                        **fields)
+
+
+def stamped(event: Any) -> Any:
+    """The event as an append on ``TODAY`` stores it (rule 7)."""
+    if event.recorded is not None:
+        return event
+    return attrs.evolve(event, recorded=ct.Date.from_date(TODAY))
+
+
+def dump(timeline: ct.Timeline) -> list[dict[str, Any]]:
+    """Every stored event as a dict, corrected ones too, in canonical order."""
+    return [ct.event_to_dict(e) for e in timeline.events(include_corrected=True)]
+
+
+def answers(timeline: ct.Timeline) -> list[Any]:
+    """What a timeline says: positions and Budapest charts of a few actors at a few dates."""
+    found: list[Any] = []
+    for day in ("2005", "2015-06-30", "2030"):
+        found += [timeline.position(a, as_of=day).to_dict() for a in ("CAN", "KOR", "EU", "AHC")]
+        chart = timeline.status("budapest-convention", as_of=day)
+        found.append({a: s.to_dict() for a, s in chart.items()})
+    return found
+
+
+class StoreContract(abc.ABC):
+    """The behaviour every store shares; subclass it with `new_store` and `reopen`."""
+
+    shared: bool = True
+    """Whether two timelines opened on the store share it (False for memory)."""
+
+    @abc.abstractmethod
+    def new_store(self, directory: Path) -> ct.Timeline:
+        """A new, empty store in ``directory``, whose appends happen on ``TODAY``."""
+
+    @abc.abstractmethod
+    def reopen(self, directory: Path, timeline: ct.Timeline) -> ct.Timeline:
+        """The store read afresh from what it wrote in ``directory``."""
+
+    def test_a_new_store_is_empty(self, tmp_path: Path) -> None:
+        """A store just created holds no event and answers with empty positions."""
+        store = self.new_store(tmp_path)
+        assert len(store) == 0
+        assert list(store.events()) == []
+        assert store.position("CAN", as_of="2020").is_empty
+        assert store.status("budapest-convention", as_of="2020") == {}
+
+    def test_an_appended_event_is_durable(self, tmp_path: Path) -> None:
+        """Once append returns, the event is in the store when it is opened again, with the
+        append day as its ``recorded`` (rule 7)."""
+        store = self.new_store(tmp_path)
+        store.append(statement("can-1"))
+        again = self.reopen(tmp_path, store)
+        assert [e.id for e in again.events()] == ["can-1"]
+        assert again.event("can-1") == stamped(statement("can-1"))
+        assert again.event("can-1").recorded == ct.Date.from_date(TODAY)
+        stance = again.position("CAN", as_of="2021").stances["budapest-convention"]
+        assert stance.event.id == "can-1"
+
+    def test_an_invalid_append_writes_nothing(self, tmp_path: Path) -> None:
+        """An event naming an unknown actor is refused and nothing is written."""
+        store = self.new_store(tmp_path)
+        store.append(statement("can-1"))
+        with pytest.raises(ct.ValidationError, match="unknown actor 'XXX'"):
+            store.append(statement("xxx-1", actor="XXX"))
+        assert [e.id for e in self.reopen(tmp_path, store).events()] == ["can-1"]
+        assert len(store) == 1
+
+    def test_a_duplicate_id_is_refused(self, tmp_path: Path) -> None:
+        """A second event with a stored id is refused, whatever its content; the first stays."""
+        store = self.new_store(tmp_path)
+        store.append(statement("can-1"))
+        with pytest.raises(ct.ValidationError, match="duplicate id 'can-1'"):
+            store.append(statement("can-1", date="2021"))
+        assert str(self.reopen(tmp_path, store).event("can-1").date) == "2020-05"
+
+    def test_a_correction_of_no_event_is_refused(self, tmp_path: Path) -> None:
+        """A supersession naming no stored event is refused."""
+        store = self.new_store(tmp_path)
+        with pytest.raises(ct.ValidationError, match="'supersedes' names 'nope'"):
+            store.append(statement("can-1", supersedes="nope"))
+        assert len(store) == 0
+
+    def test_an_append_expecting_an_old_length_conflicts(self, tmp_path: Path) -> None:
+        """Optimistic concurrency: an append that expects fewer events than stored fails
+        cleanly."""
+        store = self.new_store(tmp_path)
+        seen = len(store)
+        store.append(statement("can-1"), expected=seen)
+        with pytest.raises(ct.ConflictError, match="expected 0"):
+            store.append(statement("can-2"), expected=seen)
+        assert [e.id for e in store.events()] == ["can-1"]
+        store.append(statement("can-2"), expected=len(store))
+        assert len(store) == 2
+
+    def test_extend_writes_all_events_or_none(self, tmp_path: Path) -> None:
+        """``extend`` writes a batch at once, a correction of a new event included; a batch
+        with one bad event writes nothing."""
+        store = self.new_store(tmp_path)
+        fixed = statement("can-2", supersedes="can-1", recorded=ct.Date.parse("2021-01-01"))
+        store.extend([statement("can-1"), fixed])
+        with pytest.raises(ct.ValidationError, match="unknown actor 'XXX'"):
+            store.extend([statement("can-3"), statement("xxx-1", actor="XXX")])
+        again = self.reopen(tmp_path, store)
+        assert [e.id for e in again.events(include_corrected=True)] == ["can-1", "can-2"]
+        assert [e.id for e in again.events()] == ["can-2"]
+
+    def test_a_second_handle_sees_the_first_handles_appends(self, tmp_path: Path) -> None:
+        """Two timelines on one store: each append validates against what the other wrote."""
+        first = self.new_store(tmp_path)
+        if not self.shared:
+            return
+        second = self.reopen(tmp_path, first)
+        first.append(statement("can-1"))
+        with pytest.raises(ct.ValidationError, match="duplicate id 'can-1'"):
+            second.append(statement("can-1", date="2019"))
+        second.append(statement("can-2", date="2019"))
+        assert [e.id for e in self.reopen(tmp_path, first).events()] == ["can-2", "can-1"]
+
+    def test_supersession_is_bitemporal(self, tmp_path: Path) -> None:
+        """The AHC case: scheduled as known in 2021, held as known from March 2022."""
+        store = self.new_store(tmp_path)
+        scheduled = ct.Session(id="s1", date=ct.Date.parse("2022-01-17/2022-01-28"),
+                               recorded=ct.Date.parse("2021-11-01"), body="AHC",
+                               status="scheduled", sources=SOURCE)
+        held = ct.Session(id="s2", date=ct.Date.parse("2022-02-28/2022-03-11"),
+                          recorded=ct.Date.parse("2022-03-11"), body="AHC", status="held",
+                          supersedes="s1", sources=SOURCE)
+        store.append(scheduled)
+        store.append(held)
+        for timeline in (store, self.reopen(tmp_path, store)):
+            then = timeline.position("AHC", as_of="2022-12-31", known_at="2021-12-01")
+            now = timeline.position("AHC", as_of="2022-12-31")
+            assert [(s.event.id, s.status) for s in then.sessions] == [("s1", "scheduled")]
+            assert [(s.event.id, s.status) for s in now.sessions] == [("s2", "held")]
+
+    def test_close_releases_the_store(self, tmp_path: Path) -> None:
+        """A timeline is a context manager: closing it leaves the store readable again."""
+        with self.new_store(tmp_path) as store:
+            store.append(statement("can-1"))
+        assert [e.id for e in self.reopen(tmp_path, store).events()] == ["can-1"]
+
+    def test_events_built_in_python_take_text_dates_and_tables_for_sources(
+            self, tmp_path: Path) -> None:
+        """``date="2020"`` and ``sources=[{"title": ...}]`` build the same event as the classes
+        do, and it is stored as such."""
+        store = self.new_store(tmp_path)
+        event = ct.Signature(id="can-1", date="2020", actor="CAN",
+                             instrument="budapest-convention",
+                             sources=[{"title": "A test source"}], recorded=dt.date(2021, 3, 1))
+        assert event == ct.Signature(id="can-1", date=ct.Date.parse("2020"), actor="CAN",
+                                     instrument="budapest-convention", sources=SOURCE,
+                                     recorded=ct.Date.parse("2021-03-01"))
+        store.append(event)
+        assert self.reopen(tmp_path, store).event("can-1") == event
+
+    def test_an_event_that_would_not_load_back_is_refused_and_not_written(
+            self, tmp_path: Path) -> None:
+        """A summary that is a number passes the constructor but never reaches a store."""
+        store = self.new_store(tmp_path)
+        with pytest.raises(ct.ValidationError, match="cannot be stored: 'summary': expected text"):
+            store.append(statement("can-1", summary=3))
+        assert len(self.reopen(tmp_path, store)) == 0
+
+    # Each store's subclass runs this test: one test method, several executors, on purpose.
+    @settings(max_examples=25, suppress_health_check=[HealthCheck.differing_executors])
+    @given(events=cts.timelines(max_size=8))
+    def test_answers_as_the_memory_timeline(self, events: Sequence[Any]) -> None:
+        """Appending to the store, then reopening it, gives the events, positions and charts
+        of a timeline in memory."""
+        expected = ct.Timeline([stamped(e) for e in events])
+        with tempfile.TemporaryDirectory() as folder:
+            store = self.new_store(Path(folder))
+            for event in events:
+                store.append(event)
+            again = self.reopen(Path(folder), store)
+            assert dump(again) == dump(expected)
+            assert answers(again) == answers(expected)
