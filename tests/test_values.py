@@ -34,3 +34,16 @@ def test_a_registry_pickles() -> None:
     """The registry (every ISO state and the store's own actors) pickles to an equal one."""
     registry = ct.load().registry
     assert pickle.loads(pickle.dumps(registry)) == registry
+
+
+def test_a_bounded_cache_forgets_the_least_recently_used():
+    """The caches of stores and timelines keep at most their limit, the most recently used."""
+    from cybertimeline._stores.lru import Lru
+
+    cache: Lru[str, int] = Lru(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # now more recent than b
+    cache.put("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
+    assert len(cache) == 2

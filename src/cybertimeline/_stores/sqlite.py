@@ -24,6 +24,7 @@ from cybertimeline._model.registry import Registry
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import Accept, Contents, check_expected, must_be_new
 from cybertimeline._stores.index import Lane
+from cybertimeline._stores.lru import Lru
 from cybertimeline.errors import ConflictError, TimelineError, ValidationError
 
 __all__ = ["SUFFIXES", "SqliteStore"]
@@ -70,19 +71,27 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
+EVENT_CACHE_LIMIT = 500_000
+"""How many parsed events a SQLite store keeps in memory (about 1 KB each)."""
+LANE_CACHE_LIMIT = 512
+"""How many actors' and instruments' lanes a SQLite store keeps in memory."""
+
+
 class SqliteIndex:
     """Answers a timeline's questions with indexed SQL, parsing only the events it returns.
 
     Lanes are cached per actor and instrument until the database changes
-    (``PRAGMA data_version`` tells when another connection wrote).
+    (``PRAGMA data_version`` tells when another connection wrote); parsed events
+    and lanes are kept for the most recently used, up to `EVENT_CACHE_LIMIT` and
+    `LANE_CACHE_LIMIT`.
     """
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._data_version = -1
         self._generation = 0  # counts reloads: the index's version
-        self._events: dict[int, Event] = {}
-        self._lanes: dict[tuple[str, str | None], Lane] = {}
+        self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
+        self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
         self._correctors: dict[str, list[Event]] = {}
         self._count = 0
         self._fresh()
@@ -116,8 +125,7 @@ class SqliteIndex:
         for seq, version, payload in rows:
             event = cache.get(seq)
             if event is None:
-                event = event_from_dict(upcast(orjson.loads(payload), version))
-                cache[seq] = event
+                event = cache.put(seq, event_from_dict(upcast(orjson.loads(payload), version)))
             parsed.append(event)
         return parsed
 
@@ -125,8 +133,7 @@ class SqliteIndex:
         self._fresh()
         lane = self._lanes.get(key)
         if lane is None:
-            lane = Lane.presorted(self._parse(self._db.execute(sql, args)))
-            self._lanes[key] = lane
+            lane = self._lanes.put(key, Lane.presorted(self._parse(self._db.execute(sql, args))))
         return lane
 
     def __len__(self) -> int:

@@ -8,12 +8,12 @@ whole and derives afresh. Every cache in it is bounded.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from collections.abc import Callable
 
 from cybertimeline._model.registry import Instrument, Registry
 from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._stores.index import Index
+from cybertimeline._stores.lru import Lru
 from cybertimeline._timeline.known import KnownSet
 
 __all__ = ["PREFIX_CACHE_LIMIT", "Derived"]
@@ -32,7 +32,8 @@ class Derived:
         self.known = KnownSet(index.correctors())
         self.charted: tuple[Instrument, ...] = tuple(
             i for i in registry.instruments.values() if i.coverage)
-        self._prefixes: OrderedDict[tuple[str, dt.date | None], PrefixPositions] = OrderedDict()
+        self._prefixes: Lru[tuple[str, dt.date | None], PrefixPositions] = Lru(
+            PREFIX_CACHE_LIMIT)
 
     def prefixes(self, actor: str, known_at: dt.date | None,
                  build: Callable[[], PrefixPositions]) -> PrefixPositions:
@@ -40,10 +41,4 @@ class Derived:
         by ``build`` once, then kept for the most recently asked pairs."""
         key = (actor, known_at)
         found = self._prefixes.get(key)
-        if found is not None:
-            self._prefixes.move_to_end(key)
-            return found
-        found = self._prefixes[key] = build()
-        if len(self._prefixes) > PREFIX_CACHE_LIMIT:
-            self._prefixes.popitem(last=False)
-        return found
+        return found if found is not None else self._prefixes.put(key, build())
