@@ -431,15 +431,20 @@ def _charts(draw):
 def test_no_act_reads_none_under_a_complete_chart_and_unknown_elsewhere(
         events, charts, actor, as_of, known_at):
     """With no act by the date, the status is ``none`` where a declaration covers the date
-    as known at ``known_at``, and ``unknown`` elsewhere; an act gives the replay's status
-    (rule 10). ``status(all_actors=True)`` says the same of every state."""
+    as known at ``known_at`` and no act of the actor's may already have happened (one dated
+    to a span begun but not ended), and ``unknown`` elsewhere; an act gives the replay's
+    status (rule 10). ``status(all_actors=True)`` says the same of every state."""
     builtin = ct.Registry.builtin()
     charted = attrs.evolve(builtin.instruments[_COVERED], coverage=charts)
     tl = ct.Timeline(events, registry=builtin.extended(instruments=[charted]))
     answer = tl.position(actor, as_of=as_of, known_at=known_at).treaty(_COVERED)
     acted = ct.fold(ct.PositionProjection(actor),
                     ref.folded(events, as_of, known_at, False)).treaties.get(_COVERED)
-    covered = any(c.covers(as_of, known_at) for c in charts)
+    may_have = any(
+        getattr(e, "instrument", None) == _COVERED and getattr(e, "actor", None) == actor
+        and e.date.earliest <= as_of < e.date.latest
+        for e in ref.known_set(events, known_at))
+    covered = any(c.covers(as_of, known_at) for c in charts) and not may_have
     if acted is not None:
         assert answer.to_dict() == acted.to_dict()
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Instrument, Registry
 from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._stores.index import Index
@@ -34,6 +35,17 @@ class Derived:
             i for i in registry.instruments.values() if i.coverage)
         self._prefixes: Lru[tuple[str, dt.date | None], PrefixPositions] = Lru(
             PREFIX_CACHE_LIMIT)
+        self._index = index
+        self._acts: dict[str, dict[str, list[Event]]] = {}
+
+    def acts(self, instrument: str, actor: str) -> list[Event]:
+        """The actor's stored acts on a charted instrument (corrected ones too)."""
+        by_actor = self._acts.get(instrument)
+        if by_actor is None:
+            by_actor = self._acts[instrument] = {}
+            for event in self._index.instrument_lane(instrument).events:
+                by_actor.setdefault(getattr(event, "actor", ""), []).append(event)
+        return by_actor.get(actor, [])
 
     def prefixes(self, actor: str, known_at: dt.date | None,
                  build: Callable[[], PrefixPositions]) -> PrefixPositions:

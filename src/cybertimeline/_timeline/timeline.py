@@ -288,17 +288,19 @@ class Timeline:
                 actor, filter(derived.known.at(known_day), self._index.lane(actor).events)))
             end = prefixes.settled(day)
         return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible,
-                           coverage=self._coverage(derived, day, known_day),
+                           coverage=self._coverage(derived, actor, day, known_day, possible),
                            registry=self.registry)
 
     @staticmethod
-    def _coverage(derived: Derived, day: dt.date | None,
-                  known_day: dt.date | None) -> Mapping[str, Coverage]:
-        """The instruments whose chart is complete on ``day``, as known at ``known_day``."""
+    def _coverage(derived: Derived, actor: str, day: dt.date | None, known_day: dt.date | None,
+                  possible: bool) -> Mapping[str, Coverage]:
+        """The instruments whose chart is complete on ``day``, as known at ``known_day``, and
+        on which the actor has no act that may already have happened (rule 10)."""
         found = {}
         for instrument in derived.charted:
             coverage = instrument.coverage_on(day, known_day)
-            if coverage is not None:
+            if coverage is not None and (possible or not _may_have_acted(
+                    derived, instrument.id, actor, day, known_day)):
                 found[instrument.id] = coverage
         return FrozenDict(found)
 
@@ -377,9 +379,12 @@ class Timeline:
             for actor in self.registry.actors.values():
                 if actor.type == "state":
                     acts.setdefault(actor.id, [])
+        derived = self._current()
         return {
-            actor: TreatyStatus(actor=actor, instrument=instrument, events=tuple(events),
-                                coverage=coverage)
+            actor: TreatyStatus(
+                actor=actor, instrument=instrument, events=tuple(events),
+                coverage=None if coverage is None or (not possible and _may_have_acted(
+                    derived, instrument, actor, day, known_day)) else coverage)
             for actor, events in sorted(acts.items())
         }
 
@@ -515,6 +520,17 @@ class Timeline:
 
         return plot(self, actors, instrument, since=since, until=until, known_at=known_at,
                     topics=topics, title=title)
+
+
+def _may_have_acted(derived: Derived, instrument: str, actor: str, day: dt.date | None,
+                    known_day: dt.date | None) -> bool:
+    """Whether the actor has a known act on the instrument dated to a span that had begun by
+    ``day`` but not ended: it may already have acted, so "not a signatory" would be a guess."""
+    if day is None:
+        return False
+    known = derived.known.at(known_day)
+    return any(e.date.earliest <= day < e.date.latest and known(e)
+               for e in derived.acts(instrument, actor))
 
 
 def _check_writable(event: Event) -> None:
