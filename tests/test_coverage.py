@@ -180,7 +180,7 @@ def test_an_act_that_may_already_have_happened_is_no_data_not_none() -> None:
     so the chart cannot say "not a signatory"; before it, it can; after it, it acted."""
     chart = ct.Coverage(complete_until="2024-10-09", sources=[ct.Source(title="Chart")])
     treaty = attrs.evolve(ct.Registry.builtin().instruments["budapest-convention"],
-                          coverage=[chart])
+                          coverage=(chart,))
     registry = ct.Registry.builtin().extended(instruments=[treaty])
     accession = ct.Accession(id="pry-accedes", date="2017-12-15/2024-09-24", actor="PRY",
                              instrument="budapest-convention",
