@@ -102,6 +102,10 @@ class Coverage:
         }
 
 
+def _coverages(value: Iterable[Coverage]) -> tuple[Coverage, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Instrument:
     """A treaty or other instrument that actors sign, ratify, accede to...
@@ -120,7 +124,7 @@ class Instrument:
     short: str | None = None
     body: str | None = None
     opened: Date | None = None
-    coverage: tuple[Coverage, ...] = attrs.field(default=(), converter=tuple)
+    coverage: tuple[Coverage, ...] = attrs.field(default=(), converter=_coverages)
 
     def coverage_on(self, day: dt.date | None, known_at: dt.date | None = None) -> Coverage | None:
         """The declaration that covers ``day`` as known at ``known_at``, if any."""
