@@ -57,6 +57,7 @@ from cybertimeline._stores.checks import Origin
 from cybertimeline._timeline.loading import copy_into, create, load
 from cybertimeline._timeline.timeline import Timeline
 from cybertimeline.errors import (
+    AmbiguousActorError,
     ConflictError,
     DateError,
     FieldError,
@@ -128,6 +129,7 @@ __all__ = [
     "Actor",
     "Adoption",
     "AdoptionEntry",
+    "AmbiguousActorError",
     "Approval",
     "Change",
     "Changelog",

@@ -359,7 +359,9 @@ class Timeline:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
 
         The actors that acted on it, sorted by id. With ``all_actors``, every
-        state too: ``none`` (not a signatory) where the store declares the
+        state too (every actor of type ``state``: the UN's Member and observer
+        States and the states a store declares, not territories such as
+        Antarctica): ``none`` (not a signatory) where the store declares the
         chart complete on that date (rule 10), else ``unknown``.
 
         Raises:
