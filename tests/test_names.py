@@ -169,5 +169,6 @@ def test_case_and_spacing_do_not_matter(name, change):
 def test_name_keys_are_normal_forms(text):
     """Keys are lower case, single-spaced words: keying a key gives it back."""
     for key in name_keys(text):
-        assert key == key.strip() and "  " not in key
+        assert key == key.strip()
+        assert "  " not in key
         assert name_keys(key)[0] == key
