@@ -17,10 +17,14 @@ Commands::
                                          [--known-at DATE] [--title TEXT]
                                          [--format timelinejs|json|jsonl|csv]
     cybertimeline import SRC --into DST
+    cybertimeline import-votes VOTES [ROLL_CALLS] --into STORE [--issues FILE] [filters...]
+    cybertimeline import-chart CHART --into STORE --instrument ID [--as-of DATE] [--complete]
     cybertimeline [--events PATH] plot ACTOR [ACTOR ...] [--instrument ID] [--since DATE]
                                        [--until DATE] [--known-at DATE] -o FILE.svg|FILE.png
 
-``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``).
+``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``). An ACTOR is
+an id or a name as researchers write it (``can``, ``Republic of Korea``,
+``Czech Republic``): `Registry.resolve` turns it into an id.
 
 The store is ``--events PATH``, else ``$CYBERTIMELINE_EVENTS``, else the
 bundled dataset. Exit codes: 0 ok; 1 invalid data, a missing store, or an
@@ -71,6 +75,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+from cybertimeline._cli_imports import IMPORT_COMMANDS, add_import_commands
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
 from cybertimeline._model.events import KINDS, Vote
@@ -148,14 +153,16 @@ def _parser() -> argparse.ArgumentParser:
 
     command("validate", "check every file of the store; list every problem")
     position = command("position", "an actor's position as of a date")
-    position.add_argument("actor", help="an actor id: CAN, KOR, EU...")
+    position.add_argument("actor", help="an actor id or name: CAN, can, 'Republic of Korea', "
+                                        "EU...")
     position.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
     known_at(position)
     possible(position)
     formats(position, "text", "json")
     changelog = command("changelog", "what changed in actors' positions, with sources")
     changelog.add_argument("actors", nargs="*", metavar="ACTOR",
-                           help="actor ids (default: every actor with an event in the period)")
+                           help="actor ids or names (default: every actor with an event in "
+                                "the period)")
     window(changelog)
     formats(changelog, "markdown", "json")
     timeline = command("timeline", "the events, one a line or row")
@@ -197,6 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     window(plot)
     plot.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
                       help="where to write the chart: FILE.svg or FILE.png")
+    add_import_commands(commands)
     return parser
 
 
@@ -443,6 +451,15 @@ _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
 }
 
 
+def _resolve_actors(timeline: Timeline, args: argparse.Namespace) -> None:
+    """Actor arguments as researchers write them (``can``, ``Republic of Korea``) become ids,
+    by `Registry.resolve`."""
+    if getattr(args, "actor", None):
+        args.actor = timeline.registry.resolve(args.actor)
+    if getattr(args, "actors", None):
+        args.actors = [timeline.registry.resolve(a) for a in args.actors]
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -465,8 +482,13 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     try:
-        store = args.source if args.command == "import" else getattr(args, "events", None)
-        output = _COMMANDS[args.command](_open(store), args)
+        if args.command in IMPORT_COMMANDS:
+            output = IMPORT_COMMANDS[args.command](args)
+        else:
+            store = args.source if args.command == "import" else getattr(args, "events", None)
+            timeline = _open(store)
+            _resolve_actors(timeline, args)
+            output = _COMMANDS[args.command](timeline, args)
         print(output)
         sys.stdout.flush()
     except ValidationError as exc:

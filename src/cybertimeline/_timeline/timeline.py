@@ -129,6 +129,10 @@ class Timeline:
         """Where the timeline's store is (``memory`` for one built from events)."""
         return self._store.location
 
+    def today(self) -> dt.date:
+        """The day an append records now: the timeline's clock (UTC by default, rule 7)."""
+        return self._clock()
+
     @property
     def sees_other_writers(self) -> bool:
         """Whether other processes' appends show in this timeline's next query (SQLite);
