@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast install lint typecheck pytest docs clean bench bench-quick
+.PHONY: demo test test-fast install lint typecheck pytest docs clean bench bench-quick bench-real
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ bench-quick: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	$(BIN)/python -m bench.check_equivalence --queries 100
 	$(BIN)/python -m bench.run --quick --out bench/results/quick.json
+
+# The real-data benchmark (bench/real.py): the whole UN roll-call record imported and queried,
+# into bench/results/real.json. It needs the record (tests/real_data.py says where it is
+# looked for); without it, it says so and stops.
+bench-real: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(BIN)/python -m bench.real
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -95,6 +95,8 @@ class VotesRead:
     declare: tuple[Actor, ...]
     votes: int
     """How many votes the events hold."""
+    without_votes: int = 0
+    """How many roll calls chosen were left out, the votes file having no vote of theirs."""
 
 
 def _resolution(roll_call: RollCall, layout: VoteLayout) -> str:
@@ -206,11 +208,13 @@ def read_votes(
     wanted = [i for i in sorted_ids(known) if only.admits(known[i], chosen)]
     events = []
     for number, roll_call_id in enumerate(wanted, 1):
-        events.append(_event(known[roll_call_id], ballots.of(roll_call_id, names), chosen))
+        votes = ballots.of(roll_call_id, names)
+        if votes:  # a roll call the votes file has no vote of is left out
+            events.append(_event(known[roll_call_id], votes, chosen))
         if progress is not None and number % 500 == 0:
             progress("building events", number, len(wanted))
     declare = tuple(FORMER_STATES[a] for a in sorted(voters.used_former))
-    return VotesRead(tuple(events), declare, ballots.count)
+    return VotesRead(tuple(events), declare, ballots.count, len(wanted) - len(events))
 
 
 def import_votes(
@@ -260,4 +264,6 @@ def import_votes(
     if progress is not None:
         progress("writing", len(plan.events), len(plan.events))
     notes = [] if read.events else ["no roll call passed the filters"]
+    if read.without_votes:
+        notes.append(f"{read.without_votes} roll calls without a vote in {votes} left out")
     return plan.report(timeline, len(read.events), declare, notes)
