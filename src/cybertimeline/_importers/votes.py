@@ -208,9 +208,9 @@ def read_votes(
     wanted = [i for i in sorted_ids(known) if only.admits(known[i], chosen)]
     events = []
     for number, roll_call_id in enumerate(wanted, 1):
-        votes = ballots.of(roll_call_id, names)
-        if votes:  # a roll call the votes file has no vote of is left out
-            events.append(_event(known[roll_call_id], votes, chosen))
+        cast = ballots.of(roll_call_id, names)
+        if cast:  # a roll call the votes file has no vote of is left out
+            events.append(_event(known[roll_call_id], cast, chosen))
         if progress is not None and number % 500 == 0:
             progress("building events", number, len(wanted))
     declare = tuple(FORMER_STATES[a] for a in sorted(voters.used_former))
