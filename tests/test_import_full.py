@@ -64,7 +64,9 @@ def test_the_two_cybercrime_resolutions_read_as_the_un_records_them(whole):
     assert isinstance(vote, ct.Vote)
     assert (vote.resolution, str(vote.date)) == ("A/RES/74/247", "2019-12-27")
     assert vote.tally == ct.Tally(yes=79, no=60, abstain=33)
-    assert timeline.event("unvotes-6138").resolution == "A/RES/73/187"  # type: ignore[union-attr]
+    other = timeline.event("unvotes-6138")
+    assert isinstance(other, ct.Vote)
+    assert other.resolution == "A/RES/73/187"
     assert timeline.position("CAN", as_of="2020").votes["A/RES/74/247"].option == "no"
 
 

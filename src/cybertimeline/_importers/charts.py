@@ -216,7 +216,11 @@ def import_chart(
 
     Args:
         timeline: The store to write to.
-        path, instrument, source, as_of, names: As for `read_chart`.
+        path: The CSV file.
+        instrument: The instrument's id.
+        source: The chart, as each act cites it (its row becomes the locator).
+        as_of: The chart's date, as for `read_chart`.
+        names: Names of the chart -> actor ids or names, as for `read_chart`.
         complete: Declare that the chart lists every act up to ``as_of`` (rule 10):
             then a state it does not list is "not a signatory" on those days.
         title: The instrument's title, to declare it where the store does not know it.

@@ -240,12 +240,18 @@ def import_votes(
 
     Args:
         timeline: The store to write to.
-        votes, roll_calls, issues, layout, codes, progress: As for `read_votes`.
+        votes: The votes file, as for `read_votes`.
+        roll_calls: The roll-call file, as for `read_votes`.
+        issues: The issues file, as for `read_votes`.
+        layout: The layout, as for `read_votes`.
         resolution: Only the roll calls on these resolutions.
         sessions: Only the roll calls of this session, or of ``(first, last)`` (either
             may be None).
-        since, until: Only the roll calls in these dates.
+        since: Only the roll calls on or after this date's first day.
+        until: Only the roll calls on or before this date's last day.
         topic: Only the roll calls on these topics (needs ``issues``).
+        codes: Voter codes -> actors, as for `read_votes`.
+        progress: Told how the import goes: reading, building, writing.
 
     Raises:
         ValidationError: as `read_votes`, or the events do not fit the store.
