@@ -19,7 +19,6 @@ from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._projections.position import Position
-from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._projections.projection import Projection, fold
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._stores.base import Contents, MemoryStore, Store
@@ -281,11 +280,10 @@ class Timeline:
         if possible and day is not None:
             # Not a prefix of the known events: fold the chosen ones, in one pass.
             chosen = self._select(self._index.lane(actor), day, known_day, possible)
-            prefixes = PrefixPositions(actor, chosen)
+            prefixes = derived.build(actor, chosen)
             end = len(prefixes)
         else:
-            prefixes = derived.prefixes(actor, known_day, lambda: PrefixPositions(
-                actor, filter(derived.known.at(known_day), self._index.lane(actor).events)))
+            prefixes = derived.prefixes(actor, known_day, self._index.lane(actor))
             end = prefixes.settled(day)
         return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible,
                            coverage=self._coverage(derived, actor, day, known_day, possible),
