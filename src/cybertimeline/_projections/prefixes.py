@@ -48,19 +48,27 @@ class _Writes(Generic[V]):
         self._made: dict[int, V] = {}  # entries of keys written more than once, by last ordinal
 
     def write(self, key: str, ordinal: int) -> None:
+        """Record a write of ``key`` by the event at ``ordinal`` (ordinals increase)."""
         place = self.slots.get(key)
         if place is None:
-            self.slots[key] = len(self.keys)
-            self.keys.append(key)
-            self.firsts.append(ordinal)
+            self.slots[key] = len(self.writes)
             self.writes.append(ordinal)
-            return
+        else:
+            self.rewrite(place, ordinal)
+
+    def rewrite(self, place: int, ordinal: int) -> None:
+        """Record another write of the key at ``place``."""
         held = self.writes[place]
         if isinstance(held, int):
             self.writes[place] = [held, ordinal]
             bisect.insort(self.multiple, place)
         else:
             held.append(ordinal)
+
+    def seal(self) -> None:
+        """After the last write: the keys in the order of their first writes, and those."""
+        self.keys = list(self.slots)
+        self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes]
 
     def finals(self) -> list[V]:
         """The entry of every key after all its writes, in the order of the keys."""
@@ -241,20 +249,28 @@ class PrefixPositions:
         self._treaties: _Writes[TreatyStatus] = _Writes(_treaty_status(actor), events)
         self._others: list[Event] = []
         self._other_ordinals: list[int] = []
-        keyed: dict[str, Callable[[str, int], None]] = {
-            "treaties": self._treaties.write, "votes": self._votes.write,
-            "stances": self._stances.write,
+        keyed: dict[str, _Writes[Any]] = {
+            "treaties": self._treaties, "votes": self._votes, "stances": self._stances,
         }
+        # The hot loop of an actor's first query: `_Writes.write`, inlined.
         for ordinal, event in enumerate(events):
             folded = False
-            for section, key in event.entries(actor):
-                write = keyed.get(section)
-                if write is not None:
-                    write(key, ordinal)
-                elif not folded:  # the other sections are folded, in `at`
-                    self._others.append(event)
-                    self._other_ordinals.append(ordinal)
-                    folded = True
+            for section, key in type(event)._entries(event, actor):
+                writes = keyed.get(section)
+                if writes is None:
+                    if not folded:  # the other sections are folded, in `at`
+                        self._others.append(event)
+                        self._other_ordinals.append(ordinal)
+                        folded = True
+                    continue
+                place = writes.slots.get(key)
+                if place is None:
+                    writes.slots[key] = len(writes.writes)
+                    writes.writes.append(ordinal)
+                else:
+                    writes.rewrite(place, ordinal)
+        for writes in keyed.values():
+            writes.seal()
 
     def __len__(self) -> int:
         return len(self.events)
