@@ -73,13 +73,15 @@ from typing import Any, NoReturn
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
-from cybertimeline._model.events import KINDS, Vote
+from cybertimeline._model.events import KINDS
 from cybertimeline._model.order import canonical_key
-from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, headline
-from cybertimeline._projections.position import Position
+from cybertimeline._model.wording import Words, counted
+from cybertimeline._projections.chart import chart_text
+from cybertimeline._projections.text import position_text
 from cybertimeline._reports.changes import diff_positions
+from cybertimeline._reports.listing import listing_text
 from cybertimeline._reports.rows import event_row, write_csv
-from cybertimeline._reports.wording import brief
+from cybertimeline._reports.wording import diff_text
 from cybertimeline._timeline.loading import copy_into, load
 from cybertimeline._timeline.timeline import Timeline
 from cybertimeline.errors import DateError, TimelineError, ValidationError
@@ -206,27 +208,12 @@ def _picture(text: str) -> str:
     return text
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def _open(path: str | None) -> Timeline:
     return load(path or os.environ.get(ENVIRONMENT_VARIABLE) or None)
 
 
 def _json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def _table(rows: list[list[str]]) -> list[str]:
-    """Rows with every column but the last padded to its widest cell."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]])
-            .rstrip() for row in rows]
-
-
-def _sources_block(cites: Citations) -> list[str]:
-    return ["Sources", *(f"  {line}" for line in cites.lines(markdown=False))] if cites else []
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -240,7 +227,7 @@ _BASES: dict[RecordedBasis, str] = {
 
 
 def _validate(timeline: Timeline, _args: argparse.Namespace) -> str:
-    head = f"{timeline.location}: {_count(len(timeline), 'event')}, all valid"
+    head = f"{timeline.location}: {counted(len(timeline), 'event')}, all valid"
     bases = Counter(e.recorded_basis for e in timeline.events(include_corrected=True))
     if not bases:
         return head
@@ -253,59 +240,7 @@ def _position(timeline: Timeline, args: argparse.Namespace) -> str:
                                  possible=args.possible)
     if args.format == "json":
         return _json(position.to_dict())
-    return _render_position(timeline, position)
-
-
-def _render_position(timeline: Timeline, position: Position) -> str:
-    words = Words(timeline.registry)
-    head = f"{words.heading(position.actor)} as of {position.as_of}"
-    if position.known_at is not None:
-        head += f", as known at {position.known_at}"
-    if position.possible:
-        head += " (counting possible events)"
-    lines = [head]
-    cites = Citations()
-
-    def section(title: str, rows: list[list[str]]) -> None:
-        if rows:
-            lines.append(title)
-            lines.extend("  " + line for line in _table(rows))
-
-    treaty_rows = []
-    for instrument, status in sorted(position.treaties.items()):
-        acts = []  # each act with its own sources, so a reader sees what rests on what
-        for label, role in (("signed", "signature"), (status.consent, "consent"),
-                            ("in force", "in_force"), ("withdrawn", "withdrawal")):
-            found = [e for e in status.events if e.role == role]
-            if found and label and (label != "withdrawn" or status.withdrawn is not None):
-                act = max(found, key=canonical_key)
-                acts.append(f"{label} {act.date} {cites.cite(act.sources)}")
-        treaty_rows.append([timeline.registry.label(instrument), status.status, ", ".join(acts)])
-    for instrument, coverage in sorted(position.coverage.items()):
-        if instrument not in position.treaties:
-            treaty_rows.append([timeline.registry.label(instrument), STATUS_WORDS["none"],
-                                f"chart complete to {coverage.complete_until} "
-                                f"{cites.cite(coverage.sources)}"])
-    section("Treaties", treaty_rows)
-    section("Votes", [[r, v.option, str(v.date), cites.cite(v.event.sources)]
-                      for r, v in sorted(position.votes.items())])
-    section("Stances", [[words.topic(t), s.stance, str(s.date), cites.cite(s.event.sources)]
-                        for t, s in sorted(position.stances.items())])
-    section("Memberships", [[g, m.role or "member", f"since {m.since}", cites.cite(m.event.sources)]
-                            for g, m in sorted(position.memberships.items())])
-    if position.members:
-        lines.append(f"Members ({len(position.members)})")
-        lines.append("  " + " ".join(sorted(position.members)))
-    listed: tuple[tuple[str, tuple[Any, ...]], ...] = (
-        ("Sessions", position.sessions), ("Legislation", position.legislation),
-        ("Adoptions", position.adoptions), ("Cooperation", position.cooperation))
-    for title, entries in listed:
-        section(title, [[str(getattr(e, "date", None) or getattr(e, "since", "")),
-                         headline(e.event, timeline.registry), cites.cite(e.event.sources)]
-                        for e in entries])
-    if len(lines) == 1:
-        lines.append("  (no data on this actor by this date)")
-    return "\n".join([*lines, *_sources_block(cites)])
+    return position_text(position, timeline.registry)
 
 
 def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -317,19 +252,9 @@ def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
 def _timeline(timeline: Timeline, args: argparse.Namespace) -> str:
     events = list(timeline.events(actor=args.actor, kind=args.kind, since=args.since,
                                   until=args.until, known_at=args.known_at))
-    rows = [event_row(e, args.actor) for e in events]
     if args.format != "text":
-        return _rows(rows, args.format)
-    if not events:
-        return "no events"
-    table = [["DATE", "KIND", "ACTOR", "ID", "SOURCES", "SUMMARY"]]
-    for event, row in zip(events, rows, strict=True):
-        kind = event.kind + (f" ({row['option']})" if isinstance(event, Vote) and row["option"]
-                             else "")
-        table.append([str(event.date), kind, row["actor"] or "", event.id,
-                      str(len(event.sources)),
-                      event.summary or headline(event, timeline.registry)])
-    return "\n".join([*_table(table), _count(len(events), "event")])
+        return _rows([event_row(e, args.actor) for e in events], args.format)
+    return listing_text(events, timeline.registry, args.actor)
 
 
 def _rows(rows: list[dict[str, Any]], form: str) -> str:
@@ -350,17 +275,8 @@ def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
         return _json({"actor": args.actor, "from": str(args.first), "to": str(args.second),
                       "known_at": None if args.known_at is None else str(args.known_at),
                       "changes": [c.to_dict() for c in changes]})
-    words = Words(timeline.registry)
-    head = f"{words.heading(args.actor)}: position as of {args.first} → as of {args.second}"
-    if args.known_at is not None:
-        head += f", as known at {args.known_at}"
-    if not changes:
-        return f"{head}\n  no differences"
-    cites = Citations()
-    rows = [["PATH", "BEFORE", "", "AFTER", "DATE", "SOURCES"]]
-    rows += [[c.path, brief(c.before), "→", brief(c.after), str(c.date or ""),
-              cites.cite(c.sources)] for c in changes]
-    return "\n".join([head, *("  " + line for line in _table(rows)), *_sources_block(cites)])
+    return diff_text(changes, Words(timeline.registry), args.actor, args.first, args.second,
+                     args.known_at)
 
 
 def _status(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -368,8 +284,8 @@ def _status(timeline: Timeline, args: argparse.Namespace) -> str:
                             possible=args.possible,
                             all_actors=args.all)
     registry = timeline.registry
-    counts = Counter(s.status for s in chart.values())
     if args.format == "json":
+        counts = Counter(s.status for s in chart.values())
         return _json({
             "instrument": args.instrument, "title": registry.label(args.instrument),
             "as_of": str(args.as_of),
@@ -377,33 +293,8 @@ def _status(timeline: Timeline, args: argparse.Namespace) -> str:
             "possible": args.possible, "counts": dict(sorted(counts.items())),
             "actors": {a: {"name": registry.name(a), **s.to_dict()} for a, s in chart.items()},
         })
-    head = f"{registry.label(args.instrument)} as of {args.as_of}"
-    if args.known_at is not None:
-        head += f", as known at {args.known_at}"
-    instrument = registry.instruments.get(args.instrument)
-    coverage = None if instrument is None else instrument.coverage_on(
-        args.as_of.latest, None if args.known_at is None else args.known_at.latest)
-    cites = Citations()
-    if coverage is not None:
-        others = (f"the chart is complete to {coverage.complete_until} "
-                  f"{cites.cite(coverage.sources)}: any other state is not a signatory")
-    else:
-        others = "no complete chart covers this date: any other state is without data"
-    if not chart:
-        return f"{head}\n  no actor had acted on it by this date; {others}"
-    rows = [["ACTOR", "NAME", "STATUS", "SIGNED", "CONSENTED", "IN FORCE", "WITHDRAWN",
-             "SOURCES"]]
-    for actor, status in chart.items():
-        consented = f"{status.consented} ({status.consent})" if status.consented else ""
-        rows.append([actor, registry.name(actor)[:32], STATUS_WORDS.get(status.status,
-                                                                          status.status),
-                     str(status.signed or ""), consented, str(status.in_force or ""),
-                     str(status.withdrawn or ""), cites.cite(status.sources())])
-    total = ", ".join(f"{n} {STATUS_WORDS.get(name, name)}" for name, n in sorted(counts.items()))
-    footer = [] if args.all else [f"Without --all, only actors that acted are listed; {others}."]
-    return "\n".join([head, *("  " + line for line in _table(rows)),
-                      f"{_count(len(chart), 'actor')}: {total}", *footer,
-                      *_sources_block(cites)])
+    return chart_text(chart, args.instrument, registry, as_of=args.as_of,
+                      known_at=args.known_at, all_actors=args.all)
 
 
 def _export(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -423,7 +314,7 @@ def _export(timeline: Timeline, args: argparse.Namespace) -> str:
 
 def _import(timeline: Timeline, args: argparse.Namespace) -> str:
     copy = copy_into(timeline, args.into)
-    return f"{copy.location}: {_count(len(copy), 'event')} copied from {timeline.location}"
+    return f"{copy.location}: {counted(len(copy), 'event')} copied from {timeline.location}"
 
 
 def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
