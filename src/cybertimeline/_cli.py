@@ -76,10 +76,7 @@ from cybertimeline._model.event import RecordedBasis
 from cybertimeline._model.events import KINDS
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.wording import Words, counted
-from cybertimeline._projections.chart import chart_text
-from cybertimeline._projections.text import position_text
 from cybertimeline._reports.changes import diff_positions
-from cybertimeline._reports.listing import listing_text
 from cybertimeline._reports.rows import event_row, write_csv
 from cybertimeline._reports.wording import diff_text
 from cybertimeline._timeline.loading import copy_into, load
@@ -240,21 +237,21 @@ def _position(timeline: Timeline, args: argparse.Namespace) -> str:
                                  possible=args.possible)
     if args.format == "json":
         return _json(position.to_dict())
-    return position_text(position, timeline.registry)
+    return str(position)
 
 
 def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
     log = timeline.changelog(args.actors or None, since=args.since, until=args.until,
                              known_at=args.known_at)
-    return _json(log.to_dict()) if args.format == "json" else log.to_markdown().rstrip()
+    return _json(log.to_dict()) if args.format == "json" else str(log)
 
 
 def _timeline(timeline: Timeline, args: argparse.Namespace) -> str:
-    events = list(timeline.events(actor=args.actor, kind=args.kind, since=args.since,
-                                  until=args.until, known_at=args.known_at))
+    listing = timeline.listing(args.actor, args.kind, since=args.since, until=args.until,
+                               known_at=args.known_at)
     if args.format != "text":
-        return _rows([event_row(e, args.actor) for e in events], args.format)
-    return listing_text(events, timeline.registry, args.actor)
+        return _rows([event_row(e, args.actor) for e in listing], args.format)
+    return str(listing)
 
 
 def _rows(rows: list[dict[str, Any]], form: str) -> str:
@@ -281,20 +278,8 @@ def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
 
 def _status(timeline: Timeline, args: argparse.Namespace) -> str:
     chart = timeline.status(args.instrument, as_of=args.as_of, known_at=args.known_at,
-                            possible=args.possible,
-                            all_actors=args.all)
-    registry = timeline.registry
-    if args.format == "json":
-        counts = Counter(s.status for s in chart.values())
-        return _json({
-            "instrument": args.instrument, "title": registry.label(args.instrument),
-            "as_of": str(args.as_of),
-            "known_at": None if args.known_at is None else str(args.known_at),
-            "possible": args.possible, "counts": dict(sorted(counts.items())),
-            "actors": {a: {"name": registry.name(a), **s.to_dict()} for a, s in chart.items()},
-        })
-    return chart_text(chart, args.instrument, registry, as_of=args.as_of,
-                      known_at=args.known_at, all_actors=args.all)
+                            possible=args.possible, all_actors=args.all)
+    return _json(chart.to_dict()) if args.format == "json" else str(chart)
 
 
 def _export(timeline: Timeline, args: argparse.Namespace) -> str:

@@ -155,6 +155,6 @@ def aligned(rows: list[list[str]]) -> list[str]:
             .rstrip() for row in rows]
 
 
-def counted(number: int, noun: str) -> str:
-    """``1 event``, ``2 events``."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 event``, ``2 events``; ``2 treaties`` with ``plural="treaties"``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"

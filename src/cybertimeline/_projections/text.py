@@ -2,17 +2,61 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
+from cybertimeline._model.dates import Date
 from cybertimeline._model.order import canonical_key
-from cybertimeline._model.registry import Registry
+from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, aligned, headline
-from cybertimeline._projections.position import Position
+from cybertimeline._projections.entries import (
+    AdoptionEntry,
+    CooperationEntry,
+    LegislationEntry,
+    MembershipEntry,
+    SessionEntry,
+    StanceEntry,
+    VoteEntry,
+)
+from cybertimeline._projections.treaty import TreatyStatus
 
-__all__ = ["position_text"]
+__all__ = ["Sections", "position_text"]
 
 
-def position_text(position: Position, registry: Registry) -> str:
+class Sections(Protocol):
+    """What a rendering reads of a `Position` (which imports this module, so cannot be named)."""
+
+    @property
+    def actor(self) -> str: ...
+    @property
+    def as_of(self) -> Date | None: ...
+    @property
+    def known_at(self) -> Date | None: ...
+    @property
+    def possible(self) -> bool: ...
+    @property
+    def treaties(self) -> Mapping[str, TreatyStatus]: ...
+    @property
+    def votes(self) -> Mapping[str, VoteEntry]: ...
+    @property
+    def stances(self) -> Mapping[str, StanceEntry]: ...
+    @property
+    def memberships(self) -> Mapping[str, MembershipEntry]: ...
+    @property
+    def members(self) -> Mapping[str, MembershipEntry]: ...
+    @property
+    def cooperation(self) -> tuple[CooperationEntry, ...]: ...
+    @property
+    def sessions(self) -> tuple[SessionEntry, ...]: ...
+    @property
+    def adoptions(self) -> tuple[AdoptionEntry, ...]: ...
+    @property
+    def legislation(self) -> tuple[LegislationEntry, ...]: ...
+    @property
+    def coverage(self) -> Mapping[str, Coverage]: ...
+
+
+def position_text(position: Sections, registry: Registry) -> str:
     """The position as text: a heading, a section per kind of entry, and the sources."""
     words = Words(registry)
     head = f"{words.heading(position.actor)} as of {position.as_of}"

@@ -13,7 +13,7 @@ import attrs
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.events import Event, Retraction
 from cybertimeline._model.registry import Coverage, Registry
-from cybertimeline._model.wording import Citations, Words
+from cybertimeline._model.wording import Citations, Words, counted
 from cybertimeline._projections.position import Position, PositionProjection
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.changes import (
@@ -33,13 +33,14 @@ from cybertimeline.errors import ValidationError
 __all__ = ["Changelog", "changelog"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Changelog:
     """Changes to actors' positions between two dates, and the corrections recorded meanwhile.
 
     Build one with `cybertimeline.changelog` (or `Timeline.changelog`). ``changes`` are in the order
     they happened (by day, then actor, then path); ``corrections`` by the day
-    they were recorded. Render with `to_markdown` or `to_dict`.
+    they were recorded. Render with `to_markdown` or `to_dict`; ``str()`` gives
+    the Markdown ``cybertimeline changelog`` prints, and Jupyter shows it as HTML.
     """
 
     actors: tuple[str, ...]
@@ -53,6 +54,14 @@ class Changelog:
 
     def __len__(self) -> int:
         return len(self.changes) + len(self.corrections)
+
+    def __str__(self) -> str:
+        return self.to_markdown().rstrip()
+
+    def __repr__(self) -> str:
+        who = ", ".join(self.actors) if len(self.actors) <= 3 else f"{len(self.actors)} actors"
+        return (f"<Changelog of {who} {_period(self)}: {counted(len(self.changes), 'change')}, "
+                f"{counted(len(self.corrections), 'correction')}>")
 
     def for_actor(self, actor: str) -> tuple[Change, ...]:
         """The changes to one actor's position."""

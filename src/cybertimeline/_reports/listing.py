@@ -2,14 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+import attrs
 
 from cybertimeline._model.events import Event, Vote
 from cybertimeline._model.registry import Registry
 from cybertimeline._model.wording import aligned, counted, headline
-from cybertimeline._reports.rows import event_row
+from cybertimeline._reports.rows import main_actor
 
-__all__ = ["listing_text"]
+__all__ = ["EventListing", "listing_text"]
+
+
+def _tuple(events: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(events)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class EventListing(Sequence[Event]):
+    """Events in canonical order, as a value that shows itself: `Timeline.listing` returns one.
+
+    A read-only sequence of events. ``str()`` gives the table ``cybertimeline
+    timeline`` prints (a vote shows ``actor``'s option); Jupyter shows it as a
+    table with each event's sources linked.
+
+    Attributes:
+        events: The events, in canonical order.
+        actor: The actor asked about, whose option a vote shows; None for every actor.
+    """
+
+    events: tuple[Event, ...] = attrs.field(converter=_tuple)
+    actor: str | None = None
+    registry: Registry = attrs.field(factory=Registry.builtin, eq=False)
+    """The registry of the timeline that answered: the names its renderings use."""
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return self.events[index]
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.events)
+
+    def __str__(self) -> str:
+        return listing_text(self.events, self.registry, self.actor)
+
+    def __repr__(self) -> str:
+        about = "" if self.actor is None else f" about {self.actor}"
+        return f"<EventListing of {counted(len(self), 'event')}{about}>"
 
 
 def listing_text(events: Sequence[Event], registry: Registry, actor: str | None = None) -> str:
@@ -18,10 +65,12 @@ def listing_text(events: Sequence[Event], registry: Registry, actor: str | None 
         return "no events"
     table = [["DATE", "KIND", "ACTOR", "ID", "SOURCES", "SUMMARY"]]
     for event in events:
-        row = event_row(event, actor)
-        kind = event.kind + (f" ({row['option']})" if isinstance(event, Vote) and row["option"]
-                             else "")
-        table.append([str(event.date), kind, row["actor"] or "", event.id,
-                      str(len(event.sources)),
-                      event.summary or headline(event, registry)])
+        table.append([str(event.date), _kind(event, actor), main_actor(event) or "", event.id,
+                      str(len(event.sources)), event.summary or headline(event, registry)])
     return "\n".join([*aligned(table), counted(len(events), "event")])
+
+
+def _kind(event: Event, actor: str | None) -> str:
+    """The kind, with ``actor``'s option on a vote: ``vote (no)``."""
+    option = event.votes.get(actor) if isinstance(event, Vote) and actor else None
+    return f"{event.kind} ({option})" if option else event.kind

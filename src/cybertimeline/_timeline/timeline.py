@@ -18,6 +18,7 @@ from cybertimeline._model.events import Event, Membership, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._projections.chart import TreatyChart
 from cybertimeline._projections.position import Position
 from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._projections.projection import Projection, fold
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cybertimeline._reports.changelog import Changelog
+    from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.swimlanes import Swimlanes
 
 __all__ = ["Clock", "Timeline", "utc_today"]
@@ -152,6 +154,10 @@ class Timeline:
 
     def __repr__(self) -> str:
         return f"<Timeline of {len(self)} events at {self.location}>"
+
+    def __str__(self) -> str:
+        """Every known event, one a line: what ``cybertimeline timeline`` prints."""
+        return str(self.listing())
 
     # -- events -------------------------------------------------------------------------------
 
@@ -353,12 +359,13 @@ class Timeline:
         known_at: DateLike | None = None,
         possible: bool = False,
         all_actors: bool = False,
-    ) -> dict[str, TreatyStatus]:
+    ) -> TreatyChart:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
 
-        The actors that acted on it, sorted by id. With ``all_actors``, every
-        state too: ``none`` (not a signatory) where the store declares the
-        chart complete on that date (rule 10), else ``unknown``.
+        A `TreatyChart`: a mapping of the actors that acted on it, sorted by
+        id, to their `TreatyStatus`. With ``all_actors``, every state too:
+        ``none`` (not a signatory) where the store declares the chart complete
+        on that date (rule 10), else ``unknown``.
 
         Raises:
             UnknownInstrumentError: the instrument is not known.
@@ -377,11 +384,12 @@ class Timeline:
             for actor in self.registry.actors.values():
                 if actor.type == "state":
                     acts.setdefault(actor.id, [])
-        return {
-            actor: TreatyStatus(actor=actor, instrument=instrument, events=tuple(events),
-                                coverage=coverage)
-            for actor, events in sorted(acts.items())
-        }
+        return TreatyChart(
+            instrument=instrument, as_of=_date(as_of), known_at=_date(known_at),
+            possible=possible, all_actors=all_actors, coverage=coverage, registry=self.registry,
+            statuses={actor: TreatyStatus(actor=actor, instrument=instrument,
+                                          events=tuple(events), coverage=coverage)
+                      for actor, events in sorted(acts.items())})
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -455,6 +463,29 @@ class Timeline:
         from cybertimeline._reports.changelog import changelog
 
         return changelog(self, actors, since=since, until=until, known_at=known_at)
+
+    def listing(
+        self,
+        actor: str | None = None,
+        kind: str | Collection[str] | None = None,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> EventListing:
+        """The known events, filtered as by `events`, as a value that shows itself: ``str()``
+        gives the table ``cybertimeline timeline`` prints, Jupyter a table with linked
+        sources.
+
+        Raises:
+            UnknownActorError: ``actor`` is not known.
+            ValidationError: ``since`` is after ``until``.
+        """
+        from cybertimeline._reports.listing import EventListing
+
+        return EventListing(events=self.events(actor, kind, since=since, until=until,
+                                               known_at=known_at),
+                            actor=actor, registry=self.registry)
 
     def to_timelinejs(
         self,

@@ -1,0 +1,114 @@
+"""Results show themselves: ``str()`` is the command line's text, ``repr()`` says what it is."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import pytest
+
+import cybertimeline as ct
+from cybertimeline._cli import main
+
+
+@pytest.fixture(scope="module")
+def tl() -> ct.Timeline:
+    return ct.load()
+
+
+@pytest.fixture(autouse=True)
+def _no_store_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CYBERTIMELINE_EVENTS", raising=False)
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out.removesuffix("\n")
+
+
+def test_a_position_prints_as_the_command_line_does(
+    tl: ct.Timeline, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """str(position) is what `cybertimeline position` prints, sources and all."""
+    for actor, as_of, known_at in (("CAN", "2016-01-01", None), ("AHC", "2022-12-31",
+                                                                  "2021-12-01")):
+        position = tl.position(actor, as_of=as_of, known_at=known_at)
+        argv = ["position", actor, "--as-of", as_of]
+        argv += ["--known-at", known_at] if known_at else []
+        assert str(position) == cli(capsys, *argv)
+    text = str(tl.position("CAN", as_of="2016-01-01"))
+    assert text.startswith("Canada (CAN) as of 2016-01-01\nTreaties\n")
+    assert "\nSources\n  [1] " in text
+
+
+def test_a_changelog_prints_its_markdown(
+    tl: ct.Timeline, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """str(changelog) is the Markdown `cybertimeline changelog` prints."""
+    log = tl.changelog("CAN", since="2014", until="2016")
+    assert str(log) == cli(capsys, "changelog", "CAN", "--since", "2014", "--until", "2016")
+    assert str(log) == log.to_markdown().rstrip()
+
+
+def test_a_treaty_chart_prints_as_the_command_line_does(
+    tl: ct.Timeline, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """str(tl.status(...)) and its to_dict() are `cybertimeline status`'s text and JSON."""
+    chart = tl.status("budapest-convention", as_of="2016-01-01")
+    argv = ("status", "budapest-convention", "--as-of", "2016-01-01")
+    assert str(chart) == cli(capsys, *argv)
+    assert chart.to_dict() == json.loads(cli(capsys, *argv, "--format", "json"))
+    every = tl.status("budapest-convention", as_of="2016-01-01", all_actors=True)
+    assert str(every) == cli(capsys, *argv, "--all")
+
+
+def test_a_treaty_chart_is_still_a_mapping(tl: ct.Timeline) -> None:
+    """The chart reads, compares and pickles as the dict `status` used to return."""
+    chart = tl.status("budapest-convention", as_of="2016-01-01")
+    assert isinstance(chart, ct.TreatyChart)
+    assert chart["JPN"].status == "party"
+    assert "CAN" in chart
+    assert "XYZ" not in chart
+    assert list(chart) == sorted(chart)
+    assert chart == dict(chart.items())
+    assert {a: s.status for a, s in chart.items()}["CAN"] == "party"
+    counts = chart.counts()
+    assert sum(counts.values()) == len(chart)
+    assert counts["party"] == sum(s.status == "party" for s in chart.values())
+    assert pickle.loads(pickle.dumps(chart)) == chart
+    with pytest.raises(TypeError):
+        chart["CAN"] = chart["JPN"]  # type: ignore[index]
+
+
+def test_a_listing_prints_as_the_command_line_does(
+    tl: ct.Timeline, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """str(tl.listing(...)) is `cybertimeline timeline`'s table; str(tl) lists every event."""
+    listing = tl.listing("CAN", until="2016")
+    assert str(listing) == cli(capsys, "timeline", "CAN", "--until", "2016")
+    assert [e.id for e in listing] == [e.id for e in tl.events("CAN", until="2016")]
+    assert listing[0].id == "can-signs-budapest"
+    votes = tl.listing("CAN", "vote")
+    assert str(votes) == cli(capsys, "timeline", "CAN", "--kind", "vote")
+    assert "vote (no)" in str(votes)
+    assert str(tl) == cli(capsys, "timeline")
+    assert str(tl).endswith(f"\n{len(list(tl.events()))} events")
+    assert str(tl.listing("CAN", since="1990", until="1991")) == "no events"
+
+
+def test_reprs_are_short_and_say_what_the_object_is(tl: ct.Timeline) -> None:
+    """Each repr names the kind of object and what it holds, in one short line."""
+    found = {
+        repr(tl.position("CAN", as_of="2016-01-01")):
+            "<Position of CAN as of 2016-01-01: 1 treaty, 2 laws>",
+        repr(tl.position("NRU", as_of="2016")): "<Position of NRU as of 2016: nothing on record>",
+        repr(tl.changelog("CAN", since="2014", until="2016")):
+            "<Changelog of CAN from 2014 to 2016: 7 changes, 0 corrections>",
+        repr(tl.status("budapest-convention", as_of="2016-01-01")):
+            "<TreatyChart of budapest-convention as of 2016-01-01: 22 actors: 19 party, "
+            "1 ratified, 2 signatory>",
+        repr(tl.listing("CAN", until="2016")): "<EventListing of 5 events about CAN>",
+    }
+    for text, expected in found.items():
+        assert text == expected
+        assert "\n" not in text
