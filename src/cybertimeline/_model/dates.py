@@ -149,7 +149,7 @@ class Date:
             raise DateError("empty date: give free text such as 'July 2019'")
         numeric = _NUMERIC.fullmatch(text.strip())
         if numeric is not None:
-            return cls.from_date(_numeric_day(text, *numeric.groups(), dayfirst))
+            return cls.from_date(_numeric_day(text, numeric[1], numeric[2], numeric[3], dayfirst))
         try:
             # Two parses with defaults that differ in every field reveal which
             # fields the text itself gave.
