@@ -18,6 +18,8 @@ import attrs
 
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.events import TREATY_ACT_KINDS, Event
+from cybertimeline._model.registry import UN_SYMBOL
+from cybertimeline._model.wording import Words
 from cybertimeline._reports.answers import Answers
 from cybertimeline.errors import TimelineError
 
@@ -58,7 +60,12 @@ class StatusSpan:
 
 @attrs.frozen(kw_only=True)
 class Mark:
-    """A vote, statement or session drawn in a lane: a point for a day, a bar for a span."""
+    """A vote, statement or session drawn in a lane: a point for a day, a bar over the days
+    a session lasted, a range marker over the days within which a one-day event happened.
+
+    ``lasts`` is the kind's declaration (`BaseEvent.lasts`): whether a date of several
+    days is how long the event lasted, or only how well its one day is known.
+    """
 
     actor: str
     kind: Literal["vote", "statement", "session"]
@@ -67,11 +74,18 @@ class Mark:
     earliest: dt.date
     latest: dt.date
     event: str
+    lasts: bool = False
 
     @property
     def is_span(self) -> bool:
-        """True when the date is more than one day (drawn as a bar, not a point)."""
+        """True when the date is more than one day."""
         return self.earliest != self.latest
+
+    @property
+    def is_range(self) -> bool:
+        """True when the event happened on one unknown day of several (drawn as a range
+        marker, not a bar)."""
+        return self.is_span and not self.lasts
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -173,13 +187,19 @@ def lane_mark(timeline: Answers, actor: str, event: Event, instrument: str | Non
     subject = event.subject
     if topics is not None and not {getattr(event, "topic", None), subject} & topics:
         return None
-    label = value
-    if subject is not None and subject != instrument:
-        found = timeline.registry.instruments.get(subject)
-        label += f" · {found.short or found.title if found is not None else subject}"
+    label = value if subject is None else f"{value} · {_subject_words(timeline, subject)}"
     return Mark(actor=actor, kind=event.kind,  # type: ignore[arg-type]
                 value=value, label=label, earliest=event.date.earliest,
-                latest=event.date.latest, event=event.id)
+                latest=event.date.latest, event=event.id, lasts=event.lasts)
+
+
+def _subject_words(timeline: Answers, subject: str) -> str:
+    """What a mark is about, short: an instrument's short name, a topic in words, a symbol."""
+    if subject in timeline.registry.instruments:
+        return Words(timeline.registry).short_instrument(subject)
+    if UN_SYMBOL.fullmatch(subject) or " " in subject:
+        return subject
+    return Words(timeline.registry).topic(subject).removeprefix("the ")
 
 
 def window(
