@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast install lint typecheck pytest docs clean bench bench-quick
+.PHONY: demo test test-fast install lint typecheck pytest docs clean bench bench-quick screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ docs: install
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 test: lint typecheck docs pytest
+
+# The notebook pictures of docs/notebook.md: the browser test's screenshots, kept
+# (needs Debian's chromium and chromium-driver, as the test says).
+screenshots: install
+	CYBERTIMELINE_SCREENSHOTS=docs/pictures $(BIN)/pytest -q tests/test_notebook.py
 
 # The quick loop while changing code: lint, types, and the tests but the slow ones, with fewer
 # Hypothesis examples (under a minute here); `make test` runs everything.

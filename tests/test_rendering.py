@@ -112,3 +112,40 @@ def test_reprs_are_short_and_say_what_the_object_is(tl: ct.Timeline) -> None:
     for text, expected in found.items():
         assert text == expected
         assert "\n" not in text
+
+
+def test_a_long_listing_shows_its_ends_in_a_notebook(tl: ct.Timeline) -> None:
+    """A notebook shows the first and last 30 events of a long listing and says how many are
+    left out; str() lists every one."""
+    listing = tl.listing()
+    html = listing._repr_html_()
+    assert html.count("<tr>") == 1 + 60 + 1
+    assert f"… {len(listing) - 60} more events" in html
+    assert listing[0].id in html
+    assert listing[-1].id in html
+    assert listing[30].id not in html
+    assert tl._repr_html_().count("<tr>") == html.count("<tr>")
+
+
+def test_a_plot_shows_its_picture_inline(tl: ct.Timeline) -> None:
+    """A chart's HTML is its PNG inline, described for those who cannot see it."""
+    pytest.importorskip("matplotlib")
+    chart = tl.plot(["CAN", "KOR"], instrument="budapest-convention", until="2023")
+    html = chart._repr_html_()
+    assert html.count('<img src="data:image/png;base64,') == 1
+    assert 'alt="Swimlane chart of CAN, KOR, 2001-01-01 to 2023-12-31' in html
+    assert repr(chart) == (f"<Swimlanes of CAN, KOR on budapest-convention, 2001-01-01 to "
+                           f"2023-12-31: {len(chart.spans)} spans, {len(chart.marks)} marks>")
+
+
+def test_markdown_for_a_notebook_keeps_tags_from_the_data_as_text() -> None:
+    """A quote holding a tag stays text in the Markdown a notebook renders; links stay links."""
+    source = ct.Source(title="<i>x</i>", url="https://example.org/a?b=1&c=2")
+    event = ct.Statement(id="s", date=ct.Date.parse("2020-01-10"), actor="CAN",
+                         topic="budapest-convention", stance="supports",
+                         quote="<script>alert(1)</script>", sources=[source])
+    markdown = ct.Timeline([event]).changelog("CAN")._repr_markdown_()
+    assert "<script" not in markdown
+    assert "<i>" not in markdown
+    assert "&lt;i>x&lt;/i>" in markdown
+    assert "<https://example.org/a?b=1&c=2>" in markdown

@@ -20,7 +20,7 @@ STATUS_COLOURS: Mapping[str, str] = FrozenDict({
     "none": "#E8E8E8",        # not a signatory (rule 10): pale grey, nothing there
     "signatory": "#A1CAF1",   # light blue
     "ratified": "#F6A600",    # amber
-    "party": "#008856",       # green
+    "party": "#00774A",       # green
     "withdrawn": "#882D17",   # reddish brown
 })
 """A treaty status's colour: the bands of a picture, the badges of a table."""

@@ -131,6 +131,11 @@ class Citations:
     def __bool__(self) -> bool:
         return bool(self._sources)
 
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The sources cited so far, in the order of their numbers."""
+        return tuple(self._sources)
+
     def lines(self, markdown: bool = True) -> list[str]:
         """One line per source: ``[1] Publisher. Title (published). <url>``."""
         result = []

@@ -8,8 +8,10 @@ from typing import Any
 
 import attrs
 
+from cybertimeline._model import markup
 from cybertimeline._model.dates import Date
 from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.markup import Markup, badge, cited
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.wording import STATUS_WORDS, Citations, aligned, counted
 from cybertimeline._projections.treaty import TreatyStatus
@@ -99,19 +101,56 @@ class TreatyChart(Mapping[str, TreatyStatus]):
     def __str__(self) -> str:
         return _chart_text(self)
 
+    def _repr_html_(self) -> str:
+        """The chart as HTML, with status badges and linked sources: how Jupyter shows it."""
+        return _chart_html(self)
+
+
+def _head(chart: TreatyChart) -> str:
+    head = f"{chart.registry.label(chart.instrument)} as of {chart.as_of}"
+    return head if chart.known_at is None else f"{head}, as known at {chart.known_at}"
+
+
+def _others(chart: TreatyChart, cites: Citations) -> str:
+    """What holds for the states not listed (rule 10)."""
+    if chart.coverage is None:
+        return "no complete chart covers this date: any other state is without data"
+    return (f"the chart is complete to {chart.coverage.complete_until} "
+            f"{cites.cite(chart.coverage.sources)}: any other state is not a signatory")
+
+
+def _chart_html(chart: TreatyChart) -> str:
+    cites = Citations()
+    parts: list[object] = [Markup(f"<p><strong>{markup.escape(_head(chart))}</strong></p>")]
+    others = _others(chart, cites)
+    if not chart:
+        parts.append(Markup(f"<p>No actor had acted on it by this date; "
+                            f"{markup.escape(others)}.</p>"))
+        return markup.block("chart", *parts, markup.sources_list(cites))
+    rows = []
+    for actor, status in chart.items():
+        consented = f"{status.consented} ({status.consent})" if status.consented else ""
+        rows.append([actor, chart.registry.name(actor), badge(status.status),
+                     str(status.signed or ""), consented, str(status.in_force or ""),
+                     str(status.withdrawn or ""), cited(cites, status.sources())])
+    parts.append(markup.table(["Actor", "Name", "Status", "Signed", "Consented", "In force",
+                               "Withdrawn", "Sources"], rows, wrap=("Name",)))
+    totals = markup.join((markup.join([f"{n} ", badge(name)])
+                          for name, n in chart.counts().items()), ", ")
+    parts.append(Markup(f"<p>{markup.escape(counted(len(chart), 'actor'))}: {totals}</p>"))
+    if not chart.all_actors:
+        parts.append(Markup(f"<p>Only the actors that acted are listed (all_actors=True lists "
+                            f"every state); {markup.escape(others)}.</p>"))
+    parts.append(markup.sources_list(cites))
+    return markup.block("chart", *parts)
+
 
 def _chart_text(chart: TreatyChart) -> str:
     """The chart as text: a row per actor, totals, what holds for the others, the sources."""
     registry = chart.registry
-    head = f"{registry.label(chart.instrument)} as of {chart.as_of}"
-    if chart.known_at is not None:
-        head += f", as known at {chart.known_at}"
+    head = _head(chart)
     cites = Citations()
-    if chart.coverage is not None:
-        others = (f"the chart is complete to {chart.coverage.complete_until} "
-                  f"{cites.cite(chart.coverage.sources)}: any other state is not a signatory")
-    else:
-        others = "no complete chart covers this date: any other state is without data"
+    others = _others(chart, cites)
     if not chart:
         return f"{head}\n  no actor had acted on it by this date; {others}"
     rows = [["ACTOR", "NAME", "STATUS", "SIGNED", "CONSENTED", "IN FORCE", "WITHDRAWN",

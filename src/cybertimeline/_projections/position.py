@@ -24,7 +24,7 @@ from cybertimeline._projections.entries import (
     StanceEntry,
     VoteEntry,
 )
-from cybertimeline._projections.text import position_text
+from cybertimeline._projections.text import position_html, position_text
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
 
@@ -69,6 +69,10 @@ class Position:
 
     def __str__(self) -> str:
         return position_text(self, self.registry or Registry.builtin())
+
+    def _repr_html_(self) -> str:
+        """The position as HTML: how Jupyter shows it."""
+        return position_html(self, self.registry or Registry.builtin())
 
     def __repr__(self) -> str:
         sections: tuple[tuple[Any, str, str], ...] = (

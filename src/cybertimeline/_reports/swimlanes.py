@@ -7,7 +7,9 @@ matplotlib is optional (the ``plot`` extra): it is imported only when a chart is
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import html
 import io
 import os
 from collections.abc import Sequence
@@ -88,7 +90,7 @@ class Mark:
         return self.is_span and not self.lasts
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Swimlanes:
     """A swimlane chart of a timeline: what `Timeline.plot()` drew, and the figure.
 
@@ -117,10 +119,26 @@ class Swimlanes:
         return target
 
     def _repr_png_(self) -> bytes:
-        """The chart as PNG: how Jupyter shows it."""
+        """The chart as PNG, 100 dots per inch (as wide as a notebook's output)."""
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=100)
         return buffer.getvalue()
+
+    def _repr_html_(self) -> str:
+        """The chart inline, as a PNG that keeps to the width of the output: how Jupyter
+        shows it."""
+        picture = base64.b64encode(self._repr_png_()).decode("ascii")
+        lanes = ", ".join(self.actors)
+        about = (f"Swimlane chart of {lanes}, {self.start} to {self.end}: "
+                 f"{len(self.spans)} status spans, {len(self.marks)} marks")
+        return (f'<figure class="cybertimeline ct-plot" style="margin:0">'
+                f'<img src="data:image/png;base64,{picture}" alt="{html.escape(about)}" '
+                f'style="max-width:100%;height:auto"></figure>')
+
+    def __repr__(self) -> str:
+        about = "" if self.instrument is None else f" on {self.instrument}"
+        return (f"<Swimlanes of {', '.join(self.actors)}{about}, {self.start} to {self.end}: "
+                f"{len(self.spans)} spans, {len(self.marks)} marks>")
 
 
 def status_spans(

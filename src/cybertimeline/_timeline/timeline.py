@@ -159,6 +159,14 @@ class Timeline:
         """Every known event, one a line: what ``cybertimeline timeline`` prints."""
         return str(self.listing())
 
+    def _repr_html_(self) -> str:
+        """Where the store is, and its known events as a table: how Jupyter shows it."""
+        from cybertimeline._model import markup
+
+        head = markup.Markup(f"<p><strong>Timeline of {len(self)} events</strong> at "
+                             f"<code>{markup.escape(self.location)}</code></p>")
+        return markup.block("timeline", head, markup.Markup(self.listing()._repr_html_()))
+
     # -- events -------------------------------------------------------------------------------
 
     def event(self, event_id: str) -> Event:
