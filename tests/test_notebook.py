@@ -192,7 +192,7 @@ def _hostile_timeline() -> ct.Timeline:
         ct.Actor(id="XEV", name=f"Evil {HOSTILE}", type="group")])
     source = ct.Source(title=f"Title {HOSTILE}", publisher=f"<b>{HOSTILE}</b>",
                        url="javascript:window.pwned=3", quote=f"</q>{HOSTILE}")
-    events = [
+    events: list[ct.Event] = [
         ct.Statement(id="evil-statement", date=ct.Date.parse("2020-01-10"), actor="XEV",
                      topic="budapest-convention", stance="opposes", quote=f"</q>{HOSTILE}",
                      summary=f"Summary {HOSTILE}", sources=[source]),
@@ -205,7 +205,7 @@ def _hostile_timeline() -> ct.Timeline:
 def test_names_and_quotes_from_data_stay_text(browser: Any, tmp_path: Path) -> None:
     """HTML and script in names, quotes, titles and addresses show as text and never run."""
     tl = _hostile_timeline()
-    results = {
+    results: dict[str, Any] = {
         "position": tl.position("XEV", as_of="2021"),
         "chart": tl.status("budapest-convention", as_of="2021"),
         "changelog": tl.changelog("XEV"),
