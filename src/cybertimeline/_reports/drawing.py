@@ -340,6 +340,7 @@ def plot(
     Raises:
         ImportError: matplotlib is not installed (``pip install 'cybertimeline[plot]'``).
         UnknownActorError: an actor or the instrument is not known.
+        ValidationError: ``since`` is after ``until``.
         TimelineError: there is nothing to draw in the period.
     """
     require_matplotlib()

@@ -23,7 +23,7 @@ from cybertimeline._model.events import TREATY_ACT_KINDS, Event
 from cybertimeline._model.registry import UN_SYMBOL
 from cybertimeline._model.wording import Words
 from cybertimeline._reports.answers import Answers
-from cybertimeline.errors import TimelineError
+from cybertimeline.errors import TimelineError, ValidationError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -227,6 +227,8 @@ def window(
     """The chart's first and last day: the dates asked for, else whole years around the events."""
     start = None if since is None else Date.coerce(since).earliest
     end = None if until is None else Date.coerce(until).latest
+    if start is not None and end is not None and start > end:
+        raise ValidationError([f"since ({since}) is after until ({until}): swap them"])
     if start is None or end is None:
         kinds = {"vote", "statement", "session", *TREATY_ACT_KINDS}
         days = [d for actor in actors

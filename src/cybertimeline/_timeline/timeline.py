@@ -474,26 +474,33 @@ class Timeline:
 
     def listing(
         self,
-        actor: str | None = None,
+        actors: str | Iterable[str] | None = None,
         kind: str | Collection[str] | None = None,
         *,
         since: DateLike | None = None,
         until: DateLike | None = None,
         known_at: DateLike | None = None,
     ) -> EventListing:
-        """The known events, filtered as by `events`, as a value that shows itself: ``str()``
-        gives the table ``cybertimeline timeline`` prints, Jupyter a table with linked
-        sources.
+        """The known events about one actor, several or all, filtered as by `events`, as a
+        value that shows itself: ``str()`` gives the table ``cybertimeline timeline`` prints,
+        Jupyter a table with linked sources. A vote shows the option of the one actor asked
+        about.
 
         Raises:
-            UnknownActorError: ``actor`` is not known.
+            UnknownActorError: an actor is not known.
             ValidationError: ``since`` is after ``until``.
         """
         from cybertimeline._reports.listing import EventListing
 
-        return EventListing(events=self.events(actor, kind, since=since, until=until,
-                                               known_at=known_at),
-                            actor=actor, registry=self.registry)
+        chosen = [actors] if isinstance(actors, str) else list(dict.fromkeys(actors or ()))
+        seen: dict[str, Event] = {}
+        asked: list[str | None] = [*chosen] or [None]
+        for actor in asked:
+            for event in self.events(actor, kind, since=since, until=until, known_at=known_at):
+                seen.setdefault(event.id, event)
+        return EventListing(events=sorted(seen.values(), key=canonical_key),
+                            actor=chosen[0] if len(chosen) == 1 else None,
+                            registry=self.registry)
 
     def to_timelinejs(
         self,
