@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast install lint typecheck pytest docs clean bench bench-quick screenshots
+.PHONY: demo test test-fast install lint typecheck pytest docs serve clean bench bench-quick \
+	screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,11 @@ pytest: install
 # docs/hooks.py draws the pictures of the bundled dataset afresh at every build.
 docs: install
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# The site, served at http://127.0.0.1:8000 and rebuilt on every change (site/ also works
+# opened from disk: its links name files, use_directory_urls: false).
+serve: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 test: lint typecheck docs pytest
 

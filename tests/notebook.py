@@ -29,8 +29,8 @@ class Cell:
 CELLS = (
     Cell("position", 'tl.position("CAN", as_of="2016-01-01")',
          lambda tl: tl.position("CAN", as_of="2016-01-01")),
-    Cell("stances", 'tl.position("KOR", as_of="2023-01-01")',
-         lambda tl: tl.position("KOR", as_of="2023-01-01")),
+    Cell("stances", 'tl.position("CAN", as_of="2022-12-31")',
+         lambda tl: tl.position("CAN", as_of="2022-12-31")),
     Cell("chart", 'tl.status("budapest-convention", as_of="2016-01-01")',
          lambda tl: tl.status("budapest-convention", as_of="2016-01-01")),
     Cell("changelog", 'tl.changelog("CAN", since="2014", until="2016")',

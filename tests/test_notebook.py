@@ -7,69 +7,30 @@ HTML) and screenshot each output into the test's folder; with
 ``CYBERTIMELINE_SCREENSHOTS=DIR`` (``make screenshots``) also into DIR: the
 pictures of ``docs/notebook.md``.
 
-Chromium and its driver come from Debian (``apt-get install chromium
-chromium-driver``; ``.ci/run`` installs them), Selenium from the dev extra. Where
-they are missing the tests skip and say how to get them, except in CI
-(``CI=true``), where that is a failure.
+The browser is the ``browser`` fixture of ``tests/conftest.py``: Debian's Chromium,
+driven by Selenium; where it is missing the tests skip and say how to get it, except
+in CI (``CI=true``), where that is a failure.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import cybertimeline as ct
-from cybertimeline._model.events import STANCES
 from cybertimeline._model.palette import colour
 from tests.notebook import CELLS, Cell, bundled_page, page
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--hide-scrollbars", "--window-size=1000,1200")
-HOW = ("run `apt-get install -y chromium chromium-driver` (Debian's packages) and "
-       "`make install` (Selenium, in the dev extra), then `make test`")
-
 
 def _rgb(hex_colour: str) -> str:
     red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red}, {green}, {blue}, 1)"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """A headless Chromium driven through its WebDriver, or a skip that says how to get one."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.options import Options
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        missing.append("selenium")
-    if missing:
-        message = f"no headless browser ({', '.join(missing)} missing): {HOW}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    # The driver and the browser are named: Selenium Manager must not look for others.
-    os.environ.setdefault("SE_OFFLINE", "true")
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _open(browser: Any, html: str, folder: Path) -> None:
@@ -90,6 +51,7 @@ def _screenshot(browser: Any, cell: Cell, folder: Path) -> Path:
     assert element.screenshot(str(path))
     keep = os.environ.get("CYBERTIMELINE_SCREENSHOTS")
     if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, Path(keep) / path.name)
     return path
 
@@ -130,12 +92,14 @@ def test_a_position_is_tables_with_status_badges(browser: Any, bundled: Path) ->
     assert len(rows) == 1 + len(ct.load().position("CAN", as_of="2016-01-01").legislation)
 
 
-def test_stances_show_as_badges(browser: Any, bundled: Path) -> None:
-    """Korea's stances: one badge per stance, each in its own colour."""
-    position = ct.load().position("KOR", as_of="2023-01-01")
+def test_votes_and_stances_show_as_badges(browser: Any, bundled: Path) -> None:
+    """Canada at the end of 2022: a badge per vote and per stance, each in its own colour."""
+    position = ct.load().position("CAN", as_of="2022-12-31")
+    values = [*(v.option for v in position.votes.values()),
+              *(s.stance for s in position.stances.values())]
     badges = browser.find_elements("css selector", ", ".join(
-        f"#cell-stances .ct-badge.ct-{stance}" for stance in STANCES))
-    assert sorted(b.text for b in badges) == sorted(s.stance for s in position.stances.values())
+        f"#cell-stances .ct-badge.ct-{value}" for value in set(values)))
+    assert sorted(b.text for b in badges) == sorted(values)
     for badge in badges:
         assert badge.value_of_css_property("background-color") == _rgb(colour(badge.text))
 

@@ -162,9 +162,11 @@ def position_html(position: Sections, registry: Registry) -> str:
     section("Votes", ["Resolution", "Vote", "Body", "Date", "Sources"],
             [[r, badge(v.option), registry.name(v.body), str(v.date), cited(cites, v.event.sources)]
              for r, v in sorted(position.votes.items())])
-    section("Stances", ["Topic", "Stance", "Date", "Quote", "Sources"],
+    quoted = any(e.quote for e in position.stances.values())
+    section("Stances", ["Topic", "Stance", "Date", *(["Quote"] if quoted else []), "Sources"],
             [[words.topic(t), badge(e.stance), str(e.date),
-              Markup(f"<q>{markup.escape(e.quote)}</q>") if e.quote else "",
+              *([Markup(f"<q>{markup.escape(e.quote)}</q>") if e.quote else ""] if quoted
+                else []),
               cited(cites, e.event.sources)] for t, e in sorted(position.stances.items())])
     section("Memberships", ["Group", "Role", "Since", "Sources"],
             [[words.heading(g), m.role or "member", str(m.since), cited(cites, m.event.sources)]
