@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import pickle
+from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cybertimeline as ct
 from cybertimeline._cli import main
@@ -149,3 +152,49 @@ def test_markdown_for_a_notebook_keeps_tags_from_the_data_as_text() -> None:
     assert "<i>" not in markdown
     assert "&lt;i>x&lt;/i>" in markdown
     assert "<https://example.org/a?b=1&c=2>" in markdown
+
+
+_TAGS = {"div", "p", "strong", "em", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td",
+         "span", "ol", "ul", "li", "cite", "a", "q", "code"}
+
+
+class _Tags(HTMLParser):
+    """The tags and attributes of an HTML text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+@given(text=st.text(min_size=1, max_size=40), url=st.one_of(
+    st.text(max_size=30), st.just("javascript:alert(1)"),
+    st.builds(lambda t: f"https://example.org/{t}", st.text(max_size=20))))
+@settings(max_examples=60)
+def test_no_text_from_the_data_becomes_markup(text: str, url: str) -> None:
+    """Whatever names, summaries, quotes, titles and addresses hold, the HTML has only the tags
+    the library writes, no event handlers, and links only to http(s) addresses."""
+    registry = ct.Registry.builtin().extended(actors=[
+        ct.Actor(id="XEV", name=f"x{text}", type="group")])
+    source = ct.Source(title=f"t{text}", publisher=text, url=url, quote=text)
+    events: list[ct.Event] = [
+        ct.Statement(id="s", date=ct.Date.parse("2020-01-10"), actor="XEV",
+                     topic="budapest-convention", stance="opposes", quote=text, summary=text,
+                     sources=[source]),
+        ct.Signature(id="g", date=ct.Date.parse("2020-02-01"), actor="XEV",
+                     instrument="budapest-convention", sources=[source]),
+    ]
+    tl = ct.Timeline(events, registry=registry)
+    for result in (tl.position("XEV", as_of="2021"), tl.listing("XEV"), tl.changelog("XEV"),
+                   tl.status("budapest-convention", as_of="2021"), tl):
+        parser = _Tags()
+        parser.feed(result._repr_html_())
+        parser.close()
+        for tag, attrs in parser.found:
+            assert tag in _TAGS, (tag, text)
+            for name, value in attrs:
+                assert name in ("class", "style", "href", "target", "rel"), (name, text)
+                if name == "href":
+                    assert str(value).startswith(("http://", "https://")), value
