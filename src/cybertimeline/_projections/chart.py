@@ -70,12 +70,15 @@ class TreatyChart(Mapping[str, TreatyStatus]):
         return actor in self.statuses
 
     def keys(self) -> KeysView[str]:
+        """The actors, sorted by id."""
         return self.statuses.keys()
 
     def values(self) -> ValuesView[TreatyStatus]:
+        """Their statuses, in the order of the actors."""
         return self.statuses.values()
 
     def items(self) -> ItemsView[str, TreatyStatus]:
+        """``(actor, status)`` pairs, sorted by actor."""
         return self.statuses.items()
 
     def counts(self) -> dict[str, int]:
