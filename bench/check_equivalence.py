@@ -49,7 +49,8 @@ def check(timeline: ct.Timeline, events: list[ct.Event], actors: list[str],
         replay = ct.fold(ct.PositionProjection(actor), chosen)
         got = timeline.position(actor, as_of=as_of, known_at=known_at, possible=possible)
         # The labels and the complete charts (rule 10) are the timeline's, not the fold's.
-        labels = {"as_of": None, "known_at": None, "possible": False, "coverage": {}}
+        labels: dict[str, object] = {"as_of": None, "known_at": None, "possible": False,
+                                     "coverage": {}}
         same = got.to_dict() | labels == replay.to_dict() and all(
             list(getattr(got, f)) == list(getattr(replay, f)) for f in FIELDS)
         if not same:

@@ -83,6 +83,21 @@ def test_parse_loose_keeps_the_precision_given(day, precision):
     assert str(ct.Date.parse_loose(text)) == expected
 
 
+@given(s.days(1000, 9999))
+def test_parse_loose_reads_numbers_only_as_dayfirst_says(day):
+    """dd/mm/yyyy with dayfirst=True and mm/dd/yyyy with dayfirst=False give the day; without
+    dayfirst, a numeric date is read only where its two readings agree or one is impossible."""
+    day_first, month_first = f"{day:%d/%m/%Y}", f"{day:%m/%d/%Y}"
+    assert ct.Date.parse_loose(day_first, dayfirst=True).earliest == day
+    assert ct.Date.parse_loose(month_first, dayfirst=False).earliest == day
+    if day.day <= 12 and day.day != day.month:
+        with pytest.raises(ct.DateError, match="ambiguous"):
+            ct.Date.parse_loose(day_first)
+    else:
+        assert ct.Date.parse_loose(day_first).earliest == day
+        assert ct.Date.parse_loose(month_first).earliest == day
+
+
 # -- codec ----------------------------------------------------------------------------------
 
 

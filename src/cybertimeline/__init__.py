@@ -41,6 +41,7 @@ from cybertimeline._model.events import (
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
 from cybertimeline._model.sources import Source
+from cybertimeline._projections.chart import TreatyChart
 from cybertimeline._projections.entries import (
     AdoptionEntry,
     CooperationEntry,
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
     )
     from cybertimeline._reports.drawing import plot
     from cybertimeline._reports.frames import events_frame, positions_frame
+    from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.rows import ROW_FIELDS, event_row
     from cybertimeline._reports.swimlanes import Mark, StatusSpan, Swimlanes
     from cybertimeline._reports.timelinejs import timelinejs
@@ -87,6 +89,7 @@ _LAZY = {
     "Change": "cybertimeline._reports.changes",
     "Changelog": "cybertimeline._reports.changelog",
     "Correction": "cybertimeline._reports.changes",
+    "EventListing": "cybertimeline._reports.listing",
     "Mark": "cybertimeline._reports.swimlanes",
     "ROW_FIELDS": "cybertimeline._reports.rows",
     "StatusSpan": "cybertimeline._reports.swimlanes",
@@ -141,6 +144,7 @@ __all__ = [
     "DateLike",
     "EntryIntoForce",
     "Event",
+    "EventListing",
     "FieldError",
     "Instrument",
     "Legislation",
@@ -170,6 +174,7 @@ __all__ = [
     "Timeline",
     "TimelineError",
     "TreatyAct",
+    "TreatyChart",
     "TreatyStatus",
     "UnknownActorError",
     "UnknownEventError",

@@ -95,6 +95,9 @@ class BaseEvent:
     announced_ahead: ClassVar[bool] = False
     """Whether the record may know of it before it happens (rule 9): an entry into force,
     a session, a membership or a withdrawal is announced; a signature is not."""
+    lasts: ClassVar[bool] = False
+    """Whether a date of several days is how long it lasted (a session), not a range within
+    which it happened on one day (a statement dated ``2019-07`` or ``2019-12-27/2021-05-09``)."""
 
     id: str = attrs.field(validator=slug)
     date: Date = attrs.field(converter=date)
