@@ -273,6 +273,12 @@ class Registry:
         found = self.instruments.get(instrument)
         return found.label if found else instrument
 
+    def short_label(self, instrument: str) -> str:
+        """An instrument's short name (``Budapest Convention``) where it has one, else its
+        title, or the id (a UN symbol) itself: for rows and lists."""
+        found = self.instruments.get(instrument)
+        return (found.short or found.title) if found else instrument
+
     def name(self, actor: str) -> str:
         """The name of an actor id, or the id itself if it is not known."""
         found = self.actors.get(actor)

@@ -76,8 +76,7 @@ class Words:
 
     def short_instrument(self, instrument: str) -> str:
         """An instrument's short name (``Budapest Convention``), or its title, or the symbol."""
-        found = self.registry.instruments.get(instrument)
-        return (found.short or found.title) if found else instrument
+        return self.registry.short_label(instrument)
 
 
 _FIELD = re.compile(r"\{(\w+)(?:\|([^}]*))?\}")

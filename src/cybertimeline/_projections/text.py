@@ -98,10 +98,10 @@ def position_text(position: Sections, registry: Registry) -> str:
             if found and label and (label != "withdrawn" or status.withdrawn is not None):
                 act = max(found, key=canonical_key)
                 acts.append(f"{label} {act.date} {cites.cite(act.sources)}")
-        treaty_rows.append([registry.label(instrument), status.status, ", ".join(acts)])
+        treaty_rows.append([registry.short_label(instrument), status.status, ", ".join(acts)])
     for instrument, coverage in sorted(position.coverage.items()):
         if instrument not in position.treaties:
-            treaty_rows.append([registry.label(instrument), STATUS_WORDS["none"],
+            treaty_rows.append([registry.short_label(instrument), STATUS_WORDS["none"],
                                 f"chart complete to {coverage.complete_until} "
                                 f"{cites.cite(coverage.sources)}"])
     section("Treaties", treaty_rows)
@@ -113,7 +113,8 @@ def position_text(position: Sections, registry: Registry) -> str:
                             for g, m in sorted(position.memberships.items())])
     if position.members:
         lines.append(f"Members ({len(position.members)})")
-        lines.append("  " + " ".join(sorted(position.members)))
+        lines.append("  " + " ".join(a if m.role in (None, "member") else f"{a} ({m.role})"
+                                     for a, m in sorted(position.members.items())))
     for title, entries in _listed(position):
         section(title, [[_when(e), headline(e.event, registry), cites.cite(e.event.sources)]
                         for e in entries])
@@ -148,11 +149,11 @@ def position_html(position: Sections, registry: Registry) -> str:
             parts.extend([markup.heading(title), markup.table(header, rows, _WRAP)])
 
     treaties: list[list[object]] = [
-        [registry.label(instrument), badge(status.status),
+        [registry.short_label(instrument), badge(status.status),
          *(_act(status, role, cites) for role in ("signature", "consent", "in_force",
                                                   "withdrawal"))]
         for instrument, status in sorted(position.treaties.items())]
-    treaties += [[registry.label(instrument), badge("none"),
+    treaties += [[registry.short_label(instrument), badge("none"),
                   markup.join([f"chart complete to {coverage.complete_until} ",
                                cited(cites, coverage.sources)]), "", "", ""]
                  for instrument, coverage in sorted(position.coverage.items())
