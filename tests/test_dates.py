@@ -230,3 +230,13 @@ def test_comparison_with_other_types_is_refused():
     with pytest.raises(TypeError):
         _ = ct.Date.parse("2015") < "2016"
     assert ct.Date.parse("2015") != "2015"
+
+
+def test_month_lengths_are_the_calendar_modules() -> None:
+    """The month lengths that bound partial dates, for every year EDTF level 0 allows."""
+    import calendar
+
+    from cybertimeline._model.dates import _days_in_month
+
+    assert all(_days_in_month(year, month) == calendar.monthrange(year, month)[1]
+               for year in range(1, 10_000) for month in range(1, 13))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import enum
 import functools
@@ -10,11 +9,20 @@ import re
 from typing import Any
 
 import attrs
-import dateutil.parser
 
 from cybertimeline.errors import DateError
 
 __all__ = ["Date", "DateLike", "Precision"]
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """The month's length in the proleptic Gregorian calendar (the `calendar` module's
+    answer, without importing it and the locale machinery it brings)."""
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 29 if month == 2 and leap else _DAYS[month - 1]
+
 
 
 class Precision(enum.StrEnum):
@@ -61,7 +69,7 @@ def _parse_point(text: str, whole: str) -> _Point:
         month = int(month_text)
         if not 1 <= month <= 12:
             raise DateError(f"month {month_text} in {whole!r} is out of range: months run 01-12")
-        last_day = calendar.monthrange(year, month)[1]
+        last_day = _days_in_month(year, month)
         if day_text is None:
             earliest, latest = dt.date(year, month, 1), dt.date(year, month, last_day)
             precision = Precision.MONTH
@@ -150,6 +158,8 @@ class Date:
         numeric = _NUMERIC.fullmatch(text.strip())
         if numeric is not None:
             return cls.from_date(_numeric_day(text, numeric[1], numeric[2], numeric[3], dayfirst))
+        import dateutil.parser  # free text only: not at import
+
         try:
             # Two parses with defaults that differ in every field reveal which
             # fields the text itself gave.

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, Literal
 
 import attrs
-import pycountry
 
 from cybertimeline._model.dates import Date, optional_date
 from cybertimeline._model.fields import a_day, actor_id, date, non_empty_text, one_of, slug
@@ -198,6 +196,8 @@ _BUILTIN_INSTRUMENTS = (
 
 @cache
 def _states() -> Mapping[str, Actor]:
+    import pycountry  # its data is read on first use: not at import
+
     states = {}
     for country in pycountry.countries:
         name = getattr(country, "common_name", None) or country.name
@@ -287,6 +287,8 @@ class Registry:
 
 def _candidates(name: str, known: Mapping[str, object]) -> list[str]:
     """Ids a mistyped ``name`` may have meant, best first."""
+    import difflib  # only when a name is not found
+
     upper = name.upper()
     found = [upper] if upper in known and upper != name else []
     # The same letters in another order (CNA for CAN), then names (Canada for CAN).
