@@ -310,6 +310,7 @@ class Session(BaseEvent):
     writes: ClassVar[tuple[Write, ...]] = (Write("sessions", None, "body"),)
     verbs: ClassVar[tuple[str, str]] = ("meets", "met")
     announced_ahead: ClassVar[bool] = True
+    lasts: ClassVar[bool] = True
 
     body: str = attrs.field(validator=actor_id)
     status: SessionStatus = attrs.field(validator=one_of(SESSION_STATUSES))

@@ -11,7 +11,6 @@ of)" read in their natural order too.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -20,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 import attrs
-import pycountry
 
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.state_names import (
@@ -73,6 +71,8 @@ def name_keys(text: str) -> tuple[str, ...]:
 @functools.cache
 def iso_names() -> Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """ISO 3166-1 alpha-3 -> (codes: alpha-2 and numeric, names), from pycountry."""
+    import pycountry  # its data is read on first use: not at import
+
     found = {}
     for country in pycountry.countries:
         codes = (country.alpha_2, country.numeric, str(int(country.numeric)))
@@ -155,6 +155,8 @@ class NameIndex:
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Ids ``text`` may have meant, best first: real near-misses only (``CNA`` for CAN,
         ``Cananda`` for Canada), never ids that merely share letters."""
+        import difflib  # only when a name is not found
+
         exact = self.lookup(text)
         if exact:
             return list(exact)

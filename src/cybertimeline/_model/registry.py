@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
-import pycountry
 
 from cybertimeline._model.dates import Date, optional_date
 from cybertimeline._model.fields import a_day, actor_id, date, non_empty_text, one_of, slug
@@ -210,6 +209,8 @@ _BUILTIN_INSTRUMENTS = (
 def _states() -> Mapping[str, Actor]:
     """Every ISO 3166-1 entry: the UN's states under their UN names, the rest as territories
     under their ISO common names (`cybertimeline._model.state_names`)."""
+    import pycountry  # its data is read on first use: not at import
+
     states = {}
     for country in pycountry.countries:
         code = country.alpha_3
@@ -324,6 +325,12 @@ class Registry:
         """A readable name for an instrument id, or the id (a UN symbol) itself."""
         found = self.instruments.get(instrument)
         return found.label if found else instrument
+
+    def short_label(self, instrument: str) -> str:
+        """An instrument's short name (``Budapest Convention``) where it has one, else its
+        title, or the id (a UN symbol) itself: for rows and lists."""
+        found = self.instruments.get(instrument)
+        return (found.short or found.title) if found else instrument
 
     def name(self, actor: str) -> str:
         """The name of an actor id, or the id itself if it is not known."""

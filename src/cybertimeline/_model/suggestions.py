@@ -3,7 +3,6 @@ instruments."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +13,8 @@ __all__ = ["unknown_message"]
 
 def _candidates(name: str, known: Mapping[str, object]) -> list[str]:
     """Ids a mistyped ``name`` may have meant, best first."""
+    import difflib  # only when a name is not found
+
     upper = name.upper()
     found = [upper] if upper in known and upper != name else []
     # The same letters in another order (CNA for CAN), then names (Canada for CAN).

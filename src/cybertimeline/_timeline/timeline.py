@@ -18,8 +18,8 @@ from cybertimeline._model.events import Event, Membership, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
+from cybertimeline._projections.chart import TreatyChart
 from cybertimeline._projections.position import Position
-from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._projections.projection import Projection, fold
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._stores.base import Contents, MemoryStore, Store, declared
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cybertimeline._reports.changelog import Changelog
+    from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.swimlanes import Swimlanes
 
 __all__ = ["Clock", "Timeline", "utc_today"]
@@ -156,6 +157,18 @@ class Timeline:
 
     def __repr__(self) -> str:
         return f"<Timeline of {len(self)} events at {self.location}>"
+
+    def __str__(self) -> str:
+        """Every known event, one a line: what ``cybertimeline timeline`` prints."""
+        return str(self.listing())
+
+    def _repr_html_(self) -> str:
+        """Where the store is, and its known events as a table: how Jupyter shows it."""
+        from cybertimeline._model import markup
+
+        head = markup.Markup(f"<p><strong>Timeline of {len(self)} events</strong> at "
+                             f"<code>{markup.escape(self.location)}</code></p>")
+        return markup.block("timeline", head, markup.Markup(self.listing()._repr_html_()))
 
     # -- events -------------------------------------------------------------------------------
 
@@ -285,11 +298,10 @@ class Timeline:
         if possible and day is not None:
             # Not a prefix of the known events: fold the chosen ones, in one pass.
             chosen = self._select(self._index.lane(actor), day, known_day, possible)
-            prefixes = PrefixPositions(actor, chosen)
+            prefixes = derived.build(actor, chosen)
             end = len(prefixes)
         else:
-            prefixes = derived.prefixes(actor, known_day, lambda: PrefixPositions(
-                actor, filter(derived.known.at(known_day), self._index.lane(actor).events)))
+            prefixes = derived.prefixes(actor, known_day, self._index.lane(actor))
             end = prefixes.settled(day)
         return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible,
                            coverage=self._coverage(derived, actor, day, known_day, possible),
@@ -359,14 +371,15 @@ class Timeline:
         known_at: DateLike | None = None,
         possible: bool = False,
         all_actors: bool = False,
-    ) -> dict[str, TreatyStatus]:
+    ) -> TreatyChart:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
 
-        The actors that acted on it, sorted by id. With ``all_actors``, every
-        state too (every actor of type ``state``: the UN's Member and observer
-        States and the states a store declares, not territories such as
-        Antarctica): ``none`` (not a signatory) where the store declares the
-        chart complete on that date (rule 10), else ``unknown``.
+        A `TreatyChart`: a mapping of the actors that acted on it, sorted by
+        id, to their `TreatyStatus`. With ``all_actors``, every state too
+        (every actor of type ``state``: the UN's Member and observer States and
+        the states a store declares, not territories such as Antarctica):
+        ``none`` (not a signatory) where the store declares the chart complete
+        on that date (rule 10), else ``unknown``.
 
         Raises:
             UnknownInstrumentError: the instrument is not known.
@@ -386,13 +399,14 @@ class Timeline:
                 if actor.type == "state":
                     acts.setdefault(actor.id, [])
         derived = self._current()
-        return {
-            actor: TreatyStatus(
+        return TreatyChart(
+            instrument=instrument, as_of=_date(as_of), known_at=_date(known_at),
+            possible=possible, all_actors=all_actors, coverage=coverage, registry=self.registry,
+            statuses={actor: TreatyStatus(
                 actor=actor, instrument=instrument, events=tuple(events),
                 coverage=None if coverage is None or (not possible and _may_have_acted(
                     derived, instrument, actor, day, known_day)) else coverage)
-            for actor, events in sorted(acts.items())
-        }
+                for actor, events in sorted(acts.items())})
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -478,6 +492,36 @@ class Timeline:
         from cybertimeline._reports.changelog import changelog
 
         return changelog(self, actors, since=since, until=until, known_at=known_at)
+
+    def listing(
+        self,
+        actors: str | Iterable[str] | None = None,
+        kind: str | Collection[str] | None = None,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> EventListing:
+        """The known events about one actor, several or all, filtered as by `events`, as a
+        value that shows itself: ``str()`` gives the table ``cybertimeline timeline`` prints,
+        Jupyter a table with linked sources. A vote shows the option of the one actor asked
+        about.
+
+        Raises:
+            UnknownActorError: an actor is not known.
+            ValidationError: ``since`` is after ``until``.
+        """
+        from cybertimeline._reports.listing import EventListing
+
+        chosen = [actors] if isinstance(actors, str) else list(dict.fromkeys(actors or ()))
+        seen: dict[str, Event] = {}
+        asked: list[str | None] = [*chosen] or [None]
+        for actor in asked:
+            for event in self.events(actor, kind, since=since, until=until, known_at=known_at):
+                seen.setdefault(event.id, event)
+        return EventListing(events=sorted(seen.values(), key=canonical_key),
+                            actor=chosen[0] if len(chosen) == 1 else None,
+                            registry=self.registry)
 
     def to_timelinejs(
         self,
