@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PIP_FLAGS := --quiet --disable-pip-version-check
 
 .PHONY: demo test test-fast install lint typecheck pytest docs serve clean bench bench-quick \
-	screenshots
+	bench-real screenshots
 
 # Without pip, which takes longer to set up than the demo takes to install: the demo installs
 # with the pip that runs make (pip --python); the dev install brings pip into .venv.
@@ -87,6 +87,13 @@ bench-quick: $(BIN)/pip
 	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[dev,bench]'
 	$(BIN)/python -m bench.check_equivalence --queries 100
 	$(BIN)/python -m bench.run --quick --out bench/results/quick.json
+
+# The real-data benchmark (bench/real.py): the whole UN roll-call record imported and queried,
+# into bench/results/real.json. It needs the record (tests/real_data.py says where it is
+# looked for); without it, it says so and stops.
+bench-real: $(BIN)/pip
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[dev,bench]'
+	$(BIN)/python -m bench.real
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -383,7 +383,7 @@ def test_every_command_that_reads_actors_takes_them_alike() -> None:
     for name, action in found.items():
         assert action.metavar == "ACTOR", name
         assert action.nargs in ("+", "*"), name
-        assert "actor ids (CAN, KOR, EU...)" in str(action.help), name
+        assert "by id or name (CAN, can, 'Republic of Korea', EU...)" in str(action.help), name
 
 
 def test_several_actors_give_one_answer_each(capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,6 +30,7 @@ from cybertimeline._model.events import (
     Session,
     Signature,
     Statement,
+    Succession,
     Tally,
     TreatyAct,
     Vote,
@@ -39,6 +40,7 @@ from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
 from cybertimeline._model.sources import Source
 from cybertimeline.errors import (
+    AmbiguousActorError,
     ConflictError,
     DateError,
     FieldError,
@@ -156,6 +158,7 @@ __all__ = [
     "Actor",
     "Adoption",
     "AdoptionEntry",
+    "AmbiguousActorError",
     "Approval",
     "Change",
     "Changelog",
@@ -194,6 +197,7 @@ __all__ = [
     "StanceEntry",
     "Statement",
     "StatusSpan",
+    "Succession",
     "Swimlanes",
     "Tally",
     "Timeline",

@@ -19,10 +19,14 @@ Commands::
                                          [--known-at DATE] [--title TEXT]
                                          [--format timelinejs|json|jsonl|csv]
     cybertimeline [--events PATH] import --into DST
+    cybertimeline import-votes VOTES [ROLL_CALLS] --into STORE [--issues FILE] [filters...]
+    cybertimeline import-chart CHART --into STORE --instrument ID [--as-of DATE] [--complete]
     cybertimeline [--events PATH] plot ACTOR [ACTOR ...] [--instrument ID] [--since DATE]
                                        [--until DATE] [--known-at DATE] -o FILE.svg|FILE.png
 
-``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``).
+``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``). An ACTOR is
+an id or a name as researchers write it (``can``, ``Republic of Korea``,
+``Czech Republic``): `Registry.resolve` turns it into an id.
 
 The store is ``--events PATH``, else ``$CYBERTIMELINE_EVENTS``, else the
 bundled dataset (``import`` copies it). Several actors give one answer each;
@@ -75,6 +79,7 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NoReturn
 
+from cybertimeline._cli_imports import IMPORT_COMMANDS, add_import_commands
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
 from cybertimeline._model.events import KINDS
@@ -143,7 +148,8 @@ def _parser() -> argparse.ArgumentParser:
     def actors(sub: argparse.ArgumentParser, what: str, *, required: bool = True) -> None:
         default = "" if required else "; none: every actor"
         sub.add_argument("actors", nargs="+" if required else "*", metavar="ACTOR",
-                         help=f"one or more actor ids (CAN, KOR, EU...): {what}{default}")
+                         help=f"one or more actors, by id or name (CAN, can, 'Republic of "
+                              f"Korea', EU...): {what}{default}")
 
     def window(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--since", type=_date, metavar="DATE", help="from this date's first day")
@@ -216,6 +222,7 @@ def _parser() -> argparse.ArgumentParser:
     window(plot)
     plot.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
                       help="where to write the chart: FILE.svg or FILE.png")
+    add_import_commands(commands)
     return parser
 
 
@@ -347,6 +354,15 @@ _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
 }
 
 
+def _resolve_actors(timeline: Timeline, args: argparse.Namespace) -> None:
+    """Actor arguments as researchers write them (``can``, ``Republic of Korea``) become ids,
+    by `Registry.resolve`."""
+    if getattr(args, "actor", None):
+        args.actor = timeline.registry.resolve(args.actor)
+    if getattr(args, "actors", None):
+        args.actors = [timeline.registry.resolve(a) for a in args.actors]
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -373,7 +389,12 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     try:
-        output = _COMMANDS[args.command](_open(getattr(args, "events", None)), args)
+        if args.command in IMPORT_COMMANDS:
+            output = IMPORT_COMMANDS[args.command](args)
+        else:
+            timeline = _open(getattr(args, "events", None))
+            _resolve_actors(timeline, args)
+            output = _COMMANDS[args.command](timeline, args)
         print(output)
         sys.stdout.flush()
     except ValidationError as exc:

@@ -34,7 +34,9 @@ class Words:
         found = self.registry.actors.get(actor)
         if found is None:
             return actor
-        return f"{found.name} ({actor})" if found.type == "state" else f"the {found.name} ({actor})"
+        if found.type in ("state", "territory"):
+            return f"{found.name} ({actor})"
+        return f"the {found.name} ({actor})"
 
     def heading(self, actor: str) -> str:
         """``Canada (CAN)``, ``European Union (EU)``: an actor's name for a heading."""
@@ -57,7 +59,8 @@ class Words:
         words = []
         for word in topic.split("-"):
             known = self.registry.actors.get(word.upper())
-            upper = word.upper() in ("UN", "ICT", "ICTS") or (known and known.type != "state")
+            upper = word.upper() in ("UN", "ICT", "ICTS") or (
+                known and known.type not in ("state", "territory"))
             words.append(word.upper() if upper else word)
         return "the " + " ".join(words) if words[-1] in _NOUNS else \
             " ".join(words)

@@ -17,13 +17,13 @@ from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.events import Event, Membership, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
-from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
 from cybertimeline._projections.chart import TreatyChart
 from cybertimeline._projections.position import Position
 from cybertimeline._projections.projection import Projection, fold
 from cybertimeline._projections.treaty import TreatyStatus
-from cybertimeline._stores.base import Contents, MemoryStore, Store
-from cybertimeline._stores.checks import Origin, check_events
+from cybertimeline._stores.base import Contents, MemoryStore, Store, declared
+from cybertimeline._stores.checks import Origin, check_events, check_registry
 from cybertimeline._stores.index import Lane
 from cybertimeline._timeline.caches import Derived
 from cybertimeline.errors import UnknownEventError, ValidationError
@@ -129,6 +129,10 @@ class Timeline:
     def location(self) -> str:
         """Where the timeline's store is (``memory`` for one built from events)."""
         return self._store.location
+
+    def today(self) -> dt.date:
+        """The day an append records now: the timeline's clock (UTC by default, rule 7)."""
+        return self._clock()
 
     @property
     def sees_other_writers(self) -> bool:
@@ -371,7 +375,9 @@ class Timeline:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
 
         A `TreatyChart`: a mapping of the actors that acted on it, sorted by
-        id, to their `TreatyStatus`. With ``all_actors``, every state too:
+        id, to their `TreatyStatus`. With ``all_actors``, every state too
+        (every actor of type ``state``: the UN's Member and observer States and
+        the states a store declares, not territories such as Antarctica):
         ``none`` (not a signatory) where the store declares the chart complete
         on that date (rule 10), else ``unknown``.
 
@@ -423,11 +429,20 @@ class Timeline:
         """
         self.extend([event], expected=expected)
 
-    def extend(self, events: Iterable[Event], *, expected: int | None = None) -> None:
+    def extend(self, events: Iterable[Event], *, expected: int | None = None,
+               declare: Iterable[Actor | Instrument] = ()) -> None:
         """Append many events at once: all of them, in one transaction or file, or none.
 
         As `append` for each event; the events may refer to one another (a
         correction of an event in the same batch).
+
+        Args:
+            events: The events to write.
+            expected: As for `append`.
+            declare: Actors and instruments to declare with them, as the store's
+                ``actors.toml`` and ``instruments.toml`` would (a former state the
+                events name, an instrument with a chart's coverage): each replaces
+                the store's entry of its id, in the same transaction or file.
 
         Raises:
             ValidationError: an event does not fit the store; nothing was written.
@@ -437,15 +452,18 @@ class Timeline:
         batch = [self._stamped(e) for e in events]
         for event in batch:
             _check_writable(event)
+        entries = list(declare)
 
         def accept(contents: Contents) -> None:
-            problems = check_events([(e, Origin()) for e in batch], contents.registry,
-                                    contents.index, contents.origins)
+            registry = declared(contents.registry, entries)
+            problems = [*check_registry(registry),
+                        *check_events([(e, Origin()) for e in batch], registry,
+                                      contents.index, contents.origins)]
             if problems:
                 raise ValidationError(problems)
 
-        if batch:
-            self._reset(self._store.extend(batch, accept, expected))
+        if batch or entries:
+            self._reset(self._store.extend(batch, accept, expected, entries))
 
     def _stamped(self, event: Event) -> Event:
         """The event with ``recorded`` set to the append day where it has none (rule 7)."""
