@@ -7,8 +7,12 @@ import sys
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cybertimeline as ct
+from cybertimeline._reports.frames import panel_row
+from tests import strategies as s
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +76,32 @@ def test_library_imports_without_pandas() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=False, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+_PANEL_FIELD = {"votes": "option", "stances": "stance", "memberships": "role"}
+
+
+@settings(max_examples=60)
+@given(s.timelines(), st.sampled_from(s.ACTORS), st.none() | s.days(1995, 2030))
+def test_a_panel_row_is_the_positions_facts_it_shows(events, actor, as_of) -> None:
+    """A panel's row holds, by path, the treaty statuses and the option, stance or role that
+    `position_facts` gives for the same position: nothing more, nothing less."""
+    position = ct.Timeline(events).position(actor, as_of=as_of)
+    facts = ct.position_facts(position)
+    expected = {path: value for path, value in facts.items()
+                if path.startswith("treaties.") and path.endswith(".status")}
+    expected.update((path, value[_PANEL_FIELD[path.split(".", 1)[0]]])
+                    for path, value in facts.items() if path.split(".", 1)[0] in _PANEL_FIELD)
+    assert panel_row(position) == expected
+
+
+def test_a_panel_of_every_state_has_a_cell_per_state_and_fact(bundled: ct.Timeline) -> None:
+    """Every state on two dates: a row each, a column per fact any of them has, NaN elsewhere."""
+    states = sorted(a.id for a in bundled.registry.actors.values() if a.type == "state")
+    panel = bundled.positions_frame(states, ["2016-01-01", "2020-01-01"])
+    assert len(panel) == 2 * len(states)
+    assert panel.loc[("CAN", "2020-01-01"), "votes.A/RES/74/247"] == "no"
+    assert pd.isna(panel.loc[("CAN", "2016-01-01"), "votes.A/RES/74/247"])
+    voters = bundled.event("unga-vote-74-247").votes
+    assert panel.xs(pd.Timestamp("2020-01-01"), level="as_of")["votes.A/RES/74/247"].dropna(
+    ).to_dict() == {a: o for a, o in voters.items() if a in states}

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cybertimeline._model.dates import Date, DateLike
+from cybertimeline._projections.position import Position
 from cybertimeline._reports.answers import Answers
-from cybertimeline._reports.changes import position_facts
 from cybertimeline._reports.rows import ROW_FIELDS, event_row
 
 if TYPE_CHECKING:
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 __all__ = ["events_frame", "positions_frame"]
 
 _DAY_COLUMNS = ("earliest", "latest", "recorded")
-# The one value of each fact that a panel shows: an entry's option, stance or role.
-_PANEL_VALUE = {"votes": "option", "stances": "stance", "memberships": "role"}
 
 
 def _require_pandas() -> None:
@@ -66,16 +64,16 @@ def events_frame(
     return frame
 
 
-def _panel_facts(facts: dict[str, Any]) -> dict[str, Any]:
-    """The facts a panel shows: treaty statuses, and the option, stance or role of entries."""
-    shown = {}
-    for path, value in facts.items():
-        section = path.split(".", 1)[0]
-        if section == "treaties" and path.endswith(".status"):
-            shown[path] = value
-        elif section in _PANEL_VALUE:
-            shown[path] = value[_PANEL_VALUE[section]]
-    return shown
+def panel_row(position: Position) -> dict[str, str]:
+    """The facts a panel shows, by path: treaty statuses, and the option, stance or role of
+    entries; read straight from the position's sections, each entry once."""
+    row: dict[str, str] = {f"treaties.{key}.status": status.status
+                           for key, status in position.treaties.items()}
+    row.update((f"votes.{key}", entry.option) for key, entry in position.votes.items())
+    row.update((f"stances.{key}", entry.stance) for key, entry in position.stances.items())
+    row.update((f"memberships.{key}", entry.role or "member")
+               for key, entry in position.memberships.items())
+    return row
 
 
 def positions_frame(
@@ -109,10 +107,13 @@ def positions_frame(
     for actor in chosen:
         for day in days:
             position = timeline.position(actor, as_of=day, known_at=known_at, possible=possible)
-            records.append(_panel_facts(position_facts(position)))
+            records.append(panel_row(position))
             index.append((actor, pandas.Timestamp(day)))
-    columns = sorted({path for record in records for path in record})
+    # Column by column: a panel of many states is thousands of columns wide (a vote
+    # each), which pandas builds far faster from columns than from rows of dicts.
+    empty = float("nan")  # a missing cell, as pandas writes it
+    columns = {path: [record.get(path, empty) for record in records]
+               for path in sorted({path for record in records for path in record})}
     return pandas.DataFrame(
-        records, columns=columns,
-        index=pandas.MultiIndex.from_tuples(index, names=["actor", "as_of"]),
-    )
+        columns, index=pandas.MultiIndex.from_tuples(index, names=["actor", "as_of"]),
+        dtype=object)
