@@ -192,8 +192,11 @@ def test_server_restarts_during_appends_lose_no_acknowledged_event(cluster: Clus
     acknowledged: list[str] = []
     pump = read_lines(process, acknowledged)
     chance = random.Random("restart")
-    for _ in range(3):
-        time.sleep(0.5 + chance.random())
+    for round_ in range(3):
+        deadline = time.monotonic() + 60
+        while len(acknowledged) <= round_ * 20 and time.monotonic() < deadline:
+            time.sleep(0.05)  # appending, past start-up (or past the last restart)
+        time.sleep(chance.random() * 0.3)
         cluster.restart("immediate")
         missing = [i for i in acknowledged if i not in set(stored_ids(cluster, url))]
         assert not missing, f"lost acknowledged events: {missing}"
@@ -216,7 +219,10 @@ def test_a_killed_writer_never_loses_an_acknowledged_event(cluster: Cluster) -> 
         process = start(WRITER, url, "w", round_ * 10_000, 10_000)
         lines: list[str] = []
         pump = read_lines(process, lines)
-        time.sleep(0.5 + chance.random() * 0.5)  # past start-up, into the appends
+        deadline = time.monotonic() + 60
+        while not lines and time.monotonic() < deadline:  # past start-up, into the appends
+            time.sleep(0.05)
+        time.sleep(chance.random() * 0.3)
         process.send_signal(signal.SIGKILL)
         process.wait()
         pump.join(timeout=10)
