@@ -24,6 +24,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +251,52 @@ class Bench:
         self.row("treaty chart, every actor (µs)", f"{ours_s * 1e6:,.0f}",
                  f"{pandas_s * 1e6:,.0f}", f"{pandas_s / ours_s:.1f}x merge_asof")
 
+    # -- PostgreSQL beside SQLite -------------------------------------------------------------
+
+    def postgres(self) -> None:
+        """Cold and warm positions, a chart and 1,000 appends on PostgreSQL and on SQLite."""
+        args = self.args
+        url = args.postgres or _throwaway_postgres()
+        if url is None:
+            self.results["postgres"] = None
+            self.row("PostgreSQL", "skipped", "-", "no server: give --postgres URL, or install "
+                     "initdb and pg_ctl and psycopg")
+            return
+        start = time.perf_counter()
+        ct.copy_into(self.timeline, url)
+        self.results["postgres_copy_seconds"] = time.perf_counter() - start
+        rng = random.Random(args.seed)
+        actors = rng.sample(corpus.states(), args.actors)
+        queries = _queries(rng, actors, args.queries)
+        instruments = [i.id for i in self.corpus.instruments]
+        picks = [(rng.choice(instruments), _queries(rng, actors, 1)[0][1])
+                 for _ in range(args.chart_queries)]
+        figures: dict[str, dict[str, float]] = {}
+        for name, place in (("sqlite", str(self.sqlite)), ("postgres", url)):
+            def fresh(actor: str, day: dt.date, place: str = place) -> object:
+                return ct.load(place).position(actor, as_of=day)
+
+            cold = _each(fresh, [(a, LAST_DAY) for a in actors[: args.sqlite_cold]])
+            tl = ct.load(place)
+            for actor in actors:
+                tl.position(actor)  # warm: each actor's lane read once
+            warm = _each(partial(_position, tl), queries)
+            chart = _each(partial(_chart, tl), picks)
+            appends = _seconds(_appender(tl, name), args.appends)
+            tl.close()
+            figures[name] = {"cold_ms": _median(cold) * 1e3, "warm_ms": _median(warm) * 1e3,
+                             "chart_ms": _median(chart) * 1e3,
+                             "append_ms": _median(appends) * 1e3}
+        self.results["stores_side_by_side"] = figures
+        pg, lite = figures["postgres"], figures["sqlite"]
+        for key, label in (("cold_ms", "position, fresh store (ms)"),
+                           ("warm_ms", "position, warm (ms)"),
+                           ("chart_ms", "treaty chart, every actor (ms)"),
+                           ("append_ms", "one append, durable (ms)")):
+            self.results[f"postgres_{key}_vs_sqlite"] = pg[key] / lite[key]
+            self.row(f"PostgreSQL vs SQLite: {label}", f"{pg[key]:,.3f}", f"{lite[key]:,.3f}",
+                     f"{pg[key] / lite[key]:.2f}x SQLite's time")
+
     def changelog(self) -> None:
         tl = self.timeline
         actor = self.rng.choice(corpus.states())
@@ -340,6 +387,37 @@ class Bench:
 _HEAD = ("measure", "cybertimeline", "peer", "ratio")
 
 
+def _position(tl: ct.Timeline, actor: str, day: dt.date) -> object:
+    return tl.position(actor, as_of=day)
+
+
+def _chart(tl: ct.Timeline, instrument: str, day: dt.date) -> object:
+    return tl.status(instrument, as_of=day)
+
+
+def _appender(tl: ct.Timeline, name: str) -> Callable[[], object]:
+    """One append of a new statement to ``tl`` per call (a transaction each)."""
+    numbers = iter(range(10**9))
+
+    def append() -> None:
+        tl.append(ct.Statement(id=f"bench-{name}-{next(numbers)}", date=ct.Date.parse("2024-06"),
+                               actor="CAN", topic="topic-00", stance="supports",
+                               sources=[ct.Source(title="benchmark")]))
+
+    return append
+
+
+def _throwaway_postgres() -> str | None:
+    """A store URL on a throwaway cluster (the tests' own), or None where none can start."""
+    try:
+        from tests.postgres_server import UnavailableError, server
+
+        return server().new_store_url()
+    except (ImportError, UnavailableError) as exc:
+        print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+        return None
+
+
 def _growth(text: str) -> list[tuple[str, int | None]]:
     points: list[tuple[str, int | None]] = []
     for part in text.split(","):
@@ -366,6 +444,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="end of the changelog's range (default: the whole record)")
     parser.add_argument("--sqlite-cold", type=int, default=3,
                         help="actors asked once each of a freshly opened SQLite store")
+    parser.add_argument("--appends", type=int, default=1000,
+                        help="appends timed on SQLite and on PostgreSQL, one transaction each")
+    parser.add_argument("--postgres", metavar="URL", default=None,
+                        help="a PostgreSQL store to create and measure (default: a throwaway "
+                             "cluster started as the tests do)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true",
                         help="a tenth of the corpus and fewer repeats: under two minutes")
@@ -379,8 +462,8 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     bench = Bench(args)
     try:
-        for step in (bench.load, bench.position, bench.chart, bench.changelog, bench.memory,
-                     bench.growth):
+        for step in (bench.load, bench.position, bench.chart, bench.postgres, bench.changelog,
+                     bench.memory, bench.growth):
             print(f"{step.__name__}...", file=sys.stderr, flush=True)
             step()
     finally:
