@@ -22,8 +22,8 @@ Commands::
 
 ``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``).
 
-The store is ``--events PATH``, else ``$CYBERTIMELINE_EVENTS``, else the
-bundled dataset. Exit codes: 0 ok; 1 invalid data, a missing store, or an
+The store is ``--events PATH`` (a file, a folder or a ``postgresql://`` URL),
+else ``$CYBERTIMELINE_EVENTS``, else the bundled dataset. Exit codes: 0 ok; 1 invalid data, a missing store, or an
 unknown actor or instrument; 2 bad usage, including a date that is not EDTF.
 Errors go to stderr, one line each.
 
@@ -187,9 +187,11 @@ def _parser() -> argparse.ArgumentParser:
     formats(export, "timelinejs", "json", "jsonl", "csv")
     copy = command("import", "copy a whole store into a new folder, JSON Lines or SQLite store")
     copy.add_argument("source", metavar="SRC",
-                      help="the store to read: a folder, a .jsonl or a .sqlite file")
+                      help="the store to read: a folder, a .jsonl or .sqlite file, or a "
+                           "postgresql:// URL")
     copy.add_argument("--into", required=True, metavar="DST",
-                      help="the new store: .sqlite/.db for SQLite, .jsonl, else a folder")
+                      help="the new store: .sqlite/.db for SQLite, .jsonl, a postgresql:// "
+                           "URL, else a folder")
     plot = command("plot", "draw a swimlane chart (needs the plot extra: matplotlib)")
     plot.add_argument("actors", nargs="+", metavar="ACTOR", help="one lane per actor")
     plot.add_argument("--instrument", metavar="ID",
