@@ -19,7 +19,8 @@ from cybertimeline._cli import main
 from cybertimeline._stores import postgres as _postgres
 from cybertimeline._stores.opening import bundled_events_path
 from tests import strategies as cts
-from tests.postgres_server import Cluster, require
+from tests import postgres_server
+from tests.postgres_server import Cluster, UnavailableError, require
 from tests.store_contract import TODAY, StoreContract, dump, statement
 
 
@@ -98,6 +99,19 @@ def test_a_held_lock_gives_a_conflict_error(cluster: Cluster,
             timeline.append(statement("can-1"))
     timeline.append(statement("can-2"))
     assert [e.id for e in ct.load(url).events()] == ["can-2"]
+
+
+def test_without_a_server_the_tests_skip_saying_how_and_fail_in_ci(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No server binaries: a skip whose message says how to run the tests; in CI, a failure."""
+    monkeypatch.setattr(postgres_server, "_started",
+                        lambda: UnavailableError("initdb and pg_ctl were not found"))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"apt-get install postgresql.*make test"):
+        require()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="could not start a server: initdb"):
+        require()
 
 
 # -- URLs, the extra, and errors ---------------------------------------------------------------

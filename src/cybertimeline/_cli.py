@@ -23,7 +23,8 @@ Commands::
 ``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``).
 
 The store is ``--events PATH`` (a file, a folder or a ``postgresql://`` URL),
-else ``$CYBERTIMELINE_EVENTS``, else the bundled dataset. Exit codes: 0 ok; 1 invalid data, a missing store, or an
+else ``$CYBERTIMELINE_EVENTS``, else the
+bundled dataset. Exit codes: 0 ok; 1 invalid data, a missing store, or an
 unknown actor or instrument; 2 bad usage, including a date that is not EDTF.
 Errors go to stderr, one line each.
 
