@@ -18,8 +18,8 @@ import cybertimeline as ct
 from cybertimeline._cli import main
 from cybertimeline._stores import postgres as _postgres
 from cybertimeline._stores.opening import bundled_events_path
-from tests import strategies as cts
 from tests import postgres_server
+from tests import strategies as cts
 from tests.postgres_server import Cluster, UnavailableError, require
 from tests.store_contract import TODAY, StoreContract, dump, statement
 
