@@ -17,6 +17,7 @@ from hypothesis import given, settings
 import cybertimeline as ct
 from cybertimeline._cli import main
 from cybertimeline._stores import postgres as _postgres
+from cybertimeline._stores import postgres_schema
 from cybertimeline._stores.opening import bundled_events_path
 from tests import postgres_server
 from tests import strategies as cts
@@ -204,7 +205,7 @@ def test_a_store_of_a_newer_schema_is_refused(cluster: Cluster) -> None:
     """Tables written by a newer cybertimeline are not read: upgrade the library."""
     url = cluster.new_store_url()
     ct.create(url)
-    _set_schema_version(cluster, url, _postgres.SCHEMA_VERSION + 1)
+    _set_schema_version(cluster, url, postgres_schema.SCHEMA_VERSION + 1)
     with pytest.raises(ct.TimelineError, match="newer than this cybertimeline reads"):
         ct.load(url)
 
@@ -214,9 +215,9 @@ def test_a_store_of_an_older_schema_is_upgraded_in_place(
     """Opening tables of an older version runs the upgrade steps once, keeping every event."""
     url = cluster.new_store_url()
     ct.create(url).append(statement("can-1"))
-    version = _postgres.SCHEMA_VERSION
-    monkeypatch.setattr(_postgres, "SCHEMA_VERSION", version + 1)
-    monkeypatch.setitem(_postgres._UPGRADES, version,
+    version = postgres_schema.SCHEMA_VERSION
+    monkeypatch.setattr(postgres_schema, "SCHEMA_VERSION", version + 1)
+    monkeypatch.setitem(postgres_schema.UPGRADES, version,
                         ("ALTER TABLE {s}.events ADD COLUMN note text",))
     _set_schema_version(cluster, url, version)
     upgraded = ct.load(url)
