@@ -156,10 +156,14 @@ class Link:
                 if attempt == 1 and db.broken and not self._writing:
                     db.close()
                     continue
-                raise self.error(exc, "read") from None
+                raise self.error(exc, self._phase()) from None
             except psycopg.Error as exc:
-                raise self.error(exc, "read") from None
+                raise self.error(exc, self._phase()) from None
         raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def _phase(self) -> str:
+        """What a failing read was part of: a write's transaction, or a query."""
+        return "write" if self._writing else "read"
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
