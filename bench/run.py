@@ -19,6 +19,7 @@ import platform
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -112,6 +113,25 @@ def _memory(load: Callable[[], object]) -> int:
     return size
 
 
+def consume(position: ct.Position) -> list[object]:
+    """Every entry of a position read, as ``to_dict`` reads them (without writing JSON):
+    what a user of the whole answer waits for, against pandas' frame of every entry."""
+    return [dict(position.treaties.items()), dict(position.votes.items()),
+            dict(position.stances.items()), dict(position.memberships.items()),
+            dict(position.members.items()), list(position.cooperation),
+            list(position.sessions), list(position.adoptions), list(position.legislation)]
+
+
+def _wall(command: Sequence[str], repeat: int) -> list[float]:
+    """Wall times of ``repeat`` runs of a command, its output discarded."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def _same_position(ours: ct.Position, naive: ct.Position) -> bool:
     """Equal answers, including the order of every mapping's keys."""
     mine, theirs = ours.to_dict(), naive.to_dict()
@@ -183,6 +203,7 @@ class Bench:
         queries = _queries(self.rng, actors, args.queries)
         slow = queries[: args.slow_queries]
 
+        self.asked, self.queries = set(actors), queries
         cold = _each(lambda a, d: tl.position(a, as_of=d), [(a, FIRST_DAY) for a in actors])
         ours = _each(lambda a, d: tl.position(a, as_of=d), queries)
         full = _each(lambda a, d: tl.position(a, as_of=d).to_dict(),
@@ -241,6 +262,130 @@ class Bench:
         self.row("position on SQLite, fresh store (ms)", f"{_median(sqlite_cold) * 1e3:,.0f}",
                  "-", "-")
         self.frame = frame
+
+    # -- whole answers: every entry read ----------------------------------------------------
+
+    def consumed(self) -> None:
+        args, tl = self.args, self.timeline
+        queries = self.queries
+        slow = queries[: args.slow_queries]
+        warm = _median(_each(lambda a, d: consume(tl.position(a, as_of=d)), queries))
+        fresh = [a for a in self.rng.sample(corpus.states(), len(corpus.states()))
+                 if a not in self.asked][: args.actors]
+        fresh_queries = _queries(self.rng, fresh, len(fresh))
+        fresh_queries = list({a: (a, d) for a, d in fresh_queries}.values())
+        fresh_queries += [(a, LAST_DAY) for a in fresh if a not in dict(fresh_queries)]
+        cold = _median(_each(lambda a, d: consume(tl.position(a, as_of=d)), fresh_queries))
+        self.asked.update(fresh)
+
+        start = time.perf_counter()
+        best = peers.PandasBest(tl)
+        self.results["pandas_best_setup_seconds"] = time.perf_counter() - start
+        pandas_s = _median(_each(best.position, queries[: args.slow_queries * 10]))
+
+        actors = sorted({a for a, _ in slow})
+        start = time.perf_counter()
+        snapshots = peers.EventsourcingPeer(tl, actors, snapshot_every=args.snapshot_every)
+        self.results["eventsourcing_snapshots_setup_seconds"] = time.perf_counter() - start
+        es_s = _median(_each(snapshots.position, slow))
+        self.results.update(
+            position_consumed_warm_us_median=warm * 1e6,
+            position_consumed_cold_ms_median=cold * 1e3,
+            position_pandas_best_us_median=pandas_s * 1e6,
+            position_eventsourcing_snapshots_us_median=es_s * 1e6,
+            eventsourcing_snapshot_every=args.snapshot_every,
+            position_consumed_speedup_vs_pandas_best=pandas_s / warm,
+            position_consumed_cold_speedup_vs_pandas_best=pandas_s / cold,
+            position_consumed_speedup_vs_eventsourcing_snapshots=es_s / warm,
+        )
+        self.row("whole position, every entry read (µs)", f"{warm * 1e6:,.0f}", "-", "-")
+        self.row("  vs pandas split per actor, searchsorted, last per key (µs)",
+                 f"{warm * 1e6:,.0f}", f"{pandas_s * 1e6:,.0f}", _faster(pandas_s / warm))
+        self.row(f"  vs eventsourcing, a snapshot every {args.snapshot_every} (µs)",
+                 f"{warm * 1e6:,.0f}", f"{es_s * 1e6:,.0f}", _faster(es_s / warm))
+        self.row("whole position, first query of an actor (ms)", f"{cold * 1e3:.2f}",
+                 f"{pandas_s * 1e3:.2f}", _faster(pandas_s / cold) + " (pandas split once)")
+
+    # -- what the command line and a script wait for ----------------------------------------
+
+    def startup(self) -> None:
+        repeat = self.args.startup_repeat
+        python = sys.executable
+        bare = _median(_wall([python, "-c", "pass"], repeat))
+        imported = _median(_wall([python, "-c", "import cybertimeline"], repeat))
+        script = Path(python).with_name("cybertimeline")
+        command = [str(script)] if script.exists() else [python, "-m", "cybertimeline"]
+        cli = _median(_wall([*command, "position", "CAN", "--as-of", "2016-01-01"], repeat))
+        self.results.update(python_start_ms_median=bare * 1e3,
+                            import_ms_median=(imported - bare) * 1e3,
+                            cli_position_ms_median=cli * 1e3)
+        self.row("import cybertimeline, over a bare interpreter (ms)",
+                 f"{(imported - bare) * 1e3:.0f}", f"{bare * 1e3:.0f}", "interpreter start")
+        self.row("cybertimeline position CAN, bundled data, wall (ms)", f"{cli * 1e3:.0f}",
+                 "-", "-")
+
+    def appends(self) -> None:
+        count = self.args.appends
+        source = ct.Source(title="Benchmark", url="https://example.org/bench")
+        for kind, name in (("folder", "appends"), ("jsonl", "appends.jsonl"),
+                           ("sqlite", "appends.sqlite")):
+            tl = ct.create(self.workdir / name)
+            times = []
+            for n in range(count):
+                event = ct.Statement(id=f"bench-append-{n:05d}",
+                                     date=ct.Date.parse(f"{2000 + n % 20}-01-01"),
+                                     actor="CAN", topic=f"topic-{n % 7}", stance="supports",
+                                     sources=[source])
+                start = time.perf_counter()
+                tl.append(event)
+                times.append(time.perf_counter() - start)
+            tl.close()
+            early = _median(times[5:15])
+            late = _median(times[count - 10:])
+            self.results[f"append_ms_10_{kind}"] = early * 1e3
+            self.results[f"append_ms_{count}_{kind}"] = late * 1e3
+            self.results[f"append_growth_{count}_vs_10_{kind}"] = late / early
+            self.row(f"append to {kind}: the {count:,}th vs the 10th (ms)",
+                     f"{late * 1e3:.2f}", f"{early * 1e3:.2f}", f"{late / early:.2f}x")
+
+    def scale(self) -> None:
+        factor = self.args.scale
+        big = corpus.generate(self.args.fraction * factor).timeline()
+        path = self.workdir / "big.sqlite"
+        ct.copy_into(big, path)
+        events = len(big)
+        del big
+        gc.collect()
+        actors = random.Random(self.args.seed).sample(corpus.states(), self.args.sqlite_cold)
+        figures = {}
+        for label, store in (("full", self.sqlite), (f"{factor}x", path)):
+            def fresh(actor: str, day: dt.date, store: Path = store) -> ct.Position:
+                return ct.load(store).position(actor, as_of=day)
+
+            cold = _median(_each(fresh, [(a, LAST_DAY) for a in actors]))
+            tl = ct.load(store)
+            for actor in actors:
+                tl.position(actor)
+
+            def query(actor: str, day: dt.date, tl: ct.Timeline = tl) -> ct.Position:
+                return tl.position(actor, as_of=day)
+
+            queries = _queries(random.Random(self.args.seed), actors, self.args.queries // 4)
+            warm = _median(_each(query, queries))
+            figures[label] = (cold, warm)
+            tl.close()
+        (cold_full, warm_full), (cold_big, warm_big) = figures.values()
+        self.results.update(
+            scale_factor=factor, scale_events=events,
+            sqlite_cold_ms_full=cold_full * 1e3, sqlite_cold_ms_scaled=cold_big * 1e3,
+            sqlite_warm_us_full=warm_full * 1e6, sqlite_warm_us_scaled=warm_big * 1e6,
+            query_growth_10x_vs_full=max(cold_big / cold_full, warm_big / warm_full),
+        )
+        self.row(f"SQLite, {events:,} events: first query, fresh store (ms)",
+                 f"{cold_big * 1e3:,.1f}", f"{cold_full * 1e3:,.1f}",
+                 f"{cold_big / cold_full:.2f}x the full corpus")
+        self.row(f"SQLite, {events:,} events: warm position (µs)", f"{warm_big * 1e6:,.1f}",
+                 f"{warm_full * 1e6:,.1f}", f"{warm_big / warm_full:.2f}x the full corpus")
 
     # -- the chart, a changelog, memory, growth ---------------------------------------------
 
@@ -429,6 +574,10 @@ def _throwaway_postgres() -> str | None:
         return None
 
 
+def _faster(ratio: float) -> str:
+    return f"{ratio:,.1f}x faster" if ratio >= 1 else f"{1 / ratio:,.1f}x slower"
+
+
 def _growth(text: str) -> list[tuple[str, int | None]]:
     points: list[tuple[str, int | None]] = []
     for part in text.split(","):
@@ -455,11 +604,17 @@ def main(argv: list[str] | None = None) -> None:
                         help="end of the changelog's range (default: the whole record)")
     parser.add_argument("--sqlite-cold", type=int, default=3,
                         help="actors asked once each of a freshly opened SQLite store")
+    parser.add_argument("--snapshot-every", type=int, default=50,
+                        help="versions between the eventsourcing peer's snapshots")
+    parser.add_argument("--startup-repeat", type=int, default=20,
+                        help="runs of the interpreter, the import and the command line")
     parser.add_argument("--appends", type=int, default=1000,
-                        help="appends timed on SQLite and on PostgreSQL, one transaction each")
+                        help="events appended one by one to each kind of store")
+    parser.add_argument("--scale", type=int, default=10,
+                        help="the scaled corpus, as a multiple of --fraction, in SQLite")
     parser.add_argument("--postgres", metavar="URL", default=None,
-                        help="a PostgreSQL store to create and measure (default: a throwaway "
-                             "cluster started as the tests do)")
+                        help="a PostgreSQL store to create and measure beside SQLite (default: "
+                             "a throwaway cluster started as the tests do)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true",
                         help="a tenth of the corpus and fewer repeats: under two minutes")
@@ -470,11 +625,13 @@ def main(argv: list[str] | None = None) -> None:
         args.queries, args.slow_queries, args.load_repeat = 1000, 15, 1
         args.chart_queries = 100
         args.growth = _growth("2k,full")
+        args.startup_repeat, args.appends, args.scale = 5, 200, 2
     start = time.perf_counter()
     bench = Bench(args)
     try:
-        for step in (bench.load, bench.position, bench.chart, bench.postgres, bench.changelog,
-                     bench.memory, bench.growth):
+        for step in (bench.load, bench.position, bench.consumed, bench.chart, bench.postgres,
+                     bench.changelog,
+                     bench.memory, bench.growth, bench.startup, bench.appends, bench.scale):
             print(f"{step.__name__}...", file=sys.stderr, flush=True)
             step()
     finally:

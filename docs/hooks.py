@@ -1,14 +1,18 @@
-"""MkDocs hook: draw the pictures of the bundled dataset at every build.
+"""MkDocs hooks: draw the pictures of the bundled dataset at every build; keep private
+classes out of the API reference.
 
-The pictures are not kept in the repository: each build draws them afresh from
-``events/`` with :meth:`cybertimeline.Timeline.plot` and adds them to the site as
+The swimlane pictures are not kept in the repository: each build draws them afresh
+from ``events/`` with :meth:`cybertimeline.Timeline.plot` and adds them to the site as
 generated files, so they can never show an older dataset than the text beside them.
 The calls are the ones shown in ``docs/how-to/plot.md``, where the test suite runs them.
+(The notebook pictures, ``docs/pictures/notebook-*.png``, are screenshots taken by the
+browser test: ``make screenshots``.)
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -40,3 +44,15 @@ def on_files(files: Any, config: Any) -> Any:
         chart.figure.savefig(buffer, format="png", dpi=150)
         files.append(File.generated(config, uri, content=buffer.getvalue()))
     return files
+
+
+_BASES = re.compile(r'<p class="doc doc-class-bases">.*?</p>', re.DOTALL)
+_PRIVATE = re.compile(r'<span title="cybertimeline\._')
+
+
+def on_post_page(html: str, page: Any, config: Any) -> str:
+    """Drop the "Bases:" line of a class whose base is not public (the events' private
+    ``BaseEvent``): the reference names only what ``import cybertimeline`` offers. A public
+    base is a link by then; a private one is left a bare name."""
+    return _BASES.sub(lambda found: "" if _PRIVATE.search(found.group(0)) else found.group(0),
+                      html)

@@ -194,6 +194,42 @@ class StoreContract(abc.ABC):
             store.append(statement("can-1", summary=3))
         assert len(self.reopen(tmp_path, store)) == 0
 
+    def test_extend_declares_actors_with_the_events_that_name_them(
+            self, tmp_path: Path) -> None:
+        """An actor declared with an extend is in the registry, with the events naming it,
+        when the store is opened again."""
+        store = self.new_store(tmp_path)
+        former = ct.Actor(id="CSK", name="Czechoslovakia", type="state")
+        store.extend([statement("csk-1", actor="CSK")], declare=[former])
+        again = self.reopen(tmp_path, store)
+        assert again.registry.actor("CSK") == former
+        assert again.registry.resolve("czechoslovakia") == "CSK"
+        assert [e.id for e in again.events(actor="CSK")] == ["csk-1"]
+
+    def test_a_bad_declaration_writes_nothing(self, tmp_path: Path) -> None:
+        """A declared actor whose parent is unknown is refused with its events."""
+        store = self.new_store(tmp_path)
+        orphan = ct.Actor(id="SUB", name="An agency", type="agency", parent="NOWHERE")
+        with pytest.raises(ct.ValidationError, match="NOWHERE"):
+            store.extend([statement("sub-1", actor="SUB")], declare=[orphan])
+        again = self.reopen(tmp_path, store)
+        assert len(again) == 0
+        assert not again.registry.has_actor("SUB")
+
+    def test_coverage_declared_twice_keeps_both_declarations(self, tmp_path: Path) -> None:
+        """An instrument declared again, with a later chart added to its coverage, answers
+        from both charts (rule 10), and an extend of declarations alone writes them."""
+        store = self.new_store(tmp_path)
+        first = ct.Coverage(complete_until="2015-12-31", sources=SOURCE)
+        later = ct.Coverage(complete_until="2020-12-31", sources=SOURCE,
+                            recorded="2021-01-05")
+        treaty = ct.Instrument(id="test-treaty", title="Test Treaty", coverage=[first])
+        store.extend([], declare=[treaty])
+        store.extend([], declare=[attrs.evolve(treaty, coverage=(first, later))])
+        again = self.reopen(tmp_path, store)
+        assert again.registry.instrument("test-treaty").coverage == (first, later)
+        assert again.position("CAN", as_of="2019").treaty("test-treaty").status == "none"
+
     # Each store's subclass runs this test: one test method, several executors, on purpose.
     @settings(max_examples=25, suppress_health_check=[HealthCheck.differing_executors])
     @given(events=cts.timelines(max_size=8))

@@ -33,6 +33,7 @@ TREATY_ACTS: tuple[type[Any], ...] = (
     ct.Accession,
     ct.Acceptance,
     ct.Approval,
+    ct.Succession,
     ct.EntryIntoForce,
     ct.Withdrawal,
 )
@@ -40,9 +41,9 @@ _CLASSES: dict[str, type[Any]] = {cls.kind: cls for cls in (  # type: ignore[att
     *TREATY_ACTS, ct.Vote, ct.Adoption, ct.Statement, ct.Session, ct.Membership,
     ct.Cooperation, ct.Legislation, ct.Retraction)}
 KINDS = (
-    "signature", "ratification", "accession", "acceptance", "approval", "entry_into_force",
-    "withdrawal", "vote", "adoption", "statement", "session", "membership", "cooperation",
-    "legislation", "retraction",
+    "signature", "ratification", "accession", "acceptance", "approval", "succession",
+    "entry_into_force", "withdrawal", "vote", "adoption", "statement", "session", "membership",
+    "cooperation", "legislation", "retraction",
 )
 
 # Text that TOML and JSON can both carry: no surrogates.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import itertools
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import cybertimeline as ct
-from cybertimeline._cli import main
+from cybertimeline._cli import _parser, main
 
 VALID_EVENT = """
 [[event]]
@@ -171,8 +172,10 @@ def test_timeline_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["DATE", "KIND", "ACTOR", "ID", "SOURCES", "SUMMARY"]
-    assert lines[-1] == "5 events"
-    assert len({line.index("can-") for line in lines[1:-1]}) == 1  # aligned
+    ids = [e.id for e in ct.load().events(actor="CAN", until="2016")]
+    assert lines[-1] == f"{len(ids)} events"
+    column = lines[0].index(" ID ") + 1
+    assert [line[column:].split()[0] for line in lines[1:-1]] == ids  # aligned
 
 
 def test_timeline_csv_and_jsonl(capsys: pytest.CaptureFixture[str]) -> None:
@@ -245,7 +248,7 @@ def test_export_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "export", "CAN", "KOR", "--format", "csv", "--until", "2016")
     assert code == 0
     assert [r["id"] for r in csv.DictReader(io.StringIO(out))][:2] == [
-        "can-signs-budapest", "can-c13-royal-assent"]
+        "can-signs-budapest", "can-signs-budapest-protocol-1"]
 
 
 def test_real_process() -> None:
@@ -265,12 +268,12 @@ def test_real_process() -> None:
 def test_import_copies_between_every_kind_of_store(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """`import SRC --into DST` copies the bundled folder to SQLite, JSON Lines and a folder."""
+    """`--events SRC import --into DST` copies a folder to SQLite, JSON Lines and a folder."""
     bundled = Path(__file__).resolve().parents[1] / "events"
     route = [str(bundled), str(tmp_path / "a.sqlite"), str(tmp_path / "b.jsonl"),
              str(tmp_path / "c")]
     for source, destination in itertools.pairwise(route):
-        code, out, err = run(capsys, "import", source, "--into", destination)
+        code, out, err = run(capsys, "--events", source, "import", "--into", destination)
         assert code == 0, err
         assert out.startswith(f"{destination}: {len(ct.load())} events copied")
     code, out, _ = run(capsys, "--events", route[-1], "position", "CAN", "--as-of", "2016",
@@ -282,8 +285,8 @@ def test_import_never_overwrites(capsys: pytest.CaptureFixture[str], tmp_path: P
     """Importing onto an existing store exits 1 and leaves it alone."""
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "keep.toml").write_text("# mine\n", encoding="utf-8")
-    code, _, err = run(capsys, "import", str(Path(__file__).resolve().parents[1] / "events"),
-                       "--into", str(tmp_path / "taken"))
+    code, _, err = run(capsys, "--events", str(Path(__file__).resolve().parents[1] / "events"),
+                       "import", "--into", str(tmp_path / "taken"))
     assert code == 1
     assert "already exists" in err
     assert (tmp_path / "taken" / "keep.toml").read_text(encoding="utf-8") == "# mine\n"
@@ -336,8 +339,122 @@ def test_import_into_a_path_of_no_store_kind_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """`--into out.txt` is neither a folder, JSON Lines nor SQLite: exit 1, nothing created."""
-    code, _, err = run(capsys, "import", str(Path(__file__).resolve().parents[1] / "events"),
-                       "--into", str(tmp_path / "out.txt"))
+    code, _, err = run(capsys, "--events", str(Path(__file__).resolve().parents[1] / "events"),
+                       "import", "--into", str(tmp_path / "out.txt"))
     assert code == 1
     assert "'.txt' is none of these" in err
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """--version prints the installed version and exits 0."""
+    code, out, _ = run(capsys, "--version")
+    assert code == 0
+    assert out == f"cybertimeline {ct.__version__}\n"
+
+
+def _actions(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Action]]:
+    """Every argument of the parser and of its commands, with the command's name."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += [(name, a) for a in sub._actions]
+        else:
+            found.append(("", action))
+    return found
+
+
+def test_every_argument_has_help() -> None:
+    """Each option and positional of every command says what it is in --help."""
+    arguments = [(name, action) for name, action in _actions(_parser())
+                 if not isinstance(action, argparse._HelpAction)]
+    assert len(arguments) > 40
+    for name, action in arguments:
+        if action.help == argparse.SUPPRESS:
+            continue
+        assert action.help, f"{name} {action.option_strings or action.dest}: no help"
+
+
+def test_every_command_that_reads_actors_takes_them_alike() -> None:
+    """position, changelog, timeline, diff, export and plot: ACTOR [ACTOR ...] each."""
+    found = {name: action for name, action in _actions(_parser()) if action.dest == "actors"}
+    assert set(found) == {"position", "changelog", "timeline", "diff", "export", "plot"}
+    for name, action in found.items():
+        assert action.metavar == "ACTOR", name
+        assert action.nargs in ("+", "*"), name
+        assert "by id or name (CAN, can, 'Republic of Korea', EU...)" in str(action.help), name
+
+
+def test_several_actors_give_one_answer_each(capsys: pytest.CaptureFixture[str]) -> None:
+    """position and diff answer for each actor in turn; JSON is then a list."""
+    tl = ct.load()
+    code, out, _ = run(capsys, "position", "CAN", "JPN", "--as-of", "2016")
+    assert code == 0
+    assert out.rstrip("\n") == "\n\n".join(str(tl.position(a, as_of="2016"))
+                                           for a in ("CAN", "JPN"))
+    code, out, _ = run(capsys, "diff", "CAN", "JPN", "2014", "2016", "--format", "json")
+    assert [d["actor"] for d in json.loads(out)] == ["CAN", "JPN"]
+    code, out, _ = run(capsys, "diff", "CAN", "2014", "2016", "--format", "json")
+    assert json.loads(out)["actor"] == "CAN"
+
+
+def test_timeline_lists_the_events_of_several_actors(capsys: pytest.CaptureFixture[str]) -> None:
+    """timeline CAN JPN lists the events of either, each once, as export does."""
+    tl = ct.load()
+    expected = sorted({e.id: e for a in ("CAN", "JPN") for e in tl.events(a)}.values(),
+                      key=ct.canonical_key)
+    code, out, _ = run(capsys, "timeline", "CAN", "JPN", "--format", "jsonl")
+    assert code == 0
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [e.id for e in expected]
+    _, exported, _ = run(capsys, "export", "CAN", "JPN", "--format", "jsonl")
+    assert exported == out
+
+
+def test_import_copies_the_bundled_dataset(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`import --into mine.sqlite` copies the bundled dataset, from any directory."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "import", "--into", "mine.sqlite")
+    assert code == 0, err
+    assert out.startswith(f"mine.sqlite: {len(ct.load())} events copied from ")
+    assert len(ct.load(tmp_path / "mine.sqlite")) == len(ct.load())
+
+
+def test_import_names_its_source_one_way(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A store named after `import` is bad usage that says to use --events; nothing is made."""
+    code, out, err = run(capsys, "import", "events", "--into", str(tmp_path / "copy.sqlite"))
+    assert code == 2
+    assert out == ""
+    assert f"cybertimeline --events events import --into {tmp_path / 'copy.sqlite'}" in err
+    assert not (tmp_path / "copy.sqlite").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["changelog", "CAN", "--since", "2016", "--until", "2014"],
+    ["timeline", "CAN", "--since", "2016", "--until", "2014"],
+    ["export", "CAN", "--since", "2016", "--until", "2014"],
+    ["plot", "CAN", "--since", "2016", "--until", "2014", "-o", "x.svg"],
+])
+def test_reversed_dates_are_an_error_on_the_command_line_and_in_python(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """Each command with --since and --until refuses them the wrong way round (exit 2), and so
+    does the Python call it makes (ValidationError), both saying to swap them."""
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert "swap them" in err
+    tl = ct.load()
+    calls = {
+        "changelog": lambda: tl.changelog("CAN", since="2016", until="2014"),
+        "timeline": lambda: tl.listing("CAN", since="2016", until="2014"),
+        "export": lambda: tl.to_timelinejs("CAN", since="2016", until="2014"),
+        "plot": lambda: tl.plot("CAN", since="2016", until="2014"),
+    }
+    if argv[0] == "plot":
+        pytest.importorskip("matplotlib")
+    with pytest.raises(ct.ValidationError, match="swap them"):
+        calls[argv[0]]()

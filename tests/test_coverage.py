@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 import cybertimeline as ct
@@ -172,3 +173,25 @@ def test_a_bad_coverage_declaration_is_refused_at_its_line(
     assert problem.file.name == "instruments.toml"
     assert problem.line == 1
     assert message in problem.message
+
+
+def test_an_act_that_may_already_have_happened_is_no_data_not_none() -> None:
+    """A deposit known only to lie in a span: within the span, the state may already be bound,
+    so the chart cannot say "not a signatory"; before it, it can; after it, it acted."""
+    chart = ct.Coverage(complete_until="2024-10-09", sources=[ct.Source(title="Chart")])
+    treaty = attrs.evolve(ct.Registry.builtin().instruments["budapest-convention"],
+                          coverage=(chart,))
+    registry = ct.Registry.builtin().extended(instruments=[treaty])
+    accession = ct.Accession(id="pry-accedes", date="2017-12-15/2024-09-24", actor="PRY",
+                             instrument="budapest-convention",
+                             sources=[ct.Source(title="Country profile")])
+    tl = ct.Timeline([accession], registry=registry)
+    assert tl.position("PRY", as_of="2017-01-01").treaty("budapest-convention").status == "none"
+    assert tl.position("PRY", as_of="2020-01-01").treaty(
+        "budapest-convention").status == "unknown"
+    assert tl.position("PRY", as_of="2020-01-01", possible=True).treaty(
+        "budapest-convention").status == "ratified"
+    assert tl.position("PRY", as_of="2024-10-01").treaty(
+        "budapest-convention").status == "ratified"
+    assert tl.status("budapest-convention", as_of="2020-01-01",
+                     all_actors=True)["PRY"].status == "unknown"

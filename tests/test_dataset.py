@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 import cybertimeline as ct
@@ -290,3 +291,157 @@ def test_the_coverage_table_of_docs_dataset_md_counts_the_dataset(tl):
         counted[event.kind] = counted.get(event.kind, 0) + 1
     assert documented == counted
     assert int(cells[-1]) == len(stored)
+
+
+# --- Counts and tallies against their sources (docs/dataset.md, "How it was checked") -------
+
+CONSENTS = frozenset({"ratified", "party"})
+
+# (day, the Parties a source counts (states that ratified or acceded), the signatories not
+# followed by ratification it counts or None, the source). An act known only to a span of
+# days counts once the span is over (rule 3), so the count of settled acts is a lower bound
+# and the count of possible acts an upper bound; where no act of the period is dated to a
+# span, the two agree and equal the source.
+BUDAPEST_COUNTS = [
+    ("2004-03-18", 5, None, "CoE press release: Lithuania the 5th ratification"),
+    ("2008-04-26", 22, None, "cyberlaw.org.uk: 22 countries ratifying as of April 2008"),
+    ("2011-06-01", 31, 16, "CoE notification JJ7249C: 31 Contracting States, 16 Signatory States"),
+    ("2015-09-30", 47, None, "cybercrimelaw.net: 47 ratifications/accessions"),
+    ("2017-05-09", 55, None, "CoE: Tonga the 55th Party"),
+    ("2021-04-28", 66, None, "CoE: with Sweden, 66 States are now Parties"),
+    ("2023-10-09", 68, 2, "ministeriospublicoscplp.org: 68 Parties, two signed"),
+    ("2024-02-07", 69, 2, "CoE: 69 Parties, two signed"),
+    ("2024-03-08", 70, None, "Tunisian TV: 70 Parties with Tunisia"),
+    ("2024-06-20", 75, 2, "CoE, 30th T-CY plenary: 75 Parties, two signed"),
+    ("2024-10-09", 76, 2, "CoE via nc4.go.ke: 76 Parties, two signed"),
+]
+
+
+@pytest.mark.parametrize(("day", "parties", "signatories", "source"), BUDAPEST_COUNTS)
+def test_the_budapest_chart_counts_what_its_sources_count(
+        tl, day: str, parties: int, signatories: int | None, source: str) -> None:
+    """On each day a source counts the Parties (and signatories), the chart agrees."""
+    settled = tl.status("budapest-convention", as_of=day)
+    possible = tl.status("budapest-convention", as_of=day, possible=True)
+    low = sum(s.status in CONSENTS for s in settled.values())
+    high = sum(s.status in CONSENTS for s in possible.values())
+    assert low <= parties <= high, source
+    if signatories is not None:
+        assert sum(s.status == "signatory" for s in settled.values()) == signatories, source
+
+
+def test_budapest_entered_into_force_with_five_parties(tl) -> None:
+    """The Convention entered into force on 1 July 2004, after five ratifications."""
+    chart = tl.status("budapest-convention", as_of="2004-07-01")
+    assert sum(s.status == "party" for s in chart.values()) == 5
+
+
+def test_26_of_the_28_eu_members_are_budapest_parties_at_the_end_of_2019(tl) -> None:
+    """All EU member states but Ireland and Sweden were Parties on 2019-12-31."""
+    members = set(tl.members("EU", as_of="2019-12-31"))
+    assert members == EU_28
+    chart = tl.status("budapest-convention", as_of="2019-12-31")
+    outside = {m for m in members if chart.get(m) is None or chart[m].status != "party"}
+    assert outside == {"IRL", "SWE"}
+    assert chart["IRL"].status == "signatory"
+
+
+def test_the_chart_is_declared_complete_and_answers_not_a_signatory(tl) -> None:
+    """Russia never signed: with the chart complete, it is not a signatory (rule 10); a state
+    whose signature is known only to a span is no data within it."""
+    assert tl.position("RUS", as_of="2020-01-01").treaty("budapest-convention").status == "none"
+    assert tl.position("MDA", as_of="2005-01-01").treaty(
+        "budapest-convention").status == "unknown"
+    assert tl.position("GRC", as_of="2018-01-01").treaty("budapest-convention").status == "party"
+    assert tl.position("ISL", as_of="2008-01-01").treaty("budapest-convention").status == "party"
+
+
+def test_icelands_ratification_was_corrected_not_edited(tl) -> None:
+    """The imprecise Iceland ratification is superseded, from the day of the correction."""
+    fixed = tl.event("isl-ratifies-budapest-2007")
+    assert fixed.supersedes == "isl-ratifies-budapest"
+    before = tl.position("ISL", as_of="2010", known_at="2026-12-01")
+    assert str(before.treaties["budapest-convention"].consented) == "2004-06-19/2008-04-26"
+
+
+def test_the_second_protocol_counts_its_signatures(tl) -> None:
+    """30 signatures by 30 November 2022 and 46 by 20 June 2024, 2 of them ratified
+    (Council of Europe news); Japan accepted it."""
+    for day, signed, consents in (("2022-11-30", 30, 0), ("2024-06-20", 46, 2)):
+        chart = tl.status("budapest-protocol-2", as_of=day)
+        assert len(chart) == signed
+        assert sum(s.status in CONSENTS for s in chart.values()) == consents
+    assert tl.position("JPN", as_of="2025").treaties["budapest-protocol-2"].consent == "acceptance"
+
+
+def test_the_first_protocol_is_short_of_four_parties_and_says_so(tl) -> None:
+    """The CoE counted 36 Parties to the First Protocol on 20 June 2024; four deposits
+    (Paraguay, Romania, Senegal, Serbia) are in no source we could read: no coverage is
+    declared for it, so those states are no data, not 'not a signatory'."""
+    chart = tl.status("budapest-protocol-1", as_of="2024-06-20")
+    assert sum(s.status in CONSENTS for s in chart.values()) == 36 - 4
+    assert not tl.registry.instruments["budapest-protocol-1"].coverage
+    assert tl.position("PRY", as_of="2024-06-20").treaty("budapest-protocol-1").status == "unknown"
+
+
+def test_72_states_and_the_eu_signed_in_hanoi(tl) -> None:
+    """The depositary counts 72 signatories at the close of the ceremony (26 October 2025)."""
+    chart = tl.status("un-cybercrime-convention", as_of="2025-10-26")
+    assert len(chart) == 72
+    assert chart["EU"].status == "signatory"
+    assert tl.position("USA", as_of="2025-10-26").treaty(
+        "un-cybercrime-convention").status == "none"
+
+
+def test_every_plenary_tally_equals_the_votes_listed(tl) -> None:
+    """A recorded vote of the plenary lists every state's vote: the tally is their count.
+    (A Third Committee vote lists only the states a source names.)"""
+    plenary = [e for e in tl.events(kind="vote") if e.body == "UNGA"]
+    assert len(plenary) >= 10
+    for vote in plenary:
+        counted = {o: sum(1 for v in vote.votes.values() if v == o)
+                   for o in ("yes", "no", "abstain")}
+        if vote.tally is not None:
+            assert counted == attrs.asdict(vote.tally), vote.id
+
+
+@pytest.mark.parametrize(("resolution", "tally"), [
+    ("A/RES/73/27", (119, 46, 14)),
+    ("A/RES/73/187", (94, 59, 33)),
+    ("A/RES/74/247", (79, 60, 33)),
+])
+def test_recorded_votes_add_up_to_the_official_tallies(tl, resolution, tally) -> None:
+    """The roll calls of the voting data give the official tallies (REGNUM, the Russian
+    Foreign Ministry, the South China Morning Post)."""
+    (vote,) = [e for e in tl.events(kind="vote") if e.resolution == resolution
+               and e.body == "UNGA"]
+    counted = tuple(sum(1 for v in vote.votes.values() if v == o)
+                    for o in ("yes", "no", "abstain"))
+    assert counted == tally
+
+
+def test_the_resolutions_of_the_issue_are_adopted(tl) -> None:
+    """Every cyber resolution the dataset promises has its adoption, with its mode."""
+    adopted = {e.resolution: e for e in tl.events(kind="adoption") if e.body == "UNGA"}
+    for number in ("53/70", "73/27", "73/266", "73/187", "74/28", "74/29", "74/247",
+                   "75/240", "75/282", "76/19", "77/37", "79/243"):
+        assert f"A/RES/{number}" in adopted, number
+    assert adopted["A/RES/75/282"].tally is None
+    assert adopted["A/RES/79/243"].tally is None
+
+
+def test_every_ad_hoc_committee_session_is_held(tl) -> None:
+    """The organizational, first to sixth, concluding and reconvened sessions, as held."""
+    titles = {s.title for s in tl.position("AHC", as_of="2025").sessions if s.status == "held"}
+    for session in ("Organizational session", "First session", "Second session",
+                    "Third session", "Fourth session", "Fifth session", "Sixth session"):
+        assert any(t and t.startswith(session) for t in titles), session
+    assert any(t and "oncluding" in t for t in titles)
+    assert any(t and "econvened" in t for t in titles)
+
+
+def test_every_voter_is_a_state(tl) -> None:
+    """Every actor who votes in the dataset is a known state (codes resolved, none left raw)."""
+    for vote in tl.events(kind="vote"):
+        for actor in vote.votes:
+            assert tl.registry.actor(actor).type == "state", (vote.id, actor)

@@ -146,6 +146,51 @@ def test_parse_loose_refuses_text_without_a_year(text):
         ct.Date.parse_loose(text)
 
 
+@pytest.mark.parametrize("text", ["07/08/2019", "7.8.2019", "07-08-2019", "7 / 8 / 2019"])
+def test_parse_loose_refuses_a_numeric_date_it_would_have_to_guess(text):
+    """07/08/2019 is 7 August or 8 July: refused, with both readings and the fix."""
+    with pytest.raises(ct.DateError) as error:
+        ct.Date.parse_loose(text)
+    message = str(error.value)
+    assert "ambiguous" in message
+    assert "2019-08-07" in message
+    assert "2019-07-08" in message
+    assert "dayfirst=True" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst", "expected"),
+    [
+        ("07/08/2019", True, "2019-08-07"),
+        ("07/08/2019", False, "2019-07-08"),
+        ("13/07/2019", None, "2019-07-13"),
+        ("07/13/2019", None, "2019-07-13"),
+        ("07/07/2019", None, "2019-07-07"),
+        ("23.11.2001", True, "2001-11-23"),
+        ("2019/07/08", None, "2019-07-08"),
+        ("8 Jul 2015", None, "2015-07-08"),
+    ],
+)
+def test_parse_loose_reads_numeric_dates_as_dayfirst_says(text, dayfirst, expected):
+    """With dayfirst, or where only one reading is a date, a numeric date is read."""
+    assert str(ct.Date.parse_loose(text, dayfirst=dayfirst)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst", "says"),
+    [
+        ("13/07/2019", False, "month/day/year"),
+        ("07/13/2019", True, "day/month/year"),
+        ("31/02/2019", None, "not a date"),
+        ("07/08/19", True, "four"),
+    ],
+)
+def test_parse_loose_refuses_what_dayfirst_cannot_read(text, dayfirst, says):
+    """A numeric date impossible in the order asked, or with a two-digit year, is refused."""
+    with pytest.raises(ct.DateError, match=says):
+        ct.Date.parse_loose(text, dayfirst=dayfirst)
+
+
 def test_from_date_and_coerce():
     """A ``datetime.date`` becomes a day; coerce accepts Date, date and text alike."""
     day = dt.date(2015, 7, 8)
@@ -185,3 +230,13 @@ def test_comparison_with_other_types_is_refused():
     with pytest.raises(TypeError):
         _ = ct.Date.parse("2015") < "2016"
     assert ct.Date.parse("2015") != "2015"
+
+
+def test_month_lengths_are_the_calendar_modules() -> None:
+    """The month lengths that bound partial dates, for every year EDTF level 0 allows."""
+    import calendar
+
+    from cybertimeline._model.dates import _days_in_month
+
+    assert all(_days_in_month(year, month) == calendar.monthrange(year, month)[1]
+               for year in range(1, 10_000) for month in range(1, 13))

@@ -42,11 +42,12 @@ def test_events_are_frozen_and_hashable():
 def test_each_kind_has_its_own_tag():
     """The persisted ``kind`` tag is explicit per class, as the file format names it."""
     tags = {cls.kind for cls in (ct.Signature, ct.Ratification, ct.Accession, ct.Acceptance,
-                                 ct.Approval, ct.EntryIntoForce, ct.Withdrawal, ct.Vote,
+                                 ct.Approval, ct.Succession, ct.EntryIntoForce,
+                                 ct.Withdrawal, ct.Vote,
                                  ct.Adoption, ct.Statement, ct.Session, ct.Membership,
                                  ct.Cooperation, ct.Legislation, ct.Retraction)}
     assert tags == {"signature", "ratification", "accession", "acceptance", "approval",
-                    "entry_into_force", "withdrawal", "vote", "adoption", "statement",
+                    "succession", "entry_into_force", "withdrawal", "vote", "adoption", "statement",
                     "session", "membership", "cooperation", "legislation", "retraction"}
 
 
@@ -243,18 +244,18 @@ def test_a_kind_defined_outside_the_library_folds_as_it_declares():
     """The projection reads what a kind declares, so a new treaty act needs no other code."""
 
     @attrs.frozen(kw_only=True)
-    class Succession(ct.TreatyAct):
-        kind: ClassVar[str] = "succession"
-        verbs: ClassVar[tuple[str, str]] = ("succeeds to", "succeeded to")
-        headline: ClassVar[str] = "{actor} succeeds to the {instrument}"
+    class DefinitiveSignature(ct.TreatyAct):
+        kind: ClassVar[str] = "definitive_signature"
+        verbs: ClassVar[tuple[str, str]] = ("signs definitively", "signed definitively")
+        headline: ClassVar[str] = "{actor} signs the {instrument} definitively"
         role: ClassVar[ct.ActRole] = "consent"
 
-    event = Succession(id="mne-succeeds", date=D("2006-06-06"), actor="MNE",
-                       instrument="budapest-convention", sources=[SOURCE])
+    event = DefinitiveSignature(id="mne-signs", date=D("2006-06-06"), actor="MNE",
+                                instrument="budapest-convention", sources=[SOURCE])
     projection = ct.PositionProjection("MNE")
     # Not in the Event union: adding it there is the other line a new kind takes.
     position = projection.apply(projection.initial(), event)  # type: ignore[arg-type]
     assert position.treaties["budapest-convention"].status == "ratified"
-    assert position.treaties["budapest-convention"].consent == "succession"
+    assert position.treaties["budapest-convention"].consent == "definitive_signature"
     assert event.involved == ("MNE",)
     assert event.entries("MNE") == (("treaties", "budapest-convention"),)

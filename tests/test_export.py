@@ -102,3 +102,25 @@ def test_bundled_timelinejs_is_json() -> None:
     tl = ct.load()
     data = json.loads(json.dumps(tl.to_timelinejs()))
     assert len(data["events"]) == len(list(tl.events()))
+
+
+def test_timelinejs_gives_a_range_no_end_date() -> None:
+    """A statement known only to lie within 17 months is no 17-month slide: no end_date, the
+    range in its display date; a session keeps the days it lasted."""
+    slides = {s["unique_id"]: s for s in ct.load().to_timelinejs()["events"]}
+    paper = slides["can-position-paper-consistency"]
+    assert "end_date" not in paper
+    assert paper["start_date"] == {"year": 2019, "month": 12, "day": 27}
+    assert paper["display_date"] == "sometime between 2019-12-27 and 2021-05-09"
+    session = slides["ahc-first-session-held"]
+    assert session["end_date"] == {"year": 2022, "month": 3, "day": 11}
+    assert "display_date" not in session
+
+
+def test_timelinejs_range_keeps_its_qualifiers() -> None:
+    """An uncertain range says both: the range and that it is uncertain."""
+    event = ct.Statement(id="s", date=ct.Date.parse("2019-07?/2020-02"), actor="CAN",
+                         topic="budapest-convention", stance="supports", sources=[SOURCE])
+    slide = ct.Timeline([event]).to_timelinejs()["events"][0]
+    assert slide["display_date"] == "sometime between 2019-07-01 and 2020-02-29 (uncertain)"
+    assert "end_date" not in slide

@@ -208,6 +208,23 @@ def test_appended_event_may_use_the_store_registry(tmp_path):
         "budapest-convention"].stance == "supports"
 
 
+def test_a_declaration_appended_keeps_the_curated_files_and_adds_coverage(tmp_path):
+    """An instrument declared with an extend goes to appended/, not into the curated
+    instruments.toml; read back, it has the curated fields and the declared coverage, though
+    instruments.toml is read after it."""
+    shutil.copytree(STORES / "good", tmp_path / "store")
+    curated = (tmp_path / "store" / "instruments.toml").read_bytes()
+    tl = ct.load(tmp_path / "store")
+    chart = ct.Coverage(complete_until="2012-12-31", sources=[SOURCE])
+    treaty = attrs.evolve(tl.registry.instrument("test-treaty"), coverage=[chart])
+    tl.extend([], declare=[treaty])
+    assert (tmp_path / "store" / "instruments.toml").read_bytes() == curated
+    assert [p.name for p in (tmp_path / "store" / "appended").iterdir()] == ["declared.toml"]
+    reloaded = ct.load(tmp_path / "store")
+    assert reloaded.registry.instrument("test-treaty") == treaty
+    assert reloaded.position("CAN", as_of="2012").treaty("test-treaty").status == "none"
+
+
 @pytest.mark.parametrize(
     ("event", "says"),
     [

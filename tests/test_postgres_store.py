@@ -310,10 +310,10 @@ def test_copies_through_postgres_are_lossless(events: list[Any]) -> None:
 def test_cybertimeline_import_copies_both_ways(cluster: Cluster, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """``import`` into a URL and out of it; ``--events URL`` and CYBERTIMELINE_EVENTS read it."""
+    """``import --into URL`` and ``--events URL import``; CYBERTIMELINE_EVENTS reads it too."""
     url = cluster.new_store_url()
-    assert main(["import", str(bundled_events_path()), "--into", url]) == 0
-    assert main(["import", url, "--into", str(tmp_path / "back.sqlite")]) == 0
+    assert main(["--events", str(bundled_events_path()), "import", "--into", url]) == 0
+    assert main(["--events", url, "import", "--into", str(tmp_path / "back.sqlite")]) == 0
     out = capsys.readouterr().out
     bundled = ct.load()
     assert f"{len(bundled)} events copied" in out

@@ -65,6 +65,8 @@ def test_un_symbols_are_instruments_as_they_are(builtin):
 def test_label_of_an_instrument(builtin):
     """A declared instrument's label gives its title and short name; a UN symbol is itself."""
     assert builtin.label("budapest-convention") == "Convention on Cybercrime (Budapest Convention)"
+    assert builtin.short_label("budapest-convention") == "Budapest Convention"
+    assert builtin.short_label("A/RES/74/247") == "A/RES/74/247"
     assert builtin.label("A/RES/74/247") == "A/RES/74/247"
 
 

@@ -50,7 +50,10 @@ def test_a_killed_writer_never_loses_an_acknowledged_event(kind: str, tmp_path: 
         process = start_writer(store, "w", start, 10_000)
         lines: list[str] = []
         pump = read_lines(process, lines)
-        time.sleep(0.3 + chance.random() * 0.4)  # past start-up, into the appends
+        deadline = time.monotonic() + 60
+        while not lines and time.monotonic() < deadline:  # past start-up, however slow
+            time.sleep(0.01)
+        time.sleep(chance.random() * 0.3)  # then at a random moment of the appends
         process.send_signal(signal.SIGKILL)
         process.wait()
         pump.join(timeout=10)

@@ -5,7 +5,7 @@
 >>> tl.position("CAN", as_of="2016-01-01").treaties["budapest-convention"].status
 'party'
 
-The reports (changelogs, frames, TimelineJS, pictures) are imported when first used.
+The timeline, its stores and the reports are imported when first used.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from cybertimeline._codec.converters import event_to_dict, make_converter
-from cybertimeline._codec.reading import event_from_dict
-from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._model.dates import Date, DateLike, Precision
 from cybertimeline._model.events import (
     Acceptance,
@@ -33,6 +30,7 @@ from cybertimeline._model.events import (
     Session,
     Signature,
     Statement,
+    Succession,
     Tally,
     TreatyAct,
     Vote,
@@ -41,22 +39,8 @@ from cybertimeline._model.events import (
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
 from cybertimeline._model.sources import Source
-from cybertimeline._projections.entries import (
-    AdoptionEntry,
-    CooperationEntry,
-    LegislationEntry,
-    MembershipEntry,
-    SessionEntry,
-    StanceEntry,
-    VoteEntry,
-)
-from cybertimeline._projections.position import Position, PositionProjection
-from cybertimeline._projections.projection import Projection, fold
-from cybertimeline._projections.treaty import TreatyStatus
-from cybertimeline._stores.checks import Origin
-from cybertimeline._timeline.loading import copy_into, create, load
-from cybertimeline._timeline.timeline import Timeline
 from cybertimeline.errors import (
+    AmbiguousActorError,
     ConflictError,
     DateError,
     FieldError,
@@ -70,6 +54,22 @@ from cybertimeline.errors import (
 )
 
 if TYPE_CHECKING:
+    from cybertimeline._codec.converters import event_to_dict, make_converter
+    from cybertimeline._codec.reading import event_from_dict
+    from cybertimeline._codec.versions import FORMAT_VERSION
+    from cybertimeline._projections.chart import TreatyChart
+    from cybertimeline._projections.entries import (
+        AdoptionEntry,
+        CooperationEntry,
+        LegislationEntry,
+        MembershipEntry,
+        SessionEntry,
+        StanceEntry,
+        VoteEntry,
+    )
+    from cybertimeline._projections.position import Position, PositionProjection
+    from cybertimeline._projections.projection import Projection, fold
+    from cybertimeline._projections.treaty import TreatyStatus
     from cybertimeline._reports.changelog import Changelog, changelog
     from cybertimeline._reports.changes import (
         Change,
@@ -79,28 +79,58 @@ if TYPE_CHECKING:
     )
     from cybertimeline._reports.drawing import plot
     from cybertimeline._reports.frames import events_frame, positions_frame
+    from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.rows import ROW_FIELDS, event_row
     from cybertimeline._reports.swimlanes import Mark, StatusSpan, Swimlanes
     from cybertimeline._reports.timelinejs import timelinejs
+    from cybertimeline._stores.checks import Origin
+    from cybertimeline._timeline.loading import copy_into, create, load
+    from cybertimeline._timeline.timeline import Timeline
 
 _LAZY = {
+    "AdoptionEntry": "cybertimeline._projections.entries",
     "Change": "cybertimeline._reports.changes",
     "Changelog": "cybertimeline._reports.changelog",
+    "CooperationEntry": "cybertimeline._projections.entries",
     "Correction": "cybertimeline._reports.changes",
+    "EventListing": "cybertimeline._reports.listing",
+    "FORMAT_VERSION": "cybertimeline._codec.versions",
+    "LegislationEntry": "cybertimeline._projections.entries",
     "Mark": "cybertimeline._reports.swimlanes",
+    "MembershipEntry": "cybertimeline._projections.entries",
+    "Origin": "cybertimeline._stores.checks",
+    "Position": "cybertimeline._projections.position",
+    "PositionProjection": "cybertimeline._projections.position",
+    "Projection": "cybertimeline._projections.projection",
     "ROW_FIELDS": "cybertimeline._reports.rows",
+    "SessionEntry": "cybertimeline._projections.entries",
+    "StanceEntry": "cybertimeline._projections.entries",
     "StatusSpan": "cybertimeline._reports.swimlanes",
     "Swimlanes": "cybertimeline._reports.swimlanes",
+    "Timeline": "cybertimeline._timeline.timeline",
+    "TreatyChart": "cybertimeline._projections.chart",
+    "TreatyStatus": "cybertimeline._projections.treaty",
+    "VoteEntry": "cybertimeline._projections.entries",
     "changelog": "cybertimeline._reports.changelog",
+    "copy_into": "cybertimeline._timeline.loading",
+    "create": "cybertimeline._timeline.loading",
     "diff_positions": "cybertimeline._reports.changes",
+    "event_from_dict": "cybertimeline._codec.reading",
     "event_row": "cybertimeline._reports.rows",
+    "event_to_dict": "cybertimeline._codec.converters",
     "events_frame": "cybertimeline._reports.frames",
+    "fold": "cybertimeline._projections.projection",
+    "load": "cybertimeline._timeline.loading",
+    "make_converter": "cybertimeline._codec.converters",
     "plot": "cybertimeline._reports.drawing",
     "position_facts": "cybertimeline._reports.changes",
     "positions_frame": "cybertimeline._reports.frames",
     "timelinejs": "cybertimeline._reports.timelinejs",
 }
-"""Names imported on first use: the reports, which a query does not need."""
+"""Names imported on first use: the vocabulary of events (dates, kinds, sources, the
+registry, errors) is there at once; the machinery behind a query (the codec, stores,
+projections, the timeline) and the reports load when first asked for, so that
+``import cybertimeline`` stays quick."""
 
 
 def __getattr__(name: str) -> Any:
@@ -128,6 +158,7 @@ __all__ = [
     "Actor",
     "Adoption",
     "AdoptionEntry",
+    "AmbiguousActorError",
     "Approval",
     "Change",
     "Changelog",
@@ -141,6 +172,7 @@ __all__ = [
     "DateLike",
     "EntryIntoForce",
     "Event",
+    "EventListing",
     "FieldError",
     "Instrument",
     "Legislation",
@@ -165,11 +197,13 @@ __all__ = [
     "StanceEntry",
     "Statement",
     "StatusSpan",
+    "Succession",
     "Swimlanes",
     "Tally",
     "Timeline",
     "TimelineError",
     "TreatyAct",
+    "TreatyChart",
     "TreatyStatus",
     "UnknownActorError",
     "UnknownEventError",

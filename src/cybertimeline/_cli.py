@@ -2,29 +2,36 @@
 
 Commands::
 
+    cybertimeline --version
     cybertimeline [--events PATH] validate
-    cybertimeline [--events PATH] position ACTOR --as-of DATE [--known-at DATE] [--possible]
-                                           [--format text|json]
+    cybertimeline [--events PATH] position ACTOR [ACTOR ...] --as-of DATE [--known-at DATE]
+                                           [--possible] [--format text|json]
     cybertimeline [--events PATH] changelog [ACTOR ...] [--since DATE] [--until DATE]
                                             [--known-at DATE] [--format markdown|json]
-    cybertimeline [--events PATH] timeline [ACTOR] [--since DATE] [--until DATE]
+    cybertimeline [--events PATH] timeline [ACTOR ...] [--since DATE] [--until DATE]
                                            [--known-at DATE] [--kind KIND]
                                            [--format text|json|jsonl|csv]
-    cybertimeline [--events PATH] diff ACTOR DATE1 DATE2 [--known-at DATE] [--format text|json]
+    cybertimeline [--events PATH] diff ACTOR [ACTOR ...] DATE1 DATE2 [--known-at DATE]
+                                       [--format text|json]
     cybertimeline [--events PATH] status INSTRUMENT --as-of DATE [--known-at DATE]
                                          [--possible] [--format text|json]
     cybertimeline [--events PATH] export [ACTOR ...] [--since DATE] [--until DATE]
                                          [--known-at DATE] [--title TEXT]
                                          [--format timelinejs|json|jsonl|csv]
-    cybertimeline import SRC --into DST
+    cybertimeline [--events PATH] import --into DST
+    cybertimeline import-votes VOTES [ROLL_CALLS] --into STORE [--issues FILE] [filters...]
+    cybertimeline import-chart CHART --into STORE --instrument ID [--as-of DATE] [--complete]
     cybertimeline [--events PATH] plot ACTOR [ACTOR ...] [--instrument ID] [--since DATE]
                                        [--until DATE] [--known-at DATE] -o FILE.svg|FILE.png
 
-``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``).
+``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``). An ACTOR is
+an id or a name as researchers write it (``can``, ``Republic of Korea``,
+``Czech Republic``): `Registry.resolve` turns it into an id.
 
 The store is ``--events PATH`` (a file, a folder or a ``postgresql://`` URL),
 else ``$CYBERTIMELINE_EVENTS``, else the
-bundled dataset. Exit codes: 0 ok; 1 invalid data, a missing store, or an
+bundled dataset (``import`` copies it). Several actors give one answer each;
+their JSON is then a list. Exit codes: 0 ok; 1 invalid data, a missing store, or an
 unknown actor or instrument; 2 bad usage, including a date that is not EDTF.
 Errors go to stderr, one line each.
 
@@ -70,17 +77,17 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, NoReturn
 
+from cybertimeline._cli_imports import IMPORT_COMMANDS, add_import_commands
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
-from cybertimeline._model.events import KINDS, Vote
-from cybertimeline._model.order import canonical_key
-from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, headline
-from cybertimeline._projections.position import Position
+from cybertimeline._model.events import KINDS
+from cybertimeline._model.wording import Words, counted
 from cybertimeline._reports.changes import diff_positions
 from cybertimeline._reports.rows import event_row, write_csv
-from cybertimeline._reports.wording import brief
+from cybertimeline._reports.wording import diff_text
 from cybertimeline._timeline.loading import copy_into, load
 from cybertimeline._timeline.timeline import Timeline
 from cybertimeline.errors import DateError, TimelineError, ValidationError
@@ -112,23 +119,38 @@ AS_OF = ("the date asked about, EDTF: 2016, 2016-01 or 2016-01-01; events count 
          "settled, so a partial date means its last day")
 
 
+def _version() -> str:
+    try:
+        return version("cybertimeline")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     events = _Parser(add_help=False)
     events.add_argument("--events", metavar="PATH", default=argparse.SUPPRESS,
-                        help=f"the store to read (default: ${ENVIRONMENT_VARIABLE}, "
-                             f"else the bundled dataset)")
+                        help=f"the store to read: a folder of TOML files, a .jsonl or a .sqlite "
+                             f"file (default: ${ENVIRONMENT_VARIABLE}, else the bundled dataset)")
     parser = _Parser(
         prog="cybertimeline", parents=[events],
         description="Dated, sourced events of cyber diplomacy, and positions as of any date. "
                     "Dates are EDTF: 2015, 2019-07, 2015-07-08.",
         epilog="exit codes: 0 ok, 1 invalid data or unknown actor, 2 bad usage",
     )
+    parser.add_argument("--version", action="version", version=f"cybertimeline {_version()}",
+                        help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, text: str) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = commands.add_parser(
             name, help=text, description=text, parents=[events])
         return sub
+
+    def actors(sub: argparse.ArgumentParser, what: str, *, required: bool = True) -> None:
+        default = "" if required else "; none: every actor"
+        sub.add_argument("actors", nargs="+" if required else "*", metavar="ACTOR",
+                         help=f"one or more actors, by id or name (CAN, can, 'Republic of "
+                              f"Korea', EU...): {what}{default}")
 
     def window(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--since", type=_date, metavar="DATE", help="from this date's first day")
@@ -145,35 +167,38 @@ def _parser() -> argparse.ArgumentParser:
                          help="count events that had started by the date, not only settled ones")
 
     def formats(sub: argparse.ArgumentParser, *choices: str) -> None:
-        sub.add_argument("--format", choices=choices, default=choices[0])
+        sub.add_argument("--format", choices=choices, default=choices[0],
+                         help=f"what to print: {', '.join(choices)} (default: {choices[0]})")
 
     command("validate", "check every file of the store; list every problem")
-    position = command("position", "an actor's position as of a date")
-    position.add_argument("actor", help="an actor id: CAN, KOR, EU...")
+    position = command("position", "actors' positions as of a date")
+    actors(position, "a position each")
     position.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
     known_at(position)
     possible(position)
     formats(position, "text", "json")
     changelog = command("changelog", "what changed in actors' positions, with sources")
-    changelog.add_argument("actors", nargs="*", metavar="ACTOR",
-                           help="actor ids (default: every actor with an event in the period)")
+    actors(changelog, "their changes", required=False)
     window(changelog)
     formats(changelog, "markdown", "json")
     timeline = command("timeline", "the events, one a line or row")
-    timeline.add_argument("actor", nargs="?", metavar="ACTOR", help="only events about this actor")
+    actors(timeline, "only events about them", required=False)
     window(timeline)
     timeline.add_argument("--kind", action="append", metavar="KIND", choices=sorted(KINDS),
                           help="only events of this kind (repeatable): "
                                + ", ".join(sorted(KINDS)))
     formats(timeline, "text", "json", "jsonl", "csv")
-    diff = command("diff", "how an actor's position differs between two dates")
-    diff.add_argument("actor", metavar="ACTOR")
-    diff.add_argument("first", type=_date, metavar="DATE1")
-    diff.add_argument("second", type=_date, metavar="DATE2")
+    diff = command("diff", "how actors' positions differ between two dates")
+    actors(diff, "a diff each")
+    diff.add_argument("first", type=_date, metavar="DATE1",
+                      help="the earlier date: the position as of its last day")
+    diff.add_argument("second", type=_date, metavar="DATE2",
+                      help="the later date: the position as of its last day")
     known_at(diff)
     formats(diff, "text", "json")
     status = command("status", "every actor's status towards an instrument, as of a date")
-    status.add_argument("instrument", metavar="INSTRUMENT", help="budapest-convention, untoc...")
+    status.add_argument("instrument", metavar="INSTRUMENT",
+                        help="an instrument id: budapest-convention, untoc...")
     status.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
     known_at(status)
     possible(status)
@@ -182,24 +207,24 @@ def _parser() -> argparse.ArgumentParser:
                              "the chart complete on the date, else 'no data'")
     formats(status, "text", "json")
     export = command("export", "the events for other tools: TimelineJS, JSON, JSON Lines, CSV")
-    export.add_argument("actors", nargs="*", metavar="ACTOR", help="only events about these")
+    actors(export, "only events about them", required=False)
     window(export)
     export.add_argument("--title", help="the TimelineJS title slide's headline")
     formats(export, "timelinejs", "json", "jsonl", "csv")
-    copy = command("import", "copy a whole store into a new folder, JSON Lines or SQLite store")
-    copy.add_argument("source", metavar="SRC",
-                      help="the store to read: a folder, a .jsonl or .sqlite file, or a "
-                           "postgresql:// URL")
+    copy = command("import", "copy the store (--events, else the bundled dataset) into a new "
+                             "folder, JSON Lines, SQLite or PostgreSQL store")
+    copy.add_argument("stray", nargs="?", metavar="SRC", help=argparse.SUPPRESS)
     copy.add_argument("--into", required=True, metavar="DST",
                       help="the new store: .sqlite/.db for SQLite, .jsonl, a postgresql:// "
                            "URL, else a folder")
     plot = command("plot", "draw a swimlane chart (needs the plot extra: matplotlib)")
-    plot.add_argument("actors", nargs="+", metavar="ACTOR", help="one lane per actor")
+    actors(plot, "a lane each")
     plot.add_argument("--instrument", metavar="ID",
                       help="draw each actor's status towards this instrument")
     window(plot)
     plot.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
                       help="where to write the chart: FILE.svg or FILE.png")
+    add_import_commands(commands)
     return parser
 
 
@@ -209,27 +234,12 @@ def _picture(text: str) -> str:
     return text
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def _open(path: str | None) -> Timeline:
     return load(path or os.environ.get(ENVIRONMENT_VARIABLE) or None)
 
 
 def _json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def _table(rows: list[list[str]]) -> list[str]:
-    """Rows with every column but the last padded to its widest cell."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]])
-            .rstrip() for row in rows]
-
-
-def _sources_block(cites: Citations) -> list[str]:
-    return ["Sources", *(f"  {line}" for line in cites.lines(markdown=False))] if cites else []
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -243,7 +253,7 @@ _BASES: dict[RecordedBasis, str] = {
 
 
 def _validate(timeline: Timeline, _args: argparse.Namespace) -> str:
-    head = f"{timeline.location}: {_count(len(timeline), 'event')}, all valid"
+    head = f"{timeline.location}: {counted(len(timeline), 'event')}, all valid"
     bases = Counter(e.recorded_basis for e in timeline.events(include_corrected=True))
     if not bases:
         return head
@@ -251,88 +261,35 @@ def _validate(timeline: Timeline, _args: argparse.Namespace) -> str:
     return f"{head}\n  knowledge dates (rule 7): {parts}"
 
 
+def _each(texts: list[str]) -> str:
+    return "\n\n".join(texts)
+
+
+def _one_or_list(values: list[Any]) -> Any:
+    """One actor's JSON as it is; several actors' as a list, in the order asked."""
+    return values[0] if len(values) == 1 else values
+
+
 def _position(timeline: Timeline, args: argparse.Namespace) -> str:
-    position = timeline.position(args.actor, as_of=args.as_of, known_at=args.known_at,
-                                 possible=args.possible)
+    positions = [timeline.position(actor, as_of=args.as_of, known_at=args.known_at,
+                                   possible=args.possible) for actor in args.actors]
     if args.format == "json":
-        return _json(position.to_dict())
-    return _render_position(timeline, position)
-
-
-def _render_position(timeline: Timeline, position: Position) -> str:
-    words = Words(timeline.registry)
-    head = f"{words.heading(position.actor)} as of {position.as_of}"
-    if position.known_at is not None:
-        head += f", as known at {position.known_at}"
-    if position.possible:
-        head += " (counting possible events)"
-    lines = [head]
-    cites = Citations()
-
-    def section(title: str, rows: list[list[str]]) -> None:
-        if rows:
-            lines.append(title)
-            lines.extend("  " + line for line in _table(rows))
-
-    treaty_rows = []
-    for instrument, status in sorted(position.treaties.items()):
-        acts = []  # each act with its own sources, so a reader sees what rests on what
-        for label, role in (("signed", "signature"), (status.consent, "consent"),
-                            ("in force", "in_force"), ("withdrawn", "withdrawal")):
-            found = [e for e in status.events if e.role == role]
-            if found and label and (label != "withdrawn" or status.withdrawn is not None):
-                act = max(found, key=canonical_key)
-                acts.append(f"{label} {act.date} {cites.cite(act.sources)}")
-        treaty_rows.append([timeline.registry.label(instrument), status.status, ", ".join(acts)])
-    for instrument, coverage in sorted(position.coverage.items()):
-        if instrument not in position.treaties:
-            treaty_rows.append([timeline.registry.label(instrument), STATUS_WORDS["none"],
-                                f"chart complete to {coverage.complete_until} "
-                                f"{cites.cite(coverage.sources)}"])
-    section("Treaties", treaty_rows)
-    section("Votes", [[r, v.option, str(v.date), cites.cite(v.event.sources)]
-                      for r, v in sorted(position.votes.items())])
-    section("Stances", [[words.topic(t), s.stance, str(s.date), cites.cite(s.event.sources)]
-                        for t, s in sorted(position.stances.items())])
-    section("Memberships", [[g, m.role or "member", f"since {m.since}", cites.cite(m.event.sources)]
-                            for g, m in sorted(position.memberships.items())])
-    if position.members:
-        lines.append(f"Members ({len(position.members)})")
-        lines.append("  " + " ".join(sorted(position.members)))
-    listed: tuple[tuple[str, tuple[Any, ...]], ...] = (
-        ("Sessions", position.sessions), ("Legislation", position.legislation),
-        ("Adoptions", position.adoptions), ("Cooperation", position.cooperation))
-    for title, entries in listed:
-        section(title, [[str(getattr(e, "date", None) or getattr(e, "since", "")),
-                         headline(e.event, timeline.registry), cites.cite(e.event.sources)]
-                        for e in entries])
-    if len(lines) == 1:
-        lines.append("  (no data on this actor by this date)")
-    return "\n".join([*lines, *_sources_block(cites)])
+        return _json(_one_or_list([p.to_dict() for p in positions]))
+    return _each([str(p) for p in positions])
 
 
 def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
     log = timeline.changelog(args.actors or None, since=args.since, until=args.until,
                              known_at=args.known_at)
-    return _json(log.to_dict()) if args.format == "json" else log.to_markdown().rstrip()
+    return _json(log.to_dict()) if args.format == "json" else str(log)
 
 
 def _timeline(timeline: Timeline, args: argparse.Namespace) -> str:
-    events = list(timeline.events(actor=args.actor, kind=args.kind, since=args.since,
-                                  until=args.until, known_at=args.known_at))
-    rows = [event_row(e, args.actor) for e in events]
+    listing = timeline.listing(args.actors or None, args.kind, since=args.since,
+                               until=args.until, known_at=args.known_at)
     if args.format != "text":
-        return _rows(rows, args.format)
-    if not events:
-        return "no events"
-    table = [["DATE", "KIND", "ACTOR", "ID", "SOURCES", "SUMMARY"]]
-    for event, row in zip(events, rows, strict=True):
-        kind = event.kind + (f" ({row['option']})" if isinstance(event, Vote) and row["option"]
-                             else "")
-        table.append([str(event.date), kind, row["actor"] or "", event.id,
-                      str(len(event.sources)),
-                      event.summary or headline(event, timeline.registry)])
-    return "\n".join([*_table(table), _count(len(events), "event")])
+        return _rows([event_row(e, listing.actor) for e in listing], args.format)
+    return str(listing)
 
 
 def _rows(rows: list[dict[str, Any]], form: str) -> str:
@@ -346,67 +303,25 @@ def _rows(rows: list[dict[str, Any]], form: str) -> str:
 
 
 def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
-    before = timeline.position(args.actor, as_of=args.first, known_at=args.known_at)
-    after = timeline.position(args.actor, as_of=args.second, known_at=args.known_at)
-    changes = diff_positions(before, after)
+    found = []
+    for actor in args.actors:
+        before = timeline.position(actor, as_of=args.first, known_at=args.known_at)
+        after = timeline.position(actor, as_of=args.second, known_at=args.known_at)
+        found.append((actor, diff_positions(before, after)))
     if args.format == "json":
-        return _json({"actor": args.actor, "from": str(args.first), "to": str(args.second),
-                      "known_at": None if args.known_at is None else str(args.known_at),
-                      "changes": [c.to_dict() for c in changes]})
+        return _json(_one_or_list([
+            {"actor": actor, "from": str(args.first), "to": str(args.second),
+             "known_at": None if args.known_at is None else str(args.known_at),
+             "changes": [c.to_dict() for c in changes]} for actor, changes in found]))
     words = Words(timeline.registry)
-    head = f"{words.heading(args.actor)}: position as of {args.first} → as of {args.second}"
-    if args.known_at is not None:
-        head += f", as known at {args.known_at}"
-    if not changes:
-        return f"{head}\n  no differences"
-    cites = Citations()
-    rows = [["PATH", "BEFORE", "", "AFTER", "DATE", "SOURCES"]]
-    rows += [[c.path, brief(c.before), "→", brief(c.after), str(c.date or ""),
-              cites.cite(c.sources)] for c in changes]
-    return "\n".join([head, *("  " + line for line in _table(rows)), *_sources_block(cites)])
+    return _each([diff_text(changes, words, actor, args.first, args.second, args.known_at)
+                  for actor, changes in found])
 
 
 def _status(timeline: Timeline, args: argparse.Namespace) -> str:
     chart = timeline.status(args.instrument, as_of=args.as_of, known_at=args.known_at,
-                            possible=args.possible,
-                            all_actors=args.all)
-    registry = timeline.registry
-    counts = Counter(s.status for s in chart.values())
-    if args.format == "json":
-        return _json({
-            "instrument": args.instrument, "title": registry.label(args.instrument),
-            "as_of": str(args.as_of),
-            "known_at": None if args.known_at is None else str(args.known_at),
-            "possible": args.possible, "counts": dict(sorted(counts.items())),
-            "actors": {a: {"name": registry.name(a), **s.to_dict()} for a, s in chart.items()},
-        })
-    head = f"{registry.label(args.instrument)} as of {args.as_of}"
-    if args.known_at is not None:
-        head += f", as known at {args.known_at}"
-    instrument = registry.instruments.get(args.instrument)
-    coverage = None if instrument is None else instrument.coverage_on(
-        args.as_of.latest, None if args.known_at is None else args.known_at.latest)
-    cites = Citations()
-    if coverage is not None:
-        others = (f"the chart is complete to {coverage.complete_until} "
-                  f"{cites.cite(coverage.sources)}: any other state is not a signatory")
-    else:
-        others = "no complete chart covers this date: any other state is without data"
-    if not chart:
-        return f"{head}\n  no actor had acted on it by this date; {others}"
-    rows = [["ACTOR", "NAME", "STATUS", "SIGNED", "CONSENTED", "IN FORCE", "WITHDRAWN",
-             "SOURCES"]]
-    for actor, status in chart.items():
-        consented = f"{status.consented} ({status.consent})" if status.consented else ""
-        rows.append([actor, registry.name(actor)[:32], STATUS_WORDS.get(status.status,
-                                                                          status.status),
-                     str(status.signed or ""), consented, str(status.in_force or ""),
-                     str(status.withdrawn or ""), cites.cite(status.sources())])
-    total = ", ".join(f"{n} {STATUS_WORDS.get(name, name)}" for name, n in sorted(counts.items()))
-    footer = [] if args.all else [f"Without --all, only actors that acted are listed; {others}."]
-    return "\n".join([head, *("  " + line for line in _table(rows)),
-                      f"{_count(len(chart), 'actor')}: {total}", *footer,
-                      *_sources_block(cites)])
+                            possible=args.possible, all_actors=args.all)
+    return _json(chart.to_dict()) if args.format == "json" else str(chart)
 
 
 def _export(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -414,19 +329,14 @@ def _export(timeline: Timeline, args: argparse.Namespace) -> str:
         return _json(timeline.to_timelinejs(args.actors or None, since=args.since,
                                             until=args.until, known_at=args.known_at,
                                             title=args.title))
-    seen: dict[str, Any] = {}
-    for actor in args.actors or [None]:
-        for event in timeline.events(actor=actor, since=args.since, until=args.until,
-                                     known_at=args.known_at):
-            seen.setdefault(event.id, event)
-    actor = args.actors[0] if len(args.actors) == 1 else None
-    events = sorted(seen.values(), key=canonical_key)
-    return _rows([event_row(e, actor) for e in events], args.format)
+    listing = timeline.listing(args.actors or None, since=args.since, until=args.until,
+                               known_at=args.known_at)
+    return _rows([event_row(e, listing.actor) for e in listing], args.format)
 
 
 def _import(timeline: Timeline, args: argparse.Namespace) -> str:
     copy = copy_into(timeline, args.into)
-    return f"{copy.location}: {_count(len(copy), 'event')} copied from {timeline.location}"
+    return f"{copy.location}: {counted(len(copy), 'event')} copied from {timeline.location}"
 
 
 def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -446,6 +356,15 @@ _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
 }
 
 
+def _resolve_actors(timeline: Timeline, args: argparse.Namespace) -> None:
+    """Actor arguments as researchers write them (``can``, ``Republic of Korea``) become ids,
+    by `Registry.resolve`."""
+    if getattr(args, "actor", None):
+        args.actor = timeline.registry.resolve(args.actor)
+    if getattr(args, "actors", None):
+        args.actors = [timeline.registry.resolve(a) for a in args.actors]
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -463,13 +382,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if since is not None and until is not None and since.earliest > until.latest:
         print(f"error: --since {since} is after --until {until}: swap them", file=sys.stderr)
         return 2
+    if args.command == "import" and args.stray is not None:
+        print(f"error: import copies the store every command reads: name it with --events "
+              f"(cybertimeline --events {args.stray} import --into {args.into})", file=sys.stderr)
+        return 2
     if args.command == "diff" and args.first.latest > args.second.latest:
         print(f"error: {args.first} is after {args.second}: give the earlier date first",
               file=sys.stderr)
         return 2
     try:
-        store = args.source if args.command == "import" else getattr(args, "events", None)
-        output = _COMMANDS[args.command](_open(store), args)
+        if args.command in IMPORT_COMMANDS:
+            output = IMPORT_COMMANDS[args.command](args)
+        else:
+            timeline = _open(getattr(args, "events", None))
+            _resolve_actors(timeline, args)
+            output = _COMMANDS[args.command](timeline, args)
         print(output)
         sys.stdout.flush()
     except ValidationError as exc:

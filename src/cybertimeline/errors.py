@@ -8,6 +8,7 @@ from pathlib import Path
 import attrs
 
 __all__ = [
+    "AmbiguousActorError",
     "ConflictError",
     "DateError",
     "FieldError",
@@ -88,6 +89,22 @@ class UnknownActorError(TimelineError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "unknown actor"
+
+
+class AmbiguousActorError(UnknownActorError):
+    """A name that means several actors (``Korea``); ``candidates`` lists their ids.
+
+    A subclass of `UnknownActorError`: the name does not name one actor.
+    """
+
+    candidates: tuple[str, ...]
+
+    def __init__(self, message: str, candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.candidates = tuple(candidates)
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "ambiguous actor"
 
 
 class UnknownInstrumentError(UnknownActorError):

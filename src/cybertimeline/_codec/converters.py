@@ -32,6 +32,7 @@ from cybertimeline.errors import DateError
 __all__ = [
     "actor_from_dict",
     "detailed",
+    "entry_to_dict",
     "event_to_dict",
     "fast",
     "instrument_from_dict",
@@ -250,12 +251,17 @@ def registry_to_dicts(registry: Registry) -> Iterator[tuple[str, str, dict[str, 
     builtin = Registry.builtin()
     for actor in registry.actors.values():
         if builtin.actors.get(actor.id) != actor:
-            data = detailed().unstructure(actor)
-            yield "actor", data.pop("id"), data
+            yield entry_to_dict(actor)
     for instrument in registry.instruments.values():
         if builtin.instruments.get(instrument.id) != instrument:
-            data = detailed().unstructure(instrument)
-            yield "instrument", data.pop("id"), data
+            yield entry_to_dict(instrument)
+
+
+def entry_to_dict(entry: Actor | Instrument) -> tuple[str, str, dict[str, Any]]:
+    """``("actor" | "instrument", id, fields)``: a registry entry as its table in
+    ``actors.toml`` or ``instruments.toml`` writes it."""
+    data = detailed().unstructure(entry)
+    return ("actor" if isinstance(entry, Actor) else "instrument"), data.pop("id"), data
 
 
 def actor_from_dict(actor_id: str, data: Mapping[str, Any]) -> Actor:

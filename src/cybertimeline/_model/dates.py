@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import enum
 import functools
@@ -10,11 +9,20 @@ import re
 from typing import Any
 
 import attrs
-import dateutil.parser
 
 from cybertimeline.errors import DateError
 
 __all__ = ["Date", "DateLike", "Precision"]
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """The month's length in the proleptic Gregorian calendar (the `calendar` module's
+    answer, without importing it and the locale machinery it brings)."""
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 29 if month == 2 and leap else _DAYS[month - 1]
+
 
 
 class Precision(enum.StrEnum):
@@ -61,7 +69,7 @@ def _parse_point(text: str, whole: str) -> _Point:
         month = int(month_text)
         if not 1 <= month <= 12:
             raise DateError(f"month {month_text} in {whole!r} is out of range: months run 01-12")
-        last_day = calendar.monthrange(year, month)[1]
+        last_day = _days_in_month(year, month)
         if day_text is None:
             earliest, latest = dt.date(year, month, 1), dt.date(year, month, last_day)
             precision = Precision.MONTH
@@ -129,17 +137,29 @@ class Date:
         return cls(start, end)
 
     @classmethod
-    def parse_loose(cls, text: str) -> Date:
+    def parse_loose(cls, text: str, *, dayfirst: bool | None = None) -> Date:
         """Parse free text such as ``"July 2019"`` or ``"8 Jul 2015"``, keeping its precision.
 
         The text is read by python-dateutil. A date without a year is refused, and
         what the text leaves out stays unknown: ``"July 2019"`` is the month ``2019-07``.
 
+        A date written in numbers alone (``07/08/2019``, ``7.8.2019``) is read day
+        first or month first only as ``dayfirst`` says (``True`` as in Treaty
+        Office charts and most of the world, ``False`` as in the United States);
+        without it, such a date is refused unless only one reading is a date
+        (``13/07/2019``) or both agree (``07/07/2019``). Its year must have four digits.
+
         Raises:
-            DateError: python-dateutil finds no date, or no year, in the text.
+            DateError: python-dateutil finds no date, or no year, in the text; or the text
+                is a numeric date that ``dayfirst`` does not settle.
         """
         if not isinstance(text, str) or not text.strip():
             raise DateError("empty date: give free text such as 'July 2019'")
+        numeric = _NUMERIC.fullmatch(text.strip())
+        if numeric is not None:
+            return cls.from_date(_numeric_day(text, numeric[1], numeric[2], numeric[3], dayfirst))
+        import dateutil.parser  # free text only: not at import
+
         try:
             # Two parses with defaults that differ in every field reveal which
             # fields the text itself gave.
@@ -269,6 +289,38 @@ def _parse(text: str) -> Date:
     # Dates are immutable and the same texts recur (days of votes, sources'
     # publication dates): parse each once. Errors are not cached.
     return Date._parse_new(text)
+
+
+_NUMERIC = re.compile(r"(\d{1,2})(?:\s*[/.-]\s*|\s+)(\d{1,2})(?:\s*[/.-]\s*|\s+)(\d+)")
+"""A date in numbers alone, day and month first in some order: ``07/08/2019``, ``7.8.2019``."""
+
+
+def _numeric_day(text: str, one: str, two: str, year_text: str, dayfirst: bool | None) -> dt.date:
+    """The day a numeric date names, read as ``dayfirst`` says, or refused where that is a guess."""
+    if len(year_text) != 4:
+        raise DateError(f"{text!r} has a year of {len(year_text)} digits: write it with four "
+                        f"(which century is a guess)")
+    first, second, year = int(one), int(two), int(year_text)
+    readings = {}
+    for day_first, (day, month) in ((True, (first, second)), (False, (second, first))):
+        try:
+            readings[day_first] = dt.date(year, month, day)
+        except ValueError:
+            continue
+    if dayfirst is not None:
+        if dayfirst not in readings:
+            order = "day/month/year" if dayfirst else "month/day/year"
+            raise DateError(f"{text!r} is not a date read as {order} (dayfirst={dayfirst})")
+        return readings[dayfirst]
+    if not readings:
+        raise DateError(f"{text!r} is not a date, read day first or month first")
+    if len(set(readings.values())) > 1:
+        day_month, month_day = readings[True], readings[False]
+        raise DateError(
+            f"{text!r} is ambiguous: day first it is {day_month.isoformat()}, month first "
+            f"{month_day.isoformat()}; say which with dayfirst=True (as Treaty Office charts "
+            f"write dates) or dayfirst=False, or write the EDTF date")
+    return next(iter(readings.values()))
 
 
 def optional_date(value: Date | dt.date | str | None) -> Date | None:

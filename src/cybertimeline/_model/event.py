@@ -10,7 +10,8 @@ read these; none of them matches on kinds.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
 import attrs
@@ -50,6 +51,33 @@ def named_actors(field: str, value: object) -> Iterator[tuple[str, str]]:
                     if isinstance(item, str))
 
 
+def _entries_of(writes: tuple[Write, ...]) -> Callable[[Any, str], tuple[tuple[Section, str], ...]]:
+    """A kind's `BaseEvent.entries`, made once from its declared writes: positions are
+    built by calling it on every event of an actor, so it does no more than it must."""
+    plan = [(w.section, operator.attrgetter(w.whose), operator.attrgetter(w.key or "id"))
+            for w in writes]
+
+    def entries(event: Any, actor: str) -> tuple[tuple[Section, str], ...]:
+        found = []
+        for section, whose, key in plan:
+            named = whose(event)
+            if actor == named if named.__class__ is str else actor in named:
+                found.append((section, str(key(event))))
+        return tuple(found)
+
+    if len(plan) != 1:
+        return entries
+    ((section, whose, key),) = plan
+
+    def one_entry(event: Any, actor: str) -> tuple[tuple[Section, str], ...]:
+        named = whose(event)
+        if actor == named if named.__class__ is str else actor in named:
+            return ((section, str(key(event))),)
+        return ()
+
+    return one_entry
+
+
 @attrs.frozen(kw_only=True)
 class BaseEvent:
     """The fields every event has, and what each kind declares about itself."""
@@ -67,6 +95,9 @@ class BaseEvent:
     announced_ahead: ClassVar[bool] = False
     """Whether the record may know of it before it happens (rule 9): an entry into force,
     a session, a membership or a withdrawal is announced; a signature is not."""
+    lasts: ClassVar[bool] = False
+    """Whether a date of several days is how long it lasted (a session), not a range within
+    which it happened on one day (a statement dated ``2019-07`` or ``2019-12-27/2021-05-09``)."""
 
     id: str = attrs.field(validator=slug)
     date: Date = attrs.field(converter=date)
@@ -135,18 +166,19 @@ class BaseEvent:
                 found.extend(value)
         return tuple(dict.fromkeys(found))
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "writes" in cls.__dict__:
+            cls._entries = staticmethod(_entries_of(cls.writes))
+
+    _entries: ClassVar[Callable[[Any, str], tuple[tuple[Section, str], ...]]]
+
     def entries(self, actor: str) -> tuple[tuple[Section, str], ...]:
         """The ``(section, key)`` entries of ``actor``'s position that the event writes.
 
         Declared by the kind (`writes`); folding the event changes no other entry.
         """
-        found = []
-        for write in self.writes:
-            whose = getattr(self, write.whose)
-            if actor == whose if isinstance(whose, str) else actor in whose:
-                found.append((write.section, self.id if write.key is None
-                              else str(getattr(self, write.key))))
-        return tuple(found)
+        return type(self)._entries(self, actor)
 
     def verb(self, past: bool = False) -> str:
         """The kind's verb, present (``ratifies``) or past (``ratified``)."""
@@ -165,3 +197,6 @@ class BaseEvent:
     def copy_with(self, **changes: Any) -> BaseEvent:
         """The event with some fields changed, checked again."""
         return attrs.evolve(self, **changes)
+
+
+BaseEvent._entries = staticmethod(_entries_of(()))

@@ -40,6 +40,7 @@ __all__ = [
     "Session",
     "Signature",
     "Statement",
+    "Succession",
     "Tally",
     "TreatyAct",
     "Vote",
@@ -127,6 +128,19 @@ class Approval(TreatyAct):
     role: ClassVar[ActRole] = "consent"
     headline: ClassVar[str] = "{actor} approves the {instrument}"
     verbs: ClassVar[tuple[str, str]] = ("approves", "approved")
+
+
+@attrs.frozen(kw_only=True)
+class Succession(TreatyAct):
+    """A state succeeds to an instrument its predecessor was bound by: consent to be bound.
+
+    The UN Treaty Collection marks it ``d`` in its charts.
+    """
+
+    kind: ClassVar[str] = "succession"
+    role: ClassVar[ActRole] = "consent"
+    headline: ClassVar[str] = "{actor} succeeds to the {instrument}"
+    verbs: ClassVar[tuple[str, str]] = ("succeeds to", "succeeded to")
 
 
 @attrs.frozen(kw_only=True)
@@ -296,6 +310,7 @@ class Session(BaseEvent):
     writes: ClassVar[tuple[Write, ...]] = (Write("sessions", None, "body"),)
     verbs: ClassVar[tuple[str, str]] = ("meets", "met")
     announced_ahead: ClassVar[bool] = True
+    lasts: ClassVar[bool] = True
 
     body: str = attrs.field(validator=actor_id)
     status: SessionStatus = attrs.field(validator=one_of(SESSION_STATUSES))
@@ -410,6 +425,7 @@ Event = (
     | Accession
     | Acceptance
     | Approval
+    | Succession
     | EntryIntoForce
     | Withdrawal
     | Vote

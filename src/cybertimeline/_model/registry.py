@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
 from typing import Any, Literal
 
 import attrs
-import pycountry
 
 from cybertimeline._model.dates import Date, optional_date
 from cybertimeline._model.fields import a_day, actor_id, date, non_empty_text, one_of, slug
 from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.names import NameIndex
 from cybertimeline._model.sources import Source, knowledge_day, some_source, sources
-from cybertimeline.errors import FieldError, UnknownActorError, UnknownInstrumentError
+from cybertimeline._model.state_names import UN_MEMBER_STATES, UN_OBSERVER_STATES
+from cybertimeline._model.suggestions import unknown_message
+from cybertimeline.errors import (
+    AmbiguousActorError,
+    FieldError,
+    UnknownActorError,
+    UnknownInstrumentError,
+)
 
-__all__ = ["Actor", "Coverage", "Instrument", "Registry"]
+__all__ = ["Actor", "Coverage", "Instrument", "Registry", "unknown_message"]
 
-ActorType = Literal["state", "bloc", "agency", "company", "body", "group"]
-ACTOR_TYPES: tuple[ActorType, ...] = ("state", "bloc", "agency", "company", "body", "group")
+ActorType = Literal["state", "territory", "bloc", "agency", "company", "body", "group"]
+ACTOR_TYPES: tuple[ActorType, ...] = ("state", "territory", "bloc", "agency", "company", "body",
+                                      "group")
 
 # UN symbols such as A/RES/74/247 or A/74/L.84 name instruments as they are.
 UN_SYMBOL = re.compile(r"[A-Z]+(?:/[A-Za-z0-9.]+)+")
@@ -33,8 +40,10 @@ class Actor:
 
     Attributes:
         id: ``CAN`` (an ISO 3166-1 alpha-3 code) for a state, else an id such as ``SPO``.
-        name: The actor's name in English.
-        type: ``state``, ``bloc``, ``agency``, ``company``, ``body`` or ``group``.
+        name: The actor's name in English; a state's as the UN writes it ("Republic of Korea").
+        type: ``state`` (a UN Member State or observer State, or a former state),
+            ``territory`` (any other ISO 3166-1 entry: Antarctica, Greenland...), ``bloc``,
+            ``agency``, ``company``, ``body`` or ``group``.
         parent: The actor it belongs to (``SPO`` belongs to ``KOR``), if any.
     """
 
@@ -102,6 +111,10 @@ class Coverage:
         }
 
 
+def _coverages(value: Iterable[Coverage]) -> tuple[Coverage, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Instrument:
     """A treaty or other instrument that actors sign, ratify, accede to...
@@ -120,7 +133,7 @@ class Instrument:
     short: str | None = None
     body: str | None = None
     opened: Date | None = None
-    coverage: tuple[Coverage, ...] = attrs.field(default=(), converter=tuple)
+    coverage: tuple[Coverage, ...] = attrs.field(default=(), converter=_coverages)
 
     def coverage_on(self, day: dt.date | None, known_at: dt.date | None = None) -> Coverage | None:
         """The declaration that covers ``day`` as known at ``known_at``, if any."""
@@ -192,12 +205,21 @@ _BUILTIN_INSTRUMENTS = (
 )
 
 
-@cache
+@functools.cache
 def _states() -> Mapping[str, Actor]:
+    """Every ISO 3166-1 entry: the UN's states under their UN names, the rest as territories
+    under their ISO common names (`cybertimeline._model.state_names`)."""
+    import pycountry  # its data is read on first use: not at import
+
     states = {}
     for country in pycountry.countries:
-        name = getattr(country, "common_name", None) or country.name
-        states[country.alpha_3] = Actor(id=country.alpha_3, name=name, type="state")
+        code = country.alpha_3
+        un_name = UN_MEMBER_STATES.get(code) or UN_OBSERVER_STATES.get(code)
+        if un_name is not None:
+            states[code] = Actor(id=code, name=un_name, type="state")
+        else:
+            name = getattr(country, "common_name", None) or country.name
+            states[code] = Actor(id=code, name=name, type="territory")
     return FrozenDict(states)
 
 
@@ -205,9 +227,11 @@ def _states() -> Mapping[str, Actor]:
 class Registry:
     """The actors and instruments a timeline knows.
 
-    It starts from every ISO 3166-1 state and the field's common actors and
+    It starts from every ISO 3166-1 entry (the UN's Member and observer States as
+    ``state``, the others as ``territory``) and the field's common actors and
     instruments; a store's ``actors.toml`` and ``instruments.toml`` add to them
-    and override them (see `extended`).
+    and override them (see `extended`). `resolve` turns the names people write
+    into actor ids.
     """
 
     actors: Mapping[str, Actor]
@@ -232,6 +256,39 @@ class Registry:
         return Registry(
             FrozenDict(merged_actors), FrozenDict(merged_instruments)
         )
+
+    @functools.cached_property
+    def _names(self) -> NameIndex:
+        return NameIndex.of(self.actors)
+
+    def resolve(self, name: str) -> str:
+        """The id of the actor a name means, as researchers write names.
+
+        Accepted, in any case: an actor id (``CAN``, ``can``, ``EU``); an ISO 3166-1
+        alpha-2 (``CA``) or numeric (``124``) code; a state's ISO name, official or
+        common name (``Korea, Republic of``, ``Czechia``); its name in UN usage
+        (``Republic of Korea``, ``Netherlands (Kingdom of the)``, ``Türkiye``,
+        ``United Kingdom of Great Britain and Northern Ireland``); the Council of
+        Europe's forms (``Czech Republic``, ``Republic of Moldova``); common names
+        (``South Korea``, ``Russia``); and the name of any declared actor. Accents,
+        punctuation, ``&`` for "and" and ``St.`` for "Saint" do not matter.
+
+        Raises:
+            AmbiguousActorError: the name means several actors (``Korea``); the error
+                lists them (also an UnknownActorError).
+            UnknownActorError: the name means no actor; the message suggests near misses.
+        """
+        found = self._names.lookup(name)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = " or ".join(self._described(a) for a in found)
+            raise AmbiguousActorError(
+                f"{name!r} may mean {listed}: give the id of the one meant", found)
+        raise UnknownActorError(unknown_message("actor", name, self.actors))
+
+    def _described(self, actor: str) -> str:
+        return f"{actor!r} ({self.name(actor)})"
 
     def has_actor(self, actor: str) -> bool:
         """Whether ``actor`` is a known actor id."""
@@ -269,40 +326,13 @@ class Registry:
         found = self.instruments.get(instrument)
         return found.label if found else instrument
 
+    def short_label(self, instrument: str) -> str:
+        """An instrument's short name (``Budapest Convention``) where it has one, else its
+        title, or the id (a UN symbol) itself: for rows and lists."""
+        found = self.instruments.get(instrument)
+        return (found.short or found.title) if found else instrument
+
     def name(self, actor: str) -> str:
         """The name of an actor id, or the id itself if it is not known."""
         found = self.actors.get(actor)
         return found.name if found else actor
-
-
-def _candidates(name: str, known: Mapping[str, object]) -> list[str]:
-    """Ids a mistyped ``name`` may have meant, best first."""
-    upper = name.upper()
-    found = [upper] if upper in known and upper != name else []
-    # The same letters in another order (CNA for CAN), then names (Canada for CAN).
-    found += sorted(k for k in known if len(k) == len(name) and sorted(k) == sorted(upper))
-    by_name = {str(getattr(v, "name", "")).casefold(): k for k, v in known.items()}
-    if name.casefold() in by_name:
-        found.append(by_name[name.casefold()])
-    found += [by_name[n] for n in difflib.get_close_matches(name.casefold(), list(by_name), n=2)]
-    # Part of an id (budapest for budapest-convention), then ids that look alike.
-    if len(name) >= 4:
-        found += sorted(k for k in known if name.casefold() in k.casefold())
-    found += difflib.get_close_matches(name, list(known), n=3)
-    heads: dict[str, str] = {}
-    for key in known:  # budapst for budapest-convention: the first word of an id
-        heads.setdefault(key.split("-")[0].casefold(), key)
-    found += [heads[h] for h in difflib.get_close_matches(name.casefold(), list(heads), n=1)]
-    return list(dict.fromkeys(c for c in found if c != name))[:3]
-
-
-def unknown_message(what: str, name: str, known: Mapping[str, object]) -> str:
-    """Why ``name`` is refused, with the ids it may have meant."""
-    close = _candidates(name, known)
-    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-    if what == "actor":
-        return (
-            f"unknown actor {name!r}{hint}: use an ISO 3166-1 alpha-3 code "
-            f"or declare it in actors.toml"
-        )
-    return f"unknown instrument {name!r}{hint}: declare it in instruments.toml"

@@ -14,7 +14,7 @@ from cybertimeline._model.events import Tally
 from cybertimeline._model.registry import Registry
 from cybertimeline._model.sources import Source
 
-__all__ = ["STATUS_WORDS", "Citations", "Words", "headline"]
+__all__ = ["STATUS_WORDS", "Citations", "Words", "aligned", "counted", "headline"]
 
 
 STATUS_WORDS = {"none": "not a signatory", "unknown": "no data"}
@@ -34,7 +34,9 @@ class Words:
         found = self.registry.actors.get(actor)
         if found is None:
             return actor
-        return f"{found.name} ({actor})" if found.type == "state" else f"the {found.name} ({actor})"
+        if found.type in ("state", "territory"):
+            return f"{found.name} ({actor})"
+        return f"the {found.name} ({actor})"
 
     def heading(self, actor: str) -> str:
         """``Canada (CAN)``, ``European Union (EU)``: an actor's name for a heading."""
@@ -57,7 +59,8 @@ class Words:
         words = []
         for word in topic.split("-"):
             known = self.registry.actors.get(word.upper())
-            upper = word.upper() in ("UN", "ICT", "ICTS") or (known and known.type != "state")
+            upper = word.upper() in ("UN", "ICT", "ICTS") or (
+                known and known.type not in ("state", "territory"))
             words.append(word.upper() if upper else word)
         return "the " + " ".join(words) if words[-1] in _NOUNS else \
             " ".join(words)
@@ -76,8 +79,7 @@ class Words:
 
     def short_instrument(self, instrument: str) -> str:
         """An instrument's short name (``Budapest Convention``), or its title, or the symbol."""
-        found = self.registry.instruments.get(instrument)
-        return (found.short or found.title) if found else instrument
+        return self.registry.short_label(instrument)
 
 
 _FIELD = re.compile(r"\{(\w+)(?:\|([^}]*))?\}")
@@ -131,6 +133,11 @@ class Citations:
     def __bool__(self) -> bool:
         return bool(self._sources)
 
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The sources cited so far, in the order of their numbers."""
+        return tuple(self._sources)
+
     def lines(self, markdown: bool = True) -> list[str]:
         """One line per source: ``[1] Publisher. Title (published). <url>``."""
         result = []
@@ -142,3 +149,19 @@ class Citations:
             text += f". <{source.url}>" if source.url else ""
             result.append(f"[{number}] {text}")
         return result
+
+    def block(self) -> list[str]:
+        """``Sources`` and a line per source, indented: the end of a text rendering."""
+        return ["Sources", *(f"  {line}" for line in self.lines(markdown=False))] if self else []
+
+
+def aligned(rows: list[list[str]]) -> list[str]:
+    """Rows with every column but the last padded to its widest cell."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return ["  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]])
+            .rstrip() for row in rows]
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 event``, ``2 events``; ``2 treaties`` with ``plural="treaties"``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"

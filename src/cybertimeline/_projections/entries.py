@@ -28,6 +28,7 @@ __all__ = [
     "LegislationEntry",
     "MembershipEntry",
     "SessionEntry",
+    "SharedVoteEntries",
     "StanceEntry",
     "VoteEntry",
 ]
@@ -52,6 +53,28 @@ class VoteEntry:
         """``actor``'s vote in ``event``."""
         return cls(resolution=event.resolution, option=event.votes[actor], body=event.body,
                    date=event.date, event=event)
+
+
+class SharedVoteEntries:
+    """Vote entries shared between actors: an entry names the event and the option, not
+    the voter, so one is made per event and option, for every actor that voted so.
+
+    Entries are immutable, so sharing one is the same as making it again; a
+    timeline keeps one of these per version of its events.
+    """
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, str], VoteEntry] = {}
+
+    def of(self, event: Vote, actor: str) -> VoteEntry:
+        """``actor``'s vote in ``event``, as `VoteEntry.of` makes it."""
+        key = (event.id, event.votes[actor])
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = VoteEntry.of(event, actor)
+        return found
 
 
 @attrs.frozen(kw_only=True)

@@ -14,6 +14,7 @@ from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage, Registry, unknown_message
 from cybertimeline._model.sources import Source
+from cybertimeline._model.wording import counted
 from cybertimeline._projections.entries import (
     AdoptionEntry,
     CooperationEntry,
@@ -23,6 +24,7 @@ from cybertimeline._projections.entries import (
     StanceEntry,
     VoteEntry,
 )
+from cybertimeline._projections.text import position_html, position_text
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
 
@@ -32,7 +34,7 @@ EMPTY: Mapping[str, Any] = FrozenDict()
 """An empty section, shared."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Position:
     """An actor's position: what it had signed, voted, said and joined, as of a date.
 
@@ -43,6 +45,9 @@ class Position:
     actor acted on; `treaty` answers for any instrument, telling "not a
     signatory" (``none``, where ``coverage`` holds a complete chart) from
     "no data" (``unknown``).
+
+    ``str()`` gives the text ``cybertimeline position`` prints; in Jupyter it
+    shows as tables with numbered, linked sources.
     """
 
     actor: str
@@ -61,6 +66,26 @@ class Position:
     coverage: Mapping[str, Coverage] = EMPTY
     registry: Registry | None = attrs.field(default=None, eq=False, repr=False)
     """The registry of the timeline that answered: names, and the instruments it knows."""
+
+    def __str__(self) -> str:
+        return position_text(self, self.registry or Registry.builtin())
+
+    def _repr_html_(self) -> str:
+        """The position as HTML: how Jupyter shows it."""
+        return position_html(self, self.registry or Registry.builtin())
+
+    def __repr__(self) -> str:
+        sections: tuple[tuple[Any, str, str], ...] = (
+            (self.treaties, "treaty", "treaties"), (self.votes, "vote", "votes"),
+            (self.stances, "stance", "stances"), (self.memberships, "membership", "memberships"),
+            (self.members, "member", "members"), (self.cooperation, "cooperation", "cooperations"),
+            (self.sessions, "session", "sessions"), (self.adoptions, "adoption", "adoptions"),
+            (self.legislation, "law", "laws"))
+        held = ", ".join(counted(len(entries), noun, plural)
+                         for entries, noun, plural in sections if entries) or "nothing on record"
+        when = "" if self.as_of is None else f" as of {self.as_of}"
+        when += "" if self.known_at is None else f", known at {self.known_at}"
+        return f"<Position of {self.actor}{when}: {held}>"
 
     def treaty(self, instrument: str) -> TreatyStatus:
         """The actor's standing towards any instrument, acted on or not (rule 10).

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from typing import Any, Generic, TypeVar
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
-from cybertimeline._projections.entries import StanceEntry, VoteEntry
+from cybertimeline._projections.entries import SharedVoteEntries, StanceEntry, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
 from cybertimeline._projections.treaty import TreatyStatus
@@ -28,63 +27,123 @@ class _Writes(Generic[V]):
 
     The fold writes ``field[key] = value`` for some events; a key keeps the place of
     its first write, and the value after the first ``end`` events depends only on
-    that key's writes among them. So each key keeps the ordinals of its writes.
+    that key's writes among them. So each key keeps the ordinals of its writes, and
+    an entry, once made from them, is kept: entries are immutable, and the same
+    writes always make the same entry.
     """
 
-    __slots__ = ("firsts", "keys", "make", "slots")
+    __slots__ = ("_finals", "_made", "events", "firsts", "keys", "make", "multiple", "slots",
+                 "writes")
 
-    def __init__(self, make: _Make[V]) -> None:
+    def __init__(self, make: _Make[V], events: Sequence[Event]) -> None:
+        self.make = make
+        self.events = events
         self.keys: list[str] = []
         self.firsts: list[int] = []
-        # One ordinal for a key written once (the common case), a list after that.
-        self.slots: dict[str, int | list[int]] = {}
-        self.make = make
+        # Per key: the ordinal of its one write (the common case), or the list of them.
+        self.writes: list[int | list[int]] = []
+        self.slots: dict[str, int] = {}  # key -> its place in `keys`
+        self.multiple: list[int] = []  # the places of the keys written more than once
+        self._finals: list[V] | None = None
+        self._made: dict[int, V] = {}  # entries of keys written more than once, by last ordinal
 
     def write(self, key: str, ordinal: int) -> None:
-        slot = self.slots.get(key)
-        if slot is None:
-            self.keys.append(key)
-            self.firsts.append(ordinal)
-            self.slots[key] = ordinal
-        elif isinstance(slot, int):
-            self.slots[key] = [slot, ordinal]
+        """Record a write of ``key`` by the event at ``ordinal`` (ordinals increase)."""
+        place = self.slots.get(key)
+        if place is None:
+            self.slots[key] = len(self.writes)
+            self.writes.append(ordinal)
         else:
-            slot.append(ordinal)
+            self.rewrite(place, ordinal)
+
+    def rewrite(self, place: int, ordinal: int) -> None:
+        """Record another write of the key at ``place``."""
+        held = self.writes[place]
+        if isinstance(held, int):
+            self.writes[place] = [held, ordinal]
+            bisect.insort(self.multiple, place)
+        else:
+            held.append(ordinal)
+
+    def seal(self) -> None:
+        """After the last write: the keys in the order of their first writes, and those."""
+        self.keys = list(self.slots)
+        self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes]
+
+    def finals(self) -> list[V]:
+        """The entry of every key after all its writes, in the order of the keys."""
+        if self._finals is None:
+            make, events = self.make, self.events
+            self._finals = [make(events, (w,)) if isinstance(w, int) else make(events, w)
+                            for w in self.writes]
+        return self._finals
+
+    def entry(self, place: int, end: int) -> V | None:
+        """The entry of the key at ``place`` after the first ``end`` events, if written."""
+        held = self.writes[place]
+        if isinstance(held, int):
+            return None if held >= end else self.finals()[place]
+        cut = bisect.bisect_left(held, end)
+        if cut == 0:
+            return None
+        if cut == len(held):
+            return self.finals()[place]
+        made = self._made.get(held[cut - 1])
+        if made is None:
+            made = self._made[held[cut - 1]] = self.make(self.events, held[:cut])
+        return made
+
+    def entries(self, size: int, end: int) -> list[V]:
+        """The entries of the first ``size`` keys (all written before ``end``) after the
+        first ``end`` events: the final entries, but for keys written again later."""
+        found = self.finals()[:size]
+        for place in self.multiple:
+            if place >= size:
+                break
+            entry = self.entry(place, end)
+            assert entry is not None  # its first write is before `end`
+            found[place] = entry
+        return found
 
 
 class _PrefixMap(Mapping[str, V]):
-    """A read-only mapping: a keyed field of the position after the first ``end`` events."""
+    """A read-only mapping: a keyed field of the position after the first ``end`` events.
 
-    __slots__ = ("_end", "_events", "_size", "_writes")
+    Reading it whole (``items``, ``values``, ``dict(...)``) copies a list of
+    entries made once, at the speed of a list.
+    """
 
-    def __init__(self, writes: _Writes[V], events: Sequence[Event], end: int) -> None:
+    __slots__ = ("_end", "_size", "_writes")
+
+    def __init__(self, writes: _Writes[V], end: int) -> None:
         self._writes = writes
-        self._events = events
         self._end = end
         self._size = bisect.bisect_left(writes.firsts, end)
 
-    def _ordinals(self, key: str) -> Sequence[int]:
-        slot = self._writes.slots.get(key)
-        if slot is None:
-            return ()
-        if isinstance(slot, int):
-            return (slot,) if slot < self._end else ()
-        return slot[: bisect.bisect_left(slot, self._end)]
-
     def __getitem__(self, key: str) -> V:
-        ordinals = self._ordinals(key)
-        if not ordinals:
+        place = self._writes.slots.get(key)
+        entry = None if place is None else self._writes.entry(place, self._end)
+        if entry is None:
             raise KeyError(key)
-        return self._writes.make(self._events, ordinals)
+        return entry
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and bool(self._ordinals(key))
+        place = self._writes.slots.get(key) if isinstance(key, str) else None
+        return place is not None and place < self._size and (
+            self._writes.entry(place, self._end) is not None)
 
     def __iter__(self) -> Iterator[str]:
-        return itertools.islice(self._writes.keys, self._size)
+        return iter(self._writes.keys[: self._size])
 
     def __len__(self) -> int:
         return self._size
+
+    def values(self) -> ValuesView[V]:
+        return _Values(self._writes.entries(self._size, self._end))
+
+    def items(self) -> ItemsView[str, V]:
+        return _Items(self._writes.keys[: self._size],
+                      self._writes.entries(self._size, self._end))
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -98,6 +157,49 @@ class _PrefixMap(Mapping[str, V]):
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as what it reads as: a plain frozen mapping of its entries.
         return (FrozenDict, (dict(self.items()),))
+
+
+class _Values(ValuesView[V]):
+    """The values of a `_PrefixMap`, made once and listed."""
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: list[V]) -> None:
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[V]:
+        return iter(self._entries)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._entries
+
+    def __repr__(self) -> str:
+        return f"values({self._entries!r})"
+
+
+class _Items(ItemsView[str, V]):
+    """The items of a `_PrefixMap`, made once and zipped with its keys."""
+
+    __slots__ = ("_entries", "_keys")
+
+    def __init__(self, keys: list[str], entries: list[V]) -> None:
+        self._keys = keys
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[tuple[str, V]]:
+        return zip(self._keys, self._entries, strict=True)
+
+    def __contains__(self, item: object) -> bool:
+        return any(pair == item for pair in zip(self._keys, self._entries, strict=True))
+
+    def __repr__(self) -> str:
+        return f"items({list(self)!r})"
 
 
 def _last(make: Callable[[Any, str], Any], actor: str) -> _Make[Any]:
@@ -132,28 +234,43 @@ class PrefixPositions:
     to the caller's list never reach positions already handed out.
     """
 
-    def __init__(self, actor: str, events: Iterable[Event]) -> None:
+    def __init__(self, actor: str, events: Iterable[Event], *,
+                 latest: Iterable[dt.date] | None = None,
+                 votes: SharedVoteEntries | None = None) -> None:
+        """``latest``, if given, is the last day of each event's date, in order; ``votes``
+        shares vote entries with other actors' positions."""
         self.actor = actor
         self.events: list[Event] = list(events)
-        self.latest = [e.date.latest for e in self.events]
-        self._votes: _Writes[VoteEntry] = _Writes(_last(VoteEntry.of, actor))
-        self._stances: _Writes[StanceEntry] = _Writes(_last(StanceEntry.of, actor))
-        self._treaties: _Writes[TreatyStatus] = _Writes(_treaty_status(actor))
+        self.latest = [e.date.latest for e in self.events] if latest is None else list(latest)
+        events = self.events
+        vote_of = VoteEntry.of if votes is None else votes.of
+        self._votes: _Writes[VoteEntry] = _Writes(_last(vote_of, actor), events)
+        self._stances: _Writes[StanceEntry] = _Writes(_last(StanceEntry.of, actor), events)
+        self._treaties: _Writes[TreatyStatus] = _Writes(_treaty_status(actor), events)
         self._others: list[Event] = []
         self._other_ordinals: list[int] = []
         keyed: dict[str, _Writes[Any]] = {
             "treaties": self._treaties, "votes": self._votes, "stances": self._stances,
         }
-        for ordinal, event in enumerate(self.events):
+        # The hot loop of an actor's first query: `_Writes.write`, inlined.
+        for ordinal, event in enumerate(events):
             folded = False
-            for section, key in event.entries(actor):
+            for section, key in type(event)._entries(event, actor):
                 writes = keyed.get(section)
-                if writes is not None:
-                    writes.write(key, ordinal)
-                elif not folded:  # the other sections are folded, in `at`
-                    self._others.append(event)
-                    self._other_ordinals.append(ordinal)
-                    folded = True
+                if writes is None:
+                    if not folded:  # the other sections are folded, in `at`
+                        self._others.append(event)
+                        self._other_ordinals.append(ordinal)
+                        folded = True
+                    continue
+                place = writes.slots.get(key)
+                if place is None:
+                    writes.slots[key] = len(writes.writes)
+                    writes.writes.append(ordinal)
+                else:
+                    writes.rewrite(place, ordinal)
+        for writes in keyed.values():
+            writes.seal()
 
     def __len__(self) -> int:
         return len(self.events)
@@ -170,9 +287,9 @@ class PrefixPositions:
         state = fold(PositionProjection(self.actor), others) if others else None
         return Position(
             actor=self.actor, as_of=as_of, known_at=known_at, possible=possible,
-            treaties=_PrefixMap(self._treaties, self.events, end),
-            votes=_PrefixMap(self._votes, self.events, end),
-            stances=_PrefixMap(self._stances, self.events, end),
+            treaties=_PrefixMap(self._treaties, end),
+            votes=_PrefixMap(self._votes, end),
+            stances=_PrefixMap(self._stances, end),
             memberships=state.memberships if state else EMPTY,
             members=state.members if state else EMPTY,
             cooperation=state.cooperation if state else (),

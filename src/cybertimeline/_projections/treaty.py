@@ -85,7 +85,8 @@ class TreatyStatus:
 
     @property
     def consent(self) -> str | None:
-        """How it consented: ``ratification``, ``accession``, ``acceptance`` or ``approval``."""
+        """How it consented: ``ratification``, ``accession``, ``acceptance``, ``approval`` or
+        ``succession``."""
         act = _latest(self.events, "consent")
         return act.kind if act else None
 

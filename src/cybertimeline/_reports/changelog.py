@@ -13,7 +13,7 @@ import attrs
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.events import Event, Retraction
 from cybertimeline._model.registry import Coverage, Registry
-from cybertimeline._model.wording import Citations, Words
+from cybertimeline._model.wording import Words, counted
 from cybertimeline._projections.position import Position, PositionProjection
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.changes import (
@@ -27,19 +27,27 @@ from cybertimeline._reports.changes import (
     plain,
     position_facts,
 )
+from cybertimeline._reports.outline import (
+    Group,
+    Item,
+    Outline,
+    Section,
+    markdown_for_notebooks,
+)
 from cybertimeline._reports.wording import describe
 from cybertimeline.errors import ValidationError
 
 __all__ = ["Changelog", "changelog"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Changelog:
     """Changes to actors' positions between two dates, and the corrections recorded meanwhile.
 
     Build one with `cybertimeline.changelog` (or `Timeline.changelog`). ``changes`` are in the order
     they happened (by day, then actor, then path); ``corrections`` by the day
-    they were recorded. Render with `to_markdown` or `to_dict`.
+    they were recorded. Render with `to_markdown` or `to_dict`; ``str()`` gives
+    the Markdown ``cybertimeline changelog`` prints, and Jupyter shows it as HTML.
     """
 
     actors: tuple[str, ...]
@@ -53,6 +61,14 @@ class Changelog:
 
     def __len__(self) -> int:
         return len(self.changes) + len(self.corrections)
+
+    def __str__(self) -> str:
+        return self.to_markdown().rstrip()
+
+    def __repr__(self) -> str:
+        who = ", ".join(self.actors) if len(self.actors) <= 3 else f"{len(self.actors)} actors"
+        return (f"<Changelog of {who} {_period(self)}: {counted(len(self.changes), 'change')}, "
+                f"{counted(len(self.corrections), 'correction')}>")
 
     def for_actor(self, actor: str) -> tuple[Change, ...]:
         """The changes to one actor's position."""
@@ -81,9 +97,18 @@ class Changelog:
         }
 
     def to_markdown(self) -> str:
-        """The changelog as Markdown: a section per date, newest first, grouped by actor,
-        a plain sentence per change with numbered references to a list of sources."""
-        return _markdown(self)
+        """The changelog as Markdown: a section per date, newest first, grouped by actor
+        (when it has more than one), a plain sentence per change with numbered references
+        to a list of sources."""
+        return _outline(self).to_markdown()
+
+    def _repr_html_(self) -> str:
+        """The changelog as HTML, sources numbered and linked: how Jupyter shows it."""
+        return _outline(self).to_html()
+
+    def _repr_markdown_(self) -> str:
+        """The Markdown, with any ``<`` from the data escaped so that it stays text."""
+        return markdown_for_notebooks(self.to_markdown())
 
 
 def _day_before(day: dt.date) -> dt.date:
@@ -244,49 +269,40 @@ def _corrected_text(event: Event) -> str:
     return f"“{event.summary.rstrip('.')}”" if event.summary else f"event {event.id}"
 
 
-def _markdown(log: Changelog) -> str:
+def _outline(log: Changelog) -> Outline:
+    """What the changelog says, in order: a section per date, newest first, grouped by actor
+    (under no heading when it is the changelog of one actor), then the corrections."""
     words = Words(log.registry)
-    cites = Citations()
     if len(log.actors) <= 3:
         who = ", ".join(words.heading(a) for a in log.actors)
     else:
         who = f"{len(log.actors)} actors"
-    lines = [f"# Changelog: {who}", "",
-             f"Changes to positions {_period(log)}, newest first. Each change is dated by "
-             f"the day it took effect, as precisely as the record knows it, and cites "
-             f"its sources.", ""]
-    groups = group_changes(log.changes)
-    dates: dict[tuple[Any, ...], list[tuple[str, list[Change]]]] = {}
-    for (settled, given, actor), changes in groups.items():
-        dates.setdefault((settled, given), []).append((actor, changes))
-    if not dates:
-        lines += ["No changes to positions in this period.", ""]
+    dates: dict[tuple[Any, ...], list[Group]] = {}
+    for (settled, given, actor), changes in group_changes(log.changes).items():
+        items = tuple(
+            Item(text, tuple(s for c in behind
+                             for s in (*c.sources, *(c.coverage.sources if c.coverage else ()))))
+            for text, behind in describe(changes, words))
+        heading = None if len(log.actors) == 1 else words.heading(actor)
+        dates.setdefault((settled, given), []).append(Group(heading, items))
     ordered = sorted(dates.items(),
                      key=lambda item: (item[0][0], Date.parse(item[0][1]).earliest),
                      reverse=True)
-    for (_settled, given), actors in ordered:
-        lines += [f"## {given}", ""]
-        for actor, changes in actors:
-            lines += [f"### {words.heading(actor)}", ""]
-            for text, behind in describe(changes, words):
-                sources = [s for c in behind
-                           for s in (*c.sources, *(c.coverage.sources if c.coverage else ()))]
-                lines.append(f"- {text}. {cites.cite(sources)}".rstrip())
-            lines.append("")
-    if log.corrections:
-        lines += ["## Corrections to the record", ""]
-        for fix in reversed(log.corrections):
-            old = _corrected_text(fix.corrected)
-            if fix.kind == "retraction":
-                text = f"{old} ({fix.corrected.date}) was retracted: {fix.reason}"
-            else:
-                text = (f"{old} ({fix.corrected.date}) was superseded by "
-                        f"{_corrected_text(fix.event)} ({fix.event.date})")
-            lines.append(f"- {fix.recorded.isoformat()}: {text.rstrip('.')}. "
-                         f"{cites.cite(fix.sources)}".rstrip())
-        lines.append("")
-    if cites:
-        lines += ["## Sources", ""]
-        lines += [f"- {line}" for line in cites.lines()]
-        lines.append("")
-    return "\n".join(lines)
+    corrections = []
+    for fix in reversed(log.corrections):
+        old = _corrected_text(fix.corrected)
+        if fix.kind == "retraction":
+            text = f"{old} ({fix.corrected.date}) was retracted: {fix.reason}"
+        else:
+            text = (f"{old} ({fix.corrected.date}) was superseded by "
+                    f"{_corrected_text(fix.event)} ({fix.event.date})")
+        corrections.append(Item(f"{fix.recorded.isoformat()}: {text.rstrip('.')}",
+                                fix.sources))
+    return Outline(
+        title=f"Changelog: {who}",
+        intro=(f"Changes to positions {_period(log)}, newest first. Each change is dated by "
+               f"the day it took effect, as precisely as the record knows it, and cites "
+               f"its sources."),
+        empty="No changes to positions in this period.",
+        sections=tuple(Section(given, tuple(groups)) for (_, given), groups in ordered),
+        corrections=tuple(corrections))

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.dates import Date, DateLike
+from cybertimeline._model.palette import STATUS_COLOURS, VALUE_COLOURS, colour, ink
 from cybertimeline._model.registry import Registry
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.swimlanes import (
@@ -28,40 +29,26 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["STATUS_COLOURS", "VALUE_COLOURS", "draw", "new_figure", "plot", "require_matplotlib"]
+__all__ = ["draw", "new_figure", "plot", "require_matplotlib"]
 
 _ONE_DAY = dt.timedelta(days=1)
 
-# Okabe-Ito colours and ColorBrewer tints: told apart with the common colour blindnesses.
-STATUS_COLOURS = {
-    "none": "#eeeeee",
-    "signatory": "#9ecae1",
-    "ratified": "#fdae6b",
-    "party": "#31a354",
-    "withdrawn": "#969696",
-}
-VALUE_COLOURS = {
-    "yes": "#0072B2", "supports": "#0072B2",
-    "no": "#D55E00", "opposes": "#D55E00",
-    "abstain": "#6f6f6f", "neutral": "#6f6f6f",
-    "mixed": "#CC79A7",
-    "absent": "#bdbdbd",
-    "scheduled": "#56B4E9", "held": "#009E73", "postponed": "#E69F00", "cancelled": "#999999",
-}
 _STATUS_LABELS = {"none": "not a signatory"}
 """Band labels that differ from the status names (rule 10: ``none`` has a complete chart)."""
 _KIND_MARKERS = {"vote": "s", "statement": "o", "session": "D"}
 _KIND_WORDS = {"vote": "vote", "statement": "stance", "session": "session"}
 
-# Layout, in lane units (one unit = _INCHES_PER_UNIT inches of figure height).
-_INCHES_PER_UNIT = 0.42
+# Layout, in lane units (one unit = _INCHES_PER_UNIT inches of figure height). The figure
+# is as wide as the documentation's column shows it (about 800 pixels), so that its
+# 9-point labels are read at their size there and in a notebook.
+_INCHES_PER_UNIT = 0.36
 _BAND_TOP, _BAND_HEIGHT = 0.2, 0.6
-_ROW_HEIGHT = 0.5
+_ROW_HEIGHT = 0.55
 _LANE_PAD = 0.25
-_LABEL_SIZE = 7.5
+_LABEL_SIZE = 9.0
 _CHAR_POINTS = 0.56 * _LABEL_SIZE  # an average character's width, for packing labels
-_WIDTH_INCHES = 11.0
-_LEFT_INCHES, _RIGHT_INCHES = 1.6, 0.3
+_WIDTH_INCHES = 8.0
+_LEFT_INCHES, _RIGHT_INCHES = 1.4, 0.25
 
 
 def require_matplotlib() -> None:
@@ -105,8 +92,8 @@ def _lane_label(registry: Registry, actor: str) -> str:
     name = registry.name(actor)
     if name == actor:
         return actor
-    lines = textwrap.wrap(name, 22)
-    shown = lines[:2] if len(lines) <= 2 else [lines[0], lines[1][:20] + "…"]
+    lines = textwrap.wrap(name, 17)
+    shown = lines[:2] if len(lines) <= 2 else [lines[0], lines[1][:15] + "…"]
     return "\n".join([actor, *shown])
 
 
@@ -145,10 +132,10 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
         y += max(height, 1.0)
     total = y
 
-    handles = _legend_handles(chart)
-    columns = min(len(handles), 6)
+    handles, handlers = _legend(chart)
+    columns = min(len(handles), 3)
     legend_rows = -(-len(handles) // columns) if handles else 0
-    top_inches, bottom_inches = 0.55, 0.45 + 0.2 * legend_rows + 0.1
+    top_inches, bottom_inches = 0.55, 0.4 + 0.23 * legend_rows + 0.1
     height_inches = total * _INCHES_PER_UNIT + top_inches + bottom_inches
     figure.set_size_inches(_WIDTH_INCHES, height_inches)
     figure.subplots_adjust(left=_LEFT_INCHES / _WIDTH_INCHES,
@@ -179,50 +166,60 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
             _draw_spans(ax, own_spans, top, days_per_point)
         elif band:
             ax.text(x_start + 4 * days_per_point, top + _BAND_TOP + _BAND_HEIGHT / 2,
-                    "no data on this instrument", va="center", fontsize=7.5, color="#888888",
+                    "no data on this instrument", va="center", fontsize=_LABEL_SIZE,
+                    color="#666666",
                     style="italic")
         rows_top = top + (_BAND_TOP + _BAND_HEIGHT if band else 0.0)
         for mark, row in placed:
             _draw_mark(ax, mark, rows_top + (row + 0.5) * _ROW_HEIGHT, chart, days_per_point)
-    ax.set_yticks(ticks, labels, fontsize=8)
+    ax.set_yticks(ticks, labels, fontsize=_LABEL_SIZE)
+    ax.tick_params(axis="x", labelsize=_LABEL_SIZE)
 
     if chart.known_at is not None and chart.start <= chart.known_at.latest <= chart.end:
         x = mdates.date2num(chart.known_at.latest)
         ax.axvline(x, color="black", linestyle="--", linewidth=1)
         ax.annotate(f"known at {chart.known_at}", (x, 0), xytext=(3, 3),
-                    textcoords="offset points", fontsize=8, va="bottom",
+                    textcoords="offset points", fontsize=_LABEL_SIZE, va="bottom",
                     annotation_clip=False)
 
     heading = title or _title(registry, chart)
-    figure.suptitle(heading, x=_LEFT_INCHES / _WIDTH_INCHES, ha="left", fontsize=11,
+    figure.suptitle(heading, x=0.02, ha="left", fontsize=11,
                     y=1 - 0.12 / height_inches, va="top")
 
     if handles:
-        figure.legend(handles=handles, loc="lower left", ncols=columns, fontsize=8,
-                      frameon=False, bbox_to_anchor=(_LEFT_INCHES / _WIDTH_INCHES - 0.01, 0.0),
-                      handlelength=1.6, columnspacing=1.2)
+        figure.legend(handles=handles, handler_map=handlers, loc="lower left", ncols=columns,
+                      fontsize=_LABEL_SIZE, frameon=False, bbox_to_anchor=(0.01, 0.0),
+                      handlelength=1.8, columnspacing=1.5)
 
 
-def _legend_handles(chart: Swimlanes) -> list[Any]:
+def _legend(chart: Swimlanes) -> tuple[list[Any], dict[Any, Any]]:
+    """The legend's entries: every status (with an instrument), each value drawn, and how
+    dates are drawn; and the handlers that draw a range marker as one."""
+    from matplotlib.legend_handler import HandlerLine2D
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles: list[Any] = []
     if chart.instrument is not None:
-        handles += [Patch(facecolor=STATUS_COLOURS[s], label=_STATUS_LABELS.get(s, s))
-                    for s in STATUS_COLOURS]
+        handles += [Patch(facecolor=STATUS_COLOURS[s], edgecolor="#999999", linewidth=0.5,
+                          label=_STATUS_LABELS.get(s, s)) for s in STATUS_COLOURS]
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="////",
-                             label="possible (date is a span)"))
+                             label="possibly (act dated to a range)"))
     shown = dict.fromkeys((m.kind, m.value) for m in chart.marks)
     for kind, value in sorted(shown, key=lambda kv: (list(_KIND_MARKERS).index(kv[0]),
                                                      list(VALUE_COLOURS).index(kv[1]))):
         handles.append(Line2D([], [], linestyle="none", marker=_KIND_MARKERS[kind],
-                              markersize=6, color=VALUE_COLOURS[value],
+                              markersize=7, color=colour(value),
                               label=f"{_KIND_WORDS[kind]}: {value}"))
-    if any(m.is_span for m in chart.marks):
-        handles.append(Line2D([], [], color="#777777", linewidth=5, alpha=0.8,
-                              label="date known to a span"))
-    return handles
+    handlers: dict[Any, Any] = {}
+    if any(m.is_range for m in chart.marks):
+        ranged = Line2D([], [], color="#555555", linewidth=1.2, marker="|", markersize=8,
+                        label="one day, known only to a range")
+        handles.append(ranged)
+        handlers[ranged] = HandlerLine2D(numpoints=2)
+    if any(m.is_span and m.lasts for m in chart.marks):
+        handles.append(Patch(facecolor="#777777", label="the days it lasted"))
+    return handles, handlers
 
 
 def _title(registry: Registry, chart: Swimlanes) -> str:
@@ -243,21 +240,20 @@ def _draw_spans(ax: Axes, spans: list[StatusSpan], top: float, days_per_point: f
     for span in spans:
         x0 = mdates.date2num(span.start)
         width = (span.end - span.start).days
-        colour = STATUS_COLOURS.get(span.status, "#cccccc")
+        fill = colour(span.status)
         if span.settled:
-            ax.broken_barh([(x0, width)], (top + _BAND_TOP, _BAND_HEIGHT), facecolors=colour,
+            ax.broken_barh([(x0, width)], (top + _BAND_TOP, _BAND_HEIGHT), facecolors=fill,
                            edgecolors="white", linewidth=0.5)
             first, after = _clearest(span, unsettled)
             label = _STATUS_LABELS.get(span.status, span.status)
             if (after - first).days / days_per_point > len(label) * _CHAR_POINTS + 6:
                 middle = mdates.date2num(first) + (after - first).days / 2
                 ax.text(middle, top + _BAND_TOP + _BAND_HEIGHT / 2, label,
-                        ha="center", va="center", fontsize=7.5,
-                        color="white" if span.status == "party" else "#222222")
+                        ha="center", va="center", fontsize=_LABEL_SIZE, color=ink(span.status))
         else:
             # Hatched in the possible status's colour, over whatever is settled.
             ax.broken_barh([(x0, width)], (top + _BAND_TOP, _BAND_HEIGHT), facecolors="none",
-                           edgecolors=colour, hatch="////", linewidth=0)
+                           edgecolors=fill, hatch="////", linewidth=0)
 
 
 def _clearest(span: StatusSpan, covers: list[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date]:
@@ -271,20 +267,28 @@ def _clearest(span: StatusSpan, covers: list[tuple[dt.date, dt.date]]) -> tuple[
 
 
 def _draw_mark(ax: Axes, mark: Mark, y: float, chart: Swimlanes, days_per_point: float) -> None:
+    """A point for a day; a bar over the days a session lasted; a range marker (a line with
+    a tick at each end and a hollow mark in the middle) over the days within which a one-day
+    event happened, so that it does not read as lasting them."""
     mdates = _mdates()
 
-    colour = VALUE_COLOURS.get(mark.value, "#444444")
+    fill = colour(mark.value)
+    marker = _KIND_MARKERS[mark.kind]
     first = max(mark.earliest, chart.start)
     last = min(mark.latest, chart.end)
     x0 = mdates.date2num(first)
-    if mark.is_span:
-        # At least three points wide, so that a three-day session still shows.
-        x1 = max(mdates.date2num(last + _ONE_DAY), x0 + 3 * days_per_point)
+    # At least three points wide, so that a three-day session still shows.
+    x1 = max(mdates.date2num(last + _ONE_DAY), x0 + 3 * days_per_point) if mark.is_span else x0
+    if mark.is_range:
+        ax.plot([x0, x1], [y, y], color=fill, linewidth=1.2, marker="|", markersize=8,
+                markeredgewidth=1.2, solid_capstyle="butt")
+        ax.plot([(x0 + x1) / 2], [y], marker=marker, markersize=6, linestyle="none",
+                markerfacecolor="white", markeredgecolor=fill, markeredgewidth=1.4)
+    elif mark.is_span:
         ax.broken_barh([(x0, x1 - x0)], (y - _ROW_HEIGHT * 0.22, _ROW_HEIGHT * 0.44),
-                       facecolors=colour, alpha=0.8, edgecolors=colour, linewidth=0.8)
+                       facecolors=fill, alpha=0.85, edgecolors=fill, linewidth=0.8)
     else:
-        x1 = x0
-        ax.plot([x0], [y], marker=_KIND_MARKERS[mark.kind], color=colour, markersize=6,
+        ax.plot([x0], [y], marker=marker, color=fill, markersize=7,
                 markeredgecolor="white", markeredgewidth=0.5, linestyle="none")
     pad = 5 * days_per_point
     x_end = mdates.date2num(chart.end + _ONE_DAY)
@@ -336,6 +340,7 @@ def plot(
     Raises:
         ImportError: matplotlib is not installed (``pip install 'cybertimeline[plot]'``).
         UnknownActorError: an actor or the instrument is not known.
+        ValidationError: ``since`` is after ``until``.
         TimelineError: there is nothing to draw in the period.
     """
     require_matplotlib()

@@ -7,7 +7,9 @@ matplotlib is optional (the ``plot`` extra): it is imported only when a chart is
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import html
 import io
 import os
 from collections.abc import Sequence
@@ -18,8 +20,10 @@ import attrs
 
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.events import TREATY_ACT_KINDS, Event
+from cybertimeline._model.registry import UN_SYMBOL
+from cybertimeline._model.wording import Words
 from cybertimeline._reports.answers import Answers
-from cybertimeline.errors import TimelineError
+from cybertimeline.errors import TimelineError, ValidationError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -58,7 +62,12 @@ class StatusSpan:
 
 @attrs.frozen(kw_only=True)
 class Mark:
-    """A vote, statement or session drawn in a lane: a point for a day, a bar for a span."""
+    """A vote, statement or session drawn in a lane: a point for a day, a bar over the days
+    a session lasted, a range marker over the days within which a one-day event happened.
+
+    ``lasts`` is the kind's declaration (`BaseEvent.lasts`): whether a date of several
+    days is how long the event lasted, or only how well its one day is known.
+    """
 
     actor: str
     kind: Literal["vote", "statement", "session"]
@@ -67,14 +76,21 @@ class Mark:
     earliest: dt.date
     latest: dt.date
     event: str
+    lasts: bool = False
 
     @property
     def is_span(self) -> bool:
-        """True when the date is more than one day (drawn as a bar, not a point)."""
+        """True when the date is more than one day."""
         return self.earliest != self.latest
 
+    @property
+    def is_range(self) -> bool:
+        """True when the event happened on one unknown day of several (drawn as a range
+        marker, not a bar)."""
+        return self.is_span and not self.lasts
 
-@attrs.frozen(kw_only=True, eq=False)
+
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Swimlanes:
     """A swimlane chart of a timeline: what `Timeline.plot()` drew, and the figure.
 
@@ -103,10 +119,26 @@ class Swimlanes:
         return target
 
     def _repr_png_(self) -> bytes:
-        """The chart as PNG: how Jupyter shows it."""
+        """The chart as PNG, 100 dots per inch (as wide as a notebook's output)."""
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=100)
         return buffer.getvalue()
+
+    def _repr_html_(self) -> str:
+        """The chart inline, as a PNG that keeps to the width of the output: how Jupyter
+        shows it."""
+        picture = base64.b64encode(self._repr_png_()).decode("ascii")
+        lanes = ", ".join(self.actors)
+        about = (f"Swimlane chart of {lanes}, {self.start} to {self.end}: "
+                 f"{len(self.spans)} status spans, {len(self.marks)} marks")
+        return (f'<figure class="cybertimeline ct-plot" style="margin:0">'
+                f'<img src="data:image/png;base64,{picture}" alt="{html.escape(about)}" '
+                f'style="max-width:100%;height:auto"></figure>')
+
+    def __repr__(self) -> str:
+        about = "" if self.instrument is None else f" on {self.instrument}"
+        return (f"<Swimlanes of {', '.join(self.actors)}{about}, {self.start} to {self.end}: "
+                f"{len(self.spans)} spans, {len(self.marks)} marks>")
 
 
 def status_spans(
@@ -173,13 +205,19 @@ def lane_mark(timeline: Answers, actor: str, event: Event, instrument: str | Non
     subject = event.subject
     if topics is not None and not {getattr(event, "topic", None), subject} & topics:
         return None
-    label = value
-    if subject is not None and subject != instrument:
-        found = timeline.registry.instruments.get(subject)
-        label += f" · {found.short or found.title if found is not None else subject}"
+    label = value if subject is None else f"{value} · {_subject_words(timeline, subject)}"
     return Mark(actor=actor, kind=event.kind,  # type: ignore[arg-type]
                 value=value, label=label, earliest=event.date.earliest,
-                latest=event.date.latest, event=event.id)
+                latest=event.date.latest, event=event.id, lasts=event.lasts)
+
+
+def _subject_words(timeline: Answers, subject: str) -> str:
+    """What a mark is about, short: an instrument's short name, a topic in words, a symbol."""
+    if subject in timeline.registry.instruments:
+        return Words(timeline.registry).short_instrument(subject)
+    if UN_SYMBOL.fullmatch(subject) or " " in subject:
+        return subject
+    return Words(timeline.registry).topic(subject).removeprefix("the ")
 
 
 def window(
@@ -189,6 +227,8 @@ def window(
     """The chart's first and last day: the dates asked for, else whole years around the events."""
     start = None if since is None else Date.coerce(since).earliest
     end = None if until is None else Date.coerce(until).latest
+    if start is not None and end is not None and start > end:
+        raise ValidationError([f"since ({since}) is after until ({until}): swap them"])
     if start is None or end is None:
         kinds = {"vote", "statement", "session", *TREATY_ACT_KINDS}
         days = [d for actor in actors

@@ -58,9 +58,16 @@ def _slide(event: Event, group: str | None, registry: Registry) -> dict[str, Any
         "text": {"headline": html.escape(headline(event, registry)),
                  "text": _slide_text(event)},
     }
-    if event.date.is_interval:
-        slide["end_date"] = timelinejs_date(event.date.end)
     qualified = _qualified(event.date)
+    if event.date.is_interval and event.lasts:
+        slide["end_date"] = timelinejs_date(event.date.end)
+    elif event.date.is_interval:
+        # One day, known only to lie in the interval: not an event that lasted it.
+        start, end = event.date.start, event.date.end
+        notes = qualified.partition(" (")[2] if qualified else ""
+        slide["display_date"] = (f"sometime between {start.earliest.isoformat()} and "
+                                 f"{end.latest.isoformat()}" + (f" ({notes}" if notes else ""))
+        qualified = None
     if qualified:
         slide["display_date"] = qualified
     if group:
@@ -83,7 +90,10 @@ def timelinejs(
     actor, ``start_date`` and ``end_date`` are filled only as far as the
     date is known (a year, a month, a day), ``display_date`` shows
     qualifiers (uncertain, approximate), and the text is the summary
-    followed by the sources: ``{"title": ..., "events": [...]}``.
+    followed by the sources: ``{"title": ..., "events": [...]}``. Only an
+    event that lasts its dates (a session) has an ``end_date``; one that
+    happened on a day known only to lie in an interval has none, and its
+    ``display_date`` gives the range ("sometime between ... and ...").
 
     Raises:
         UnknownActorError: an actor is not known.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
+from cybertimeline._model.dates import Date
 from cybertimeline._model.events import TreatyAct
-from cybertimeline._model.wording import STATUS_WORDS, Words
+from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, aligned
 from cybertimeline._projections.entries import (
     AdoptionEntry,
     CooperationEntry,
@@ -17,7 +18,7 @@ from cybertimeline._projections.entries import (
 )
 from cybertimeline._reports.changes import Change, FactValue, plain
 
-__all__ = ["brief", "describe", "sentence", "treaty_sentences"]
+__all__ = ["brief", "describe", "diff_text", "sentence", "treaty_sentences"]
 
 _VOTE_VERBS = {"yes": "Voted yes on", "no": "Voted no on", "abstain": "Abstained on",
                "absent": "Was absent from the vote on"}
@@ -153,3 +154,20 @@ def describe(changes: Iterable[Change], words: Words) -> list[tuple[str, tuple[C
         else:
             result.append((text, behind))
     return result
+
+
+def diff_text(
+    changes: Sequence[Change], words: Words, actor: str, first: Date, second: Date,
+    known_at: Date | None = None,
+) -> str:
+    """How a position differs between two dates, as text: a row per path, then the sources."""
+    head = f"{words.heading(actor)}: position as of {first} → as of {second}"
+    if known_at is not None:
+        head += f", as known at {known_at}"
+    if not changes:
+        return f"{head}\n  no differences"
+    cites = Citations()
+    rows = [["PATH", "BEFORE", "", "AFTER", "DATE", "SOURCES"]]
+    rows += [[c.path, brief(c.before), "→", brief(c.after), str(c.date or ""),
+              cites.cite(c.sources)] for c in changes]
+    return "\n".join([head, *("  " + line for line in aligned(rows)), *cites.block()])

@@ -9,13 +9,13 @@ from typing import Protocol
 import attrs
 
 from cybertimeline._model.events import Event
-from cybertimeline._model.registry import Registry
+from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import Origin, check_events
 from cybertimeline._stores.index import Index, MemoryIndex
 from cybertimeline.errors import ConflictError, TimelineError, ValidationError
 
-__all__ = ["MAX_EVENTS", "Accept", "Contents", "MemoryStore", "Store", "check_expected",
-           "must_be_new"]
+__all__ = ["MAX_EVENTS", "Accept", "Contents", "Declaration", "MemoryStore", "Store",
+           "check_expected", "declared", "must_be_new"]
 
 MAX_EVENTS = 5_000_000
 """A folder or JSON Lines store holding more events than this is refused (use SQLite):
@@ -36,17 +36,32 @@ class Contents:
         pairs = list(located)
         return cls(MemoryIndex(e for e, _ in pairs), registry, {e.id: o for e, o in pairs})
 
-    def add(self, events: Iterable[tuple[Event, Origin]]) -> Contents:
-        """These contents, held in memory, with more events indexed."""
+    def add(self, events: Iterable[tuple[Event, Origin]],
+            declare: Sequence[Declaration] = ()) -> Contents:
+        """These contents, held in memory, with more events indexed and more actors and
+        instruments declared."""
         assert isinstance(self.index, MemoryIndex)
         for event, origin in events:
             self.index.add(event)
             self.origins[event.id] = origin
+        self.registry = declared(self.registry, declare)
         return self
 
 
 Accept = Callable[[Contents], None]
 """Checks new events against a store's current contents; raises ValidationError to refuse."""
+
+Declaration = Actor | Instrument
+"""An actor or an instrument a write declares, as ``actors.toml`` and ``instruments.toml`` do."""
+
+
+def declared(registry: Registry, declare: Iterable[Declaration]) -> Registry:
+    """The registry with these actors and instruments added or replacing those of the same id."""
+    entries = list(declare)
+    if not entries:
+        return registry
+    return registry.extended([e for e in entries if isinstance(e, Actor)],
+                             [e for e in entries if isinstance(e, Instrument)])
 
 
 class Store(Protocol):
@@ -72,14 +87,16 @@ class Store(Protocol):
         ...
 
     def extend(self, events: Sequence[Event], accept: Accept,
-               expected: int | None = None) -> Contents:
-        """Write ``events`` durably, all or none, if ``accept`` lets them in.
+               expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
+        """Write ``events`` and the ``declare``d actors and instruments durably, all or none,
+        if ``accept`` lets them in.
 
         The store reads its current contents (another process may have added
         to them), checks that it holds ``expected`` events if that is given
-        (else raises ConflictError), calls ``accept``, writes the events in one
-        transaction or one file, and returns the contents with them. When it
-        returns, the events are durable; when it raises, nothing was written.
+        (else raises ConflictError), calls ``accept``, writes the events and
+        declarations in one transaction or one file, and returns the contents
+        with them. When it returns, they are durable; when it raises, nothing
+        was written. A declaration replaces the store's entry of the same id.
         """
         ...
 
@@ -122,10 +139,10 @@ class MemoryStore:
         return self._contents
 
     def extend(self, events: Sequence[Event], accept: Accept,
-               expected: int | None = None) -> Contents:
+               expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
         check_expected(self._contents, expected, self.location)
         accept(self._contents)
-        return self._contents.add((e, Origin()) for e in events)
+        return self._contents.add(((e, Origin()) for e in events), declare)
 
     def close(self) -> None:
         """Nothing to release."""

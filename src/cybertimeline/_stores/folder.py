@@ -11,12 +11,18 @@ from typing import Any
 
 import tomli_w
 
-from cybertimeline._codec.converters import event_to_dict, registry_to_dicts
+from cybertimeline._codec.converters import entry_to_dict, event_to_dict, registry_to_dicts
 from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores.atomic import locked, write_atomically, write_new
-from cybertimeline._stores.base import Accept, Contents, check_expected, must_be_new
+from cybertimeline._stores.base import (
+    Accept,
+    Contents,
+    Declaration,
+    check_expected,
+    must_be_new,
+)
 from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.pipeline import Entry, Loader
 from cybertimeline._stores.toml_lines import event_lines, field_line, table_line
@@ -37,8 +43,10 @@ class FolderStore:
     """Events in ``[[event]]`` tables of TOML files under a folder, read whole or not at all.
 
     ``actors.toml`` and ``instruments.toml`` (anywhere in the folder) extend the
-    registry. Appended events are written under ``appended/``, a file per append,
-    atomically and under a lock, so curated files are never rewritten.
+    registry; a file of events may declare actors and instruments too. Appended
+    events (and the actors and instruments declared with them) are written under
+    ``appended/``, a file per append, atomically and under a lock, so curated
+    files are never rewritten.
     """
 
     sees_other_writers = False
@@ -79,12 +87,14 @@ class FolderStore:
         return loader.contents()
 
     def extend(self, events: Sequence[Event], accept: Accept,
-               expected: int | None = None) -> Contents:
+               expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
         if self.read_only:
             raise ReadOnlyError(f"{self.root}: the bundled dataset is read-only; copy it, or "
                                 f"ct.create() a store of your own, and append there")
-        text = tomli_w.dumps({"format": FORMAT_VERSION,
-                              "event": [event_to_dict(e) for e in events]})
+        document: dict[str, Any] = {"format": FORMAT_VERSION}
+        for entry, key, data in (entry_to_dict(d) for d in declare):
+            document.setdefault(f"{entry}s", {})[key] = data
+        text = tomli_w.dumps({**document, "event": [event_to_dict(e) for e in events]})
         size = len(text.encode("utf-8"))
         if size > MAX_FILE_BYTES:
             raise ValidationError([f"{self.root}: these events take {size} bytes of TOML, more "
@@ -96,11 +106,12 @@ class FolderStore:
             accept(contents)
             # "event-" keeps appended files apart from actors.toml and instruments.toml;
             # write_new never overwrites a file already there.
-            stem = f"event-{events[0].id}" if len(events) == 1 else f"events-{events[0].id}"
+            stem = ("declared" if not events else f"event-{events[0].id}" if len(events) == 1
+                    else f"events-{events[0].id}")
             path = write_new(self.root / APPENDED, stem, text)
             lines = event_lines(text)
-            return contents.add((e, Origin(path, line)) for e, line in zip(events, lines,
-                                                                           strict=True))
+            return contents.add(((e, Origin(path, line))
+                                 for e, line in zip(events, lines, strict=True)), declare)
 
     def fill(self, events: Iterable[Event], registry: Registry) -> None:
         """Write a whole store's events and registry into this new store, unchecked: for copies.
@@ -178,6 +189,9 @@ def _read_events(path: Path, text: str, data: dict[str, Any], loader: Loader) ->
     version = loader.version(data.pop("format", FORMAT_VERSION), Origin(path, 1))
     if version is None:
         return
+    for table, entry in _REGISTRY_FILES.values():  # declared with appended events
+        if table in data:
+            _read_entries(path, text, table, entry, data.pop(table), loader)
     for key in data:
         if key != "event":
             loader.problem(f"unknown top-level key {key!r}: events go in [[event]] tables "
@@ -207,6 +221,12 @@ def _read_registry(path: Path, text: str, data: dict[str, Any], loader: Loader) 
     for key in data:
         loader.problem(f"unknown top-level key {key!r}: {path.name} holds only "
                        f"[{table}.ID] tables", path)
+    _read_entries(path, text, table, entry, entries, loader)
+
+
+def _read_entries(path: Path, text: str, table: str, entry: Entry, entries: object,
+                  loader: Loader) -> None:
+    """Hand each ``[table.ID]`` of a file to the loader, at its line."""
     if not isinstance(entries, dict):
         loader.problem(f"no [{table}.ID] tables: write e.g. [{table}.example]", path)
         return

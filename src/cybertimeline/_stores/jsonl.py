@@ -15,12 +15,18 @@ from typing import BinaryIO
 
 import orjson
 
-from cybertimeline._codec.converters import event_to_dict, registry_to_dicts
+from cybertimeline._codec.converters import entry_to_dict, event_to_dict, registry_to_dicts
 from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores.atomic import locked, write_atomically
-from cybertimeline._stores.base import Accept, Contents, check_expected, must_be_new
+from cybertimeline._stores.base import (
+    Accept,
+    Contents,
+    Declaration,
+    check_expected,
+    must_be_new,
+)
 from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline.errors import Problem, TimelineError, ValidationError
@@ -36,12 +42,16 @@ def _line(record: object) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
+def _entry_line(entry: str, key: str, data: dict[str, object]) -> str:
+    return _line({entry: {"id": key, **data}})
+
+
 def jsonl_lines(events: Iterable[Event], registry: Registry | None = None) -> Iterator[str]:
     """The lines (with their newlines) of a JSON Lines file holding these events."""
     yield _line({"format": FORMAT_VERSION})
     if registry is not None:
         for entry, key, data in registry_to_dicts(registry):
-            yield _line({entry: {"id": key, **data}})
+            yield _entry_line(entry, key, data)
     for event in events:
         yield _line(event_to_dict(event))
 
@@ -115,10 +125,11 @@ class JsonlStore:
         return loader.contents(), lines
 
     def extend(self, events: Sequence[Event], accept: Accept,
-               expected: int | None = None) -> Contents:
-        text = "".join(_line(event_to_dict(e)) for e in events)
-        for event in events:
-            size = len(_line(event_to_dict(event)).encode("utf-8"))
+               expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
+        written = [_line(event_to_dict(e)) for e in events]
+        text = "".join([*(_entry_line(*entry_to_dict(d)) for d in declare), *written])
+        for event, line in zip(events, written, strict=True):
+            size = len(line.encode("utf-8"))
             if size > MAX_LINE_BYTES:
                 raise ValidationError([f"event {event.id!r} takes {size} bytes as a line, "
                                        f"more than the limit of {MAX_LINE_BYTES} of a JSON "
@@ -127,7 +138,7 @@ class JsonlStore:
             contents, lines = self._read()
             check_expected(contents, expected, self.location)
             accept(contents)
-            if len(events) == 1:  # one line: appended, and a torn line is cut on next read
+            if len(events) == 1 and not declare:  # one line: a torn line is cut on next read
                 with self.path.open("rb+") as handle:
                     _end_last_line(handle)
                     handle.write(text.encode("utf-8"))
@@ -140,8 +151,9 @@ class JsonlStore:
                     old = old[: old.rfind(b"\n") + 1] if _torn(
                         old[old.rfind(b"\n") + 1:]) else old + b"\n"
                 write_atomically(self.path, [old.decode("utf-8"), text])
-            return contents.add((e, Origin(self.path, lines + n))
-                                for n, e in enumerate(events, 1))
+            first = lines + len(declare)
+            return contents.add(((e, Origin(self.path, first + n))
+                                 for n, e in enumerate(events, 1)), declare)
 
     def fill(self, events: Iterable[Event], registry: Registry) -> None:
         """Write a whole store's events and registry into this new file: for copies."""

@@ -8,9 +8,11 @@ or raises every problem found, each at its file and line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
+
+import attrs
 
 from cybertimeline._codec.converters import actor_from_dict, instrument_from_dict
 from cybertimeline._codec.reading import cattrs_problems, event_label, structure_event
@@ -107,7 +109,7 @@ class Loader:
         Raises:
             ValidationError: every problem found, in the order of files and lines.
         """
-        registry = Registry.builtin().extended(self._actors, self._instruments)
+        registry = Registry.builtin().extended(self._actors, _merged(self._instruments))
         problems = [*self.problems, *check_registry(registry, self._registry_origins),
                     *check_events(self._located, registry),
                     *failed_name_problems(self._failed, registry)]
@@ -115,3 +117,16 @@ class Loader:
             problems.sort(key=lambda p: (str(p.file or ""), p.line or 0))
             raise ValidationError(problems)
         return Contents.in_memory(self._located, registry)
+
+
+def _merged(instruments: Iterable[Instrument]) -> list[Instrument]:
+    """One instrument per id: the last declaration's fields, with the coverage of every
+    declaration (a chart once declared complete stays declared, whichever file says it)."""
+    found: dict[str, Instrument] = {}
+    for instrument in instruments:
+        earlier = found.get(instrument.id)
+        if earlier is not None:
+            coverage = tuple(dict.fromkeys((*earlier.coverage, *instrument.coverage)))
+            instrument = attrs.evolve(instrument, coverage=coverage)
+        found[instrument.id] = instrument
+    return list(found.values())

@@ -11,6 +11,7 @@ import orjson
 
 from cybertimeline._codec.converters import (
     actor_from_dict,
+    entry_to_dict,
     event_to_dict,
     instrument_from_dict,
     registry_to_dicts,
@@ -21,7 +22,7 @@ from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores import postgres_schema as pg_schema
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
-from cybertimeline._stores.base import Accept, Contents
+from cybertimeline._stores.base import Accept, Contents, Declaration
 from cybertimeline._stores.index import Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.postgres_link import Address, Link, is_url
@@ -161,7 +162,7 @@ class PostgresStore:
             raise TimelineError(
                 f"{self.location}: no cybertimeline store in schema {self.address.schema!r} "
                 f"({self.address.server()}); create one with ct.create(URL) or "
-                f"`cybertimeline import SRC --into URL`")
+                f"`cybertimeline --events SRC import --into URL`")
         meta = dict(self._link.rows(self._q["meta"]))
         if meta.get("application") != "cybertimeline":
             raise TimelineError(f"{self.location}: schema {self.address.schema!r} holds a "
@@ -247,17 +248,24 @@ class PostgresStore:
                 f"another writer appended first; reload and retry")
 
     def extend(self, events: Sequence[Event], accept: Accept,
-               expected: int | None = None) -> Contents:
+               expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
         try:
             with self._link.transaction() as db:
                 self._claim(db, expected)
                 self._index.invalidate()
                 contents = self.read()
                 accept(contents)
+                self._declare(db, (entry_to_dict(e) for e in declare))
                 self._insert(db, events)
         finally:
             self._index.invalidate()
-        return contents
+        return self.read() if declare else contents
+
+    def _declare(self, db: psycopg.Connection[tuple[Any, ...]],
+                 entries: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """Put registry entries in, each replacing the entry of its id."""
+        db.cursor().executemany(self._q["put_registry"], [
+            (entry, key, json.dumps(data, ensure_ascii=False)) for entry, key, data in entries])
 
     def _insert(self, db: psycopg.Connection[tuple[Any, ...]], events: Sequence[Event]) -> None:
         """Copy ``events`` and their index rows in, and count them in ``head``."""
@@ -290,9 +298,7 @@ class PostgresStore:
         try:
             with self._link.transaction() as db:
                 self._claim(db, None)
-                db.cursor().executemany(self._q["put_registry"], [
-                    (entry, key, json.dumps(data, ensure_ascii=False))
-                    for entry, key, data in registry_to_dicts(registry)])
+                self._declare(db, registry_to_dicts(registry))
                 self._insert(db, list(events))
         finally:
             self._index.invalidate()

@@ -13,6 +13,7 @@ import orjson
 
 from cybertimeline._codec.converters import (
     actor_from_dict,
+    entry_to_dict,
     event_to_dict,
     instrument_from_dict,
     registry_to_dicts,
@@ -22,7 +23,13 @@ from cybertimeline._codec.versions import FORMAT_VERSION, upcast
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
-from cybertimeline._stores.base import Accept, Contents, check_expected, must_be_new
+from cybertimeline._stores.base import (
+    Accept,
+    Contents,
+    Declaration,
+    check_expected,
+    must_be_new,
+)
 from cybertimeline._stores.index import Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline.errors import ConflictError, TimelineError, ValidationError
@@ -244,20 +251,26 @@ class SqliteStore:
                                 f"{BUSY_TIMEOUT_MS / 1000:.0f} s ({exc}); try again") from None
 
     def extend(self, events: Sequence[Event], accept: Accept,
-               expected: int | None = None) -> Contents:
+               expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
         self._begin()
         try:
             self._index.invalidate()
             contents = self.read()
             check_expected(contents, expected, self.location)
             accept(contents)
+            self._declare(entry_to_dict(e) for e in declare)
             self._insert(events)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
         self._index.invalidate()
-        return contents
+        return self.read() if declare else contents
+
+    def _declare(self, entries: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO registry (entry, id, payload) VALUES (?, ?, ?)",
+            [(entry, key, json.dumps(data, ensure_ascii=False)) for entry, key, data in entries])
 
     def _insert(self, events: Iterable[Event]) -> None:
         for event in events:
@@ -286,11 +299,7 @@ class SqliteStore:
         """
         self._begin()
         try:
-            for entry, key, data in registry_to_dicts(registry):
-                self._db.execute(
-                    "INSERT OR REPLACE INTO registry (entry, id, payload) VALUES (?, ?, ?)",
-                    (entry, key, json.dumps(data, ensure_ascii=False)),
-                )
+            self._declare(registry_to_dicts(registry))
             self._insert(events)
             self._db.execute("COMMIT")
         except sqlite3.IntegrityError as exc:

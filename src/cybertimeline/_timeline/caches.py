@@ -8,11 +8,13 @@ whole and derives afresh. Every cache in it is bounded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Iterable
 
+from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Instrument, Registry
+from cybertimeline._projections.entries import SharedVoteEntries
 from cybertimeline._projections.prefixes import PrefixPositions
-from cybertimeline._stores.index import Index
+from cybertimeline._stores.index import Index, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._timeline.known import KnownSet
 
@@ -34,11 +36,41 @@ class Derived:
             i for i in registry.instruments.values() if i.coverage)
         self._prefixes: Lru[tuple[str, dt.date | None], PrefixPositions] = Lru(
             PREFIX_CACHE_LIMIT)
+        self._index = index
+        self._acts: dict[str, dict[str, list[Event]]] = {}
+        self.votes = SharedVoteEntries()
 
-    def prefixes(self, actor: str, known_at: dt.date | None,
-                 build: Callable[[], PrefixPositions]) -> PrefixPositions:
-        """The actor's positions at every prefix of its events known at ``known_at``: built
-        by ``build`` once, then kept for the most recently asked pairs."""
+    def acts(self, instrument: str, actor: str) -> list[Event]:
+        """The actor's stored acts on a charted instrument (corrected ones too)."""
+        by_actor = self._acts.get(instrument)
+        if by_actor is None:
+            by_actor = self._acts[instrument] = {}
+            for event in self._index.instrument_lane(instrument).events:
+                by_actor.setdefault(getattr(event, "actor", ""), []).append(event)
+        return by_actor.get(actor, [])
+
+    def prefixes(self, actor: str, known_at: dt.date | None, lane: Lane) -> PrefixPositions:
+        """The actor's positions at every prefix of its events (``lane``) known at
+        ``known_at``: built once, then kept for the most recently asked pairs."""
         key = (actor, known_at)
         found = self._prefixes.get(key)
-        return found if found is not None else self._prefixes.put(key, build())
+        if found is None:
+            found = self._prefixes.put(key, self.build(actor, lane, known_at))
+        return found
+
+    def build(self, actor: str, events: Lane | Iterable[Event],
+              known_at: dt.date | None = None) -> PrefixPositions:
+        """The actor's positions at every prefix of ``events`` known at ``known_at``."""
+        if not isinstance(events, Lane):
+            return PrefixPositions(actor, events, votes=self.votes)
+        if known_at is None and not any(self._about(dropped, actor)
+                                        for dropped in self.known.dropped_now()):
+            # Every event is known (the common case): no filter, and the lane's days.
+            return PrefixPositions(actor, events.events, latest=events.latest, votes=self.votes)
+        return PrefixPositions(actor, filter(self.known.at(known_at), events.events),
+                               votes=self.votes)
+
+    def _about(self, event_id: str, actor: str) -> bool:
+        """Whether the stored event ``event_id`` is in ``actor``'s lane."""
+        event = self._index.get(event_id)
+        return event is not None and actor in event.involved

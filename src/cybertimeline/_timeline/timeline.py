@@ -17,13 +17,13 @@ from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.events import Event, Membership, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
-from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
+from cybertimeline._projections.chart import TreatyChart
 from cybertimeline._projections.position import Position
-from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._projections.projection import Projection, fold
 from cybertimeline._projections.treaty import TreatyStatus
-from cybertimeline._stores.base import Contents, MemoryStore, Store
-from cybertimeline._stores.checks import Origin, check_events
+from cybertimeline._stores.base import Contents, MemoryStore, Store, declared
+from cybertimeline._stores.checks import Origin, check_events, check_registry
 from cybertimeline._stores.index import Lane
 from cybertimeline._timeline.caches import Derived
 from cybertimeline.errors import UnknownEventError, ValidationError
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cybertimeline._reports.changelog import Changelog
+    from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.swimlanes import Swimlanes
 
 __all__ = ["Clock", "Timeline", "utc_today"]
@@ -129,6 +130,10 @@ class Timeline:
         """Where the timeline's store is (``memory`` for one built from events)."""
         return self._store.location
 
+    def today(self) -> dt.date:
+        """The day an append records now: the timeline's clock (UTC by default, rule 7)."""
+        return self._clock()
+
     @property
     def sees_other_writers(self) -> bool:
         """Whether other processes' appends show in this timeline's next query (SQLite);
@@ -152,6 +157,18 @@ class Timeline:
 
     def __repr__(self) -> str:
         return f"<Timeline of {len(self)} events at {self.location}>"
+
+    def __str__(self) -> str:
+        """Every known event, one a line: what ``cybertimeline timeline`` prints."""
+        return str(self.listing())
+
+    def _repr_html_(self) -> str:
+        """Where the store is, and its known events as a table: how Jupyter shows it."""
+        from cybertimeline._model import markup
+
+        head = markup.Markup(f"<p><strong>Timeline of {len(self)} events</strong> at "
+                             f"<code>{markup.escape(self.location)}</code></p>")
+        return markup.block("timeline", head, markup.Markup(self.listing()._repr_html_()))
 
     # -- events -------------------------------------------------------------------------------
 
@@ -281,24 +298,25 @@ class Timeline:
         if possible and day is not None:
             # Not a prefix of the known events: fold the chosen ones, in one pass.
             chosen = self._select(self._index.lane(actor), day, known_day, possible)
-            prefixes = PrefixPositions(actor, chosen)
+            prefixes = derived.build(actor, chosen)
             end = len(prefixes)
         else:
-            prefixes = derived.prefixes(actor, known_day, lambda: PrefixPositions(
-                actor, filter(derived.known.at(known_day), self._index.lane(actor).events)))
+            prefixes = derived.prefixes(actor, known_day, self._index.lane(actor))
             end = prefixes.settled(day)
         return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible,
-                           coverage=self._coverage(derived, day, known_day),
+                           coverage=self._coverage(derived, actor, day, known_day, possible),
                            registry=self.registry)
 
     @staticmethod
-    def _coverage(derived: Derived, day: dt.date | None,
-                  known_day: dt.date | None) -> Mapping[str, Coverage]:
-        """The instruments whose chart is complete on ``day``, as known at ``known_day``."""
+    def _coverage(derived: Derived, actor: str, day: dt.date | None, known_day: dt.date | None,
+                  possible: bool) -> Mapping[str, Coverage]:
+        """The instruments whose chart is complete on ``day``, as known at ``known_day``, and
+        on which the actor has no act that may already have happened (rule 10)."""
         found = {}
         for instrument in derived.charted:
             coverage = instrument.coverage_on(day, known_day)
-            if coverage is not None:
+            if coverage is not None and (possible or not _may_have_acted(
+                    derived, instrument.id, actor, day, known_day)):
                 found[instrument.id] = coverage
         return FrozenDict(found)
 
@@ -353,12 +371,15 @@ class Timeline:
         known_at: DateLike | None = None,
         possible: bool = False,
         all_actors: bool = False,
-    ) -> dict[str, TreatyStatus]:
+    ) -> TreatyChart:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
 
-        The actors that acted on it, sorted by id. With ``all_actors``, every
-        state too: ``none`` (not a signatory) where the store declares the
-        chart complete on that date (rule 10), else ``unknown``.
+        A `TreatyChart`: a mapping of the actors that acted on it, sorted by
+        id, to their `TreatyStatus`. With ``all_actors``, every state too
+        (every actor of type ``state``: the UN's Member and observer States and
+        the states a store declares, not territories such as Antarctica):
+        ``none`` (not a signatory) where the store declares the chart complete
+        on that date (rule 10), else ``unknown``.
 
         Raises:
             UnknownInstrumentError: the instrument is not known.
@@ -377,11 +398,15 @@ class Timeline:
             for actor in self.registry.actors.values():
                 if actor.type == "state":
                     acts.setdefault(actor.id, [])
-        return {
-            actor: TreatyStatus(actor=actor, instrument=instrument, events=tuple(events),
-                                coverage=coverage)
-            for actor, events in sorted(acts.items())
-        }
+        derived = self._current()
+        return TreatyChart(
+            instrument=instrument, as_of=_date(as_of), known_at=_date(known_at),
+            possible=possible, all_actors=all_actors, coverage=coverage, registry=self.registry,
+            statuses={actor: TreatyStatus(
+                actor=actor, instrument=instrument, events=tuple(events),
+                coverage=None if coverage is None or (not possible and _may_have_acted(
+                    derived, instrument, actor, day, known_day)) else coverage)
+                for actor, events in sorted(acts.items())})
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -404,11 +429,20 @@ class Timeline:
         """
         self.extend([event], expected=expected)
 
-    def extend(self, events: Iterable[Event], *, expected: int | None = None) -> None:
+    def extend(self, events: Iterable[Event], *, expected: int | None = None,
+               declare: Iterable[Actor | Instrument] = ()) -> None:
         """Append many events at once: all of them, in one transaction or file, or none.
 
         As `append` for each event; the events may refer to one another (a
         correction of an event in the same batch).
+
+        Args:
+            events: The events to write.
+            expected: As for `append`.
+            declare: Actors and instruments to declare with them, as the store's
+                ``actors.toml`` and ``instruments.toml`` would (a former state the
+                events name, an instrument with a chart's coverage): each replaces
+                the store's entry of its id, in the same transaction or file.
 
         Raises:
             ValidationError: an event does not fit the store; nothing was written.
@@ -418,15 +452,18 @@ class Timeline:
         batch = [self._stamped(e) for e in events]
         for event in batch:
             _check_writable(event)
+        entries = list(declare)
 
         def accept(contents: Contents) -> None:
-            problems = check_events([(e, Origin()) for e in batch], contents.registry,
-                                    contents.index, contents.origins)
+            registry = declared(contents.registry, entries)
+            problems = [*check_registry(registry),
+                        *check_events([(e, Origin()) for e in batch], registry,
+                                      contents.index, contents.origins)]
             if problems:
                 raise ValidationError(problems)
 
-        if batch:
-            self._reset(self._store.extend(batch, accept, expected))
+        if batch or entries:
+            self._reset(self._store.extend(batch, accept, expected, entries))
 
     def _stamped(self, event: Event) -> Event:
         """The event with ``recorded`` set to the append day where it has none (rule 7)."""
@@ -455,6 +492,36 @@ class Timeline:
         from cybertimeline._reports.changelog import changelog
 
         return changelog(self, actors, since=since, until=until, known_at=known_at)
+
+    def listing(
+        self,
+        actors: str | Iterable[str] | None = None,
+        kind: str | Collection[str] | None = None,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> EventListing:
+        """The known events about one actor, several or all, filtered as by `events`, as a
+        value that shows itself: ``str()`` gives the table ``cybertimeline timeline`` prints,
+        Jupyter a table with linked sources. A vote shows the option of the one actor asked
+        about.
+
+        Raises:
+            UnknownActorError: an actor is not known.
+            ValidationError: ``since`` is after ``until``.
+        """
+        from cybertimeline._reports.listing import EventListing
+
+        chosen = [actors] if isinstance(actors, str) else list(dict.fromkeys(actors or ()))
+        seen: dict[str, Event] = {}
+        asked: list[str | None] = [*chosen] or [None]
+        for actor in asked:
+            for event in self.events(actor, kind, since=since, until=until, known_at=known_at):
+                seen.setdefault(event.id, event)
+        return EventListing(events=sorted(seen.values(), key=canonical_key),
+                            actor=chosen[0] if len(chosen) == 1 else None,
+                            registry=self.registry)
 
     def to_timelinejs(
         self,
@@ -515,6 +582,17 @@ class Timeline:
 
         return plot(self, actors, instrument, since=since, until=until, known_at=known_at,
                     topics=topics, title=title)
+
+
+def _may_have_acted(derived: Derived, instrument: str, actor: str, day: dt.date | None,
+                    known_day: dt.date | None) -> bool:
+    """Whether the actor has a known act on the instrument dated to a span that had begun by
+    ``day`` but not ended: it may already have acted, so "not a signatory" would be a guess."""
+    if day is None:
+        return False
+    known = derived.known.at(known_day)
+    return any(e.date.earliest <= day < e.date.latest and known(e)
+               for e in derived.acts(instrument, actor))
 
 
 def _check_writable(event: Event) -> None:

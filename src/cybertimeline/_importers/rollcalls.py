@@ -1,0 +1,241 @@
+"""Reading a voting data set: its roll calls, and every vote of each, streamed.
+
+The votes file is read row by row (it need not be grouped by roll call); each
+vote is kept as two small integers until its roll call's event is built, so
+the whole UN record (870,109 votes) takes a few megabytes.
+"""
+
+from __future__ import annotations
+
+import array
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import attrs
+
+from cybertimeline._importers.layouts import VoteLayout
+from cybertimeline._importers.tables import Table, open_table
+from cybertimeline._importers.voters import VoterMap
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import VoteOption
+from cybertimeline.errors import DateError, Problem, ValidationError
+
+__all__ = ["Ballots", "Progress", "RollCall", "read_ballots", "read_issues", "read_roll_calls",
+           "roll_call_from_row", "sorted_ids"]
+
+Progress = Callable[[str, int, int], None]
+"""Told ``(what, done, total)`` as an import goes: ``("reading votes", bytes read, size)``."""
+
+_TRUE = frozenset({"1", "true", "yes", "y"})
+
+
+@attrs.frozen
+class RollCall:
+    """One recorded vote of the data set, without its votes."""
+
+    id: str
+    line: int
+    date: Date
+    session: int | None
+    resolution: str
+    amendment: bool = False
+    paragraph: bool = False
+    important: bool = False
+    title: str = ""
+    description: str = ""
+    link: str = ""
+    meeting: str = ""
+    topics: tuple[str, ...] = ()
+
+
+def roll_call_from_row(layout: VoteLayout, path: Path, line: int,
+                       row: Mapping[str, str]) -> RollCall:
+    """A roll call from its row (in the roll-call file, or a vote's row in a one-file layout).
+
+    Raises:
+        ValidationError: its date is not a date, at its line.
+    """
+    columns = layout.roll_call_columns
+
+    def cell(name: str) -> str:
+        column = columns.get(name)
+        return row.get(column, "") if column else ""
+
+    try:
+        day = Date.parse(cell("date"))
+    except DateError as exc:
+        raise ValidationError([Problem(message=f"roll call {cell('roll_call')}: 'date': {exc}",
+                                       file=path, line=line)]) from None
+    session = cell("session")
+    return RollCall(
+        id=cell("roll_call"), line=line, date=day,
+        session=int(session) if session.isdigit() else None,
+        resolution=cell("resolution"), amendment=cell("amend").lower() in _TRUE,
+        paragraph=cell("para").lower() in _TRUE, important=cell("important").lower() in _TRUE,
+        title=cell("title"), description=cell("description"), link=cell("link"),
+        meeting=cell("meeting"))
+
+
+def read_roll_calls(path: Path, layout: VoteLayout) -> dict[str, RollCall]:
+    """Every roll call of a roll-call file, by id (a small file: 6,203 rows for the UN record).
+
+    Raises:
+        ValidationError: a column is missing, a date is not a date, or an id comes twice.
+    """
+    found: dict[str, RollCall] = {}
+    with open_table(path) as table:
+        required = ("roll_call", "session", "date", "resolution")
+        table.require([layout.roll_call_columns[c] for c in required],
+                      f"a roll-call file of the {layout.name} layout")
+        for line, row in table.rows():
+            roll_call = roll_call_from_row(layout, path, line, row)
+            if roll_call.id in found:
+                raise ValidationError([Problem(
+                    message=f"roll call {roll_call.id} again (first at line "
+                            f"{found[roll_call.id].line}): each roll call once",
+                    file=path, line=line)])
+            found[roll_call.id] = roll_call
+    return found
+
+
+def read_issues(path: Path, layout: VoteLayout) -> dict[str, tuple[str, ...]]:
+    """The topics of each roll call, from an issues file (``rcid,short_name,issue``)."""
+    topics: dict[str, list[str]] = {}
+    with open_table(path) as table:
+        table.require(["rcid", "short_name"], "an issues file (rcid, short_name, issue)")
+        for line, row in table.rows():
+            code = row["short_name"]
+            topic = layout.topics.get(code)
+            if topic is None:
+                known = ", ".join(f"{c} ({t})" for c, t in layout.topics.items())
+                raise ValidationError([Problem(
+                    message=f"unknown issue {code!r}: the {layout.name} layout knows {known}",
+                    file=path, line=line)])
+            topics.setdefault(row["rcid"], []).append(topic)
+    return {rcid: tuple(dict.fromkeys(found)) for rcid, found in topics.items()}
+
+
+@attrs.define
+class Ballots:
+    """The votes read, kept small: per roll call, actor numbers and option numbers."""
+
+    actors: list[str] = attrs.field(factory=list)
+    _numbers: dict[str, int] = attrs.field(factory=dict)
+    _votes: dict[str, tuple[array.array[int], bytearray]] = attrs.field(factory=dict)
+    count: int = 0
+
+    def add(self, roll_call: str, actor: str, option: int) -> bool:
+        """Record a vote; False if the roll call already has one of this actor."""
+        number = self._numbers.get(actor)
+        if number is None:
+            number = self._numbers[actor] = len(self.actors)
+            self.actors.append(actor)
+        voters, options = self._votes.setdefault(roll_call, (array.array("H"), bytearray()))
+        if number in voters:
+            return False
+        voters.append(number)
+        options.append(option)
+        self.count += 1
+        return True
+
+    def of(self, roll_call: str, names: tuple[VoteOption, ...]) -> dict[str, VoteOption]:
+        """The votes of a roll call: actor -> option."""
+        voters, options = self._votes.get(roll_call, (array.array("H"), bytearray()))
+        return {self.actors[v]: names[o] for v, o in zip(voters, options, strict=True)}
+
+
+@attrs.define
+class _Unmapped:
+    code: str
+    name: str
+    line: int
+    votes: int = 0
+
+
+def read_ballots(table: Table, layout: VoteLayout, voters: VoterMap,
+                 roll_calls: dict[str, RollCall], admit: Callable[[RollCall], bool],
+                 progress: Progress | None = None) -> Ballots:
+    """Every vote of the roll calls ``admit`` lets in, mapped to actors.
+
+    In a one-file layout, each roll call is read from its first vote's row and
+    added to ``roll_calls``.
+
+    Raises:
+        ValidationError: a vote of a roll call the roll-call file lacks; a vote value the
+            layout does not know; two votes of one actor in a roll call; and every code
+            that maps to no actor, with how to map it.
+    """
+    table.require(list(layout.columns), f"a votes file of the {layout.name} layout")
+    columns = layout.vote_columns
+    roll_column, code_column = columns["roll_call"], columns["code"]
+    name_column, vote_column = columns["country"], columns["vote"]
+    names = tuple(dict.fromkeys(layout.options.values()))
+    options = {value: names.index(option) for value, option in layout.options.items()}
+    ballots = Ballots()
+    unmapped: dict[str, _Unmapped] = {}
+    cached: dict[tuple[str, str], str | None] = {}
+    admitted: dict[str, bool] = {}
+    problems: list[Problem] = []
+    for number, (line, row) in enumerate(table.rows()):
+        if progress is not None and number % 20_000 == 0:
+            progress("reading votes", table.position, table.size)
+        roll_call_id = row[roll_column]
+        roll_call = roll_calls.get(roll_call_id)
+        if roll_call is None:
+            if not layout.one_file:
+                problems.append(Problem(message=f"a vote of roll call {roll_call_id!r}, which "
+                                        f"the roll-call file does not have",
+                                        file=table.path, line=line))
+                continue
+            roll_call = roll_calls[roll_call_id] = roll_call_from_row(
+                layout, table.path, line, row)
+        wanted = admitted.get(roll_call_id)
+        if wanted is None:
+            wanted = admitted[roll_call_id] = admit(roll_call)
+        if not wanted:
+            continue
+        code, name = row[code_column], row[name_column]
+        key = (code, name)
+        if key in cached:
+            actor = cached[key]
+        else:
+            actor = voters.actor(code, name, roll_call.date.earliest)
+            if not voters.dated(code):
+                cached[key] = actor
+        if actor is None:
+            gap = unmapped.setdefault(code or name, _Unmapped(code, name, line))
+            gap.votes += 1
+            continue
+        option = options.get(row[vote_column])
+        if option is None:
+            known = ", ".join(repr(v) for v in layout.options)
+            problems.append(Problem(message=f"vote {row[vote_column]!r} is not one of {known}",
+                                    file=table.path, line=line))
+        elif not ballots.add(roll_call_id, actor, option):
+            problems.append(Problem(
+                message=f"roll call {roll_call_id}: a second vote of {actor} (code {code!r}, "
+                        f"{name!r}): two rows map to one actor; map one of them elsewhere",
+                file=table.path, line=line))
+        if len(problems) >= 50:
+            break
+    if progress is not None:
+        progress("reading votes", table.size, table.size)
+    problems += [_unmapped_problem(table.path, gap, layout) for gap in unmapped.values()]
+    if problems:
+        raise ValidationError(problems)
+    return ballots
+
+
+def _unmapped_problem(path: Path, gap: _Unmapped, layout: VoteLayout) -> Problem:
+    key = gap.code or gap.name
+    what = f"code {gap.code!r} ({gap.name})" if gap.code else f"{gap.name!r}, without a code,"
+    return Problem(
+        message=f"{what} maps to no actor ({gap.votes} votes; first here): map it with "
+                f"--map '{key}=ACTOR' (in Python, codes={{{key!r}: 'ACTOR'}}), ACTOR being an "
+                f"actor id or name; the {layout.name} layout's table is in "
+                f"docs/how-to/import-votes.md", file=path, line=gap.line)
+
+
+def sorted_ids(ids: Iterable[str]) -> list[str]:
+    """Roll-call ids in order: numerically where they are numbers."""
+    return sorted(ids, key=lambda i: (0, int(i), "") if i.isdigit() else (1, 0, i))

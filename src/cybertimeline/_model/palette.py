@@ -1,0 +1,58 @@
+"""One colour per meaning, shared by the pictures and the notebook badges.
+
+Every treaty status, vote option, stance and session status has a colour of
+its own, so that a colour in a picture or a badge means one thing (the values
+of the four families are different words, so one table holds them all). The
+colours are from Kelly's list of colours of maximum contrast; any two differ
+by at least 25 in CIELAB (a test checks it), and the kinds of marks also
+differ by shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cybertimeline._model.frozen import FrozenDict
+
+__all__ = ["COLOURS", "STATUS_COLOURS", "VALUE_COLOURS", "colour", "ink"]
+
+STATUS_COLOURS: Mapping[str, str] = FrozenDict({
+    "none": "#E8E8E8",        # not a signatory (rule 10): pale grey, nothing there
+    "signatory": "#A1CAF1",   # light blue
+    "ratified": "#F6A600",    # amber
+    "party": "#00774A",       # green
+    "withdrawn": "#882D17",   # reddish brown
+})
+"""A treaty status's colour: the bands of a picture, the badges of a table."""
+
+VALUE_COLOURS: Mapping[str, str] = FrozenDict({
+    # vote options
+    "yes": "#0067A5", "no": "#BE0032", "abstain": "#C2B280", "absent": "#2B3D26",
+    # stances
+    "supports": "#8DB600", "opposes": "#E25822", "neutral": "#848482", "mixed": "#E68FAC",
+    # session statuses
+    "scheduled": "#875692", "held": "#00A3A3", "postponed": "#F99379", "cancelled": "#DCD300",
+})
+"""The colour of a vote option, a stance or a session status: the marks of a picture."""
+
+COLOURS: Mapping[str, str] = FrozenDict({**STATUS_COLOURS, **VALUE_COLOURS})
+"""Every value's colour."""
+
+_NO_COLOUR = "#FFFFFF"
+
+
+def colour(value: str) -> str:
+    """The colour of a status, option, stance or session status; white for any other."""
+    return COLOURS.get(value, _NO_COLOUR)
+
+
+def ink(value: str) -> str:
+    """Black or white, whichever reads better on `colour` of ``value`` (WCAG luminance)."""
+    red, green, blue = (int(colour(value)[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    # The contrast with black beats the contrast with white above about 0.18.
+    return "#1A1A1A" if luminance > 0.18 else "#FFFFFF"

@@ -1,0 +1,185 @@
+"""A position as aligned text with numbered sources (what ``cybertimeline position`` prints),
+and as HTML for notebooks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from cybertimeline._model import markup
+from cybertimeline._model.dates import Date
+from cybertimeline._model.events import TreatyAct
+from cybertimeline._model.markup import Markup, badge, cited
+from cybertimeline._model.order import canonical_key
+from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, aligned, headline
+from cybertimeline._projections.entries import (
+    AdoptionEntry,
+    CooperationEntry,
+    LegislationEntry,
+    MembershipEntry,
+    SessionEntry,
+    StanceEntry,
+    VoteEntry,
+)
+from cybertimeline._projections.treaty import TreatyStatus
+
+__all__ = ["Sections", "position_html", "position_text"]
+
+
+class Sections(Protocol):
+    """What a rendering reads of a `Position` (which imports this module, so cannot be named)."""
+
+    @property
+    def actor(self) -> str: ...
+    @property
+    def as_of(self) -> Date | None: ...
+    @property
+    def known_at(self) -> Date | None: ...
+    @property
+    def possible(self) -> bool: ...
+    @property
+    def treaties(self) -> Mapping[str, TreatyStatus]: ...
+    @property
+    def votes(self) -> Mapping[str, VoteEntry]: ...
+    @property
+    def stances(self) -> Mapping[str, StanceEntry]: ...
+    @property
+    def memberships(self) -> Mapping[str, MembershipEntry]: ...
+    @property
+    def members(self) -> Mapping[str, MembershipEntry]: ...
+    @property
+    def cooperation(self) -> tuple[CooperationEntry, ...]: ...
+    @property
+    def sessions(self) -> tuple[SessionEntry, ...]: ...
+    @property
+    def adoptions(self) -> tuple[AdoptionEntry, ...]: ...
+    @property
+    def legislation(self) -> tuple[LegislationEntry, ...]: ...
+    @property
+    def coverage(self) -> Mapping[str, Coverage]: ...
+
+
+def _head(position: Sections, words: Words) -> str:
+    head = f"{words.heading(position.actor)} as of {position.as_of}"
+    if position.known_at is not None:
+        head += f", as known at {position.known_at}"
+    if position.possible:
+        head += " (counting possible events)"
+    return head
+
+
+def _listed(position: Sections) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    return (("Sessions", position.sessions), ("Legislation", position.legislation),
+            ("Adoptions", position.adoptions), ("Cooperation", position.cooperation))
+
+
+def _when(entry: Any) -> str:
+    return str(getattr(entry, "date", None) or getattr(entry, "since", ""))
+
+
+def position_text(position: Sections, registry: Registry) -> str:
+    """The position as text: a heading, a section per kind of entry, and the sources."""
+    words = Words(registry)
+    lines = [_head(position, words)]
+    cites = Citations()
+
+    def section(title: str, rows: list[list[str]]) -> None:
+        if rows:
+            lines.append(title)
+            lines.extend("  " + line for line in aligned(rows))
+
+    treaty_rows = []
+    for instrument, status in sorted(position.treaties.items()):
+        acts = []  # each act with its own sources, so a reader sees what rests on what
+        for label, role in (("signed", "signature"), (status.consent, "consent"),
+                            ("in force", "in_force"), ("withdrawn", "withdrawal")):
+            found = [e for e in status.events if e.role == role]
+            if found and label and (label != "withdrawn" or status.withdrawn is not None):
+                act = max(found, key=canonical_key)
+                acts.append(f"{label} {act.date} {cites.cite(act.sources)}")
+        treaty_rows.append([registry.short_label(instrument), status.status, ", ".join(acts)])
+    for instrument, coverage in sorted(position.coverage.items()):
+        if instrument not in position.treaties:
+            treaty_rows.append([registry.short_label(instrument), STATUS_WORDS["none"],
+                                f"chart complete to {coverage.complete_until} "
+                                f"{cites.cite(coverage.sources)}"])
+    section("Treaties", treaty_rows)
+    section("Votes", [[r, v.option, str(v.date), cites.cite(v.event.sources)]
+                      for r, v in sorted(position.votes.items())])
+    section("Stances", [[words.topic(t), s.stance, str(s.date), cites.cite(s.event.sources)]
+                        for t, s in sorted(position.stances.items())])
+    section("Memberships", [[g, m.role or "member", f"since {m.since}", cites.cite(m.event.sources)]
+                            for g, m in sorted(position.memberships.items())])
+    if position.members:
+        lines.append(f"Members ({len(position.members)})")
+        lines.append("  " + " ".join(a if m.role in (None, "member") else f"{a} ({m.role})"
+                                     for a, m in sorted(position.members.items())))
+    for title, entries in _listed(position):
+        section(title, [[_when(e), headline(e.event, registry), cites.cite(e.event.sources)]
+                        for e in entries])
+    if len(lines) == 1:
+        lines.append("  (no data on this actor by this date)")
+    return "\n".join([*lines, *cites.block()])
+
+
+_WRAP = ("Instrument", "Body", "Topic", "Quote", "Group", "What")
+"""The columns of a position's tables whose text wraps."""
+
+
+def _act(status: TreatyStatus, role: str, cites: Citations) -> Markup:
+    """The date of the status's latest act of this role, and its sources."""
+    found = [e for e in status.events if e.role == role]
+    if not found or (role == "withdrawal" and status.withdrawn is None):
+        return Markup("")
+    act: TreatyAct = max(found, key=canonical_key)
+    extra = f" ({act.kind})" if role == "consent" else ""
+    return markup.join([f"{act.date}{extra} ", cited(cites, act.sources)])
+
+
+def position_html(position: Sections, registry: Registry) -> str:
+    """The position as HTML: a table per kind of entry, status badges, numbered linked sources."""
+    words = Words(registry)
+    cites = Citations()
+    parts: list[object] = [Markup(f"<p><strong>{markup.escape(_head(position, words))}"
+                                  f"</strong></p>")]
+
+    def section(title: str, header: list[str], rows: list[list[object]]) -> None:
+        if rows:
+            parts.extend([markup.heading(title), markup.table(header, rows, _WRAP)])
+
+    treaties: list[list[object]] = [
+        [registry.short_label(instrument), badge(status.status),
+         *(_act(status, role, cites) for role in ("signature", "consent", "in_force",
+                                                  "withdrawal"))]
+        for instrument, status in sorted(position.treaties.items())]
+    treaties += [[registry.short_label(instrument), badge("none"),
+                  markup.join([f"chart complete to {coverage.complete_until} ",
+                               cited(cites, coverage.sources)]), "", "", ""]
+                 for instrument, coverage in sorted(position.coverage.items())
+                 if instrument not in position.treaties]
+    section("Treaties", ["Instrument", "Status", "Signed", "Consented", "In force", "Withdrawn"],
+            treaties)
+    section("Votes", ["Resolution", "Vote", "Body", "Date", "Sources"],
+            [[r, badge(v.option), registry.name(v.body), str(v.date), cited(cites, v.event.sources)]
+             for r, v in sorted(position.votes.items())])
+    quoted = any(e.quote for e in position.stances.values())
+    section("Stances", ["Topic", "Stance", "Date", *(["Quote"] if quoted else []), "Sources"],
+            [[words.topic(t), badge(e.stance), str(e.date),
+              *([Markup(f"<q>{markup.escape(e.quote)}</q>") if e.quote else ""] if quoted
+                else []),
+              cited(cites, e.event.sources)] for t, e in sorted(position.stances.items())])
+    section("Memberships", ["Group", "Role", "Since", "Sources"],
+            [[words.heading(g), m.role or "member", str(m.since), cited(cites, m.event.sources)]
+             for g, m in sorted(position.memberships.items())])
+    if position.members:
+        parts += [markup.heading(f"Members ({len(position.members)})"),
+                  Markup(f"<p>{markup.escape(' '.join(sorted(position.members)))}</p>")]
+    for title, entries in _listed(position):
+        section(title, ["Date", "What", "Sources"],
+                [[_when(e), headline(e.event, registry), cited(cites, e.event.sources)]
+                 for e in entries])
+    if len(parts) == 1:
+        parts.append(Markup("<p><em>No data on this actor by this date.</em></p>"))
+    parts.append(markup.sources_list(cites))
+    return markup.block("position", *parts)

@@ -1,0 +1,69 @@
+"""The Makefile's installs: `make demo` installs the library alone, and pip runs only when
+pyproject.toml is newer than the install's stamp (checked with `make -n`, which only prints)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """The Makefile and pyproject.toml beside a .venv that holds a Python (a stand-in)."""
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy(REPO / name, tmp_path / name)
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text("#!/bin/sh\n", encoding="utf-8")
+    python.chmod(0o755)
+    return tmp_path
+
+
+def _dry_run(folder: Path, target: str) -> str:
+    done = subprocess.run(["make", "-n", target], cwd=folder, capture_output=True, text=True,
+                          check=True, timeout=60)
+    return done.stdout
+
+
+def _age(path: Path, seconds: int) -> None:
+    """Make ``path`` look ``seconds`` old."""
+    stat = path.stat()
+    os.utime(path, (stat.st_atime - seconds, stat.st_mtime - seconds))
+
+
+def test_the_demo_installs_the_library_alone_once(checkout: Path) -> None:
+    """A first `make demo` installs `-e .` without extras; a second, with pyproject.toml
+    unchanged, runs no pip; after pyproject.toml changes it installs again."""
+    first = _dry_run(checkout, "demo")
+    installs = [line for line in first.splitlines() if " install " in line]
+    assert len(installs) == 1
+    assert installs[0].rstrip().endswith("-e .")
+    assert "cybertimeline validate" in first
+    (checkout / ".venv" / "demo.stamp").touch()
+    _age(checkout / "pyproject.toml", 60)
+    again = _dry_run(checkout, "demo")
+    assert "pip" not in again
+    assert "cybertimeline validate" in again
+    (checkout / "pyproject.toml").touch()
+    _age(checkout / ".venv" / "demo.stamp", 60)
+    assert " install " in _dry_run(checkout, "demo")
+
+
+def test_a_current_dev_install_serves_the_demo_too(checkout: Path) -> None:
+    """After `make install` (the dev and docs extras), neither `make install` nor `make demo`
+    runs pip until pyproject.toml changes."""
+    assert "'.[dev,docs]'" in _dry_run(checkout, "install")
+    for stamp in ("dev.stamp", "demo.stamp"):
+        (checkout / ".venv" / stamp).touch()
+    (checkout / ".venv" / "bin" / "pip").touch()
+    _age(checkout / "pyproject.toml", 60)
+    assert "pip" not in _dry_run(checkout, "install")
+    assert "pip" not in _dry_run(checkout, "demo")
