@@ -25,6 +25,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,17 @@ def _seconds(fn: Callable[[], object], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _calls(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Wall times of ``repeat`` calls of ``fn`` back to back: many short calls, so no
+    collection between them (as `_seconds` does) on a heap the size of the corpus."""
+    times = []
+    for _ in range(repeat):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
@@ -395,6 +407,52 @@ class Bench:
         self.row("treaty chart, every actor (µs)", f"{ours_s * 1e6:,.0f}",
                  f"{pandas_s * 1e6:,.0f}", f"{pandas_s / ours_s:.1f}x merge_asof")
 
+    # -- PostgreSQL beside SQLite -------------------------------------------------------------
+
+    def postgres(self) -> None:
+        """Cold and warm positions, a chart and 1,000 appends on PostgreSQL and on SQLite."""
+        args = self.args
+        url = args.postgres or _throwaway_postgres()
+        if url is None:
+            self.results["postgres"] = None
+            self.row("PostgreSQL", "skipped", "-", "no server: give --postgres URL, or install "
+                     "initdb and pg_ctl and psycopg")
+            return
+        start = time.perf_counter()
+        ct.copy_into(self.timeline, url)
+        self.results["postgres_copy_seconds"] = time.perf_counter() - start
+        rng = random.Random(args.seed)
+        actors = rng.sample(corpus.states(), args.actors)
+        queries = _queries(rng, actors, args.queries)
+        instruments = [i.id for i in self.corpus.instruments]
+        picks = [(rng.choice(instruments), _queries(rng, actors, 1)[0][1])
+                 for _ in range(args.chart_queries)]
+        figures: dict[str, dict[str, float]] = {}
+        for name, place in (("sqlite", str(self.sqlite)), ("postgres", url)):
+            def fresh(actor: str, day: dt.date, place: str = place) -> object:
+                return ct.load(place).position(actor, as_of=day)
+
+            cold = _each(fresh, [(a, LAST_DAY) for a in actors[: args.sqlite_cold]])
+            tl = ct.load(place)
+            for actor in actors:
+                tl.position(actor)  # warm: each actor's lane read once
+            warm = _each(partial(_position, tl), queries)
+            chart = _each(partial(_chart, tl), picks)
+            appends = _calls(_appender(tl, name), args.appends)
+            tl.close()
+            figures[name] = {"cold_ms": _median(cold) * 1e3, "warm_ms": _median(warm) * 1e3,
+                             "chart_ms": _median(chart) * 1e3,
+                             "append_ms": _median(appends) * 1e3}
+        self.results["stores_side_by_side"] = figures
+        pg, lite = figures["postgres"], figures["sqlite"]
+        for key, label in (("cold_ms", "position, fresh store (ms)"),
+                           ("warm_ms", "position, warm (ms)"),
+                           ("chart_ms", "treaty chart, every actor (ms)"),
+                           ("append_ms", "one append, durable (ms)")):
+            self.results[f"postgres_{key}_vs_sqlite"] = pg[key] / lite[key]
+            self.row(f"PostgreSQL vs SQLite: {label}", f"{pg[key]:,.3f}", f"{lite[key]:,.3f}",
+                     f"{pg[key] / lite[key]:.2f}x SQLite's time")
+
     def changelog(self) -> None:
         tl = self.timeline
         actor = self.rng.choice(corpus.states())
@@ -485,6 +543,37 @@ class Bench:
 _HEAD = ("measure", "cybertimeline", "peer", "ratio")
 
 
+def _position(tl: ct.Timeline, actor: str, day: dt.date) -> object:
+    return tl.position(actor, as_of=day)
+
+
+def _chart(tl: ct.Timeline, instrument: str, day: dt.date) -> object:
+    return tl.status(instrument, as_of=day)
+
+
+def _appender(tl: ct.Timeline, name: str) -> Callable[[], object]:
+    """One append of a new statement to ``tl`` per call (a transaction each)."""
+    numbers = iter(range(10**9))
+
+    def append() -> None:
+        tl.append(ct.Statement(id=f"bench-{name}-{next(numbers)}", date=ct.Date.parse("2024-06"),
+                               actor="CAN", topic="topic-00", stance="supports",
+                               sources=[ct.Source(title="benchmark")]))
+
+    return append
+
+
+def _throwaway_postgres() -> str | None:
+    """A store URL on a throwaway cluster (the tests' own), or None where none can start."""
+    try:
+        from tests.postgres_server import UnavailableError, server
+
+        return server().new_store_url()
+    except (ImportError, UnavailableError) as exc:
+        print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+        return None
+
+
 def _faster(ratio: float) -> str:
     return f"{ratio:,.1f}x faster" if ratio >= 1 else f"{1 / ratio:,.1f}x slower"
 
@@ -523,6 +612,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="events appended one by one to each kind of store")
     parser.add_argument("--scale", type=int, default=10,
                         help="the scaled corpus, as a multiple of --fraction, in SQLite")
+    parser.add_argument("--postgres", metavar="URL", default=None,
+                        help="a PostgreSQL store to create and measure beside SQLite (default: "
+                             "a throwaway cluster started as the tests do)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true",
                         help="a tenth of the corpus and fewer repeats: under two minutes")
@@ -537,7 +629,8 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     bench = Bench(args)
     try:
-        for step in (bench.load, bench.position, bench.consumed, bench.chart, bench.changelog,
+        for step in (bench.load, bench.position, bench.consumed, bench.chart, bench.postgres,
+                     bench.changelog,
                      bench.memory, bench.growth, bench.startup, bench.appends, bench.scale):
             print(f"{step.__name__}...", file=sys.stderr, flush=True)
             step()

@@ -2,9 +2,10 @@
 
 The machine appends events (in any date order, back-dated, supersessions and
 retractions of earlier ids) to an in-memory timeline and to a folder, a JSON
-Lines and a SQLite store, and asks positions, members and events at random
-dates and ``known_at``s, also of a second handle on the SQLite store that never
-appends (so it must see the other's writes).
+Lines, a SQLite and (where a server can be started, always in CI) a PostgreSQL
+store, and asks positions, members and events at random dates and
+``known_at``s, also of a second handle on the SQLite and PostgreSQL stores that
+never appends (so it must see the other's writes).
 Whatever the timelines index or cache, each answer must equal folding, from
 scratch, the events that rules 2 and 3 (``docs/concepts.md``) select, computed
 by hand in ``strategies.known_set`` and ``strategies.folded``.
@@ -35,11 +36,16 @@ from hypothesis.stateful import (
 )
 
 import cybertimeline as ct
+from tests import postgres_server
 from tests import reference as ref
 from tests import strategies as s
 
 QUERY_DAYS = s.days(1995, 2030)
 STORES = {"folder": "store", "jsonl": "store.jsonl", "sqlite": "store.sqlite"}
+if postgres_server.available():  # a throwaway cluster; tests/test_postgres_store.py says if not
+    STORES["postgres"] = "a URL of the test cluster"
+SHARED = [kind for kind in ("sqlite", "postgres") if kind in STORES]
+"""The stores a second handle reads from while the first appends."""
 
 
 class AppendAndQuery(RuleBasedStateMachine):
@@ -48,7 +54,9 @@ class AppendAndQuery(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="cybertimeline-stateful-"))
-        self.paths = {kind: self.tmp / name for kind, name in STORES.items()}
+        self.paths: dict[str, str | Path] = {
+            kind: postgres_server.server().new_store_url() if kind == "postgres"
+            else self.tmp / name for kind, name in STORES.items()}
         self.model: list[Any] = []
         self.today = dt.date(2012, 1, 1)
 
@@ -60,7 +68,7 @@ class AppendAndQuery(RuleBasedStateMachine):
         self.memory = ct.Timeline(clock=self.clock)
         self.stores = {kind: ct.create(path, clock=self.clock)
                        for kind, path in self.paths.items()}
-        self.reader = ct.load(self.paths["sqlite"], clock=self.clock)
+        self.readers = [ct.load(self.paths[kind], clock=self.clock) for kind in SHARED]
 
     @property
     def writers(self) -> list[ct.Timeline]:
@@ -68,9 +76,12 @@ class AppendAndQuery(RuleBasedStateMachine):
 
     @property
     def timelines(self) -> list[ct.Timeline]:
-        return [*self.writers, self.reader]
+        return [*self.writers, *self.readers]
 
     def teardown(self) -> None:
+        if hasattr(self, "memory"):
+            for timeline in self.timelines:
+                timeline.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- appends ---------------------------------------------------------------------------
@@ -145,6 +156,7 @@ class AppendAndQuery(RuleBasedStateMachine):
     @rule(kind=st.sampled_from(sorted(STORES)))
     def reopen(self, kind: str) -> None:
         """Loading a store afresh gives the same timeline as the one appended to."""
+        self.stores[kind].close()
         self.stores[kind] = ct.load(self.paths[kind], clock=self.clock)
 
     # -- queries ---------------------------------------------------------------------------

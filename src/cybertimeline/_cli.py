@@ -28,7 +28,8 @@ Commands::
 an id or a name as researchers write it (``can``, ``Republic of Korea``,
 ``Czech Republic``): `Registry.resolve` turns it into an id.
 
-The store is ``--events PATH``, else ``$CYBERTIMELINE_EVENTS``, else the
+The store is ``--events PATH`` (a file, a folder or a ``postgresql://`` URL),
+else ``$CYBERTIMELINE_EVENTS``, else the
 bundled dataset (``import`` copies it). Several actors give one answer each;
 their JSON is then a list. Exit codes: 0 ok; 1 invalid data, a missing store, or an
 unknown actor or instrument; 2 bad usage, including a date that is not EDTF.
@@ -211,10 +212,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--title", help="the TimelineJS title slide's headline")
     formats(export, "timelinejs", "json", "jsonl", "csv")
     copy = command("import", "copy the store (--events, else the bundled dataset) into a new "
-                             "folder, JSON Lines or SQLite store")
+                             "folder, JSON Lines, SQLite or PostgreSQL store")
     copy.add_argument("stray", nargs="?", metavar="SRC", help=argparse.SUPPRESS)
     copy.add_argument("--into", required=True, metavar="DST",
-                      help="the new store: .sqlite/.db for SQLite, .jsonl, else a folder")
+                      help="the new store: .sqlite/.db for SQLite, .jsonl, a postgresql:// "
+                           "URL, else a folder")
     plot = command("plot", "draw a swimlane chart (needs the plot extra: matplotlib)")
     actors(plot, "a lane each")
     plot.add_argument("--instrument", metavar="ID",

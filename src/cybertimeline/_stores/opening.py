@@ -1,4 +1,5 @@
-"""Which store a path names: a folder of TOML files, a JSON Lines file or a SQLite file."""
+"""Which store a path names: a folder of TOML files, a JSON Lines file, a SQLite file, or a
+PostgreSQL URL."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from cybertimeline._stores.base import Store
 from cybertimeline._stores.folder import FolderStore
 from cybertimeline._stores.jsonl import SUFFIXES as JSONL_SUFFIXES
 from cybertimeline._stores.jsonl import JsonlStore
+from cybertimeline._stores.postgres import PostgresStore, is_url
 from cybertimeline._stores.sqlite import SUFFIXES as SQLITE_SUFFIXES
 from cybertimeline._stores.sqlite import SqliteStore
 from cybertimeline.errors import TimelineError
@@ -31,12 +33,15 @@ def bundled_store() -> FolderStore:
 
 def open_store(path: str | Path, *, new: bool = False) -> Store:
     """The store at ``path``: SQLite for ``.sqlite``/``.sqlite3``/``.db``, JSON Lines for
-    ``.jsonl``/``.ndjson``, else a folder of TOML files. With ``new``, create it first.
+    ``.jsonl``/``.ndjson``, PostgreSQL for a ``postgresql://`` URL, else a folder of TOML
+    files. With ``new``, create it first.
 
     Raises:
         TimelineError: a new store's path has a suffix of no store; or (``new``) something
             is already there.
     """
+    if is_url(path):
+        return PostgresStore.create(path) if new else PostgresStore(path)
     target = Path(path)
     suffix = target.suffix.lower()
     if new and suffix and suffix not in (*SQLITE_SUFFIXES, *JSONL_SUFFIXES):

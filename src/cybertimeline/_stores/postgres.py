@@ -1,0 +1,316 @@
+"""The PostgreSQL store: one server, many editors and readers, queries answered from its indexes."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from cybertimeline._codec.converters import (
+    actor_from_dict,
+    entry_to_dict,
+    event_to_dict,
+    instrument_from_dict,
+    registry_to_dicts,
+)
+from cybertimeline._codec.reading import event_from_dict
+from cybertimeline._codec.versions import FORMAT_VERSION, upcast
+from cybertimeline._model.events import Event, TreatyAct
+from cybertimeline._model.registry import Registry
+from cybertimeline._stores import postgres_schema as pg_schema
+from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
+from cybertimeline._stores.base import Accept, Contents, Declaration
+from cybertimeline._stores.index import Lane
+from cybertimeline._stores.lru import Lru
+from cybertimeline._stores.postgres_link import Address, Link, is_url
+from cybertimeline.errors import ConflictError, ReadOnlyError, TimelineError
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["PostgresStore", "is_url"]
+
+EVENT_CACHE_LIMIT = 500_000
+"""How many parsed events a PostgreSQL store keeps in memory (about 1 KB each)."""
+LANE_CACHE_LIMIT = 512
+"""How many actors' and instruments' lanes a PostgreSQL store keeps in memory."""
+
+
+class PostgresIndex:
+    """Answers a timeline's questions with indexed SQL, parsing only the events it returns.
+
+    Each question first reads the store's revision (one row): when another
+    writer has committed since, cached lanes and corrections are dropped.
+    Rows are read up to the last sequence number of that revision, so that
+    lanes, corrections and the count agree even while writers commit.
+    Parsed events are kept by sequence number (stored events never change),
+    up to `EVENT_CACHE_LIMIT`, and lanes up to `LANE_CACHE_LIMIT`.
+    """
+
+    def __init__(self, link: Link, queries: Mapping[str, bytes]) -> None:
+        self._link = link
+        self._q = queries
+        self._revision = -1
+        self._generation = 0  # counts reloads: the index's version
+        self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
+        self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
+        self._correctors: dict[str, list[Event]] = {}
+        self._count = 0
+        self._last_seq = 0
+        self._fresh()
+
+    def _fresh(self) -> None:
+        revision, count, last_seq = self._link.rows(self._q["head"])[0]
+        if revision == self._revision:
+            return
+        self._revision = revision
+        self._generation += 1
+        self._lanes.clear()
+        self._count, self._last_seq = count, last_seq
+        correctors: defaultdict[str, list[Event]] = defaultdict(list)
+        for event in self._parse(self._link.rows(self._q["correctors"], (last_seq,))):
+            assert event.corrects is not None
+            correctors[event.corrects].append(event)
+        self._correctors = dict(correctors)
+
+    def invalidate(self) -> None:
+        """Read the revision again at the next question (this connection just wrote)."""
+        self._revision = -1
+
+    def _parse(self, rows: Iterable[tuple[Any, ...]]) -> list[Event]:
+        parsed = []
+        cache = self._events
+        for seq, version, payload in rows:
+            event = cache.get(seq)
+            if event is None:
+                event = cache.put(seq, event_from_dict(upcast(orjson.loads(payload), version)))
+            parsed.append(event)
+        return parsed
+
+    def _lane(self, key: tuple[str, str | None], args: Sequence[Any]) -> Lane:
+        self._fresh()
+        lane = self._lanes.get(key)
+        if lane is None:
+            rows = self._link.rows(self._q[key[0]], (*args, self._last_seq))
+            lane = self._lanes.put(key, Lane.presorted(self._parse(rows)))
+        return lane
+
+    def __len__(self) -> int:
+        self._fresh()
+        return int(self._count)
+
+    def get(self, event_id: str) -> Event | None:
+        found = self._parse(self._link.rows(self._q["get"], (event_id,)))
+        return found[0] if found else None
+
+    def lane(self, actor: str | None = None) -> Lane:
+        if actor is None:
+            return self._lane(("all", None), ())
+        return self._lane(("actor", actor), (actor,))
+
+    def instrument_lane(self, instrument: str) -> Lane:
+        return self._lane(("instrument", instrument), (instrument,))
+
+    def correctors(self) -> Mapping[str, Sequence[Event]]:
+        self._fresh()
+        return self._correctors
+
+    @property
+    def version(self) -> int:
+        self._fresh()
+        return self._generation
+
+
+class PostgresStore:
+    """Events in PostgreSQL tables of one schema, for a team or a service.
+
+    Each append is one transaction that first takes the store's single
+    ``head`` row (so writers queue, and ``expected`` is checked by the server
+    in the same statement), validates against what is committed, copies the
+    events and their actor and instrument index rows in, and advances the
+    count. The database keeps ids unique. Other processes' writes show in
+    the next query.
+    """
+
+    sees_other_writers = True
+
+    def __init__(self, url: str) -> None:
+        self.address = Address.parse(url)
+        self._link = Link(self.address, LOCK_TIMEOUT_SECONDS)
+        self._q = {name: self._sql(t) for name, t in pg_schema.QUERIES.items()}
+        try:
+            self._check_schema()
+            self._index = PostgresIndex(self._link, self._q)
+        except BaseException:
+            self._link.close()
+            raise
+
+    @property
+    def location(self) -> str:
+        return self.address.location
+
+    def _sql(self, template: str) -> bytes:
+        return pg_schema.render(template, self.address.schema)
+
+    def _check_schema(self) -> None:
+        meta_table = pg_schema.qualified(self.address.schema, "meta")
+        (found,) = self._link.rows(b"SELECT to_regclass(%s)", (meta_table,))[0]
+        if found is None:
+            raise TimelineError(
+                f"{self.location}: no cybertimeline store in schema {self.address.schema!r} "
+                f"({self.address.server()}); create one with ct.create(URL) or "
+                f"`cybertimeline --events SRC import --into URL`")
+        meta = dict(self._link.rows(self._q["meta"]))
+        if meta.get("application") != "cybertimeline":
+            raise TimelineError(f"{self.location}: schema {self.address.schema!r} holds a "
+                                f"table 'meta' that is not a cybertimeline store's")
+        upcast({}, int(meta.get("format", FORMAT_VERSION)))
+        version, latest = int(meta.get("schema", "0")), pg_schema.SCHEMA_VERSION
+        if version > latest:
+            raise TimelineError(
+                f"{self.location}: the store's tables are of schema version {version}, newer "
+                f"than this cybertimeline reads ({latest}): upgrade cybertimeline")
+        if version < latest:
+            self._upgrade(version, latest)
+
+    def _upgrade(self, version: int, latest: int) -> None:
+        """Bring the tables from ``version`` to ``latest``, in one transaction."""
+        try:
+            with self._link.transaction() as db:
+                db.execute(self._q["claim"], (None, None))
+                for step in range(version, latest):
+                    for statement in pg_schema.UPGRADES[step]:
+                        db.execute(self._sql(statement))
+                db.execute(self._sql("UPDATE {s}.meta SET value = %s WHERE key = 'schema'"),
+                           (str(latest),))
+        except ReadOnlyError:
+            raise ReadOnlyError(
+                f"{self.location}: the store's tables are of schema version {version}; this "
+                f"cybertimeline needs {latest}: open it once with the role that owns them, "
+                f"which upgrades them in place") from None
+
+    @classmethod
+    def create(cls, url: str) -> PostgresStore:
+        """Make the tables of an empty store in the URL's schema (``cybertimeline`` unless
+        ``?schema=NAME``), creating the schema if it is missing.
+
+        Raises:
+            TimelineError: a store is already there, or the server cannot be reached.
+        """
+        address = Address.parse(url)
+        link = Link(address, LOCK_TIMEOUT_SECONDS)
+        schema = address.schema
+        try:
+            with link.transaction() as db:
+                # Two creators at once: the second waits here, then finds the first's store.
+                db.execute(b"SELECT pg_advisory_xact_lock(hashtext(%s))", (f"ct:{schema}",))
+                if db.execute(b"SELECT to_regclass(%s)",
+                              (pg_schema.qualified(schema, "meta"),)
+                              ).fetchone() != (None,):
+                    raise TimelineError(
+                        f"{address.location}: already exists (a store in schema {schema!r}); "
+                        f"load it with ct.load() or choose another ?schema=")
+                if db.execute(b"SELECT 1 FROM pg_namespace WHERE nspname = %s",
+                              (schema,)).fetchone() is None:
+                    db.execute(pg_schema.render("CREATE SCHEMA {s}", schema))
+                for statement in pg_schema.TABLES:
+                    db.execute(pg_schema.render(statement, schema))
+                db.cursor().executemany(
+                    pg_schema.render("INSERT INTO {s}.meta (key, value) VALUES (%s, %s)", schema),
+                    [("application", "cybertimeline"), ("schema", str(pg_schema.SCHEMA_VERSION)),
+                     ("format", str(FORMAT_VERSION))])
+        finally:
+            link.close()
+        return cls(url)
+
+    def _registry(self) -> Registry:
+        actors, instruments = [], []
+        for entry, key, payload in self._link.rows(self._q["registry"]):
+            if entry == "actor":
+                actors.append(actor_from_dict(key, json.loads(payload)))
+            else:
+                instruments.append(instrument_from_dict(key, json.loads(payload)))
+        return Registry.builtin().extended(actors, instruments)
+
+    def read(self) -> Contents:
+        return Contents(self._index, self._registry())
+
+    def _claim(self, db: psycopg.Connection[tuple[Any, ...]], expected: int | None) -> None:
+        """Take the writers' lock; raise ConflictError unless ``expected`` events are stored."""
+        if db.execute(self._q["claim"], (expected, expected)).fetchone() is None:
+            head = db.execute(self._q["head"]).fetchone()
+            count = head[1] if head else 0
+            raise ConflictError(
+                f"{self.location}: the store moved on ({count} events, expected {expected}): "
+                f"another writer appended first; reload and retry")
+
+    def extend(self, events: Sequence[Event], accept: Accept,
+               expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
+        try:
+            with self._link.transaction() as db:
+                self._claim(db, expected)
+                self._index.invalidate()
+                contents = self.read()
+                accept(contents)
+                self._declare(db, (entry_to_dict(e) for e in declare))
+                self._insert(db, events)
+        finally:
+            self._index.invalidate()
+        return self.read() if declare else contents
+
+    def _declare(self, db: psycopg.Connection[tuple[Any, ...]],
+                 entries: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+        """Put registry entries in, each replacing the entry of its id."""
+        db.cursor().executemany(self._q["put_registry"], [
+            (entry, key, json.dumps(data, ensure_ascii=False)) for entry, key, data in entries])
+
+    def _insert(self, db: psycopg.Connection[tuple[Any, ...]], events: Sequence[Event]) -> None:
+        """Copy ``events`` and their index rows in, and count them in ``head``."""
+        if not events:
+            return
+        table = pg_schema.qualified(self.address.schema, "events")
+        seqs = sorted(row[0] for row in db.execute(self._q["reserve"], (table, len(events))))
+        with db.cursor() as cursor:
+            with cursor.copy(self._q["copy_events"]) as copy:
+                for seq, event in zip(seqs, events, strict=True):
+                    copy.write_row((seq, event.id, event.kind, event.date.earliest,
+                                    event.date.latest, event.recorded_on, event.corrects,
+                                    FORMAT_VERSION,
+                                    json.dumps(event_to_dict(event), ensure_ascii=False)))
+            with cursor.copy(self._q["copy_actors"]) as copy:
+                for seq, event in zip(seqs, events, strict=True):
+                    for actor in dict.fromkeys(event.involved):
+                        copy.write_row((actor, seq))
+            with cursor.copy(self._q["copy_instruments"]) as copy:
+                for seq, event in zip(seqs, events, strict=True):
+                    if isinstance(event, TreatyAct):
+                        copy.write_row((event.instrument, seq))
+        db.execute(self._q["advance"], (len(events), seqs[-1]))
+
+    def fill(self, events: Iterable[Event], registry: Registry) -> None:
+        """Write a whole store's events and registry in one transaction, without checking them.
+
+        For copying a store that was validated as a whole (``cybertimeline import``).
+        """
+        try:
+            with self._link.transaction() as db:
+                self._claim(db, None)
+                self._declare(db, registry_to_dicts(registry))
+                self._insert(db, list(events))
+        finally:
+            self._index.invalidate()
+
+    def discard(self) -> None:
+        """Drop this store's tables (a copy that failed midway); the schema stays, empty."""
+        with self._link.transaction() as db:
+            for table in ("event_actors", "event_instruments", "events", "registry", "head",
+                          "meta"):
+                db.execute(self._sql(f"DROP TABLE IF EXISTS {{s}}.{table}"))
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection to the server."""
+        self._link.close()
