@@ -101,7 +101,9 @@ def test_a_panel_of_every_state_has_a_cell_per_state_and_fact(bundled: ct.Timeli
     panel = bundled.positions_frame(states, ["2016-01-01", "2020-01-01"])
     assert len(panel) == 2 * len(states)
     assert panel.loc[("CAN", "2020-01-01"), "votes.A/RES/74/247"] == "no"
-    assert pd.isna(panel.loc[("CAN", "2016-01-01"), "votes.A/RES/74/247"])
-    voters = bundled.event("unga-vote-74-247").votes
+    assert panel["votes.A/RES/74/247"].isna()[("CAN", pd.Timestamp("2016-01-01"))]
+    vote = bundled.event("unga-vote-74-247")
+    assert isinstance(vote, ct.Vote)
+    voters = vote.votes
     assert panel.xs(pd.Timestamp("2020-01-01"), level="as_of")["votes.A/RES/74/247"].dropna(
     ).to_dict() == {a: o for a, o in voters.items() if a in states}
