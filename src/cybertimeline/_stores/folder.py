@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,18 +17,37 @@ from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores.atomic import locked, write_atomically, write_new
-from cybertimeline._stores.base import Accept, Contents, check_expected, must_be_new
+from cybertimeline._stores.base import (
+    MAX_EVENT_BYTES,
+    Accept,
+    Contents,
+    check_expected,
+    must_be_new,
+    sized_json,
+)
 from cybertimeline._stores.checks import Origin
+from cybertimeline._stores.files import Unreadable, identity, read_regular, storage_error
 from cybertimeline._stores.pipeline import Entry, Loader
-from cybertimeline._stores.toml_lines import event_lines, field_line, table_line
-from cybertimeline.errors import ReadOnlyError, TimelineError, ValidationError
+from cybertimeline._stores.toml_chunks import (
+    EVENT_HEADER,
+    MAX_KEY_PARTS,
+    REGISTRY_HEADER,
+    Piece,
+    pieces,
+    too_deep_key,
+)
+from cybertimeline._stores.toml_lines import event_lines, field_line, table_lines
+from cybertimeline.errors import Problem, ReadOnlyError, TimelineError, ValidationError
 
-__all__ = ["MAX_FILE_BYTES", "FolderStore"]
+__all__ = ["MAX_FILE_BYTES", "MAX_FOLDER_ENTRIES", "FolderStore"]
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """Files larger than this are refused rather than read into memory."""
+MAX_FOLDER_ENTRIES = 1_000_000
+"""A folder with more files and folders under it than this is refused: it is no store."""
 
 APPENDED = "appended"
+LOCK_NAME = ".cybertimeline.lock"
 _TOML_LINE = re.compile(r"at line (\d+)")
 _REGISTRY_FILES: dict[str, tuple[str, Entry]] = {
     "actors.toml": ("actors", "actor"), "instruments.toml": ("instruments", "instrument")}
@@ -38,7 +58,10 @@ class FolderStore:
 
     ``actors.toml`` and ``instruments.toml`` (anywhere in the folder) extend the
     registry. Appended events are written under ``appended/``, a file per append,
-    atomically and under a lock, so curated files are never rewritten.
+    atomically and under a lock, so curated files are never rewritten. Only
+    regular files are read: symbolic links, FIFOs and devices are reported, not
+    followed; the store is the folder it was opened on, and an append fails if
+    that folder was deleted or replaced since.
     """
 
     sees_other_writers = False
@@ -46,6 +69,7 @@ class FolderStore:
     def __init__(self, root: Path | str, *, read_only: bool = False) -> None:
         self.root = Path(root)
         self.read_only = read_only
+        self._identity = identity(self.root)
 
     @property
     def location(self) -> str:
@@ -56,7 +80,10 @@ class FolderStore:
         """Make an empty folder store at ``root`` (a new or empty folder)."""
         path = Path(root)
         must_be_new(path)
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(path, "create the folder", exc) from None
         return cls(path)
 
     def read(self) -> Contents:
@@ -65,24 +92,30 @@ class FolderStore:
                                 f"TOML files, a .jsonl or a .sqlite file (new stores: "
                                 f"ct.create(path), or `cybertimeline import SRC --into PATH`)")
         loader = Loader(self.root)
-        for path in sorted(self.root.rglob("*.toml")):
-            if any(part.startswith(".") for part in path.relative_to(self.root).parts):
-                continue
-            parsed = _read_toml(path, loader)
-            if parsed is None:
-                continue
-            data, text = parsed
-            if path.name in _REGISTRY_FILES:
-                _read_registry(path, text, data, loader)
-            else:
-                _read_events(path, text, data, loader)
-        return loader.contents()
+        texts: list[_Text] = []
+        try:
+            for path in _toml_files(self.root, loader):
+                _read_file(path, loader, texts)
+            return loader.contents()
+        finally:
+            for text in texts:  # events keep their place, not their file's text
+                text.release()
+
+    def validate(self) -> None:
+        """Read every file afresh: a load checks everything."""
+        self.read()
+
+    def _check_same_folder(self) -> None:
+        if self._identity is None or identity(self.root) != self._identity:
+            raise TimelineError(f"{self.root}: the store was deleted or replaced since it was "
+                                f"opened; nothing was written: open it again")
 
     def extend(self, events: Sequence[Event], accept: Accept,
                expected: int | None = None) -> Contents:
         if self.read_only:
             raise ReadOnlyError(f"{self.root}: the bundled dataset is read-only; copy it, or "
                                 f"ct.create() a store of your own, and append there")
+        sized_json(events)
         text = tomli_w.dumps({"format": FORMAT_VERSION,
                               "event": [event_to_dict(e) for e in events]})
         size = len(text.encode("utf-8"))
@@ -90,17 +123,22 @@ class FolderStore:
             raise ValidationError([f"{self.root}: these events take {size} bytes of TOML, more "
                                    f"than the limit of {MAX_FILE_BYTES} for a file of a folder "
                                    f"store: append fewer at once"])
-        with locked(self.root / ".cybertimeline.lock", self.location):
-            contents = self.read()
-            check_expected(contents, expected, self.location)
-            accept(contents)
-            # "event-" keeps appended files apart from actors.toml and instruments.toml;
-            # write_new never overwrites a file already there.
-            stem = f"event-{events[0].id}" if len(events) == 1 else f"events-{events[0].id}"
-            path = write_new(self.root / APPENDED, stem, text)
-            lines = event_lines(text)
-            return contents.add((e, Origin(path, line)) for e, line in zip(events, lines,
-                                                                           strict=True))
+        self._check_same_folder()  # before the lock, whose file would make the folder again
+        try:
+            with locked(self.root / LOCK_NAME, self.location):
+                self._check_same_folder()
+                contents = self.read()
+                check_expected(contents, expected, self.location)
+                accept(contents)
+                # "event-" keeps appended files apart from actors.toml and instruments.toml;
+                # write_new never overwrites a file already there.
+                stem = f"event-{events[0].id}" if len(events) == 1 else f"events-{events[0].id}"
+                path = write_new(self.root / APPENDED, stem, text)
+        except OSError as exc:
+            raise storage_error(self.root, "append", exc) from None
+        lines = event_lines(text)
+        return contents.add((e, Origin(path, line)) for e, line in zip(events, lines,
+                                                                       strict=True))
 
     def fill(self, events: Iterable[Event], registry: Registry) -> None:
         """Write a whole store's events and registry into this new store, unchecked: for copies.
@@ -138,77 +176,181 @@ def _chunks(events: Iterable[Event], size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def _read_toml(path: Path, loader: Loader) -> tuple[dict[str, Any], str] | None:
-    """The parsed file and its text; on failure, None, with the problem recorded."""
-    def fail(message: str, line: int | None = None) -> tuple[dict[str, Any], str] | None:
-        loader.problem(message, path, line)
-        return None
+def _toml_files(root: Path, loader: Loader) -> list[Path]:
+    """Every file named ``*.toml`` under ``root``, hidden names left out, sorted.
 
-    if path.is_dir():
-        return fail("is a folder named like a TOML file: rename it (no .toml ending)")
+    Symbolic links are not followed: one named ``*.toml``, or one to a folder, is
+    reported; so is a name ending in ``.TOML`` of another case.
+    """
+    found: list[Path] = []
+    pending = [root]
+    seen = 0
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            loader.problem(f"cannot be read: {exc.strerror}", folder)
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > MAX_FOLDER_ENTRIES:
+                raise ValidationError([Problem(
+                    message=f"holds more than {MAX_FOLDER_ENTRIES} files and folders: is it "
+                            f"a store? Give the folder that holds the TOML files", file=root)])
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            named = entry.name.endswith(".toml")
+            if entry.is_symlink():
+                if entry.is_dir():
+                    loader.problem("is a symbolic link to a folder, which a store does not "
+                                   "follow: move the folder itself here", path)
+                elif named:
+                    loader.problem("is a symbolic link: a store reads only regular files; "
+                                   "put the file itself here", path)
+            elif entry.is_dir(follow_symlinks=False):
+                if named:
+                    loader.problem("is a folder named like a TOML file: rename it (no .toml "
+                                   "ending)", path)
+                pending.append(path)
+            elif named:
+                found.append(path)
+            elif entry.name.lower().endswith(".toml"):
+                loader.problem(f"ends in {entry.name[-5:]!r}, not '.toml', so it would not be "
+                               f"read: rename it", path)
+    return sorted(found)
+
+
+class _Text:
+    """A file's text while its events load: where a problem finds its field's line."""
+
+    def __init__(self, text: str) -> None:
+        self._text: str | None = text
+        self._lines: list[str] | None = None
+
+    def field_line(self, start: int, end: int, field: str | None) -> int:
+        """The line of ``field`` in the event at lines start..end-1 (``start`` if unknown)."""
+        if self._text is None:
+            return start
+        if self._lines is None:
+            self._lines = self._text.splitlines()
+        return field_line(self._lines, start, end, field)
+
+    def release(self) -> None:
+        """Forget the text: the load is over."""
+        self._text = self._lines = None
+
+
+def _decoded(path: Path, loader: Loader) -> str | None:
+    """The text of a regular TOML file within the limits; on failure, None, problem recorded."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail(f"is {size} bytes, more than the limit of {MAX_FILE_BYTES}: "
-                        f"split it into smaller files")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return fail(f"cannot be read: {exc.strerror}")
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except Unreadable as exc:
+        loader.problem(str(exc), path)
+        return None
     if raw.startswith(b"\xef\xbb\xbf"):
-        return fail("starts with a byte-order mark: save it as UTF-8 without BOM", 1)
+        loader.problem("starts with a byte-order mark: save it as UTF-8 without BOM", path, 1)
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return fail(f"is not UTF-8 (byte 0x{raw[exc.start]:02x}): save it as UTF-8", line)
+        loader.problem(f"is not UTF-8 (byte 0x{raw[exc.start]:02x}): save it as UTF-8", path,
+                       line)
+        return None
+    deep = too_deep_key(text)
+    if deep is not None:
+        loader.problem(f"has a dotted key or table header of more than {MAX_KEY_PARTS} parts: "
+                       f"write fewer", path, deep)
+        return None
+    return text
+
+
+def _parsed(piece: Piece, path: Path, loader: Loader) -> dict[str, Any] | None:
+    """One piece of a file, parsed; on failure, None, with the problem at its line."""
+    if len(piece.text) > MAX_EVENT_BYTES:
+        loader.problem(f"the entry at this line takes more than {MAX_EVENT_BYTES} characters, "
+                       f"the limit of one event: shorten it", path, piece.line)
+        return None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(piece.text)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_LINE.search(str(exc))
-        return fail(f"is not valid TOML: {exc}", int(found.group(1)) if found else None)
+        line = piece.line + int(found.group(1)) - 1 if found else None
+        message = _TOML_LINE.sub(f"at line {line}", str(exc)) if line else str(exc)
+        loader.problem(f"is not valid TOML: {message}", path, line)
     except RecursionError:
-        return fail("is nested too deeply to read: flatten its tables")
-    if not data:
-        return fail("holds nothing: add [[event]] tables, or remove the file")
-    return data, text
+        loader.problem("is nested too deeply to read: flatten its tables", path)
+    return None
 
 
-def _read_events(path: Path, text: str, data: dict[str, Any], loader: Loader) -> None:
-    """Hand the events of one file to the loader, each with its file and lines."""
-    version = loader.version(data.pop("format", FORMAT_VERSION), Origin(path, 1))
-    if version is None:
+def _read_file(path: Path, loader: Loader, texts: list[_Text]) -> None:
+    """Hand the events, or the registry entries, of one file to the loader."""
+    text = _decoded(path, loader)
+    if text is None:
         return
+    holder = _Text(text)
+    texts.append(holder)
+    registry = _REGISTRY_FILES.get(path.name)
+    version: int | None = FORMAT_VERSION
+    anything = False
+    for number, piece in enumerate(pieces(text, REGISTRY_HEADER if registry else EVENT_HEADER)):
+        data = _parsed(piece, path, loader)
+        if data is None:
+            anything = True
+            continue
+        if number == 0:
+            version = loader.version(data.pop("format", FORMAT_VERSION), Origin(path, 1))
+        anything = anything or bool(data)
+        if version is None:
+            continue
+        if registry is not None:
+            _read_registry(path, piece, data, registry, loader)
+        else:
+            end = piece.line + piece.text.count("\n")
+            _read_events(path, piece, end, data, holder, loader, version)
+    if not anything:
+        loader.problem("holds nothing: add [[event]] tables, or remove the file", path)
+
+
+def _read_events(path: Path, piece: Piece, end: int, data: dict[str, Any], holder: _Text,
+                 loader: Loader, version: int) -> None:
+    """Hand the events of one piece of a file to the loader, each with its file and lines."""
     for key in data:
         if key != "event":
             loader.problem(f"unknown top-level key {key!r}: events go in [[event]] tables "
                            f"(actors in actors.toml, instruments in instruments.toml)",
-                           path, table_line(text, key, "") or 1)
+                           path, piece.line)
     raw_events = data.get("event", [])
     if not isinstance(raw_events, list):
-        loader.problem("'event' must be an array of tables: write [[event]]", path)
+        loader.problem("'event' must be an array of tables: write [[event]]", path, piece.line)
         return
-    lines = text.splitlines()
-    headers = event_lines(text)
+    headers = [piece.line + n - 1 for n in event_lines(piece.text)]
     if len(headers) == len(raw_events):
-        ends = [*headers[1:], len(lines) + 1] if headers else []
+        ends = [*headers[1:], end + 1] if headers else []
     else:  # events written some other way (an inline array): no line for each
-        headers, ends = [1] * len(raw_events), [len(lines) + 1] * len(raw_events)
-    for raw, start, end in zip(raw_events, headers, ends, strict=True):
-        loader.event(raw, Origin(path, start, functools.partial(field_line, lines, start, end)),
+        headers, ends = [piece.line] * len(raw_events), [end + 1] * len(raw_events)
+    for raw, start, stop in zip(raw_events, headers, ends, strict=True):
+        loader.event(raw, Origin(path, start, functools.partial(holder.field_line, start, stop)),
                      version)
 
 
-def _read_registry(path: Path, text: str, data: dict[str, Any], loader: Loader) -> None:
-    """Hand the ``[actors.ID]`` or ``[instruments.ID]`` tables of a file to the loader."""
-    table, entry = _REGISTRY_FILES[path.name]
-    if loader.version(data.pop("format", FORMAT_VERSION), Origin(path, 1)) is None:
-        return
+def _read_registry(path: Path, piece: Piece, data: dict[str, Any], registry: tuple[str, Entry],
+                   loader: Loader) -> None:
+    """Hand the ``[actors.ID]`` or ``[instruments.ID]`` tables of one piece to the loader."""
+    table, entry = registry
     entries = data.pop(table, None)
     for key in data:
         loader.problem(f"unknown top-level key {key!r}: {path.name} holds only "
                        f"[{table}.ID] tables", path)
+    if entries is None and not data and piece.line == 1:
+        return  # the format line alone, before the first table
     if not isinstance(entries, dict):
         loader.problem(f"no [{table}.ID] tables: write e.g. [{table}.example]", path)
         return
+    lines = table_lines(piece.text, table)
     for key, value in entries.items():
-        loader.registry_entry(entry, key, value, Origin(path, table_line(text, table, key)))
+        line = lines.get(key)
+        loader.registry_entry(entry, key, value,
+                              Origin(path, None if line is None else piece.line + line - 1))
