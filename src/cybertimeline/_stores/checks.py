@@ -8,7 +8,6 @@ from typing import Protocol
 
 import attrs
 
-from cybertimeline._codec.reading import event_label
 from cybertimeline._model.event import named_actors
 from cybertimeline._model.events import KINDS, Event
 from cybertimeline._model.registry import Registry, unknown_message

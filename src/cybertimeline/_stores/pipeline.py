@@ -19,10 +19,10 @@ from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.base import MAX_EVENTS, Contents
 from cybertimeline._stores.checks import (
+    Named,
     Origin,
     check_events,
     check_registry,
-    Named,
     failed_name_problems,
     raw_names,
 )

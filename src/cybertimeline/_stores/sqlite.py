@@ -90,15 +90,14 @@ class SqliteIndex:
     def _snapshot(self) -> Iterator[None]:
         """One read transaction: all that is read in it is one version of the store."""
         with database_errors(self._path):
-            if self._db.in_transaction:
-                yield
-                return
-            self._db.execute("BEGIN")
+            outermost = not self._db.in_transaction
+            if outermost:
+                self._db.execute("BEGIN")
             try:
                 self._db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # the snapshot starts
                 yield
             finally:
-                if self._db.in_transaction:
+                if outermost:
                     self._db.execute("COMMIT")
 
     def _fresh(self) -> None:

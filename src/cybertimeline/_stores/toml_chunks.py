@@ -29,7 +29,7 @@ REGISTRY_HEADER = re.compile(
 # Strings and comments, the only places where a header or dotted key is not one.
 _SKIPPED = re.compile(
     r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*', re.S)
-_DEEP_KEY = re.compile(r"(?:[A-Za-z0-9_-]+[ \t]*\.[ \t]*){%d}[A-Za-z0-9_-]" % MAX_KEY_PARTS)
+_DEEP_KEY = re.compile(rf"(?:[A-Za-z0-9_-]+[ \t]*\.[ \t]*){{{MAX_KEY_PARTS}}}[A-Za-z0-9_-]")
 
 
 @attrs.frozen
