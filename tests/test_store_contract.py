@@ -30,6 +30,7 @@ class TestMemoryStore(StoreContract):
     """A timeline built in memory."""
 
     shared = False
+    limited = False
 
     def new_store(self, directory: Path) -> ct.Timeline:
         return ct.Timeline(clock=lambda: TODAY)

@@ -56,19 +56,26 @@ def too_deep_key(text: str) -> int | None:
     return None if found is None else blanked.count("\n", 0, found.start()) + 1
 
 
+def _lines_of(matches: Iterator[re.Match[str]]) -> Iterator[int]:
+    """The line of each match, counted as the matches go (each newline counted once)."""
+    line, position = 1, 0
+    for match in matches:
+        line += match.string.count("\n", position, match.start())
+        position = match.start()
+        yield line
+
+
 def pieces(text: str, header: re.Pattern[str]) -> Iterator[Piece]:
     """The file cut before each line that ``header`` matches outside strings and comments.
 
     The first piece is what comes before the first header (it may be empty).
     """
-    blanked = _blanked(text)
-    lines = {blanked.count("\n", 0, m.start()) + 1 for m in header.finditer(blanked)}
-    start, line, scanned, scanned_line = 0, 1, 0, 1
-    for match in header.finditer(text):
-        scanned_line += text.count("\n", scanned, match.start())
-        scanned = match.start()
-        if scanned_line not in lines or match.start() == 0:
+    lines = set(_lines_of(header.finditer(_blanked(text))))
+    matches = list(header.finditer(text))
+    start, line = 0, 1
+    for match, found in zip(matches, _lines_of(iter(matches)), strict=True):
+        if found not in lines or match.start() == 0:
             continue
         yield Piece(text[start:match.start()], line)
-        start, line = match.start(), scanned_line
+        start, line = match.start(), found
     yield Piece(text[start:], line)
