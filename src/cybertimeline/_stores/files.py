@@ -68,7 +68,12 @@ def read_regular(path: Path, limit: int) -> bytes:
     """
     with open_regular(path) as handle:
         try:
-            data = handle.read(limit + 1)
+            # Read what the file says it holds (a buffer of the limit would cost the limit),
+            # and past it only if the file grew meanwhile.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, limit) + 1)
+            if len(data) > size:
+                data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise Unreadable(f"cannot be read: {exc.strerror}") from None
     if len(data) > limit:
