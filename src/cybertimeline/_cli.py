@@ -504,7 +504,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         store = args.source if args.command == "import" else getattr(args, "events", None)
-        output = _COMMANDS[args.command](_open(store), args)
+        with _open(store) as timeline:
+            output = _COMMANDS[args.command](timeline, args)
         print(printable(output))
         sys.stdout.flush()
     except ValidationError as exc:

@@ -279,7 +279,7 @@ class SqliteStore:
                 else:
                     instruments.append(instrument_from_dict(key, orjson.loads(payload)))
             except Exception as exc:  # written by something else: report it
-                raise _unreadable(self.path, f"the registry's {entry} {key!r}", exc) from None
+                raise _unreadable(self.path, f"registry {entry} {key!r}", exc) from None
         return Registry.builtin().extended(actors, instruments)
 
     def read(self) -> Contents:
