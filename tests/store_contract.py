@@ -278,7 +278,8 @@ class StoreContract(abc.ABC):
                 assert known == [f"e{length - 1}"]
             else:  # each retraction withdraws the one before: every other one holds
                 assert len(known) == length // 2
-                assert f"e{length - 1}" in known and f"e{length - 2}" not in known
+                assert f"e{length - 1}" in known
+                assert f"e{length - 2}" not in known
             last = (statement("last", supersedes=f"e{length - 1}", recorded=recorded)
                     if kind == "supersedes" else
                     ct.Retraction(id="last", date=ct.Date.parse("2021"), retracts=f"e{length - 1}",
