@@ -289,7 +289,13 @@ class SqliteStore:
         """Check every row of the store, as a load checks a folder (`check_database`)."""
         check_database(self._db, self.path)
 
+    def _replaced(self) -> TimelineError:
+        return TimelineError(f"{self.path}: the store was deleted or replaced since it was "
+                             f"opened; nothing was written: open it again")
+
     def _writing(self) -> sqlite3.Connection:
+        if identity(self._real) != self._identity:
+            raise self._replaced()
         if self._writer is None:
             with database_errors(self.path):
                 refuse_aliases(self._real)
@@ -299,8 +305,7 @@ class SqliteStore:
     def _check_unchanged(self, writer: sqlite3.Connection) -> None:
         """Raise unless the file is the one opened, with the schema checked then."""
         if identity(self._real) != self._identity:
-            raise TimelineError(f"{self.path}: the store was deleted or replaced since it was "
-                                f"opened; nothing was written: open it again")
+            raise self._replaced()
         version = writer.execute("PRAGMA schema_version").fetchone()[0]
         if version != self._schema_version:
             problem = schema_problem(writer)
