@@ -199,10 +199,10 @@ def test_an_import_never_replaces_a_store_that_appeared_meanwhile(
         kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``import --into X`` where X is created (and appended to) while the copy is written:
     the import fails and X keeps its confirmed append (issue 18, M8)."""
+    from cybertimeline._stores.atomic import publish
     from cybertimeline._timeline import loading
 
     destination = tmp_path / STORES[kind]
-    publish = loading.publish
 
     def meanwhile(temporary: Path, target: Path) -> None:
         with ct.create(target) as other:
