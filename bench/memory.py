@@ -42,7 +42,8 @@ def _pieces(body: Callable[[int], str], size: int) -> str:
 
 INPUTS: dict[str, tuple[str, Callable[[int], str]]] = {
     "toml: empty [[event]] tables": ("events.toml", lambda size: "[[event]]\n" * (size // 10)),
-    "toml: valid minimal events": ("events.toml", lambda size: _repeat(lambda n: _EVENT.format(n=n), size)),
+    "toml: valid minimal events": ("events.toml", lambda size: _repeat(
+        lambda n: _EVENT.format(n=n), size)),
     "toml: events of sub-tables": ("events.toml", lambda size: _pieces(
         lambda n: f"[event.t{n:x}]\n", size)),
     "toml: events of 4-part keys": ("events.toml", lambda size: _pieces(
@@ -50,7 +51,8 @@ INPUTS: dict[str, tuple[str, Callable[[int], str]]] = {
     "toml: events of empty arrays": ("events.toml", lambda size: _pieces(
         lambda n: f"a{n:x} = [[],[],[],[],[],[],[],[],[],[],[],[],[],[],[],[]]\n", size)),
     "jsonl: lines of 1": ("store.jsonl", lambda size: "1\n" * (size // 2)),
-    "jsonl: valid minimal events": ("store.jsonl", lambda size: _repeat(lambda n: _LINE.format(n=n), size)),
+    "jsonl: valid minimal events": ("store.jsonl", lambda size: _repeat(
+        lambda n: _LINE.format(n=n), size)),
     "jsonl: 1 MiB lines of empty arrays": ("store.jsonl", lambda size: _repeat(
         lambda _n: "[" + "[]," * (_PIECE // 3) + "[]]\n", size)),
 }
