@@ -198,3 +198,17 @@ def test_a_jsonl_registry_line_is_checked_like_a_file(tmp_path: Path) -> None:
     with pytest.raises(ct.ValidationError, match=r"instrument 'x-treaty' is declared twice: "
                                                  r"first at .*store.jsonl:2"):
         ct.load(path)
+
+
+def test_a_folder_too_large_to_be_a_store_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--events /`` walks no whole file system: past a number of entries, a folder is
+    refused as no store (issue 18, H3)."""
+    from cybertimeline._stores import folder as _folder
+
+    root = folder(tmp_path, "can-1")
+    for n in range(5):
+        (root / f"notes-{n}.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(_folder, "MAX_FOLDER_ENTRIES", 3)
+    with pytest.raises(ct.ValidationError, match="more than 3 files and folders: is it a store"):
+        ct.load(root)
