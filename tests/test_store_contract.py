@@ -267,9 +267,9 @@ def test_a_copy_into_a_folder_splits_large_stores_into_loadable_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No file of a folder copy is over the size a folder store may read."""
-    from cybertimeline._stores import folder as _folder
+    from cybertimeline._stores import toml_files
 
-    monkeypatch.setattr(_folder, "MAX_FILE_BYTES", 4_000)
+    monkeypatch.setattr(toml_files, "MAX_FILE_BYTES", 4_000)
     source = ct.Timeline([statement(f"can-{n}", summary="x" * 300) for n in range(40)])
     copy = ct.copy_into(source, tmp_path / "copy")
     assert dump(copy) == dump(source)

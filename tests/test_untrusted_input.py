@@ -204,7 +204,7 @@ def test_a_folder_too_large_to_be_a_store_is_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``--events /`` walks no whole file system: past a number of entries, a folder is
     refused as no store (issue 18, H3)."""
-    from cybertimeline._stores import folder as _folder
+    from cybertimeline._stores import toml_files as _folder
 
     root = folder(tmp_path, "can-1")
     for n in range(5):
