@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cybertimeline as ct
 from cybertimeline._cli import main
+from cybertimeline._stores.toml_chunks import EVENT_HEADER, pieces
 from tests.store_contract import hang_guard, statement
 
 EVENT = ('[[event]]\nid = "{id}"\nkind = "statement"\ndate = "2020"\nactor = "CAN"\n'
@@ -212,3 +218,27 @@ def test_a_folder_too_large_to_be_a_store_is_refused(
     monkeypatch.setattr(_folder, "MAX_FOLDER_ENTRIES", 3)
     with pytest.raises(ct.ValidationError, match="more than 3 files and folders: is it a store"):
         ct.load(root)
+
+
+_TRICKY = st.text(alphabet='ab "\'#\n[]=.\\', max_size=30).map(
+    lambda text: text.replace("[]", "\n[[event]]\n"))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.dictionaries(st.sampled_from(["id", "summary", "note", "tags"]),
+                                st.one_of(_TRICKY, st.lists(_TRICKY, max_size=3)),
+                                min_size=1),
+                max_size=5),
+       st.booleans())
+def test_a_toml_file_read_in_pieces_means_what_the_whole_file_means(
+        events: list[dict[str, Any]], multiline: bool) -> None:
+    """Cutting a file at its ``[[event]]`` headers (outside strings and comments) and
+    parsing each piece gives the events a parse of the whole file gives, whatever the
+    strings hold (headers, quotes, comments): the pieces are an optimisation, not a dialect."""
+    text = tomli_w.dumps({"format": 1, "event": events}, multiline_strings=multiline)
+    whole = tomllib.loads(text)["event"]
+    cut = list(pieces(text, EVENT_HEADER))
+    parts = [tomllib.loads(piece.text) for piece in cut]
+    assert [e for part in parts for e in part.get("event", [])] == whole
+    lines = text.split("\n")
+    assert all(lines[piece.line - 1].startswith("[[event]]") for piece in cut[1:])
