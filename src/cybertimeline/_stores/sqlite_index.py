@@ -123,8 +123,24 @@ class SqliteIndex:
             parsed.append(event)
         return parsed
 
+    def _current(self) -> None:
+        """Catch up with other connections' writes, if there were any since the last read.
+
+        ``PRAGMA data_version`` alone says whether there were (the cheap, usual case);
+        only then is everything read again, in one snapshot.
+        """
+        with database_errors(self._path):
+            moved = self._db.execute("PRAGMA data_version").fetchone()[0] != self._data_version
+        if moved:
+            with self._snapshot():
+                self._fresh()
+
     def _lane(self, key: tuple[str, str | None], sql: str, args: Sequence[Any]) -> Lane:
-        with self._snapshot():
+        self._current()
+        lane = self._lanes.get(key)
+        if lane is not None:
+            return lane
+        with self._snapshot():  # the lane and the corrections of one version of the store
             self._fresh()
             lane = self._lanes.get(key)
             if lane is None:
@@ -133,8 +149,7 @@ class SqliteIndex:
         return lane
 
     def __len__(self) -> int:
-        with self._snapshot():
-            self._fresh()
+        self._current()
         return int(self._count)
 
     def get(self, event_id: str) -> Event | None:
@@ -165,14 +180,12 @@ class SqliteIndex:
         )
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
-        with self._snapshot():
-            self._fresh()
+        self._current()
         return self._correctors
 
     @property
     def version(self) -> int:
-        with self._snapshot():
-            self._fresh()
+        self._current()
         return self._generation
 
 
