@@ -9,9 +9,11 @@ for memory, folder, JSON Lines and SQLite stores.
 from __future__ import annotations
 
 import abc
+import contextlib
 import datetime as dt
+import signal
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,22 @@ from tests import strategies as cts
 SOURCE = (ct.Source(title="A test source"),)
 TODAY = dt.date(2040, 1, 1)
 """The day the stores' clock gives: after every generated date, so any event may be appended."""
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int) -> Iterator[None]:
+    """Fail the test, instead of hanging the suite, if the block runs past ``seconds``
+    (a guard against endless loops and blocked reads, not a measure of speed)."""
+    def stop(_signal: int, _frame: object) -> None:
+        raise AssertionError(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def statement(event_id: str, date: str = "2020-05", actor: str = "CAN", **fields: Any) -> Any:
@@ -60,6 +78,8 @@ class StoreContract(abc.ABC):
 
     shared: bool = True
     """Whether two timelines opened on the store share it (False for memory)."""
+    limited: bool = True
+    """Whether the store keeps the size limit of one event (memory holds anything)."""
 
     @abc.abstractmethod
     def new_store(self, directory: Path) -> ct.Timeline:
@@ -244,3 +264,61 @@ class StoreContract(abc.ABC):
             again = self.reopen(Path(folder), store)
             assert dump(again) == dump(expected)
             assert answers(again) == answers(expected)
+
+    def test_an_event_over_the_size_limit_is_refused_and_nothing_written(
+            self, tmp_path: Path) -> None:
+        """An event the API accepts but over 1 MiB as JSON (60 tags of 19,000 characters) is
+        refused with a ValidationError naming the limit; the store still loads and appends
+        (issue 18, H1)."""
+        store = self.new_store(tmp_path)
+        if not self.limited:
+            return
+        tags = tuple(f"{n}-{'t' * 19_000}" for n in range(60))
+        with pytest.raises(ct.ValidationError, match="limit of 1048576 bytes of one event"):
+            store.append(statement("big", tags=tags))
+        with pytest.raises(ct.ValidationError, match="limit of 1048576 bytes"):
+            store.extend([statement("small"), statement("big", tags=tags)])
+        again = self.reopen(tmp_path, store)
+        assert len(again) == 0
+        again.append(statement("can-1"))
+        assert [e.id for e in self.reopen(tmp_path, store).events()] == ["can-1"]
+
+    def test_validate_finds_nothing_wrong_in_what_the_store_wrote(self, tmp_path: Path) -> None:
+        """``validate`` reads the whole store afresh and finds every appended event valid."""
+        store = self.new_store(tmp_path)
+        store.extend([statement("can-1"), statement("can-2", supersedes="can-1",
+                                                    recorded=ct.Date.parse("2021-01-01"))])
+        store.validate()
+        self.reopen(tmp_path, store).validate()
+
+    @pytest.mark.parametrize("kind", ["supersedes", "retracts"])
+    def test_a_chain_of_ten_thousand_corrections_loads_and_appends(
+            self, kind: str, tmp_path: Path) -> None:
+        """Corrections at any depth: a chain of 10,000 supersessions or retractions is
+        written, read back and appended to, with the known set of rule 2 (issue 18, M1, M2).
+        The guard only stops a hang: the checks are linear, so this takes seconds."""
+        length = 10_000
+        recorded = ct.Date.parse("2021-01-01")
+        chain: list[Any] = [statement("e0")]
+        for n in range(1, length):
+            chain.append(statement(f"e{n}", supersedes=f"e{n - 1}", recorded=recorded)
+                         if kind == "supersedes" else
+                         ct.Retraction(id=f"e{n}", date=ct.Date.parse("2021"), retracts=f"e{n - 1}",
+                                       reason="wrong", sources=SOURCE, recorded=recorded))
+        with hang_guard(300):
+            store = self.new_store(tmp_path)
+            store.extend(chain)
+            again = self.reopen(tmp_path, store)
+            known = [e.id for e in again.events()]
+            if kind == "supersedes":
+                assert known == [f"e{length - 1}"]
+            else:  # each retraction withdraws the one before: every other one holds
+                assert len(known) == length // 2
+                assert f"e{length - 1}" in known
+                assert f"e{length - 2}" not in known
+            last = (statement("last", supersedes=f"e{length - 1}", recorded=recorded)
+                    if kind == "supersedes" else
+                    ct.Retraction(id="last", date=ct.Date.parse("2021"), retracts=f"e{length - 1}",
+                                  reason="wrong", sources=SOURCE, recorded=recorded))
+            again.append(last)
+            assert "last" in {e.id for e in self.reopen(tmp_path, store).events()}

@@ -9,9 +9,9 @@ import pytest
 
 import cybertimeline as ct
 from cybertimeline._stores import base as _store
-from cybertimeline._stores import folder as _folder
 from cybertimeline._stores import jsonl as _jsonl
 from cybertimeline._stores import pipeline as _pipeline
+from cybertimeline._stores import toml_files as _folder
 
 EVENT = {"id": "can-1", "kind": "statement", "date": "2020", "actor": "CAN",
          "topic": "budapest-convention", "stance": "supports", "sources": [{"title": "t"}]}

@@ -352,3 +352,22 @@ def test_a_closed_store_says_so(cluster: Cluster) -> None:
         timeline.append(statement("can-1"))
     with pytest.raises(ct.TimelineError, match="the store was closed"):
         timeline.event("can-1")
+
+
+def test_validate_reads_every_row_and_reports_a_changed_one(cluster: Cluster) -> None:
+    """A payload changed by hand (an unknown actor, a broken JSON) is found by ``validate``,
+    each problem naming the event, though queries never read those rows."""
+    url = cluster.new_store_url()
+    store = ct.create(url, clock=lambda: TODAY)
+    store.extend([statement("can-1"), statement("can-2"), statement("can-3")])
+    store.validate()
+    schema = url.rsplit("schema=", 1)[1]
+    with cluster.superuser() as db:
+        db.execute(f"UPDATE \"{schema}\".events SET payload = replace(payload, '\"CAN\"', "
+                   f"'\"XYZ\"') WHERE id = 'can-2'")
+        db.execute(f"UPDATE \"{schema}\".events SET payload = '{{not json' WHERE id = 'can-3'")
+    with pytest.raises(ct.ValidationError) as caught:
+        ct.load(url).validate()
+    messages = [p.message for p in caught.value.problems]
+    assert any("can-2" in m and "XYZ" in m for m in messages), messages
+    assert any("not JSON" in m for m in messages), messages

@@ -7,6 +7,8 @@ import json
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybertimeline as ct
+from cybertimeline._cli import main
 from tests import strategies as cts
 from tests.store_contract import TODAY, StoreContract, dump, statement
 
@@ -27,6 +30,7 @@ class TestMemoryStore(StoreContract):
     """A timeline built in memory."""
 
     shared = False
+    limited = False
 
     def new_store(self, directory: Path) -> ct.Timeline:
         return ct.Timeline(clock=lambda: TODAY)
@@ -110,17 +114,63 @@ def test_a_sqlite_handle_sees_other_writers_without_reloading(tmp_path: Path) ->
     assert len(reader) == 1
 
 
-def test_a_torn_last_line_of_a_jsonl_store_is_ignored_and_cut(tmp_path: Path) -> None:
-    """A fragment left by a writer killed mid-line is skipped on load and cut by the next append."""
+_KILLED_MIDWAY = """
+import os, sys
+import cybertimeline as ct
+from cybertimeline._stores import jsonl
+from tests.store_contract import statement
+
+def die(fd):  # as if killed after writing part of the line, before it was made durable
+    os.ftruncate(fd, os.fstat(fd).st_size - 40)
+    os._exit(9)
+
+jsonl.os.fsync = die
+ct.load(sys.argv[1]).append(statement("can-2", summary="x" * 100))
+"""
+
+
+def test_a_line_torn_by_a_killed_writer_is_ignored_and_cut(tmp_path: Path) -> None:
+    """What a writer killed mid-append left is skipped on load and cut by the next append."""
     path = tmp_path / "store.jsonl"
     timeline = ct.create(path)
     timeline.append(statement("can-1"))
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write('{"id": "can-2", "kind": "stat')
+    killed = subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(path)],
+                            cwd=Path(__file__).parents[1], check=False)
+    assert killed.returncode == 9
+    assert not path.read_bytes().endswith(b"\n")
     assert [e.id for e in ct.load(path).events()] == ["can-1"]
     ct.load(path).append(statement("can-3"))
     assert [e.id for e in ct.load(path).events()] == ["can-1", "can-3"]
     assert path.read_text(encoding="utf-8").endswith("\n")
+
+
+@pytest.mark.parametrize("tail", ['{"id": "can-2", "kind": "stat', '{"id": "x"}}'])
+def test_a_malformed_last_line_without_newline_is_reported_not_dropped(
+        tail: str, tmp_path: Path) -> None:
+    """No writer was killed there: a bad last line is a problem at its line, not dropped, and
+    the store cannot be appended to until it is fixed (issue 18, H2)."""
+    path = tmp_path / "store.jsonl"
+    ct.create(path).append(statement("can-1"))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(tail)
+    with pytest.raises(ct.ValidationError) as caught:
+        ct.load(path)
+    assert [p.line for p in caught.value.problems] == [3]
+    assert main(["--events", str(path), "validate"]) == 1
+    assert path.read_text(encoding="utf-8").endswith(tail)
+
+
+def test_a_jsonl_file_with_cr_line_endings_is_reported_not_erased(tmp_path: Path) -> None:
+    """Old Mac line endings make one long line: reported as such, and kept (issue 18, H2)."""
+    path = tmp_path / "store.jsonl"
+    lines = [json.dumps({"format": 1}), *(json.dumps(ct.event_to_dict(statement(f"can-{n}")))
+                                          for n in (1, 2))]
+    path.write_bytes("\r".join(lines).encode("utf-8"))
+    before = path.read_bytes()
+    with pytest.raises(ct.ValidationError, match="carriage returns"):
+        ct.load(path)
+    assert main(["--events", str(path), "validate"]) == 1
+    assert path.read_bytes() == before
 
 
 def test_a_jsonl_problem_names_its_line(tmp_path: Path) -> None:
@@ -217,9 +267,9 @@ def test_a_copy_into_a_folder_splits_large_stores_into_loadable_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No file of a folder copy is over the size a folder store may read."""
-    from cybertimeline._stores import folder as _folder
+    from cybertimeline._stores import toml_files
 
-    monkeypatch.setattr(_folder, "MAX_FILE_BYTES", 4_000)
+    monkeypatch.setattr(toml_files, "MAX_FILE_BYTES", 4_000)
     source = ct.Timeline([statement(f"can-{n}", summary="x" * 300) for n in range(40)])
     copy = ct.copy_into(source, tmp_path / "copy")
     assert dump(copy) == dump(source)
@@ -231,15 +281,16 @@ def test_a_copy_into_a_folder_splits_large_stores_into_loadable_files(
 def test_a_failed_copy_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When a copy fails midway, the half-written destination is removed and can be retried."""
+    """When a copy fails midway, nothing is left that looks like a store, the error is the
+    library's and names the path, and the copy can be retried."""
     from cybertimeline._stores import folder as _folder
 
     def fail(*_args: object) -> None:
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(_folder, "_chunks", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ct.TimelineError, match="copy: cannot write the copy: No space left"):
         ct.copy_into(ct.load(), tmp_path / "copy")
-    assert not (tmp_path / "copy").exists()
+    assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
     assert len(ct.copy_into(ct.load(), tmp_path / "copy")) == len(ct.load())

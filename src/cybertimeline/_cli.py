@@ -23,6 +23,7 @@ Commands::
     cybertimeline import-chart CHART --into STORE --instrument ID [--as-of DATE] [--complete]
     cybertimeline [--events PATH] plot ACTOR [ACTOR ...] [--instrument ID] [--since DATE]
                                        [--until DATE] [--known-at DATE] -o FILE.svg|FILE.png
+                                       [--force]
 
 ``plot`` needs matplotlib (``pip install 'cybertimeline[plot]'``). An ACTOR is
 an id or a name as researchers write it (``can``, ``Republic of Korea``,
@@ -33,7 +34,10 @@ else ``$CYBERTIMELINE_EVENTS``, else the
 bundled dataset (``import`` copies it). Several actors give one answer each;
 their JSON is then a list. Exit codes: 0 ok; 1 invalid data, a missing store, or an
 unknown actor or instrument; 2 bad usage, including a date that is not EDTF.
-Errors go to stderr, one line each.
+Errors go to stderr, one line each. Control characters in what is printed
+(but newline and tab) are written as ``\\uXXXX``, as JSON writes them, so that
+no text from a store can command the terminal. ``plot`` never replaces a file
+unless ``--force`` is given.
 
 JSON shapes (``--format json``; keys are stable, absent values are ``null``):
 
@@ -74,10 +78,13 @@ import argparse
 import io
 import json
 import os
+import re
+import secrets
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, NoReturn
 
 from cybertimeline._cli_imports import IMPORT_COMMANDS, add_import_commands
@@ -88,6 +95,7 @@ from cybertimeline._model.wording import Words, counted
 from cybertimeline._reports.changes import diff_positions
 from cybertimeline._reports.rows import event_row, write_csv
 from cybertimeline._reports.wording import diff_text
+from cybertimeline._stores.atomic import publish
 from cybertimeline._timeline.loading import copy_into, load
 from cybertimeline._timeline.timeline import Timeline
 from cybertimeline.errors import DateError, TimelineError, ValidationError
@@ -223,7 +231,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="draw each actor's status towards this instrument")
     window(plot)
     plot.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
-                      help="where to write the chart: FILE.svg or FILE.png")
+                      help="where to write the chart: FILE.svg or FILE.png (a new file)")
+    plot.add_argument("--force", action="store_true",
+                      help="replace FILE if it exists (a symbolic link there is replaced, "
+                           "not followed)")
     add_import_commands(commands)
     return parser
 
@@ -235,7 +246,18 @@ def _picture(text: str) -> str:
 
 
 def _open(path: str | None) -> Timeline:
-    return load(path or os.environ.get(ENVIRONMENT_VARIABLE) or None)
+    # --events "" is a mistake (refused by load); an empty variable is no variable.
+    return load(path if path is not None else os.environ.get(ENVIRONMENT_VARIABLE) or None)
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print: control characters (but newline and tab) and bidirectional
+    overrides written as ``\\uXXXX``, which is also how JSON writes them (so JSON stays JSON)."""
+    return _UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _json(value: Any) -> str:
@@ -253,6 +275,7 @@ _BASES: dict[RecordedBasis, str] = {
 
 
 def _validate(timeline: Timeline, _args: argparse.Namespace) -> str:
+    timeline.validate()
     head = f"{timeline.location}: {counted(len(timeline), 'event')}, all valid"
     bases = Counter(e.recorded_basis for e in timeline.events(include_corrected=True))
     if not bases:
@@ -345,7 +368,22 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
                               until=args.until, known_at=args.known_at)
     except ImportError as exc:
         raise TimelineError(str(exc)) from None
-    path = chart.save(args.output)
+    path = Path(args.output)
+    if not args.force and os.path.lexists(path):
+        raise TimelineError(f"{path}: already exists: choose another name, or give --force "
+                            f"to replace it")
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.partial{path.suffix}"
+    try:
+        chart.save(temporary)
+        if args.force:
+            os.replace(temporary, path)  # replaces a link there, never writes through it
+        else:
+            publish(temporary, path)
+    except FileExistsError:
+        raise TimelineError(f"{path}: appeared while the chart was drawn; it was left as it "
+                            f"is: choose another name, or give --force") from None
+    finally:
+        temporary.unlink(missing_ok=True)
     return f"{path}: {len(chart.actors)} lanes, {len(chart.spans)} spans, {len(chart.marks)} marks"
 
 
@@ -394,17 +432,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in IMPORT_COMMANDS:
             output = IMPORT_COMMANDS[args.command](args)
         else:
-            timeline = _open(getattr(args, "events", None))
-            _resolve_actors(timeline, args)
-            output = _COMMANDS[args.command](timeline, args)
-        print(output)
+            with _open(getattr(args, "events", None)) as timeline:
+                _resolve_actors(timeline, args)
+                output = _COMMANDS[args.command](timeline, args)
+        print(printable(output))
         sys.stdout.flush()
     except ValidationError as exc:
         for problem in exc.problems:
-            print(f"error: {_one_line(str(problem))}", file=sys.stderr)
+            print(f"error: {printable(_one_line(str(problem)))}", file=sys.stderr)
         return 1
     except TimelineError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {printable(_one_line(str(exc)))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader (head, less) went away: say nothing more and stop quietly.
@@ -412,6 +450,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {printable(_one_line(str(exc)))}", file=sys.stderr)
         return 1
     return 0

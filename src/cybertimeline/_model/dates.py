@@ -34,8 +34,9 @@ class Precision(enum.StrEnum):
 
 
 _FINENESS = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
-_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?")
-_SLOPPY = re.compile(r"\d{1,4}-\d{1,2}(?:-\d{1,2})?[?~%]?")
+# ASCII digits only: "２０１５" (fullwidth) or "٢٠١٥" (Arabic-Indic) is no EDTF date.
+_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~%])?", re.ASCII)
+_SLOPPY = re.compile(r"\d{1,4}-\d{1,2}(?:-\d{1,2})?[?~%]?", re.ASCII)
 _LONGEST = len("2001-01-01~/2001-01-01~")
 _HINT = "use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ? ~ or %, or an interval A/B"
 

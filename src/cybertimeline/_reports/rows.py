@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from cybertimeline._model.events import Event, Vote
 
-__all__ = ["ROW_FIELDS", "event_row", "main_actor", "write_csv"]
+__all__ = ["ROW_FIELDS", "csv_cell", "event_row", "main_actor", "write_csv"]
 
 ROW_FIELDS: tuple[str, ...] = (
     "id", "kind", "date", "earliest", "latest", "precision", "recorded",
@@ -57,12 +57,24 @@ def event_row(event: Event, actor: str | None = None) -> dict[str, Any]:
     return row
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell that a spreadsheet shows as text: one that starts like a formula
+    (``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str]) -> None:
-    """Write rows as CSV with a header of `ROW_FIELDS`; lists joined with ``"; "``."""
+    """Write rows as CSV with a header of `ROW_FIELDS`; lists joined with ``"; "``; no cell
+    is read as a formula by a spreadsheet (`csv_cell`)."""
     writer = csv.DictWriter(stream, fieldnames=ROW_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({
-            k: "; ".join(v) if k in _LIST_FIELDS and v is not None else v
+            k: csv_cell("; ".join(v) if k in _LIST_FIELDS and v is not None else v)
             for k, v in row.items()
         })

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["MARKED_KINDS", "Mark", "StatusSpan", "Swimlanes", "lane_mark", "status_spans", "window"]
 
 _ONE_DAY = dt.timedelta(days=1)
+_LAST_DAY = dt.date.max - _ONE_DAY
+"""The last day a chart draws: a chart's spans end the day after their last (9999-12-31
+has no day after)."""
 MARKED_KINDS = ("vote", "statement", "session")
 """The kinds drawn as marks in a lane: each has one value for the actor (an option, a
 stance, a status)."""
@@ -161,7 +164,7 @@ def status_spans(
     charted = timeline.registry.instruments.get(instrument)
     edges = {d for c in (charted.coverage if charted else ())
              for d in (c.complete_from.earliest if c.complete_from else start,
-                       c.complete_until.latest + _ONE_DAY)}
+                       min(c.complete_until.latest, _LAST_DAY) + _ONE_DAY)}
     stop = end + _ONE_DAY
     turns = sorted({start} | {d for d in edges if start < d < stop}
                    | {d for e in acts for d in (e.date.earliest, e.date.latest)
@@ -241,6 +244,7 @@ def window(
                 "sessions here; give since and until to draw empty lanes")
         start = start or dt.date(min(days).year, 1, 1)
         end = end or dt.date(max(days).year, 12, 31)
+    end = min(end, _LAST_DAY)
     if end < start:
         raise TimelineError(f"nothing to plot: until ({end}) is before since ({start})")
     return start, end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -15,6 +16,9 @@ from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.rows import main_actor
 
 __all__ = ["timelinejs", "timelinejs_date"]
+
+_LINKED = ("http", "https")
+"""Only these URLs become links: a ``javascript:`` or ``data:`` one would run in the page."""
 
 
 def _qualified(date: Date) -> str | None:
@@ -42,7 +46,7 @@ def _slide_text(event: Event) -> str:
     items = []
     for source in event.sources:
         title = html.escape(source.title)
-        if source.url:
+        if source.url and urllib.parse.urlsplit(source.url).scheme.lower() in _LINKED:
             title = f'<a href="{html.escape(source.url)}">{title}</a>'
         extra = ", ".join(html.escape(p) for p in (source.publisher,
                                                    str(source.published or "") or None) if p)

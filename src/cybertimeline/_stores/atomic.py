@@ -12,7 +12,8 @@ import filelock
 
 from cybertimeline.errors import ConflictError
 
-__all__ = ["LOCK_TIMEOUT_SECONDS", "locked", "write_atomically", "write_new"]
+__all__ = ["LOCK_TIMEOUT_SECONDS", "fsync_directory", "locked", "publish", "temporary_name",
+           "write_atomically", "write_new"]
 
 LOCK_TIMEOUT_SECONDS = 60.0
 """How long a writer waits for another to finish before giving up with ConflictError."""
@@ -48,7 +49,8 @@ def _temporary(directory: Path) -> tuple[int, Path]:
             continue
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
+    """Make a directory's entries durable (a file just linked or renamed into it)."""
     handle = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(handle)
@@ -60,8 +62,8 @@ def write_atomically(path: Path, chunks: str | Iterable[str], *, replace: bool =
     """Write text to ``path`` so that a crash leaves either the old file or the whole new one.
 
     With ``replace=False`` an existing file is never overwritten: FileExistsError.
+    The folder must exist: a store's folder deleted meanwhile is not made again.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = _temporary(path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -76,11 +78,13 @@ def write_atomically(path: Path, chunks: str | Iterable[str], *, replace: bool =
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def write_new(directory: Path, stem: str, text: str) -> Path:
-    """Write ``text`` atomically to a new file ``STEM.toml`` (``STEM-2.toml``... if taken)."""
+    """Write ``text`` atomically to a new file ``STEM.toml`` (``STEM-2.toml``... if taken)
+    in ``directory``, made if missing (its parent must exist)."""
+    directory.mkdir(exist_ok=True)
     for number in range(1, 10_000):
         path = directory / (f"{stem}.toml" if number == 1 else f"{stem}-{number}.toml")
         if path.exists():
@@ -91,3 +95,32 @@ def write_new(directory: Path, stem: str, text: str) -> Path:
             continue
         return path
     raise FileExistsError(f"{directory}: no free name for {stem}.toml")
+
+
+def temporary_name(destination: Path) -> Path:
+    """A hidden name beside ``destination`` for building it: it ends in neither ``.jsonl``
+    nor ``.sqlite``, and a folder store skips hidden names, so it never looks like a store."""
+    return destination.parent / f".{destination.name}.{secrets.token_hex(6)}.partial"
+
+
+def publish(temporary: Path, destination: Path) -> None:
+    """Give a finished file or folder its name at once, never replacing what is there.
+
+    A file is linked (which fails if the name is taken) and its temporary name
+    removed; a folder is renamed, which fails unless the destination is missing
+    or an empty folder.
+
+    Raises:
+        FileExistsError: something appeared at ``destination`` meanwhile.
+    """
+    if temporary.is_dir():
+        try:
+            os.rename(temporary, destination)
+        except OSError as exc:
+            if destination.exists():
+                raise FileExistsError(exc.errno, "already exists", str(destination)) from None
+            raise
+    else:
+        os.link(temporary, destination)
+        temporary.unlink()
+    fsync_directory(destination.parent)

@@ -2,24 +2,52 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 import attrs
 
+from cybertimeline._codec.converters import event_to_dict
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import Origin, check_events
 from cybertimeline._stores.index import Index, MemoryIndex
 from cybertimeline.errors import ConflictError, TimelineError, ValidationError
 
-__all__ = ["MAX_EVENTS", "Accept", "Contents", "Declaration", "MemoryStore", "Store",
-           "check_expected", "declared", "must_be_new"]
+__all__ = ["MAX_EVENTS", "MAX_EVENT_BYTES", "Accept", "Contents", "Declaration", "MemoryStore",
+           "Store", "check_expected", "declared", "event_json", "must_be_new", "sized_json"]
 
 MAX_EVENTS = 5_000_000
 """A folder or JSON Lines store holding more events than this is refused (use SQLite):
 it is read whole into memory."""
+
+MAX_EVENT_BYTES = 1024 * 1024
+"""One event (or registry entry) written as JSON may take this many bytes, in every store:
+a larger one is refused before anything is written, so that any event can be copied
+into any store, and every read is bounded."""
+
+
+def event_json(event: Event) -> str:
+    """The event as one line of JSON (a JSON Lines line, a SQLite payload), without newline."""
+    return json.dumps(event_to_dict(event), ensure_ascii=False)
+
+
+def sized_json(events: Sequence[Event]) -> list[str]:
+    """Each event as `event_json`, once none is over `MAX_EVENT_BYTES`.
+
+    Raises:
+        ValidationError: an event takes more than `MAX_EVENT_BYTES`; nothing is written.
+    """
+    texts = [event_json(e) for e in events]
+    problems = [f"event {e.id!r} takes {size} bytes as JSON, more than the limit of "
+                f"{MAX_EVENT_BYTES} bytes of one event: shorten its texts or lists"
+                for e, text in zip(events, texts, strict=True)
+                if (size := len(text.encode("utf-8")) + 1) > MAX_EVENT_BYTES]
+    if problems:
+        raise ValidationError(problems)
+    return texts
 
 
 @attrs.define
@@ -100,6 +128,15 @@ class Store(Protocol):
         """
         ...
 
+    def validate(self) -> None:
+        """Check everything the store holds, as thoroughly as a load of a folder does:
+        every record, the references between them, the registry.
+
+        Raises:
+            ValidationError: every problem found (up to a limit), each where it was found.
+        """
+        ...
+
     def close(self) -> None:
         """Release what the store holds open (a database connection)."""
         ...
@@ -143,6 +180,9 @@ class MemoryStore:
         check_expected(self._contents, expected, self.location)
         accept(self._contents)
         return self._contents.add(((e, Origin()) for e in events), declare)
+
+    def validate(self) -> None:
+        """Events in memory were checked when they came in: nothing more to check."""
 
     def close(self) -> None:
         """Nothing to release."""

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
 import attrs
 
-from cybertimeline._codec.reading import event_label
 from cybertimeline._model.event import named_actors
 from cybertimeline._model.events import KINDS, Event
 from cybertimeline._model.registry import Registry, unknown_message
 from cybertimeline.errors import Problem
 
-__all__ = ["Lookup", "Origin", "check_events", "check_registry"]
+__all__ = ["Lookup", "Origin", "check_events", "check_registry", "correction_cycles",
+           "cycle_message", "event_problems"]
 
 
 class Lookup(Protocol):
@@ -60,7 +60,8 @@ def check_events(
 
     Each event comes with where it was read from, so that every problem names
     its file and line; a duplicate id names both places. ``existing`` are
-    events already stored and checked, that the new ones may refer to.
+    events already stored and checked, that the new ones may refer to. Linear
+    in the number of events, whatever the depth of their corrections.
     """
     problems: list[Problem] = []
     known_actors = frozenset(registry.actors)
@@ -77,58 +78,85 @@ def check_events(
         by_id[event.id] = event
         origins[event.id] = origin
         new.append(event)
-        if not known_actors.issuperset(event.involved):  # the details only when needed
-            for field, actor in event.actor_names():
-                if not registry.has_actor(actor):
-                    message = unknown_message("actor", actor, registry.actors)
-                    problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}",
-                                                   field))
-        instrument = getattr(event, "instrument", None)
-        if instrument is not None and not registry.has_instrument(instrument):
-            message = unknown_message("instrument", instrument, registry.instruments)
-            problems.append(origin.problem(f"event {event.id!r}: 'instrument': {message}",
-                                           "instrument"))
+        problems += event_problems(event, origin, registry, known_actors)
     for event in new:
         target = event.corrects
-        if target is None:
+        if target is None or target == event.id:
             continue
-        origin = origins.get(event.id, _NOWHERE)
-        field = "retracts" if event.kind == "retraction" else "supersedes"
+        if target not in by_id and (existing is None or existing.get(target) is None):
+            problems.append(origins.get(event.id, _NOWHERE).problem(
+                f"event {event.id!r}: '{correction_field(event)}' names {target!r}, which is "
+                f"no event: check the id", correction_field(event)))
+    targets = {e.id: e.corrects for e in new if e.corrects is not None}
+    for cycle in correction_cycles(targets):
+        problems.append(origins.get(cycle[0], _NOWHERE).problem(cycle_message(cycle)))
+    return problems
+
+
+def correction_field(event: Event) -> str:
+    """The field that names what ``event`` corrects: ``retracts`` or ``supersedes``."""
+    return "retracts" if event.kind == "retraction" else "supersedes"
+
+
+def event_problems(event: Event, origin: Origin, registry: Registry,
+                   known_actors: frozenset[str] | None = None) -> list[Problem]:
+    """The problems of one event on its own: unknown names, a correction without
+    ``recorded`` or of itself."""
+    problems: list[Problem] = []
+    if not (known_actors or frozenset(registry.actors)).issuperset(event.involved):
+        for field, actor in event.actor_names():  # the details only when needed
+            if not registry.has_actor(actor):
+                message = unknown_message("actor", actor, registry.actors)
+                problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}",
+                                               field))
+    instrument = getattr(event, "instrument", None)
+    if instrument is not None and not registry.has_instrument(instrument):
+        message = unknown_message("instrument", instrument, registry.instruments)
+        problems.append(origin.problem(f"event {event.id!r}: 'instrument': {message}",
+                                       "instrument"))
+    if event.corrects is not None:
+        field = correction_field(event)
         if event.recorded is None:
             problems.append(origin.problem(
                 f"event {event.id!r}: a correction needs 'recorded': the day the record "
                 f"changed (rule 8)", field))
-        if target == event.id:
+        if event.corrects == event.id:
             problems.append(origin.problem(f"event {event.id!r} {field} itself"))
-        elif target not in by_id and (existing is None or existing.get(target) is None):
-            problems.append(origin.problem(
-                f"event {event.id!r}: '{field}' names {target!r}, which is no event: "
-                f"check the id", field))
-    problems += _cycles(new, by_id, origins)
     return problems
 
 
-def _cycles(
-    starts: Iterable[Event], by_id: Mapping[str, Event], origins: Mapping[str, Origin]
-) -> list[Problem]:
-    """A problem for each cycle of corrections reachable from ``starts``."""
-    problems = []
-    reported: set[str] = set()
-    for start in (e.id for e in starts):
-        seen: list[str] = []
+def correction_cycles(targets: Mapping[str, str]) -> list[list[str]]:
+    """Every cycle in ``targets`` (an event id to the id it corrects), each listed once.
+
+    Each event corrects at most one other, so following ``targets`` from any
+    event either ends or enters a cycle: every event is visited once, without
+    recursion, however long the chains. A self-correction is left out (it is
+    reported on its own).
+    """
+    done: set[str] = set()
+    cycles: list[list[str]] = []
+    for start in targets:
+        if start in done:
+            continue
+        path: dict[str, None] = {}  # the ids walked from start, in order
         current: str | None = start
-        while current is not None and current in by_id and current not in seen:
-            seen.append(current)
-            current = by_id[current].corrects
-        if current is not None and current in seen and current not in reported:
-            cycle = seen[seen.index(current):]
-            reported.update(cycle)
-            origin = origins.get(current, _NOWHERE)
-            chain = " -> ".join([*cycle, current])
-            problems.append(origin.problem(
-                f"corrections form a cycle ({chain}): an event cannot, through others, "
-                f"supersede or retract itself"))
-    return problems
+        while current is not None and current not in done and current not in path:
+            path[current] = None
+            current = targets.get(current)
+        if current is not None and current in path:
+            walked = list(path)
+            cycle = walked[walked.index(current):]
+            if len(cycle) > 1:
+                cycles.append(cycle)
+        done.update(path)
+    return cycles
+
+
+def cycle_message(cycle: Sequence[str]) -> str:
+    """What to say of a cycle of corrections."""
+    chain = " -> ".join([*cycle, cycle[0]])
+    return (f"corrections form a cycle ({chain}): an event cannot, through others, "
+            f"supersede or retract itself")
 
 
 def check_registry(
@@ -150,24 +178,26 @@ def check_registry(
     return problems
 
 
-def raw_name_problems(data: object, registry: Registry) -> list[tuple[str, str]]:
-    """Unknown actors and instruments named in an event dict that did not become an event.
+Named = tuple[str, str, str]
+"""A name in an event that did not become one: (field path, name, "actor" or "instrument")."""
 
-    So that a bad event's unknown names are reported with its other problems. The
-    fields that name actors are those its kind declares (every kind's, if the kind
-    itself is unknown).
+
+def raw_names(data: object) -> list[Named]:
+    """The actors and instruments named in an event dict that did not become an event.
+
+    Kept (not the dict) so that a bad event's unknown names can be reported with its
+    other problems once the registry is known. The fields that name actors are those
+    its kind declares (every kind's, if the kind itself is unknown).
     """
     if not isinstance(data, Mapping):
         return []
     kind = KINDS.get(str(data.get("kind")))
     fields = kind.actor_fields if kind is not None else _ACTOR_FIELDS
-    found = [(path, unknown_message("actor", name, registry.actors))
-             for field in fields for path, name in named_actors(field, data.get(field))
-             if not registry.has_actor(name)]
+    found = [(path, name, "actor") for field in fields
+             for path, name in named_actors(field, data.get(field))]
     instrument = data.get("instrument")
-    if isinstance(instrument, str) and not registry.has_instrument(instrument):
-        found.append(("instrument",
-                      unknown_message("instrument", instrument, registry.instruments)))
+    if isinstance(instrument, str):
+        found.append(("instrument", instrument, "instrument"))
     return found
 
 
@@ -175,8 +205,17 @@ _ACTOR_FIELDS = tuple(dict.fromkeys(f for cls in KINDS.values() for f in cls.act
 
 
 def failed_name_problems(
-    failed: Iterable[tuple[object, Origin]], registry: Registry
+    failed: Iterable[tuple[str, Sequence[Named], Origin]], registry: Registry
 ) -> list[Problem]:
-    """`raw_name_problems` of each event that failed, at its field's line."""
-    return [origin.problem(f"{event_label(data)}: '{field}': {message}", field)
-            for data, origin in failed for field, message in raw_name_problems(data, registry)]
+    """The unknown names of each event that failed (its label, names, origin), at their lines."""
+    problems = []
+    for label, names, origin in failed:
+        for field, name, entry in names:
+            if entry == "actor" and not registry.has_actor(name):
+                message = unknown_message("actor", name, registry.actors)
+            elif entry == "instrument" and not registry.has_instrument(name):
+                message = unknown_message("instrument", name, registry.instruments)
+            else:
+                continue
+            problems.append(origin.problem(f"{label}: '{field}': {message}", field))
+    return problems

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import re
-import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +12,7 @@ from cybertimeline._codec.converters import entry_to_dict, event_to_dict, regist
 from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Registry
+from cybertimeline._stores import toml_files as toml_files_module
 from cybertimeline._stores.atomic import locked, write_atomically, write_new
 from cybertimeline._stores.base import (
     Accept,
@@ -22,21 +20,25 @@ from cybertimeline._stores.base import (
     Declaration,
     check_expected,
     must_be_new,
+    sized_json,
 )
 from cybertimeline._stores.checks import Origin
-from cybertimeline._stores.pipeline import Entry, Loader
-from cybertimeline._stores.toml_lines import event_lines, field_line, table_line
+from cybertimeline._stores.files import identity, storage_error
+from cybertimeline._stores.pipeline import Loader
+from cybertimeline._stores.toml_files import (
+    MAX_FILE_BYTES,
+    MAX_FOLDER_ENTRIES,
+    FileText,
+    read_toml_file,
+    toml_files,
+)
+from cybertimeline._stores.toml_lines import event_lines
 from cybertimeline.errors import ReadOnlyError, TimelineError, ValidationError
 
-__all__ = ["MAX_FILE_BYTES", "FolderStore"]
-
-MAX_FILE_BYTES = 32 * 1024 * 1024
-"""Files larger than this are refused rather than read into memory."""
+__all__ = ["MAX_FILE_BYTES", "MAX_FOLDER_ENTRIES", "FolderStore"]
 
 APPENDED = "appended"
-_TOML_LINE = re.compile(r"at line (\d+)")
-_REGISTRY_FILES: dict[str, tuple[str, Entry]] = {
-    "actors.toml": ("actors", "actor"), "instruments.toml": ("instruments", "instrument")}
+LOCK_NAME = ".cybertimeline.lock"
 
 
 class FolderStore:
@@ -46,7 +48,10 @@ class FolderStore:
     registry; a file of events may declare actors and instruments too. Appended
     events (and the actors and instruments declared with them) are written under
     ``appended/``, a file per append, atomically and under a lock, so curated
-    files are never rewritten.
+    files are never rewritten; a declaration there replaces the store's entry of
+    the same id. Only regular files are read: symbolic links, FIFOs and devices
+    are reported, not followed; the store is the folder it was opened on, and an
+    append fails if that folder was deleted or replaced since.
     """
 
     sees_other_writers = False
@@ -54,6 +59,7 @@ class FolderStore:
     def __init__(self, root: Path | str, *, read_only: bool = False) -> None:
         self.root = Path(root)
         self.read_only = read_only
+        self._identity = identity(self.root)
 
     @property
     def location(self) -> str:
@@ -64,7 +70,10 @@ class FolderStore:
         """Make an empty folder store at ``root`` (a new or empty folder)."""
         path = Path(root)
         must_be_new(path)
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(path, "create the folder", exc) from None
         return cls(path)
 
     def read(self) -> Contents:
@@ -73,45 +82,61 @@ class FolderStore:
                                 f"TOML files, a .jsonl or a .sqlite file (new stores: "
                                 f"ct.create(path), or `cybertimeline import SRC --into PATH`)")
         loader = Loader(self.root)
-        for path in sorted(self.root.rglob("*.toml")):
-            if any(part.startswith(".") for part in path.relative_to(self.root).parts):
-                continue
-            parsed = _read_toml(path, loader)
-            if parsed is None:
-                continue
-            data, text = parsed
-            if path.name in _REGISTRY_FILES:
-                _read_registry(path, text, data, loader)
-            else:
-                _read_events(path, text, data, loader)
-        return loader.contents()
+        texts: list[FileText] = []
+        try:
+            # Curated files first, then what appends wrote: an append's declaration
+            # replaces the curated one of the same id.
+            for path in sorted(toml_files(self.root, loader), key=self._appended):
+                read_toml_file(path, loader, texts, appended=self._appended(path))
+            return loader.contents()
+        finally:
+            for text in texts:  # events keep their place, not their file's text
+                text.release()
+
+    def _appended(self, path: Path) -> bool:
+        return path.relative_to(self.root).parts[0] == APPENDED
+
+    def validate(self) -> None:
+        """Read every file afresh: a load checks everything."""
+        self.read()
+
+    def _check_same_folder(self) -> None:
+        if self._identity is None or identity(self.root) != self._identity:
+            raise TimelineError(f"{self.root}: the store was deleted or replaced since it was "
+                                f"opened; nothing was written: open it again")
 
     def extend(self, events: Sequence[Event], accept: Accept,
                expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
         if self.read_only:
             raise ReadOnlyError(f"{self.root}: the bundled dataset is read-only; copy it, or "
                                 f"ct.create() a store of your own, and append there")
+        sized_json(events)
         document: dict[str, Any] = {"format": FORMAT_VERSION}
         for entry, key, data in (entry_to_dict(d) for d in declare):
             document.setdefault(f"{entry}s", {})[key] = data
         text = tomli_w.dumps({**document, "event": [event_to_dict(e) for e in events]})
-        size = len(text.encode("utf-8"))
-        if size > MAX_FILE_BYTES:
+        size, limit = len(text.encode("utf-8")), toml_files_module.MAX_FILE_BYTES
+        if size > limit:
             raise ValidationError([f"{self.root}: these events take {size} bytes of TOML, more "
-                                   f"than the limit of {MAX_FILE_BYTES} for a file of a folder "
+                                   f"than the limit of {limit} for a file of a folder "
                                    f"store: append fewer at once"])
-        with locked(self.root / ".cybertimeline.lock", self.location):
-            contents = self.read()
-            check_expected(contents, expected, self.location)
-            accept(contents)
-            # "event-" keeps appended files apart from actors.toml and instruments.toml;
-            # write_new never overwrites a file already there.
-            stem = ("declared" if not events else f"event-{events[0].id}" if len(events) == 1
-                    else f"events-{events[0].id}")
-            path = write_new(self.root / APPENDED, stem, text)
-            lines = event_lines(text)
-            return contents.add(((e, Origin(path, line))
-                                 for e, line in zip(events, lines, strict=True)), declare)
+        self._check_same_folder()  # before the lock, whose file would make the folder again
+        try:
+            with locked(self.root / LOCK_NAME, self.location):
+                self._check_same_folder()
+                contents = self.read()
+                check_expected(contents, expected, self.location)
+                accept(contents)
+                # "event-" keeps appended files apart from actors.toml and instruments.toml;
+                # write_new never overwrites a file already there.
+                stem = ("declared" if not events else f"event-{events[0].id}"
+                        if len(events) == 1 else f"events-{events[0].id}")
+                path = write_new(self.root / APPENDED, stem, text)
+        except OSError as exc:
+            raise storage_error(self.root, "append", exc) from None
+        lines = event_lines(text)
+        return contents.add(((e, Origin(path, line))
+                             for e, line in zip(events, lines, strict=True)), declare)
 
     def fill(self, events: Iterable[Event], registry: Registry) -> None:
         """Write a whole store's events and registry into this new store, unchecked: for copies.
@@ -127,7 +152,7 @@ class FolderStore:
             if table:
                 text = tomli_w.dumps({"format": FORMAT_VERSION, name: table})
                 write_atomically(self.root / f"{name}.toml", text, replace=False)
-        for number, chunk in enumerate(_chunks(events, MAX_FILE_BYTES // 4), 1):
+        for number, chunk in enumerate(_chunks(events, toml_files_module.MAX_FILE_BYTES // 4), 1):
             write_atomically(self.root / f"imported-{number:04d}.toml", chunk, replace=False)
 
     def close(self) -> None:
@@ -147,88 +172,3 @@ def _chunks(events: Iterable[Event], size: int) -> Iterator[list[str]]:
         length += len(text)
     if length:
         yield chunk
-
-
-def _read_toml(path: Path, loader: Loader) -> tuple[dict[str, Any], str] | None:
-    """The parsed file and its text; on failure, None, with the problem recorded."""
-    def fail(message: str, line: int | None = None) -> tuple[dict[str, Any], str] | None:
-        loader.problem(message, path, line)
-        return None
-
-    if path.is_dir():
-        return fail("is a folder named like a TOML file: rename it (no .toml ending)")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail(f"is {size} bytes, more than the limit of {MAX_FILE_BYTES}: "
-                        f"split it into smaller files")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return fail(f"cannot be read: {exc.strerror}")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return fail("starts with a byte-order mark: save it as UTF-8 without BOM", 1)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return fail(f"is not UTF-8 (byte 0x{raw[exc.start]:02x}): save it as UTF-8", line)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = _TOML_LINE.search(str(exc))
-        return fail(f"is not valid TOML: {exc}", int(found.group(1)) if found else None)
-    except RecursionError:
-        return fail("is nested too deeply to read: flatten its tables")
-    if not data:
-        return fail("holds nothing: add [[event]] tables, or remove the file")
-    return data, text
-
-
-def _read_events(path: Path, text: str, data: dict[str, Any], loader: Loader) -> None:
-    """Hand the events of one file to the loader, each with its file and lines."""
-    version = loader.version(data.pop("format", FORMAT_VERSION), Origin(path, 1))
-    if version is None:
-        return
-    for table, entry in _REGISTRY_FILES.values():  # declared with appended events
-        if table in data:
-            _read_entries(path, text, table, entry, data.pop(table), loader)
-    for key in data:
-        if key != "event":
-            loader.problem(f"unknown top-level key {key!r}: events go in [[event]] tables "
-                           f"(actors in actors.toml, instruments in instruments.toml)",
-                           path, table_line(text, key, "") or 1)
-    raw_events = data.get("event", [])
-    if not isinstance(raw_events, list):
-        loader.problem("'event' must be an array of tables: write [[event]]", path)
-        return
-    lines = text.splitlines()
-    headers = event_lines(text)
-    if len(headers) == len(raw_events):
-        ends = [*headers[1:], len(lines) + 1] if headers else []
-    else:  # events written some other way (an inline array): no line for each
-        headers, ends = [1] * len(raw_events), [len(lines) + 1] * len(raw_events)
-    for raw, start, end in zip(raw_events, headers, ends, strict=True):
-        loader.event(raw, Origin(path, start, functools.partial(field_line, lines, start, end)),
-                     version)
-
-
-def _read_registry(path: Path, text: str, data: dict[str, Any], loader: Loader) -> None:
-    """Hand the ``[actors.ID]`` or ``[instruments.ID]`` tables of a file to the loader."""
-    table, entry = _REGISTRY_FILES[path.name]
-    if loader.version(data.pop("format", FORMAT_VERSION), Origin(path, 1)) is None:
-        return
-    entries = data.pop(table, None)
-    for key in data:
-        loader.problem(f"unknown top-level key {key!r}: {path.name} holds only "
-                       f"[{table}.ID] tables", path)
-    _read_entries(path, text, table, entry, entries, loader)
-
-
-def _read_entries(path: Path, text: str, table: str, entry: Entry, entries: object,
-                  loader: Loader) -> None:
-    """Hand each ``[table.ID]`` of a file to the loader, at its line."""
-    if not isinstance(entries, dict):
-        loader.problem(f"no [{table}.ID] tables: write e.g. [{table}.example]", path)
-        return
-    for key, value in entries.items():
-        loader.registry_entry(entry, key, value, Origin(path, table_line(text, table, key)))

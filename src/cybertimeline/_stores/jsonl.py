@@ -3,6 +3,13 @@
 The first line may be a header ``{"format": 1}``; a line ``{"actor": {...}}`` or
 ``{"instrument": {...}}`` declares a registry entry; every other line is an
 event as `event_to_dict` gives it.
+
+An append adds its lines at the end of the file, in place, under a lock named
+after the file's real path. Before writing, the writer notes in ``FILE.pending``
+where its lines start and end; a writer killed midway leaves that note, and
+what it wrote past the start is ignored on load and cut by the next append.
+Without such a note, every byte of the file is data: a malformed last line is
+reported, never dropped.
 """
 
 from __future__ import annotations
@@ -15,52 +22,90 @@ from typing import BinaryIO
 
 import orjson
 
-from cybertimeline._codec.converters import entry_to_dict, event_to_dict, registry_to_dicts
+from cybertimeline._codec.converters import entry_to_dict, registry_to_dicts
 from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores.atomic import locked, write_atomically
 from cybertimeline._stores.base import (
+    MAX_EVENT_BYTES,
     Accept,
     Contents,
     Declaration,
     check_expected,
+    event_json,
     must_be_new,
+    sized_json,
 )
 from cybertimeline._stores.checks import Origin
+from cybertimeline._stores.files import (
+    Identity,
+    Unreadable,
+    identity,
+    open_regular,
+    read_regular,
+    real_path,
+    refuse_aliases,
+    storage_error,
+)
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
 __all__ = ["MAX_LINE_BYTES", "SUFFIXES", "JsonlStore", "jsonl_lines", "write_jsonl"]
 
 SUFFIXES = (".jsonl", ".ndjson")
-MAX_LINE_BYTES = 1024 * 1024
+MAX_LINE_BYTES = MAX_EVENT_BYTES
 """A line longer than this is refused rather than read into memory."""
 
 
 def _line(record: object) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    text = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+    line = text + "\n"
+    if len(line.encode("utf-8")) > MAX_LINE_BYTES:
+        raise ValidationError([f"a line of {len(line.encode('utf-8'))} bytes is more than the "
+                               f"limit of {MAX_LINE_BYTES} of a JSON Lines line: {text[:60]}..."])
+    return line
 
 
-def _entry_line(entry: str, key: str, data: dict[str, object]) -> str:
-    return _line({entry: {"id": key, **data}})
+def _entry_line(entry: str, key: str, data: dict[str, object], *, replace: bool = False) -> str:
+    """A registry line; an append's declaration says ``"replace": true``: it replaces the
+    entry of the same id declared before it (an instrument keeps both coverages)."""
+    record: dict[str, object] = {entry: {"id": key, **data}}
+    if replace:
+        record["replace"] = True
+    return _line(record)
+
+
+def _is_declaration(record: dict[str, object]) -> bool:
+    """An actor's or instrument's line: ``{"actor": {...}}``, maybe with ``"replace": true``."""
+    keys = set(record) - {"replace"}
+    return len(keys) == 1 and bool(keys & {"actor", "instrument"})
 
 
 def jsonl_lines(events: Iterable[Event], registry: Registry | None = None) -> Iterator[str]:
-    """The lines (with their newlines) of a JSON Lines file holding these events."""
+    """The lines (with their newlines) of a JSON Lines file holding these events.
+
+    Raises:
+        ValidationError: a line would be longer than `MAX_LINE_BYTES`.
+    """
     yield _line({"format": FORMAT_VERSION})
     if registry is not None:
         for entry, key, data in registry_to_dicts(registry):
             yield _entry_line(entry, key, data)
     for event in events:
-        yield _line(event_to_dict(event))
+        yield _line(event_json(event))
 
 
 def write_jsonl(
     path: Path | str, events: Iterable[Event], registry: Registry | None = None
 ) -> None:
-    """Write a whole JSON Lines file atomically, streaming the events."""
-    write_atomically(Path(path), jsonl_lines(events, registry))
+    """Write a whole new JSON Lines file atomically, streaming the events; never replaces one.
+
+    Raises:
+        FileExistsError: something is at ``path`` already.
+        ValidationError: a line would be longer than `MAX_LINE_BYTES`.
+    """
+    write_atomically(Path(path), jsonl_lines(events, registry), replace=False)
 
 
 class JsonlStore:
@@ -70,94 +115,166 @@ class JsonlStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._real = real_path(self.path)
+        self._identity = identity(self._real)
+        self._pending = Path(f"{self._real}.pending")
 
     @classmethod
     def create(cls, path: Path | str) -> JsonlStore:
         """Make an empty JSON Lines store at ``path``, which must not exist yet."""
         target = Path(path)
         must_be_new(target)
-        write_jsonl(target, ())
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_jsonl(target, ())
+        except FileExistsError:
+            raise TimelineError(f"{target}: already exists; load it with ct.load() or choose "
+                                f"a new path") from None
+        except OSError as exc:
+            raise storage_error(target, "create the file", exc) from None
         return cls(target)
 
     @property
     def location(self) -> str:
         return str(self.path)
 
-    def read(self) -> Contents:
-        return self._read()[0]
+    def _missing(self) -> TimelineError:
+        return TimelineError(f"{self.path}: no such store: give the path of a JSON Lines file "
+                             f"(new stores: ct.create(path), or `cybertimeline import SRC "
+                             f"--into PATH`)")
 
-    def _read(self) -> tuple[Contents, int]:
-        """The contents, and how many whole lines the file holds."""
-        if not self.path.is_file():
-            raise TimelineError(f"{self.path}: no such store: give the path of a JSON Lines "
-                                f"file (new stores: ct.create(path), or `cybertimeline "
-                                f"import SRC --into PATH`)")
+    def read(self) -> Contents:
+        if not self._real.exists():
+            raise self._missing()
+        try:
+            with open_regular(self._real) as handle:
+                return self._load(handle)[0]
+        except Unreadable as exc:
+            raise ValidationError([Problem(message=str(exc), file=self.path)]) from None
+
+    def validate(self) -> None:
+        """Read the file afresh: a load checks everything."""
+        self.read()
+
+    def _unfinished(self, handle: BinaryIO) -> int | None:
+        """Where an append that never finished started, if its note says so."""
+        try:
+            note = read_regular(self._pending, 100).split()
+            start, end, inode = (int(n) for n in note)
+        except (Unreadable, ValueError, FileNotFoundError):
+            return None
+        size = os.fstat(handle.fileno()).st_size
+        return start if inode == os.fstat(handle.fileno()).st_ino and start < size < end else None
+
+    def _load(self, handle: BinaryIO) -> tuple[Contents, int, int, bool]:
+        """The contents; how many lines hold data; where the data ends; and whether its
+        last line lacks a newline."""
         loader = Loader(self.path)
         version: int | None = FORMAT_VERSION
-        lines = 0
-        with self.path.open("rb") as handle:
-            for number, raw in enumerate(iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""), 1):
-                if len(raw) > MAX_LINE_BYTES:
-                    raise ValidationError([Problem(
-                        message=f"a line longer than {MAX_LINE_BYTES} bytes: one event a line",
-                        file=self.path, line=number)])
-                if not raw.endswith(b"\n") and _torn(raw):
-                    break  # a writer killed mid-line: its append never returned
-                lines = number
-                record = _parse_line(raw, Origin(self.path, number), loader)
-                if record is None:
-                    continue
-                origin = Origin(self.path, number)
-                if "kind" not in record and set(record) == {"format"}:
-                    version = loader.version(record["format"], origin)
-                elif "kind" not in record and len(record) == 1 and (
-                        {"actor", "instrument"} & set(record)):
-                    ((entry, data),) = record.items()
-                    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-                        loader.problem(f"'{entry}' must be an object with an 'id'",
-                                       self.path, number)
-                    else:
-                        fields = {k: v for k, v in data.items() if k != "id"}
-                        loader.registry_entry("actor" if entry == "actor" else "instrument",
-                                              data["id"], fields, origin)
-                elif version is not None:  # else the header's problem is already reported
-                    loader.event(record, origin, version)
-        return loader.contents(), lines
+        cut = self._unfinished(handle)
+        lines = offset = 0
+        newline = True
+        for whole in iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""):
+            raw = whole
+            if cut is not None and offset + len(whole) > cut:
+                raw = whole[:cut - offset]  # past it, an append that never returned: not data
+                if not raw:
+                    break
+            lines += 1
+            offset += len(raw)
+            newline = raw.endswith(b"\n")
+            if len(raw) > MAX_LINE_BYTES:
+                raise ValidationError([Problem(
+                    message=f"a line longer than {MAX_LINE_BYTES} bytes: one event a line",
+                    file=self.path, line=lines)])
+            record = _parse_line(raw, Origin(self.path, lines), loader)
+            if record is None:
+                if raw is not whole:
+                    break
+                continue
+            origin = Origin(self.path, lines)
+            if "kind" not in record and set(record) == {"format"}:
+                version = loader.version(record["format"], origin)
+            elif "kind" not in record and _is_declaration(record):
+                replaces = record.pop("replace", False) is True
+                ((entry, data),) = record.items()
+                if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+                    loader.problem(f"'{entry}' must be an object with an 'id'", self.path, lines)
+                else:
+                    fields = {k: v for k, v in data.items() if k != "id"}
+                    loader.registry_entry("actor" if entry == "actor" else "instrument",
+                                          data["id"], fields, origin, replaces=replaces)
+            elif version is not None:  # else the header's problem is already reported
+                loader.event(record, origin, version)
+            if raw is not whole:
+                break
+        return loader.contents(), lines, offset, not newline
+
+    def _open_for_append(self) -> BinaryIO:
+        """The store's file, opened to append, if it is still the file this store opened."""
+        try:
+            fd = os.open(self._real, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            raise self._replaced() from None
+        found = os.fstat(fd)
+        if Identity(found.st_dev, found.st_ino) != self._identity:
+            os.close(fd)
+            raise self._replaced()
+        return os.fdopen(fd, "rb+")
+
+    def _replaced(self) -> TimelineError:
+        return TimelineError(f"{self.path}: the store was deleted or replaced since it was "
+                             f"opened; nothing was written: open it again")
 
     def extend(self, events: Sequence[Event], accept: Accept,
                expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
-        written = [_line(event_to_dict(e)) for e in events]
-        text = "".join([*(_entry_line(*entry_to_dict(d)) for d in declare), *written])
-        for event, line in zip(events, written, strict=True):
-            size = len(line.encode("utf-8"))
-            if size > MAX_LINE_BYTES:
-                raise ValidationError([f"event {event.id!r} takes {size} bytes as a line, "
-                                       f"more than the limit of {MAX_LINE_BYTES} of a JSON "
-                                       f"Lines store: shorten its texts"])
-        with locked(Path(f"{self.path}.lock"), self.location):
-            contents, lines = self._read()
-            check_expected(contents, expected, self.location)
-            accept(contents)
-            if len(events) == 1 and not declare:  # one line: a torn line is cut on next read
-                with self.path.open("rb+") as handle:
-                    _end_last_line(handle)
-                    handle.write(text.encode("utf-8"))
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            else:  # several: the whole file anew, so that a crash leaves none or all of them
-                with self.path.open("rb") as handle:
-                    old = handle.read()
-                if old and not old.endswith(b"\n"):
-                    old = old[: old.rfind(b"\n") + 1] if _torn(
-                        old[old.rfind(b"\n") + 1:]) else old + b"\n"
-                write_atomically(self.path, [old.decode("utf-8"), text])
-            first = lines + len(declare)
-            return contents.add(((e, Origin(self.path, first + n))
-                                 for n, e in enumerate(events, 1)), declare)
+        declared = "".join(_entry_line(*entry_to_dict(d), replace=True) for d in declare)
+        payload = (declared + "".join(f"{text}\n" for text in sized_json(events))).encode("utf-8")
+        if self._identity is None:
+            raise self._missing()
+        if identity(self._real) != self._identity:
+            raise self._replaced()
+        try:
+            refuse_aliases(self._real)
+            with (locked(Path(f"{self._real}.lock"), self.location),
+                  self._open_for_append() as handle):
+                contents, lines, end, unended = self._load(handle)
+                check_expected(contents, expected, self.location)
+                accept(contents)
+                self._append(handle, end, b"\n" + payload if unended else payload)
+        except OSError as exc:
+            raise storage_error(self.path, "append", exc) from None
+        first = lines + len(declare)
+        return contents.add(((e, Origin(self.path, first + n))
+                             for n, e in enumerate(events, 1)), declare)
+
+    def _append(self, handle: BinaryIO, start: int, payload: bytes) -> None:
+        """Write ``payload`` at ``start`` (cutting what an unfinished append left) and make it
+        durable; on failure, cut it again, so that nothing of it stays."""
+        inode = os.fstat(handle.fileno()).st_ino
+        note = f"{start} {start + len(payload)} {inode}\n".encode("ascii")
+        fd = os.open(self._pending, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                     | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
+        with os.fdopen(fd, "wb") as pending:
+            pending.write(note)
+        try:
+            handle.truncate(start)
+            handle.seek(start)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+            if identity(self._real) != self._identity:
+                raise self._replaced()
+        except BaseException:
+            handle.truncate(start)
+            raise
+        self._pending.unlink(missing_ok=True)
 
     def fill(self, events: Iterable[Event], registry: Registry) -> None:
         """Write a whole store's events and registry into this new file: for copies."""
-        write_jsonl(self.path, events, registry)
+        write_atomically(self.path, jsonl_lines(events, registry))
+        self._identity = identity(self._real)
 
     def close(self) -> None:
         """Nothing to release: the file is opened only while read or written."""
@@ -167,35 +284,13 @@ def _parse_line(raw: bytes, origin: Origin, loader: Loader) -> dict[str, object]
     try:
         record = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        loader.problems.append(origin.problem(
-            f"is not valid JSON: {exc.msg} (column {exc.colno})"))
+        if b"\r" in raw.rstrip(b"\r\n"):
+            loader.add(origin.problem("has carriage returns (CR) inside it: end lines with "
+                                      "LF (or CR LF), one JSON object a line"))
+        else:
+            loader.add(origin.problem(f"is not valid JSON: {exc.msg} (column {exc.colno})"))
         return None
     if not isinstance(record, dict):
-        loader.problems.append(origin.problem("each line must be a JSON object"))
+        loader.add(origin.problem("each line must be a JSON object"))
         return None
     return record
-
-
-def _torn(raw: bytes) -> bool:
-    """Whether a final line without its newline is a fragment (not a whole JSON object)."""
-    try:
-        return not isinstance(orjson.loads(raw), dict)
-    except orjson.JSONDecodeError:
-        return True
-
-
-def _end_last_line(handle: BinaryIO) -> None:
-    """Before appending: end a final line that lacks its newline, or cut it if it is torn."""
-    size = handle.seek(0, os.SEEK_END)
-    if size == 0:
-        return
-    handle.seek(max(0, size - MAX_LINE_BYTES - 1))
-    tail = handle.read()
-    if tail.endswith(b"\n"):
-        return
-    start = tail.rfind(b"\n") + 1
-    if _torn(tail[start:]):
-        handle.truncate(size - (len(tail) - start))  # the trace of a killed writer
-        handle.seek(0, os.SEEK_END)
-    else:
-        handle.write(b"\n")  # a whole last line, written without its newline

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from cybertimeline._stores.base import Store
 from cybertimeline._stores.folder import FolderStore
@@ -15,7 +16,7 @@ from cybertimeline._stores.sqlite import SUFFIXES as SQLITE_SUFFIXES
 from cybertimeline._stores.sqlite import SqliteStore
 from cybertimeline.errors import TimelineError
 
-__all__ = ["bundled_events_path", "bundled_store", "open_store"]
+__all__ = ["StoreKind", "bundled_events_path", "bundled_store", "open_store", "store_kind"]
 
 
 def bundled_events_path() -> Path:
@@ -31,17 +32,22 @@ def bundled_store() -> FolderStore:
     return FolderStore(bundled_events_path(), read_only=True)
 
 
-def open_store(path: str | Path, *, new: bool = False) -> Store:
-    """The store at ``path``: SQLite for ``.sqlite``/``.sqlite3``/``.db``, JSON Lines for
-    ``.jsonl``/``.ndjson``, PostgreSQL for a ``postgresql://`` URL, else a folder of TOML
-    files. With ``new``, create it first.
+StoreKind = Literal["folder", "jsonl", "sqlite", "postgres"]
+
+
+def store_kind(path: str | Path, *, new: bool = False) -> StoreKind:
+    """Which kind of store ``path`` names: SQLite for ``.sqlite``/``.sqlite3``/``.db``, JSON
+    Lines for ``.jsonl``/``.ndjson``, PostgreSQL for a ``postgresql://`` URL, else a folder
+    of TOML files.
 
     Raises:
-        TimelineError: a new store's path has a suffix of no store; or (``new``) something
-            is already there.
+        TimelineError: the path is empty; or a new store's path has a suffix of no store.
     """
     if is_url(path):
-        return PostgresStore.create(path) if new else PostgresStore(path)
+        return "postgres"
+    if not str(path).strip():
+        raise TimelineError("an empty path names no store: give a folder, a .jsonl or a "
+                            ".sqlite file, or a postgresql:// URL")
     target = Path(path)
     suffix = target.suffix.lower()
     if new and suffix and suffix not in (*SQLITE_SUFFIXES, *JSONL_SUFFIXES):
@@ -51,7 +57,24 @@ def open_store(path: str | Path, *, new: bool = False) -> Store:
             f"{suffix!r} is none of these"
         )
     if suffix in SQLITE_SUFFIXES:
+        return "sqlite"
+    return "jsonl" if suffix in JSONL_SUFFIXES else "folder"
+
+
+def open_store(path: str | Path, *, new: bool = False, kind: StoreKind | None = None) -> Store:
+    """The store at ``path``, of the kind its name says (`store_kind`) unless ``kind`` is
+    given. With ``new``, create it first.
+
+    Raises:
+        TimelineError: the path is empty or names no store; or (``new``) something is
+            already there.
+    """
+    kind = kind or store_kind(path, new=new)
+    if kind == "postgres":
+        return PostgresStore.create(str(path)) if new else PostgresStore(str(path))
+    target = Path(path)
+    if kind == "sqlite":
         return SqliteStore.create(target) if new else SqliteStore(target)
-    if suffix in JSONL_SUFFIXES:
+    if kind == "jsonl":
         return JsonlStore.create(target) if new else JsonlStore(target)
     return FolderStore.create(target) if new else FolderStore(target)

@@ -21,14 +21,20 @@ from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.base import MAX_EVENTS, Contents
 from cybertimeline._stores.checks import (
+    Named,
     Origin,
     check_events,
     check_registry,
     failed_name_problems,
+    raw_names,
 )
 from cybertimeline.errors import Problem, ValidationError
 
-__all__ = ["Loader"]
+__all__ = ["MAX_PROBLEMS", "Loader"]
+
+MAX_PROBLEMS = 1000
+"""A load stops after this many problems: enough to fix, and memory stays bounded however
+broken the input is."""
 
 Entry = Literal["actor", "instrument"]
 _BUILD: Mapping[Entry, Callable[[str, Mapping[str, Any]], Actor | Instrument]] = {
@@ -45,7 +51,7 @@ class Loader:
         self.location = location
         self.problems: list[Problem] = []
         self._located: list[tuple[Event, Origin]] = []
-        self._failed: list[tuple[object, Origin]] = []
+        self._failed: list[tuple[str, list[Named], Origin]] = []
         self._actors: list[Actor] = []
         self._instruments: list[Instrument] = []
         self._registry_origins: dict[str, Origin] = {}
@@ -56,13 +62,25 @@ class Loader:
 
     def problem(self, message: str, file: Path | None = None, line: int | None = None) -> None:
         """Record a problem that is not about one event (a file that does not parse...)."""
-        self.problems.append(Problem(message=message, file=file, line=line))
+        self.add(Problem(message=message, file=file, line=line))
+
+    def add(self, problem: Problem) -> None:
+        """Record a problem; past `MAX_PROBLEMS`, stop the load with those found so far.
+
+        Raises:
+            ValidationError: the store holds more than `MAX_PROBLEMS` problems.
+        """
+        self.problems.append(problem)
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise ValidationError([*self.problems, Problem(
+                message=f"stopped after {MAX_PROBLEMS} problems: fix these and validate again",
+                file=self.location)])
 
     def version(self, value: object, origin: Origin) -> int | None:
         """The format version a file declares, or None (a problem recorded) if unreadable."""
         problem = check_version(value)
         if problem is not None:
-            self.problems.append(origin.problem(problem))
+            self.add(origin.problem(problem))
             return None
         assert isinstance(value, int)
         return value
@@ -79,24 +97,35 @@ class Loader:
         event, found = (None, [(None, "an event must be a table")]) if not isinstance(
             data, Mapping) else structure_event(data)
         for field, message in found:
-            self.problems.append(origin.problem(f"{event_label(data)}: {message}",
-                                                field or None))
+            self.add(origin.problem(f"{event_label(data)}: {message}", field or None))
         if event is not None:
             self._located.append((event, origin))
         else:
-            self._failed.append((data, origin))
+            self._failed.append((event_label(data), raw_names(data), origin))
 
-    def registry_entry(self, entry: Entry, key: str, data: object, origin: Origin) -> None:
-        """Read one actor or instrument declared at ``origin``; its problems are recorded."""
-        self._registry_origins[f"{entry}:{key}"] = origin
+    def registry_entry(self, entry: Entry, key: str, data: object, origin: Origin, *,
+                       replaces: bool = False) -> None:
+        """Read one actor or instrument declared at ``origin``; its problems are recorded.
+
+        An entry declared twice in the store is a problem naming both places, unless
+        the later one ``replaces`` it (an append's declaration): then the later one's
+        fields count, and an instrument keeps the coverage of both.
+        """
+        first = self._registry_origins.setdefault(f"{entry}:{key}", origin)
+        if first is not origin:
+            if not replaces:
+                self.add(origin.problem(f"{entry} {key!r} is declared twice: first at "
+                                        f"{first}; keep one of them"))
+                return
+            self._registry_origins[f"{entry}:{key}"] = origin
         if not isinstance(data, Mapping):
-            self.problems.append(origin.problem(f"{entry} {key!r} must be a table"))
+            self.add(origin.problem(f"{entry} {key!r} must be a table"))
             return
         try:
             built = _BUILD[entry](key, data)
         except Exception as exc:  # every failure becomes a reported problem
             for _field, message in cattrs_problems(exc):
-                self.problems.append(origin.problem(f"{entry} {key!r}: {message}"))
+                self.add(origin.problem(f"{entry} {key!r}: {message}"))
             return
         if isinstance(built, Actor):
             self._actors.append(built)
@@ -115,6 +144,10 @@ class Loader:
                     *failed_name_problems(self._failed, registry)]
         if problems:
             problems.sort(key=lambda p: (str(p.file or ""), p.line or 0))
+            if len(problems) > MAX_PROBLEMS:
+                problems[MAX_PROBLEMS:] = [Problem(
+                    message=f"and {len(problems) - MAX_PROBLEMS} more problems: fix these and "
+                            f"validate again", file=self.location)]
             raise ValidationError(problems)
         return Contents.in_memory(self._located, registry)
 

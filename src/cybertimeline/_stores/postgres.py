@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -22,9 +23,11 @@ from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores import postgres_schema as pg_schema
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
-from cybertimeline._stores.base import Accept, Contents, Declaration
+from cybertimeline._stores.base import Accept, Contents, Declaration, sized_json
+from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.index import Lane
 from cybertimeline._stores.lru import Lru
+from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.postgres_link import Address, Link, is_url
 from cybertimeline.errors import ConflictError, ReadOnlyError, TimelineError
 
@@ -238,6 +241,25 @@ class PostgresStore:
     def read(self) -> Contents:
         return Contents(self._index, self._registry())
 
+    def validate(self) -> None:
+        """Check every row afresh, as a load checks a folder: each registry entry and event
+        payload through the same reading and checks (fields, actors, instruments, unique
+        ids, corrections that point to an event, no cycle), every problem at once.
+
+        Raises:
+            ValidationError: every problem found, each naming its event or entry.
+        """
+        loader = Loader(Path(self.location))
+        for entry, key, payload in self._link.rows(self._q["registry"]):
+            loader.registry_entry("actor" if entry == "actor" else "instrument", key,
+                                  _decoded(payload, loader, f"{entry} {key!r}"), Origin())
+        last_seq = self._link.rows(self._q["head"])[0][2]
+        for _seq, version, payload in self._link.rows(self._q["all"], (last_seq,)):
+            record = _decoded(payload, loader, "an event")
+            if record is not None:
+                loader.event(record, Origin(), version)
+        loader.contents()
+
     def _claim(self, db: psycopg.Connection[tuple[Any, ...]], expected: int | None) -> None:
         """Take the writers' lock; raise ConflictError unless ``expected`` events are stored."""
         if db.execute(self._q["claim"], (expected, expected)).fetchone() is None:
@@ -249,6 +271,7 @@ class PostgresStore:
 
     def extend(self, events: Sequence[Event], accept: Accept,
                expected: int | None = None, declare: Sequence[Declaration] = ()) -> Contents:
+        sized_json(events)
         try:
             with self._link.transaction() as db:
                 self._claim(db, expected)
@@ -314,3 +337,12 @@ class PostgresStore:
     def close(self) -> None:
         """Close the connection to the server."""
         self._link.close()
+
+
+def _decoded(payload: str, loader: Loader, what: str) -> Any:
+    """A row's JSON payload, or None with the problem recorded."""
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        loader.problem(f"{what}: its payload is not JSON ({exc}): fix or remove the row")
+        return None

@@ -56,10 +56,14 @@ def field_line(lines: Sequence[str], start: int, end: int, path: str | None) -> 
     return start
 
 
-def table_line(text: str, table: str, key: str) -> int | None:
-    """The line of the ``[table.key]`` header, if there is one."""
-    header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\.\s*\"?{re.escape(key)}\"?\s*\]")
-    for n, line in enumerate(text.splitlines(), 1):
-        if header.match(line):
-            return n
-    return None
+def table_lines(text: str, table: str) -> dict[str, int]:
+    """The line of each ``[table.KEY]`` header in ``text``, by key, in one pass."""
+    header = re.compile(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\.[ \t]*"
+                        rf"(?:\"([^\"\n]*)\"|'([^'\n]*)'|([A-Za-z0-9_-]+))[ \t]*\]", re.M)
+    found: dict[str, int] = {}
+    line, position = 1, 0
+    for match in header.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        found.setdefault(next(g for g in match.groups() if g is not None), line)
+    return found

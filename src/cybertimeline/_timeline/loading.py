@@ -6,13 +6,16 @@ import shutil
 from pathlib import Path
 
 from cybertimeline._model.events import Event
-from cybertimeline._stores.base import must_be_new
+from cybertimeline._stores.atomic import publish, temporary_name
+from cybertimeline._stores.base import must_be_new, sized_json
+from cybertimeline._stores.files import storage_error
 from cybertimeline._stores.folder import FolderStore
 from cybertimeline._stores.jsonl import JsonlStore
-from cybertimeline._stores.opening import bundled_store, open_store
+from cybertimeline._stores.opening import bundled_store, open_store, store_kind
 from cybertimeline._stores.postgres import PostgresStore, is_url
 from cybertimeline._stores.sqlite import SqliteStore
 from cybertimeline._timeline.timeline import Clock, Timeline, utc_today
+from cybertimeline.errors import TimelineError
 
 __all__ = ["copy_into", "create", "load"]
 
@@ -52,26 +55,39 @@ def copy_into(source: Timeline, destination: str | Path) -> Timeline:
     """Copy every event of ``source`` (corrected ones too) and its registry into a new store.
 
     The kind of store follows the destination's suffix, as in `create`.
-    The copy is lossless: loading it gives the same events and registry.
+    The copy is lossless: loading it gives the same events and registry. It is
+    built under a hidden temporary name beside the destination and given its
+    name only once whole, so a copy that fails or is killed leaves nothing that
+    looks like a store; a destination that appears meanwhile is never replaced.
 
     Raises:
-        TimelineError: something already exists at ``destination``.
+        TimelineError: something already exists at ``destination`` (or appeared there
+            during the copy), or the copy cannot be written.
+        ValidationError: an event is over the size limit of every store.
     """
     events = list(source.events(include_corrected=True))
+    for event in events:
+        sized_json([event])
     if is_url(destination):
         return _copy_to_server(events, source, str(destination))
     target = Path(destination)
+    kind = store_kind(destination, new=True)
     must_be_new(target)
-    existed = target.exists()  # an empty folder: keep it if the copy fails
+    temporary = temporary_name(target)
     try:
-        store = open_store(target, new=True)
-        assert isinstance(store, SqliteStore | FolderStore | JsonlStore | PostgresStore)
+        store = open_store(temporary, new=True, kind=kind)
+        assert isinstance(store, SqliteStore | FolderStore | JsonlStore)
         store.fill(events, source.registry)
         store.close()
-        return Timeline(store=open_store(target))
-    except BaseException:
-        _remove_copy(target, keep_folder=existed)  # the destination was new: leave no half copy
-        raise
+        publish(temporary, target)
+    except FileExistsError:
+        raise TimelineError(f"{target}: already exists (it appeared during the copy); nothing "
+                            f"was replaced: choose a new path") from None
+    except OSError as exc:
+        raise storage_error(target, "write the copy", exc) from None
+    finally:
+        _remove(temporary)
+    return Timeline(store=open_store(target))
 
 
 def _copy_to_server(events: list[Event], source: Timeline, url: str) -> Timeline:
@@ -86,15 +102,11 @@ def _copy_to_server(events: list[Event], source: Timeline, url: str) -> Timeline
     return Timeline(store=PostgresStore(url))
 
 
-def _remove_copy(target: Path, *, keep_folder: bool) -> None:
-    if target.is_dir():
-        for child in target.iterdir():
-            if child.is_dir():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-        if not keep_folder:
-            target.rmdir()
-    else:
-        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+def _remove(temporary: Path) -> None:
+    """Remove what is left of a copy under its temporary name."""
+    if temporary.is_dir() and not temporary.is_symlink():
+        shutil.rmtree(temporary, ignore_errors=True)
+    for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm"),
+                     Path(f"{temporary}-journal")):
+        if not leftover.is_dir():
             leftover.unlink(missing_ok=True)

@@ -105,12 +105,27 @@ class Timeline:
             self._derived = Derived(self._index, self._contents.registry)
         return self._derived
 
+    def _known_lane(self, lane_of: Callable[[], Lane]) -> tuple[Derived, Lane]:
+        """A lane, and what is derived from the same version of the store's events.
+
+        A store that sees other writers may move on between the two reads (an
+        event and its correction, one read without the other): then both are
+        read again, so that no answer mixes two versions.
+        """
+        while True:
+            derived = self._current()
+            lane = lane_of()
+            if not self._store.sees_other_writers or self._index.version == derived.version:
+                return derived, lane
+
     def _select(
-        self, lane: Lane, as_of: dt.date | None, known_at: dt.date | None, possible: bool
+        self, lane_of: Callable[[], Lane], as_of: dt.date | None, known_at: dt.date | None,
+        possible: bool,
     ) -> list[Event]:
-        """The known events of ``lane`` settled by ``as_of`` (started by it, if ``possible``):
+        """The known events of a lane settled by ``as_of`` (started by it, if ``possible``):
         rules 2 and 3."""
-        known = self._current().known.at(known_at)
+        derived, lane = self._known_lane(lane_of)
+        known = derived.known.at(known_at)
         end = lane.settled(as_of)
         chosen = [e for e in lane.events[:end] if known(e)]
         if possible and as_of is not None:
@@ -143,6 +158,16 @@ class Timeline:
     def close(self) -> None:
         """Release the store (a database connection); the timeline can no longer be used."""
         self._store.close()
+
+    def validate(self) -> None:
+        """Check everything the store holds, afresh: every event and registry entry, the
+        references between them; for SQLite every row, its columns and indexes too.
+
+        Raises:
+            ValidationError: every problem found (up to 1,000), each where it was found.
+            TimelineError: the store cannot be read.
+        """
+        self._store.validate()
 
     def __enter__(self) -> Timeline:
         return self
@@ -218,8 +243,7 @@ class Timeline:
         end_day = _last_day(until)
         if start is not None and end_day is not None and start > end_day:
             raise ValidationError([f"since ({since}) is after until ({until}): swap them"])
-        derived = self._current()
-        lane = self._index.lane(actor)
+        derived, lane = self._known_lane(lambda: self._index.lane(actor))
         if actor is not None and derived.known:
             lane = self._with_retractions(lane, derived.known.correctors())
         kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
@@ -273,9 +297,8 @@ class Timeline:
         """
         if actor is not None:
             self.registry.actor(actor)
-        lane = self._index.lane(actor)
-        return fold(projection, self._select(lane, _last_day(as_of), _last_day(known_at),
-                                             possible))
+        return fold(projection, self._select(lambda: self._index.lane(actor), _last_day(as_of),
+                                             _last_day(known_at), possible))
 
     def position(
         self,
@@ -294,14 +317,15 @@ class Timeline:
         as_of_date, known_date = _date(as_of), _date(known_at)
         day = None if as_of_date is None else as_of_date.latest
         known_day = None if known_date is None else known_date.latest
-        derived = self._current()
         if possible and day is not None:
             # Not a prefix of the known events: fold the chosen ones, in one pass.
-            chosen = self._select(self._index.lane(actor), day, known_day, possible)
+            chosen = self._select(lambda: self._index.lane(actor), day, known_day, possible)
+            derived = self._current()
             prefixes = derived.build(actor, chosen)
             end = len(prefixes)
         else:
-            prefixes = derived.prefixes(actor, known_day, self._index.lane(actor))
+            derived, lane = self._known_lane(lambda: self._index.lane(actor))
+            prefixes = derived.prefixes(actor, known_day, lane)
             end = prefixes.settled(day)
         return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible,
                            coverage=self._coverage(derived, actor, day, known_day, possible),
@@ -356,9 +380,9 @@ class Timeline:
     ) -> tuple[str, ...]:
         """The members of a group as of a date, from its membership events, sorted."""
         self.registry.actor(group)
-        lane = self._index.lane(group)
         members: dict[str, bool] = {}
-        for event in self._select(lane, _last_day(as_of), _last_day(known_at), possible):
+        for event in self._select(lambda: self._index.lane(group), _last_day(as_of),
+                                  _last_day(known_at), possible):
             if isinstance(event, Membership) and event.group == group:
                 members[event.actor] = event.action == "join"
         return tuple(sorted(a for a, joined in members.items() if joined))
@@ -387,9 +411,9 @@ class Timeline:
         if not self.registry.has_instrument(instrument):
             self.registry.instrument(instrument)
         day, known_day = _last_day(as_of), _last_day(known_at)
-        lane = self._index.instrument_lane(instrument)
         acts: defaultdict[str, list[TreatyAct]] = defaultdict(list)
-        for event in self._select(lane, day, known_day, possible):
+        for event in self._select(lambda: self._index.instrument_lane(instrument), day,
+                                  known_day, possible):
             assert isinstance(event, TreatyAct)
             acts[event.actor].append(event)
         found = self.registry.instruments.get(instrument)

@@ -1,0 +1,216 @@
+"""`validate` for a SQLite store: every row checked as a load checks a folder's files.
+
+A SQLite store is read a row at a time, so its rows are trusted on the way in
+only as far as the library wrote them. `check_database` does what a load does
+for a folder, streaming: the file's integrity and schema, the meta table, every
+registry entry and every event payload (its format, its fields, its names),
+that each row's columns and index rows agree with its payload, unique ids,
+corrections that point to an event, and no cycle of corrections. Memory grows
+only with the number of corrections.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from cybertimeline._codec.converters import actor_from_dict, instrument_from_dict
+from cybertimeline._codec.reading import cattrs_problems, event_label, structure_event
+from cybertimeline._codec.versions import check_version, upcast
+from cybertimeline._model.events import Event, TreatyAct
+from cybertimeline._model.registry import Actor, Instrument, Registry
+from cybertimeline._stores.checks import (
+    Origin,
+    check_registry,
+    correction_cycles,
+    cycle_message,
+    event_problems,
+    failed_name_problems,
+    raw_names,
+)
+from cybertimeline._stores.pipeline import MAX_PROBLEMS
+from cybertimeline._stores.sqlite_db import database_errors, schema_problem
+from cybertimeline.errors import Problem, ValidationError
+
+__all__ = ["check_database"]
+
+
+class _Problems:
+    """Problems found so far, at most `MAX_PROBLEMS` of them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.found: list[Problem] = []
+
+    def add(self, message: str) -> None:
+        self.found.append(Problem(message=message, file=self.path))
+        if len(self.found) >= MAX_PROBLEMS:
+            self.stop()
+
+    def stop(self) -> None:
+        raise ValidationError([*self.found, Problem(
+            message=f"stopped after {MAX_PROBLEMS} problems: fix these and validate again",
+            file=self.path)])
+
+
+def check_database(connection: sqlite3.Connection, path: Path) -> None:
+    """Check everything a SQLite store holds, in one read transaction.
+
+    Raises:
+        ValidationError: every problem found (up to `MAX_PROBLEMS`), each naming its row.
+        TimelineError: the file cannot be read.
+    """
+    problems = _Problems(path)
+    with database_errors(path):
+        connection.execute("BEGIN")
+        try:
+            _check(connection, problems)
+        finally:
+            connection.execute("COMMIT")
+    if problems.found:
+        raise ValidationError(problems.found)
+
+
+def _check(db: sqlite3.Connection, problems: _Problems) -> None:
+    for (message,) in db.execute("PRAGMA quick_check(100)"):
+        if message != "ok":
+            problems.add(f"the database is damaged: {message}")
+    schema = schema_problem(db)
+    if schema is not None:
+        problems.add(schema)
+        problems.stop()
+    meta = dict(db.execute("SELECT key, value FROM meta"))
+    if meta.get("application") != "cybertimeline":
+        problems.add("the meta table does not name cybertimeline as its application")
+    if (found := check_version(_integer(meta.get("format")))) is not None:
+        problems.add(f"the meta table's {found}")
+    registry = _registry(db, problems)
+    targets: dict[str, str] = {}
+    failed = []
+    actors = _index_rows(db, "SELECT seq, actor FROM event_actors ORDER BY seq, actor")
+    instruments = _index_rows(
+        db, "SELECT seq, instrument FROM event_instruments ORDER BY seq, instrument")
+    pending_actors = next(actors, None)
+    pending_instruments = next(instruments, None)
+    rows = db.execute("SELECT seq, id, kind, earliest, latest, recorded, corrects, format, "
+                      "payload FROM events ORDER BY seq")
+    for seq, *columns, version, payload in rows:
+        where = f"row {seq} ({columns[0]!r})"
+        while pending_actors is not None and pending_actors[0] < seq:
+            problems.add(f"event_actors names row {pending_actors[0]}, which is no event")
+            pending_actors = next(actors, None)
+        while pending_instruments is not None and pending_instruments[0] < seq:
+            problems.add(f"event_instruments names row {pending_instruments[0]}, which is no event")
+            pending_instruments = next(instruments, None)
+        indexed_actors = set()
+        if pending_actors is not None and pending_actors[0] == seq:
+            indexed_actors = pending_actors[1]
+            pending_actors = next(actors, None)
+        indexed_instruments = set()
+        if pending_instruments is not None and pending_instruments[0] == seq:
+            indexed_instruments = pending_instruments[1]
+            pending_instruments = next(instruments, None)
+        event, data = _event(where, version, payload, problems)
+        if event is None:
+            failed.append((f"{where}: {event_label(data)}", raw_names(data), Origin(problems.path)))
+            continue
+        expected = [event.id, event.kind, event.date.earliest.isoformat(),
+                    event.date.latest.isoformat(), event.recorded_on.isoformat(), event.corrects]
+        if list(columns) != expected:
+            problems.add(f"{where}: its columns {columns} disagree with its payload "
+                         f"{expected}: the row was changed by something other than this library")
+        instrument = {event.instrument} if isinstance(event, TreatyAct) else set()
+        if indexed_actors != set(event.involved) or indexed_instruments != instrument:
+            problems.add(f"{where}: its index rows (actors {sorted(indexed_actors)}, instruments "
+                         f"{sorted(indexed_instruments)}) disagree with its payload")
+        for problem in event_problems(event, Origin(problems.path), registry):
+            problems.add(f"{where}: {problem.message}")
+        if event.corrects is not None:
+            targets[event.id] = event.corrects
+    for leftover, table in ((pending_actors, "event_actors"),
+                            (pending_instruments, "event_instruments")):
+        if leftover is not None:
+            problems.add(f"{table} names row {leftover[0]}, which is no event")
+    for problem in failed_name_problems(failed, registry):
+        problems.add(problem.message)
+    for event_id, count in db.execute("SELECT id, count(*) FROM events GROUP BY id "
+                                      "HAVING count(*) > 1"):
+        problems.add(f"duplicate id {event_id!r}: {count} rows")
+    for event_id, target in targets.items():
+        if target != event_id and db.execute("SELECT 1 FROM events WHERE id = ?",
+                                             (target,)).fetchone() is None:
+            problems.add(f"event {event_id!r} corrects {target!r}, which is no event")
+    for cycle in correction_cycles(targets):
+        problems.add(cycle_message(cycle))
+
+
+def _integer(value: object) -> object:
+    try:
+        return int(str(value))
+    except ValueError:
+        return value
+
+
+def _index_rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[int, set[str]]]:
+    """Rows of an index table grouped by event row: (seq, names)."""
+    current: tuple[int, set[str]] | None = None
+    for seq, name in db.execute(sql):
+        if current is not None and current[0] != seq:
+            yield current
+            current = None
+        if current is None:
+            current = (seq, set())
+        current[1].add(name)
+    if current is not None:
+        yield current
+
+
+def _event(where: str, version: object, payload: object,
+           problems: _Problems) -> tuple[Event | None, Any]:
+    """One row's event, or None with its problems recorded (and the data it holds)."""
+    if (found := check_version(version)) is not None:
+        problems.add(f"{where}: {found}")
+        return None, None
+    try:
+        data = orjson.loads(payload) if isinstance(payload, str | bytes) else payload
+    except orjson.JSONDecodeError as exc:
+        problems.add(f"{where}: its payload is not valid JSON: {exc.msg}")
+        return None, None
+    if not isinstance(data, dict):
+        problems.add(f"{where}: its payload is not a JSON object")
+        return None, data
+    assert isinstance(version, int)
+    event, found_problems = structure_event(upcast(data, version))
+    for field, message in found_problems:
+        problems.add(f"{where}: {event_label(data)}: {field + ': ' if field else ''}{message}")
+    return event, data
+
+
+def _registry(db: sqlite3.Connection, problems: _Problems) -> Registry:
+    actors: list[Actor] = []
+    instruments: list[Instrument] = []
+    origins: dict[str, Origin] = {}
+    for entry, key, payload in db.execute("SELECT entry, id, payload FROM registry"):
+        where = f"registry {entry} {key!r}"
+        if entry not in ("actor", "instrument"):
+            problems.add(f"{where}: the entry must be 'actor' or 'instrument'")
+            continue
+        try:
+            data = orjson.loads(payload)
+            if entry == "actor":
+                actors.append(actor_from_dict(key, data))
+            else:
+                instruments.append(instrument_from_dict(key, data))
+        except orjson.JSONDecodeError as exc:
+            problems.add(f"{where}: its payload is not valid JSON: {exc.msg}")
+        except Exception as exc:  # every failure becomes a reported problem
+            for _field, message in cattrs_problems(exc):
+                problems.add(f"{where}: {message}")
+    registry = Registry.builtin().extended(actors, instruments)
+    for problem in check_registry(registry, origins):
+        problems.add(problem.message)
+    return registry
