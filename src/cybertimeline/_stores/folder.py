@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,9 @@ class FolderStore:
         self.root = Path(root)
         self.read_only = read_only
         self._identity = identity(self.root)
+        # The contents as last read or written, and every file's size, time and inode
+        # then: an append to a folder whose files are all unchanged reads none again.
+        self._known: tuple[_Files, Contents] | None = None
 
     @property
     def location(self) -> str:
@@ -84,14 +88,26 @@ class FolderStore:
         loader = Loader(self.root)
         texts: list[FileText] = []
         try:
+            files = _tree(self.root)
+            paths = toml_files(self.root, loader)
             # Curated files first, then what appends wrote: an append's declaration
             # replaces the curated one of the same id.
-            for path in sorted(toml_files(self.root, loader), key=self._appended):
+            for path in sorted(paths, key=self._appended):
                 read_toml_file(path, loader, texts, appended=self._appended(path))
-            return loader.contents()
+            contents = loader.contents()
         finally:
             for text in texts:  # events keep their place, not their file's text
                 text.release()
+        self._known = None if files is None or loader.problems else (files, contents)
+        return contents
+
+    def _current(self) -> tuple[_Files | None, Contents]:
+        """The contents now: those last read or written if no file changed since, else read."""
+        files = _tree(self.root)
+        if files is not None and self._known is not None and self._known[0] == files:
+            return files, self._known[1]
+        contents = self.read()
+        return (self._known[0] if self._known is not None else None), contents
 
     def _appended(self, path: Path) -> bool:
         return path.relative_to(self.root).parts[0] == APPENDED
@@ -124,7 +140,7 @@ class FolderStore:
         try:
             with locked(self.root / LOCK_NAME, self.location):
                 self._check_same_folder()
-                contents = self.read()
+                files, contents = self._current()
                 check_expected(contents, expected, self.location)
                 accept(contents)
                 # "event-" keeps appended files apart from actors.toml and instruments.toml;
@@ -132,11 +148,13 @@ class FolderStore:
                 stem = ("declared" if not events else f"event-{events[0].id}"
                         if len(events) == 1 else f"events-{events[0].id}")
                 path = write_new(self.root / APPENDED, stem, text)
+                lines = event_lines(text)
+                contents.add(((e, Origin(path, line))
+                              for e, line in zip(events, lines, strict=True)), declare)
+                self._known = None if files is None else (files | _file(path), contents)
         except OSError as exc:
             raise storage_error(self.root, "append", exc) from None
-        lines = event_lines(text)
-        return contents.add(((e, Origin(path, line))
-                             for e, line in zip(events, lines, strict=True)), declare)
+        return contents
 
     def fill(self, events: Iterable[Event], registry: Registry) -> None:
         """Write a whole store's events and registry into this new store, unchecked: for copies.
@@ -172,3 +190,36 @@ def _chunks(events: Iterable[Event], size: int) -> Iterator[list[str]]:
         length += len(text)
     if length:
         yield chunk
+
+
+_Files = frozenset[tuple[str, int, int, int]]
+
+
+def _tree(root: Path) -> _Files | None:
+    """Every file under ``root`` (hidden names left out, as a load leaves them), with its
+    size, time and inode: what changes when anything writes, adds or removes a file. None
+    when the folder cannot be listed whole: then nothing is taken as known."""
+    found = []
+    pending = [str(root)]
+    try:
+        while pending:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                        continue
+                    state = entry.stat(follow_symlinks=False)
+                    found.append((entry.path, state.st_size, state.st_mtime_ns, state.st_ino))
+                    if len(found) > MAX_FOLDER_ENTRIES:
+                        return None
+    except OSError:
+        return None
+    return frozenset(found)
+
+
+def _file(path: Path) -> _Files:
+    """One file as `_tree` lists it."""
+    state = os.stat(path, follow_symlinks=False)
+    return frozenset([(str(path), state.st_size, state.st_mtime_ns, state.st_ino)])

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
+import attrs
 import orjson
 
 from cybertimeline._codec.converters import entry_to_dict, registry_to_dicts
@@ -108,6 +109,24 @@ def write_jsonl(
     write_atomically(Path(path), jsonl_lines(events, registry), replace=False)
 
 
+@attrs.frozen
+class _Known:
+    """A JSON Lines file's contents as last read or written, and the file's size and time
+    then. Appends happen in place, so a file that kept both is the file described."""
+
+    contents: Contents
+    lines: int
+    end: int
+    unended: bool
+    size: int
+    mtime_ns: int
+
+    def describes(self, handle: BinaryIO) -> bool:
+        state = os.fstat(handle.fileno())
+        return (state.st_size, state.st_mtime_ns) == (self.size, self.mtime_ns) == (
+            self.end, self.mtime_ns)
+
+
 class JsonlStore:
     """Events in a JSON Lines file, read whole; appends add lines, under a lock."""
 
@@ -118,6 +137,9 @@ class JsonlStore:
         self._real = real_path(self.path)
         self._identity = identity(self._real)
         self._pending = Path(f"{self._real}.pending")
+        # What the file held when this store last read or wrote it, and how the file
+        # looked then: an append to a file no one else touched since reads nothing again.
+        self._known: _Known | None = None
 
     @classmethod
     def create(cls, path: Path | str) -> JsonlStore:
@@ -148,7 +170,7 @@ class JsonlStore:
             raise self._missing()
         try:
             with open_regular(self._real) as handle:
-                return self._load(handle)[0]
+                return self._remember(handle, *self._load(handle)).contents
         except Unreadable as exc:
             raise ValidationError([Problem(message=str(exc), file=self.path)]) from None
 
@@ -239,15 +261,28 @@ class JsonlStore:
             refuse_aliases(self._real)
             with (locked(Path(f"{self._real}.lock"), self.location),
                   self._open_for_append() as handle):
-                contents, lines, end, unended = self._load(handle)
+                known = self._known
+                if known is None or not known.describes(handle) or self._pending.exists():
+                    known = self._remember(handle, *self._load(handle))
+                contents, lines, end = known.contents, known.lines, known.end
                 check_expected(contents, expected, self.location)
                 accept(contents)
-                self._append(handle, end, b"\n" + payload if unended else payload)
+                written = b"\n" + payload if known.unended else payload
+                self._append(handle, end, written)
+                first = lines + len(declare)
+                contents.add(((e, Origin(self.path, first + n))
+                              for n, e in enumerate(events, 1)), declare)
+                self._remember(handle, contents, first + len(events), end + len(written), False)
         except OSError as exc:
             raise storage_error(self.path, "append", exc) from None
-        first = lines + len(declare)
-        return contents.add(((e, Origin(self.path, first + n))
-                             for n, e in enumerate(events, 1)), declare)
+        return contents
+
+    def _remember(self, handle: BinaryIO, contents: Contents, lines: int, end: int,
+                  unended: bool) -> _Known:
+        """Keep what the file holds now, with the size and time that say it is unchanged."""
+        state = os.fstat(handle.fileno())
+        self._known = _Known(contents, lines, end, unended, state.st_size, state.st_mtime_ns)
+        return self._known
 
     def _append(self, handle: BinaryIO, start: int, payload: bytes) -> None:
         """Write ``payload`` at ``start`` (cutting what an unfinished append left) and make it
