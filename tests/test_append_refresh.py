@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import cybertimeline as ct
+from cybertimeline._stores.base import Contents
 from tests.store_contract import TODAY, statement
 
 STORES = {"folder": "store", "jsonl": "store.jsonl"}
@@ -73,10 +74,14 @@ def test_appends_to_an_unchanged_store_do_not_read_it_again(
     tl.append(statement("can-0"))
     from cybertimeline._stores import pipeline
 
-    reads = []
+    reads: list[int] = []
     original = pipeline.Loader.contents
-    monkeypatch.setattr(pipeline.Loader, "contents",
-                        lambda self: reads.append(1) or original(self))
+
+    def counted(self: pipeline.Loader) -> Contents:
+        reads.append(1)
+        return original(self)
+
+    monkeypatch.setattr(pipeline.Loader, "contents", counted)
     for n in range(1, 50):
         tl.append(statement(f"can-{n}"))
     assert reads == []

@@ -83,7 +83,6 @@ import secrets
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -128,10 +127,21 @@ AS_OF = ("the date asked about, EDTF: 2016, 2016-01 or 2016-01-01; events count 
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # for --version only
+
     try:
         return version("cybertimeline")
     except PackageNotFoundError:  # run from a source tree that was never installed
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, looking the version up only when asked (the lookup takes a while)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        sys.stdout.write(f"cybertimeline {_version()}\n")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -145,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
                     "Dates are EDTF: 2015, 2019-07, 2015-07-08.",
         epilog="exit codes: 0 ok, 1 invalid data or unknown actor, 2 bad usage",
     )
-    parser.add_argument("--version", action="version", version=f"cybertimeline {_version()}",
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
                         help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

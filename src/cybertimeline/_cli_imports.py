@@ -25,11 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
-from cybertimeline._importers.charts import import_chart
 from cybertimeline._importers.layouts import LAYOUTS
-from cybertimeline._importers.votes import import_votes
 from cybertimeline._model.dates import Date
 from cybertimeline._model.sources import Source
 from cybertimeline._timeline.loading import create, load
@@ -162,7 +158,7 @@ class _Bars:
     """One progress bar per stage of an import, on stderr; none when stderr is no terminal."""
 
     def __init__(self) -> None:
-        self._bars: dict[str, tqdm[Any]] = {}
+        self._bars: dict[str, Any] = {}  # tqdm bars
 
     def __call__(self, what: str, done: int, total: int) -> None:
         bar = self._bars.get(what)
@@ -170,6 +166,8 @@ class _Bars:
             for other in self._bars.values():
                 other.close()
             in_bytes = what == "reading votes"
+            from tqdm import tqdm  # only when an import shows progress
+
             bar = self._bars[what] = tqdm(total=total, desc=what, disable=None, leave=False,
                                           unit="B" if in_bytes else " events",
                                           unit_scale=in_bytes, dynamic_ncols=True)
@@ -181,6 +179,8 @@ class _Bars:
 
 
 def _import_votes(args: argparse.Namespace) -> str:
+    from cybertimeline._importers.votes import import_votes  # not for the other commands
+
     with _store(args.into) as timeline:
         bars = _Bars()
         try:
@@ -194,6 +194,8 @@ def _import_votes(args: argparse.Namespace) -> str:
 
 
 def _import_chart(args: argparse.Namespace) -> str:
+    from cybertimeline._importers.charts import import_chart  # not for the other commands
+
     with _store(args.into) as timeline:
         known = timeline.registry.instruments.get(args.instrument)
         what = known.label if known else args.instrument_title or args.instrument

@@ -16,8 +16,9 @@ from cybertimeline._stores.checks import Origin, check_events
 from cybertimeline._stores.index import Index, MemoryIndex
 from cybertimeline.errors import ConflictError, TimelineError, ValidationError
 
-__all__ = ["MAX_EVENTS", "MAX_EVENT_BYTES", "Accept", "Contents", "Declaration", "MemoryStore",
-           "Store", "check_expected", "declared", "event_json", "must_be_new", "sized_json"]
+__all__ = ["MAX_EVENTS", "MAX_EVENT_BYTES", "Accept", "Contents", "Declaration", "FileStore",
+           "MemoryStore", "Store", "check_expected", "declared", "event_json", "must_be_new",
+           "sized_json"]
 
 MAX_EVENTS = 5_000_000
 """A folder or JSON Lines store holding more events than this is refused (use SQLite):
@@ -156,6 +157,15 @@ def must_be_new(path: Path) -> None:
     if path.exists() and not (path.is_dir() and not any(path.iterdir())):
         raise TimelineError(f"{path}: already exists; load it with ct.load() "
                             f"or choose a new path")
+
+
+class FileStore(Store, Protocol):
+    """A store on disk or a server, which a copy fills in one go."""
+
+    def fill(self, events: Iterable[Event], registry: Registry) -> None:
+        """Write a whole store's events and registry into this new store, unchecked: for
+        copies of a store validated as a whole."""
+        ...
 
 
 class MemoryStore:

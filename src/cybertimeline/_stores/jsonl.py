@@ -50,11 +50,12 @@ from cybertimeline._stores.files import (
     storage_error,
 )
 from cybertimeline._stores.pipeline import Loader
+from cybertimeline._stores.suffixes import JSONL_SUFFIXES
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
 __all__ = ["MAX_LINE_BYTES", "SUFFIXES", "JsonlStore", "jsonl_lines", "write_jsonl"]
 
-SUFFIXES = (".jsonl", ".ndjson")
+SUFFIXES = JSONL_SUFFIXES
 MAX_LINE_BYTES = MAX_EVENT_BYTES
 """A line longer than this is refused rather than read into memory."""
 

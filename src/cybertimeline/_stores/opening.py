@@ -7,14 +7,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from cybertimeline._stores.base import Store
+from cybertimeline._stores.base import FileStore
 from cybertimeline._stores.folder import FolderStore
-from cybertimeline._stores.jsonl import SUFFIXES as JSONL_SUFFIXES
-from cybertimeline._stores.jsonl import JsonlStore
-from cybertimeline._stores.postgres import PostgresStore, is_url
-from cybertimeline._stores.sqlite import SUFFIXES as SQLITE_SUFFIXES
-from cybertimeline._stores.sqlite import SqliteStore
+from cybertimeline._stores.postgres_link import is_url
+from cybertimeline._stores.suffixes import JSONL_SUFFIXES, SQLITE_SUFFIXES
 from cybertimeline.errors import TimelineError
+
+# Each store's module (and what it needs: sqlite3, psycopg...) is imported when a store of
+# its kind is opened, so that reading a folder does not load the others.
 
 __all__ = ["StoreKind", "bundled_events_path", "bundled_store", "open_store", "store_kind"]
 
@@ -61,7 +61,8 @@ def store_kind(path: str | Path, *, new: bool = False) -> StoreKind:
     return "jsonl" if suffix in JSONL_SUFFIXES else "folder"
 
 
-def open_store(path: str | Path, *, new: bool = False, kind: StoreKind | None = None) -> Store:
+def open_store(path: str | Path, *, new: bool = False,
+               kind: StoreKind | None = None) -> FileStore:
     """The store at ``path``, of the kind its name says (`store_kind`) unless ``kind`` is
     given. With ``new``, create it first.
 
@@ -71,10 +72,16 @@ def open_store(path: str | Path, *, new: bool = False, kind: StoreKind | None = 
     """
     kind = kind or store_kind(path, new=new)
     if kind == "postgres":
+        from cybertimeline._stores.postgres import PostgresStore
+
         return PostgresStore.create(str(path)) if new else PostgresStore(str(path))
     target = Path(path)
     if kind == "sqlite":
+        from cybertimeline._stores.sqlite import SqliteStore
+
         return SqliteStore.create(target) if new else SqliteStore(target)
     if kind == "jsonl":
+        from cybertimeline._stores.jsonl import JsonlStore
+
         return JsonlStore.create(target) if new else JsonlStore(target)
     return FolderStore.create(target) if new else FolderStore(target)

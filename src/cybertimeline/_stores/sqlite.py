@@ -40,11 +40,12 @@ from cybertimeline._stores.sqlite_db import (
     schema_problem,
 )
 from cybertimeline._stores.sqlite_index import SqliteIndex, unreadable
+from cybertimeline._stores.suffixes import SQLITE_SUFFIXES
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
 __all__ = ["BUSY_TIMEOUT_MS", "SUFFIXES", "SqliteStore"]
 
-SUFFIXES = (".sqlite", ".sqlite3", ".db")
+SUFFIXES = SQLITE_SUFFIXES
 
 
 class SqliteStore:

@@ -9,11 +9,8 @@ from cybertimeline._model.events import Event
 from cybertimeline._stores.atomic import publish, temporary_name
 from cybertimeline._stores.base import must_be_new, sized_json
 from cybertimeline._stores.files import storage_error
-from cybertimeline._stores.folder import FolderStore
-from cybertimeline._stores.jsonl import JsonlStore
 from cybertimeline._stores.opening import bundled_store, open_store, store_kind
-from cybertimeline._stores.postgres import PostgresStore, is_url
-from cybertimeline._stores.sqlite import SqliteStore
+from cybertimeline._stores.postgres_link import is_url
 from cybertimeline._timeline.timeline import Clock, Timeline, utc_today
 from cybertimeline.errors import TimelineError
 
@@ -76,7 +73,6 @@ def copy_into(source: Timeline, destination: str | Path) -> Timeline:
     temporary = temporary_name(target)
     try:
         store = open_store(temporary, new=True, kind=kind)
-        assert isinstance(store, SqliteStore | FolderStore | JsonlStore)
         store.fill(events, source.registry)
         store.close()
         publish(temporary, target)
@@ -92,6 +88,8 @@ def copy_into(source: Timeline, destination: str | Path) -> Timeline:
 
 def _copy_to_server(events: list[Event], source: Timeline, url: str) -> Timeline:
     """Copy into a new store on a PostgreSQL server; if the copy fails, drop its tables."""
+    from cybertimeline._stores.postgres import PostgresStore  # psycopg: only for servers
+
     store = PostgresStore.create(url)
     try:
         store.fill(events, source.registry)
