@@ -1,6 +1,6 @@
 """Hypothesis profiles: ``ci`` by default, ``fast`` for ``make test-fast``, ``thorough`` on request
-(select with ``HYPOTHESIS_PROFILE=thorough pytest``); and the headless browser of the notebook
-and site tests.
+(select with ``HYPOTHESIS_PROFILE=thorough pytest``); the load cache turned off; and the
+headless browser of the notebook and site tests.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The tests read what they wrote, and never into the user's cache folder: the load cache is
+# off (for the commands they run too), except in tests/test_load_cache.py, which sets it.
+os.environ["CYBERTIMELINE_CACHE"] = "off"
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -79,7 +79,6 @@ import io
 import json
 import os
 import re
-import secrets
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -382,7 +381,7 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
     if not args.force and os.path.lexists(path):
         raise TimelineError(f"{path}: already exists: choose another name, or give --force "
                             f"to replace it")
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.partial{path.suffix}"
+    temporary = path.parent / f".{path.name}.{os.urandom(6).hex()}.partial{path.suffix}"
     try:
         chart.save(temporary)
         if args.force:

@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import attrs
-import pycountry
 
 from cybertimeline._model.registry import Actor, Registry
 
@@ -98,6 +97,8 @@ class VoterMap:
         found: str | None = None
         if code:
             if self._system == "alpha-2":
+                import pycountry  # slow to import: only alpha-2 layouts need it
+
                 country = pycountry.countries.get(alpha_2=code)
                 found = country.alpha_3 if country is not None else None
             elif self._registry.has_actor(code):

@@ -278,6 +278,8 @@ class Registry:
                 lists them (also an UnknownActorError).
             UnknownActorError: the name means no actor; the message suggests near misses.
         """
+        if name.strip() in self.actors:  # an exact id wins (NameIndex.lookup), without the index
+            return name.strip()
         found = self._names.lookup(name)
         if len(found) == 1:
             return found[0]

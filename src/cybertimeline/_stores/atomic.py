@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-import filelock
 
 from cybertimeline.errors import ConflictError
 
@@ -26,6 +23,8 @@ def locked(lock_file: Path, location: str) -> Iterator[None]:
     Raises:
         ConflictError: another writer held it for ``LOCK_TIMEOUT_SECONDS``.
     """
+    import filelock  # slow to import (logging): loaded by the first write
+
     lock = filelock.FileLock(lock_file)
     try:
         lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
@@ -42,7 +41,7 @@ def _temporary(directory: Path) -> tuple[int, Path]:
     # os.open applies the umask to 0o666, so the file gets the usual permissions
     # (tempfile.mkstemp would make it readable by its owner only).
     while True:
-        path = directory / f".{secrets.token_hex(8)}.tmp"
+        path = directory / f".{os.urandom(8).hex()}.tmp"
         try:
             return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666), path
         except FileExistsError:
@@ -100,7 +99,7 @@ def write_new(directory: Path, stem: str, text: str) -> Path:
 def temporary_name(destination: Path) -> Path:
     """A hidden name beside ``destination`` for building it: it ends in neither ``.jsonl``
     nor ``.sqlite``, and a folder store skips hidden names, so it never looks like a store."""
-    return destination.parent / f".{destination.name}.{secrets.token_hex(6)}.partial"
+    return destination.parent / f".{destination.name}.{os.urandom(6).hex()}.partial"
 
 
 def publish(temporary: Path, destination: Path) -> None:

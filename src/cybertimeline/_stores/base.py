@@ -9,7 +9,6 @@ from typing import Protocol
 
 import attrs
 
-from cybertimeline._codec.converters import event_to_dict
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import Origin, check_events
@@ -32,6 +31,8 @@ into any store, and every read is bounded."""
 
 def event_json(event: Event) -> str:
     """The event as one line of JSON (a JSON Lines line, a SQLite payload), without newline."""
+    from cybertimeline._codec.converters import event_to_dict  # built on first use: slow
+
     return json.dumps(event_to_dict(event), ensure_ascii=False)
 
 

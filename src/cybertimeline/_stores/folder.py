@@ -25,6 +25,7 @@ from cybertimeline._stores.base import (
 )
 from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.files import identity, storage_error
+from cybertimeline._stores.load_cache import cached, keep
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.toml_files import (
     MAX_FILE_BYTES,
@@ -85,10 +86,19 @@ class FolderStore:
             raise TimelineError(f"{self.root}: no such store: give the path of a folder of "
                                 f"TOML files, a .jsonl or a .sqlite file (new stores: "
                                 f"ct.create(path), or `cybertimeline import SRC --into PATH`)")
+        files = _tree(self.root)
+        contents = cached(self.root, files)
+        if contents is None:
+            contents = self._parsed()
+            keep(self.root, files, contents)
+        self._known = None if files is None else (files, contents)
+        return contents
+
+    def _parsed(self) -> Contents:
+        """Every file read and checked."""
         loader = Loader(self.root)
         texts: list[FileText] = []
         try:
-            files = _tree(self.root)
             paths = toml_files(self.root, loader)
             # Curated files first, then what appends wrote: an append's declaration
             # replaces the curated one of the same id.
@@ -98,7 +108,6 @@ class FolderStore:
         finally:
             for text in texts:  # events keep their place, not their file's text
                 text.release()
-        self._known = None if files is None or loader.problems else (files, contents)
         return contents
 
     def _current(self) -> tuple[_Files | None, Contents]:
@@ -113,8 +122,10 @@ class FolderStore:
         return path.relative_to(self.root).parts[0] == APPENDED
 
     def validate(self) -> None:
-        """Read every file afresh: a load checks everything."""
-        self.read()
+        """Read and check every file afresh, whatever a load kept of them."""
+        if not self.root.is_dir():
+            self.read()  # which says why
+        self._parsed()
 
     def _check_same_folder(self) -> None:
         if self._identity is None or identity(self.root) != self._identity:
