@@ -72,7 +72,7 @@ screenshots: install
 	CYBERTIMELINE_SCREENSHOTS=docs/pictures $(BIN)/pytest -q tests/test_notebook.py
 
 # The quick loop while changing code: lint, types, and the tests but the slow ones, with fewer
-# Hypothesis examples (under a minute here); `make test` runs everything.
+# Hypothesis examples (about 2.5 minutes on 2 cores); `make test` runs everything.
 test-fast: lint typecheck
 	HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not slow"
 

@@ -245,9 +245,9 @@ def test_a_locked_sqlite_store_gives_a_conflict_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A writer that cannot get the database in time gets ConflictError, and writes nothing."""
-    from cybertimeline._stores import sqlite as _sqlite
+    from cybertimeline._stores import sqlite_db
 
-    monkeypatch.setattr(_sqlite, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(sqlite_db, "BUSY_TIMEOUT_MS", 200)  # where the connections read it
     path = tmp_path / "store.sqlite"
     ct.create(path)
     timeline = ct.load(path)
