@@ -169,3 +169,31 @@ def test_validate_parses_afresh(tmp_path: Path, parses: list[Path]) -> None:
     tl = ct.load(store)
     tl.validate()
     assert len(parses) == 2
+
+
+def _small_store(folder: Path) -> Path:
+    """A store of one statement, its files last changed an hour ago."""
+    folder.mkdir()
+    (folder / "events.toml").write_text(
+        'format = 1\n\n[[event]]\nid = "can-1"\nkind = "statement"\ndate = "2020"\n'
+        'actor = "CAN"\ntopic = "international-cooperation"\nstance = "supports"\n'
+        '\n[[event.sources]]\ntitle = "A source"\n', encoding="utf-8")
+    os.utime(folder / "events.toml", ns=(AN_HOUR_AGO, AN_HOUR_AGO))
+    return folder
+
+
+def test_only_the_most_recently_used_folders_are_kept(
+        tmp_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every folder ever loaded would otherwise keep a file in the cache for good."""
+    monkeypatch.setattr(load_cache, "MAX_KEPT", 2)
+    first, second, third = (_small_store(tmp_path / name) for name in ("a", "b", "c"))
+    for store in (first, second, first, third):  # `first` used again after `second`
+        ct.load(store)
+        time.sleep(0.05)  # file times of coarse clocks still tell them apart
+    assert len(_cache_files(tmp_path)) == 2
+    assert parses == [first, second, third]
+    ct.load(first)
+    ct.load(third)
+    assert parses == [first, second, third]
+    ct.load(second)
+    assert parses == [first, second, third, second]

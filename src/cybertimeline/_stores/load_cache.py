@@ -14,6 +14,7 @@ write. ``CYBERTIMELINE_CACHE`` names another folder, or ``off`` turns the cache 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from cybertimeline._stores.base import Contents
 
-__all__ = ["CACHE_VARIABLE", "cache_folder", "cached", "keep"]
+__all__ = ["CACHE_VARIABLE", "MAX_KEPT", "cache_folder", "cached", "keep"]
 
 CACHE_VARIABLE = "CYBERTIMELINE_CACHE"
 """The environment variable naming the cache folder, or ``off``."""
@@ -34,7 +35,10 @@ RACY_SECONDS = 2.0
 """Files changed this recently are not cached: a change within a file system's time
 granularity could leave size and time as they were (git's "racily clean" files)."""
 
-_FORMAT = 1
+MAX_KEPT = 16
+"""How many folders' contents the cache keeps, the least recently used removed first."""
+
+_FORMAT = 2
 _LIBRARY = Path(__file__).resolve().parents[1]
 
 Files = frozenset[tuple[str, int, int, int]]
@@ -61,9 +65,11 @@ def cached(root: Path, files: Files | None) -> Contents | None:
         with open(path, "rb") as handle:
             if not (_private(os.fstat(handle.fileno())) and _private(os.stat(path.parent))):
                 return None
-            format_, library, known, located, registry = pickle.load(handle)
-        if (format_, library, known) != (_FORMAT, _library_stamp(), files):
-            return None
+            if pickle.load(handle) != (_FORMAT, _library_stamp(), files):
+                return None  # the contents after it are never read
+            located, registry = pickle.load(handle)
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
         return Contents.in_memory(located, registry)
     except Exception:  # a damaged or outdated cache is no cache
         return None
@@ -87,11 +93,20 @@ def keep(root: Path, files: Files | None, contents: Contents) -> None:
             return
         handle = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(handle, "wb") as output:
-            pickle.dump((_FORMAT, _library_stamp(), files, located, contents.registry),
-                        output, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_FORMAT, _library_stamp(), files), output, pickle.HIGHEST_PROTOCOL)
+            pickle.dump((located, contents.registry), output, pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
+        _prune(path.parent)
     except Exception:  # see above
         temporary.unlink(missing_ok=True)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the `MAX_KEPT` most recently used folders' caches: each folder ever
+    loaded (a temporary one, one since deleted) would otherwise keep a file for good."""
+    kept = sorted(folder.glob("folder-*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+    for stale in kept[:-MAX_KEPT]:
+        stale.unlink(missing_ok=True)
 
 
 def _cache_file(root: Path) -> Path | None:
