@@ -15,6 +15,7 @@ write. ``CYBERTIMELINE_CACHE`` names another folder, or ``off`` turns the cache 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -133,9 +134,11 @@ def _racy(files: Iterable[tuple[str, int, int, int]]) -> bool:
     return any(mtime_ns > recent for _, _, mtime_ns, _ in files)
 
 
+@functools.cache
 def _library_stamp() -> tuple[str, tuple[tuple[str, int, int], ...]]:
     """The Python version and every file of the library with its size and time: pickled
-    objects are only read back by the code that wrote them."""
+    objects are only read back by the code that wrote them. Taken once per process, as
+    the code it runs is the one it loaded."""
     found = []
     for folder, folders, names in os.walk(_LIBRARY):
         folders[:] = [f for f in folders if f != "__pycache__"]
