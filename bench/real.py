@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import os
-import platform
 import random
 import resource
 import shutil
@@ -27,14 +24,14 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from tests.real_data import ABSENT, unvotes_folder
 
 import cybertimeline as ct
 from bench import peers
-from bench.run import _HEAD, _each, _median, _memory, _same_position, _seconds
+from bench.run import _each, _median, _memory, _same_position, _seconds
+from bench.table import Figures
 from cybertimeline import importers
 from cybertimeline._timeline.caches import PREFIX_CACHE_LIMIT
 
@@ -58,20 +55,15 @@ def _import(folder: Path, target: Path) -> tuple[float, float]:
     return seconds, max(peak, before) / 1024
 
 
-class RealBench:
+class RealBench(Figures):
     """One run on the real record."""
 
     def __init__(self, args: argparse.Namespace, folder: Path) -> None:
+        super().__init__()
         self.args = args
         self.folder = folder
         self.rng = random.Random(args.seed)
-        self.rows: list[tuple[str, str, str, str]] = []
-        self.results: dict[str, Any] = {}
         self.workdir = Path(tempfile.mkdtemp(prefix="cybertimeline-real-"))
-
-    def row(self, what: str, ours: str, peer: str, ratio: str) -> None:
-        self.rows.append((what, ours, peer, ratio))
-        print(f"  {what}: ours {ours}, peer {peer}, {ratio}", file=sys.stderr, flush=True)
 
     def imports(self) -> None:
         for suffix in ("sqlite", "jsonl"):
@@ -227,20 +219,10 @@ class RealBench:
                  f"{_median(ours_s):.2f}", f"{_median(pandas_s):.2f}",
                  f"{_median(pandas_s) / _median(ours_s):.2f}x pandas groupby.last")
 
-    def report(self, seconds: float) -> None:
-        self.results.update(
-            total_seconds=round(seconds, 1), python=platform.python_version(),
-            machine=platform.machine(), cpus=os.cpu_count(),
-            date=dt.datetime.now(dt.UTC).date().isoformat())
-        widths = [max(len(r[i]) for r in [*self.rows, _HEAD]) for i in range(4)]
-        print("| " + " | ".join(h.ljust(w) for h, w in zip(_HEAD, widths, strict=True)) + " |")
-        print("| " + " | ".join("-" * w for w in widths) + " |")
-        for row in self.rows:
-            print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
-        print(f"\n{self.results['events']:,} roll calls, {self.results['votes']:,} votes, "
-              f"{seconds:.0f} s in all")
-        self.args.out.parent.mkdir(parents=True, exist_ok=True)
-        self.args.out.write_text(json.dumps(self.results, indent=2, sort_keys=True) + "\n")
+    def finish(self, seconds: float) -> None:
+        """Print the table and write the results."""
+        self.report(seconds, f"{self.results['events']:,} roll calls, "
+                             f"{self.results['votes']:,} votes", self.args.out)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -267,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             step()
     finally:
         shutil.rmtree(bench.workdir, ignore_errors=True)
-    bench.report(time.perf_counter() - start)
+    bench.finish(time.perf_counter() - start)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import json
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -33,6 +31,7 @@ import tomli_w
 
 import cybertimeline as ct
 from bench import corpus, peers
+from bench.table import Figures
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 FIRST_DAY, LAST_DAY = dt.date(1946, 1, 1), dt.date(2024, 12, 31)
@@ -143,19 +142,14 @@ def _same_position(ours: ct.Position, naive: ct.Position) -> bool:
     )
 
 
-class Bench:
+class Bench(Figures):
     """One run: the corpus, its files, and the figures measured so far."""
 
     def __init__(self, args: argparse.Namespace) -> None:
+        super().__init__()
         self.args = args
         self.rng = random.Random(args.seed)
-        self.rows: list[tuple[str, str, str, str]] = []
-        self.results: dict[str, Any] = {}
         self.workdir = Path(tempfile.mkdtemp(prefix="cybertimeline-bench-"))
-
-    def row(self, what: str, ours: str, peer: str, ratio: str) -> None:
-        self.rows.append((what, ours, peer, ratio))
-        print(f"  {what}: ours {ours}, peer {peer}, {ratio}", file=sys.stderr, flush=True)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -530,26 +524,14 @@ class Bench:
 
     # -- output -----------------------------------------------------------------------------
 
-    def report(self, seconds: float) -> None:
-        self.results.update(
-            fraction=self.args.fraction, seed=self.args.seed, total_seconds=round(seconds, 1),
-            python=platform.python_version(), machine=platform.machine(),
-            cpus=os.cpu_count(), date=dt.datetime.now(dt.UTC).date().isoformat(),
-            quick=self.args.quick,
-        )
-        widths = [max(len(r[i]) for r in [*self.rows, _HEAD]) for i in range(4)]
-        line = "| " + " | ".join("-" * w for w in widths) + " |"
-        print("| " + " | ".join(h.ljust(w) for h, w in zip(_HEAD, widths, strict=True)) + " |")
-        print(line)
-        for row in self.rows:
-            print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
-        print(f"\n{self.results['corpus_events']:,} events, fraction {self.args.fraction}, "
-              f"{seconds:.0f} s in all")
-        self.args.out.parent.mkdir(parents=True, exist_ok=True)
-        self.args.out.write_text(json.dumps(self.results, indent=2, sort_keys=True) + "\n")
+    def finish(self, seconds: float) -> None:
+        """Print the table and write the results."""
+        self.results.update(fraction=self.args.fraction, seed=self.args.seed,
+                            quick=self.args.quick)
+        self.report(seconds, f"{self.results['corpus_events']:,} events, fraction "
+                             f"{self.args.fraction}", self.args.out)
 
 
-_HEAD = ("measure", "cybertimeline", "peer", "ratio")
 
 
 def _position(tl: ct.Timeline, actor: str, day: dt.date) -> object:
@@ -648,7 +630,7 @@ def main(argv: list[str] | None = None) -> None:
             step()
     finally:
         shutil.rmtree(bench.workdir, ignore_errors=True)
-    bench.report(time.perf_counter() - start)
+    bench.finish(time.perf_counter() - start)
 
 
 if __name__ == "__main__":
