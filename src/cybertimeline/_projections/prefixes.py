@@ -11,6 +11,7 @@ from cybertimeline._model.dates import Date
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._model.written import Written
 from cybertimeline._projections.entries import SharedVoteEntries, StanceEntry, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
@@ -19,7 +20,7 @@ from cybertimeline._projections.treaty import TreatyStatus
 __all__ = ["PrefixPositions"]
 
 V = TypeVar("V")
-_Make = Callable[[Sequence[Event], Sequence[int]], V]
+_Make = Callable[[Any, Sequence[int]], V]
 
 
 class _Writes(Generic[V]):
@@ -35,7 +36,7 @@ class _Writes(Generic[V]):
     __slots__ = ("_finals", "_made", "events", "firsts", "keys", "make", "multiple", "slots",
                  "writes")
 
-    def __init__(self, make: _Make[V], events: Sequence[Event]) -> None:
+    def __init__(self, make: _Make[V], events: Sequence[Event] | Written) -> None:
         self.make = make
         self.events = events
         self.keys: list[str] = []
@@ -211,6 +212,20 @@ def _last(make: Callable[[Any, str], Any], actor: str) -> _Make[Any]:
     return entry
 
 
+def _written_vote(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]], VoteEntry]:
+    """A vote entry made from the last stored write of its key (a resolution)."""
+
+    def entry(written: Written, ordinals: Sequence[int]) -> VoteEntry:
+        last = ordinals[-1]
+        option, body = written.values[last], written.details[last]
+        assert option is not None  # a vote's write has both (the stores check it)
+        assert body is not None
+        return votes.written(written.ids[last], written.dates[last], written.keys[last],
+                             option, body)
+
+    return entry
+
+
 def _treaty_status(actor: str) -> _Make[TreatyStatus]:
     def make(events: Sequence[Event], ordinals: Sequence[int]) -> TreatyStatus:
         acts = tuple(events[i] for i in ordinals)
@@ -225,26 +240,34 @@ class PrefixPositions:
     """One actor's position after any prefix of a sequence of events, without a replay.
 
     Built once in one pass over ``events`` (the actor's known events in canonical
-    order); `at` then answers in time that does not grow with the prefix.
-    Every answer equals ``fold(PositionProjection(actor), events[:end])``: votes,
-    stances and treaties are mappings read through the writes of each key (each
-    event kind changes its own fields only); the rarer events (memberships,
+    order) and ``columns`` (the writes of its columnar sections, known, in
+    canonical order: read from a store's rows, their events not decoded); `at`
+    then answers in time that does not grow with the prefix. Every answer equals
+    ``fold(PositionProjection(actor), ...)`` of the events settled by its day:
+    votes, stances and treaties are mappings read through the writes of each key
+    (each event kind changes its own fields only); the rarer events (memberships,
     cooperation, sessions, adoptions, legislation) are folded by
-    `PositionProjection` itself. The events are copied, so later changes
-    to the caller's list never reach positions already handed out.
+    `PositionProjection` itself. The events are copied, so later changes to the
+    caller's list never reach positions already handed out.
     """
 
     def __init__(self, actor: str, events: Iterable[Event], *,
                  latest: Iterable[dt.date] | None = None,
+                 columns: Mapping[str, Written] = EMPTY,
                  votes: SharedVoteEntries | None = None) -> None:
         """``latest``, if given, is the last day of each event's date, in order; ``votes``
-        shares vote entries with other actors' positions."""
+        shares vote entries with other actors' positions (and reads their events)."""
         self.actor = actor
         self.events: list[Event] = list(events)
         self.latest = [e.date.latest for e in self.events] if latest is None else list(latest)
         events = self.events
-        vote_of = VoteEntry.of if votes is None else votes.of
-        self._votes: _Writes[VoteEntry] = _Writes(_last(vote_of, actor), events)
+        shared = SharedVoteEntries() if votes is None else votes
+        written = columns.get("votes")
+        self._written = written
+        if written is not None:
+            self._votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written)
+        else:
+            self._votes = _Writes(_last(shared.of, actor), events)
         self._stances: _Writes[StanceEntry] = _Writes(_last(StanceEntry.of, actor), events)
         self._treaties: _Writes[TreatyStatus] = _Writes(_treaty_status(actor), events)
         self._others: list[Event] = []
@@ -252,6 +275,16 @@ class PrefixPositions:
         keyed: dict[str, _Writes[Any]] = {
             "treaties": self._treaties, "votes": self._votes, "stances": self._stances,
         }
+        if written is not None:
+            del keyed["votes"]
+            slots, rewrite, held = self._votes.slots, self._votes.rewrite, self._votes.writes
+            for ordinal, key in enumerate(written.keys):
+                place = slots.get(key)
+                if place is None:
+                    slots[key] = len(held)
+                    held.append(ordinal)
+                else:
+                    rewrite(place, ordinal)
         # The hot loop of an actor's first query: `_Writes.write`, inlined.
         for ordinal, event in enumerate(events):
             folded = False
@@ -269,26 +302,26 @@ class PrefixPositions:
                     writes.writes.append(ordinal)
                 else:
                     writes.rewrite(place, ordinal)
-        for writes in keyed.values():
+        for writes in (self._treaties, self._votes, self._stances):
             writes.seal()
 
     def __len__(self) -> int:
-        return len(self.events)
+        return len(self.events) + (0 if self._written is None else len(self._written))
 
-    def settled(self, day: dt.date | None) -> int:
-        """How many of the events settle on or before ``day`` (all of them for None)."""
-        return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
-
-    def at(self, end: int, *, as_of: Date | None = None, known_at: Date | None = None,
-           possible: bool = False, coverage: Mapping[str, Coverage] = EMPTY,
+    def at(self, day: dt.date | None, *, as_of: Date | None = None,
+           known_at: Date | None = None, possible: bool = False,
+           coverage: Mapping[str, Coverage] = EMPTY,
            registry: Registry | None = None) -> Position:
-        """The position after the first ``end`` events, labelled with the query's dates."""
+        """The position after the events settled on or before ``day`` (all for None),
+        labelled with the query's dates."""
+        end = len(self.events) if day is None else bisect.bisect_right(self.latest, day)
+        vote_end = end if self._written is None else self._written.settled(day)
         others = self._others[: bisect.bisect_left(self._other_ordinals, end)]
         state = fold(PositionProjection(self.actor), others) if others else None
         return Position(
             actor=self.actor, as_of=as_of, known_at=known_at, possible=possible,
             treaties=_PrefixMap(self._treaties, end),
-            votes=_PrefixMap(self._votes, end),
+            votes=_PrefixMap(self._votes, vote_end),
             stances=_PrefixMap(self._stances, end),
             memberships=state.memberships if state else EMPTY,
             members=state.members if state else EMPTY,

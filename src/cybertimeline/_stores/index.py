@@ -6,12 +6,14 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
+from cybertimeline._model.written import Written
 
-__all__ = ["Index", "Lane", "MemoryIndex"]
+__all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "actor_writes"]
 
 
 class Lane:
@@ -45,6 +47,24 @@ class Lane:
         return len(self.events)
 
 
+class ActorWrites(NamedTuple):
+    """What an actor's position reads: the events that write its other sections, and the
+    writes of its columnar sections (`COLUMNAR`), without their events."""
+
+    others: Lane
+    columns: Mapping[str, Written]
+
+
+def actor_writes(lane: Lane, actor: str) -> ActorWrites:
+    """An actor's writes derived from its lane of events (the stores that hold events in
+    memory; a database reads them from its rows)."""
+    others = [e for e in lane.events
+              if any(section not in COLUMNAR for section, _ in e.entries(actor))]
+    return ActorWrites(Lane.presorted(others),
+                       {section: Written.of_events(lane.events, actor, section)
+                        for section in sorted(COLUMNAR)})
+
+
 class Index(Protocol):
     """What a timeline asks of the events a store holds."""
 
@@ -62,6 +82,10 @@ class Index(Protocol):
 
     def instrument_lane(self, instrument: str) -> Lane:
         """The treaty acts on ``instrument``, in canonical order."""
+        ...
+
+    def writes(self, actor: str) -> ActorWrites:
+        """What ``actor``'s position reads (every stored event, corrected ones too)."""
         ...
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
@@ -150,6 +174,9 @@ class MemoryIndex:
 
     def instrument_lane(self, instrument: str) -> Lane:
         return self._by_instrument.get(instrument)
+
+    def writes(self, actor: str) -> ActorWrites:
+        return actor_writes(self.lane(actor), actor)
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         return self._correctors

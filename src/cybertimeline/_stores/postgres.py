@@ -25,7 +25,7 @@ from cybertimeline._stores import postgres_schema as pg_schema
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import Accept, Contents, Declaration, sized_json
 from cybertimeline._stores.checks import Origin
-from cybertimeline._stores.index import Lane
+from cybertimeline._stores.index import ActorWrites, Lane, actor_writes
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.postgres_link import Address, Link, is_url
@@ -116,6 +116,9 @@ class PostgresIndex:
 
     def instrument_lane(self, instrument: str) -> Lane:
         return self._lane(("instrument", instrument), (instrument,))
+
+    def writes(self, actor: str) -> ActorWrites:
+        return actor_writes(self.lane(actor), actor)
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._fresh()

@@ -40,6 +40,7 @@ from cybertimeline._stores.sqlite_db import (
     schema_problem,
 )
 from cybertimeline._stores.sqlite_index import SqliteIndex, unreadable
+from cybertimeline._stores.sqlite_writes import insert_writes
 from cybertimeline._stores.suffixes import SQLITE_SUFFIXES
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
@@ -210,6 +211,8 @@ class SqliteStore:
                  FORMAT_VERSION, payload),
             )
             seq = cursor.lastrowid
+            assert seq is not None
+            insert_writes(writer, seq, event)
             writer.executemany(
                 "INSERT INTO event_actors (actor, seq) VALUES (?, ?)",
                 [(actor, seq) for actor in dict.fromkeys(event.involved)],

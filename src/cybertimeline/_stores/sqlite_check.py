@@ -12,7 +12,7 @@ only with the number of corrections.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,29 +91,16 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
     registry = _registry(db, problems)
     targets: dict[str, str] = {}
     failed = []
-    actors = _index_rows(db, "SELECT seq, actor FROM event_actors ORDER BY seq, actor")
-    instruments = _index_rows(
-        db, "SELECT seq, instrument FROM event_instruments ORDER BY seq, instrument")
-    pending_actors = next(actors, None)
-    pending_instruments = next(instruments, None)
+    actors = _IndexTable(db, "event_actors", "actor", problems)
+    instruments = _IndexTable(db, "event_instruments", "instrument", problems)
+    entries = _IndexTable(db, "entries", "section, key, detail, date", problems)
+    writes = _IndexTable(db, "writes", "whose, section, value", problems)
     rows = db.execute("SELECT seq, id, kind, earliest, latest, recorded, corrects, format, "
                       "payload FROM events ORDER BY seq")
     for seq, *columns, version, payload in rows:
         where = f"row {seq} ({columns[0]!r})"
-        while pending_actors is not None and pending_actors[0] < seq:
-            problems.add(f"event_actors names row {pending_actors[0]}, which is no event")
-            pending_actors = next(actors, None)
-        while pending_instruments is not None and pending_instruments[0] < seq:
-            problems.add(f"event_instruments names row {pending_instruments[0]}, which is no event")
-            pending_instruments = next(instruments, None)
-        indexed_actors = set()
-        if pending_actors is not None and pending_actors[0] == seq:
-            indexed_actors = pending_actors[1]
-            pending_actors = next(actors, None)
-        indexed_instruments = set()
-        if pending_instruments is not None and pending_instruments[0] == seq:
-            indexed_instruments = pending_instruments[1]
-            pending_instruments = next(instruments, None)
+        indexed_actors, indexed_instruments = actors.take(seq), instruments.take(seq)
+        indexed_entries, indexed_writes = entries.take(seq), writes.take(seq)
         event, data = _event(where, version, payload, problems)
         if event is None:
             failed.append((f"{where}: {event_label(data)}", raw_names(data), Origin(problems.path)))
@@ -123,18 +110,24 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
         if list(columns) != expected:
             problems.add(f"{where}: its columns {columns} disagree with its payload "
                          f"{expected}: the row was changed by something other than this library")
-        instrument = {event.instrument} if isinstance(event, TreatyAct) else set()
-        if indexed_actors != set(event.involved) or indexed_instruments != instrument:
+        instrument = {(event.instrument,)} if isinstance(event, TreatyAct) else set()
+        if (indexed_actors != {(a,) for a in event.involved}
+                or indexed_instruments != instrument):
             problems.add(f"{where}: its index rows (actors {sorted(indexed_actors)}, instruments "
                          f"{sorted(indexed_instruments)}) disagree with its payload")
+        written = event.written()
+        if (indexed_writes != {(whose, section, value) for whose, section, _, value, _ in written}
+                or indexed_entries != {(section, key, detail, str(event.date))
+                                       for _, section, key, _, detail in written}):
+            problems.add(f"{where}: its rows in writes and entries disagree with the writes of "
+                         f"its payload ({len(written)}): the tables were changed by something "
+                         f"other than this library")
         for problem in event_problems(event, Origin(problems.path), registry):
             problems.add(f"{where}: {problem.message}")
         if event.corrects is not None:
             targets[event.id] = event.corrects
-    for leftover, table in ((pending_actors, "event_actors"),
-                            (pending_instruments, "event_instruments")):
-        if leftover is not None:
-            problems.add(f"{table} names row {leftover[0]}, which is no event")
+    for table in (actors, instruments, entries, writes):
+        table.finish()
     for problem in failed_name_problems(failed, registry):
         problems.add(problem.message)
     for event_id, count in db.execute("SELECT id, count(*) FROM events GROUP BY id "
@@ -155,18 +148,47 @@ def _integer(value: object) -> object:
         return value
 
 
-def _index_rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[int, set[str]]]:
-    """Rows of an index table grouped by event row: (seq, names)."""
-    current: tuple[int, set[str]] | None = None
-    for seq, name in db.execute(sql):
-        if current is not None and current[0] != seq:
+class _IndexTable:
+    """The rows of an index table (``event_actors``, ``writes``...), read in step with the
+    events, grouped by event row: each event's rows are taken in turn, and a row that
+    names no event is a problem."""
+
+    def __init__(self, db: sqlite3.Connection, table: str, columns: str,
+                 problems: _Problems) -> None:
+        self._table = table
+        self._problems = problems
+        self._rows = self._grouped(db.execute(f"SELECT seq, {columns} FROM {table} "
+                                              f"ORDER BY seq"))
+        self._pending = next(self._rows, None)
+
+    @staticmethod
+    def _grouped(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, set[tuple[Any, ...]]]]:
+        current: tuple[int, set[tuple[Any, ...]]] | None = None
+        for seq, *values in rows:
+            if current is not None and current[0] != seq:
+                yield current
+                current = None
+            if current is None:
+                current = (seq, set())
+            current[1].add(tuple(values))
+        if current is not None:
             yield current
-            current = None
-        if current is None:
-            current = (seq, set())
-        current[1].add(name)
-    if current is not None:
-        yield current
+
+    def take(self, seq: int) -> set[tuple[Any, ...]]:
+        """The rows of the event at row ``seq`` (the events are read in order of rows)."""
+        while self._pending is not None and self._pending[0] < seq:
+            self.finish()
+            self._pending = next(self._rows, None)
+        if self._pending is not None and self._pending[0] == seq:
+            found = self._pending[1]
+            self._pending = next(self._rows, None)
+            return found
+        return set()
+
+    def finish(self) -> None:
+        """Report a row left over: one that names no event."""
+        if self._pending is not None:
+            self._problems.add(f"{self._table} names row {self._pending[0]}, which is no event")
 
 
 def _event(where: str, version: object, payload: object,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -13,9 +14,11 @@ import orjson
 
 from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import check_version, upcast
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
+from cybertimeline._model.written import Entries, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
-from cybertimeline._stores.index import Lane
+from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
 from cybertimeline.errors import Problem, TimelineError, ValidationError
@@ -23,6 +26,7 @@ from cybertimeline.errors import Problem, TimelineError, ValidationError
 __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
 
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
+_COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
 
 
 def unreadable(path: Path, what: str, exc: Exception) -> ValidationError:
@@ -56,6 +60,8 @@ class SqliteIndex:
         self._generation = 0  # counts reloads: the index's version
         self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
         self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
+        self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
+        self._entries: dict[str, Entries] = {}
         self._correctors: dict[str, list[Event]] = {}
         self._count = 0
         with self._snapshot():
@@ -89,6 +95,8 @@ class SqliteIndex:
         self._data_version = data_version
         self._generation += 1
         self._lanes.clear()
+        self._writes.clear()
+        self._entries = {}
         self._count = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
         correctors: defaultdict[str, list[Event]] = defaultdict(list)
         rows = self._db.execute(
@@ -178,6 +186,56 @@ class SqliteIndex:
             f"JOIN events e ON e.seq = i.seq WHERE i.instrument = ? {_ORDER}",
             (instrument,),
         )
+
+    def writes(self, actor: str) -> ActorWrites:
+        self._current()
+        found = self._writes.get(actor)
+        if found is not None:
+            return found
+        with self._snapshot():  # the rows and the lane of one version of the store
+            self._fresh()
+            found = self._writes.get(actor)
+            if found is None:
+                found = self._writes.put(actor, self._read_writes(actor))
+        return found
+
+    def _read_writes(self, actor: str) -> ActorWrites:
+        """What ``actor``'s position reads: its columnar sections' rows, not their events
+        (call inside a snapshot)."""
+        others = self._parse(self._db.execute(
+            "SELECT e.seq, e.format, e.payload FROM events e WHERE e.seq IN (SELECT seq "
+            f"FROM writes WHERE whose = ? AND section NOT IN ({_COLUMNAR})) {_ORDER}",
+            (actor,)))
+        columns: dict[str, Written] = {}
+        for section in sorted(COLUMNAR):
+            entries = self._entries_of(section)
+            rows = self._db.execute("SELECT seq, value FROM writes WHERE whose = ? AND "
+                                    "section = ?", (actor, section))
+            try:
+                written = columns[section] = Written.gather(entries, rows)
+                if None in written.values or None in written.details:
+                    raise ValueError("a write without its value or detail")
+            except (KeyError, TypeError, ValueError) as exc:  # changed by something else
+                raise unreadable(self._path, f"the writes of {actor!r}", exc) from None
+        return ActorWrites(Lane.presorted(others), columns)
+
+    def _entries_of(self, section: str) -> Entries:
+        """The entries of a columnar section, read once per version (inside a snapshot)."""
+        found = self._entries.get(section)
+        if found is not None:
+            return found
+        day = dt.date.fromisoformat
+        try:
+            entries = Entries(
+                (seq, event_id, day(latest), day(recorded), date, key, detail)
+                for seq, event_id, latest, recorded, date, key, detail in self._db.execute(
+                    "SELECT e.seq, e.id, e.latest, e.recorded, n.date, n.key, n.detail FROM "
+                    f"entries n JOIN events e ON e.seq = n.seq WHERE n.section = ? {_ORDER}",
+                    (section,)))
+        except (TypeError, ValueError) as exc:  # changed by something else
+            raise unreadable(self._path, f"the entries of {section!r}", exc) from None
+        self._entries[section] = entries
+        return entries
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._current()

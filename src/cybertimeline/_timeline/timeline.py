@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["Clock", "Timeline", "utc_today"]
 
 S = TypeVar("S")
+L = TypeVar("L")
 Clock = Callable[[], dt.date]
 """Gives today's date: what `Timeline.append` stamps on an event without ``recorded``."""
 
@@ -105,7 +106,7 @@ class Timeline:
             self._derived = Derived(self._index, self._contents.registry)
         return self._derived
 
-    def _known_lane(self, lane_of: Callable[[], Lane]) -> tuple[Derived, Lane]:
+    def _known_lane(self, lane_of: Callable[[], L]) -> tuple[Derived, L]:
         """A lane, and what is derived from the same version of the store's events.
 
         A store that sees other writers may move on between the two reads (an
@@ -322,12 +323,12 @@ class Timeline:
             chosen = self._select(lambda: self._index.lane(actor), day, known_day, possible)
             derived = self._current()
             prefixes = derived.build(actor, chosen)
-            end = len(prefixes)
+            upto = None
         else:
-            derived, lane = self._known_lane(lambda: self._index.lane(actor))
-            prefixes = derived.prefixes(actor, known_day, lane)
-            end = prefixes.settled(day)
-        return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible,
+            derived, writes = self._known_lane(lambda: self._index.writes(actor))
+            prefixes = derived.prefixes(actor, known_day, writes)
+            upto = day
+        return prefixes.at(upto, as_of=as_of_date, known_at=known_date, possible=possible,
                            coverage=self._coverage(derived, actor, day, known_day, possible),
                            registry=self.registry)
 
