@@ -59,7 +59,7 @@ def test_a_position_on_sqlite_decodes_no_vote_event_until_asked(
         bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _copy(bundled, tmp_path / "store.sqlite")
     decoded: list[str] = []
-    real = sqlite_index.event_from_dict
+    real = sqlite_index.event_from_dict  # type: ignore[attr-defined]
 
     def counting(data: Any) -> Any:
         decoded.append(data["kind"])
@@ -99,7 +99,7 @@ def test_a_vote_entry_needs_its_event_or_a_way_to_read_it() -> None:
     entry = ct.VoteEntry(resolution="A/RES/74/247", option="no", body="UNGA",
                          date=ct.Date.parse("2019-12-27"), event_id="x", load=lambda i: i)
     with pytest.raises(AttributeError):
-        entry.option = "yes"  # type: ignore[misc]
+        entry.option = "yes"
 
 
 def test_a_store_of_the_first_schema_is_upgraded_in_place(
