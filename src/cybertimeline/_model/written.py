@@ -1,115 +1,55 @@
 """An actor's stored writes in one section, as columns: what a position reads of a roll call.
 
-A store keeps each event's writes as rows (`WriteRow`: a ballot is one); a query
-for one actor reads that actor's rows of a columnar section (`COLUMNAR`), in the
-canonical order of their events, into a `Written`, and never decodes the
-events behind them until an answer asks for one (its sources, say).
+A store keeps each event's writes as rows (`WriteRow`: a ballot is one). The
+entries of a columnar section (`COLUMNAR`: one per event, with its key and
+detail) are read once, as columns in canonical order (`Entries`); a query for
+one actor then reads only that actor's rows, ``(entry, value)``, into a
+`Written`, and never decodes the events behind them until an answer asks for
+one (its sources, say).
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterable
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.event import BaseEvent
 
-__all__ = ["Entries", "Written", "WrittenRow"]
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
-WrittenRow = tuple[str, dt.date, dt.date, str, str, str | None, str | None]
-"""One write with what the known set and the order need of its event: ``(event id, latest
-day, recorded day, EDTF date, key, value, detail)``."""
+__all__ = ["Entries", "EntryRow", "Written", "pick"]
+
+EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None]
+"""An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
+date, key, detail)``."""
 
 
-class Written:
-    """One actor's writes in one section, in canonical order of their events, as columns.
-
-    ``ids``, ``latest``, ``recorded``, ``dates`` describe the event of each write (its
-    id, the last day of its date, the day it entered the record, its EDTF text);
-    ``keys``, ``values``, ``details`` the write itself (a vote: the resolution, the
-    option, the body).
-    """
-
-    __slots__ = ("dates", "details", "ids", "keys", "latest", "recorded", "values")
-
-    def __init__(self, rows: Iterable[WrittenRow] = ()) -> None:
-        listed = list(rows)
-        self.ids: list[str] = [r[0] for r in listed]
-        self.latest: list[dt.date] = [r[1] for r in listed]
-        self.recorded: list[dt.date] = [r[2] for r in listed]
-        self.dates: list[str] = [r[3] for r in listed]
-        self.keys: list[str] = [r[4] for r in listed]
-        self.values: list[str | None] = [r[5] for r in listed]
-        self.details: list[str | None] = [r[6] for r in listed]
-
-    @classmethod
-    def of_events(cls, events: Iterable[BaseEvent], actor: str, section: str) -> Written:
-        """The writes in ``section`` of ``actor``'s position that ``events`` make, in their
-        order (a store of files derives them so; a database stores them)."""
-        return cls((event.id, event.date.latest, event.recorded_on, str(event.date),
-                    key, value, detail)
-                   for event in events
-                   for _, written, key, value, detail in event.written_for(actor)
-                   if written == section)
-
-    @classmethod
-    def gather(cls, entries: Entries, written: Iterable[tuple[int, str | None]]) -> Written:
-        """An actor's writes from its rows ``(event row, value)`` and the section's entries
-        (`Entries`): put in canonical order, each with its event's columns."""
-        ranked = sorted((entries.rank[seq], value) for seq, value in written)
-        found = cls.__new__(cls)
-        ranks = [rank for rank, _ in ranked]
-        found.ids = [entries.ids[r] for r in ranks]
-        found.latest = [entries.latest[r] for r in ranks]
-        found.recorded = [entries.recorded[r] for r in ranks]
-        found.dates = [entries.dates[r] for r in ranks]
-        found.keys = [entries.keys[r] for r in ranks]
-        found.values = [value for _, value in ranked]
-        found.details = [entries.details[r] for r in ranks]
-        return found
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def row(self, place: int) -> WrittenRow:
-        """The write at ``place``, as a row."""
-        return (self.ids[place], self.latest[place], self.recorded[place], self.dates[place],
-                self.keys[place], self.values[place], self.details[place])
-
-    def kept(self, keep: Callable[[str, dt.date], bool]) -> Written:
-        """The writes whose event ``keep(id, recorded day)`` keeps (the known set)."""
-        return Written(self.row(i) for i in range(len(self))
-                       if keep(self.ids[i], self.recorded[i]))
-
-    def settled(self, day: dt.date | None) -> int:
-        """How many writes' events settle on or before ``day`` (all of them for None)."""
-        return len(self.ids) if day is None else bisect.bisect_right(self.latest, day)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Written) and all(
-            getattr(self, name) == getattr(other, name) for name in self.__slots__)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"<Written: {len(self)} writes>"
-
+def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
+    """``[column[p] for p in places]``, at the speed of C."""
+    if not places:
+        return []
+    if len(places) == 1:
+        return [column[places[0]]]
+    return list(operator.itemgetter(*places)(column))
 
 
 class Entries:
     """The entries of every stored event in one columnar section, in canonical order, as
-    columns: what a store reads once per version, so that an actor's query reads only its
-    own rows ``(event row, value)`` (`Written.gather`).
+    columns: ``ids``, ``latest``, ``recorded``, ``dates`` describe each entry's event (its
+    id, the last day of its date, the day it entered the record, its EDTF text); ``keys``
+    and ``details`` the entry (a vote: the resolution and the body).
 
-    ``rank`` maps each event's row number in the store to its place in the order.
+    ``rank`` maps each event's row number in its store to its entry's place.
     """
 
-    __slots__ = ("dates", "details", "ids", "keys", "latest", "rank", "recorded")
+    __slots__ = ("_by_key", "_key_ids", "_key_names", "dates", "details", "ids", "keys", "latest",
+                 "rank", "recorded")
 
-    def __init__(self, rows: Iterable[tuple[int, str, dt.date, dt.date, str, str,
-                                            str | None]]) -> None:
-        """``rows``: ``(event row, id, latest day, recorded day, EDTF date, key, detail)``,
-        in canonical order."""
+    def __init__(self, rows: Iterable[EntryRow] = ()) -> None:
         listed = list(rows)
         self.rank: dict[int, int] = {r[0]: place for place, r in enumerate(listed)}
         self.ids: list[str] = [r[1] for r in listed]
@@ -118,6 +58,126 @@ class Entries:
         self.dates: list[str] = [r[4] for r in listed]
         self.keys: list[str] = [r[5] for r in listed]
         self.details: list[str | None] = [r[6] for r in listed]
+        self._by_key: dict[str, list[int]] | None = None
+        self._key_names: list[str] | None = None
+        self._key_ids: npt.NDArray[Any] | None = None
+
+    def key_names(self) -> list[str]:
+        """The distinct keys, sorted: what `key_ids` number."""
+        if self._key_names is None:
+            self._key_names = sorted(set(self.keys))
+        return self._key_names
+
+    def key_ids(self) -> npt.NDArray[Any]:
+        """Each entry's key as its place in `key_names`, an array (numpy is imported here)."""
+        if self._key_ids is None:
+            import numpy as np
+
+            place = {key: i for i, key in enumerate(self.key_names())}
+            self._key_ids = np.array([place[key] for key in self.keys], dtype=np.intp)
+        return self._key_ids
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def settled(self, day: dt.date | None) -> int:
+        """How many entries' events settle on or before ``day`` (all of them for None)."""
+        return len(self.ids) if day is None else bisect.bisect_right(self.latest, day)
+
+    def ranks_of(self, key: str) -> list[int]:
+        """The places of the entries of ``key`` (a resolution), in order."""
+        if self._by_key is None:
+            by_key: dict[str, list[int]] = {}
+            for rank, found in enumerate(self.keys):
+                by_key.setdefault(found, []).append(rank)
+            self._by_key = by_key
+        return self._by_key.get(key, [])
+
+
+class Written:
+    """One actor's writes in one section, in canonical order: the places of their entries
+    in ``entries`` (``ranks``, increasing) and the actor's value in each (a vote's option).
+
+    ``keys``, ``latest``... give each write's column of its entry.
+    """
+
+    __slots__ = ("_keys", "_latest", "entries", "key_ids", "ranks", "values")
+
+    def __init__(self, entries: Entries | None = None, ranks: Sequence[int] = (),
+                 values: Sequence[str | None] = (), key_ids: npt.NDArray[Any] | None = None
+                 ) -> None:
+        """``key_ids``, if given, is each write's key as its place in
+        ``entries.key_names()``, an array (from every actor's ballots)."""
+        self.entries = Entries() if entries is None else entries
+        self.ranks: Sequence[int] = ranks
+        self.values: Sequence[str | None] = values
+        self.key_ids = key_ids
+        self._keys: list[str] | None = None
+        self._latest: list[dt.date] | None = None
+
+    @classmethod
+    def of_events(cls, events: Iterable[BaseEvent], actor: str, section: str) -> Written:
+        """The writes in ``section`` of ``actor``'s position that ``events`` make, in their
+        order (a store of files derives them so; a database stores them)."""
+        rows: list[EntryRow] = []
+        values: list[str | None] = []
+        for event in events:
+            for _, written, key, value, detail in event.written_for(actor):
+                if written == section:
+                    rows.append((len(rows), event.id, event.date.latest, event.recorded_on,
+                                 str(event.date), key, detail))
+                    values.append(value)
+        return cls(Entries(rows), range(len(rows)), values)
+
+    @classmethod
+    def gather(cls, entries: Entries, written: Iterable[tuple[int, str | None]]) -> Written:
+        """An actor's writes from its rows ``(event row, value)`` and the section's entries
+        (`Entries`), put in canonical order.
+
+        Raises:
+            KeyError: a row names an event that has no entry.
+        """
+        rank = entries.rank
+        ranked = sorted((rank[seq], value) for seq, value in written)
+        return cls(entries, [r for r, _ in ranked], [v for _, v in ranked])
+
+    def __len__(self) -> int:
+        return len(self.ranks)
+
+    @property
+    def keys(self) -> list[str]:
+        """The key of each write (a vote: its resolution)."""
+        if self._keys is None:
+            self._keys = pick(self.entries.keys, self.ranks)
+        return self._keys
+
+    @property
+    def latest(self) -> list[dt.date]:
+        """The last day of each write's event."""
+        if self._latest is None:
+            self._latest = pick(self.entries.latest, self.ranks)
+        return self._latest
+
+    def event_id(self, place: int) -> str:
+        return self.entries.ids[self.ranks[place]]
+
+    def date(self, place: int) -> str:
+        return self.entries.dates[self.ranks[place]]
+
+    def detail(self, place: int) -> str | None:
+        return self.entries.details[self.ranks[place]]
+
+    def kept(self, keep: Callable[[str, dt.date], bool]) -> Written:
+        """The writes whose event ``keep(id, recorded day)`` keeps (the known set)."""
+        ids, recorded = self.entries.ids, self.entries.recorded
+        chosen = [place for place, rank in enumerate(self.ranks)
+                  if keep(ids[rank], recorded[rank])]
+        return Written(self.entries, pick(self.ranks, chosen), pick(self.values, chosen),
+                       None if self.key_ids is None else self.key_ids[chosen])
+
+    def settled(self, day: dt.date | None) -> int:
+        """How many writes' events settle on or before ``day`` (all of them for None)."""
+        return len(self.ranks) if day is None else bisect.bisect_right(self.latest, day)
+
+    def __repr__(self) -> str:
+        return f"<Written: {len(self)} writes>"

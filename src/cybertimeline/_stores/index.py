@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
+from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
@@ -88,6 +89,11 @@ class Index(Protocol):
         """What ``actor``'s position reads (every stored event, corrected ones too)."""
         ...
 
+    def ballots(self, section: str) -> Ballots:
+        """Every actor's writes in a columnar section (every stored event, corrected ones
+        too), kept until the events change; `writes` reads from it once it is made."""
+        ...
+
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         """For each corrected event id, the events that supersede or retract it."""
         ...
@@ -137,6 +143,7 @@ class MemoryIndex:
         self._by_instrument = _Lanes()
         self._correctors: defaultdict[str, list[Event]] = defaultdict(list)
         self._version = 0
+        self._ballots: dict[tuple[int, str], Ballots] = {}
         # In canonical order already: each lane is filled by appending (a vote has 193
         # voters, so a bisection per event and actor would cost more than the load).
         by_actor, by_instrument = self._by_actor.pending, self._by_instrument.pending
@@ -177,6 +184,14 @@ class MemoryIndex:
 
     def writes(self, actor: str) -> ActorWrites:
         return actor_writes(self.lane(actor), actor)
+
+    def ballots(self, section: str) -> Ballots:
+        found = self._ballots.get((self._version, section))
+        if found is None:
+            self._ballots = {(self._version, section): Ballots.from_events(self._all.events,
+                                                                         section)}
+            found = self._ballots[(self._version, section)]
+        return found
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         return self._correctors

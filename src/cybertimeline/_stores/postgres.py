@@ -19,6 +19,7 @@ from cybertimeline._codec.converters import (
 )
 from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import FORMAT_VERSION, upcast
+from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores import postgres_schema as pg_schema
@@ -58,6 +59,7 @@ class PostgresIndex:
         self._q = queries
         self._revision = -1
         self._generation = 0  # counts reloads: the index's version
+        self._ballots: dict[tuple[int, str], Ballots] = {}
         self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
         self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
         self._correctors: dict[str, list[Event]] = {}
@@ -119,6 +121,14 @@ class PostgresIndex:
 
     def writes(self, actor: str) -> ActorWrites:
         return actor_writes(self.lane(actor), actor)
+
+    def ballots(self, section: str) -> Ballots:
+        found = self._ballots.get((self._generation, section))
+        if found is None:
+            self._ballots = {(self._generation, section): Ballots.from_events(
+                self.lane().events, section)}
+            found = self._ballots[(self._generation, section)]
+        return found
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._fresh()

@@ -21,6 +21,7 @@ import orjson
 from cybertimeline._codec.converters import actor_from_dict, instrument_from_dict
 from cybertimeline._codec.reading import cattrs_problems, event_label, structure_event
 from cybertimeline._codec.versions import check_version, upcast
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import (
@@ -34,6 +35,7 @@ from cybertimeline._stores.checks import (
 )
 from cybertimeline._stores.pipeline import MAX_PROBLEMS
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
+from cybertimeline._stores.sqlite_writes import NO_NAME, ballots_blob
 from cybertimeline.errors import Problem, ValidationError
 
 __all__ = ["check_database"]
@@ -93,7 +95,8 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
     failed = []
     actors = _IndexTable(db, "event_actors", "actor", problems)
     instruments = _IndexTable(db, "event_instruments", "instrument", problems)
-    entries = _IndexTable(db, "entries", "section, key, detail, date", problems)
+    names = {name: key for key, name in db.execute("SELECT id, name FROM names")}
+    entries = _IndexTable(db, "entries", "section, key, detail, date, ballots", problems)
     writes = _IndexTable(db, "writes", "whose, section, value", problems)
     rows = db.execute("SELECT seq, id, kind, earliest, latest, recorded, corrects, format, "
                       "payload FROM events ORDER BY seq")
@@ -117,8 +120,7 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
                          f"{sorted(indexed_instruments)}) disagree with its payload")
         written = event.written()
         if (indexed_writes != {(whose, section, value) for whose, section, _, value, _ in written}
-                or indexed_entries != {(section, key, detail, str(event.date))
-                                       for _, section, key, _, detail in written}):
+                or indexed_entries != _entries(event, names)):
             problems.add(f"{where}: its rows in writes and entries disagree with the writes of "
                          f"its payload ({len(written)}): the tables were changed by something "
                          f"other than this library")
@@ -146,6 +148,21 @@ def _integer(value: object) -> object:
         return int(str(value))
     except ValueError:
         return value
+
+
+def _entries(event: Event, names: dict[str, int]) -> set[tuple[Any, ...]]:
+    """The rows of ``entries`` that the event's writes make, with the store's ``names``."""
+    written = event.written()
+
+    def ballots(section: str) -> bytes | None:
+        if section not in COLUMNAR:
+            return None
+        return ballots_blob((names.get(whose, -1), NO_NAME if value is None else
+                             names.get(value, -1))
+                            for whose, found, _, value, _ in written if found == section)
+
+    return {(section, key, detail, str(event.date), ballots(section))
+            for _, section, key, _, detail in written}
 
 
 class _IndexTable:

@@ -65,8 +65,9 @@ CREATE TABLE IF NOT EXISTS entries (
     key TEXT NOT NULL,
     detail TEXT,
     date TEXT NOT NULL,
+    ballots BLOB,
     PRIMARY KEY (seq, section)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS entries_by_key ON entries (section, key);
 CREATE TABLE IF NOT EXISTS writes (
     whose TEXT NOT NULL,
@@ -75,11 +76,14 @@ CREATE TABLE IF NOT EXISTS writes (
     value TEXT,
     PRIMARY KEY (whose, section, seq)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS writes_by_event ON writes (seq, section);
+CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 """
 """Each event's writes (`BaseEvent.written`), in the same transaction as the event: an
 entry per event and section (its key, detail and EDTF date) and a row per actor it writes
-for, with its value (a ballot is one). An actor's position reads these, not the events."""
+for, with its value (a ballot is one). An actor's position reads these, not the events.
+An entry of a columnar section also holds its writes whole (``ballots``: little-endian
+32-bit pairs of ids in ``names``, the actor's and the value's), which a question about
+every actor reads at once."""
 
 SCHEMA = SCHEMA_1 + WRITES
 

@@ -14,6 +14,7 @@ import orjson
 
 from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import check_version, upcast
+from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
 from cybertimeline._model.written import Entries, Written
@@ -21,6 +22,7 @@ from cybertimeline._stores.checks import correction_cycles, cycle_message
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
+from cybertimeline._stores.sqlite_writes import NO_NAME
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
 __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
@@ -62,6 +64,7 @@ class SqliteIndex:
         self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
         self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
         self._entries: dict[str, Entries] = {}
+        self._ballots: dict[str, Ballots] = {}
         self._correctors: dict[str, list[Event]] = {}
         self._count = 0
         with self._snapshot():
@@ -97,6 +100,7 @@ class SqliteIndex:
         self._lanes.clear()
         self._writes.clear()
         self._entries = {}
+        self._ballots = {}
         self._count = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
         correctors: defaultdict[str, list[Event]] = defaultdict(list)
         rows = self._db.execute(
@@ -208,16 +212,59 @@ class SqliteIndex:
             (actor,)))
         columns: dict[str, Written] = {}
         for section in sorted(COLUMNAR):
+            held = self._ballots.get(section)
+            if held is not None:  # every actor's writes are in memory
+                columns[section] = held.written(actor)
+                continue
             entries = self._entries_of(section)
             rows = self._db.execute("SELECT seq, value FROM writes WHERE whose = ? AND "
                                     "section = ?", (actor, section))
             try:
                 written = columns[section] = Written.gather(entries, rows)
-                if None in written.values or None in written.details:
-                    raise ValueError("a write without its value or detail")
+                if None in written.values:
+                    raise ValueError("a write without its value")
             except (KeyError, TypeError, ValueError) as exc:  # changed by something else
                 raise unreadable(self._path, f"the writes of {actor!r}", exc) from None
         return ActorWrites(Lane.presorted(others), columns)
+
+    def ballots(self, section: str) -> Ballots:
+        self._current()
+        found = self._ballots.get(section)
+        if found is not None:
+            return found
+        with self._snapshot():
+            self._fresh()
+            found = self._ballots.get(section)
+            if found is None:
+                found = self._ballots[section] = self._read_ballots(section)
+                self._entries[section] = found.entries
+        return found
+
+    def _read_ballots(self, section: str) -> Ballots:
+        """Every actor's writes in a columnar section, from the entries' ``ballots`` (call
+        inside a snapshot)."""
+        import numpy as np
+
+        names = dict(self._db.execute("SELECT id, name FROM names").fetchall())
+        rows = self._db.execute(
+            "SELECT e.seq, e.id, e.latest, e.recorded, n.date, n.key, n.detail, n.ballots FROM "
+            f"entries n JOIN events e ON e.seq = n.seq WHERE n.section = ? {_ORDER}",
+            (section,)).fetchall()
+        day = dt.date.fromisoformat
+        try:
+            entries = Entries((seq, event_id, day(latest), day(recorded), date, key, detail)
+                              for seq, event_id, latest, recorded, date, key, detail, _ in rows)
+            blobs = [blob for *_, blob in rows]
+            pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
+            counts = [len(blob) // 8 for blob in blobs]
+            ranks = np.repeat(np.arange(len(blobs)), counts)
+            actor_ids, columns = np.unique(pairs[:, 0], return_inverse=True)
+            value_ids, codes = np.unique(pairs[:, 1], return_inverse=True)
+            actors = [names[int(i)] for i in actor_ids]
+            values = [None if int(i) == NO_NAME else names[int(i)] for i in value_ids]
+        except (TypeError, ValueError, KeyError) as exc:  # changed by something else
+            raise unreadable(self._path, f"the ballots of {section!r}", exc) from None
+        return Ballots.of_arrays(entries, actors, values, ranks, columns, codes + 1)
 
     def _entries_of(self, section: str) -> Entries:
         """The entries of a columnar section, read once per version (inside a snapshot)."""
@@ -234,6 +281,9 @@ class SqliteIndex:
                     (section,)))
         except (TypeError, ValueError) as exc:  # changed by something else
             raise unreadable(self._path, f"the entries of {section!r}", exc) from None
+        if None in entries.details:
+            raise unreadable(self._path, f"the entries of {section!r}",
+                             ValueError("an entry without its detail"))
         self._entries[section] = entries
         return entries
 

@@ -2,29 +2,71 @@
 
 from __future__ import annotations
 
+import array
 import sqlite3
+import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import orjson
 
 from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import check_version, upcast
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
 from cybertimeline.errors import Problem, ValidationError
 
-__all__ = ["insert_writes", "write_rows"]
+__all__ = ["NO_NAME", "Names", "ballots_blob", "insert_writes", "write_rows"]
 
-_ENTRY = "INSERT INTO entries (seq, section, key, detail, date) VALUES (?, ?, ?, ?, ?)"
+_ENTRY = ("INSERT INTO entries (seq, section, key, detail, date, ballots) "
+          "VALUES (?, ?, ?, ?, ?, ?)")
 _WRITE = "INSERT INTO writes (whose, section, seq, value) VALUES (?, ?, ?, ?)"
+NO_NAME = 0
+"""The id of no name (a write without a value); ``names`` counts from 1."""
 
 
-def insert_writes(writer: sqlite3.Connection, seq: int, event: Event) -> None:
+class Names:
+    """The ids of the names that ballots hold (actors and values), within one transaction:
+    read once, and new ones added as they come."""
+
+    def __init__(self, writer: sqlite3.Connection) -> None:
+        self._writer = writer
+        self._ids: dict[str, int] = {
+            name: key for key, name in writer.execute("SELECT id, name FROM names")}
+
+    def id(self, name: str | None) -> int:
+        """The id of ``name``, added if new."""
+        if name is None:
+            return NO_NAME
+        found = self._ids.get(name)
+        if found is None:
+            cursor = self._writer.execute("INSERT INTO names (name) VALUES (?)", (name,))
+            assert cursor.lastrowid is not None
+            found = self._ids[name] = cursor.lastrowid
+        return found
+
+
+def ballots_blob(pairs: Iterable[tuple[int, int]]) -> bytes:
+    """``(actor id, value id)`` pairs as the ``ballots`` column holds them."""
+    packed = array.array("i", [number for pair in pairs for number in pair])
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Names) -> None:
     """Store the writes of ``event`` (row ``seq``), in the caller's transaction."""
     rows = event.written()
     date = str(event.date)
-    writer.executemany(_ENTRY, list({(seq, section, key, detail, date): None
-                                     for _, section, key, _, detail in rows}))
+    entries: dict[str, tuple[Any, ...]] = {}
+    for _, section, key, _, detail in rows:
+        if section not in entries:
+            ballots = None if section not in COLUMNAR else ballots_blob(
+                (names.id(whose), names.id(value)) for whose, written, _, value, _ in rows
+                if written == section)
+            entries[section] = (seq, section, key, detail, date, ballots)
+    writer.executemany(_ENTRY, list(entries.values()))
     writer.executemany(_WRITE, [(whose, section, seq, value)
                                 for whose, section, _, value, _ in rows])
 
@@ -38,6 +80,7 @@ def write_rows(writer: sqlite3.Connection, path: Path) -> None:
     """
     rows: Iterable[tuple[int, int, str]] = writer.execute(
         "SELECT seq, format, payload FROM events ORDER BY seq").fetchall()
+    names = Names(writer)
     for seq, version, payload in rows:
         try:
             if check_version(version) is not None:
@@ -49,4 +92,4 @@ def write_rows(writer: sqlite3.Connection, path: Path) -> None:
                         f"{exc}), so the store cannot be upgraded to the current schema; "
                         f"repair it (`cybertimeline validate` lists every problem)",
                 file=path)]) from None
-        insert_writes(writer, seq, event)
+        insert_writes(writer, seq, event, names)

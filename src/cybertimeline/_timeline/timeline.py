@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +14,7 @@ import attrs
 from cybertimeline._codec.converters import event_to_dict
 from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._model.dates import Date, DateLike
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, Membership, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
@@ -41,6 +42,10 @@ S = TypeVar("S")
 L = TypeVar("L")
 Clock = Callable[[], dt.date]
 """Gives today's date: what `Timeline.append` stamps on an event without ``recorded``."""
+
+
+BULK = 8
+"""From how many actors `positions` reads every actor's ballots at once (`prepare_bulk`)."""
 
 
 def utc_today() -> dt.date:
@@ -364,12 +369,21 @@ class Timeline:
         if (actors is None) == (group is None):
             raise TypeError("give actors or a group, not both and not neither")
         if group is not None:
-            chosen: Iterable[str] = self.members(group, as_of=as_of, known_at=known_at,
+            chosen: Sequence[str] = self.members(group, as_of=as_of, known_at=known_at,
                                                  possible=possible)
         else:
-            chosen = [actors] if isinstance(actors, str) else actors or ()
+            chosen = [actors] if isinstance(actors, str) else list(actors or ())
+        if len(chosen) >= BULK:
+            self.prepare_bulk()
         return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
                 for a in chosen}
+
+    def prepare_bulk(self) -> None:
+        """Hold every actor's ballots in memory, as a matrix (one read of the store), for the
+        questions that read many actors: `positions` of many, panels, changelogs of all.
+        Kept until the store changes; answers are the same either way."""
+        for section in sorted(COLUMNAR):
+            self._index.ballots(section)
 
     def members(
         self,
