@@ -297,37 +297,68 @@ def test_the_coverage_table_of_docs_dataset_md_counts_the_dataset(tl):
 
 CONSENTS = frozenset({"ratified", "party"})
 
-# (day, the Parties a source counts (states that ratified or acceded), the signatories not
-# followed by ratification it counts or None, the source). An act known only to a span of
-# days counts once the span is over (rule 3), so the count of settled acts is a lower bound
-# and the count of possible acts an upper bound; where no act of the period is dated to a
-# span, the two agree and equal the source.
+# (day, precision of the source's date, the Parties a source counts (states that ratified or
+# acceded), the signatories not followed by ratification it counts or None, the source). A count
+# dated to the day must equal the chart's on that day, both in what is settled and in what is
+# possible (rule 3: an act known only to a span counts once the span is over, so no open span
+# may straddle a day a source counts). A count dated to a month ("as of April 2008") must lie
+# between the settled count on the month's first day and the possible count on its last.
 BUDAPEST_COUNTS = [
-    ("2004-03-18", 5, None, "CoE press release: Lithuania the 5th ratification"),
-    ("2008-04-26", 22, None, "cyberlaw.org.uk: 22 countries ratifying as of April 2008"),
-    ("2011-06-01", 31, 16, "CoE notification JJ7249C: 31 Contracting States, 16 Signatory States"),
-    ("2015-09-30", 47, None, "cybercrimelaw.net: 47 ratifications/accessions"),
-    ("2017-05-09", 55, None, "CoE: Tonga the 55th Party"),
-    ("2021-04-28", 66, None, "CoE: with Sweden, 66 States are now Parties"),
-    ("2023-10-09", 68, 2, "ministeriospublicoscplp.org: 68 Parties, two signed"),
-    ("2024-02-07", 69, 2, "CoE: 69 Parties, two signed"),
-    ("2024-03-08", 70, None, "Tunisian TV: 70 Parties with Tunisia"),
-    ("2024-06-20", 75, 2, "CoE, 30th T-CY plenary: 75 Parties, two signed"),
-    ("2024-10-09", 76, 2, "CoE via nc4.go.ke: 76 Parties, two signed"),
+    ("2004-03-18", "day", 5, None, "CoE press release: Lithuania the 5th ratification"),
+    ("2008-04", "month", 22, None, "cyberlaw.org.uk: 22 countries ratifying as of April 2008"),
+    ("2011-06-01", "day", 31, 16,
+     "CoE notification JJ7249C: 31 Contracting States, 16 Signatory States"),
+    ("2015-09", "month", 47, None, "cybercrimelaw.net: 47 ratifications/accessions"),
+    ("2017-05-09", "day", 55, None, "CoE: Tonga the 55th Party"),
+    ("2019-03-08", "day", 63, None, "San Marino RTV: San Marino the 63rd country"),
+    ("2021-04-28", "day", 66, None, "CoE: with Sweden, 66 States are now Parties"),
+    ("2023-10-09", "day", 68, 2, "ministeriospublicoscplp.org: 68 Parties, two signed"),
+    ("2024-02-07", "day", 69, 2, "CoE: 69 Parties, two signed"),
+    ("2024-03-08", "day", 70, None, "Tunisian TV: 70 Parties with Tunisia"),
+    ("2024-06-20", "day", 75, 2, "CoE, 30th T-CY plenary: 75 Parties, two signed"),
+    ("2024-10-09", "day", 76, 2, "CoE via nc4.go.ke: 76 Parties, two signed"),
 ]
 
 
-@pytest.mark.parametrize(("day", "parties", "signatories", "source"), BUDAPEST_COUNTS)
+def _consents(tl, instrument: str, day: str, *, possible: bool = False) -> int:
+    chart = tl.status(instrument, as_of=day, possible=possible)
+    return sum(s.status in CONSENTS for s in chart.values())
+
+
+def _month_bounds(month: str) -> tuple[str, str]:
+    first = dt.date.fromisoformat(month + "-01")
+    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first.isoformat(), (nxt - dt.timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(("day", "precision", "parties", "signatories", "source"),
+                         BUDAPEST_COUNTS)
 def test_the_budapest_chart_counts_what_its_sources_count(
-        tl, day: str, parties: int, signatories: int | None, source: str) -> None:
-    """On each day a source counts the Parties (and signatories), the chart agrees."""
-    settled = tl.status("budapest-convention", as_of=day)
-    possible = tl.status("budapest-convention", as_of=day, possible=True)
-    low = sum(s.status in CONSENTS for s in settled.values())
-    high = sum(s.status in CONSENTS for s in possible.values())
-    assert low <= parties <= high, source
+        tl, day: str, precision: str, parties: int, signatories: int | None,
+        source: str) -> None:
+    """On each day a source counts the Parties (and signatories), the chart counts the same:
+    exactly where the source gives the day, within the month where it gives a month."""
+    if precision == "day":
+        settled = _consents(tl, "budapest-convention", day)
+        possible = _consents(tl, "budapest-convention", day, possible=True)
+        assert settled == parties == possible, source
+    else:
+        first, last = _month_bounds(day)
+        low = _consents(tl, "budapest-convention", first)
+        high = _consents(tl, "budapest-convention", last, possible=True)
+        assert low <= parties <= high, source
     if signatories is not None:
-        assert sum(s.status == "signatory" for s in settled.values()) == signatories, source
+        chart = tl.status("budapest-convention", as_of=day)
+        assert sum(s.status == "signatory" for s in chart.values()) == signatories, source
+
+
+def test_a_day_dated_count_catches_an_open_span(tl) -> None:
+    """The check is exact: before the correction of 2026-12-06 Paraguay's accession was
+    open from 2017 to 2024, and the Council of Europe's 75 Parties of 2024-06-20 were not
+    what the chart settled (74)."""
+    old = tl.status("budapest-convention", as_of="2024-06-20", known_at="2026-12-05")
+    assert sum(s.status in CONSENTS for s in old.values()) == 74
+    assert _consents(tl, "budapest-convention", "2024-06-20") == 75
 
 
 def test_budapest_entered_into_force_with_five_parties(tl) -> None:
@@ -350,8 +381,11 @@ def test_the_chart_is_declared_complete_and_answers_not_a_signatory(tl) -> None:
     """Russia never signed: with the chart complete, it is not a signatory (rule 10); a state
     whose signature is known only to a span is no data within it."""
     assert tl.position("RUS", as_of="2020-01-01").treaty("budapest-convention").status == "none"
-    assert tl.position("MDA", as_of="2005-01-01").treaty(
+    assert tl.position("MDA", as_of="2003-01-01").treaty(
         "budapest-convention").status == "unknown"
+    # bounded by its First Protocol signature of 25 April 2003 (Article 9(1) of the Protocol)
+    assert tl.position("MDA", as_of="2005-01-01").treaty(
+        "budapest-convention").status == "signatory"
     assert tl.position("GRC", as_of="2018-01-01").treaty("budapest-convention").status == "party"
     assert tl.position("ISL", as_of="2008-01-01").treaty("budapest-convention").status == "party"
 
@@ -445,3 +479,27 @@ def test_every_voter_is_a_state(tl) -> None:
     for vote in tl.events(kind="vote"):
         for actor in vote.votes:
             assert tl.registry.actor(actor).type == "state", (vote.id, actor)
+
+
+@pytest.mark.parametrize(("actor", "instrument", "day", "status"), [
+    ("SRB", "budapest-convention", "2010-01-01", "party"),
+    ("SRB", "budapest-convention", "2009-03-01", "signatory"),
+    ("SVN", "budapest-convention", "2005-01-01", "party"),
+    ("PRY", "budapest-convention", "2019-07-01", "party"),
+    ("PRY", "budapest-convention", "2017-12-01", "none"),
+    ("SMR", "budapest-convention", "2017-06-01", "signatory"),
+    ("SWE", "budapest-protocol-1", "2021-08-01", "party"),
+])
+def test_the_audited_rows_answer_to_the_day(tl, actor, instrument, day, status) -> None:
+    """The rows a day-level audit found too vague (issue 24) now answer on the days that
+    matter: Serbia is a Party in 2010 (deposit bounded by its declaration of 16 July 2009),
+    Slovenia by 2005 (bounded by its First Protocol deposit), Paraguay by mid-2019, San
+    Marino a signatory before it ratified, Sweden a Party to the First Protocol."""
+    assert tl.position(actor, as_of=day).treaty(instrument).status == status
+
+
+def test_the_corrections_keep_what_was_believed_before(tl) -> None:
+    """Each narrowing supersedes the vaguer event from 2026-12-06 (rule 8)."""
+    before = tl.position("SRB", as_of="2010-01-01", known_at="2026-12-05")
+    assert before.treaty("budapest-convention").status == "signatory"
+    assert tl.event("srb-ratifies-budapest-2009").supersedes == "srb-ratifies-budapest"
