@@ -365,6 +365,8 @@ STATED_COUNTS = [
      "EAMGTV: Rwanda the 78th Party"),
     ("budapest-convention", "2025-06-05", "parties", 80, (UNIDENTIFIED_77TH,),
      "mattdotvu.blog: 80 States are Parties to the main Convention"),
+    ("budapest-convention", "2025-10-25", "parties", 81, (UNIDENTIFIED_77TH,),
+     "CoE statement in Hanoi: the T-CY comprises all 81 Parties"),
     ("budapest-protocol-1", "2024-06-20", "parties", 36, FIRST_PROTOCOL_GAPS,
      "CoE, 30th T-CY plenary: this first Protocol now has 36 Parties"),
     ("budapest-protocol-1", "2025-06-05", "parties", 38, FIRST_PROTOCOL_GAPS,
@@ -552,3 +554,25 @@ def test_the_corrections_keep_what_was_believed_before(tl) -> None:
     before = tl.position("SRB", as_of="2010-01-01", known_at="2026-12-05")
     assert before.treaty("budapest-convention").status == "signatory"
     assert tl.event("srb-ratifies-budapest-2009").supersedes == "srb-ratifies-budapest"
+
+
+def test_every_quoted_statement_quotes_its_source(tl) -> None:
+    """A statement's own quote is verbatim in the quote of one of its sources, and that
+    source says where it was read (a URL)."""
+    quoted = [e for e in tl.events(kind="statement") if e.quote]
+    assert len(quoted) >= 15
+    for event in quoted:
+        assert any(src.url and src.quote and _norm(event.quote) in _norm(src.quote)
+                   for src in event.sources), event.id
+
+
+def test_statements_change_with_the_negotiations(tl) -> None:
+    """The United States opposed the Russian-led resolutions, then negotiated with
+    conditions; the EU opposed 74/247 and welcomed the consensus Convention."""
+    usa = sorted((e for e in tl.events(kind="statement") if e.actor == "USA"),
+                 key=lambda e: str(e.date))
+    assert [e.stance for e in usa][:2] == ["opposes", "opposes"]
+    assert usa[-1].stance == "mixed"
+    eu = {e.id: e.stance for e in tl.events(kind="statement") if e.actor == "EU"}
+    assert eu["eu-coe-deputies-did-not-support-74-247"] == "opposes"
+    assert eu["eu-explanation-of-position-convention-third-committee"] == "supports"
