@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -581,9 +582,9 @@ def test_statements_change_with_the_negotiations(tl) -> None:
 _CONSENT_KINDS = ("ratification", "acceptance", "approval", "accession")
 
 
-def _acts(tl, instrument: str) -> dict[str, dict[str, list]]:
+def _acts(tl, instrument: str) -> dict[str, dict[str, list[Any]]]:
     """The current acts (corrected events left out) on an instrument, by actor and kind."""
-    acts: dict[str, dict[str, list]] = {}
+    acts: dict[str, dict[str, list[Any]]] = {}
     for event in tl.events(kind=None):
         if getattr(event, "instrument", None) == instrument and event.kind in (
                 "signature", "entry_into_force", *_CONSENT_KINDS):
@@ -593,7 +594,7 @@ def _acts(tl, instrument: str) -> dict[str, dict[str, list]]:
 
 def _must_precede(first, then) -> bool:
     """False only where `then` certainly happened before `first` could have."""
-    return first.date.earliest <= then.date.latest
+    return bool(first.date.earliest <= then.date.latest)
 
 
 # Luxembourg's dates are being settled elsewhere (its Convention consent is dated after its
