@@ -32,8 +32,8 @@ def _copy(bundled: ct.Timeline, path: Path) -> Path:
 def _to_schema_1(path: Path) -> None:
     """What a store written by the library before the writes tables looks like."""
     with sqlite3.connect(path, isolation_level=None) as db:
-        db.execute("DROP TABLE writes")
-        db.execute("DROP TABLE entries")
+        for table in ("writes", "entries", "names"):
+            db.execute(f"DROP TABLE {table}")
     db.close()
 
 
@@ -165,3 +165,53 @@ def test_positions_read_from_rows_equal_a_replay(
                  "known_at": None if known_at is None else str(ct.Date.coerce(known_at))}
     with ct.load(path) as timeline:
         assert timeline.position(actor, as_of=as_of, known_at=known_at).to_dict() == expected
+
+
+@settings(max_examples=25, deadline=None)
+@given(s.timelines(), st.sampled_from(s.RESOLUTIONS), s.query_dates(), s.query_dates())
+def test_every_vote_on_a_resolution_is_what_each_position_holds(
+        tmp_path_factory: pytest.TempPathFactory, events: Sequence[Any], resolution: str,
+        as_of: Any, known_at: Any) -> None:
+    """`votes_on` reads a resolution's ballots, in memory, in SQLite and from every actor's
+    matrix alike; each actor's answer is its position's vote on it."""
+    path = tmp_path_factory.mktemp("rows") / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend(events)
+    with ct.load(path) as stored:
+        memory = ct.Timeline(stored.events(include_corrected=True))
+        answers = [stored.votes_on(resolution, as_of=as_of, known_at=known_at),
+                   memory.votes_on(resolution, as_of=as_of, known_at=known_at)]
+        stored.prepare_bulk()
+        memory.prepare_bulk()
+        answers += [stored.votes_on(resolution, as_of=as_of, known_at=known_at),
+                    memory.votes_on(resolution, as_of=as_of, known_at=known_at)]
+        expected = {}
+        for actor in s.ACTORS:
+            vote = memory.position(actor, as_of=as_of, known_at=known_at).votes.get(resolution)
+            if vote is not None:
+                expected[actor] = vote
+        assert all(answer == expected for answer in answers)
+        assert all(list(answer) == sorted(answer) for answer in answers)
+
+
+@settings(max_examples=25, deadline=None)
+@given(s.timelines(), s.query_dates(), s.query_dates())
+def test_positions_of_many_actors_from_the_matrix_equal_those_from_rows(
+        tmp_path_factory: pytest.TempPathFactory, events: Sequence[Any], as_of: Any,
+        known_at: Any) -> None:
+    """Positions answered from every actor's ballots at once (a matrix) equal those read
+    actor by actor from the rows, and the fold (rule 5), including the order of keys."""
+    path = tmp_path_factory.mktemp("rows") / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend(events)
+    with ct.load(path) as by_rows, ct.load(path) as by_matrix:
+        stored = list(by_rows.events(include_corrected=True))
+        by_matrix.prepare_bulk()
+        for actor in s.ACTORS:
+            one = by_rows.position(actor, as_of=as_of, known_at=known_at)
+            bulk = by_matrix.position(actor, as_of=as_of, known_at=known_at)
+            folded = ct.fold(ct.PositionProjection(actor), ref.folded(
+                stored, ref.last_day(as_of), ref.last_day(known_at), False))
+            assert one.to_dict() == bulk.to_dict()
+            assert list(one.votes) == list(bulk.votes) == list(folded.votes)
+            assert dict(bulk.votes) == dict(folded.votes)

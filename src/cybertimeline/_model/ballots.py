@@ -11,11 +11,11 @@ timeline first builds one, never by ``import cybertimeline``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.event import BaseEvent
-from cybertimeline._model.written import Entries, EntryRow, Written, pick
+from cybertimeline._model.written import Entries, EntryRow, OnKey, Written, pick
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -101,27 +101,19 @@ class Ballots:
         return Written(self.entries, ranks.tolist(), pick(self._by_code, column[ranks].tolist()),
                        self.entries.key_ids()[ranks])
 
-    def on_key(self, key: str, day: dt.date | None,
-               keep: Callable[[str, dt.date], bool] | None = None) -> dict[str, int]:
-        """For each actor, the rank of its last write on ``key`` among the entries settled by
-        ``day`` (and kept by ``keep``, the known set): every state's vote on one resolution."""
+    def on_key(self, key: str) -> OnKey:
+        """Every actor's writes on ``key`` (every state's vote on one resolution)."""
+        ranks = self.entries.ranks_of(key)
         entries = self.entries
-        end = entries.settled(day)
-        found: dict[str, int] = {}
-        for rank in entries.ranks_of(key):
-            if rank >= end:
-                break
-            if keep is not None and not keep(entries.ids[rank], entries.recorded[rank]):
-                continue
+        rows: list[EntryRow] = [(place, entries.ids[r], entries.latest[r], entries.recorded[r],
+                                 entries.dates[r], key, entries.details[r])
+                                for place, r in enumerate(ranks)]
+        pairs = []
+        for rank in ranks:
             row = self.codes[rank]
-            for place in row.nonzero()[0].tolist():
-                found[self.actors[place]] = rank
-        return found
-
-    def value(self, rank: int, actor: str) -> str | None:
-        """What ``actor`` wrote in the entry at ``rank``."""
-        code = int(self.codes[rank, self.column[actor]])
-        return None if code == 0 else self.values[code - 1]
+            places = row.nonzero()[0].tolist()
+            pairs.append([(self.actors[p], self._by_code[int(row[p])]) for p in places])
+        return OnKey(Entries(rows), pairs)
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -212,6 +212,14 @@ class BaseEvent:
                                 (actor, write.section, key, self.value(actor), detail))
         return list(rows.values())
 
+    def entry_key(self, section: str) -> str | None:
+        """The key of the entry the event writes in ``section`` (for every actor it writes
+        for), or None if it writes none there."""
+        for write in self.writes:
+            if write.section == section:
+                return str(getattr(self, write.key or "id"))
+        return None
+
     def written_for(self, actor: str) -> list[WriteRow]:
         """The rows of `written` whose actor is ``actor``, found as fast as `entries`."""
         details = type(self)._details

@@ -21,7 +21,7 @@ from cybertimeline._model.event import BaseEvent
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["Entries", "EntryRow", "Written", "pick"]
+__all__ = ["Entries", "EntryRow", "OnKey", "Written", "pick"]
 
 EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None]
 """An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
@@ -181,3 +181,42 @@ class Written:
 
     def __repr__(self) -> str:
         return f"<Written: {len(self)} writes>"
+
+
+class OnKey:
+    """Every actor's writes on one key of one section (every state's vote on a resolution):
+    the entries of that key in canonical order, and each entry's ``(actor, value)`` pairs."""
+
+    __slots__ = ("entries", "pairs")
+
+    def __init__(self, entries: Entries, pairs: Sequence[Sequence[tuple[str, str | None]]]
+                 ) -> None:
+        self.entries = entries
+        self.pairs = pairs
+
+    @classmethod
+    def of_events(cls, events: Iterable[BaseEvent], section: str, key: str) -> OnKey:
+        """The writes on ``key`` in ``section`` that ``events`` (in canonical order) make."""
+        rows: list[EntryRow] = []
+        pairs: list[list[tuple[str, str | None]]] = []
+        for event in events:
+            if event.entry_key(section) != key:
+                continue
+            written = [row for row in event.written() if row[1] == section]
+            rows.append((len(rows), event.id, event.date.latest, event.recorded_on,
+                         str(event.date), key, written[0][4] if written else None))
+            pairs.append([(whose, value) for whose, _, _, value, _ in written])
+        return cls(Entries(rows), pairs)
+
+    def last(self, day: dt.date | None, keep: Callable[[str, dt.date], bool] | None = None
+             ) -> dict[str, tuple[int, str | None]]:
+        """For each actor, the place of its last write among the entries settled by ``day``
+        (and kept by ``keep``, the known set), and its value there."""
+        entries = self.entries
+        found: dict[str, tuple[int, str | None]] = {}
+        for rank in range(entries.settled(day)):
+            if keep is not None and not keep(entries.ids[rank], entries.recorded[rank]):
+                continue
+            for whose, value in self.pairs[rank]:
+                found[whose] = (rank, value)
+        return found

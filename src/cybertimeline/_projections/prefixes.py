@@ -36,8 +36,8 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_made", "_sealed", "events", "firsts", "keys", "make", "multiple", "slots",
-                 "writes")
+    __slots__ = ("_finals", "_made", "_sealed", "events", "firsts", "keys", "make", "multiple",
+                 "slots", "writes")
 
     def __init__(self, make: _Make[V], events: Sequence[Event] | Written) -> None:
         self.make = make

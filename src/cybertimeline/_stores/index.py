@@ -12,7 +12,7 @@ from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
-from cybertimeline._model.written import Written
+from cybertimeline._model.written import OnKey, Written
 
 __all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "actor_writes"]
 
@@ -87,6 +87,11 @@ class Index(Protocol):
 
     def writes(self, actor: str) -> ActorWrites:
         """What ``actor``'s position reads (every stored event, corrected ones too)."""
+        ...
+
+    def on_key(self, section: str, key: str) -> OnKey:
+        """Every actor's writes on one key of a columnar section (every stored event,
+        corrected ones too): every state's vote on a resolution."""
         ...
 
     def ballots(self, section: str) -> Ballots:
@@ -184,6 +189,12 @@ class MemoryIndex:
 
     def writes(self, actor: str) -> ActorWrites:
         return actor_writes(self.lane(actor), actor)
+
+    def on_key(self, section: str, key: str) -> OnKey:
+        held = self._ballots.get((self._version, section))
+        if held is not None:
+            return held.on_key(key)
+        return OnKey.of_events(self._all.events, section, key)
 
     def ballots(self, section: str) -> Ballots:
         found = self._ballots.get((self._version, section))

@@ -22,6 +22,7 @@ from cybertimeline._codec.versions import FORMAT_VERSION, upcast
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
+from cybertimeline._model.written import OnKey
 from cybertimeline._stores import postgres_schema as pg_schema
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import Accept, Contents, Declaration, sized_json
@@ -121,6 +122,9 @@ class PostgresIndex:
 
     def writes(self, actor: str) -> ActorWrites:
         return actor_writes(self.lane(actor), actor)
+
+    def on_key(self, section: str, key: str) -> OnKey:
+        return OnKey.of_events(self.lane().events, section, key)
 
     def ballots(self, section: str) -> Ballots:
         found = self._ballots.get((self._generation, section))

@@ -17,12 +17,12 @@ from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
-from cybertimeline._model.written import Entries, Written
+from cybertimeline._model.written import Entries, OnKey, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
-from cybertimeline._stores.sqlite_writes import NO_NAME
+from cybertimeline._stores.sqlite_writes import NO_NAME, batched, read_blob
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
 __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
@@ -226,6 +226,28 @@ class SqliteIndex:
             except (KeyError, TypeError, ValueError) as exc:  # changed by something else
                 raise unreadable(self._path, f"the writes of {actor!r}", exc) from None
         return ActorWrites(Lane.presorted(others), columns)
+
+    def on_key(self, section: str, key: str) -> OnKey:
+        self._current()
+        held = self._ballots.get(section)
+        if held is not None:
+            return held.on_key(key)
+        with self._snapshot():
+            self._fresh()
+            names = dict(self._db.execute("SELECT id, name FROM names").fetchall())
+            rows = self._db.execute(
+                "SELECT e.seq, e.id, e.latest, e.recorded, n.date, n.key, n.detail, n.ballots "
+                f"FROM entries n JOIN events e ON e.seq = n.seq WHERE n.section = ? AND "
+                f"n.key = ? {_ORDER}", (section, key)).fetchall()
+        day = dt.date.fromisoformat
+        try:
+            entries = Entries((seq, event_id, day(latest), day(recorded), date, found, detail)
+                              for seq, event_id, latest, recorded, date, found, detail, _ in rows)
+            pairs = [[(names[whose], None if value == NO_NAME else names[value])
+                      for whose, value in batched(read_blob(blob), 2)] for *_, blob in rows]
+        except (TypeError, ValueError, KeyError) as exc:  # changed by something else
+            raise unreadable(self._path, f"the ballots of {key!r}", exc) from None
+        return OnKey(entries, pairs)
 
     def ballots(self, section: str) -> Ballots:
         self._current()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import array
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,8 @@ from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
 from cybertimeline.errors import Problem, ValidationError
 
-__all__ = ["NO_NAME", "Names", "ballots_blob", "insert_writes", "write_rows"]
+__all__ = ["NO_NAME", "Names", "ballots_blob", "batched", "insert_writes", "read_blob",
+           "write_rows"]
 
 _ENTRY = ("INSERT INTO entries (seq, section, key, detail, date, ballots) "
           "VALUES (?, ?, ?, ?, ?, ?)")
@@ -53,6 +54,26 @@ def ballots_blob(pairs: Iterable[tuple[int, int]]) -> bytes:
     if sys.byteorder == "big":
         packed.byteswap()
     return packed.tobytes()
+
+
+def read_blob(blob: bytes) -> array.array[int]:
+    """The ids a ``ballots`` column holds, in order (actor, value, actor, value...).
+
+    Raises:
+        ValueError: it is no whole number of pairs.
+    """
+    if not isinstance(blob, bytes) or len(blob) % 8:
+        raise ValueError("a ballots column of another shape")
+    ids = array.array("i")
+    ids.frombytes(blob)
+    if sys.byteorder == "big":
+        ids.byteswap()
+    return ids
+
+
+def batched(values: Sequence[int], size: int) -> Iterator[tuple[int, ...]]:
+    """``values`` in tuples of ``size`` (itertools.batched, of Python 3.12)."""
+    return zip(*[iter(values)] * size, strict=True)
 
 
 def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Names) -> None:

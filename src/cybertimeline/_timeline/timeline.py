@@ -20,6 +20,7 @@ from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
 from cybertimeline._projections.chart import TreatyChart
+from cybertimeline._projections.entries import VoteEntry
 from cybertimeline._projections.position import Position
 from cybertimeline._projections.projection import Projection, fold
 from cybertimeline._projections.treaty import TreatyStatus
@@ -384,6 +385,33 @@ class Timeline:
         Kept until the store changes; answers are the same either way."""
         for section in sorted(COLUMNAR):
             self._index.ballots(section)
+
+    def votes_on(
+        self,
+        resolution: str,
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> dict[str, VoteEntry]:
+        """Every actor's vote on one resolution as of a date, by actor id: what each
+        actor's position holds for it (`Position.votes`), read without building the
+        positions (the roll calls' ballots, as stored).
+
+        Where a resolution was voted on more than once, each actor's latest known vote
+        settled by ``as_of`` counts, as in its position.
+        """
+        day, known_day = _last_day(as_of), _last_day(known_at)
+        derived, on_key = self._known_lane(lambda: self._index.on_key("votes", resolution))
+        keep = (None if known_day is None and not derived.known
+                else derived.known.keeps(known_day))
+        entries, votes = on_key.entries, derived.votes
+        found = {}
+        for actor, (rank, option) in sorted(on_key.last(day, keep).items()):
+            body = entries.details[rank]
+            if option is not None and body is not None:
+                found[actor] = votes.written(entries.ids[rank], entries.dates[rank], resolution,
+                                             option, body)
+        return found
 
     def members(
         self,
