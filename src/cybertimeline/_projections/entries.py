@@ -159,9 +159,11 @@ class SharedVoteEntries:
             when = self._dates.get(date)
             if when is None:
                 when = self._dates[date] = Date.parse(date)
-            found = self._made[key] = VoteEntry(resolution=resolution, option=option,
-                                                body=body, date=when, event_id=event_id,
-                                                load=self._load)
+            found = self._made[key] = VoteEntry.__new__(VoteEntry)
+            for name, value in (("resolution", resolution), ("option", option), ("body", body),
+                                ("date", when), ("event_id", event_id), ("_found", None),
+                                ("_load", self._load), ("_dict", None)):
+                object.__setattr__(found, name, value)
         return found
 
 

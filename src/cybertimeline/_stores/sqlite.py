@@ -213,10 +213,11 @@ class SqliteStore:
             )
             seq = cursor.lastrowid
             assert seq is not None
-            insert_writes(writer, seq, event, names)
-            writer.executemany(
+            written = insert_writes(writer, seq, event, names)
+            writer.executemany(  # the actors the event involves but writes nothing for
                 "INSERT INTO event_actors (actor, seq) VALUES (?, ?)",
-                [(actor, seq) for actor in dict.fromkeys(event.involved)],
+                [(actor, seq) for actor in dict.fromkeys(event.involved)
+                 if actor not in written],
             )
             if isinstance(event, TreatyAct):
                 writer.execute(

@@ -96,7 +96,8 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
     actors = _IndexTable(db, "event_actors", "actor", problems)
     instruments = _IndexTable(db, "event_instruments", "instrument", problems)
     names = {name: key for key, name in db.execute("SELECT id, name FROM names")}
-    entries = _IndexTable(db, "entries", "section, key, detail, date, ballots", problems)
+    entries = _IndexTable(db, "entries", "section, key, detail, date, id, earliest, latest, "
+                          "recorded, ballots", problems)
     writes = _IndexTable(db, "writes", "whose, section, value", problems)
     rows = db.execute("SELECT seq, id, kind, earliest, latest, recorded, corrects, format, "
                       "payload FROM events ORDER BY seq")
@@ -114,7 +115,8 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
             problems.add(f"{where}: its columns {columns} disagree with its payload "
                          f"{expected}: the row was changed by something other than this library")
         instrument = {(event.instrument,)} if isinstance(event, TreatyAct) else set()
-        if (indexed_actors != {(a,) for a in event.involved}
+        whose = {(w,) for w, *_ in event.written()}
+        if (indexed_actors | whose != {(a,) for a in event.involved} or indexed_actors & whose
                 or indexed_instruments != instrument):
             problems.add(f"{where}: its index rows (actors {sorted(indexed_actors)}, instruments "
                          f"{sorted(indexed_instruments)}) disagree with its payload")
@@ -161,7 +163,9 @@ def _entries(event: Event, names: dict[str, int]) -> set[tuple[Any, ...]]:
                              names.get(value, -1))
                             for whose, found, _, value, _ in written if found == section)
 
-    return {(section, key, detail, str(event.date), ballots(section))
+    columns = (str(event.date), event.id, event.date.earliest.isoformat(),
+               event.date.latest.isoformat(), event.recorded_on.isoformat())
+    return {(section, key, detail, *columns, ballots(section))
             for _, section, key, _, detail in written}
 
 

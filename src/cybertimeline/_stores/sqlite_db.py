@@ -65,10 +65,16 @@ CREATE TABLE IF NOT EXISTS entries (
     key TEXT NOT NULL,
     detail TEXT,
     date TEXT NOT NULL,
+    id TEXT NOT NULL,
+    earliest TEXT NOT NULL,
+    latest TEXT NOT NULL,
+    recorded TEXT NOT NULL,
     ballots BLOB,
     PRIMARY KEY (seq, section)
 );
 CREATE INDEX IF NOT EXISTS entries_by_key ON entries (section, key);
+CREATE INDEX IF NOT EXISTS entries_canonical ON entries (
+    section, latest, earliest, id, seq, recorded, date, key, detail);
 CREATE TABLE IF NOT EXISTS writes (
     whose TEXT NOT NULL,
     section TEXT NOT NULL,
@@ -79,11 +85,11 @@ CREATE TABLE IF NOT EXISTS writes (
 CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 """
 """Each event's writes (`BaseEvent.written`), in the same transaction as the event: an
-entry per event and section (its key, detail and EDTF date) and a row per actor it writes
-for, with its value (a ballot is one). An actor's position reads these, not the events.
-An entry of a columnar section also holds its writes whole (``ballots``: little-endian
-32-bit pairs of ids in ``names``, the actor's and the value's), which a question about
-every actor reads at once."""
+entry per event and section (its key, detail, EDTF date, and the event's columns that order
+and filter it) and a row per actor it writes for, with its value (a ballot is one). An
+actor's position reads these, not the events. An entry of a columnar section also holds
+its writes whole (``ballots``: little-endian 32-bit pairs of ids in ``names``, the actor's
+and the value's), which a question about every actor reads at once."""
 
 SCHEMA = SCHEMA_1 + WRITES
 

@@ -28,6 +28,7 @@ from cybertimeline.errors import Problem, TimelineError, ValidationError
 __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
 
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
+_ENTRY_ORDER = "ORDER BY latest, earliest, id"
 _COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
 
 
@@ -178,9 +179,10 @@ class SqliteIndex:
                               ())
         return self._lane(
             ("actor", actor),
-            "SELECT e.seq, e.format, e.payload FROM event_actors a JOIN events e ON e.seq = a.seq "
-            f"WHERE a.actor = ? {_ORDER}",
-            (actor,),
+            "SELECT e.seq, e.format, e.payload FROM events e WHERE e.seq IN (SELECT seq FROM "
+            "event_actors WHERE actor = ? UNION SELECT seq FROM writes WHERE whose = ?) "
+            f"{_ORDER}",
+            (actor, actor),
         )
 
     def instrument_lane(self, instrument: str) -> Lane:
@@ -236,9 +238,8 @@ class SqliteIndex:
             self._fresh()
             names = dict(self._db.execute("SELECT id, name FROM names").fetchall())
             rows = self._db.execute(
-                "SELECT e.seq, e.id, e.latest, e.recorded, n.date, n.key, n.detail, n.ballots "
-                f"FROM entries n JOIN events e ON e.seq = n.seq WHERE n.section = ? AND "
-                f"n.key = ? {_ORDER}", (section, key)).fetchall()
+                "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
+                f"WHERE section = ? AND key = ? {_ENTRY_ORDER}", (section, key)).fetchall()
         day = dt.date.fromisoformat
         try:
             entries = Entries((seq, event_id, day(latest), day(recorded), date, found, detail)
@@ -269,9 +270,8 @@ class SqliteIndex:
 
         names = dict(self._db.execute("SELECT id, name FROM names").fetchall())
         rows = self._db.execute(
-            "SELECT e.seq, e.id, e.latest, e.recorded, n.date, n.key, n.detail, n.ballots FROM "
-            f"entries n JOIN events e ON e.seq = n.seq WHERE n.section = ? {_ORDER}",
-            (section,)).fetchall()
+            "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
+            f"WHERE section = ? {_ENTRY_ORDER}", (section,)).fetchall()
         day = dt.date.fromisoformat
         try:
             entries = Entries((seq, event_id, day(latest), day(recorded), date, key, detail)
@@ -298,9 +298,8 @@ class SqliteIndex:
             entries = Entries(
                 (seq, event_id, day(latest), day(recorded), date, key, detail)
                 for seq, event_id, latest, recorded, date, key, detail in self._db.execute(
-                    "SELECT e.seq, e.id, e.latest, e.recorded, n.date, n.key, n.detail FROM "
-                    f"entries n JOIN events e ON e.seq = n.seq WHERE n.section = ? {_ORDER}",
-                    (section,)))
+                    "SELECT seq, id, latest, recorded, date, key, detail FROM entries "
+                    f"WHERE section = ? {_ENTRY_ORDER}", (section,)))
         except (TypeError, ValueError) as exc:  # changed by something else
             raise unreadable(self._path, f"the entries of {section!r}", exc) from None
         if None in entries.details:

@@ -20,8 +20,8 @@ from cybertimeline.errors import Problem, ValidationError
 __all__ = ["NO_NAME", "Names", "ballots_blob", "batched", "insert_writes", "read_blob",
            "write_rows"]
 
-_ENTRY = ("INSERT INTO entries (seq, section, key, detail, date, ballots) "
-          "VALUES (?, ?, ?, ?, ?, ?)")
+_ENTRY = ("INSERT INTO entries (seq, section, key, detail, date, id, earliest, latest, "
+          "recorded, ballots) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _WRITE = "INSERT INTO writes (whose, section, seq, value) VALUES (?, ?, ?, ?)"
 NO_NAME = 0
 """The id of no name (a write without a value); ``names`` counts from 1."""
@@ -76,20 +76,24 @@ def batched(values: Sequence[int], size: int) -> Iterator[tuple[int, ...]]:
     return zip(*[iter(values)] * size, strict=True)
 
 
-def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Names) -> None:
-    """Store the writes of ``event`` (row ``seq``), in the caller's transaction."""
+def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Names
+                  ) -> set[str]:
+    """Store the writes of ``event`` (row ``seq``), in the caller's transaction; return the
+    actors it writes for (``event_actors`` holds only the others it involves)."""
     rows = event.written()
-    date = str(event.date)
+    columns = (str(event.date), event.id, event.date.earliest.isoformat(),
+               event.date.latest.isoformat(), event.recorded_on.isoformat())
     entries: dict[str, tuple[Any, ...]] = {}
     for _, section, key, _, detail in rows:
         if section not in entries:
             ballots = None if section not in COLUMNAR else ballots_blob(
                 (names.id(whose), names.id(value)) for whose, written, _, value, _ in rows
                 if written == section)
-            entries[section] = (seq, section, key, detail, date, ballots)
+            entries[section] = (seq, section, key, detail, *columns, ballots)
     writer.executemany(_ENTRY, list(entries.values()))
     writer.executemany(_WRITE, [(whose, section, seq, value)
                                 for whose, section, _, value, _ in rows])
+    return {whose for whose, *_ in rows}
 
 
 def write_rows(writer: sqlite3.Connection, path: Path) -> None:
@@ -114,3 +118,6 @@ def write_rows(writer: sqlite3.Connection, path: Path) -> None:
                         f"repair it (`cybertimeline validate` lists every problem)",
                 file=path)]) from None
         insert_writes(writer, seq, event, names)
+    # What the writes now say of each actor, event_actors need not say again.
+    writer.execute("DELETE FROM event_actors WHERE EXISTS (SELECT 1 FROM writes w WHERE "
+                   "w.whose = event_actors.actor AND w.seq = event_actors.seq)")
