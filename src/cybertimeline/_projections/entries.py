@@ -177,6 +177,11 @@ class StanceEntry:
     quote: str | None
     event: Statement
 
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
+
     def to_dict(self) -> dict[str, Any]:
         return {"stance": self.stance, "date": str(self.date), "quote": self.quote,
                 "event": self.event.id}
@@ -197,6 +202,11 @@ class MembershipEntry:
     role: str | None
     since: Date
     event: Membership
+
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
 
     def to_dict(self) -> dict[str, Any]:
         return {"role": self.role or "member", "since": str(self.since), "event": self.event.id}
@@ -219,6 +229,11 @@ class CooperationEntry:
     since: Date
     event: Cooperation
 
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
+
     def to_dict(self) -> dict[str, Any]:
         return {"with": list(self.with_), "form": self.form, "since": str(self.since),
                 "event": self.event.id}
@@ -240,6 +255,11 @@ class SessionEntry:
     location: str | None
     event: Session
 
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
+
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "date": str(self.date), "title": self.title,
                 "location": self.location, "event": self.event.id}
@@ -259,6 +279,11 @@ class AdoptionEntry:
     instrument: str | None
     date: Date
     event: Adoption
+
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
 
     def to_dict(self) -> dict[str, Any]:
         tally = self.event.tally
@@ -281,6 +306,11 @@ class LegislationEntry:
     title: str
     date: Date
     event: Legislation
+
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
 
     def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "date": str(self.date), "event": self.event.id}

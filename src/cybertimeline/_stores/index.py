@@ -44,6 +44,16 @@ class Lane:
         """How many events settle on or before ``day`` (all of them for None)."""
         return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
 
+    def between(self, first: dt.date | None, last: dt.date | None) -> Lane:
+        """The events that settle from ``first`` to ``last`` (either open if None)."""
+        if first is None and last is None:
+            return self
+        start = 0 if first is None else bisect.bisect_left(self.latest, first)
+        lane = Lane.__new__(Lane)
+        end = self.settled(last)
+        lane.events, lane.latest = self.events[start:end], self.latest[start:end]
+        return lane
+
     def __len__(self) -> int:
         return len(self.events)
 
@@ -79,6 +89,11 @@ class Index(Protocol):
 
     def lane(self, actor: str | None = None) -> Lane:
         """The events about ``actor`` (all events for None), in canonical order."""
+        ...
+
+    def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
+        """The events of `lane` that settle from ``first`` to ``last`` (either open if None):
+        a changelog's period, read without the rest of the lane."""
         ...
 
     def instrument_lane(self, instrument: str) -> Lane:
@@ -183,6 +198,9 @@ class MemoryIndex:
 
     def lane(self, actor: str | None = None) -> Lane:
         return self._all if actor is None else self._by_actor.get(actor)
+
+    def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
+        return self.lane(actor).between(first, last)
 
     def instrument_lane(self, instrument: str) -> Lane:
         return self._by_instrument.get(instrument)

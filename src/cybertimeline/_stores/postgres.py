@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -116,6 +117,9 @@ class PostgresIndex:
         if actor is None:
             return self._lane(("all", None), ())
         return self._lane(("actor", actor), (actor,))
+
+    def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
+        return self.lane(actor).between(first, last)
 
     def instrument_lane(self, instrument: str) -> Lane:
         return self._lane(("instrument", instrument), (instrument,))

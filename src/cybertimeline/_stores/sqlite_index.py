@@ -185,6 +185,23 @@ class SqliteIndex:
             (actor, actor),
         )
 
+    def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
+        if first is None and last is None:
+            return self.lane(actor)
+        low = "" if first is None else first.isoformat()
+        high = "9999-99-99" if last is None else last.isoformat()  # after every ISO day
+        if actor is None:
+            return self._lane(("all", f"{low}/{high}"), "SELECT seq, format, payload FROM events "
+                              f"e WHERE e.latest BETWEEN ? AND ? {_ORDER}", (low, high))
+        return self._lane(  # the period's events first: a period is usually short
+            ("actor", f"{actor} {low}/{high}"),
+            "SELECT e.seq, e.format, e.payload FROM events e WHERE e.latest BETWEEN ? AND ? "
+            "AND (EXISTS (SELECT 1 FROM event_actors a WHERE a.actor = ? AND a.seq = e.seq) "
+            "OR EXISTS (SELECT 1 FROM writes w WHERE w.whose = ? AND w.seq = e.seq)) "
+            f"{_ORDER}",
+            (low, high, actor, actor),
+        )
+
     def instrument_lane(self, instrument: str) -> Lane:
         return self._lane(
             ("instrument", instrument),

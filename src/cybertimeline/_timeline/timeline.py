@@ -250,7 +250,14 @@ class Timeline:
         end_day = _last_day(until)
         if start is not None and end_day is not None and start > end_day:
             raise ValidationError([f"since ({since}) is after until ({until}): swap them"])
-        derived, lane = self._known_lane(lambda: self._index.lane(actor))
+
+        def lane_of() -> Lane:
+            if actor is not None and self._derived.known:
+                # A retraction in the period may retract an event of the actor's from before.
+                return self._index.lane(actor)
+            return self._index.window(actor, start, end_day)
+
+        derived, lane = self._known_lane(lane_of)
         if actor is not None and derived.known:
             lane = self._with_retractions(lane, derived.known.correctors())
         kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
@@ -261,6 +268,13 @@ class Timeline:
         for event in lane.events[first:end]:
             if (kinds is None or event.kind in kinds) and known(event):
                 yield event
+
+    def corrections(self) -> Iterator[Event]:
+        """Every stored supersession and retraction (corrected ones too), in canonical order,
+        whenever each was recorded: what a changelog lists as corrections."""
+        found = self._current().known.correctors()
+        yield from sorted({e.id: e for fixes in found.values() for e in fixes}.values(),
+                          key=canonical_key)
 
     @staticmethod
     def _with_retractions(lane: Lane, correctors: Mapping[str, Iterable[Event]]) -> Lane:
