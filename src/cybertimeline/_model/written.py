@@ -46,8 +46,8 @@ class Entries:
     ``rank`` maps each event's row number in its store to its entry's place.
     """
 
-    __slots__ = ("_by_key", "_key_ids", "_key_names", "dates", "details", "ids", "keys", "latest",
-                 "rank", "recorded")
+    __slots__ = ("_by_key", "_key_counts", "_key_ids", "_key_names", "dates", "details", "ids",
+                 "keys", "latest", "rank", "recorded")
 
     def __init__(self, rows: Iterable[EntryRow] = ()) -> None:
         listed = list(rows)
@@ -61,6 +61,7 @@ class Entries:
         self._by_key: dict[str, list[int]] | None = None
         self._key_names: list[str] | None = None
         self._key_ids: npt.NDArray[Any] | None = None
+        self._key_counts: npt.NDArray[Any] | None = None
 
     def key_names(self) -> list[str]:
         """The distinct keys, sorted: what `key_ids` number."""
@@ -76,6 +77,14 @@ class Entries:
             place = {key: i for i, key in enumerate(self.key_names())}
             self._key_ids = np.array([place[key] for key in self.keys], dtype=np.intp)
         return self._key_ids
+
+    def key_counts(self) -> npt.NDArray[Any]:
+        """How many entries each key id (`key_ids`) has."""
+        if self._key_counts is None:
+            import numpy as np
+
+            self._key_counts = np.bincount(self.key_ids(), minlength=len(self.key_names()))
+        return self._key_counts
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -81,22 +81,36 @@ class _Writes(Generic[V]):
             self.writes[place] = ordinals
             bisect.insort(self.multiple, place)
 
-    def write_ids(self, key_ids: npt.NDArray[Any], names: Sequence[str]) -> None:
+    def write_ids(self, key_ids: npt.NDArray[Any], names: Sequence[str],
+                  counts: npt.NDArray[Any]) -> None:
         """Record the writes of the keys ``names[key_ids[i]]`` in order, by ordinals 0,
-        1... (on an empty field), and seal: as `write_all`, with array operations."""
+        1... (on an empty field), and seal: as `write_all`, with array operations but for
+        the writes of keys that several entries share (``counts``: entries per key id)."""
         import numpy as np
 
         assert not self.writes
-        unique, first, counts = np.unique(key_ids, return_index=True, return_counts=True)
-        order = np.argsort(first, kind="stable")  # places: the order of first writes
-        self.firsts = first[order].tolist()
-        self.keys = pick(names, unique[order].tolist())
+        first_of: dict[int, int] = {}
+        later: dict[int, list[int]] = {}  # the first write of a repeated key -> all its writes
+        for ordinal in np.flatnonzero(counts[key_ids] > 1).tolist():
+            first = first_of.setdefault(int(key_ids[ordinal]), ordinal)
+            if first != ordinal:
+                later.setdefault(first, [first]).append(ordinal)
+        if later:
+            keep = np.ones(len(key_ids), dtype=bool)
+            keep[[o for ordinals in later.values() for o in ordinals[1:]]] = False
+            firsts = np.flatnonzero(keep)
+            self.firsts = firsts.tolist()
+            self.keys = pick(names, key_ids[firsts].tolist())
+        else:
+            self.firsts = list(range(len(key_ids)))
+            self.keys = pick(names, key_ids.tolist())
         self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
         self.writes = list(self.firsts)
-        repeated = np.flatnonzero(counts[order] > 1).tolist()
-        for place in repeated:
-            self.writes[place] = np.flatnonzero(key_ids == unique[order[place]]).tolist()
-        self.multiple = repeated
+        for first, ordinals in later.items():
+            place = bisect.bisect_left(self.firsts, first)
+            self.writes[place] = ordinals
+            self.multiple.append(place)
+        self.multiple.sort()
         self._sealed = True
 
     def rewrite(self, place: int, ordinal: int) -> None:
@@ -322,7 +336,8 @@ class PrefixPositions:
         if written is not None:
             del keyed["votes"]
             if written.key_ids is not None:  # from every actor's ballots: arrays
-                self._votes.write_ids(written.key_ids, written.entries.key_names())
+                entries = written.entries
+                self._votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())
             else:
                 self._votes.write_all(written.keys)
         # The hot loop of an actor's first query: `_Writes.write`, inlined.

@@ -8,7 +8,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -24,6 +24,9 @@ from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
 from cybertimeline._stores.sqlite_writes import NO_NAME, batched, read_blob
 from cybertimeline.errors import Problem, TimelineError, ValidationError
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
 
@@ -43,6 +46,25 @@ EVENT_CACHE_LIMIT = 500_000
 """How many parsed events a SQLite store keeps in memory (about 1 KB each)."""
 LANE_CACHE_LIMIT = 512
 """How many actors' and instruments' lanes a SQLite store keeps in memory."""
+
+
+def _numbered(ids: npt.NDArray[Any], largest: int) -> tuple[list[int], npt.NDArray[Any]]:
+    """The distinct ``ids`` (ids of ``names``, 0 to ``largest``) and each one's place among
+    them: `numpy.unique` with ``return_inverse``, in one pass rather than a sort.
+
+    Raises:
+        ValueError: an id is outside 0 to ``largest``.
+    """
+    import numpy as np
+
+    if ids.size and (int(ids.min()) < 0 or int(ids.max()) > largest):
+        raise ValueError("a ballot names no name")
+    present = np.zeros(largest + 1, dtype=bool)
+    present[ids] = True
+    distinct = np.flatnonzero(present)
+    place = np.zeros(largest + 1, dtype=np.intp)
+    place[distinct] = np.arange(distinct.size)
+    return distinct.tolist(), place[ids]
 
 
 class SqliteIndex:
@@ -66,6 +88,7 @@ class SqliteIndex:
         self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
         self._entries: dict[str, Entries] = {}
         self._ballots: dict[str, Ballots] = {}
+        self._others: dict[str, list[Event]] | None = None  # by actor, with the ballots
         self._correctors: dict[str, list[Event]] = {}
         self._count = 0
         with self._snapshot():
@@ -102,6 +125,7 @@ class SqliteIndex:
         self._writes.clear()
         self._entries = {}
         self._ballots = {}
+        self._others = None
         self._count = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
         correctors: defaultdict[str, list[Event]] = defaultdict(list)
         rows = self._db.execute(
@@ -215,6 +239,10 @@ class SqliteIndex:
         found = self._writes.get(actor)
         if found is not None:
             return found
+        if self._others is not None:  # every actor's writes are in memory (`ballots`)
+            return self._writes.put(actor, ActorWrites(
+                Lane.presorted(self._others.get(actor, [])),
+                {section: self._ballots[section].written(actor) for section in COLUMNAR}))
         with self._snapshot():  # the rows and the lane of one version of the store
             self._fresh()
             found = self._writes.get(actor)
@@ -278,7 +306,21 @@ class SqliteIndex:
             if found is None:
                 found = self._ballots[section] = self._read_ballots(section)
                 self._entries[section] = found.entries
+            if self._others is None and self._ballots.keys() >= COLUMNAR:
+                self._others = self._read_others()
         return found
+
+    def _read_others(self) -> dict[str, list[Event]]:
+        """Every actor's events that write its other sections than the columnar ones
+        (call inside a snapshot)."""
+        rows = self._db.execute(
+            "SELECT w.whose, e.seq, e.format, e.payload FROM writes w JOIN events e ON "
+            f"e.seq = w.seq WHERE w.section NOT IN ({_COLUMNAR}) {_ORDER}").fetchall()
+        events = self._parse([(seq, version, payload) for _, seq, version, payload in rows])
+        found: dict[str, dict[str, Event]] = {}
+        for (whose, *_), event in zip(rows, events, strict=True):
+            found.setdefault(whose, {})[event.id] = event
+        return {actor: list(held.values()) for actor, held in found.items()}
 
     def _read_ballots(self, section: str) -> Ballots:
         """Every actor's writes in a columnar section, from the entries' ``ballots`` (call
@@ -297,10 +339,10 @@ class SqliteIndex:
             pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
             counts = [len(blob) // 8 for blob in blobs]
             ranks = np.repeat(np.arange(len(blobs)), counts)
-            actor_ids, columns = np.unique(pairs[:, 0], return_inverse=True)
-            value_ids, codes = np.unique(pairs[:, 1], return_inverse=True)
-            actors = [names[int(i)] for i in actor_ids]
-            values = [None if int(i) == NO_NAME else names[int(i)] for i in value_ids]
+            actor_ids, columns = _numbered(pairs[:, 0], max(names, default=0))
+            value_ids, codes = _numbered(pairs[:, 1], max(names, default=0))
+            actors = [names[i] for i in actor_ids]
+            values = [None if i == NO_NAME else names[i] for i in value_ids]
         except (TypeError, ValueError, KeyError) as exc:  # changed by something else
             raise unreadable(self._path, f"the ballots of {section!r}", exc) from None
         return Ballots.of_arrays(entries, actors, values, ranks, columns, codes + 1)
