@@ -63,6 +63,27 @@ class Entries:
         self._key_ids: npt.NDArray[Any] | None = None
         self._key_counts: npt.NDArray[Any] | None = None
 
+    @classmethod
+    def of_columns(cls, rows: Sequence[tuple[Any, ...]]) -> Entries:
+        """Entries from rows as a store reads them, days as ISO text: ``(event row, event
+        id, latest, recorded, EDTF date, key, detail)``, in canonical order.
+
+        Raises:
+            ValueError, TypeError: a row is not of that shape.
+        """
+        found = cls()
+        if not rows:
+            return found
+        seqs, ids, latest, recorded, dates, keys, details = zip(*rows, strict=True)
+        day = dt.date.fromisoformat
+        found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
+        found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
+        found.latest, found.recorded = list(map(day, latest)), list(map(day, recorded))
+        found.details = list(details)
+        if not all(type(x) is str for x in (*found.ids, *found.dates, *found.keys)):
+            raise TypeError("an entry's id, date or key is not text")
+        return found
+
     def key_names(self) -> list[str]:
         """The distinct keys, sorted: what `key_ids` number."""
         if self._key_names is None:

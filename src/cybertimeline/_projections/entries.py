@@ -6,7 +6,7 @@ what it is as JSON (``to_dict``, with the id of its event).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -160,10 +160,28 @@ class SharedVoteEntries:
             if when is None:
                 when = self._dates[date] = Date.parse(date)
             found = self._made[key] = VoteEntry.__new__(VoteEntry)
-            for name, value in (("resolution", resolution), ("option", option), ("body", body),
-                                ("date", when), ("event_id", event_id), ("_found", None),
-                                ("_load", self._load), ("_dict", None)):
-                object.__setattr__(found, name, value)
+            put = object.__setattr__  # what __init__ does, without its checks of the caller
+            put(found, "resolution", resolution)
+            put(found, "option", option)
+            put(found, "body", body)
+            put(found, "date", when)
+            put(found, "event_id", event_id)
+            put(found, "_found", None)
+            put(found, "_load", self._load)
+            put(found, "_dict", None)
+        return found
+
+    def all_written(self, ids: Sequence[str], dates: Sequence[str], resolutions: Sequence[str],
+                    options: Sequence[str | None], bodies: Sequence[str | None]
+                    ) -> list[VoteEntry]:
+        """`written` for each of many stored writes (a position's votes, made at once)."""
+        written = self.written
+        found = []
+        for event_id, date, resolution, option, body in zip(ids, dates, resolutions, options,
+                                                            bodies, strict=True):
+            assert option is not None  # a vote's write has both (the stores check it)
+            assert body is not None
+            found.append(written(event_id, date, resolution, option, body))
         return found
 
 

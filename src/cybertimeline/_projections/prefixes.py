@@ -36,11 +36,15 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_made", "_sealed", "events", "firsts", "keys", "make", "multiple",
-                 "slots", "writes")
+    __slots__ = ("_finals", "_made", "_sealed", "events", "firsts", "keys", "make", "make_all",
+                 "multiple", "slots", "writes")
 
-    def __init__(self, make: _Make[V], events: Sequence[Event] | Written) -> None:
+    def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
+                 make_all: Callable[[Any, list[int]], list[V]] | None = None) -> None:
+        """``make_all``, if given, makes the entries of many last writes at once, as
+        ``make`` does for each."""
         self.make = make
+        self.make_all = make_all
         self.events = events
         self.keys: list[str] = []
         self.firsts: list[int] = []
@@ -133,8 +137,12 @@ class _Writes(Generic[V]):
         """The entry of every key after all its writes, in the order of the keys."""
         if self._finals is None:
             make, events = self.make, self.events
-            self._finals = [make(events, (w,)) if isinstance(w, int) else make(events, w)
-                            for w in self.writes]
+            if self.make_all is not None:
+                self._finals = self.make_all(
+                    events, [w if isinstance(w, int) else w[-1] for w in self.writes])
+            else:
+                self._finals = [make(events, (w,)) if isinstance(w, int) else make(events, w)
+                                for w in self.writes]
         return self._finals
 
     def entry(self, place: int, end: int) -> V | None:
@@ -284,6 +292,20 @@ def _written_vote(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]]
     return entry
 
 
+def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
+                                                         list[VoteEntry]]:
+    """The vote entries of many last stored writes at once, as `_written_vote` for each."""
+
+    def entries(written: Written, lasts: list[int]) -> list[VoteEntry]:
+        made = written.entries
+        ranks = pick(written.ranks, lasts)
+        return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
+                                 pick(made.keys, ranks), pick(written.values, lasts),
+                                 pick(made.details, ranks))
+
+    return entries
+
+
 def _treaty_status(actor: str) -> _Make[TreatyStatus]:
     def make(events: Sequence[Event], ordinals: Sequence[int]) -> TreatyStatus:
         acts = tuple(events[i] for i in ordinals)
@@ -323,7 +345,8 @@ class PrefixPositions:
         written = columns.get("votes")
         self._written = written
         if written is not None:
-            self._votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written)
+            self._votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written,
+                                                      _written_votes(shared))
         else:
             self._votes = _Writes(_last(shared.of, actor), events)
         self._stances: _Writes[StanceEntry] = _Writes(_last(StanceEntry.of, actor), events)

@@ -44,6 +44,9 @@ def unreadable(path: Path, what: str, exc: Exception) -> ValidationError:
 
 EVENT_CACHE_LIMIT = 500_000
 """How many parsed events a SQLite store keeps in memory (about 1 KB each)."""
+JOINED_QUERIES = 2
+"""How many actors' first queries on a store read their own entries (a join) before the
+store reads every entry of the section once, which later actors' queries share."""
 LANE_CACHE_LIMIT = 512
 """How many actors' and instruments' lanes a SQLite store keeps in memory."""
 
@@ -89,6 +92,7 @@ class SqliteIndex:
         self._entries: dict[str, Entries] = {}
         self._ballots: dict[str, Ballots] = {}
         self._others: dict[str, list[Event]] | None = None  # by actor, with the ballots
+        self._joined = 0  # actors whose entries were read alone (`JOINED_QUERIES`)
         self._correctors: dict[str, list[Event]] = {}
         self._count = 0
         with self._snapshot():
@@ -263,11 +267,21 @@ class SqliteIndex:
             if held is not None:  # every actor's writes are in memory
                 columns[section] = held.written(actor)
                 continue
-            entries = self._entries_of(section)
-            rows = self._db.execute("SELECT seq, value FROM writes WHERE whose = ? AND "
-                                    "section = ?", (actor, section))
             try:
-                written = columns[section] = Written.gather(entries, rows)
+                if section in self._entries or self._joined >= JOINED_QUERIES:
+                    written = Written.gather(self._entries_of(section), self._db.execute(
+                        "SELECT seq, value FROM writes WHERE whose = ? AND section = ?",
+                        (actor, section)))
+                else:  # the first queries of a store: this actor's entries alone
+                    self._joined += 1
+                    rows = self._db.execute(
+                        "SELECT n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, "
+                        "w.value FROM entries n JOIN writes w ON w.whose = ? AND w.section = "
+                        f"n.section AND w.seq = n.seq WHERE n.section = ? {_ENTRY_ORDER}",
+                        (actor, section)).fetchall()
+                    written = Written(Entries.of_columns([row[:7] for row in rows]),
+                                      range(len(rows)), [row[7] for row in rows])
+                columns[section] = written
                 if None in written.values:
                     raise ValueError("a write without its value")
             except (KeyError, TypeError, ValueError) as exc:  # changed by something else
@@ -331,10 +345,8 @@ class SqliteIndex:
         rows = self._db.execute(
             "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
             f"WHERE section = ? {_ENTRY_ORDER}", (section,)).fetchall()
-        day = dt.date.fromisoformat
         try:
-            entries = Entries((seq, event_id, day(latest), day(recorded), date, key, detail)
-                              for seq, event_id, latest, recorded, date, key, detail, _ in rows)
+            entries = Entries.of_columns([row[:7] for row in rows])
             blobs = [blob for *_, blob in rows]
             pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
             counts = [len(blob) // 8 for blob in blobs]
@@ -352,13 +364,10 @@ class SqliteIndex:
         found = self._entries.get(section)
         if found is not None:
             return found
-        day = dt.date.fromisoformat
         try:
-            entries = Entries(
-                (seq, event_id, day(latest), day(recorded), date, key, detail)
-                for seq, event_id, latest, recorded, date, key, detail in self._db.execute(
-                    "SELECT seq, id, latest, recorded, date, key, detail FROM entries "
-                    f"WHERE section = ? {_ENTRY_ORDER}", (section,)))
+            entries = Entries.of_columns(self._db.execute(
+                "SELECT seq, id, latest, recorded, date, key, detail FROM entries "
+                f"WHERE section = ? {_ENTRY_ORDER}", (section,)).fetchall())
         except (TypeError, ValueError) as exc:  # changed by something else
             raise unreadable(self._path, f"the entries of {section!r}", exc) from None
         if None in entries.details:
