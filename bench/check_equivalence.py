@@ -59,6 +59,32 @@ def check(timeline: ct.Timeline, events: list[ct.Event], actors: list[str],
     return wrong
 
 
+def check_votes_on(timelines: list[ct.Timeline], events: list[ct.Event], rng: random.Random,
+                   queries: int) -> int:
+    """Compare ``queries`` random `Timeline.votes_on` answers with each voter's replayed
+    position; return how many differ."""
+    votes = [e for e in events if isinstance(e, ct.Vote)]
+    wrong = 0
+    for _ in range(queries):
+        resolution = rng.choice(votes).resolution
+        as_of = rng.choice([None, _day(rng, 1946, 2024)])
+        known = model.canonical(model.known_set(events, None))
+        chosen = [e for e in known if as_of is None or e.date.latest <= as_of]
+        voters = sorted({a for e in chosen if isinstance(e, ct.Vote)
+                         and e.resolution == resolution for a in e.votes})
+        expected = {}
+        for actor in voters:
+            entry = ct.fold(ct.PositionProjection(actor), [
+                e for e in chosen if actor in e.involved]).votes.get(resolution)
+            if entry is not None:
+                expected[actor] = entry
+        for timeline in timelines:
+            if timeline.votes_on(resolution, as_of=as_of) != expected:
+                wrong += 1
+                print(f"  differs: votes_on {resolution} as_of={as_of} ({timeline.location})")
+    return wrong
+
+
 def main() -> None:
     """Run every check and exit non-zero if any answer differs from a full replay."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -80,6 +106,12 @@ def main() -> None:
         stored = ct.copy_into(memory, Path(folder) / "corpus.sqlite")
         print("corpus on SQLite")
         wrong += check(stored, events, states, rng, args.queries // 3, (1946, 2024))
+        stored.validate()  # its stored rows (writes, entries, ballots) equal its events'
+        print("corpus on SQLite, every actor's ballots held as a matrix")
+        stored.prepare_bulk()
+        wrong += check(stored, events, states, rng, args.queries // 3, (1946, 2024))
+        print("every actor's vote on a resolution (votes_on), memory and SQLite")
+        wrong += check_votes_on([memory, stored], events, rng, args.queries // 10)
 
     # Appends after queries: cached prefixes must follow, positions handed out must not.
     before = memory.position(states[0], as_of="2000-01-01")
