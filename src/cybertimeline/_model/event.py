@@ -10,6 +10,7 @@ read these; none of them matches on kinds.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, Literal
@@ -30,19 +31,20 @@ Section = Literal["treaties", "votes", "stances", "memberships", "members", "coo
 COLUMNAR: frozenset[Section] = frozenset({"votes"})
 """The sections a timeline reads as columns of stored writes (`WriteRow`), never decoding the
 events behind them until asked: a roll call writes one entry in each voter's position, and
-a whole record holds a million of them."""
+a whole record holds a million of them. Their writes have a value and a detail."""
 
 
 @attrs.frozen
 class Write:
     """An entry a kind writes in a position: ``section``, keyed by the field ``key`` (by
     the event's id if None), in the position of each actor named by the field ``whose``;
-    ``detail`` names a field the entry carries beside the event's value (a vote's body)."""
+    ``detail`` names the fields the entry carries beside the event's value (a vote's
+    body), which a store keeps with the write as a JSON array (`BaseEvent.detail`)."""
 
     section: Section
     key: str | None
     whose: str
-    detail: str | None = None
+    detail: tuple[str, ...] = ()
 
 
 WriteRow = tuple[str, Section, str, str | None, str | None]
@@ -190,7 +192,7 @@ class BaseEvent:
             cls._details = {w.section: w.detail for w in cls.writes}
 
     _entries: ClassVar[Callable[[Any, str], tuple[tuple[Section, str], ...]]]
-    _details: ClassVar[Mapping[str, str | None]] = {}
+    _details: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def entries(self, actor: str) -> tuple[tuple[Section, str], ...]:
         """The ``(section, key)`` entries of ``actor``'s position that the event writes.
@@ -205,7 +207,7 @@ class BaseEvent:
         rows: dict[tuple[str, Section, str], WriteRow] = {}
         for write in self.writes:
             key = str(getattr(self, write.key or "id"))
-            detail = None if write.detail is None else getattr(self, write.detail)
+            detail = self._detail(write.detail)
             named = getattr(self, write.whose)
             for actor in (named,) if isinstance(named, str) else named:
                 rows.setdefault((actor, write.section, key),
@@ -223,12 +225,15 @@ class BaseEvent:
     def written_for(self, actor: str) -> list[WriteRow]:
         """The rows of `written` whose actor is ``actor``, found as fast as `entries`."""
         details = type(self)._details
-        rows: list[WriteRow] = []
-        for section, key in type(self)._entries(self, actor):
-            detail = details.get(section)
-            rows.append((actor, section, key, self.value(actor),
-                         None if detail is None else getattr(self, detail)))
-        return rows
+        return [(actor, section, key, self.value(actor), self._detail(details.get(section, ())))
+                for section, key in type(self)._entries(self, actor)]
+
+    def _detail(self, fields: tuple[str, ...]) -> str | None:
+        """The values of ``fields`` as a store keeps them with a write: a JSON array."""
+        if not fields:
+            return None
+        return json.dumps([getattr(self, field) for field in fields], ensure_ascii=False,
+                          separators=(",", ":"))
 
     def verb(self, past: bool = False) -> str:
         """The kind's verb, present (``ratifies``) or past (``ratified``)."""

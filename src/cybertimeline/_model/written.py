@@ -65,8 +65,9 @@ class Entries:
 
     @classmethod
     def of_columns(cls, rows: Sequence[tuple[Any, ...]]) -> Entries:
-        """Entries from rows as a store reads them, days as ISO text: ``(event row, event
-        id, latest, recorded, EDTF date, key, detail)``, in canonical order.
+        """Entries of a columnar section (`COLUMNAR`: each has a detail) from rows as a store
+        reads them, days as ISO text: ``(event row, event id, latest, recorded, EDTF date,
+        key, detail)``, in canonical order.
 
         Raises:
             ValueError, TypeError: a row is not of that shape.
@@ -80,8 +81,9 @@ class Entries:
         found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
         found.latest, found.recorded = list(map(day, latest)), list(map(day, recorded))
         found.details = list(details)
-        if not all(type(x) is str for x in (*found.ids, *found.dates, *found.keys)):
-            raise TypeError("an entry's id, date or key is not text")
+        if not all(type(x) is str for x in (*found.ids, *found.dates, *found.keys,
+                                             *found.details)):
+            raise TypeError("an entry's id, date, key or detail is not text")
         return found
 
     def key_names(self) -> list[str]:

@@ -6,12 +6,14 @@ what it is as JSON (``to_dict``, with the id of its event).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
 
 from cybertimeline._model.dates import Date
+from cybertimeline.errors import ValidationError
 from cybertimeline._model.events import (
     Adoption,
     Cooperation,
@@ -151,14 +153,21 @@ class SharedVoteEntries:
         return found
 
     def written(self, event_id: str, date: str, resolution: str, option: str,
-                body: str) -> VoteEntry:
-        """The entry of a stored write: a vote of ``option`` in the roll call ``event_id``."""
+                detail: str) -> VoteEntry:
+        """The entry of a stored write: a vote of ``option`` in the roll call ``event_id``
+        (``detail``: its `Write` detail, ``[body]`` as JSON)."""
         key = (event_id, option)
         found = self._made.get(key)
         if found is None:
             when = self._dates.get(date)
             if when is None:
                 when = self._dates[date] = Date.parse(date)
+            try:
+                (body,) = json.loads(detail)
+            except ValueError:  # the store was changed by something else
+                raise ValidationError([
+                    f"the stored ballots of {event_id!r} cannot be read (their detail is "
+                    f"{detail[:80]!r}): run `cybertimeline validate` on the store"]) from None
             found = self._made[key] = VoteEntry.__new__(VoteEntry)
             put = object.__setattr__  # what __init__ does, without its checks of the caller
             put(found, "resolution", resolution)
@@ -172,16 +181,16 @@ class SharedVoteEntries:
         return found
 
     def all_written(self, ids: Sequence[str], dates: Sequence[str], resolutions: Sequence[str],
-                    options: Sequence[str | None], bodies: Sequence[str | None]
+                    options: Sequence[str | None], details: Sequence[str | None]
                     ) -> list[VoteEntry]:
         """`written` for each of many stored writes (a position's votes, made at once)."""
         written = self.written
         found = []
-        for event_id, date, resolution, option, body in zip(ids, dates, resolutions, options,
-                                                            bodies, strict=True):
+        for event_id, date, resolution, option, detail in zip(ids, dates, resolutions, options,
+                                                              details, strict=True):
             assert option is not None  # a vote's write has both (the stores check it)
-            assert body is not None
-            found.append(written(event_id, date, resolution, option, body))
+            assert detail is not None
+            found.append(written(event_id, date, resolution, option, detail))
         return found
 
 

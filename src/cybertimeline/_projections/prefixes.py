@@ -283,11 +283,11 @@ def _written_vote(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]]
 
     def entry(written: Written, ordinals: Sequence[int]) -> VoteEntry:
         last = ordinals[-1]
-        option, body = written.values[last], written.detail(last)
+        option, detail = written.values[last], written.detail(last)
         assert option is not None  # a vote's write has both (the stores check it)
-        assert body is not None
+        assert detail is not None
         return votes.written(written.event_id(last), written.date(last), written.keys[last],
-                             option, body)
+                             option, detail)
 
     return entry
 

@@ -370,9 +370,6 @@ class SqliteIndex:
                 f"WHERE section = ? {_ENTRY_ORDER}", (section,)).fetchall())
         except (TypeError, ValueError) as exc:  # changed by something else
             raise unreadable(self._path, f"the entries of {section!r}", exc) from None
-        if None in entries.details:
-            raise unreadable(self._path, f"the entries of {section!r}",
-                             ValueError("an entry without its detail"))
         self._entries[section] = entries
         return entries
 

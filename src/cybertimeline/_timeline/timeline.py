@@ -421,10 +421,10 @@ class Timeline:
         entries, votes = on_key.entries, derived.votes
         found = {}
         for actor, (rank, option) in sorted(on_key.last(day, keep).items()):
-            body = entries.details[rank]
-            if option is not None and body is not None:
+            detail = entries.details[rank]
+            if option is not None and detail is not None:
                 found[actor] = votes.written(entries.ids[rank], entries.dates[rank], resolution,
-                                             option, body)
+                                             option, detail)
         return found
 
     def members(
