@@ -13,7 +13,6 @@ from typing import Any
 import attrs
 
 from cybertimeline._model.dates import Date
-from cybertimeline.errors import ValidationError
 from cybertimeline._model.events import (
     Adoption,
     Cooperation,
@@ -23,6 +22,7 @@ from cybertimeline._model.events import (
     Statement,
     Vote,
 )
+from cybertimeline.errors import ValidationError
 
 __all__ = [
     "AdoptionEntry",
