@@ -154,10 +154,11 @@ def test_a_hand_changed_row_is_reported_not_a_crash(
         db.execute(change)
     db.close()
     for bulk in reads:
-        with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
-            if bulk:
-                timeline.prepare_bulk()
-            timeline.position("KOR").to_dict()
+        with ct.load(path) as timeline:
+            with pytest.raises(ct.ValidationError, match="validate"):  # noqa: PT012
+                if bulk:
+                    timeline.prepare_bulk()
+                timeline.position("KOR").to_dict()
 
 
 @settings(max_examples=25, deadline=None)
