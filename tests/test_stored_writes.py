@@ -153,12 +153,14 @@ def test_a_hand_changed_row_is_reported_not_a_crash(
     with sqlite3.connect(path, isolation_level=None) as db:
         db.execute(change)
     db.close()
+    def answer(timeline: ct.Timeline, bulk: bool) -> None:
+        if bulk:
+            timeline.prepare_bulk()
+        timeline.position("KOR").to_dict()
+
     for bulk in reads:
-        with ct.load(path) as timeline:
-            with pytest.raises(ct.ValidationError, match="validate"):  # noqa: PT012
-                if bulk:
-                    timeline.prepare_bulk()
-                timeline.position("KOR").to_dict()
+        with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
+            answer(timeline, bulk)
 
 
 @settings(max_examples=25, deadline=None)
