@@ -7,7 +7,7 @@ what it is as JSON (``to_dict``, with the id of its event).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -34,7 +34,25 @@ __all__ = [
     "SharedVoteEntries",
     "StanceEntry",
     "VoteEntry",
+    "read_events",
 ]
+
+
+def read_events(entries: Iterable[object]) -> None:
+    """Have the vote entries among ``entries`` that have not read their event yet read them
+    all at once (their reader's ``many``: one query, not one per entry), before a text or
+    the sources of a position need every one."""
+    waiting: dict[int, tuple[Any, dict[str, list[VoteEntry]]]] = {}
+    for entry in entries:
+        if isinstance(entry, VoteEntry) and entry._found is None:
+            many = getattr(entry._load, "many", None)
+            if many is not None:
+                waiting.setdefault(id(entry._load), (many, {}))[1].setdefault(
+                    entry.event_id, []).append(entry)
+    for many, by_id in waiting.values():
+        for event_id, event in many(list(by_id)).items():
+            for entry in by_id.get(event_id, ()):
+                object.__setattr__(entry, "_found", event)
 
 
 def _vote_entry(fields: dict[str, Any]) -> VoteEntry:

@@ -23,6 +23,7 @@ from cybertimeline._projections.entries import (
     SessionEntry,
     StanceEntry,
     VoteEntry,
+    read_events,
 )
 from cybertimeline._projections.text import position_html, position_text
 from cybertimeline._projections.treaty import TreatyStatus
@@ -115,6 +116,7 @@ class Position:
                               *self.memberships.values(), *self.members.values(),
                               *self.cooperation, *self.sessions, *self.adoptions,
                               *self.legislation]
+        read_events(entries)
         found.update((entry.event.id, entry.event) for entry in entries)
         return tuple(sorted(found.values(), key=canonical_key))  # type: ignore[arg-type]
 

@@ -21,6 +21,7 @@ from cybertimeline._projections.entries import (
     SessionEntry,
     StanceEntry,
     VoteEntry,
+    read_events,
 )
 from cybertimeline._projections.treaty import TreatyStatus
 
@@ -80,6 +81,7 @@ def _when(entry: Any) -> str:
 
 def position_text(position: Sections, registry: Registry) -> str:
     """The position as text: a heading, a section per kind of entry, and the sources."""
+    read_events(position.votes.values())  # their sources are cited: read them at once
     words = Words(registry)
     lines = [_head(position, words)]
     cites = Citations()
@@ -139,6 +141,7 @@ def _act(status: TreatyStatus, role: str, cites: Citations) -> Markup:
 
 def position_html(position: Sections, registry: Registry) -> str:
     """The position as HTML: a table per kind of entry, status badges, numbered linked sources."""
+    read_events(position.votes.values())  # their sources are cited: read them at once
     words = Words(registry)
     cites = Citations()
     parts: list[object] = [Markup(f"<p><strong>{markup.escape(_head(position, words))}"

@@ -87,6 +87,10 @@ class Index(Protocol):
         """The event of this id, if stored."""
         ...
 
+    def get_many(self, event_ids: Iterable[str]) -> dict[str, Event]:
+        """The stored events of these ids (those stored), by id, read at once."""
+        ...
+
     def lane(self, actor: str | None = None) -> Lane:
         """The events about ``actor`` (all events for None), in canonical order."""
         ...
@@ -195,6 +199,9 @@ class MemoryIndex:
 
     def get(self, event_id: str) -> Event | None:
         return self._by_id.get(event_id)
+
+    def get_many(self, event_ids: Iterable[str]) -> dict[str, Event]:
+        return {i: self._by_id[i] for i in event_ids if i in self._by_id}
 
     def lane(self, actor: str | None = None) -> Lane:
         return self._all if actor is None else self._by_actor.get(actor)

@@ -113,6 +113,9 @@ class PostgresIndex:
         found = self._parse(self._link.rows(self._q["get"], (event_id,)))
         return found[0] if found else None
 
+    def get_many(self, event_ids: Iterable[str]) -> dict[str, Event]:
+        return {e.id: e for e in (self.get(i) for i in dict.fromkeys(event_ids)) if e is not None}
+
     def lane(self, actor: str | None = None) -> Lane:
         if actor is None:
             return self._lane(("all", None), ())

@@ -201,6 +201,18 @@ class SqliteIndex:
             found = self._parse(rows)
         return found[0] if found else None
 
+    def get_many(self, event_ids: Iterable[str]) -> dict[str, Event]:
+        wanted = list(dict.fromkeys(event_ids))
+        found: dict[str, Event] = {}
+        with database_errors(self._path):
+            for start in range(0, len(wanted), 500):  # SQLite's limit of parameters
+                chunk = wanted[start:start + 500]
+                rows = self._db.execute(
+                    "SELECT seq, format, payload FROM events WHERE id IN "
+                    f"({', '.join('?' * len(chunk))})", chunk).fetchall()
+                found.update((e.id, e) for e in self._parse(rows))
+        return found
+
     def lane(self, actor: str | None = None) -> Lane:
         if actor is None:
             return self._lane(("all", None), f"SELECT seq, format, payload FROM events e {_ORDER}",

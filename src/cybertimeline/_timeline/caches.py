@@ -39,7 +39,7 @@ class Derived:
             PREFIX_CACHE_LIMIT)
         self._index = index
         self._acts: dict[str, dict[str, list[Event]]] = {}
-        self.votes = SharedVoteEntries(self._load)
+        self.votes = SharedVoteEntries(_Reader(index))
 
     def acts(self, instrument: str, actor: str) -> list[Event]:
         """The actor's stored acts on a charted instrument (corrected ones too)."""
@@ -82,10 +82,29 @@ class Derived:
         event = self._index.get(event_id)
         return event is not None and actor in event.involved
 
-    def _load(self, event_id: str) -> Event:
-        """The stored event ``event_id``, which a position's entry names."""
-        event = self._index.get(event_id)
-        if event is None:
-            raise UnknownEventError(f"no event with id {event_id!r}: the store changed "
+
+
+class _Reader:
+    """Reads the stored events that positions' entries name, one or many at once."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __call__(self, event_id: str) -> Event:
+        """The stored event ``event_id``."""
+        return self.many([event_id])[event_id]
+
+    def many(self, event_ids: list[str]) -> dict[str, Event]:
+        """The stored events of these ids, by id, read at once.
+
+        Raises:
+            UnknownEventError: one is no longer stored.
+        """
+        found = self._index.get_many(event_ids)
+        missing = [i for i in event_ids if i not in found]
+        if missing:
+            raise UnknownEventError(f"no event with id {missing[0]!r}: the store changed "
                                     f"since the position was answered")
-        return event
+        return found
