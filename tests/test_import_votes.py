@@ -343,3 +343,27 @@ def test_bad_arguments_are_usage_errors(tmp_path, capsys, bad):
             *bad.split()]
     assert main(args) == 2
     assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", STORES)
+def test_a_failed_import_never_removes_what_another_import_wrote(tmp_path, capsys, monkeypatch,
+                                                                name):
+    """Two imports into one new path: the one that fails leaves the other's events there."""
+    from cybertimeline._importers import votes as votes_module
+
+    real, into = votes_module.import_votes, tmp_path / name
+    calls = []
+
+    def first_waits_for_a_second(timeline, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # meanwhile, a colleague imports into the same new path
+            assert main(["import-votes", str(VOTES), str(ROLL_CALLS), "--into", str(into),
+                         "--session", "1-17"]) == 0
+        return real(timeline, *args, **kwargs)
+
+    monkeypatch.setattr(votes_module, "import_votes", first_waits_for_a_second)
+    bad = _changed_copy(tmp_path, "9087,Canada,CA,no", "9087,Atlantis,XQ,yes")
+    assert main(["import-votes", str(bad), str(ROLL_CALLS), "--into", str(into)]) == 1
+    assert f"{into}: 2 records read, 2 added" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([bad.name, name])
+    assert "unvotes-3" in {e.id for e in ct.load(into).events()}

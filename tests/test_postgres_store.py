@@ -330,19 +330,65 @@ def test_cybertimeline_import_copies_both_ways(cluster: Cluster, tmp_path: Path,
 
 def test_a_failed_copy_into_postgres_leaves_nothing_behind(
         cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the copy fails midway its tables are dropped, and the copy can be tried again."""
+    """When the copy fails midway nothing of it was committed, and it can be tried again."""
     url = cluster.new_store_url()
 
     def fail(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(_postgres.PostgresStore, "_insert", fail)
+    monkeypatch.setattr(_postgres, "event_to_dict", fail)
     with pytest.raises(OSError, match="disk full"):
         ct.copy_into(ct.load(), url)
     with pytest.raises(ct.TimelineError, match="no cybertimeline store"):
         ct.load(url)
     monkeypatch.undo()
     assert len(ct.copy_into(ct.load(), url)) == len(ct.load())
+
+
+def test_a_failed_copy_into_postgres_never_drops_a_colleagues_confirmed_append(
+        cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A colleague who opens the store while the copy writes it, and is told an append was
+    confirmed, finds it there after the copy failed: the copy committed nothing before."""
+    url = cluster.new_store_url()
+    confirmed: list[str] = []
+    busy: list[bool] = []
+
+    def colleague_tries_to_append() -> None:
+        if busy:
+            return  # the colleague's own transaction
+        busy.append(True)
+        event_id = f"colleague-{len(confirmed) + 1}"
+        try:
+            with ct.load(url) as colleague:
+                colleague.append(statement(event_id))
+            confirmed.append(event_id)
+        except ct.TimelineError:
+            pass  # no store to open yet: nothing confirmed
+        finally:
+            busy.clear()
+
+    from cybertimeline._codec.converters import event_to_dict as real
+    from cybertimeline._stores.postgres_link import Link
+
+    transaction = Link.transaction
+
+    def watched(link: Any) -> Any:
+        colleague_tries_to_append()  # at each transaction the copy begins
+        return transaction(link)
+
+    def fail(event: Any) -> Any:
+        if busy:
+            return real(event)  # the colleague's event
+        colleague_tries_to_append()
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Link, "transaction", watched)
+    monkeypatch.setattr(_postgres, "event_to_dict", fail)
+    with pytest.raises(OSError, match="disk full"):
+        ct.copy_into(ct.load(), url)
+    monkeypatch.undo()
+    for event_id in confirmed:
+        assert ct.load(url).event(event_id) is not None
 
 
 def test_a_closed_store_says_so(cluster: Cluster) -> None:

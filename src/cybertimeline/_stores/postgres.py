@@ -196,9 +196,14 @@ class PostgresStore:
                 f"which upgrades them in place") from None
 
     @classmethod
-    def create(cls, url: str) -> PostgresStore:
-        """Make the tables of an empty store in the URL's schema (``cybertimeline`` unless
-        ``?schema=NAME``), creating the schema if it is missing.
+    def create(cls, url: str,
+               contents: tuple[Sequence[Event], Registry] | None = None) -> PostgresStore:
+        """Make the tables of a store in the URL's schema (``cybertimeline`` unless
+        ``?schema=NAME``), creating the schema if it is missing; with ``contents`` (events
+        and registry, unchecked: for copies), fill them in the same transaction.
+
+        So a copy is committed whole or not at all: until it commits, nobody else sees
+        the tables, and a copy that fails leaves nothing to drop.
 
         Raises:
             TimelineError: a store is already there, or the server cannot be reached.
@@ -225,6 +230,10 @@ class PostgresStore:
                     pg_schema.render("INSERT INTO {s}.meta (key, value) VALUES (%s, %s)", schema),
                     [("application", "cybertimeline"), ("schema", str(pg_schema.SCHEMA_VERSION)),
                      ("format", str(FORMAT_VERSION))])
+                if contents is not None:
+                    q = {name: pg_schema.render(t, schema) for name, t in pg_schema.QUERIES.items()}
+                    _put_registry(db, q, registry_to_dicts(contents[1]))
+                    _put_events(db, q, schema, contents[0])
         finally:
             link.close()
         return cls(url)
@@ -287,31 +296,11 @@ class PostgresStore:
     def _declare(self, db: psycopg.Connection[tuple[Any, ...]],
                  entries: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         """Put registry entries in, each replacing the entry of its id."""
-        db.cursor().executemany(self._q["put_registry"], [
-            (entry, key, json.dumps(data, ensure_ascii=False)) for entry, key, data in entries])
+        _put_registry(db, self._q, entries)
 
     def _insert(self, db: psycopg.Connection[tuple[Any, ...]], events: Sequence[Event]) -> None:
         """Copy ``events`` and their index rows in, and count them in ``head``."""
-        if not events:
-            return
-        table = pg_schema.qualified(self.address.schema, "events")
-        seqs = sorted(row[0] for row in db.execute(self._q["reserve"], (table, len(events))))
-        with db.cursor() as cursor:
-            with cursor.copy(self._q["copy_events"]) as copy:
-                for seq, event in zip(seqs, events, strict=True):
-                    copy.write_row((seq, event.id, event.kind, event.date.earliest,
-                                    event.date.latest, event.recorded_on, event.corrects,
-                                    FORMAT_VERSION,
-                                    json.dumps(event_to_dict(event), ensure_ascii=False)))
-            with cursor.copy(self._q["copy_actors"]) as copy:
-                for seq, event in zip(seqs, events, strict=True):
-                    for actor in dict.fromkeys(event.involved):
-                        copy.write_row((actor, seq))
-            with cursor.copy(self._q["copy_instruments"]) as copy:
-                for seq, event in zip(seqs, events, strict=True):
-                    if isinstance(event, TreatyAct):
-                        copy.write_row((event.instrument, seq))
-        db.execute(self._q["advance"], (len(events), seqs[-1]))
+        _put_events(db, self._q, self.address.schema, events)
 
     def fill(self, events: Iterable[Event], registry: Registry) -> None:
         """Write a whole store's events and registry in one transaction, without checking them.
@@ -326,14 +315,6 @@ class PostgresStore:
         finally:
             self._index.invalidate()
 
-    def discard(self) -> None:
-        """Drop this store's tables (a copy that failed midway); the schema stays, empty."""
-        with self._link.transaction() as db:
-            for table in ("event_actors", "event_instruments", "events", "registry", "head",
-                          "meta"):
-                db.execute(self._sql(f"DROP TABLE IF EXISTS {{s}}.{table}"))
-        self.close()
-
     def close(self) -> None:
         """Close the connection to the server."""
         self._link.close()
@@ -346,3 +327,35 @@ def _decoded(payload: str, loader: Loader, what: str) -> Any:
     except orjson.JSONDecodeError as exc:
         loader.problem(f"{what}: its payload is not JSON ({exc}): fix or remove the row")
         return None
+
+
+def _put_registry(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
+                  entries: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+    """Put registry entries in, each replacing the entry of its id."""
+    db.cursor().executemany(q["put_registry"], [
+        (entry, key, json.dumps(data, ensure_ascii=False)) for entry, key, data in entries])
+
+
+def _put_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes], schema: str,
+                events: Sequence[Event]) -> None:
+    """Copy ``events`` and their index rows in, and count them in ``head``."""
+    if not events:
+        return
+    table = pg_schema.qualified(schema, "events")
+    seqs = sorted(row[0] for row in db.execute(q["reserve"], (table, len(events))))
+    with db.cursor() as cursor:
+        with cursor.copy(q["copy_events"]) as copy:
+            for seq, event in zip(seqs, events, strict=True):
+                copy.write_row((seq, event.id, event.kind, event.date.earliest,
+                                event.date.latest, event.recorded_on, event.corrects,
+                                FORMAT_VERSION,
+                                json.dumps(event_to_dict(event), ensure_ascii=False)))
+        with cursor.copy(q["copy_actors"]) as copy:
+            for seq, event in zip(seqs, events, strict=True):
+                for actor in dict.fromkeys(event.involved):
+                    copy.write_row((actor, seq))
+        with cursor.copy(q["copy_instruments"]) as copy:
+            for seq, event in zip(seqs, events, strict=True):
+                if isinstance(event, TreatyAct):
+                    copy.write_row((event.instrument, seq))
+    db.execute(q["advance"], (len(events), seqs[-1]))
