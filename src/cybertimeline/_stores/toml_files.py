@@ -19,6 +19,7 @@ from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._stores.base import MAX_EVENT_BYTES
 from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.files import Unreadable, read_regular
+from cybertimeline._stores.load_cache import digest
 from cybertimeline._stores.pipeline import Entry, Loader
 from cybertimeline._stores.toml_chunks import (
     EVENT_HEADER,
@@ -109,13 +110,16 @@ class FileText:
         self._text = self._lines = None
 
 
-def _decoded(path: Path, loader: Loader) -> str | None:
-    """The text of a regular TOML file within the limits; on failure, None, problem recorded."""
+def _decoded(path: Path, loader: Loader, digests: dict[Path, str] | None) -> str | None:
+    """The text of a regular TOML file within the limits; on failure, None, problem recorded.
+    The digest of the bytes read goes in ``digests``, if given."""
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except Unreadable as exc:
         loader.problem(str(exc), path)
         return None
+    if digests is not None:
+        digests[path] = digest(raw)
     if raw.startswith(b"\xef\xbb\xbf"):
         loader.problem("starts with a byte-order mark: save it as UTF-8 without BOM", path, 1)
         return None
@@ -153,14 +157,15 @@ def _parsed(piece: Piece, path: Path, loader: Loader) -> dict[str, Any] | None:
 
 
 def read_toml_file(path: Path, loader: Loader, texts: list[FileText], *,
-                   appended: bool = False) -> None:
+                   appended: bool = False, digests: dict[Path, str] | None = None) -> None:
     """Hand the events, or the registry entries, of one file to the loader.
 
     A file of events may declare actors and instruments before its first event, as
     appends with declarations write them; in a file an append wrote (``appended``),
-    such a declaration replaces an earlier one of the same id.
+    such a declaration replaces an earlier one of the same id. The digest of the bytes
+    parsed goes in ``digests`` (for the load cache's key), if given.
     """
-    text = _decoded(path, loader)
+    text = _decoded(path, loader, digests)
     if text is None:
         return
     holder = FileText(text)
