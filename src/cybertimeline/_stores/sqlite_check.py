@@ -24,6 +24,7 @@ from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import (
+    Budget,
     Origin,
     check_registry,
     correction_cycles,
@@ -45,6 +46,14 @@ class _Problems:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.found: list[Problem] = []
+        self._budget = Budget()
+
+    @property
+    def budget(self) -> Budget:
+        """What the checks may still compute: one "did you mean" budget for the whole
+        store, and no more problems than the cap leaves."""
+        self._budget.problems = MAX_PROBLEMS - len(self.found)
+        return self._budget
 
     def add(self, message: str) -> None:
         self.found.append(Problem(message=message, file=self.path))
@@ -127,7 +136,8 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
         if indexed_actors != set(event.involved) or indexed_instruments != instrument:
             problems.add(f"{where}: its index rows (actors {sorted(indexed_actors)}, instruments "
                          f"{sorted(indexed_instruments)}) disagree with its payload")
-        for problem in event_problems(event, Origin(problems.path), registry):
+        for problem in event_problems(event, Origin(problems.path), registry,
+                                      budget=problems.budget):
             problems.add(f"{where}: {problem.message}")
         if event.corrects is not None:
             targets[event.id] = event.corrects
@@ -135,7 +145,7 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
                             (pending_instruments, "event_instruments")):
         if leftover is not None:
             problems.add(f"{table} names row {leftover[0]}, which is no event")
-    for problem in failed_name_problems(failed, registry):
+    for problem in failed_name_problems(failed, registry, problems.budget):
         problems.add(problem.message)
     for event_id, count in db.execute("SELECT id, count(*) FROM events GROUP BY id "
                                       "HAVING count(*) > 1"):

@@ -29,7 +29,7 @@ from cybertimeline._stores.toml_chunks import (
     pieces,
     too_deep_key,
 )
-from cybertimeline._stores.toml_lines import event_lines, field_line, table_lines
+from cybertimeline._stores.toml_lines import EventFields, event_lines, table_lines
 from cybertimeline.errors import Problem, ValidationError
 
 __all__ = ["MAX_FILE_BYTES", "MAX_FOLDER_ENTRIES", "FileText", "read_toml_file", "toml_files"]
@@ -96,18 +96,24 @@ class FileText:
     def __init__(self, text: str) -> None:
         self._text: str | None = text
         self._lines: list[str] | None = None
+        self._events: dict[tuple[int, int], EventFields] = {}
 
     def field_line(self, start: int, end: int, field: str | None) -> int:
-        """The line of ``field`` in the event at lines start..end-1 (``start`` if unknown)."""
+        """The line of ``field`` in the event at lines start..end-1 (``start`` if unknown).
+        The event's lines are read once, at its first problem."""
         if self._text is None:
             return start
         if self._lines is None:
             self._lines = self._text.splitlines()
-        return field_line(self._lines, start, end, field)
+        fields = self._events.get((start, end))
+        if fields is None:
+            fields = self._events[start, end] = EventFields(self._lines, start, end)
+        return fields.line(field)
 
     def release(self) -> None:
         """Forget the text: the load is over."""
         self._text = self._lines = None
+        self._events.clear()
 
 
 def _decoded(path: Path, loader: Loader, digests: dict[Path, str] | None) -> str | None:
