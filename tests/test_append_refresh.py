@@ -94,20 +94,16 @@ def test_a_failed_jsonl_append_hides_no_line_added_later(
     """An append that fails (a full disk) is cut at once; its note of where it started
     must not outlive the cut, or lines another tool adds later are ignored on load and cut
     by the next append (issue 26, item 7)."""
-    from cybertimeline._stores import jsonl
-
     path = tmp_path / "store.jsonl"
     with ct.create(path, clock=lambda: TODAY) as writer:
         writer.append(statement("can-1"))
-        real_fsync = os.fsync
-
         def full(fd: int) -> None:
             raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(jsonl.os, "fsync", full)
+        monkeypatch.setattr(os, "fsync", full)
         with pytest.raises(ct.TimelineError, match="No space left"):
             writer.extend([statement(f"can-batch-{n}") for n in range(20)])
-        monkeypatch.setattr(jsonl.os, "fsync", real_fsync)
+        monkeypatch.undo()
     line = path.read_text(encoding="utf-8").splitlines()[-1].replace("can-1", "can-by-hand")
     with open(path, "a", encoding="utf-8") as other_tool:
         other_tool.write(line + "\n")

@@ -210,6 +210,19 @@ def test_a_store_of_a_newer_schema_is_refused(cluster: Cluster) -> None:
         ct.load(url)
 
 
+@pytest.mark.parametrize("key", ["format", "schema"])
+def test_a_meta_row_that_is_no_number_is_an_error_not_a_traceback(
+        cluster: Cluster, key: str) -> None:
+    """``meta`` changed by hand (format = 'abc'): a TimelineError naming it (issue 26, item 9)."""
+    url = cluster.new_store_url()
+    ct.create(url).close()
+    schema = url.rsplit("schema=", 1)[1]
+    with cluster.superuser() as db:
+        db.execute(f"UPDATE \"{schema}\".meta SET value = 'abc' WHERE key = %s", (key,))
+    with pytest.raises(ct.TimelineError, match=f"the table 'meta' says {key} = 'abc'"):
+        ct.load(url)
+
+
 def test_a_store_of_an_older_schema_is_upgraded_in_place(
         cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
     """Opening tables of an older version runs the upgrade steps once, keeping every event."""

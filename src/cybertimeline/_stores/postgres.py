@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import reprlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -170,14 +171,23 @@ class PostgresStore:
         if meta.get("application") != "cybertimeline":
             raise TimelineError(f"{self.location}: schema {self.address.schema!r} holds a "
                                 f"table 'meta' that is not a cybertimeline store's")
-        upcast({}, int(meta.get("format", FORMAT_VERSION)))
-        version, latest = int(meta.get("schema", "0")), pg_schema.SCHEMA_VERSION
+        upcast({}, self._meta_number(meta, "format", FORMAT_VERSION))
+        version, latest = self._meta_number(meta, "schema", 0), pg_schema.SCHEMA_VERSION
         if version > latest:
             raise TimelineError(
                 f"{self.location}: the store's tables are of schema version {version}, newer "
                 f"than this cybertimeline reads ({latest}): upgrade cybertimeline")
         if version < latest:
             self._upgrade(version, latest)
+
+    def _meta_number(self, meta: Mapping[str, str], key: str, default: int) -> int:
+        """A number the table ``meta`` holds; a TimelineError if it holds something else."""
+        text = meta.get(key, str(default))
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise TimelineError(f"{self.location}: the table 'meta' says {key} = "
+                                f"{reprlib.repr(text)}, which is no version number: it was "
+                                f"changed by something other than this library")
+        return int(text)
 
     def _upgrade(self, version: int, latest: int) -> None:
         """Bring the tables from ``version`` to ``latest``, in one transaction."""

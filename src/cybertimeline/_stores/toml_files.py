@@ -159,6 +159,9 @@ def _parsed(piece: Piece, path: Path, loader: Loader) -> dict[str, Any] | None:
         loader.problem(f"is not valid TOML: {message}", path, line)
     except RecursionError:
         loader.problem("is nested too deeply to read: flatten its tables", path)
+    except ValueError:  # Python's limit on the digits of an integer read from text
+        loader.problem("holds an integer of more than 4,300 digits, which cannot be read: "
+                       "shorten it", path, piece.line)
     return None
 
 
