@@ -430,3 +430,58 @@ def test_validate_reads_every_row_and_reports_a_changed_one(cluster: Cluster) ->
     messages = [p.message for p in caught.value.problems]
     assert any("can-2" in m and "XYZ" in m for m in messages), messages
     assert any("not JSON" in m for m in messages), messages
+
+
+# -- a connection lost during COMMIT -----------------------------------------------------------
+
+
+def _lose_the_connection_at_commit(monkeypatch: pytest.MonkeyPatch, cluster: Cluster,
+                                   committed: bool) -> None:
+    """The next COMMIT loses its connection: after the server committed (the reply lost), or
+    before (the server ends the session, which rolls the transaction back)."""
+    import psycopg
+
+    execute = psycopg.Connection.execute
+    armed = [True]
+
+    def losing(db: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if query != b"COMMIT" or not armed:
+            return execute(db, query, *args, **kwargs)
+        armed.clear()
+        if committed:
+            execute(db, query, *args, **kwargs)
+            db.close()
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        with cluster.superuser() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (db.info.backend_pid,))
+        return execute(db, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", losing)
+
+
+def test_a_commit_whose_reply_was_lost_is_found_and_confirmed(
+        cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server committed but its reply never came: the writer looks the event up on a new
+    connection and returns, as for any append that is stored (issue 26, item 12)."""
+    url = cluster.new_store_url()
+    writer = ct.create(url)
+    _lose_the_connection_at_commit(monkeypatch, cluster, committed=True)
+    writer.append(statement("can-1"))
+    monkeypatch.undo()
+    assert [e.id for e in ct.load(url).events()] == ["can-1"]
+    writer.append(statement("can-2"))
+    assert len(ct.load(url)) == 2
+
+
+def test_a_commit_that_never_reached_the_server_says_nothing_was_written(
+        cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session ended before the commit: the writer looks and says nothing was written."""
+    url = cluster.new_store_url()
+    writer = ct.create(url)
+    _lose_the_connection_at_commit(monkeypatch, cluster, committed=False)
+    with pytest.raises(ct.TimelineError, match="nothing was written; append again"):
+        writer.append(statement("can-1"))
+    monkeypatch.undo()
+    assert len(ct.load(url)) == 0
+    writer.append(statement("can-1"))
+    assert [e.id for e in ct.load(url).events()] == ["can-1"]

@@ -29,7 +29,7 @@ from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.index import Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.pipeline import Loader
-from cybertimeline._stores.postgres_link import Address, Link, is_url
+from cybertimeline._stores.postgres_link import Address, CommitInDoubt, Link, is_url
 from cybertimeline.errors import ConflictError, ReadOnlyError, TimelineError
 
 if TYPE_CHECKING:
@@ -299,9 +299,38 @@ class PostgresStore:
                 accept(contents)
                 self._declare(db, (entry_to_dict(e) for e in declare))
                 self._insert(db, events)
+        except CommitInDoubt as doubt:
+            self._resolve(events, doubt)  # returns if the commit reached the server
+            contents = self.read()
         finally:
             self._index.invalidate()
         return self.read() if declare else contents
+
+    def _resolve(self, events: Sequence[Event], doubt: CommitInDoubt) -> None:
+        """After a connection lost during COMMIT: return if ``events`` were committed, raise
+        TimelineError saying so if they were not; ``doubt`` itself if that cannot be told.
+
+        A new connection takes the writers' lock, which the lost transaction held until
+        the server ended it (committed, or rolled back), then looks the ids up.
+        """
+        if not events:
+            raise doubt
+        ours = {e.id: json.dumps(event_to_dict(e), ensure_ascii=False) for e in events}
+        try:
+            with self._link.transaction() as db:
+                db.execute(self._sql("SELECT 1 FROM {s}.head FOR UPDATE"))
+                found = dict(db.execute(
+                    self._sql("SELECT id, payload FROM {s}.events WHERE id = ANY(%s)"),
+                    (list(ours),)).fetchall())
+        except TimelineError:
+            raise doubt from None
+        if found == ours:
+            return
+        if not found:
+            raise TimelineError(
+                f"{self.location}: lost the connection to the PostgreSQL server during the "
+                f"commit, which did not reach it: nothing was written; append again") from None
+        raise doubt
 
     def _declare(self, db: psycopg.Connection[tuple[Any, ...]],
                  entries: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
