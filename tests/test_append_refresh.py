@@ -87,3 +87,42 @@ def test_appends_to_an_unchanged_store_do_not_read_it_again(
     assert reads == []
     assert len(_open(path)) == 50  # a load reads everything, once
     assert reads == [1]
+
+
+def test_a_failed_jsonl_append_hides_no_line_added_later(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An append that fails (a full disk) is cut at once; its note of where it started
+    must not outlive the cut, or lines another tool adds later are ignored on load and cut
+    by the next append (issue 26, item 7)."""
+    path = tmp_path / "store.jsonl"
+    with ct.create(path, clock=lambda: TODAY) as writer:
+        writer.append(statement("can-1"))
+        def full(fd: int) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "fsync", full)
+        with pytest.raises(ct.TimelineError, match="No space left"):
+            writer.extend([statement(f"can-batch-{n}") for n in range(20)])
+        monkeypatch.undo()
+    line = path.read_text(encoding="utf-8").splitlines()[-1].replace("can-1", "can-by-hand")
+    with open(path, "a", encoding="utf-8") as other_tool:
+        other_tool.write(line + "\n")
+    assert [e.id for e in ct.load(path).events()] == ["can-1", "can-by-hand"]
+    with ct.load(path, clock=lambda: TODAY) as writer:
+        writer.append(statement("can-2"))
+    assert [e.id for e in ct.load(path).events()] == ["can-1", "can-2", "can-by-hand"]
+
+
+def test_a_jsonl_note_left_by_a_writer_killed_before_it_wrote_hides_nothing(
+        tmp_path: Path) -> None:
+    """A writer killed after its note but before its first byte: lines another tool adds
+    later are data (the note names bytes that are not the writer's)."""
+    path = tmp_path / "store.jsonl"
+    with ct.create(path, clock=lambda: TODAY) as writer:
+        writer.append(statement("can-1"))
+    size, inode = path.stat().st_size, path.stat().st_ino
+    Path(f"{path}.pending").write_text(f"{size} {size + 100_000} {inode}\n", encoding="ascii")
+    line = path.read_text(encoding="utf-8").splitlines()[-1].replace("can-1", "can-by-hand")
+    with open(path, "a", encoding="utf-8") as other_tool:
+        other_tool.write(line + "\n")
+    assert [e.id for e in ct.load(path).events()] == ["can-1", "can-by-hand"]

@@ -210,7 +210,7 @@ def test_an_import_never_replaces_a_store_that_appeared_meanwhile(
         publish(temporary, target)
 
     monkeypatch.setattr(loading, "publish", meanwhile)
-    with pytest.raises(ct.TimelineError, match="appeared during the copy"):
+    with pytest.raises(ct.TimelineError, match="appeared while the store was built"):
         ct.copy_into(ct.load(), destination)
     assert stored_ids(destination) == ["appended-meanwhile"]
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]

@@ -275,3 +275,35 @@ def test_the_command_maps_names(tmp_path, capsys):
     assert "--map 'Atlantis=ACTOR'" in capsys.readouterr().err
     assert not Path(into).exists()
     assert main([*args, "--map", "Atlantis=Antarctica"]) == 0
+
+
+def test_a_cleared_cell_of_an_undated_chart_retracts_the_act_on_the_import_day(tmp_path):
+    """A chart without --as-of whose row no longer shows an act retracts it too, dated the
+    import day (the day the record is known to have changed) (issue 26, Low)."""
+    first = "state,signature,ratification\nJapan,2001-11-23,2012-07-03 A\n"
+    later = "state,signature,ratification\nJapan,2001-11-23,\n"
+    store = timeline(tmp_path, today=dt.date(2025, 1, 1))
+    importers.import_chart(store, write(tmp_path, first), "budapest-convention", CHART)
+    store = ct.load(tmp_path / "store.sqlite", clock=lambda: dt.date(2025, 6, 1))
+    report = importers.import_chart(store, write(tmp_path, later, "later.csv"),
+                                    "budapest-convention", CHART)
+    assert report.corrected == ("jpn-consent-budapest-convention-retracted",)
+    retraction = store.event("jpn-consent-budapest-convention-retracted")
+    assert (str(retraction.date), retraction.recorded_on) == ("2025-06-01", dt.date(2025, 6, 1))
+    assert store.status("budapest-convention")["JPN"].status == "signatory"
+
+
+@pytest.mark.parametrize(("row", "says"), [
+    ("Canada,2001-11-23,2015-07-08,2001-01-01", "entry into force 2001-01-01 is before the "
+                                                "signature 2001-11-23"),
+    ("Canada,,2015-07-08,2015-01-01", "entry into force 2015-01-01 is before the consent "
+                                      "2015-07-08"),
+])
+def test_an_entry_into_force_before_the_signature_or_consent_is_refused(tmp_path, row, says):
+    """A state is bound from its entry into force, which follows its consent (and any
+    signature): a row that says otherwise is a mistake, reported at its line."""
+    chart = f"state,signature,ratification,entry into force\n{row}\n"
+    with pytest.raises(ct.ValidationError, match=says) as info:
+        importers.import_chart(timeline(tmp_path), write(tmp_path, chart),
+                               "budapest-convention", CHART)
+    assert info.value.problems[0].line == 2

@@ -343,3 +343,50 @@ def test_bad_arguments_are_usage_errors(tmp_path, capsys, bad):
             *bad.split()]
     assert main(args) == 2
     assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", STORES)
+def test_a_failed_import_never_removes_what_another_import_wrote(tmp_path, capsys, monkeypatch,
+                                                                name):
+    """Two imports into one new path: the one that fails leaves the other's events there."""
+    from cybertimeline._importers import votes as votes_module
+
+    real, into = votes_module.import_votes, tmp_path / name
+    calls = []
+
+    def first_waits_for_a_second(timeline, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # meanwhile, a colleague imports into the same new path
+            assert main(["import-votes", str(VOTES), str(ROLL_CALLS), "--into", str(into),
+                         "--session", "1-17"]) == 0
+        return real(timeline, *args, **kwargs)
+
+    monkeypatch.setattr(votes_module, "import_votes", first_waits_for_a_second)
+    bad = _changed_copy(tmp_path, "9087,Canada,CA,no", "9087,Atlantis,XQ,yes")
+    assert main(["import-votes", str(bad), str(ROLL_CALLS), "--into", str(into)]) == 1
+    assert f"{into}: 2 records read, 2 added" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([bad.name, name])
+    assert "unvotes-3" in {e.id for e in ct.load(into).events()}
+
+
+def test_a_session_of_thousands_of_digits_is_a_problem_not_a_traceback(tmp_path, capsys):
+    """int() refuses text of more than 4,300 digits: the row is named (issue 26, item 9)."""
+    rows = ROLL_CALLS.read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace("3,1,0", "3," + "9" * 5000 + ",0", 1)
+    changed = tmp_path / "roll_calls.csv"
+    changed.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["import-votes", str(VOTES), str(changed), "--into",
+                 str(tmp_path / "x.sqlite")]) == 1
+    assert f"{changed}:2: roll call 3: 'session'" in capsys.readouterr().err
+
+
+def test_a_damaged_compressed_file_is_an_error_not_a_traceback(tmp_path, capsys):
+    """Bytes flipped inside a .csv.gz (zlib's error, not gzip's): exit 1 naming the file."""
+    data = bytearray(gzip.compress(VOTES.read_bytes()))
+    for at in range(200, 260):
+        data[at] ^= 0x55
+    damaged = tmp_path / "votes.csv.gz"
+    damaged.write_bytes(bytes(data))
+    assert main(["import-votes", str(damaged), str(ROLL_CALLS), "--into",
+                 str(tmp_path / "x.sqlite")]) == 1
+    assert str(damaged) in capsys.readouterr().err

@@ -4,14 +4,18 @@ as a parse would; any change, damage or doubt means a plain load."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import cybertimeline as ct
+from cybertimeline._cli import main
 from cybertimeline._stores import load_cache, pipeline
 from cybertimeline._stores.base import Contents
 
@@ -96,13 +100,163 @@ def test_a_new_file_is_parsed(tmp_path: Path, parses: list[Path]) -> None:
     assert len(parses) == 2
 
 
-def test_files_changed_just_now_are_not_kept(tmp_path: Path, parses: list[Path]) -> None:
-    """A file changed within the file system's time granularity could change again unseen."""
-    store = Path(shutil.copytree(BUNDLED, tmp_path / "events", copy_function=shutil.copy))
+def test_a_same_size_edit_that_keeps_time_and_inode_is_parsed_again(
+        tmp_path: Path, parses: list[Path]) -> None:
+    """``cp -p``, or a tarball extracted again: the same size, time and even inode, other
+    bytes. The key is the files' content, so the edit is seen."""
+    store = _aged_copy(tmp_path)
     ct.load(store)
-    assert _cache_files(tmp_path) == []
+    edited = next(p for p in sorted(store.rglob("*.toml"))
+                  if 'summary = "' in p.read_text(encoding="utf-8"))
+    before = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    at = text.index('summary = "') + len('summary = "')
+    changed = text[:at] + ("Z" if text[at] != "Z" else "Y") + text[at + 1:]
+    with open(edited, "r+b") as handle:  # in place: the same inode
+        handle.write(changed.encode("utf-8"))
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = edited.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size, before.st_mtime_ns, before.st_ino)
+    event_id = text[:at].rsplit('id = "', 1)[1].split('"', 1)[0]
+    assert ct.load(store).event(event_id).summary == changed[at:].split('"', 1)[0]
+    assert len(parses) == 2
+
+
+def test_a_file_changed_while_the_load_parsed_is_not_kept_under_the_older_listing(
+        tmp_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event appended to a file between the folder's listing and its parse, then
+    removed by hand (size and time put back): the next load shows the file as it is."""
+    from cybertimeline._stores import folder
+    from cybertimeline._stores.toml_files import read_toml_file as real
+
+    store = _small_store(tmp_path / "store")
+    events = store / "events.toml"
+    original, state = events.read_bytes(), events.stat()
+    extra = (b'\n[[event]]\nid = "can-2"\nkind = "statement"\ndate = "2021"\n'
+             b'actor = "CAN"\ntopic = "international-cooperation"\nstance = "supports"\n'
+             b'\n[[event.sources]]\ntitle = "A source"\n')
+    def appended_meanwhile(path: Path, *args: Any, **kwargs: Any) -> None:
+        if path == events and not parses:
+            events.write_bytes(original + extra)
+            os.utime(events, ns=(state.st_atime_ns, state.st_mtime_ns))
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(folder, "read_toml_file", appended_meanwhile)
+    assert len(ct.load(store)) == 2
+    monkeypatch.undo()
+    monkeypatch.setenv("CYBERTIMELINE_CACHE", str(tmp_path / "cache"))
+    with open(events, "r+b") as handle:  # the append undone by hand
+        handle.truncate(len(original))
+    os.utime(events, ns=(state.st_atime_ns, state.st_mtime_ns))
+    assert [e.id for e in ct.load(store).events()] == ["can-1"]
+
+
+def test_a_folder_named_like_a_toml_file_is_reported_after_a_cached_load(
+        tmp_path: Path, parses: list[Path]) -> None:
+    """An empty ``x.toml/`` holds no file, but a load reports it: so must the next."""
+    store = _aged_copy(tmp_path)
+    ct.load(store)
+    (store / "x.toml").mkdir()
+    with pytest.raises(ct.ValidationError, match="folder named like a TOML file"):
+        ct.load(store)
+
+
+def test_another_version_of_an_installed_distribution_is_a_plain_load(
+        tmp_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """pycountry builds the registry: a cache kept with one version is not read by another."""
+    site = tmp_path / "site"
+    (site / "pycountry-1.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(site))
+    load_cache._library_stamp.cache_clear()
+    store = _aged_copy(tmp_path)
+    ct.load(store)
+    (site / "pycountry-1.0.dist-info").rename(site / "pycountry-2.0.dist-info")
+    load_cache._library_stamp.cache_clear()
     ct.load(store)
     assert len(parses) == 2
+    load_cache._library_stamp.cache_clear()
+
+
+def test_a_cache_file_runs_no_code_when_read(tmp_path: Path, parses: list[Path]) -> None:
+    """A pickle that would run a command, put (privately) where the cache is: read as data,
+    nothing runs; the load parses and answers as always."""
+    store = _aged_copy(tmp_path)
+    expected = _answers(ct.load(store))
+    (kept,) = _cache_files(tmp_path)
+    marker = tmp_path / "code-ran"
+
+    class Hostile:
+        def __reduce__(self) -> tuple[Any, ...]:
+            return (os.system, (f"touch {marker}",))
+
+    kept.write_bytes(pickle.dumps(Hostile()) + pickle.dumps(Hostile()))
+    assert _answers(ct.load(store)) == expected
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("variable", ["XDG_CACHE_HOME", "CYBERTIMELINE_CACHE"])
+@pytest.mark.parametrize("where", ["/dev/null", "/dev/null/cybertimeline", "a file"])
+def test_a_cache_folder_that_cannot_be_one_is_a_plain_load(
+        tmp_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], variable: str, where: str) -> None:
+    """A cache location that is a device, below a file, or a file: commands work."""
+    if where == "a file":
+        where = str(tmp_path / "file")
+        Path(where).write_text("not a folder", encoding="utf-8")
+    monkeypatch.delenv("CYBERTIMELINE_CACHE")
+    monkeypatch.setenv(variable, where)
+    store = _aged_copy(tmp_path)
+    for _ in range(2):
+        assert len(ct.load(store)) == len(ct.load())
+        assert main(["--events", str(store), "position", "CAN", "--as-of", "2020"]) == 0
+        assert "Canada" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX FIFOs and links")
+def test_a_fifo_or_a_link_where_the_cache_is_never_blocks_nor_is_followed(
+        tmp_path: Path) -> None:
+    """A FIFO named as the cache file, or a link to another file: the load neither waits
+    nor follows, and parses."""
+    store = _aged_copy(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    code = ("import sys, cybertimeline as ct; from cybertimeline._stores import load_cache\n"
+            "print(load_cache._cache_file(__import__('pathlib').Path(sys.argv[1])))")
+    environment = {**os.environ, "CYBERTIMELINE_CACHE": str(cache)}
+    name = subprocess.run([sys.executable, "-c", code, str(store)], env=environment,
+                          capture_output=True, text=True, check=True).stdout.strip()
+    os.mkfifo(name)
+    load = [sys.executable, "-m", "cybertimeline", "--events", str(store), "position", "CAN",
+            "--as-of", "2020"]
+    done = subprocess.run(load, env=environment, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    os.unlink(name)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_bytes(b"x")
+    os.symlink(elsewhere, name)
+    done = subprocess.run(load, env=environment, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert elsewhere.read_bytes() == b"x"
+
+
+def test_a_relative_cache_home_or_a_cache_inside_the_store_is_not_used(
+        tmp_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relative ``XDG_CACHE_HOME`` is ignored (XDG says so), and a cache named inside the
+    store is not written there."""
+    store = _aged_copy(tmp_path)
+    monkeypatch.delenv("CYBERTIMELINE_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    ct.load(store)
+    assert not (tmp_path / "relative").exists()
+    assert (tmp_path / "home" / ".cache" / "cybertimeline").is_dir()
+    monkeypatch.setenv("CYBERTIMELINE_CACHE", str(store / ".cache"))
+    ct.load(store)
+    assert not (store / ".cache").exists()
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05K\x01."])
@@ -137,7 +291,7 @@ def test_another_library_version_is_a_plain_load(
         tmp_path: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     store = _aged_copy(tmp_path)
     ct.load(store)
-    monkeypatch.setattr(load_cache, "_library_stamp", lambda: ("another", ()))
+    monkeypatch.setattr(load_cache, "_library_stamp", lambda: ("another", "", []))
     ct.load(store)
     assert len(parses) == 2
 

@@ -191,4 +191,4 @@ def test_names_and_quotes_from_data_stay_text(browser: Any, tmp_path: Path) -> N
         assert "<script>window.pwned=2</script>" in text, name
     markdown = tl.changelog("XEV")._repr_markdown_()
     assert "<script" not in markdown
-    assert "&lt;script>" in markdown
+    assert "&lt;script&gt;" in markdown

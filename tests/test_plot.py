@@ -236,3 +236,17 @@ def test_missing_matplotlib_names_the_extra(
         tl.plot("CAN")
     assert main(["plot", "CAN", "-o", str(tmp_path / "x.png")]) == 1
     assert "cybertimeline[plot]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", [r"$\foo$", "$x^{$", "Bank of $5 and $6"])
+def test_names_are_drawn_as_text_never_as_mathtext(tmp_path: Path, name: str) -> None:
+    """matplotlib reads ``$...$`` as mathematics (and raises on an unknown command such as
+    ``\\foo``): a name or a title is drawn as its own letters (issue 26, item 9)."""
+    actor = ct.Actor(id="XMATH", name=name, type="group")
+    timeline = ct.Timeline(clock=lambda: dt.date(2026, 1, 1))
+    timeline.extend([ct.Statement(id="xmath-1", date=ct.Date.parse("2020-05"), actor="XMATH",
+                                  topic="budapest-convention", stance="supports",
+                                  sources=[ct.Source(title="A source")])], declare=[actor])
+    chart = ct.plot(timeline, "XMATH", "budapest-convention", title=name)
+    chart.save(tmp_path / "chart.svg")
+    assert name.replace("&", "&amp;") in (tmp_path / "chart.svg").read_text(encoding="utf-8")

@@ -210,6 +210,19 @@ def test_a_store_of_a_newer_schema_is_refused(cluster: Cluster) -> None:
         ct.load(url)
 
 
+@pytest.mark.parametrize("key", ["format", "schema"])
+def test_a_meta_row_that_is_no_number_is_an_error_not_a_traceback(
+        cluster: Cluster, key: str) -> None:
+    """``meta`` changed by hand (format = 'abc'): a TimelineError naming it (issue 26, item 9)."""
+    url = cluster.new_store_url()
+    ct.create(url).close()
+    schema = url.rsplit("schema=", 1)[1]
+    with cluster.superuser() as db:
+        db.execute(f"UPDATE \"{schema}\".meta SET value = 'abc' WHERE key = %s", (key,))
+    with pytest.raises(ct.TimelineError, match=f"the table 'meta' says {key} = 'abc'"):
+        ct.load(url)
+
+
 def test_a_store_of_an_older_schema_is_upgraded_in_place(
         cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
     """Opening tables of an older version runs the upgrade steps once, keeping every event."""
@@ -330,19 +343,65 @@ def test_cybertimeline_import_copies_both_ways(cluster: Cluster, tmp_path: Path,
 
 def test_a_failed_copy_into_postgres_leaves_nothing_behind(
         cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
-    """When the copy fails midway its tables are dropped, and the copy can be tried again."""
+    """When the copy fails midway nothing of it was committed, and it can be tried again."""
     url = cluster.new_store_url()
 
     def fail(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(_postgres.PostgresStore, "_insert", fail)
+    monkeypatch.setattr(_postgres, "event_to_dict", fail)
     with pytest.raises(OSError, match="disk full"):
         ct.copy_into(ct.load(), url)
     with pytest.raises(ct.TimelineError, match="no cybertimeline store"):
         ct.load(url)
     monkeypatch.undo()
     assert len(ct.copy_into(ct.load(), url)) == len(ct.load())
+
+
+def test_a_failed_copy_into_postgres_never_drops_a_colleagues_confirmed_append(
+        cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A colleague who opens the store while the copy writes it, and is told an append was
+    confirmed, finds it there after the copy failed: the copy committed nothing before."""
+    url = cluster.new_store_url()
+    confirmed: list[str] = []
+    busy: list[bool] = []
+
+    def colleague_tries_to_append() -> None:
+        if busy:
+            return  # the colleague's own transaction
+        busy.append(True)
+        event_id = f"colleague-{len(confirmed) + 1}"
+        try:
+            with ct.load(url) as colleague:
+                colleague.append(statement(event_id))
+            confirmed.append(event_id)
+        except ct.TimelineError:
+            pass  # no store to open yet: nothing confirmed
+        finally:
+            busy.clear()
+
+    from cybertimeline._codec.converters import event_to_dict as real
+    from cybertimeline._stores.postgres_link import Link
+
+    transaction = Link.transaction
+
+    def watched(link: Any) -> Any:
+        colleague_tries_to_append()  # at each transaction the copy begins
+        return transaction(link)
+
+    def fail(event: Any) -> Any:
+        if busy:
+            return real(event)  # the colleague's event
+        colleague_tries_to_append()
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Link, "transaction", watched)
+    monkeypatch.setattr(_postgres, "event_to_dict", fail)
+    with pytest.raises(OSError, match="disk full"):
+        ct.copy_into(ct.load(), url)
+    monkeypatch.undo()
+    for event_id in confirmed:
+        assert ct.load(url).event(event_id) is not None
 
 
 def test_a_closed_store_says_so(cluster: Cluster) -> None:
@@ -371,3 +430,58 @@ def test_validate_reads_every_row_and_reports_a_changed_one(cluster: Cluster) ->
     messages = [p.message for p in caught.value.problems]
     assert any("can-2" in m and "XYZ" in m for m in messages), messages
     assert any("not JSON" in m for m in messages), messages
+
+
+# -- a connection lost during COMMIT -----------------------------------------------------------
+
+
+def _lose_the_connection_at_commit(monkeypatch: pytest.MonkeyPatch, cluster: Cluster,
+                                   committed: bool) -> None:
+    """The next COMMIT loses its connection: after the server committed (the reply lost), or
+    before (the server ends the session, which rolls the transaction back)."""
+    import psycopg
+
+    execute = psycopg.Connection.execute
+    armed = [True]
+
+    def losing(db: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if query != b"COMMIT" or not armed:
+            return execute(db, query, *args, **kwargs)
+        armed.clear()
+        if committed:
+            execute(db, query, *args, **kwargs)
+            db.close()
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+        with cluster.superuser() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (db.info.backend_pid,))
+        return execute(db, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", losing)
+
+
+def test_a_commit_whose_reply_was_lost_is_found_and_confirmed(
+        cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server committed but its reply never came: the writer looks the event up on a new
+    connection and returns, as for any append that is stored (issue 26, item 12)."""
+    url = cluster.new_store_url()
+    writer = ct.create(url)
+    _lose_the_connection_at_commit(monkeypatch, cluster, committed=True)
+    writer.append(statement("can-1"))
+    monkeypatch.undo()
+    assert [e.id for e in ct.load(url).events()] == ["can-1"]
+    writer.append(statement("can-2"))
+    assert len(ct.load(url)) == 2
+
+
+def test_a_commit_that_never_reached_the_server_says_nothing_was_written(
+        cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session ended before the commit: the writer looks and says nothing was written."""
+    url = cluster.new_store_url()
+    writer = ct.create(url)
+    _lose_the_connection_at_commit(monkeypatch, cluster, committed=False)
+    with pytest.raises(ct.TimelineError, match="nothing was written; append again"):
+        writer.append(statement("can-1"))
+    monkeypatch.undo()
+    assert len(ct.load(url)) == 0
+    writer.append(statement("can-1"))
+    assert [e.id for e in ct.load(url).events()] == ["can-1"]

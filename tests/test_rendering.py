@@ -155,7 +155,7 @@ def test_markdown_for_a_notebook_keeps_tags_from_the_data_as_text() -> None:
     markdown = ct.Timeline([event]).changelog("CAN")._repr_markdown_()
     assert "<script" not in markdown
     assert "<i>" not in markdown
-    assert "&lt;i>x&lt;/i>" in markdown
+    assert "&lt;i&gt;x&lt;/i&gt;" in markdown
     assert "<https://example.org/a?b=1&c=2>" in markdown
 
 

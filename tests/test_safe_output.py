@@ -103,3 +103,25 @@ def test_plot_draws_events_of_the_year_9999(tmp_path: Path) -> None:
     assert chart.end == ct.Date.parse("9999-12-30").latest
     chart.save(tmp_path / "far.svg")
     assert (tmp_path / "far.svg").stat().st_size > 0
+
+
+def test_markdown_changelog_shows_text_from_data_as_text(tmp_path: Path) -> None:
+    """A source title with raw HTML or a line break that would start a heading, links to
+    ``javascript:`` or ``file:``, and escape bytes: the Markdown shows them as text, links
+    only web addresses, and holds no control byte (issue 26, item 11)."""
+    timeline = ct.Timeline(clock=lambda: ct.Date.parse("2021-01-01").earliest)
+    timeline.extend([ct.Statement(
+        id="can-1", date=ct.Date.parse("2020"), actor="CAN", topic="budapest-convention",
+        stance="supports", summary=f"A *summary* {HOSTILE}",
+        sources=[ct.Source(title="<img src=x onerror=alert(1)>\n# Injected heading",
+                           publisher="[click](javascript:alert(2))",
+                           url="javascript:alert(1)"),
+                 ct.Source(title="local", url="file:///etc/passwd"),
+                 ct.Source(title="fine", url="https://example.org/a")])])
+    text = timeline.changelog("CAN", since="2019", until="2021").to_markdown()
+    assert "<img" not in text
+    assert not any(line.startswith("# Injected") for line in text.splitlines())
+    assert "javascript:" not in text.replace(r"\[click\](javascript:alert(2))", "")
+    assert "file:" not in text
+    assert "<https://example.org/a>" in text
+    assert not any(c in text for c in "\x1b\x07\u202e\x9b")

@@ -289,7 +289,7 @@ def test_a_failed_copy_leaves_nothing_behind(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(_folder, "_chunks", fail)
-    with pytest.raises(ct.TimelineError, match="copy: cannot write the copy: No space left"):
+    with pytest.raises(ct.TimelineError, match="copy: cannot write the new store: No space left"):
         ct.copy_into(ct.load(), tmp_path / "copy")
     assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()

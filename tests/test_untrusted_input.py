@@ -242,3 +242,16 @@ def test_a_toml_file_read_in_pieces_means_what_the_whole_file_means(
     assert [e for part in parts for e in part.get("event", [])] == whole
     lines = text.split("\n")
     assert all(lines[piece.line - 1].startswith("[[event]]") for piece in cut[1:])
+
+
+def test_a_toml_integer_of_more_than_4300_digits_is_a_problem_at_its_line(
+        tmp_path: Path) -> None:
+    """Python refuses to read such an integer from text (a ValueError): it is reported, not
+    a traceback (issue 26, item 9)."""
+    (tmp_path / "events.toml").write_text(
+        'format = 1\n\n[[event]]\nid = "x"\nkind = "statement"\ndate = "2020"\n'
+        f'actor = "CAN"\ntopic = "t"\nstance = "supports"\nn = {"1" * 5000}\n',
+        encoding="utf-8")
+    with pytest.raises(ct.ValidationError, match="integer of more than 4,300 digits") as caught:
+        ct.load(tmp_path)
+    assert caught.value.problems[0].line == 3

@@ -20,15 +20,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from cybertimeline._importers.layouts import LAYOUTS
 from cybertimeline._model.dates import Date
 from cybertimeline._model.sources import Source
-from cybertimeline._timeline.loading import create, load
+from cybertimeline._stores.postgres_link import is_url
+from cybertimeline._timeline.loading import building, load
 from cybertimeline._timeline.timeline import Timeline
 from cybertimeline.errors import DateError
 
@@ -132,26 +134,15 @@ def _map(sub: argparse.ArgumentParser, metavar: str, text: str) -> None:
 
 @contextlib.contextmanager
 def _store(path: str) -> Iterator[Timeline]:
-    """The store at ``path``, created if there is nothing there, and removed again if the
-    import into it fails: a failed import leaves nothing behind."""
-    target = Path(path)
-    if target.exists():
-        with load(target) as timeline:
+    """The store at ``path``; if there is nothing there, a new one built aside and given
+    its name only when the import succeeds. A failed import thus removes only what it
+    built, never a store that another import or writer made at ``path`` meanwhile."""
+    if is_url(path) or Path(path).exists():
+        with load(path) as timeline:
             yield timeline
         return
-    timeline = create(target)
-    try:
+    with building(path) as (_, timeline):
         yield timeline
-    except BaseException:
-        timeline.close()
-        for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}.lock")):
-            leftover.unlink(missing_ok=True)
-        if target.is_dir():
-            shutil.rmtree(target)
-        else:
-            target.unlink(missing_ok=True)
-        raise
-    timeline.close()
 
 
 class _Bars:
@@ -190,7 +181,7 @@ def _import_votes(args: argparse.Namespace) -> str:
                                   topic=args.topic, codes=dict(args.map), progress=bars)
         finally:
             bars.close()
-    return str(report)
+    return str(attrs.evolve(report, location=args.into))  # not where it was built
 
 
 def _import_chart(args: argparse.Namespace) -> str:
@@ -205,7 +196,7 @@ def _import_chart(args: argparse.Namespace) -> str:
         report = import_chart(timeline, args.chart, args.instrument, source, as_of=args.as_of,
                               complete=args.complete, names=dict(args.map),
                               title=args.instrument_title)
-    return str(report)
+    return str(attrs.evolve(report, location=args.into))  # not where it was built
 
 
 IMPORT_COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {

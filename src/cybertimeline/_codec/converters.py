@@ -124,6 +124,19 @@ def unknown_key(key: object, fields: Collection[str], what: str) -> str:
     return f"unknown field {key!r} in a {what}: {hint}"
 
 
+MAX_ITEM_ERRORS = 100
+"""How many bad items of one list are reported: a list of 450,000 bad items costs what
+its first 100 cost, not an exception for each."""
+
+
+def _not_checked(where: str, index: Any, item: Any) -> ValueError:
+    """What is said where a list or table stops being checked."""
+    stop = ValueError(f"the items from here on are not checked: only the first "
+                      f"{MAX_ITEM_ERRORS} bad items of a list or table are reported")
+    stop.add_note(IterableValidationNote(f"@ {where}", index, item))
+    return stop
+
+
 def _structure_sequence(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
     def factory(type_: Any) -> Callable[[Any, Any], Any]:
         (item, _ellipsis) = typing.get_args(type_)
@@ -131,16 +144,57 @@ def _structure_sequence(converter: cattrs.Converter) -> Callable[[Any], Callable
         def structure(value: object, _type: Any) -> tuple[Any, ...]:
             if not isinstance(value, list | tuple):
                 raise TypeError(f"expected a list, got {type(value).__name__}")
-            items, errors = [], []
+            items: list[Any] = []
+            errors: list[Exception] = []
             for index, element in enumerate(value):
+                if len(errors) >= MAX_ITEM_ERRORS:  # the list is bad: no more exceptions
+                    errors.append(_not_checked(f"index {index}", index, item))
+                    break
                 try:
                     items.append(converter.structure(element, item))
                 except Exception as exc:
+                    exc.__traceback__ = None  # its frames: kilobytes per bad item
                     exc.add_note(IterableValidationNote(f"@ index {index}", index, item))
                     errors.append(exc)
             if errors:
                 raise cattrs.IterableValidationError("invalid items", errors, type_)
             return tuple(items)
+
+        return structure
+
+    return factory
+
+
+def _is_mapping(type_: Any) -> bool:
+    return typing.get_origin(type_) in (Mapping, dict) and len(typing.get_args(type_)) == 2
+
+
+def _structure_mapping(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Tables (a vote's votes), each bad value reported, up to `MAX_ITEM_ERRORS` of them."""
+
+    def factory(type_: Any) -> Callable[[Any, Any], Any]:
+        key_type, value_type = typing.get_args(type_)
+
+        def structure(value: object, _type: Any) -> dict[Any, Any]:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"expected a table, got {type(value).__name__}")
+            items: dict[Any, Any] = {}
+            errors: list[Exception] = []
+            for key, element in value.items():
+                if len(errors) >= MAX_ITEM_ERRORS:
+                    errors.append(_not_checked(f"key {key!r}", key, value_type))
+                    break
+                try:
+                    items[converter.structure(key, key_type)] = converter.structure(
+                        element, value_type)
+                except Exception as exc:
+                    exc.__traceback__ = None
+                    exc.add_note(IterableValidationNote(
+                        f"Structuring mapping value @ key {key!r}", key, value_type))
+                    errors.append(exc)
+            if errors:
+                raise cattrs.IterableValidationError("invalid items", errors, type_)
+            return items
 
         return structure
 
@@ -216,6 +270,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     if detailed:
         converter.register_structure_hook_func(_is_literal, _structure_literal)
         converter.register_structure_hook_factory(_is_tuple, _structure_sequence(converter))
+        converter.register_structure_hook_factory(_is_mapping, _structure_mapping(converter))
         converter.register_structure_hook_factory(_is_table_class, _strict_tables(converter))
     else:
         # The events' own validators check the vote options and enumerations.

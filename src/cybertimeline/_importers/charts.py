@@ -78,13 +78,25 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _in_force_too_early(days: Mapping[str, Date]) -> str | None:
+    """What is wrong if a row's entry into force is surely before its signature or consent
+    (a state is bound from its entry into force, which follows both)."""
+    in_force = days.get("in force")
+    for meaning in ("signature", "consent"):
+        other = days.get(meaning)
+        if in_force is not None and other is not None and in_force.latest < other.earliest:
+            return f"entry into force {in_force} is before the {meaning} {other}"
+    return None
+
+
 @attrs.frozen
 class ChartRead:
     """The treaty acts read from a chart, and what a reader should know of it."""
 
     events: tuple[Event, ...]
-    gone: tuple[tuple[str, Date, Source, str], ...]
-    """``(base id, date, source, reason)`` of the acts a listed row no longer shows."""
+    gone: tuple[tuple[str, Date | None, Source, str], ...]
+    """``(base id, date, source, reason)`` of the acts a listed row no longer shows; the
+    date is the chart's, or None if it has none (then the import's day is taken)."""
     cells: int
     notes: tuple[str, ...]
 
@@ -119,7 +131,7 @@ def read_chart(
     given = {name: registry.resolve(actor) for name, actor in (names or {}).items()}
     file = Path(path)
     events: list[Event] = []
-    gone: list[tuple[str, Date, Source, str]] = []
+    gone: list[tuple[str, Date | None, Source, str]] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     inferred = cells = 0
@@ -148,16 +160,16 @@ def read_chart(
             cited = attrs.evolve(source, locator=f"row {written}",
                                  published=source.published or chart_day)
             signed = bool(row.get(columns.get("signature", ""), ""))
+            days: dict[str, Date] = {}
             for meaning in ("signature", "consent", "in force", "withdrawal"):
                 column = columns.get(meaning)
                 if column is None:
                     continue
                 base = f"{_slug(actor)}-{_slug(meaning)}-{_slug(instrument)}"
                 cell = row[column]
-                if not cell:
-                    if chart_day is not None:  # a dated chart that no longer shows the act
-                        reason = f"{source.title} no longer gives the {meaning} of {written}"
-                        gone.append((base, chart_day, cited, reason))
+                if not cell:  # a chart that no longer shows the act (if it was stored)
+                    reason = f"{source.title} no longer gives the {meaning} of {written}"
+                    gone.append((base, chart_day, cited, reason))
                     continue
                 cells += 1
                 text, kind = split_mark(cell)
@@ -183,8 +195,12 @@ def read_chart(
                         day.earliest > chart_day.latest:
                     problem(f"{written}, {column}: {day} is after the chart's date {chart_day}")
                     continue
+                days[meaning] = day
                 events.append(KINDS[kind](id=base, date=day, actor=actor,  # type: ignore[call-arg]
                                           instrument=instrument, sources=[cited]))
+            disorder = _in_force_too_early(days)
+            if disorder is not None:
+                problem(f"{written}: {disorder}: check the row")
     if problems:
         raise ValidationError(problems)
     notes = []
@@ -254,6 +270,9 @@ def import_chart(
                    for c in known.coverage):
             declare = [attrs.evolve(known, coverage=(*known.coverage, coverage))]
     read = read_chart(path, instrument, source, registry=registry, as_of=as_of, names=names)
-    plan = plan_import(timeline, read.events, gone=read.gone)
+    today = Date.from_date(timeline.today())
+    plan = plan_import(timeline, read.events,
+                       gone=[(base, day or today, cited, reason)
+                             for base, day, cited, reason in read.gone])
     timeline.extend(plan.events, declare=declare)
     return plan.report(timeline, read.cells, declare, read.notes)

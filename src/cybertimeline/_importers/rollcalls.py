@@ -8,6 +8,7 @@ the whole UN record (870,109 votes) takes a few megabytes.
 from __future__ import annotations
 
 import array
+import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -27,6 +28,8 @@ Progress = Callable[[str, int, int], None]
 """Told ``(what, done, total)`` as an import goes: ``("reading votes", bytes read, size)``."""
 
 _TRUE = frozenset({"1", "true", "yes", "y"})
+_MAX_DIGITS = 9
+"""A session number has at most this many digits (the UN has held fewer than 100)."""
 
 
 @attrs.frozen
@@ -67,6 +70,11 @@ def roll_call_from_row(layout: VoteLayout, path: Path, line: int,
         raise ValidationError([Problem(message=f"roll call {cell('roll_call')}: 'date': {exc}",
                                        file=path, line=line)]) from None
     session = cell("session")
+    if session.isdigit() and not (session.isascii() and len(session) <= _MAX_DIGITS):
+        raise ValidationError([Problem(
+            message=f"roll call {cell('roll_call')}: 'session' {reprlib.repr(session)} is no "
+                    f"session number (at most {_MAX_DIGITS} ASCII digits): fix the row",
+            file=path, line=line)])
     return RollCall(
         id=cell("roll_call"), line=line, date=day,
         session=int(session) if session.isdigit() else None,
@@ -238,4 +246,10 @@ def _unmapped_problem(path: Path, gap: _Unmapped, layout: VoteLayout) -> Problem
 
 def sorted_ids(ids: Iterable[str]) -> list[str]:
     """Roll-call ids in order: numerically where they are numbers."""
-    return sorted(ids, key=lambda i: (0, int(i), "") if i.isdigit() else (1, 0, i))
+    def key(text: str) -> tuple[int, int, str, str]:
+        if text.isascii() and text.isdigit():  # as numbers, however many digits
+            number = text.lstrip("0")
+            return 0, len(number), number, text
+        return 1, 0, text, text
+
+    return sorted(ids, key=key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -47,7 +48,7 @@ class Table:
                 cells = next(reader)
             except StopIteration:
                 return
-            except (UnicodeDecodeError, csv.Error, EOFError, gzip.BadGzipFile) as exc:
+            except (UnicodeDecodeError, csv.Error, EOFError, gzip.BadGzipFile, zlib.error) as exc:
                 raise ValidationError([Problem(
                     message=f"cannot be read from here on ({exc}): save it as UTF-8 CSV",
                     file=self.path, line=reader.line_num + 1)]) from None
@@ -107,7 +108,7 @@ def open_table(path: str | Path) -> Table:
     reader = csv.reader(handle)
     try:
         header = next(reader, None)
-    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
+    except (UnicodeDecodeError, gzip.BadGzipFile, EOFError, zlib.error) as exc:
         handle.close()
         raise TimelineError(f"{file}: not a UTF-8 CSV file ({exc})") from None
     if header is None:

@@ -34,19 +34,21 @@ def _candidates(name: str, known: Mapping[str, object]) -> list[str]:
     return list(dict.fromkeys(c for c in found if c != name))[:3]
 
 
-def unknown_message(what: str, name: str, known: Mapping[str, object]) -> str:
+def unknown_message(what: str, name: str, known: Mapping[str, object], *,
+                    suggest: bool = True) -> str:
     """Why ``name`` is refused, with the ids it may have meant (for actors, the one it
-    names where `Registry.resolve` would take it: ``can`` for CAN)."""
+    names where `Registry.resolve` would take it: ``can`` for CAN). Without ``suggest``,
+    no search for them (it reads every known name)."""
     if what == "actor":
         actors: Mapping[str, Any] = known
-        close = NameIndex.of(actors).suggest(name)
+        close = NameIndex.of(actors).suggest(name) if suggest else []
         hint = (f" (did you mean {' or '.join(_actor_hint(c, actors) for c in close)}?)"
                 if close else "")
         return (
             f"unknown actor {name!r}{hint}: use an ISO 3166-1 alpha-3 code "
             f"or declare it in actors.toml"
         )
-    close = _candidates(name, known)
+    close = _candidates(name, known) if suggest else []
     hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
     return f"unknown instrument {name!r}{hint}: declare it in instruments.toml"
 

@@ -365,5 +365,10 @@ def plot(
     chart = Swimlanes(actors=chosen, instrument=instrument, start=start, end=end,
                       known_at=known, spans=tuple(spans), marks=tuple(marks),
                       figure=new_figure())
-    draw(chart, timeline.registry, title)
+    import matplotlib
+
+    # Names and titles are text: "$...$" in one is never read as mathematics (which
+    # raises on an unknown command such as "\\foo").
+    with matplotlib.rc_context({"text.parse_math": False}):
+        draw(chart, timeline.registry, title)
     return chart

@@ -13,8 +13,31 @@ from cybertimeline._model.events import KINDS, Event
 from cybertimeline._model.registry import Registry, unknown_message
 from cybertimeline.errors import Problem
 
-__all__ = ["Lookup", "Origin", "check_events", "check_registry", "correction_cycles",
-           "cycle_message", "event_problems"]
+__all__ = ["MAX_HINTS", "MAX_PROBLEMS", "Budget", "Lookup", "Origin", "check_events",
+           "check_registry", "correction_cycles", "cycle_message", "event_problems"]
+
+MAX_PROBLEMS = 1000
+"""A load stops after this many problems: enough to fix, and memory stays bounded however
+broken the input is."""
+
+MAX_HINTS = 100
+"""How many unknown names of one check get a "did you mean" (each search reads every
+known name); those after are named without one."""
+
+
+class Budget:
+    """How many more problems a check computes, and how many "did you mean" searches it
+    still runs: problems past the cap are never computed, so one vote of 32,000 unknown
+    voters costs what its first reported voters cost."""
+
+    def __init__(self, problems: int = MAX_PROBLEMS) -> None:
+        self.problems = problems
+        self.hints = MAX_HINTS
+
+    def unknown(self, what: str, name: str, known: Mapping[str, object]) -> str:
+        """`unknown_message`, with a "did you mean" while searches are left."""
+        self.hints -= 1
+        return unknown_message(what, name, known, suggest=self.hints >= 0)
 
 
 class Lookup(Protocol):
@@ -55,20 +78,27 @@ def check_events(
     registry: Registry,
     existing: Lookup | None = None,
     existing_origins: Mapping[str, Origin] | None = None,
+    budget: Budget | None = None,
 ) -> list[Problem]:
-    """Every problem across events: duplicate ids, dangling or cyclic corrections, unknown names.
+    """Every problem of these events, checked together (and against ``existing``); at
+    most ``budget.problems`` of them (`MAX_PROBLEMS` by default), the check stopping there.
 
     Each event comes with where it was read from, so that every problem names
     its file and line; a duplicate id names both places. ``existing`` are
     events already stored and checked, that the new ones may refer to. Linear
     in the number of events, whatever the depth of their corrections.
     """
+    budget = budget or Budget()
+    limit = budget.problems
     problems: list[Problem] = []
     known_actors = frozenset(registry.actors)
     by_id: dict[str, Event] = {}
     origins: dict[str, Origin] = dict(existing_origins or {})
     new: list[Event] = []
     for event, origin in located:
+        if len(problems) >= limit:
+            budget.problems = 0
+            return problems[:limit]
         if event.id in by_id or (existing is not None and existing.get(event.id) is not None):
             place = origins.get(event.id, _NOWHERE)
             where = f"already used at {place}" if place.file else "already in the store"
@@ -78,10 +108,11 @@ def check_events(
         by_id[event.id] = event
         origins[event.id] = origin
         new.append(event)
-        problems += event_problems(event, origin, registry, known_actors)
+        budget.problems = limit - len(problems)
+        problems += event_problems(event, origin, registry, known_actors, budget)
     for event in new:
         target = event.corrects
-        if target is None or target == event.id:
+        if target is None or target == event.id or len(problems) >= limit:
             continue
         if target not in by_id and (existing is None or existing.get(target) is None):
             problems.append(origins.get(event.id, _NOWHERE).problem(
@@ -90,7 +121,8 @@ def check_events(
     targets = {e.id: e.corrects for e in new if e.corrects is not None}
     for cycle in correction_cycles(targets):
         problems.append(origins.get(cycle[0], _NOWHERE).problem(cycle_message(cycle)))
-    return problems
+    budget.problems = max(0, limit - len(problems))
+    return problems[:limit]
 
 
 def correction_field(event: Event) -> str:
@@ -99,19 +131,23 @@ def correction_field(event: Event) -> str:
 
 
 def event_problems(event: Event, origin: Origin, registry: Registry,
-                   known_actors: frozenset[str] | None = None) -> list[Problem]:
+                   known_actors: frozenset[str] | None = None,
+                   budget: Budget | None = None) -> list[Problem]:
     """The problems of one event on its own: unknown names, a correction without
-    ``recorded`` or of itself."""
+    ``recorded`` or of itself; no more than ``budget.problems`` unknown names."""
+    budget = budget or Budget()
     problems: list[Problem] = []
     if not (known_actors or frozenset(registry.actors)).issuperset(event.involved):
         for field, actor in event.actor_names():  # the details only when needed
+            if len(problems) >= budget.problems:
+                break
             if not registry.has_actor(actor):
-                message = unknown_message("actor", actor, registry.actors)
+                message = budget.unknown("actor", actor, registry.actors)
                 problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}",
                                                field))
     instrument = getattr(event, "instrument", None)
     if instrument is not None and not registry.has_instrument(instrument):
-        message = unknown_message("instrument", instrument, registry.instruments)
+        message = budget.unknown("instrument", instrument, registry.instruments)
         problems.append(origin.problem(f"event {event.id!r}: 'instrument': {message}",
                                        "instrument"))
     if event.corrects is not None:
@@ -205,16 +241,21 @@ _ACTOR_FIELDS = tuple(dict.fromkeys(f for cls in KINDS.values() for f in cls.act
 
 
 def failed_name_problems(
-    failed: Iterable[tuple[str, Sequence[Named], Origin]], registry: Registry
+    failed: Iterable[tuple[str, Sequence[Named], Origin]], registry: Registry,
+    budget: Budget | None = None,
 ) -> list[Problem]:
-    """The unknown names of each event that failed (its label, names, origin), at their lines."""
-    problems = []
+    """The unknown names of each event that failed (its label, names, origin), at their
+    lines; no more than ``budget.problems`` of them."""
+    budget = budget or Budget()
+    problems: list[Problem] = []
     for label, names, origin in failed:
         for field, name, entry in names:
+            if len(problems) >= budget.problems:
+                return problems
             if entry == "actor" and not registry.has_actor(name):
-                message = unknown_message("actor", name, registry.actors)
+                message = budget.unknown("actor", name, registry.actors)
             elif entry == "instrument" and not registry.has_instrument(name):
-                message = unknown_message("instrument", name, registry.instruments)
+                message = budget.unknown("instrument", name, registry.instruments)
             else:
                 continue
             problems.append(origin.problem(f"{label}: '{field}': {message}", field))

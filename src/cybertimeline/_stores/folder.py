@@ -25,7 +25,7 @@ from cybertimeline._stores.base import (
 )
 from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.files import identity, storage_error
-from cybertimeline._stores.load_cache import cached, keep
+from cybertimeline._stores.load_cache import cache_folder, cached, fingerprint, keep
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.toml_files import (
     MAX_FILE_BYTES,
@@ -87,15 +87,17 @@ class FolderStore:
                                 f"TOML files, a .jsonl or a .sqlite file (new stores: "
                                 f"ct.create(path), or `cybertimeline import SRC --into PATH`)")
         files = _tree(self.root)
-        contents = cached(self.root, files)
+        key = fingerprint(self.root, MAX_FILE_BYTES) if cache_folder() else None
+        contents = cached(self.root, key)
         if contents is None:
-            contents = self._parsed()
-            keep(self.root, files, contents)
+            digests: dict[Path, str] = {}
+            contents = self._parsed(digests)
+            keep(self.root, key, digests, contents)
         self._known = None if files is None else (files, contents)
         return contents
 
-    def _parsed(self) -> Contents:
-        """Every file read and checked."""
+    def _parsed(self, digests: dict[Path, str] | None = None) -> Contents:
+        """Every file read and checked (the digest of each file's bytes put in ``digests``)."""
         loader = Loader(self.root)
         texts: list[FileText] = []
         try:
@@ -103,7 +105,8 @@ class FolderStore:
             # Curated files first, then what appends wrote: an append's declaration
             # replaces the curated one of the same id.
             for path in sorted(paths, key=self._appended):
-                read_toml_file(path, loader, texts, appended=self._appended(path))
+                read_toml_file(path, loader, texts, appended=self._appended(path),
+                               digests=digests)
             contents = loader.contents()
         finally:
             for text in texts:  # events keep their place, not their file's text

@@ -6,8 +6,10 @@ event as `event_to_dict` gives it.
 
 An append adds its lines at the end of the file, in place, under a lock named
 after the file's real path. Before writing, the writer notes in ``FILE.pending``
-where its lines start and end; a writer killed midway leaves that note, and
-what it wrote past the start is ignored on load and cut by the next append.
+where its lines start and end, and what they are; a writer killed midway leaves
+that note, and what it wrote past the start (if it is the start of those lines)
+is ignored on load and cut by the next append. An append that fails is cut at
+once and its note removed.
 Without such a note, every byte of the file is data: a malformed last line is
 reported, never dropped.
 """
@@ -44,7 +46,6 @@ from cybertimeline._stores.files import (
     Unreadable,
     identity,
     open_regular,
-    read_regular,
     real_path,
     refuse_aliases,
     storage_error,
@@ -180,14 +181,22 @@ class JsonlStore:
         self.read()
 
     def _unfinished(self, handle: BinaryIO) -> int | None:
-        """Where an append that never finished started, if its note says so."""
-        try:
-            note = read_regular(self._pending, 100).split()
-            start, end, inode = (int(n) for n in note)
-        except (Unreadable, ValueError, FileNotFoundError):
-            return None
+        """Where an append that never finished started, if its note says so and the bytes
+        past that point are the start of what it was writing (the note holds it): bytes
+        another tool added after the note was left are data, never hidden."""
         size = os.fstat(handle.fileno()).st_size
-        return start if inode == os.fstat(handle.fileno()).st_ino and start < size < end else None
+        try:
+            with open_regular(self._pending) as note:
+                start, end, inode = (int(n) for n in note.readline(100).split())
+                if not (inode == os.fstat(handle.fileno()).st_ino and start < size < end):
+                    return None
+                written = note.read(size - start)
+        except (Unreadable, ValueError, OSError):
+            return None
+        handle.seek(start)
+        found = handle.read(size - start)
+        handle.seek(0)
+        return start if found == written else None
 
     def _load(self, handle: BinaryIO) -> tuple[Contents, int, int, bool]:
         """The contents; how many lines hold data; where the data ends; and whether its
@@ -294,6 +303,7 @@ class JsonlStore:
                      | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
         with os.fdopen(fd, "wb") as pending:
             pending.write(note)
+            pending.write(payload)  # what a load compares with the bytes past start
         try:
             handle.truncate(start)
             handle.seek(start)
@@ -304,6 +314,9 @@ class JsonlStore:
                 raise self._replaced()
         except BaseException:
             handle.truncate(start)
+            # Cut: nothing of this append is left, so neither is its note, which would
+            # otherwise hide lines that other tools add later.
+            self._pending.unlink(missing_ok=True)
             raise
         self._pending.unlink(missing_ok=True)
 

@@ -1,15 +1,24 @@
 """A folder store's contents kept between runs, so that a load of unchanged files parses none.
 
 Parsing and checking TOML is most of what a command on a folder store waits for (about
-0.3 s for the bundled dataset); unpickling what the last load produced takes about 10 ms.
-The cache is derived and disposable: it is used only when every file of the folder (path,
-size, time, inode) and every module of the library are as they were when it was written,
-and any doubt (a missing, stale, damaged or foreign file) means a plain load.
+0.3 s for the bundled dataset); reading back what the last load produced takes about
+30 ms. The cache is derived and disposable, and any doubt means a plain load:
+
+* it is keyed by **content**: the SHA-256 of every ``*.toml`` file the load read (the
+  very bytes it parsed), the name and kind of every other entry of the folder (so an
+  empty folder named ``x.toml``, a link or a FIFO changes the key), the library's own
+  files (their content) and the installed distributions' names and versions (pycountry
+  builds the registry), and the Python version;
+* it is **JSON**, turned back into events by the codec: reading it runs no code, so a
+  hostile file can at worst say something false, and it is read only from a folder and a
+  file that the user owns and nobody else can write, opened without following a link or
+  blocking on a FIFO;
+* any failure to read or write it (a cache folder that is a file, a read-only file
+  system, a full disk) is a plain load, never an error.
 
 It lives in the user's cache folder (``$XDG_CACHE_HOME/cybertimeline``, by default
-``~/.cache/cybertimeline``), never in the store's folder: a pickle runs code when loaded,
-so one is read only from a folder and a file that the user owns and nobody else can
-write. ``CYBERTIMELINE_CACHE`` names another folder, or ``off`` turns the cache off.
+``~/.cache/cybertimeline``), never in the store's folder. ``CYBERTIMELINE_CACHE`` names
+another folder, or ``off`` turns the cache off.
 """
 
 from __future__ import annotations
@@ -18,107 +27,275 @@ import contextlib
 import functools
 import hashlib
 import os
-import pickle
 import stat
 import sys
-import time
-from collections.abc import Iterable
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
+import orjson
+
+from cybertimeline._codec.converters import (
+    actor_from_dict,
+    event_to_dict,
+    instrument_from_dict,
+    registry_to_dicts,
+)
+from cybertimeline._codec.reading import event_from_dict
+from cybertimeline._model.registry import Registry
 from cybertimeline._stores.base import Contents
+from cybertimeline._stores.checks import Origin
 
-__all__ = ["CACHE_VARIABLE", "MAX_KEPT", "cache_folder", "cached", "keep"]
+__all__ = ["CACHE_VARIABLE", "MAX_CACHE_BYTES", "MAX_KEPT", "Fingerprint", "cache_folder",
+           "cached", "fingerprint", "keep"]
 
 CACHE_VARIABLE = "CYBERTIMELINE_CACHE"
 """The environment variable naming the cache folder, or ``off``."""
 
-RACY_SECONDS = 2.0
-"""Files changed this recently are not cached: a change within a file system's time
-granularity could leave size and time as they were (git's "racily clean" files)."""
-
 MAX_KEPT = 16
 """How many folders' contents the cache keeps, the least recently used removed first."""
 
-_FORMAT = 2
-_LIBRARY = Path(__file__).resolve().parents[1]
+MAX_CACHE_BYTES = 1024 * 1024 * 1024
+"""A cache file larger than this is neither written nor read: such a store is parsed."""
 
-Files = frozenset[tuple[str, int, int, int]]
-"""Every file of a folder with its size, time and inode, as ``folder._tree`` lists them."""
+MAX_ENTRIES = 1_000_000
+"""A folder with more entries than this is not cached (a load refuses it anyway)."""
+
+_FORMAT = 3
+_SUFFIX = ".json"
+_LIBRARY = Path(__file__).resolve().parents[1]
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(
+    os, "O_CLOEXEC", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+Fingerprint = tuple[tuple[str, str, str], ...]
+"""Every entry under a folder, hidden names left out: its path relative to the folder, its
+kind (``f`` a regular file, ``d`` a folder, ``l`` a link, ``o`` anything else) and, for a
+regular ``*.toml`` file, the SHA-256 of its bytes."""
 
 
 def cache_folder() -> Path | None:
-    """Where the cache is kept, or None when ``CYBERTIMELINE_CACHE=off``."""
+    """Where the cache is kept, or None when ``CYBERTIMELINE_CACHE=off``.
+
+    A relative ``XDG_CACHE_HOME`` is ignored, as the XDG specification says, so the cache
+    never lands in whatever folder a command runs from.
+    """
     chosen = os.environ.get(CACHE_VARIABLE, "")
     if chosen.lower() == "off":
         return None
     if chosen:
         return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "cybertimeline"
 
 
-def cached(root: Path, files: Files | None) -> Contents | None:
-    """What the last load of ``root`` produced, if its files and the library are unchanged."""
-    path = _cache_file(root)
-    if path is None or files is None:
-        return None
+def digest(data: bytes) -> str:
+    """The digest a fingerprint records for a file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def fingerprint(root: Path, limit: int) -> Fingerprint | None:
+    """What the folder holds now (`Fingerprint`), reading each regular ``*.toml`` file
+    (without following links or blocking, at most ``limit`` bytes); None when any entry
+    cannot be listed or read: then nothing is cached."""
+    found: list[tuple[str, str, str]] = []
     try:
-        with open(path, "rb") as handle:
-            if not (_private(os.fstat(handle.fileno())) and _private(os.stat(path.parent))):
+        for relative, kind, path in _entries(root):
+            sha = ""
+            if kind == "f" and relative.endswith(".toml"):
+                data = _read(path, None, limit)
+                if data is None:
+                    return None
+                sha = digest(data)
+            found.append((relative, kind, sha))
+            if len(found) > MAX_ENTRIES:
                 return None
-            if pickle.load(handle) != (_FORMAT, _library_stamp(), files):
-                return None  # the contents after it are never read
-            located, registry = pickle.load(handle)
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: pruned last
-        return Contents.in_memory(located, registry)
-    except Exception:  # a damaged or outdated cache is no cache
+    except OSError:
+        return None
+    return tuple(sorted(found))
+
+
+def _entries(root: Path) -> Iterator[tuple[str, str, str]]:
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        with os.scandir(root / relative if relative else root) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                name = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_symlink():
+                    kind = "l"
+                elif entry.is_dir(follow_symlinks=False):
+                    kind = "d"
+                    pending.append(name)
+                else:
+                    kind = "f" if entry.is_file(follow_symlinks=False) else "o"
+                yield name, kind, entry.path
+
+
+def cached(root: Path, key: Fingerprint | None) -> Contents | None:
+    """What the last load of ``root`` produced, if the folder holds what it held then and
+    the library is unchanged; None otherwise, or on any doubt."""
+    try:
+        place = _place(root)
+        if place is None or key is None:
+            return None
+        folder, name = place
+        with _opened_folder(folder) as handle:
+            data = _read(name, handle, MAX_CACHE_BYTES)
+            if data is None:
+                return None
+            header, _, body = data.partition(b"\n")
+            if orjson.loads(header) != {"format": _FORMAT, "key": _key_digest(key)}:
+                return None  # the contents after it are never parsed
+            contents = _contents(root, orjson.loads(body))
+            with contextlib.suppress(OSError):
+                os.utime(name, dir_fd=handle)  # recently used: pruned last
+        return contents
+    except Exception:  # a damaged, foreign or outdated cache is no cache
         return None
 
 
-def keep(root: Path, files: Files | None, contents: Contents) -> None:
-    """Keep ``contents`` for the next load of ``root``, unless a file changed just now.
+def keep(root: Path, key: Fingerprint | None, read: Mapping[Path, str],
+         contents: Contents) -> None:
+    """Keep ``contents`` for the next load of ``root``, if the files the load parsed
+    (``read``: each path and the digest of its bytes) are those of ``key``, taken before
+    it: a file changed meanwhile is not kept under the older listing.
 
-    Failing to write (a read-only home, a full disk) is not an error: the cache is
-    only ever a shortcut.
+    Failing to write (a read-only home, a full disk, a cache folder that is a file) is
+    not an error: the cache is only ever a shortcut.
     """
-    path = _cache_file(root)
-    if path is None or files is None or _racy(files):
-        return
-    located = [(contents.index.get(event_id), origin)
-               for event_id, origin in contents.origins.items()]
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(os.stat(path.parent)):
+        place = _place(root)
+        if place is None or key is None or not _same(root, key, read):
             return
-        handle = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(handle, "wb") as output:
-            pickle.dump((_FORMAT, _library_stamp(), files), output, pickle.HIGHEST_PROTOCOL)
-            pickle.dump((located, contents.registry), output, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-        _prune(path.parent)
+        body = orjson.dumps(_document(root, contents))
+        if len(body) > MAX_CACHE_BYTES:
+            return
+        header = orjson.dumps({"format": _FORMAT, "key": _key_digest(key)})
+        folder, name = place
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with _opened_folder(folder) as handle:
+            _write(handle, name, header + b"\n" + body)
+            _prune(handle)
     except Exception:  # see above
-        temporary.unlink(missing_ok=True)
+        return
 
 
-def _prune(folder: Path) -> None:
-    """Remove all but the `MAX_KEPT` most recently used folders' caches: each folder ever
-    loaded (a temporary one, one since deleted) would otherwise keep a file for good."""
-    kept = sorted(folder.glob("folder-*.pickle"), key=lambda p: p.stat().st_mtime_ns)
-    for stale in kept[:-MAX_KEPT]:
-        stale.unlink(missing_ok=True)
+def _same(root: Path, key: Fingerprint, read: Mapping[Path, str]) -> bool:
+    wanted = {relative: sha for relative, kind, sha in key if sha}
+    try:
+        return wanted == {path.relative_to(root).as_posix(): sha for path, sha in read.items()}
+    except ValueError:
+        return False
 
 
-def _cache_file(root: Path) -> Path | None:
+def _document(root: Path, contents: Contents) -> dict[str, Any]:
+    events = []
+    for event_id, origin in contents.origins.items():
+        event = contents.index.get(event_id)
+        assert event is not None
+        assert origin.file is not None
+        events.append((event_to_dict(event), origin.file.relative_to(root).as_posix(),
+                       origin.line))
+    return {"events": events, "registry": list(registry_to_dicts(contents.registry))}
+
+
+def _contents(root: Path, document: dict[str, Any]) -> Contents:
+    actors, instruments = [], []
+    for entry, key, data in document["registry"]:
+        if entry == "actor":
+            actors.append(actor_from_dict(key, data))
+        else:
+            instruments.append(instrument_from_dict(key, data))
+    located = [(event_from_dict(data), Origin(root / file, line))
+               for data, file, line in document["events"]]
+    return Contents.in_memory(located, Registry.builtin().extended(actors, instruments))
+
+
+def _place(root: Path) -> tuple[Path, str] | None:
+    """The cache folder and the name of ``root``'s file in it; None when the cache is off
+    or would be inside the store (where it would be part of what it describes)."""
     folder = cache_folder()
     if folder is None:
         return None
-    try:
-        where = str(root.resolve())
-    except OSError:
+    where = root.resolve()
+    if folder.resolve().is_relative_to(where):
         return None
-    return folder / f"folder-{hashlib.sha256(where.encode()).hexdigest()[:32]}.pickle"
+    return folder, f"folder-{hashlib.sha256(str(where).encode()).hexdigest()[:32]}{_SUFFIX}"
+
+
+def _cache_file(root: Path) -> Path | None:
+    """The file that keeps ``root``'s contents (for tests), or None."""
+    place = _place(root)
+    return None if place is None else place[0] / place[1]
+
+
+def _key_digest(key: Fingerprint) -> str:
+    whole = hashlib.sha256(orjson.dumps([_library_stamp(), key]))
+    return whole.hexdigest()
+
+
+@contextlib.contextmanager
+def _opened_folder(folder: Path) -> Iterator[int]:
+    """The cache folder, opened without following a link, if the user owns it and nobody
+    else can write it (else OSError)."""
+    handle = os.open(folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
+    try:
+        if not _private(os.fstat(handle)):
+            raise PermissionError(f"{folder}: not the user's own private folder")
+        yield handle
+    finally:
+        os.close(handle)
+
+
+def _read(name: str | Path, folder: int | None, limit: int) -> bytes | None:
+    """The bytes of a regular file (never a link, FIFO or device), at most ``limit``; a
+    cache file (in ``folder``) must also be the user's own and private."""
+    handle = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=folder)
+    try:
+        state = os.fstat(handle)
+        if not stat.S_ISREG(state.st_mode) or state.st_size > limit or (
+                folder is not None and not _private(state)):
+            return None
+        os.set_blocking(handle, True)
+        with os.fdopen(os.dup(handle), "rb") as file:
+            data = file.read(limit + 1)
+        return None if len(data) > limit else data
+    finally:
+        os.close(handle)
+
+
+def _write(folder: int, name: str, data: bytes) -> None:
+    """Write a new private file under a random name in ``folder``, then rename it ``name``."""
+    temporary = f".{name}.{os.urandom(8).hex()}.tmp"
+    handle = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, 0o600,
+                     dir_fd=folder)
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(data)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary, dir_fd=folder)
+        raise
+
+
+def _prune(folder: int) -> None:
+    """Remove all but the `MAX_KEPT` most recently used folders' caches: each folder ever
+    loaded (a temporary one, one since deleted) would otherwise keep a file for good."""
+    kept = []
+    for name in os.listdir(folder):
+        if name.startswith("folder-"):
+            with contextlib.suppress(OSError):
+                kept.append((os.stat(name, dir_fd=folder, follow_symlinks=False).st_mtime_ns,
+                             name))
+    for _, stale in sorted(kept)[:-MAX_KEPT]:
+        with contextlib.suppress(OSError):
+            os.unlink(stale, dir_fd=folder)
 
 
 def _private(state: os.stat_result) -> bool:
@@ -129,20 +306,24 @@ def _private(state: os.stat_result) -> bool:
     return state.st_uid == os.getuid() and not state.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _racy(files: Iterable[tuple[str, int, int, int]]) -> bool:
-    recent = time.time_ns() - int(RACY_SECONDS * 1e9)
-    return any(mtime_ns > recent for _, _, mtime_ns, _ in files)
-
-
 @functools.cache
-def _library_stamp() -> tuple[str, tuple[tuple[str, int, int], ...]]:
-    """The Python version and every file of the library with its size and time: pickled
-    objects are only read back by the code that wrote them. Taken once per process, as
-    the code it runs is the one it loaded."""
-    found = []
+def _library_stamp() -> tuple[str, str, list[str]]:
+    """The Python version, the digest of every file of the library, and the name of every
+    installed distribution (``pycountry-26.2.16.dist-info``: name and version) on the
+    import path: a cache is read back only by the code, and with the data, that wrote it.
+    Taken once per process, as the code it runs is the one it loaded."""
+    paths = []
     for folder, folders, names in os.walk(_LIBRARY):
         folders[:] = [f for f in folders if f != "__pycache__"]
-        for name in names:
-            state = os.stat(os.path.join(folder, name))
-            found.append((os.path.join(folder, name), state.st_size, state.st_mtime_ns))
-    return sys.version, tuple(sorted(found))
+        paths += [os.path.join(folder, name) for name in names]
+    whole = hashlib.sha256()
+    for path in sorted(paths):
+        whole.update(path.encode() + b"\0")
+        with open(path, "rb") as file:
+            whole.update(hashlib.sha256(file.read()).digest())
+    installed = []
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            installed += sorted(name for name in os.listdir(entry or ".")
+                                if name.endswith((".dist-info", ".egg-info")))
+    return sys.version, whole.hexdigest(), installed

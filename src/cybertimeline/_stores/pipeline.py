@@ -21,6 +21,8 @@ from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.base import MAX_EVENTS, Contents
 from cybertimeline._stores.checks import (
+    MAX_PROBLEMS,
+    Budget,
     Named,
     Origin,
     check_events,
@@ -31,10 +33,6 @@ from cybertimeline._stores.checks import (
 from cybertimeline.errors import Problem, ValidationError
 
 __all__ = ["MAX_PROBLEMS", "Loader"]
-
-MAX_PROBLEMS = 1000
-"""A load stops after this many problems: enough to fix, and memory stays bounded however
-broken the input is."""
 
 Entry = Literal["actor", "instrument"]
 _BUILD: Mapping[Entry, Callable[[str, Mapping[str, Any]], Actor | Instrument]] = {
@@ -139,15 +137,17 @@ class Loader:
             ValidationError: every problem found, in the order of files and lines.
         """
         registry = Registry.builtin().extended(self._actors, _merged(self._instruments))
-        problems = [*self.problems, *check_registry(registry, self._registry_origins),
-                    *check_events(self._located, registry),
-                    *failed_name_problems(self._failed, registry)]
+        problems = [*self.problems, *check_registry(registry, self._registry_origins)]
+        # Problems past the cap are never computed: each check stops where it is reached.
+        budget = Budget(max(0, MAX_PROBLEMS - len(problems)))
+        problems += check_events(self._located, registry, budget=budget)
+        problems += failed_name_problems(self._failed, registry, budget)
         if problems:
             problems.sort(key=lambda p: (str(p.file or ""), p.line or 0))
-            if len(problems) > MAX_PROBLEMS:
+            if len(problems) >= MAX_PROBLEMS:
                 problems[MAX_PROBLEMS:] = [Problem(
-                    message=f"and {len(problems) - MAX_PROBLEMS} more problems: fix these and "
-                            f"validate again", file=self.location)]
+                    message=f"stopped after {MAX_PROBLEMS} problems: fix these and validate "
+                            f"again", file=self.location)]
             raise ValidationError(problems)
         return Contents.in_memory(self._located, registry)
 

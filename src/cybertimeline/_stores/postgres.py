@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import reprlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -31,7 +32,7 @@ from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.index import ActorWrites, Lane, actor_writes
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.pipeline import Loader
-from cybertimeline._stores.postgres_link import Address, Link, is_url
+from cybertimeline._stores.postgres_link import Address, CommitInDoubt, Link, is_url
 from cybertimeline.errors import ConflictError, ReadOnlyError, TimelineError
 
 if TYPE_CHECKING:
@@ -194,14 +195,23 @@ class PostgresStore:
         if meta.get("application") != "cybertimeline":
             raise TimelineError(f"{self.location}: schema {self.address.schema!r} holds a "
                                 f"table 'meta' that is not a cybertimeline store's")
-        upcast({}, int(meta.get("format", FORMAT_VERSION)))
-        version, latest = int(meta.get("schema", "0")), pg_schema.SCHEMA_VERSION
+        upcast({}, self._meta_number(meta, "format", FORMAT_VERSION))
+        version, latest = self._meta_number(meta, "schema", 0), pg_schema.SCHEMA_VERSION
         if version > latest:
             raise TimelineError(
                 f"{self.location}: the store's tables are of schema version {version}, newer "
                 f"than this cybertimeline reads ({latest}): upgrade cybertimeline")
         if version < latest:
             self._upgrade(version, latest)
+
+    def _meta_number(self, meta: Mapping[str, str], key: str, default: int) -> int:
+        """A number the table ``meta`` holds; a TimelineError if it holds something else."""
+        text = meta.get(key, str(default))
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise TimelineError(f"{self.location}: the table 'meta' says {key} = "
+                                f"{reprlib.repr(text)}, which is no version number: it was "
+                                f"changed by something other than this library")
+        return int(text)
 
     def _upgrade(self, version: int, latest: int) -> None:
         """Bring the tables from ``version`` to ``latest``, in one transaction."""
@@ -220,9 +230,14 @@ class PostgresStore:
                 f"which upgrades them in place") from None
 
     @classmethod
-    def create(cls, url: str) -> PostgresStore:
-        """Make the tables of an empty store in the URL's schema (``cybertimeline`` unless
-        ``?schema=NAME``), creating the schema if it is missing.
+    def create(cls, url: str,
+               contents: tuple[Sequence[Event], Registry] | None = None) -> PostgresStore:
+        """Make the tables of a store in the URL's schema (``cybertimeline`` unless
+        ``?schema=NAME``), creating the schema if it is missing; with ``contents`` (events
+        and registry, unchecked: for copies), fill them in the same transaction.
+
+        So a copy is committed whole or not at all: until it commits, nobody else sees
+        the tables, and a copy that fails leaves nothing to drop.
 
         Raises:
             TimelineError: a store is already there, or the server cannot be reached.
@@ -249,6 +264,10 @@ class PostgresStore:
                     pg_schema.render("INSERT INTO {s}.meta (key, value) VALUES (%s, %s)", schema),
                     [("application", "cybertimeline"), ("schema", str(pg_schema.SCHEMA_VERSION)),
                      ("format", str(FORMAT_VERSION))])
+                if contents is not None:
+                    q = {name: pg_schema.render(t, schema) for name, t in pg_schema.QUERIES.items()}
+                    _put_registry(db, q, registry_to_dicts(contents[1]))
+                    _put_events(db, q, schema, contents[0])
         finally:
             link.close()
         return cls(url)
@@ -304,38 +323,47 @@ class PostgresStore:
                 accept(contents)
                 self._declare(db, (entry_to_dict(e) for e in declare))
                 self._insert(db, events)
+        except CommitInDoubt as doubt:
+            self._resolve(events, doubt)  # returns if the commit reached the server
+            contents = self.read()
         finally:
             self._index.invalidate()
         return self.read() if declare else contents
 
+    def _resolve(self, events: Sequence[Event], doubt: CommitInDoubt) -> None:
+        """After a connection lost during COMMIT: return if ``events`` were committed, raise
+        TimelineError saying so if they were not; ``doubt`` itself if that cannot be told.
+
+        A new connection takes the writers' lock, which the lost transaction held until
+        the server ended it (committed, or rolled back), then looks the ids up.
+        """
+        if not events:
+            raise doubt
+        ours = {e.id: json.dumps(event_to_dict(e), ensure_ascii=False) for e in events}
+        try:
+            with self._link.transaction() as db:
+                db.execute(self._sql("SELECT 1 FROM {s}.head FOR UPDATE"))
+                found = dict(db.execute(
+                    self._sql("SELECT id, payload FROM {s}.events WHERE id = ANY(%s)"),
+                    (list(ours),)).fetchall())
+        except TimelineError:
+            raise doubt from None
+        if found == ours:
+            return
+        if not found:
+            raise TimelineError(
+                f"{self.location}: lost the connection to the PostgreSQL server during the "
+                f"commit, which did not reach it: nothing was written; append again") from None
+        raise doubt
+
     def _declare(self, db: psycopg.Connection[tuple[Any, ...]],
                  entries: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
         """Put registry entries in, each replacing the entry of its id."""
-        db.cursor().executemany(self._q["put_registry"], [
-            (entry, key, json.dumps(data, ensure_ascii=False)) for entry, key, data in entries])
+        _put_registry(db, self._q, entries)
 
     def _insert(self, db: psycopg.Connection[tuple[Any, ...]], events: Sequence[Event]) -> None:
         """Copy ``events`` and their index rows in, and count them in ``head``."""
-        if not events:
-            return
-        table = pg_schema.qualified(self.address.schema, "events")
-        seqs = sorted(row[0] for row in db.execute(self._q["reserve"], (table, len(events))))
-        with db.cursor() as cursor:
-            with cursor.copy(self._q["copy_events"]) as copy:
-                for seq, event in zip(seqs, events, strict=True):
-                    copy.write_row((seq, event.id, event.kind, event.date.earliest,
-                                    event.date.latest, event.recorded_on, event.corrects,
-                                    FORMAT_VERSION,
-                                    json.dumps(event_to_dict(event), ensure_ascii=False)))
-            with cursor.copy(self._q["copy_actors"]) as copy:
-                for seq, event in zip(seqs, events, strict=True):
-                    for actor in dict.fromkeys(event.involved):
-                        copy.write_row((actor, seq))
-            with cursor.copy(self._q["copy_instruments"]) as copy:
-                for seq, event in zip(seqs, events, strict=True):
-                    if isinstance(event, TreatyAct):
-                        copy.write_row((event.instrument, seq))
-        db.execute(self._q["advance"], (len(events), seqs[-1]))
+        _put_events(db, self._q, self.address.schema, events)
 
     def fill(self, events: Iterable[Event], registry: Registry) -> None:
         """Write a whole store's events and registry in one transaction, without checking them.
@@ -350,14 +378,6 @@ class PostgresStore:
         finally:
             self._index.invalidate()
 
-    def discard(self) -> None:
-        """Drop this store's tables (a copy that failed midway); the schema stays, empty."""
-        with self._link.transaction() as db:
-            for table in ("event_actors", "event_instruments", "events", "registry", "head",
-                          "meta"):
-                db.execute(self._sql(f"DROP TABLE IF EXISTS {{s}}.{table}"))
-        self.close()
-
     def close(self) -> None:
         """Close the connection to the server."""
         self._link.close()
@@ -370,3 +390,35 @@ def _decoded(payload: str, loader: Loader, what: str) -> Any:
     except orjson.JSONDecodeError as exc:
         loader.problem(f"{what}: its payload is not JSON ({exc}): fix or remove the row")
         return None
+
+
+def _put_registry(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
+                  entries: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
+    """Put registry entries in, each replacing the entry of its id."""
+    db.cursor().executemany(q["put_registry"], [
+        (entry, key, json.dumps(data, ensure_ascii=False)) for entry, key, data in entries])
+
+
+def _put_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes], schema: str,
+                events: Sequence[Event]) -> None:
+    """Copy ``events`` and their index rows in, and count them in ``head``."""
+    if not events:
+        return
+    table = pg_schema.qualified(schema, "events")
+    seqs = sorted(row[0] for row in db.execute(q["reserve"], (table, len(events))))
+    with db.cursor() as cursor:
+        with cursor.copy(q["copy_events"]) as copy:
+            for seq, event in zip(seqs, events, strict=True):
+                copy.write_row((seq, event.id, event.kind, event.date.earliest,
+                                event.date.latest, event.recorded_on, event.corrects,
+                                FORMAT_VERSION,
+                                json.dumps(event_to_dict(event), ensure_ascii=False)))
+        with cursor.copy(q["copy_actors"]) as copy:
+            for seq, event in zip(seqs, events, strict=True):
+                for actor in dict.fromkeys(event.involved):
+                    copy.write_row((actor, seq))
+        with cursor.copy(q["copy_instruments"]) as copy:
+            for seq, event in zip(seqs, events, strict=True):
+                if isinstance(event, TreatyAct):
+                    copy.write_row((event.instrument, seq))
+    db.execute(q["advance"], (len(events), seqs[-1]))

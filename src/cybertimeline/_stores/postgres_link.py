@@ -20,8 +20,8 @@ from cybertimeline.errors import ConflictError, ReadOnlyError, TimelineError, Va
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["CONNECT_TIMEOUT_SECONDS", "DEFAULT_SCHEMA", "URL_SCHEMES", "Address", "Link",
-           "is_url"]
+__all__ = ["CONNECT_TIMEOUT_SECONDS", "DEFAULT_SCHEMA", "URL_SCHEMES", "Address",
+           "CommitInDoubt", "Link", "is_url"]
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_SCHEMA = "cybertimeline"
@@ -99,6 +99,11 @@ def _import_psycopg(location: str) -> None:
         raise TimelineError(
             f"{location}: a PostgreSQL store needs psycopg 3, which is not installed: "
             f"pip install 'cybertimeline[postgres]'") from None
+
+
+class CommitInDoubt(TimelineError):  # noqa: N818 - a TimelineError, as every error
+    """The connection was lost while a transaction's COMMIT was on its way: it may or may not
+    have been committed (a writer resolves it by looking its rows up)."""
 
 
 class Link:
@@ -247,9 +252,10 @@ class Link:
                     "write": "nothing was written",
                     "commit": "the write may or may not have been committed: look for its "
                               "ids (tl.event(id)) before appending it again"}[phase]
-            return TimelineError(f"{where}: lost the connection to the PostgreSQL server "
-                                 f"({self.address.server()}): {detail}; {fate}; the next "
-                                 f"call connects again")
+            kind = CommitInDoubt if phase == "commit" else TimelineError
+            return kind(f"{where}: lost the connection to the PostgreSQL server "
+                        f"({self.address.server()}): {detail}; {fate}; the next call "
+                        f"connects again")
         return TimelineError(f"{where}: the PostgreSQL server refused: {detail}")
 
     def _scrubbed(self, exc: Exception) -> str:

@@ -25,6 +25,7 @@ from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import (
+    Budget,
     Origin,
     check_registry,
     correction_cycles,
@@ -47,6 +48,14 @@ class _Problems:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.found: list[Problem] = []
+        self._budget = Budget()
+
+    @property
+    def budget(self) -> Budget:
+        """What the checks may still compute: one "did you mean" budget for the whole
+        store, and no more problems than the cap leaves."""
+        self._budget.problems = MAX_PROBLEMS - len(self.found)
+        return self._budget
 
     def add(self, message: str) -> None:
         self.found.append(Problem(message=message, file=self.path))
@@ -126,13 +135,14 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
             problems.add(f"{where}: its rows in writes and entries disagree with the writes of "
                          f"its payload ({len(written)}): the tables were changed by something "
                          f"other than this library")
-        for problem in event_problems(event, Origin(problems.path), registry):
+        for problem in event_problems(event, Origin(problems.path), registry,
+                                      budget=problems.budget):
             problems.add(f"{where}: {problem.message}")
         if event.corrects is not None:
             targets[event.id] = event.corrects
     for table in (actors, instruments, entries, writes):
         table.finish()
-    for problem in failed_name_problems(failed, registry):
+    for problem in failed_name_problems(failed, registry, problems.budget):
         problems.add(problem.message)
     for event_id, count in db.execute("SELECT id, count(*) FROM events GROUP BY id "
                                       "HAVING count(*) > 1"):

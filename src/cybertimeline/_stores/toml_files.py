@@ -19,6 +19,7 @@ from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._stores.base import MAX_EVENT_BYTES
 from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.files import Unreadable, read_regular
+from cybertimeline._stores.load_cache import digest
 from cybertimeline._stores.pipeline import Entry, Loader
 from cybertimeline._stores.toml_chunks import (
     EVENT_HEADER,
@@ -28,7 +29,7 @@ from cybertimeline._stores.toml_chunks import (
     pieces,
     too_deep_key,
 )
-from cybertimeline._stores.toml_lines import event_lines, field_line, table_lines
+from cybertimeline._stores.toml_lines import EventFields, event_lines, table_lines
 from cybertimeline.errors import Problem, ValidationError
 
 __all__ = ["MAX_FILE_BYTES", "MAX_FOLDER_ENTRIES", "FileText", "read_toml_file", "toml_files"]
@@ -95,27 +96,36 @@ class FileText:
     def __init__(self, text: str) -> None:
         self._text: str | None = text
         self._lines: list[str] | None = None
+        self._events: dict[tuple[int, int], EventFields] = {}
 
     def field_line(self, start: int, end: int, field: str | None) -> int:
-        """The line of ``field`` in the event at lines start..end-1 (``start`` if unknown)."""
+        """The line of ``field`` in the event at lines start..end-1 (``start`` if unknown).
+        The event's lines are read once, at its first problem."""
         if self._text is None:
             return start
         if self._lines is None:
             self._lines = self._text.splitlines()
-        return field_line(self._lines, start, end, field)
+        fields = self._events.get((start, end))
+        if fields is None:
+            fields = self._events[start, end] = EventFields(self._lines, start, end)
+        return fields.line(field)
 
     def release(self) -> None:
         """Forget the text: the load is over."""
         self._text = self._lines = None
+        self._events.clear()
 
 
-def _decoded(path: Path, loader: Loader) -> str | None:
-    """The text of a regular TOML file within the limits; on failure, None, problem recorded."""
+def _decoded(path: Path, loader: Loader, digests: dict[Path, str] | None) -> str | None:
+    """The text of a regular TOML file within the limits; on failure, None, problem recorded.
+    The digest of the bytes read goes in ``digests``, if given."""
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except Unreadable as exc:
         loader.problem(str(exc), path)
         return None
+    if digests is not None:
+        digests[path] = digest(raw)
     if raw.startswith(b"\xef\xbb\xbf"):
         loader.problem("starts with a byte-order mark: save it as UTF-8 without BOM", path, 1)
         return None
@@ -149,18 +159,22 @@ def _parsed(piece: Piece, path: Path, loader: Loader) -> dict[str, Any] | None:
         loader.problem(f"is not valid TOML: {message}", path, line)
     except RecursionError:
         loader.problem("is nested too deeply to read: flatten its tables", path)
+    except ValueError:  # Python's limit on the digits of an integer read from text
+        loader.problem("holds an integer of more than 4,300 digits, which cannot be read: "
+                       "shorten it", path, piece.line)
     return None
 
 
 def read_toml_file(path: Path, loader: Loader, texts: list[FileText], *,
-                   appended: bool = False) -> None:
+                   appended: bool = False, digests: dict[Path, str] | None = None) -> None:
     """Hand the events, or the registry entries, of one file to the loader.
 
     A file of events may declare actors and instruments before its first event, as
     appends with declarations write them; in a file an append wrote (``appended``),
-    such a declaration replaces an earlier one of the same id.
+    such a declaration replaces an earlier one of the same id. The digest of the bytes
+    parsed goes in ``digests`` (for the load cache's key), if given.
     """
-    text = _decoded(path, loader)
+    text = _decoded(path, loader, digests)
     if text is None:
         return
     holder = FileText(text)

@@ -20,40 +20,63 @@ def event_lines(text: str) -> list[int]:
     return [n for n, line in enumerate(text.splitlines(), 1) if _EVENT_HEADER.match(line)]
 
 
+_ARRAY_HEADER = re.compile(r"^\s*\[\[\s*event\s*\.\s*(.+?)\s*\]\]")
+_TABLE_HEADER = re.compile(r"^\s*\[\s*event\s*\.\s*(.+?)\s*\]")
+_ASSIGNMENT = re.compile(r"^\s*(?:\"([^\"]*)\"|([^\s=\"]+))\s*=")
+
+
+class EventFields:
+    """Where each field of one event is, found in one pass over its lines: so that each
+    problem's line is found in constant time, however many fields the event has."""
+
+    def __init__(self, lines: Sequence[str], start: int, end: int) -> None:
+        self.start = start
+        self._arrays: dict[str, list[int]] = {}
+        self._tables: dict[str, tuple[int, dict[str, int]]] = {}
+        self._assignments: dict[str, int] = {}
+        keys: dict[str, int] | None = None  # of the first table of its name, while in it
+        for n in range(start, min(end, len(lines) + 1)):
+            line = lines[n - 1]
+            if (found := _ARRAY_HEADER.match(line)) is not None:
+                self._arrays.setdefault(found[1], []).append(n)
+                keys = None
+            elif (found := _TABLE_HEADER.match(line)) is not None:
+                keys = None
+                if found[1] not in self._tables:
+                    keys = {}
+                    self._tables[found[1]] = (n, keys)
+            elif line.lstrip().startswith("["):
+                keys = None
+            elif (found := _ASSIGNMENT.match(line)) is not None:
+                key = found[1] if found[1] is not None else found[2]
+                self._assignments.setdefault(key, n)
+                if keys is not None:
+                    keys.setdefault(key, n)
+
+    def line(self, path: str | None) -> int:
+        """The line of field ``path`` (``date``, ``sources[1]``, ``votes[CAN]``); the event's
+        first line when it cannot be found."""
+        match = _FIELD_STEP.match(path) if path else None
+        if match is None:
+            return self.start
+        name, index = match.groups()
+        headers = self._arrays.get(name)
+        if headers:
+            position = int(index) if index is not None and index.isdigit() else 0
+            return headers[position] if position < len(headers) else headers[0]
+        if name in self._tables:
+            header, keys = self._tables[name]
+            return keys.get(index, header) if index is not None else header
+        return self._assignments.get(name, self.start)
+
+
 def field_line(lines: Sequence[str], start: int, end: int, path: str | None) -> int:
     """The line of field ``path`` (``date``, ``sources[1]``, ``votes[CAN]``) in lines start..end-1.
 
     ``start`` is the 1-based line of the event's header; the result is that
     line when the field cannot be found.
     """
-    if not path:
-        return start
-    match = _FIELD_STEP.match(path)
-    if match is None:
-        return start
-    name, index = match.groups()
-    block = range(start, min(end, len(lines) + 1))
-    array_header = re.compile(rf"^\s*\[\[\s*event\s*\.\s*{re.escape(name)}\s*\]\]")
-    table_header = re.compile(rf"^\s*\[\s*event\s*\.\s*{re.escape(name)}\s*\]")
-    assignment = re.compile(rf"^\s*\"?{re.escape(name)}\"?\s*=")
-    headers = [n for n in block if array_header.match(lines[n - 1])]
-    if headers:
-        position = int(index) if index is not None and index.isdigit() else 0
-        return headers[position] if position < len(headers) else headers[0]
-    for n in block:
-        if table_header.match(lines[n - 1]):
-            if index is not None:
-                key = re.compile(rf"^\s*\"?{re.escape(index)}\"?\s*=")
-                for m in range(n + 1, block.stop):
-                    if lines[m - 1].lstrip().startswith("["):
-                        break
-                    if key.match(lines[m - 1]):
-                        return m
-            return n
-    for n in block:
-        if assignment.match(lines[n - 1]):
-            return n
-    return start
+    return EventFields(lines, start, end).line(path)
 
 
 def table_lines(text: str, table: str) -> dict[str, int]:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from cybertimeline._model.events import Event
 from cybertimeline._stores.atomic import publish, temporary_name
-from cybertimeline._stores.base import must_be_new, sized_json
+from cybertimeline._stores.base import FileStore, must_be_new, sized_json
 from cybertimeline._stores.files import storage_error
 from cybertimeline._stores.opening import bundled_store, open_store, store_kind
 from cybertimeline._stores.postgres_link import is_url
 from cybertimeline._timeline.timeline import Clock, Timeline, utc_today
 from cybertimeline.errors import TimelineError
 
-__all__ = ["copy_into", "create", "load"]
+__all__ = ["building", "copy_into", "create", "load"]
 
 
 def load(path: str | Path | None = None, *, clock: Clock = utc_today) -> Timeline:
@@ -67,36 +69,53 @@ def copy_into(source: Timeline, destination: str | Path) -> Timeline:
         sized_json([event])
     if is_url(destination):
         return _copy_to_server(events, source, str(destination))
+    with building(destination) as (store, _):
+        store.fill(events, source.registry)
+    return Timeline(store=open_store(destination))
+
+
+@contextlib.contextmanager
+def building(destination: str | Path, *,
+             clock: Clock = utc_today) -> Iterator[tuple[FileStore, Timeline]]:
+    """A new store of files, built under a hidden temporary name beside ``destination`` and
+    given its name only when the block ends without error; removed if it raises.
+
+    Nobody else can write to the store while it is built (it has no name they know),
+    so removing it when the block fails removes nothing that was confirmed to anyone;
+    a store that appeared at ``destination`` meanwhile is never replaced.
+
+    Raises:
+        TimelineError: something is at ``destination`` already or appeared there meanwhile,
+            or the store cannot be written.
+    """
     target = Path(destination)
     kind = store_kind(destination, new=True)
     must_be_new(target)
     temporary = temporary_name(target)
     try:
         store = open_store(temporary, new=True, kind=kind)
-        store.fill(events, source.registry)
-        store.close()
+        timeline = Timeline(store=store, clock=clock)
+        try:
+            yield store, timeline
+        finally:
+            timeline.close()
         publish(temporary, target)
     except FileExistsError:
-        raise TimelineError(f"{target}: already exists (it appeared during the copy); nothing "
-                            f"was replaced: choose a new path") from None
+        raise TimelineError(f"{target}: already exists (it appeared while the store was "
+                            f"built); nothing was replaced: choose a new path, or run again "
+                            f"to add to it") from None
     except OSError as exc:
-        raise storage_error(target, "write the copy", exc) from None
+        raise storage_error(target, "write the new store", exc) from None
     finally:
         _remove(temporary)
-    return Timeline(store=open_store(target))
 
 
 def _copy_to_server(events: list[Event], source: Timeline, url: str) -> Timeline:
-    """Copy into a new store on a PostgreSQL server; if the copy fails, drop its tables."""
+    """Copy into a new store on a PostgreSQL server: its tables made and filled in one
+    transaction, so a copy that fails commits nothing, and drops nothing."""
     from cybertimeline._stores.postgres import PostgresStore  # psycopg: only for servers
 
-    store = PostgresStore.create(url)
-    try:
-        store.fill(events, source.registry)
-    except BaseException:
-        store.discard()
-        raise
-    store.close()
+    PostgresStore.create(url, (events, source.registry)).close()
     return Timeline(store=PostgresStore(url))
 
 
@@ -105,6 +124,7 @@ def _remove(temporary: Path) -> None:
     if temporary.is_dir() and not temporary.is_symlink():
         shutil.rmtree(temporary, ignore_errors=True)
     for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm"),
-                     Path(f"{temporary}-journal")):
+                     Path(f"{temporary}-journal"), Path(f"{temporary}.lock"),
+                     Path(f"{temporary}.pending")):
         if not leftover.is_dir():
             leftover.unlink(missing_ok=True)
