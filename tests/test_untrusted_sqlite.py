@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import cybertimeline as ct
@@ -260,3 +261,30 @@ def test_a_registry_payload_written_by_hand_is_read(tmp_path: Path) -> None:
     with ct.load(path) as timeline:
         assert timeline.registry.has_actor("XYZ")
         timeline.validate()
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE events SET corrects = NULL WHERE id = 'can-2'",
+    "UPDATE events SET corrects = 'can-1', payload = json_remove(payload, '$.supersedes') "
+    "WHERE id = 'can-2'",
+    "UPDATE events SET id = 'other' WHERE id = 'can-2'",
+])
+def test_a_changed_index_column_never_brings_back_a_superseded_stance(
+        tmp_path: Path, change: str) -> None:
+    """Issue 26, item 10: a query that reads an event checks the columns it trusts (what the
+    event corrects, its id) against its payload; a row changed by hand is an error, not a
+    superseded stance answered again."""
+    later = attrs.evolve(statement("can-2", date="2021", supersedes="can-1",
+                                   recorded=RECORDED), stance="opposes")
+    path = store(tmp_path, statement("can-1"), later)
+    with ct.load(path) as timeline:
+        assert timeline.position("CAN").stances["budapest-convention"].stance == "opposes"
+    with database(path) as db:
+        db.execute(change)
+
+    def answer() -> None:
+        with ct.load(path) as timeline:  # the open reads every correction: it may say so
+            timeline.position("CAN").to_dict()
+
+    with pytest.raises(ct.ValidationError, match="validate"):
+        answer()

@@ -32,6 +32,9 @@ __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
 
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _ENTRY_ORDER = "ORDER BY latest, earliest, id"
+_EVENT_ROW = "seq, format, payload, id, corrects"
+"""What `SqliteIndex._parse` reads of an event's row: its payload, and the columns to check."""
+_EVENT = "e.seq, e.format, e.payload, e.id, e.corrects"
 _COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
 
 
@@ -133,7 +136,7 @@ class SqliteIndex:
         self._count = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
         correctors: defaultdict[str, list[Event]] = defaultdict(list)
         rows = self._db.execute(
-            f"SELECT e.seq, e.format, e.payload FROM events e WHERE e.corrects IS NOT NULL {_ORDER}"
+            f"SELECT {_EVENT} FROM events e WHERE e.corrects IS NOT NULL {_ORDER}"
         )
         parsed = self._parse(rows)
         for cycle in correction_cycles({e.id: e.corrects for e in parsed if e.corrects}):
@@ -148,16 +151,22 @@ class SqliteIndex:
         """Read everything afresh at the next question."""
         self._data_version = -1
 
-    def _parse(self, rows: Iterable[tuple[int, int, str]]) -> list[Event]:
+    def _parse(self, rows: Iterable[tuple[int, int, str, str, str | None]]) -> list[Event]:
+        """The events of rows ``(seq, format, payload, id, corrects)``, each checked against
+        the columns queries trust (its id, what it corrects): a row changed by hand is an
+        error, not an answer."""
         parsed = []
         cache = self._events
-        for seq, version, payload in rows:
+        for seq, version, payload, event_id, corrects in rows:
             event = cache.get(seq)
             if event is None:
                 try:
                     if check_version(version) is not None:
                         raise ValueError(check_version(version))
                     event = event_from_dict(upcast(orjson.loads(payload), version))
+                    if (event.id, event.corrects) != (event_id, corrects):
+                        raise ValueError(f"its columns (id {event_id!r}, corrects {corrects!r}) "
+                                         f"disagree with its payload")
                 except Exception as exc:  # the row was written by something else: report it
                     raise unreadable(self._path, f"the event of row {seq}", exc) from None
                 cache.put(seq, event)
@@ -196,7 +205,7 @@ class SqliteIndex:
     def get(self, event_id: str) -> Event | None:
         with database_errors(self._path):
             rows = self._db.execute(
-                "SELECT seq, format, payload FROM events WHERE id = ?", (event_id,)
+                f"SELECT {_EVENT_ROW} FROM events WHERE id = ?", (event_id,)
             ).fetchall()
             found = self._parse(rows)
         return found[0] if found else None
@@ -208,18 +217,18 @@ class SqliteIndex:
             for start in range(0, len(wanted), 500):  # SQLite's limit of parameters
                 chunk = wanted[start:start + 500]
                 rows = self._db.execute(
-                    "SELECT seq, format, payload FROM events WHERE id IN "
+                    f"SELECT {_EVENT_ROW} FROM events WHERE id IN "
                     f"({', '.join('?' * len(chunk))})", chunk).fetchall()
                 found.update((e.id, e) for e in self._parse(rows))
         return found
 
     def lane(self, actor: str | None = None) -> Lane:
         if actor is None:
-            return self._lane(("all", None), f"SELECT seq, format, payload FROM events e {_ORDER}",
+            return self._lane(("all", None), f"SELECT {_EVENT_ROW} FROM events e {_ORDER}",
                               ())
         return self._lane(
             ("actor", actor),
-            "SELECT e.seq, e.format, e.payload FROM events e WHERE e.seq IN (SELECT seq FROM "
+            f"SELECT {_EVENT} FROM events e WHERE e.seq IN (SELECT seq FROM "
             "event_actors WHERE actor = ? UNION SELECT seq FROM writes WHERE whose = ?) "
             f"{_ORDER}",
             (actor, actor),
@@ -231,11 +240,11 @@ class SqliteIndex:
         low = "" if first is None else first.isoformat()
         high = "9999-99-99" if last is None else last.isoformat()  # after every ISO day
         if actor is None:
-            return self._lane(("all", f"{low}/{high}"), "SELECT seq, format, payload FROM events "
+            return self._lane(("all", f"{low}/{high}"), f"SELECT {_EVENT_ROW} FROM events "
                               f"e WHERE e.latest BETWEEN ? AND ? {_ORDER}", (low, high))
         return self._lane(  # the period's events first: a period is usually short
             ("actor", f"{actor} {low}/{high}"),
-            "SELECT e.seq, e.format, e.payload FROM events e WHERE e.latest BETWEEN ? AND ? "
+            f"SELECT {_EVENT} FROM events e WHERE e.latest BETWEEN ? AND ? "
             "AND (EXISTS (SELECT 1 FROM event_actors a WHERE a.actor = ? AND a.seq = e.seq) "
             "OR EXISTS (SELECT 1 FROM writes w WHERE w.whose = ? AND w.seq = e.seq)) "
             f"{_ORDER}",
@@ -245,7 +254,7 @@ class SqliteIndex:
     def instrument_lane(self, instrument: str) -> Lane:
         return self._lane(
             ("instrument", instrument),
-            "SELECT e.seq, e.format, e.payload FROM event_instruments i "
+            f"SELECT {_EVENT} FROM event_instruments i "
             f"JOIN events e ON e.seq = i.seq WHERE i.instrument = ? {_ORDER}",
             (instrument,),
         )
@@ -270,7 +279,7 @@ class SqliteIndex:
         """What ``actor``'s position reads: its columnar sections' rows, not their events
         (call inside a snapshot)."""
         others = self._parse(self._db.execute(
-            "SELECT e.seq, e.format, e.payload FROM events e WHERE e.seq IN (SELECT seq "
+            f"SELECT {_EVENT} FROM events e WHERE e.seq IN (SELECT seq "
             f"FROM writes WHERE whose = ? AND section NOT IN ({_COLUMNAR})) {_ORDER}",
             (actor,)))
         columns: dict[str, Written] = {}
@@ -340,9 +349,9 @@ class SqliteIndex:
         """Every actor's events that write its other sections than the columnar ones
         (call inside a snapshot)."""
         rows = self._db.execute(
-            "SELECT w.whose, e.seq, e.format, e.payload FROM writes w JOIN events e ON "
+            f"SELECT w.whose, {_EVENT} FROM writes w JOIN events e ON "
             f"e.seq = w.seq WHERE w.section NOT IN ({_COLUMNAR}) {_ORDER}").fetchall()
-        events = self._parse([(seq, version, payload) for _, seq, version, payload in rows])
+        events = self._parse([row[1:] for row in rows])
         found: dict[str, dict[str, Event]] = {}
         for (whose, *_), event in zip(rows, events, strict=True):
             found.setdefault(whose, {})[event.id] = event
