@@ -230,3 +230,33 @@ def test_positions_of_many_actors_from_the_matrix_equal_those_from_rows(
             assert one.to_dict() == bulk.to_dict()
             assert list(one.votes) == list(bulk.votes) == list(folded.votes)
             assert dict(bulk.votes) == dict(folded.votes)
+
+
+def test_an_answer_read_while_another_writer_commits_is_of_one_version(
+        bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 26, item 12: a position is read in parts (the actor's writes, then the charts
+    its coverage rests on); when another writer commits between them, the whole answer is
+    read again, from the new version, rather than mixing the two."""
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    signature = ct.Signature(id="chn-signs", date=ct.Date.parse("2019-03-01"), actor="CHN",
+                             instrument="budapest-convention",
+                             recorded=ct.Date.parse("2019-03-01"),
+                             sources=[ct.Source(title="Chart")])
+    with ct.load(path) as reader, ct.load(path) as writer:
+        assert reader.position("CHN", as_of="2020-01-01").treaty(
+            "budapest-convention").status == "none"
+        real = reader._coverage
+        calls = []
+
+        def commit_meanwhile(*args: Any) -> Any:
+            calls.append(args)
+            if len(calls) == 1:  # another process's append commits mid-answer
+                writer.append(signature)
+            return real(*args)
+
+        monkeypatch.setattr(reader, "_coverage", commit_meanwhile)
+        answer = reader.position("CHN", as_of="2020-01-01")
+        assert len(calls) == 2  # read again, whole
+        assert answer.treaty("budapest-convention").status == "signatory"
+        with ct.load(path) as fresh:
+            assert answer.to_dict() == fresh.position("CHN", as_of="2020-01-01").to_dict()

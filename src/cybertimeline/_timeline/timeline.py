@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 import attrs
 
@@ -41,12 +42,31 @@ __all__ = ["Clock", "Timeline", "utc_today"]
 
 S = TypeVar("S")
 L = TypeVar("L")
+R = TypeVar("R")
+P = ParamSpec("P")
 Clock = Callable[[], dt.date]
 """Gives today's date: what `Timeline.append` stamps on an event without ``recorded``."""
 
 
 BULK = 8
 """From how many actors `positions` reads every actor's ballots at once (`prepare_bulk`)."""
+
+
+def _one_version(method: Callable[Concatenate[Timeline, P], R]
+                 ) -> Callable[Concatenate[Timeline, P], R]:
+    """Answer from one version of the store's events: a store that sees other writers may
+    move on while an answer is read in several parts (a position, then the charts it rests
+    on): then the whole answer is read again."""
+
+    def answer(self: Timeline, *args: P.args, **kwargs: P.kwargs) -> R:
+        while True:
+            version = self._index.version
+            found = method(self, *args, **kwargs)
+            if not self._store.sees_other_writers or self._index.version == version:
+                return found
+
+    # The method's name, docstring and signature, for help() and the reference.
+    return cast("Callable[Concatenate[Timeline, P], R]", functools.wraps(method)(answer))
 
 
 def utc_today() -> dt.date:
@@ -321,6 +341,7 @@ class Timeline:
         return fold(projection, self._select(lambda: self._index.lane(actor), _last_day(as_of),
                                              _last_day(known_at), possible))
 
+    @_one_version
     def position(
         self,
         actor: str,
@@ -400,6 +421,7 @@ class Timeline:
         for section in sorted(COLUMNAR):
             self._index.ballots(section)
 
+    @_one_version
     def votes_on(
         self,
         resolution: str,
@@ -427,6 +449,7 @@ class Timeline:
                                              option, detail)
         return found
 
+    @_one_version
     def members(
         self,
         group: str,
@@ -444,6 +467,7 @@ class Timeline:
                 members[event.actor] = event.action == "join"
         return tuple(sorted(a for a, joined in members.items() if joined))
 
+    @_one_version
     def status(
         self,
         instrument: str,
