@@ -45,6 +45,8 @@ class TreatyChart(Mapping[str, TreatyStatus]):
         all_actors: Whether every state is listed (else only those that acted).
         coverage: The complete chart that covers ``as_of``, if the store declares one:
             then any state not listed is not a signatory (rule 10).
+        opens: When the instrument opened for signature, if ``as_of`` is before it: then
+            every state is "not yet open" (rule 11).
     """
 
     instrument: str
@@ -54,6 +56,7 @@ class TreatyChart(Mapping[str, TreatyStatus]):
     possible: bool = False
     all_actors: bool = False
     coverage: Coverage | None = None
+    opens: Date | None = None
     registry: Registry = attrs.field(factory=Registry.builtin, repr=False)
     """The registry of the timeline that answered: the names its renderings use."""
 
@@ -86,12 +89,12 @@ class TreatyChart(Mapping[str, TreatyStatus]):
         return dict(sorted(Counter(s.status for s in self.values()).items()))
 
     def to_dict(self) -> dict[str, Any]:
-        """As JSON: ``{"instrument", "title", "as_of", "known_at", "possible", "counts",
+        """As JSON: ``{"instrument", "title", "as_of", "known_at", "possible", "opens", "counts",
         "actors": {actor: {"name", **TreatyStatus.to_dict()}}}``."""
         return {
             "instrument": self.instrument, "title": self.registry.label(self.instrument),
             "as_of": _text(self.as_of), "known_at": _text(self.known_at),
-            "possible": self.possible, "counts": self.counts(),
+            "possible": self.possible, "opens": _text(self.opens), "counts": self.counts(),
             "actors": {a: {"name": self.registry.name(a), **s.to_dict()}
                        for a, s in self.items()},
         }
@@ -115,7 +118,12 @@ def _head(chart: TreatyChart) -> str:
 
 
 def _others(chart: TreatyChart, cites: Citations) -> str:
-    """What holds for the states not listed (rule 10)."""
+    """What holds for the states not listed (rules 10 and 11)."""
+    if chart.opens is not None:
+        opening = chart.registry.instruments.get(chart.instrument)
+        cited_opening = cites.cite(opening.opening_sources) if opening is not None else ""
+        return (f"it opened for signature only on {chart.opens} {cited_opening}".rstrip()
+                + ": no state could have signed it yet, every state is not yet open")
     if chart.coverage is None:
         return "no complete chart covers this date: any other state is without data"
     return (f"the chart is complete to {chart.coverage.complete_until} "

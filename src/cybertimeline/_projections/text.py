@@ -58,6 +58,8 @@ class Sections(Protocol):
     def legislation(self) -> tuple[LegislationEntry, ...]: ...
     @property
     def coverage(self) -> Mapping[str, Coverage]: ...
+    @property
+    def not_yet_open(self) -> Mapping[str, Date]: ...
 
 
 def _head(position: Sections, words: Words) -> str:
@@ -76,6 +78,13 @@ def _listed(position: Sections) -> tuple[tuple[str, tuple[Any, ...]], ...]:
 
 def _when(entry: Any) -> str:
     return str(getattr(entry, "date", None) or getattr(entry, "since", ""))
+
+
+def _unopened(position: Sections, registry: Registry) -> list[tuple[str, Date]]:
+    """The charted instruments not yet open for signature on the position's date (rule 11):
+    where a chart would otherwise say "not a signatory"."""
+    return [(i, opens) for i, opens in position.not_yet_open.items()
+            if i in registry.instruments and registry.instruments[i].coverage]
 
 
 def position_text(position: Sections, registry: Registry) -> str:
@@ -104,6 +113,11 @@ def position_text(position: Sections, registry: Registry) -> str:
             treaty_rows.append([registry.short_label(instrument), STATUS_WORDS["none"],
                                 f"chart complete to {coverage.complete_until} "
                                 f"{cites.cite(coverage.sources)}"])
+    for instrument, opens in _unopened(position, registry):
+        treaty_rows.append([registry.short_label(instrument), STATUS_WORDS["not_yet_open"],
+                            f"opened for signature {opens} "
+                            f"{cites.cite(registry.instruments[instrument].opening_sources)}"
+                            .rstrip()])
     section("Treaties", treaty_rows)
     section("Votes", [[r, v.option, str(v.date), cites.cite(v.event.sources)]
                       for r, v in sorted(position.votes.items())])
@@ -158,6 +172,10 @@ def position_html(position: Sections, registry: Registry) -> str:
                                cited(cites, coverage.sources)]), "", "", ""]
                  for instrument, coverage in sorted(position.coverage.items())
                  if instrument not in position.treaties]
+    treaties += [[registry.short_label(instrument), badge("not_yet_open"),
+                  markup.join([f"opened for signature {opens} ", cited(
+                      cites, registry.instruments[instrument].opening_sources)]), "", "", ""]
+                 for instrument, opens in _unopened(position, registry)]
     section("Treaties", ["Instrument", "Status", "Signed", "Consented", "In force", "Withdrawn"],
             treaties)
     section("Votes", ["Resolution", "Vote", "Body", "Date", "Sources"],

@@ -418,6 +418,9 @@ class Timeline:
             acts[event.actor].append(event)
         found = self.registry.instruments.get(instrument)
         coverage = None if found is None else found.coverage_on(day, known_day)
+        unopened = found is not None and found.not_yet_open(day)
+        opens = found.opening if found is not None and unopened else None
+        opens_sources = found.opening_sources if found is not None and unopened else ()
         if all_actors:
             for actor in self.registry.actors.values():
                 if actor.type == "state":
@@ -426,8 +429,10 @@ class Timeline:
         return TreatyChart(
             instrument=instrument, as_of=_date(as_of), known_at=_date(known_at),
             possible=possible, all_actors=all_actors, coverage=coverage, registry=self.registry,
+            opens=opens,
             statuses={actor: TreatyStatus(
-                actor=actor, instrument=instrument, events=tuple(events),
+                actor=actor, instrument=instrument, events=tuple(events), opens=opens,
+                opens_sources=opens_sources,
                 coverage=None if coverage is None or (not possible and _may_have_acted(
                     derived, instrument, actor, day, known_day)) else coverage)
                 for actor, events in sorted(acts.items())})
