@@ -37,7 +37,14 @@ from cybertimeline._model.events import (
     Withdrawal,
 )
 from cybertimeline._model.order import canonical_key
-from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
+from cybertimeline._model.registry import (
+    Actor,
+    Coverage,
+    EntryRule,
+    Instrument,
+    Milestone,
+    Registry,
+)
 from cybertimeline._model.sources import Source
 from cybertimeline.errors import (
     AmbiguousActorError,
@@ -167,6 +174,7 @@ __all__ = [
     "CooperationEntry",
     "Correction",
     "Coverage",
+    "EntryRule",
     "Date",
     "DateError",
     "DateLike",
@@ -175,6 +183,7 @@ __all__ = [
     "EventListing",
     "FieldError",
     "Instrument",
+    "Milestone",
     "Legislation",
     "LegislationEntry",
     "Mark",
