@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from cybertimeline._codec.converters import event_to_dict, make_converter
     from cybertimeline._codec.reading import event_from_dict
     from cybertimeline._codec.versions import FORMAT_VERSION
-    from cybertimeline._projections.chart import TreatyChart
+    from cybertimeline._projections.chart import DepositaryCounts, TreatyChart
     from cybertimeline._projections.entries import (
         AdoptionEntry,
         CooperationEntry,
@@ -100,6 +100,7 @@ _LAZY = {
     "Changelog": "cybertimeline._reports.changelog",
     "CooperationEntry": "cybertimeline._projections.entries",
     "Correction": "cybertimeline._reports.changes",
+    "DepositaryCounts": "cybertimeline._projections.chart",
     "EventListing": "cybertimeline._reports.listing",
     "FORMAT_VERSION": "cybertimeline._codec.versions",
     "LegislationEntry": "cybertimeline._projections.entries",
@@ -176,6 +177,7 @@ __all__ = [
     "Coverage",
     "EntryRule",
     "Date",
+    "DepositaryCounts",
     "DateError",
     "DateLike",
     "EntryIntoForce",
