@@ -74,6 +74,11 @@ class TreatyAct(BaseEvent):
 
     actor: str = attrs.field(validator=actor_id)
     instrument: str = attrs.field(validator=non_empty_text)
+    irregular: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(non_empty_text))
+    """Why the act departs from the sequence its instrument's rules allow (rule 12): a late
+    deposit recorded by the depositary, a source that contradicts another; the sequence
+    checks then let it pass, and say why."""
 
     @property
     def subject(self) -> str:

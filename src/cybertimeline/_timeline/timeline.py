@@ -25,8 +25,9 @@ from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._stores.base import Contents, MemoryStore, Store, declared
 from cybertimeline._stores.checks import Origin, check_events, check_registry
 from cybertimeline._stores.index import Lane
+from cybertimeline._stores.sequences import acts_of, sequence_problems
 from cybertimeline._timeline.caches import Derived
-from cybertimeline.errors import UnknownEventError, ValidationError
+from cybertimeline.errors import Problem, UnknownEventError, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,11 +164,23 @@ class Timeline:
         """Check everything the store holds, afresh: every event and registry entry, the
         references between them; for SQLite every row, its columns and indexes too.
 
+        Also the sequences the treaties rule out (rule 12): an act before its instrument
+        opened, a signature after it closed, consent to a protocol before consent to its
+        convention, an entry into force where the instrument's rule does not put it; an act
+        that says why (``irregular``) passes.
+
         Raises:
             ValidationError: every problem found (up to 1,000), each where it was found.
             TimelineError: the store cannot be read.
         """
         self._store.validate()
+        acts = acts_of(self.events())
+        problems = sequence_problems(acts, (), self.registry, self._locate)
+        if problems:
+            raise ValidationError(problems)
+
+    def _locate(self, event_id: str, message: str) -> Problem:
+        return self.origin(event_id).problem(message)
 
     def __enter__(self) -> Timeline:
         return self
@@ -488,6 +501,8 @@ class Timeline:
             problems = [*check_registry(registry),
                         *check_events([(e, Origin()) for e in batch], registry,
                                       contents.index, contents.origins)]
+            if not problems:
+                problems = _sequences(batch, contents, registry)
             if problems:
                 raise ValidationError(problems)
 
@@ -622,6 +637,19 @@ def _may_have_acted(derived: Derived, instrument: str, actor: str, day: dt.date 
     known = derived.known.at(known_day)
     return any(e.date.earliest <= day < e.date.latest and known(e)
                for e in derived.acts(instrument, actor))
+
+
+def _sequences(batch: list[Event], contents: Contents, registry: Registry) -> list[Problem]:
+    """The sequence problems of appended treaty acts (rule 12), read with the acts already
+    stored of the same actors (and their parents' acts); corrected acts left out."""
+    new = acts_of(batch)
+    if not new:
+        return []
+    stored = [e for actor in {a.actor for a in new} for e in contents.index.lane(actor).events]
+    corrected = {e.corrects for e in (*stored, *batch) if e.corrects is not None}
+    others = [a for a in acts_of(stored) if a.id not in corrected]
+    return sequence_problems([a for a in new if a.id not in corrected], others, registry,
+                             lambda _id, message: Problem(message=message))
 
 
 def _check_writable(event: Event) -> None:
