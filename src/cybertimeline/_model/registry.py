@@ -13,9 +13,13 @@ import attrs
 from cybertimeline._model.dates import Date, optional_date
 from cybertimeline._model.fields import a_day, actor_id, date, non_empty_text, one_of, slug
 from cybertimeline._model.frozen import FrozenDict
-from cybertimeline._model.names import NameIndex
+from cybertimeline._model.names import NameIndex, name_keys
 from cybertimeline._model.sources import Source, knowledge_day, some_source, sources
-from cybertimeline._model.state_names import UN_MEMBER_STATES, UN_OBSERVER_STATES
+from cybertimeline._model.state_names import (
+    FORMER_STATE_NAMES,
+    UN_MEMBER_STATES,
+    UN_OBSERVER_STATES,
+)
 from cybertimeline._model.suggestions import unknown_message
 from cybertimeline.errors import (
     AmbiguousActorError,
@@ -437,6 +441,13 @@ def _inherit(entry: Instrument, before: Instrument | None) -> Instrument:
                         parent=entry.parent or before.parent, entry=entry.entry or before.entry)
 
 
+def _former_state(name: str) -> str | None:
+    """The id importers give the former state ``name`` means (``USSR``: ``SUN``), if any."""
+    keys = set(name_keys(name))
+    return next((code for code, names in FORMER_STATE_NAMES.items()
+                 if any(keys & set(name_keys(n)) for n in names)), None)
+
+
 @functools.cache
 def _states() -> Mapping[str, Actor]:
     """Every ISO 3166-1 entry: the UN's states under their UN names, the rest as territories
@@ -520,6 +531,11 @@ class Registry:
             listed = " or ".join(self._described(a) for a in found)
             raise AmbiguousActorError(
                 f"{name!r} may mean {listed}: give the id of the one meant", found)
+        former = _former_state(name)
+        if former is not None:
+            raise UnknownActorError(
+                f"{name!r} is a former state ({former}), which this store does not declare: "
+                f"declare it in actors.toml (type \"state\"), as import-votes does")
         raise UnknownActorError(unknown_message("actor", name, self.actors))
 
     def _described(self, actor: str) -> str:

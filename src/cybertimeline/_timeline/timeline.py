@@ -134,6 +134,10 @@ class Timeline:
             chosen.sort(key=canonical_key)
         return chosen
 
+    def _actors(self, names: Iterable[str]) -> list[str]:
+        """Actor ids for names as `Registry.resolve` reads them, each once, in order."""
+        return list(dict.fromkeys(self.registry.resolve(name) for name in names))
+
     # -- the store ----------------------------------------------------------------------------
 
     @property
@@ -251,7 +255,7 @@ class Timeline:
             ValidationError: ``since`` is after ``until``.
         """
         if actor is not None:
-            self.registry.actor(actor)
+            actor = self.registry.resolve(actor)
         start, stop = _first_day(since), _last_day(known_at)
         end_day = _last_day(until)
         if start is not None and end_day is not None and start > end_day:
@@ -309,7 +313,7 @@ class Timeline:
                 before it) too: a "2015" event counts from 2015-01-01.
         """
         if actor is not None:
-            self.registry.actor(actor)
+            actor = self.registry.resolve(actor)
         return fold(projection, self._select(lambda: self._index.lane(actor), _last_day(as_of),
                                              _last_day(known_at), possible))
 
@@ -323,10 +327,14 @@ class Timeline:
     ) -> Position:
         """The actor's position as of a date: treaties, votes, stances, memberships...
 
+        ``actor`` is an id or a name as `Registry.resolve` reads it (``"South Korea"``,
+        ``"kor"``, ``"ROK"``).
+
         Raises:
-            UnknownActorError: the actor is not known.
+            UnknownActorError: the actor is not known (`AmbiguousActorError` where the name
+                means several).
         """
-        self.registry.actor(actor)
+        actor = self.registry.resolve(actor)
         as_of_date, known_date = _date(as_of), _date(known_at)
         day = None if as_of_date is None else as_of_date.latest
         known_day = None if known_date is None else known_date.latest
@@ -381,7 +389,7 @@ class Timeline:
         else:
             chosen = [actors] if isinstance(actors, str) else actors or ()
         return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
-                for a in chosen}
+                for a in self._actors(chosen)}
 
     def members(
         self,
@@ -392,7 +400,7 @@ class Timeline:
         possible: bool = False,
     ) -> tuple[str, ...]:
         """The members of a group as of a date, from its membership events, sorted."""
-        self.registry.actor(group)
+        group = self.registry.resolve(group)
         members: dict[str, bool] = {}
         for event in self._select(lambda: self._index.lane(group), _last_day(as_of),
                                   _last_day(known_at), possible):
@@ -557,7 +565,7 @@ class Timeline:
         """
         from cybertimeline._reports.listing import EventListing
 
-        chosen = [actors] if isinstance(actors, str) else list(dict.fromkeys(actors or ()))
+        chosen = self._actors([actors] if isinstance(actors, str) else actors or ())
         seen: dict[str, Event] = {}
         asked: list[str | None] = [*chosen] or [None]
         for actor in asked:
