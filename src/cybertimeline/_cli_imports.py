@@ -11,8 +11,9 @@
                                [--map NAME=ACTOR ...] [--instrument-title TEXT]
 
 The store named by ``--into`` is opened, or created if there is nothing there
-(SQLite for ``.sqlite``/``.db``, JSON Lines for ``.jsonl``, else a folder). A
-progress bar shows on a terminal (stderr), not when output is piped.
+(SQLite for ``.sqlite``/``.db``, JSON Lines for ``.jsonl``, the tables of a store
+in a PostgreSQL database for a ``postgresql://`` URL, else a folder). A progress
+bar shows on a terminal (stderr), not when output is piped.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from typing import Any
 from cybertimeline._importers.layouts import LAYOUTS
 from cybertimeline._model.dates import Date
 from cybertimeline._model.sources import Source
+from cybertimeline._stores.postgres_link import is_url
 from cybertimeline._timeline.loading import create, load
 from cybertimeline._timeline.timeline import Timeline
-from cybertimeline.errors import DateError
+from cybertimeline.errors import DateError, NoStoreError
 
 __all__ = ["IMPORT_COMMANDS", "add_import_commands"]
 
@@ -122,7 +124,7 @@ def add_import_commands(commands: Any) -> None:
 def _into(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--into", required=True, metavar="STORE",
                      help="the store to import into, created if missing: .sqlite/.db for "
-                          "SQLite, .jsonl, else a folder")
+                          "SQLite, .jsonl, a postgresql:// URL (its schema), else a folder")
 
 
 def _map(sub: argparse.ArgumentParser, metavar: str, text: str) -> None:
@@ -133,7 +135,16 @@ def _map(sub: argparse.ArgumentParser, metavar: str, text: str) -> None:
 @contextlib.contextmanager
 def _store(path: str) -> Iterator[Timeline]:
     """The store at ``path``, created if there is nothing there, and removed again if the
-    import into it fails: a failed import leaves nothing behind."""
+    import into it fails: a failed import leaves nothing behind (on a PostgreSQL server, an
+    empty store: an import writes all its events in one transaction, or none)."""
+    if is_url(path):
+        try:
+            timeline = load(path)
+        except NoStoreError:
+            timeline = create(path)
+        with timeline:
+            yield timeline
+        return
     target = Path(path)
     if target.exists():
         with load(target) as timeline:

@@ -85,7 +85,8 @@ class FolderStore:
         if not self.root.is_dir():
             raise TimelineError(f"{self.root}: no such store: give the path of a folder of "
                                 f"TOML files, a .jsonl or a .sqlite file (new stores: "
-                                f"ct.create(path), or `cybertimeline import SRC --into PATH`)")
+                                f"ct.create(path), or `cybertimeline --events SRC import --into "
+                                f"PATH`)")
         files = _tree(self.root)
         contents = cached(self.root, files)
         if contents is None:
