@@ -423,13 +423,21 @@ def test_a_folder_store_loads_what_was_written(events):
 
 @given(s.events())
 def test_an_event_without_recorded_is_recorded_when_first_published_else_at_its_end(event):
-    """Without ``recorded``, an event is recorded on the earliest ``published`` of its
-    sources (each at its last day), else on the last day of its date (rule 7)."""
+    """Without ``recorded``: an act done in public is public on the last day of its date
+    (or on an earlier publication, for what is announced ahead); a reported fact on the
+    earliest ``published`` of its sources (each at its last day), else on the last day of
+    its date (rule 7)."""
     if event.recorded is not None:
         assert event.recorded_on == event.recorded.earliest
         return
     published = [src.published.latest for src in event.sources if src.published is not None]
-    assert event.recorded_on == (min(published) if published else event.date.latest)
+    end = event.date.latest
+    if not event.done_in_public:
+        assert event.recorded_on == (min(published) if published else end)
+    elif event.announces:
+        assert event.recorded_on == min([*published, end])
+    else:
+        assert event.recorded_on == end
     again = ct.event_from_dict(ct.event_to_dict(event))
     assert again.recorded is None
     assert again.recorded_on == event.recorded_on
@@ -437,16 +445,16 @@ def test_an_event_without_recorded_is_recorded_when_first_published_else_at_its_
 
 @given(s.events(kinds=s.BASE_KINDS, date=s.dates(1995, 2025)), s.days(2026, 2040))
 def test_an_append_stamps_the_clock_day_and_stores_it(event, today):
-    """Appended without ``recorded``, an event is recorded on the clock's day, explicitly,
-    so it reads back the same from every store; a given ``recorded`` is kept (rule 7)."""
+    """An append stamps the event with the clock's day (the store's history), explicitly, so
+    it reads back the same from every store, and leaves when it became public as it was:
+    the append is no knowledge date (rules 2 and 7)."""
     tl = ct.Timeline(clock=lambda: today)
     tl.append(event)
     stored = tl.event(event.id)
-    if event.recorded is None:
-        assert stored.recorded == ct.Date.from_date(today)
-        assert ct.event_to_dict(stored)["recorded"] == today.isoformat()
-    else:
-        assert stored == event
+    assert stored.stamped == ct.Date.from_date(today)
+    assert ct.event_to_dict(stored)["stamped"] == today.isoformat()
+    assert stored == attrs.evolve(event, stamped=ct.Date.from_date(today))
+    assert stored.recorded_on == event.recorded_on
 
 
 @given(s.timelines(min_size=1), st.data(), st.booleans())

@@ -176,8 +176,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def known_at(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--known-at", type=_date, metavar="DATE",
-                         help="the record as it stood on this date (its last day, for a "
-                              "partial date such as 2021 or 2021-12)")
+                         help="what was public on this date (its last day, for a partial "
+                              "date such as 2021 or 2021-12)")
+        sub.add_argument("--stored-by", type=_date, metavar="DATE",
+                         help="audit the store: only what it had received by this date "
+                              "(its appends' stamps); curated files always count")
 
     def possible(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--possible", action="store_true",
@@ -441,7 +444,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in IMPORT_COMMANDS:
             output = IMPORT_COMMANDS[args.command](args)
         else:
-            with _open(getattr(args, "events", None)) as timeline:
+            with _open(getattr(args, "events", None)) as opened:
+                stored_by = getattr(args, "stored_by", None)
+                timeline = opened if stored_by is None else opened.as_stored(stored_by)
                 _resolve_actors(timeline, args)
                 output = _COMMANDS[args.command](timeline, args)
         print(printable(output))

@@ -286,6 +286,7 @@ class Statement(BaseEvent):
     """An actor states a stance on a topic."""
 
     kind: ClassVar[str] = "statement"
+    done_in_public: ClassVar[bool] = False
     headline: ClassVar[str] = "{actor} {stance} {topic}"
     actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
     writes: ClassVar[tuple[Write, ...]] = (Write("stances", "topic", "actor"),)
@@ -321,6 +322,12 @@ class Session(BaseEvent):
     status: SessionStatus = attrs.field(validator=one_of(SESSION_STATUSES))
     title: str | None = None
     location: str | None = None
+
+    @property
+    def announces(self) -> bool:
+        """A session held is public on its dates; one scheduled, postponed or cancelled is
+        an announcement, public when published."""
+        return self.status != "held"
 
     def value(self, actor: str) -> str | None:
         return self.status
@@ -370,6 +377,7 @@ class Cooperation(BaseEvent):
     """Actors cooperate in some form (meetings, a programme, an agreement)."""
 
     kind: ClassVar[str] = "cooperation"
+    done_in_public: ClassVar[bool] = False
     headline: ClassVar[str] = "{actors}: {form}"
     actor_fields: ClassVar[tuple[str, ...]] = ("actors",)
     writes: ClassVar[tuple[Write, ...]] = (Write("cooperation", None, "actors"),)
@@ -409,6 +417,7 @@ class Retraction(BaseEvent):
     """The record withdraws an earlier event found to be wrong."""
 
     kind: ClassVar[str] = "retraction"
+    done_in_public: ClassVar[bool] = False
     headline: ClassVar[str] = "Retraction of {retracts}"
     verbs: ClassVar[tuple[str, str]] = ("retracts", "retracted")
 

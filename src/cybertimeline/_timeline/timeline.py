@@ -225,6 +225,17 @@ class Timeline:
             raise UnknownEventError(f"no event with id {event_id!r} in {self.location}")
         return found
 
+    def as_stored(self, by: DateLike) -> Timeline:
+        """The store as it stood on a day, for an audit of its own history: a timeline (in
+        memory) of the events it had received by ``by``'s last day (their ``stamped`` day,
+        set by each append), with the curated events (unstamped) always. Every question
+        asked of it (``known_at`` too) is answered from those events alone.
+        """
+        day = Date.coerce(by).latest
+        held = [e for e in self.events(include_corrected=True)
+                if e.stamped is None or e.stamped.earliest <= day]
+        return Timeline(held, registry=self.registry, clock=self._clock)
+
     def origin(self, event_id: str) -> Origin:
         """Where the event with this id was read from (file and line), if from a file."""
         return self._contents.origins.get(event_id, Origin())
@@ -238,6 +249,7 @@ class Timeline:
         until: DateLike | None = None,
         known_at: DateLike | None = None,
         include_corrected: bool = False,
+        stored_by: DateLike | None = None,
     ) -> Iterator[Event]:
         """The known events, in canonical order, filtered.
 
@@ -249,11 +261,17 @@ class Timeline:
             until: Only events that settle on or before its last day.
             known_at: The record as it stood on this day.
             include_corrected: Also list superseded and retracted events.
+            stored_by: Only what the store had received by this day (`as_stored`).
 
         Raises:
             UnknownActorError: ``actor`` is not known.
             ValidationError: ``since`` is after ``until``.
         """
+        if stored_by is not None:
+            yield from self.as_stored(stored_by).events(
+                actor, kind, since=since, until=until, known_at=known_at,
+                include_corrected=include_corrected)
+            return
         if actor is not None:
             actor = self.registry.resolve(actor)
         start, stop = _first_day(since), _last_day(known_at)
@@ -324,8 +342,12 @@ class Timeline:
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
         possible: bool = False,
+        stored_by: DateLike | None = None,
     ) -> Position:
         """The actor's position as of a date: treaties, votes, stances, memberships...
+
+        ``known_at`` asks what was public on a day (rule 2); ``stored_by`` audits the
+        store: only what it had received by that day (`as_stored`).
 
         ``actor`` is an id or a name as `Registry.resolve` reads it (``"South Korea"``,
         ``"kor"``, ``"ROK"``).
@@ -334,6 +356,9 @@ class Timeline:
             UnknownActorError: the actor is not known (`AmbiguousActorError` where the name
                 means several).
         """
+        if stored_by is not None:
+            return self.as_stored(stored_by).position(actor, as_of=as_of, known_at=known_at,
+                                                      possible=possible)
         actor = self.registry.resolve(actor)
         as_of_date, known_date = _date(as_of), _date(known_at)
         day = None if as_of_date is None else as_of_date.latest
@@ -416,6 +441,7 @@ class Timeline:
         known_at: DateLike | None = None,
         possible: bool = False,
         all_actors: bool = False,
+        stored_by: DateLike | None = None,
     ) -> TreatyChart:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
 
@@ -429,6 +455,9 @@ class Timeline:
         Raises:
             UnknownInstrumentError: the instrument is not known.
         """
+        if stored_by is not None:
+            return self.as_stored(stored_by).status(instrument, as_of=as_of, known_at=known_at,
+                                                    possible=possible, all_actors=all_actors)
         if not self.registry.has_instrument(instrument):
             self.registry.instrument(instrument)
         day, known_day = _last_day(as_of), _last_day(known_at)
@@ -463,8 +492,11 @@ class Timeline:
     def append(self, event: Event, *, expected: int | None = None) -> None:
         """Validate ``event`` against everything stored and write it through to the store.
 
-        An event without ``recorded`` is stamped with the day of the append
-        (UTC, from the timeline's clock) and stored with it (rule 7).
+        The store stamps the event with the day of the append (UTC, from the
+        timeline's clock; ``stamped``): its own history, which ``stored_by``
+        audits. The day it became public (``recorded``, rule 7) is the event's
+        own: given, or by default its date or its sources' publication; only a
+        correction without ``recorded`` is recorded on the append day.
         When this returns, the event is durable; when it raises, nothing was
         written. Another process's appends to the same store are read first.
         With ``expected`` (optimistic concurrency), the append fails unless the
@@ -518,16 +550,18 @@ class Timeline:
             self._reset(self._store.extend(batch, accept, expected, entries))
 
     def _stamped(self, event: Event) -> Event:
-        """The event with ``recorded`` set to the append day where it has none (rule 7)."""
-        if event.recorded is not None:
-            return event
+        """The event stamped with the day the store receives it (its own history), and a
+        correction without ``recorded`` recorded on that day too (rule 7)."""
         today = self._clock()
-        if not event.announced_ahead and today < event.date.earliest:
+        if event.recorded is None and not event.announced_ahead and today < event.date.earliest:
             raise ValidationError([
                 f"event {event.id!r} is dated {event.date}, after today ({today}), the day "
-                f"an append records it: a {event.kind} cannot be known before it happened "
+                f"of the append: a {event.kind} cannot be known before it happened "
                 f"(rule 9); append it once it has happened, or correct its date"])
-        return attrs.evolve(event, recorded=Date.from_date(today))
+        day = Date.from_date(today)
+        if event.corrects is not None and event.recorded is None:
+            return attrs.evolve(event, recorded=day, stamped=day)
+        return attrs.evolve(event, stamped=day)
 
     # -- reports: each is a function of a timeline, offered here as a method ----------------
 
