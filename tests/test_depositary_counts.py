@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -48,7 +49,7 @@ def test_the_command_line_prints_the_depositary_counts(
         "signatories": 50}
 
 
-ROLES = {"signature": ct.Signature, "ratification": ct.Ratification,
+ROLES: dict[str, type[ct.TreatyAct]] = {"signature": ct.Signature, "ratification": ct.Ratification,
          "entry_into_force": ct.EntryIntoForce, "withdrawal": ct.Withdrawal}
 
 
@@ -58,7 +59,7 @@ ROLES = {"signature": ct.Signature, "ratification": ct.Ratification,
 def test_parties_are_the_consented_in_force_or_not(acts: list[tuple[str, str, int]]) -> None:
     """Property: parties = in force + not yet in force = states whose status is ``party`` or
     ``ratified``; signed only = ``signatory``; signatories ⊇ signed only."""
-    events = [ROLES[kind](id=f"e{n}", actor=actor, instrument="budapest-convention",
+    events: list[Any] = [ROLES[kind](id=f"e{n}", actor=actor, instrument="budapest-convention",
                           date=ct.Date.from_date(dt.date(2005, 1, 1) + dt.timedelta(days=day)),
                           sources=[ct.Source(title="Chart")])
               for n, (actor, kind, day) in enumerate(acts)]

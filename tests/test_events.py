@@ -102,7 +102,7 @@ def test_nothing_is_recorded_before_it_happened():
     into force, announced ahead, is not (rule 9)."""
     with pytest.raises(ValueError, match="cannot be known before it happened"):
         _ratification(date=D("2024-03-15"), recorded=D("2020-01-01"))
-    with pytest.raises(ValueError, match="earliest 'published'.*cannot be known"):
+    with pytest.raises(ValueError, match=r"earliest 'published'.*cannot be known"):
         _ratification(date=D("2024-03-15"),
                       sources=[ct.Source(title="Early", published=D("2023"))])
     announced = ct.EntryIntoForce(id="in-force", date=D("2024-07-01"), actor="CAN",

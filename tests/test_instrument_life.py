@@ -57,7 +57,8 @@ def test_a_chart_before_the_opening_lists_every_state_not_yet_open(tl: ct.Timeli
     assert set(chart.counts()) == {"not_yet_open"}
     assert chart.to_dict()["opens"] == "2022-05-12"
     acted = tl.status("budapest-protocol-2", as_of="2020-01-01")
-    assert "not yet open" in str(acted) and "2022-05-12" in str(acted)
+    assert "not yet open" in str(acted)
+    assert "2022-05-12" in str(acted)
     assert "not a signatory" not in str(acted)
     assert "not yet open" in chart._repr_html_()
 
@@ -67,7 +68,8 @@ def test_the_position_text_says_not_yet_open(tl: ct.Timeline) -> None:
     text = str(tl.position("CAN", as_of="2014-12-31"))
     lines = [line for line in text.splitlines() if "Second Additional" in line
              or "UN Convention against Cybercrime" in line]
-    assert len(lines) == 2 and all("not yet open" in line for line in lines)
+    assert len(lines) == 2
+    assert all("not yet open" in line for line in lines)
     assert "not a signatory" not in text
     html = tl.position("CAN", as_of="2014-12-31")._repr_html_()
     assert "not yet open" in html
@@ -155,7 +157,7 @@ def test_a_store_declares_a_life_in_instruments_toml(tmp_path: Path) -> None:
         '[[instruments.example-treaty.life]]\nstage = "signed"\ndate = "2010-05-04"\n'
         '[[instruments.example-treaty.life.sources]]\ntitle = "Depositary notification"\n',
         encoding="utf-8")
-    with pytest.raises(ct.ValidationError, match="instruments.toml.*'signed' is not allowed"):
+    with pytest.raises(ct.ValidationError, match=r"instruments.toml.*'signed' is not allowed"):
         ct.load(tmp_path)
 
 

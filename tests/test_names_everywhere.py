@@ -56,14 +56,14 @@ def test_an_ambiguous_name_fails_as_on_the_command_line(tl: ct.Timeline) -> None
     """``Korea`` lists both, in every entry point."""
     for ask in (lambda: tl.position("Korea"), lambda: list(tl.events("Korea")),
                 lambda: tl.changelog("Korea"), lambda: tl.members("Korea")):
-        with pytest.raises(ct.AmbiguousActorError, match="'KOR'.*'PRK'"):
+        with pytest.raises(ct.AmbiguousActorError, match=r"'KOR'.*'PRK'"):
             ask()
 
 
 def test_former_states_resolve_where_the_registry_holds_them(tl: ct.Timeline) -> None:
     """USSR, Yugoslavia, East Germany: to the ids importers declare them with; where the
     store does not declare them, the error says what they are and how to declare them."""
-    with pytest.raises(ct.UnknownActorError, match="former state \\(SUN\\).*actors.toml"):
+    with pytest.raises(ct.UnknownActorError, match=r"former state \(SUN\).*actors\.toml"):
         tl.position("USSR")
     registry = ct.Registry.builtin().extended(actors=FORMER_STATES.values())
     for name, actor in [("USSR", "SUN"), ("Soviet Union", "SUN"), ("Yugoslavia", "YUG"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
@@ -224,7 +225,7 @@ class Instrument:
                 f"'opened' {self.opened} and the life's 'opened' {found['opened']} differ: "
                 f"keep one"))
         dated = [(s, found[s]) for s in STAGES if s in found]
-        for (first, before), (then, after) in zip(dated, dated[1:], strict=False):
+        for (first, before), (then, after) in itertools.pairwise(dated):
             if after.latest < before.earliest:
                 raise FieldError("life", (
                     f"{then!r} ({after}) is before {first!r} ({before}): an instrument is "
@@ -287,7 +288,8 @@ def _said(stage: Stage, day: str, title: str, publisher: str, url: str, quote: s
         title=title, publisher=publisher, url=url, quote=quote)])
 
 
-_COE_185 = ("Chart of signatures and ratifications of Treaty 185", "Council of Europe Treaty Office",
+_COE_185 = ("Chart of signatures and ratifications of Treaty 185",
+            "Council of Europe Treaty Office",
             "http://www.coe.int/en/web/conventions/full-list/-/conventions/treaty/185/"
             "signatures?p_auth=igXbHmd5")
 _MOFA = ("Council of Europe Convention on Cybercrime (Budapest Convention)",

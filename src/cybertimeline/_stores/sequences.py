@@ -88,9 +88,9 @@ def _off_rule(act: TreatyAct, instrument: Instrument, own: list[TreatyAct]) -> l
     consents = [c for c in known if c.date.earliest <= act.date.latest]
     if not consents:
         if known:
-            first = min(known, key=lambda c: c.date.earliest)
+            earliest = min(known, key=lambda c: c.date.earliest)
             return [f"entry into force dated {act.date}, before the consent it follows "
-                    f"({first.date}, {first.id!r})"]
+                    f"({earliest.date}, {earliest.id!r})"]
         return []
     consent = max(consents, key=lambda c: (c.date.latest, c.date.earliest))
     general = instrument.milestone("in_force")
