@@ -88,6 +88,11 @@ if TYPE_CHECKING:
     from cybertimeline._reports.drawing import plot
     from cybertimeline._reports.frames import events_frame, positions_frame
     from cybertimeline._reports.listing import EventListing
+    from cybertimeline._reports.resolutions import (
+        RESOLUTION_ROW_FIELDS,
+        ResolutionView,
+        resolution,
+    )
     from cybertimeline._reports.rows import ROW_FIELDS, event_row
     from cybertimeline._reports.swimlanes import Mark, StatusSpan, Swimlanes
     from cybertimeline._reports.timelinejs import timelinejs
@@ -111,7 +116,9 @@ _LAZY = {
     "Position": "cybertimeline._projections.position",
     "PositionProjection": "cybertimeline._projections.position",
     "Projection": "cybertimeline._projections.projection",
+    "RESOLUTION_ROW_FIELDS": "cybertimeline._reports.resolutions",
     "ROW_FIELDS": "cybertimeline._reports.rows",
+    "ResolutionView": "cybertimeline._reports.resolutions",
     "SessionEntry": "cybertimeline._projections.entries",
     "StanceEntry": "cybertimeline._projections.entries",
     "StatusSpan": "cybertimeline._reports.swimlanes",
@@ -121,6 +128,7 @@ _LAZY = {
     "TreatyStatus": "cybertimeline._projections.treaty",
     "VoteEntry": "cybertimeline._projections.entries",
     "changelog": "cybertimeline._reports.changelog",
+    "resolution": "cybertimeline._reports.resolutions",
     "copy_into": "cybertimeline._timeline.loading",
     "create": "cybertimeline._timeline.loading",
     "diff_positions": "cybertimeline._reports.changes",
@@ -160,6 +168,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "FORMAT_VERSION",
+    "RESOLUTION_ROW_FIELDS",
     "ROW_FIELDS",
     "Acceptance",
     "Accession",
@@ -202,6 +211,7 @@ __all__ = [
     "Ratification",
     "ReadOnlyError",
     "Registry",
+    "ResolutionView",
     "Retraction",
     "Session",
     "SessionEntry",
@@ -240,5 +250,6 @@ __all__ = [
     "plot",
     "position_facts",
     "positions_frame",
+    "resolution",
     "timelinejs",
 ]

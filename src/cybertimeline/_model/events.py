@@ -225,6 +225,9 @@ class Vote(BaseEvent):
     )
     tally: Tally | None = attrs.field(default=None, converter=_tally)
     topic: str | None = attrs.field(default=None, validator=optional_slug)
+    title: str | None = attrs.field(default=None,
+                                    validator=attrs.validators.optional(non_empty_text))
+    """The resolution's title, as the record gives it."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()

@@ -46,7 +46,7 @@ class VoteEntry:
 
     def to_dict(self) -> dict[str, Any]:
         return {"option": self.option, "body": self.body, "date": str(self.date),
-                "event": self.event.id}
+                "title": self.event.title, "event": self.event.id}
 
     @classmethod
     def of(cls, event: Vote, actor: str) -> VoteEntry:

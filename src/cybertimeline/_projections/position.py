@@ -24,7 +24,7 @@ from cybertimeline._projections.entries import (
     StanceEntry,
     VoteEntry,
 )
-from cybertimeline._projections.text import position_html, position_text
+from cybertimeline._projections.text import by_date, position_html, position_text
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
 
@@ -156,7 +156,7 @@ class Position:
             "known_at": None if self.known_at is None else str(self.known_at),
             "possible": self.possible,
             "treaties": {k: v.to_dict() for k, v in sorted(self.treaties.items())},
-            "votes": {k: v.to_dict() for k, v in sorted(self.votes.items())},
+            "votes": {k: v.to_dict() for k, v in by_date(self.votes)},
             "stances": {k: v.to_dict() for k, v in sorted(self.stances.items())},
             "memberships": {k: v.to_dict() for k, v in sorted(self.memberships.items())},
             "members": {k: v.to_dict() for k, v in sorted(self.members.items())},

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from cybertimeline._reports.changelog import Changelog
     from cybertimeline._reports.listing import EventListing
+    from cybertimeline._reports.resolutions import ResolutionView
     from cybertimeline._reports.swimlanes import Swimlanes
 
 __all__ = ["Clock", "Timeline", "utc_today"]
@@ -578,6 +579,24 @@ class Timeline:
         from cybertimeline._reports.changelog import changelog
 
         return changelog(self, actors, since=since, until=until, known_at=known_at)
+
+    def resolution(
+        self,
+        symbol: str,
+        *,
+        known_at: DateLike | None = None,
+        group: str | None = None,
+    ) -> ResolutionView:
+        """A resolution's own view: its date, title, body, tally and every state's vote (a
+        group's members' only, with ``group``): `cybertimeline.resolution` of this timeline.
+
+        Raises:
+            UnknownEventError: no vote or adoption of ``symbol`` is known.
+            UnknownActorError: ``group`` is not known.
+        """
+        from cybertimeline._reports.resolutions import resolution
+
+        return resolution(self, symbol, known_at=known_at, group=group)
 
     def listing(
         self,
