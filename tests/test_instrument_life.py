@@ -33,6 +33,9 @@ def test_every_bundled_instrument_has_a_sourced_life(tl: ct.Timeline) -> None:
     assert str(tl.registry.instrument("un-cybercrime-convention").opening) == "2025-10-25"
     assert str(tl.registry.instrument("budapest-protocol-2").opening) == "2022-05-12"
     assert tl.registry.instrument("budapest-protocol-1").parent == "budapest-convention"
+    closed = tl.registry.instrument("untoc").milestone("closed")
+    assert closed is not None
+    assert str(closed.date) == "2002-12-12"  # before its entry into force: allowed
 
 
 def test_before_the_opening_the_status_is_not_yet_open(tl: ct.Timeline) -> None:

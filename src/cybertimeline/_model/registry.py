@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
@@ -149,6 +148,13 @@ class Milestone:
                 "sources": [s.to_dict() for s in self.sources]}
 
 
+_ORDER: tuple[tuple[Stage, Stage], ...] = (
+    ("adopted", "opened"), ("adopted", "in_force"), ("adopted", "closed"),
+    ("opened", "in_force"), ("opened", "closed"))
+"""Which stage comes no later than which: closing for signature may come before or after
+the entry into force."""
+
+
 def _milestones(value: Iterable[Milestone]) -> tuple[Milestone, ...]:
     return tuple(value)
 
@@ -224,12 +230,12 @@ class Instrument:
             raise FieldError("opened", (
                 f"'opened' {self.opened} and the life's 'opened' {found['opened']} differ: "
                 f"keep one"))
-        dated = [(s, found[s]) for s in STAGES if s in found]
-        for (first, before), (then, after) in itertools.pairwise(dated):
-            if after.latest < before.earliest:
+        for first, then in _ORDER:
+            if first in found and then in found and found[then].latest < found[first].earliest:
                 raise FieldError("life", (
-                    f"{then!r} ({after}) is before {first!r} ({before}): an instrument is "
-                    f"adopted, then opened, then in force or closed"))
+                    f"{then!r} ({found[then]}) is before {first!r} ({found[first]}): an "
+                    f"instrument is adopted, then opened, then in force or closed (in either "
+                    f"order)"))
 
     def milestone(self, stage: Stage) -> Milestone | None:
         """The sourced milestone of this stage, if the registry has it."""
@@ -392,6 +398,11 @@ _BUILTIN_INSTRUMENTS = (
                   "December 2000"),
             _said("in_force", "2003-09-29", *_EC_UNTOC, "and entered into force on 29 "
                   "September 2003"),
+            _said("closed", "2002-12-12", "United Nations Convention against Transnational "
+                  "Organized Crime and its Protocols: signatories", "UNODC",
+                  "http://unodc.org/unodc/en/treaties/CTOC/signatures.html",
+                  "and thereafter at United Nations Headquarters in New York until 12 December "
+                  "2002"),
         ],
     ),
     Instrument(
