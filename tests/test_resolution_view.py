@@ -82,7 +82,7 @@ def test_imported_votes_carry_their_title_into_views_and_positions() -> None:
     assert view.title is not None
     assert "criminal purposes" in view.title
     position = store.position("KOR", as_of="2020")
-    assert position.to_dict()["votes"]["A/RES/74/247"]["title"] == view.title
+    assert position.votes["A/RES/74/247"].title == view.title
     assert "Countering the use of information" in str(position)
 
 

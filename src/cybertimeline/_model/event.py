@@ -21,21 +21,34 @@ from cybertimeline._model.fields import a_day, date, optional_slug, slug, string
 from cybertimeline._model.sources import Source, some_source, sources
 from cybertimeline.errors import FieldError
 
-__all__ = ["BaseEvent", "RecordedBasis", "Section", "Write", "named_actors"]
+__all__ = ["COLUMNAR", "BaseEvent", "RecordedBasis", "Section", "Write", "WriteRow",
+           "named_actors"]
 
 RecordedBasis = Literal["recorded", "published", "date"]
 Section = Literal["treaties", "votes", "stances", "memberships", "members", "cooperation",
                   "sessions", "adoptions", "legislation"]
+COLUMNAR: frozenset[Section] = frozenset({"votes"})
+"""The sections a timeline reads as columns of stored writes (`WriteRow`), never decoding the
+events behind them until asked: a roll call writes one entry in each voter's position, and
+a whole record holds a million of them."""
 
 
 @attrs.frozen
 class Write:
     """An entry a kind writes in a position: ``section``, keyed by the field ``key`` (by
-    the event's id if None), in the position of each actor named by the field ``whose``."""
+    the event's id if None), in the position of each actor named by the field ``whose``;
+    ``detail`` names a field the entry carries beside the event's value (a vote's body)."""
 
     section: Section
     key: str | None
     whose: str
+    detail: str | None = None
+
+
+WriteRow = tuple[str, Section, str, str | None, str | None]
+"""One write of an event as a store keeps it: ``(whose, section, key, value, detail)``: the
+actor whose position it writes, the section and key of the entry, the event's value for
+that actor (`BaseEvent.value`: a vote's option) and the field ``detail`` of its `Write`."""
 
 
 def named_actors(field: str, value: object) -> Iterator[tuple[str, str]]:
@@ -194,9 +207,15 @@ class BaseEvent:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "writes" in cls.__dict__:
+            sections = [w.section for w in cls.writes]
+            if len(set(sections)) != len(sections):
+                # A store keeps one entry per event and section (its key and detail).
+                raise TypeError(f"{cls.__name__} writes a section twice: {sections}")
             cls._entries = staticmethod(_entries_of(cls.writes))
+            cls._details = {w.section: w.detail for w in cls.writes}
 
     _entries: ClassVar[Callable[[Any, str], tuple[tuple[Section, str], ...]]]
+    _details: ClassVar[Mapping[str, str | None]] = {}
 
     def entries(self, actor: str) -> tuple[tuple[Section, str], ...]:
         """The ``(section, key)`` entries of ``actor``'s position that the event writes.
@@ -204,6 +223,37 @@ class BaseEvent:
         Declared by the kind (`writes`); folding the event changes no other entry.
         """
         return type(self)._entries(self, actor)
+
+    def written(self) -> list[WriteRow]:
+        """Every write the event makes, in every actor's position, as a store keeps it: one
+        row per actor and entry (a roll call: one per ballot), in the order declared."""
+        rows: dict[tuple[str, Section, str], WriteRow] = {}
+        for write in self.writes:
+            key = str(getattr(self, write.key or "id"))
+            detail = None if write.detail is None else getattr(self, write.detail)
+            named = getattr(self, write.whose)
+            for actor in (named,) if isinstance(named, str) else named:
+                rows.setdefault((actor, write.section, key),
+                                (actor, write.section, key, self.value(actor), detail))
+        return list(rows.values())
+
+    def entry_key(self, section: str) -> str | None:
+        """The key of the entry the event writes in ``section`` (for every actor it writes
+        for), or None if it writes none there."""
+        for write in self.writes:
+            if write.section == section:
+                return str(getattr(self, write.key or "id"))
+        return None
+
+    def written_for(self, actor: str) -> list[WriteRow]:
+        """The rows of `written` whose actor is ``actor``, found as fast as `entries`."""
+        details = type(self)._details
+        rows: list[WriteRow] = []
+        for section, key in type(self)._entries(self, actor):
+            detail = details.get(section)
+            rows.append((actor, section, key, self.value(actor),
+                         None if detail is None else getattr(self, detail)))
+        return rows
 
     def verb(self, past: bool = False) -> str:
         """The kind's verb, present (``ratifies``) or past (``ratified``)."""

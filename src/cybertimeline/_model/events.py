@@ -215,7 +215,7 @@ class Vote(BaseEvent):
     kind: ClassVar[str] = "vote"
     headline: ClassVar[str] = "{body} votes on {resolution}"
     actor_fields: ClassVar[tuple[str, ...]] = ("body", "votes")
-    writes: ClassVar[tuple[Write, ...]] = (Write("votes", "resolution", "votes"),)
+    writes: ClassVar[tuple[Write, ...]] = (Write("votes", "resolution", "votes", "body"),)
     verbs: ClassVar[tuple[str, str]] = ("votes on", "voted on")
 
     body: str = attrs.field(validator=actor_id)

@@ -6,6 +6,7 @@ what it is as JSON (``to_dict``, with the id of its event).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -34,19 +35,94 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+def _vote_entry(fields: dict[str, Any]) -> VoteEntry:
+    return VoteEntry(**fields)
+
+
 class VoteEntry:
-    """How the actor voted on one resolution."""
+    """How the actor voted on one resolution.
+
+    ``event`` is the roll call. A position read from a store's rows holds only its id
+    (``event_id``) and reads the event the first time ``event`` is asked for (its
+    sources, say); the answer is the same either way. Two entries are equal when they
+    say the same of the same event. Immutable.
+    """
+
+    __slots__ = ("_dict", "_found", "_load", "body", "date", "event_id", "option", "resolution")
 
     resolution: str
     option: str
     body: str
     date: Date
-    event: Vote
+    event_id: str
+    _found: Vote | None
+    _load: Callable[[str], Any] | None
+    _dict: dict[str, Any] | None
+
+    def __init__(self, *, resolution: str, option: str, body: str, date: Date,
+                 event: Vote | None = None, event_id: str | None = None,
+                 load: Callable[[str], Any] | None = None) -> None:
+        if event is None and (load is None or not event_id):
+            raise TypeError("a VoteEntry needs its event, or its event_id and a load")
+        setattr_ = object.__setattr__
+        setattr_(self, "resolution", resolution)
+        setattr_(self, "option", option)
+        setattr_(self, "body", body)
+        setattr_(self, "date", date)
+        setattr_(self, "event_id", event.id if event is not None else event_id)
+        setattr_(self, "_found", event)
+        setattr_(self, "_load", load)
+        setattr_(self, "_dict", None)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    @property
+    def event(self) -> Vote:
+        """The roll call the entry rests on (read from the store at the first ask)."""
+        found = self._found
+        if found is None:
+            assert self._load is not None
+            found = self._load(self.event_id)
+            object.__setattr__(self, "_found", found)
+        assert isinstance(found, Vote)
+        return found
+
+    def _fields(self) -> tuple[str, str, str, Date, str]:
+        return (self.resolution, self.option, self.body, self.date, self.event_id)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, VoteEntry):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (f"VoteEntry(resolution={self.resolution!r}, option={self.option!r}, "
+                f"body={self.body!r}, date={self.date!r}, event={self.event_id!r})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled with its event, read now: a store's connection does not travel.
+        return (_vote_entry, ({"resolution": self.resolution, "option": self.option,
+                               "body": self.body, "date": self.date, "event": self.event},))
+
+    @property
+    def title(self) -> str | None:
+        """The resolution's title, where the roll call gives one (reads the event)."""
+        return self.event.title
 
     def to_dict(self) -> dict[str, Any]:
-        return {"option": self.option, "body": self.body, "date": str(self.date),
-                "title": self.event.title, "event": self.event.id}
+        made = self._dict
+        if made is None:  # kept: an entry is shared by every actor that voted so
+            made = {"option": self.option, "body": self.body, "date": str(self.date),
+                    "event": self.event_id}
+            object.__setattr__(self, "_dict", made)
+        return dict(made)
 
     @classmethod
     def of(cls, event: Vote, actor: str) -> VoteEntry:
@@ -60,13 +136,16 @@ class SharedVoteEntries:
     the voter, so one is made per event and option, for every actor that voted so.
 
     Entries are immutable, so sharing one is the same as making it again; a
-    timeline keeps one of these per version of its events.
+    timeline keeps one of these per version of its events. Entries made from stored
+    writes (`written`) read their event through ``load`` when asked for it.
     """
 
-    __slots__ = ("_made",)
+    __slots__ = ("_dates", "_load", "_made")
 
-    def __init__(self) -> None:
+    def __init__(self, load: Callable[[str], Any] | None = None) -> None:
         self._made: dict[tuple[str, str], VoteEntry] = {}
+        self._dates: dict[str, Date] = {}
+        self._load = load
 
     def of(self, event: Vote, actor: str) -> VoteEntry:
         """``actor``'s vote in ``event``, as `VoteEntry.of` makes it."""
@@ -74,6 +153,40 @@ class SharedVoteEntries:
         found = self._made.get(key)
         if found is None:
             found = self._made[key] = VoteEntry.of(event, actor)
+        return found
+
+    def written(self, event_id: str, date: str, resolution: str, option: str,
+                body: str) -> VoteEntry:
+        """The entry of a stored write: a vote of ``option`` in the roll call ``event_id``."""
+        key = (event_id, option)
+        found = self._made.get(key)
+        if found is None:
+            when = self._dates.get(date)
+            if when is None:
+                when = self._dates[date] = Date.parse(date)
+            found = self._made[key] = VoteEntry.__new__(VoteEntry)
+            put = object.__setattr__  # what __init__ does, without its checks of the caller
+            put(found, "resolution", resolution)
+            put(found, "option", option)
+            put(found, "body", body)
+            put(found, "date", when)
+            put(found, "event_id", event_id)
+            put(found, "_found", None)
+            put(found, "_load", self._load)
+            put(found, "_dict", None)
+        return found
+
+    def all_written(self, ids: Sequence[str], dates: Sequence[str], resolutions: Sequence[str],
+                    options: Sequence[str | None], bodies: Sequence[str | None]
+                    ) -> list[VoteEntry]:
+        """`written` for each of many stored writes (a position's votes, made at once)."""
+        written = self.written
+        found = []
+        for event_id, date, resolution, option, body in zip(ids, dates, resolutions, options,
+                                                            bodies, strict=True):
+            assert option is not None  # a vote's write has both (the stores check it)
+            assert body is not None
+            found.append(written(event_id, date, resolution, option, body))
         return found
 
 
@@ -86,6 +199,11 @@ class StanceEntry:
     date: Date
     quote: str | None
     event: Statement
+
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
 
     def to_dict(self) -> dict[str, Any]:
         return {"stance": self.stance, "date": str(self.date), "quote": self.quote,
@@ -108,6 +226,11 @@ class MembershipEntry:
     since: Date
     event: Membership
 
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
+
     def to_dict(self) -> dict[str, Any]:
         return {"role": self.role or "member", "since": str(self.since), "event": self.event.id}
 
@@ -128,6 +251,11 @@ class CooperationEntry:
     form: str
     since: Date
     event: Cooperation
+
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
 
     def to_dict(self) -> dict[str, Any]:
         return {"with": list(self.with_), "form": self.form, "since": str(self.since),
@@ -150,6 +278,11 @@ class SessionEntry:
     location: str | None
     event: Session
 
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
+
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "date": str(self.date), "title": self.title,
                 "location": self.location, "event": self.event.id}
@@ -169,6 +302,11 @@ class AdoptionEntry:
     instrument: str | None
     date: Date
     event: Adoption
+
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
 
     def to_dict(self) -> dict[str, Any]:
         tally = self.event.tally
@@ -191,6 +329,11 @@ class LegislationEntry:
     title: str
     date: Date
     event: Legislation
+
+    @property
+    def event_id(self) -> str:
+        """The id of the event the entry rests on."""
+        return self.event.id
 
     def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "date": str(self.date), "event": self.event.id}

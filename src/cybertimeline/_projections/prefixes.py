@@ -5,21 +5,25 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._model.written import Written, pick
 from cybertimeline._projections.entries import SharedVoteEntries, StanceEntry, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
 from cybertimeline._projections.treaty import TreatyStatus
 
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
 __all__ = ["PrefixPositions"]
 
 V = TypeVar("V")
-_Make = Callable[[Sequence[Event], Sequence[int]], V]
+_Make = Callable[[Any, Sequence[int]], V]
 
 
 class _Writes(Generic[V]):
@@ -32,11 +36,15 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_made", "events", "firsts", "keys", "make", "multiple", "slots",
-                 "writes")
+    __slots__ = ("_finals", "_made", "_sealed", "events", "firsts", "keys", "make", "make_all",
+                 "multiple", "slots", "writes")
 
-    def __init__(self, make: _Make[V], events: Sequence[Event]) -> None:
+    def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
+                 make_all: Callable[[Any, list[int]], list[V]] | None = None) -> None:
+        """``make_all``, if given, makes the entries of many last writes at once, as
+        ``make`` does for each."""
         self.make = make
+        self.make_all = make_all
         self.events = events
         self.keys: list[str] = []
         self.firsts: list[int] = []
@@ -46,6 +54,7 @@ class _Writes(Generic[V]):
         self.multiple: list[int] = []  # the places of the keys written more than once
         self._finals: list[V] | None = None
         self._made: dict[int, V] = {}  # entries of keys written more than once, by last ordinal
+        self._sealed = False
 
     def write(self, key: str, ordinal: int) -> None:
         """Record a write of ``key`` by the event at ``ordinal`` (ordinals increase)."""
@@ -55,6 +64,58 @@ class _Writes(Generic[V]):
             self.writes.append(ordinal)
         else:
             self.rewrite(place, ordinal)
+
+    def write_all(self, keys: Sequence[str]) -> None:
+        """Record the writes of ``keys`` in order, by ordinals 0, 1...: as `write` for each
+        (on an empty field), at the speed of C but for the keys written more than once."""
+        assert not self.writes
+        count = len(keys)
+        first = dict(zip(reversed(keys), range(count - 1, -1, -1), strict=True))
+        order = sorted(first.values())  # the keys' places: the order of their first writes
+        self.slots = {keys[ordinal]: place for place, ordinal in enumerate(order)}
+        self.writes = list(order)
+        if len(first) == count:
+            return
+        again: dict[str, list[int]] = {}
+        for ordinal, key in enumerate(keys):  # collect the writes of repeated keys only
+            if first[key] != ordinal:
+                again.setdefault(key, [first[key]]).append(ordinal)
+        for key, ordinals in again.items():
+            place = self.slots[key]
+            self.writes[place] = ordinals
+            bisect.insort(self.multiple, place)
+
+    def write_ids(self, key_ids: npt.NDArray[Any], names: Sequence[str],
+                  counts: npt.NDArray[Any]) -> None:
+        """Record the writes of the keys ``names[key_ids[i]]`` in order, by ordinals 0,
+        1... (on an empty field), and seal: as `write_all`, with array operations but for
+        the writes of keys that several entries share (``counts``: entries per key id)."""
+        import numpy as np
+
+        assert not self.writes
+        first_of: dict[int, int] = {}
+        later: dict[int, list[int]] = {}  # the first write of a repeated key -> all its writes
+        for ordinal in np.flatnonzero(counts[key_ids] > 1).tolist():
+            first = first_of.setdefault(int(key_ids[ordinal]), ordinal)
+            if first != ordinal:
+                later.setdefault(first, [first]).append(ordinal)
+        if later:
+            keep = np.ones(len(key_ids), dtype=bool)
+            keep[[o for ordinals in later.values() for o in ordinals[1:]]] = False
+            firsts = np.flatnonzero(keep)
+            self.firsts = firsts.tolist()
+            self.keys = pick(names, key_ids[firsts].tolist())
+        else:
+            self.firsts = list(range(len(key_ids)))
+            self.keys = pick(names, key_ids.tolist())
+        self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        self.writes = list(self.firsts)
+        for first, ordinals in later.items():
+            place = bisect.bisect_left(self.firsts, first)
+            self.writes[place] = ordinals
+            self.multiple.append(place)
+        self.multiple.sort()
+        self._sealed = True
 
     def rewrite(self, place: int, ordinal: int) -> None:
         """Record another write of the key at ``place``."""
@@ -67,6 +128,8 @@ class _Writes(Generic[V]):
 
     def seal(self) -> None:
         """After the last write: the keys in the order of their first writes, and those."""
+        if self._sealed:
+            return
         self.keys = list(self.slots)
         self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes]
 
@@ -74,8 +137,12 @@ class _Writes(Generic[V]):
         """The entry of every key after all its writes, in the order of the keys."""
         if self._finals is None:
             make, events = self.make, self.events
-            self._finals = [make(events, (w,)) if isinstance(w, int) else make(events, w)
-                            for w in self.writes]
+            if self.make_all is not None:
+                self._finals = self.make_all(
+                    events, [w if isinstance(w, int) else w[-1] for w in self.writes])
+            else:
+                self._finals = [make(events, (w,)) if isinstance(w, int) else make(events, w)
+                                for w in self.writes]
         return self._finals
 
     def entry(self, place: int, end: int) -> V | None:
@@ -211,6 +278,34 @@ def _last(make: Callable[[Any, str], Any], actor: str) -> _Make[Any]:
     return entry
 
 
+def _written_vote(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]], VoteEntry]:
+    """A vote entry made from the last stored write of its key (a resolution)."""
+
+    def entry(written: Written, ordinals: Sequence[int]) -> VoteEntry:
+        last = ordinals[-1]
+        option, body = written.values[last], written.detail(last)
+        assert option is not None  # a vote's write has both (the stores check it)
+        assert body is not None
+        return votes.written(written.event_id(last), written.date(last), written.keys[last],
+                             option, body)
+
+    return entry
+
+
+def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
+                                                         list[VoteEntry]]:
+    """The vote entries of many last stored writes at once, as `_written_vote` for each."""
+
+    def entries(written: Written, lasts: list[int]) -> list[VoteEntry]:
+        made = written.entries
+        ranks = pick(written.ranks, lasts)
+        return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
+                                 pick(made.keys, ranks), pick(written.values, lasts),
+                                 pick(made.details, ranks))
+
+    return entries
+
+
 def _treaty_status(actor: str) -> _Make[TreatyStatus]:
     def make(events: Sequence[Event], ordinals: Sequence[int]) -> TreatyStatus:
         acts = tuple(events[i] for i in ordinals)
@@ -225,26 +320,35 @@ class PrefixPositions:
     """One actor's position after any prefix of a sequence of events, without a replay.
 
     Built once in one pass over ``events`` (the actor's known events in canonical
-    order); `at` then answers in time that does not grow with the prefix.
-    Every answer equals ``fold(PositionProjection(actor), events[:end])``: votes,
-    stances and treaties are mappings read through the writes of each key (each
-    event kind changes its own fields only); the rarer events (memberships,
+    order) and ``columns`` (the writes of its columnar sections, known, in
+    canonical order: read from a store's rows, their events not decoded); `at`
+    then answers in time that does not grow with the prefix. Every answer equals
+    ``fold(PositionProjection(actor), ...)`` of the events settled by its day:
+    votes, stances and treaties are mappings read through the writes of each key
+    (each event kind changes its own fields only); the rarer events (memberships,
     cooperation, sessions, adoptions, legislation) are folded by
-    `PositionProjection` itself. The events are copied, so later changes
-    to the caller's list never reach positions already handed out.
+    `PositionProjection` itself. The events are copied, so later changes to the
+    caller's list never reach positions already handed out.
     """
 
     def __init__(self, actor: str, events: Iterable[Event], *,
                  latest: Iterable[dt.date] | None = None,
+                 columns: Mapping[str, Written] = EMPTY,
                  votes: SharedVoteEntries | None = None) -> None:
         """``latest``, if given, is the last day of each event's date, in order; ``votes``
-        shares vote entries with other actors' positions."""
+        shares vote entries with other actors' positions (and reads their events)."""
         self.actor = actor
         self.events: list[Event] = list(events)
         self.latest = [e.date.latest for e in self.events] if latest is None else list(latest)
         events = self.events
-        vote_of = VoteEntry.of if votes is None else votes.of
-        self._votes: _Writes[VoteEntry] = _Writes(_last(vote_of, actor), events)
+        shared = SharedVoteEntries() if votes is None else votes
+        written = columns.get("votes")
+        self._written = written
+        if written is not None:
+            self._votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written,
+                                                      _written_votes(shared))
+        else:
+            self._votes = _Writes(_last(shared.of, actor), events)
         self._stances: _Writes[StanceEntry] = _Writes(_last(StanceEntry.of, actor), events)
         self._treaties: _Writes[TreatyStatus] = _Writes(_treaty_status(actor), events)
         self._others: list[Event] = []
@@ -252,6 +356,13 @@ class PrefixPositions:
         keyed: dict[str, _Writes[Any]] = {
             "treaties": self._treaties, "votes": self._votes, "stances": self._stances,
         }
+        if written is not None:
+            del keyed["votes"]
+            if written.key_ids is not None:  # from every actor's ballots: arrays
+                entries = written.entries
+                self._votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())
+            else:
+                self._votes.write_all(written.keys)
         # The hot loop of an actor's first query: `_Writes.write`, inlined.
         for ordinal, event in enumerate(events):
             folded = False
@@ -269,26 +380,26 @@ class PrefixPositions:
                     writes.writes.append(ordinal)
                 else:
                     writes.rewrite(place, ordinal)
-        for writes in keyed.values():
+        for writes in (self._treaties, self._votes, self._stances):
             writes.seal()
 
     def __len__(self) -> int:
-        return len(self.events)
+        return len(self.events) + (0 if self._written is None else len(self._written))
 
-    def settled(self, day: dt.date | None) -> int:
-        """How many of the events settle on or before ``day`` (all of them for None)."""
-        return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
-
-    def at(self, end: int, *, as_of: Date | None = None, known_at: Date | None = None,
-           possible: bool = False, coverage: Mapping[str, Coverage] = EMPTY,
+    def at(self, day: dt.date | None, *, as_of: Date | None = None,
+           known_at: Date | None = None, possible: bool = False,
+           coverage: Mapping[str, Coverage] = EMPTY,
            registry: Registry | None = None) -> Position:
-        """The position after the first ``end`` events, labelled with the query's dates."""
+        """The position after the events settled on or before ``day`` (all for None),
+        labelled with the query's dates."""
+        end = len(self.events) if day is None else bisect.bisect_right(self.latest, day)
+        vote_end = end if self._written is None else self._written.settled(day)
         others = self._others[: bisect.bisect_left(self._other_ordinals, end)]
         state = fold(PositionProjection(self.actor), others) if others else None
         return Position(
             actor=self.actor, as_of=as_of, known_at=known_at, possible=possible,
             treaties=_PrefixMap(self._treaties, end),
-            votes=_PrefixMap(self._votes, end),
+            votes=_PrefixMap(self._votes, vote_end),
             stances=_PrefixMap(self._stances, end),
             memberships=state.memberships if state else EMPTY,
             members=state.members if state else EMPTY,

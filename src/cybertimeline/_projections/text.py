@@ -89,7 +89,8 @@ def _short(title: str | None, width: int = 60) -> str:
 def by_date(votes: Mapping[str, VoteEntry]) -> list[tuple[str, VoteEntry]]:
     """A position's votes in the order they were cast (canonical order of their events),
     not the order of their symbols' text (46/10, 46/117, 46/16...)."""
-    return sorted(votes.items(), key=lambda item: canonical_key(item[1].event))
+    return sorted(votes.items(), key=lambda item: (item[1].date.latest, item[1].date.earliest,
+                                                   item[1].event_id))
 
 
 def _unopened(position: Sections, registry: Registry) -> list[tuple[str, Date]]:

@@ -6,7 +6,7 @@ does), so that they depend on the answers, not on how a timeline is built.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Protocol
 
 from cybertimeline._model.dates import DateLike
@@ -40,6 +40,22 @@ class Answers(Protocol):
         include_corrected: bool = False,
     ) -> Iterator[Event]:
         """The known events, in canonical order, filtered."""
+        ...
+
+    def positions(
+        self,
+        actors: str | Iterable[str] | None = None,
+        *,
+        group: str | None = None,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+    ) -> dict[str, Position]:
+        """Positions of several actors as of a date."""
+        ...
+
+    def corrections(self) -> Iterator[Event]:
+        """Every stored supersession and retraction, in canonical order."""
         ...
 
     def position(

@@ -12,11 +12,13 @@ import attrs
 
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.events import Event, Retraction
+from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.wording import Words, counted
 from cybertimeline._projections.position import Position, PositionProjection
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.changes import (
+    KEYED_SECTIONS,
     Change,
     Correction,
     Facts,
@@ -116,17 +118,21 @@ def _day_before(day: dt.date) -> dt.date:
 
 
 def _actor_changes(
-    answers: Answers, actor: str, since: Date | None, until: Date | None,
-    known_at: Date | None,
+    answers: Answers, actor: str, start: Position | None, since: Date | None,
+    until: Date | None, known_at: Date | None,
 ) -> list[Change]:
+    """The changes of one actor's position, from ``start`` (its position the day before
+    ``since``; None from the start of the record)."""
     projection = PositionProjection(actor)
-    if since is None:
+    events = list(answers.events(actor, since=since, until=until, known_at=known_at))
+    if start is None:
         state = projection.initial()
     else:
-        state = answers.position(actor, as_of=_day_before(since.earliest), known_at=known_at)
+        # Only the entries the period's events write can change: the others are left out
+        # (a state's thousands of votes are not copied at every event folded).
+        state = _only(start, {entry for event in events for entry in event.entries(actor)})
     known = facts(state)
     changes: list[Change] = []
-    events = answers.events(actor, since=since, until=until, known_at=known_at)
     for day, group in itertools.groupby(events, key=lambda e: e.date.latest):
         day_start: Facts = {}
         touched_today: set[Key] = set()
@@ -159,6 +165,16 @@ def _actor_changes(
     return changes
 
 
+def _only(position: Position, entries: set[tuple[str, str]]) -> Position:
+    """The position with only these entries in its keyed sections."""
+    kept: dict[str, Any] = {}
+    for section in ("treaties", *KEYED_SECTIONS):
+        held = getattr(position, section)
+        kept[section] = FrozenDict({key: held[key] for found, key in entries
+                                    if found == section and key in held})
+    return attrs.evolve(position, **kept)
+
+
 def _chart_before(
     answers: Answers, key: Key, first_act: bool, day: dt.date, known_at: Date | None
 ) -> Coverage | None:
@@ -179,7 +195,7 @@ def _corrections(
     ends = [d.latest for d in (until, known_at) if d is not None]
     last = min(ends) if ends else None
     found = []
-    for event in answers.events(include_corrected=True):
+    for event in answers.corrections():
         target = event.corrects
         if target is None:
             continue
@@ -241,7 +257,10 @@ def changelog(
                                for a in e.involved}))
     for actor in chosen:
         answers.registry.actor(actor)
-    changes = [c for a in chosen for c in _actor_changes(answers, a, start, end, known)]
+    starts = ({} if start is None else answers.positions(
+        chosen, as_of=_day_before(start.earliest), known_at=known))
+    changes = [c for a in chosen
+               for c in _actor_changes(answers, a, starts.get(a), start, end, known)]
     changes.sort(key=lambda c: (c.settled, chosen.index(c.actor)))
     corrections = _corrections(answers, None if actors is None else set(chosen),
                                start, end, known)

@@ -82,7 +82,7 @@ def entry_facts(section: str, key: str, entry: Any) -> Facts:
             if value is not None:
                 found[(section, key, name)] = Fact(str(value), ids)
         return found
-    return {(section, key, None): Fact(entry, frozenset({entry.event.id}))}
+    return {(section, key, None): Fact(entry, frozenset({entry.event_id}))}
 
 
 def facts(position: Position) -> Facts:
@@ -93,7 +93,7 @@ def facts(position: Position) -> Facts:
             found.update(entry_facts(section, key, entry))
     for section in LISTED_SECTIONS:
         for entry in getattr(position, section):
-            found.update(entry_facts(section, entry.event.id, entry))
+            found.update(entry_facts(section, entry.event_id, entry))
     return found
 
 
@@ -103,7 +103,7 @@ def facts_of(position: Position, keys: Iterable[tuple[str, str]]) -> Facts:
     for section, key in keys:
         if section in LISTED_SECTIONS:
             entry = next((e for e in reversed(getattr(position, section))
-                          if e.event.id == key), None)
+                          if e.event_id == key), None)
         else:
             entry = getattr(position, section).get(key)
         found.update(entry_facts(section, key, entry))

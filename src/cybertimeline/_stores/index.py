@@ -6,12 +6,15 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
+from cybertimeline._model.ballots import Ballots
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
+from cybertimeline._model.written import OnKey, Written
 
-__all__ = ["Index", "Lane", "MemoryIndex"]
+__all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "actor_writes"]
 
 
 class Lane:
@@ -41,8 +44,36 @@ class Lane:
         """How many events settle on or before ``day`` (all of them for None)."""
         return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
 
+    def between(self, first: dt.date | None, last: dt.date | None) -> Lane:
+        """The events that settle from ``first`` to ``last`` (either open if None)."""
+        if first is None and last is None:
+            return self
+        start = 0 if first is None else bisect.bisect_left(self.latest, first)
+        lane = Lane.__new__(Lane)
+        end = self.settled(last)
+        lane.events, lane.latest = self.events[start:end], self.latest[start:end]
+        return lane
+
     def __len__(self) -> int:
         return len(self.events)
+
+
+class ActorWrites(NamedTuple):
+    """What an actor's position reads: the events that write its other sections, and the
+    writes of its columnar sections (`COLUMNAR`), without their events."""
+
+    others: Lane
+    columns: Mapping[str, Written]
+
+
+def actor_writes(lane: Lane, actor: str) -> ActorWrites:
+    """An actor's writes derived from its lane of events (the stores that hold events in
+    memory; a database reads them from its rows)."""
+    others = [e for e in lane.events
+              if any(section not in COLUMNAR for section, _ in e.entries(actor))]
+    return ActorWrites(Lane.presorted(others),
+                       {section: Written.of_events(lane.events, actor, section)
+                        for section in sorted(COLUMNAR)})
 
 
 class Index(Protocol):
@@ -60,8 +91,27 @@ class Index(Protocol):
         """The events about ``actor`` (all events for None), in canonical order."""
         ...
 
+    def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
+        """The events of `lane` that settle from ``first`` to ``last`` (either open if None):
+        a changelog's period, read without the rest of the lane."""
+        ...
+
     def instrument_lane(self, instrument: str) -> Lane:
         """The treaty acts on ``instrument``, in canonical order."""
+        ...
+
+    def writes(self, actor: str) -> ActorWrites:
+        """What ``actor``'s position reads (every stored event, corrected ones too)."""
+        ...
+
+    def on_key(self, section: str, key: str) -> OnKey:
+        """Every actor's writes on one key of a columnar section (every stored event,
+        corrected ones too): every state's vote on a resolution."""
+        ...
+
+    def ballots(self, section: str) -> Ballots:
+        """Every actor's writes in a columnar section (every stored event, corrected ones
+        too), kept until the events change; `writes` reads from it once it is made."""
         ...
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
@@ -113,6 +163,7 @@ class MemoryIndex:
         self._by_instrument = _Lanes()
         self._correctors: defaultdict[str, list[Event]] = defaultdict(list)
         self._version = 0
+        self._ballots: dict[tuple[int, str], Ballots] = {}
         # In canonical order already: each lane is filled by appending (a vote has 193
         # voters, so a bisection per event and actor would cost more than the load).
         by_actor, by_instrument = self._by_actor.pending, self._by_instrument.pending
@@ -148,8 +199,28 @@ class MemoryIndex:
     def lane(self, actor: str | None = None) -> Lane:
         return self._all if actor is None else self._by_actor.get(actor)
 
+    def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
+        return self.lane(actor).between(first, last)
+
     def instrument_lane(self, instrument: str) -> Lane:
         return self._by_instrument.get(instrument)
+
+    def writes(self, actor: str) -> ActorWrites:
+        return actor_writes(self.lane(actor), actor)
+
+    def on_key(self, section: str, key: str) -> OnKey:
+        held = self._ballots.get((self._version, section))
+        if held is not None:
+            return held.on_key(key)
+        return OnKey.of_events(self._all.events, section, key)
+
+    def ballots(self, section: str) -> Ballots:
+        found = self._ballots.get((self._version, section))
+        if found is None:
+            self._ballots = {(self._version, section): Ballots.from_events(self._all.events,
+                                                                         section)}
+            found = self._ballots[(self._version, section)]
+        return found
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         return self._correctors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,13 +20,15 @@ from cybertimeline._codec.converters import (
 )
 from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import FORMAT_VERSION, upcast
+from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
+from cybertimeline._model.written import OnKey
 from cybertimeline._stores import postgres_schema as pg_schema
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import Accept, Contents, Declaration, sized_json
 from cybertimeline._stores.checks import Origin
-from cybertimeline._stores.index import Lane
+from cybertimeline._stores.index import ActorWrites, Lane, actor_writes
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.postgres_link import Address, Link, is_url
@@ -58,6 +61,7 @@ class PostgresIndex:
         self._q = queries
         self._revision = -1
         self._generation = 0  # counts reloads: the index's version
+        self._ballots: dict[tuple[int, str], Ballots] = {}
         self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
         self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
         self._correctors: dict[str, list[Event]] = {}
@@ -114,8 +118,25 @@ class PostgresIndex:
             return self._lane(("all", None), ())
         return self._lane(("actor", actor), (actor,))
 
+    def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
+        return self.lane(actor).between(first, last)
+
     def instrument_lane(self, instrument: str) -> Lane:
         return self._lane(("instrument", instrument), (instrument,))
+
+    def writes(self, actor: str) -> ActorWrites:
+        return actor_writes(self.lane(actor), actor)
+
+    def on_key(self, section: str, key: str) -> OnKey:
+        return OnKey.of_events(self.lane().events, section, key)
+
+    def ballots(self, section: str) -> Ballots:
+        found = self._ballots.get((self._generation, section))
+        if found is None:
+            self._ballots = {(self._generation, section): Ballots.from_events(
+                self.lane().events, section)}
+            found = self._ballots[(self._generation, section)]
+        return found
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._fresh()

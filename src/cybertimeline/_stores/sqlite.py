@@ -40,6 +40,7 @@ from cybertimeline._stores.sqlite_db import (
     schema_problem,
 )
 from cybertimeline._stores.sqlite_index import SqliteIndex, unreadable
+from cybertimeline._stores.sqlite_writes import Names, insert_writes
 from cybertimeline._stores.suffixes import SQLITE_SUFFIXES
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
@@ -201,6 +202,7 @@ class SqliteStore:
 
     def _insert(self, writer: sqlite3.Connection, events: Iterable[Event],
                 payloads: Iterable[str]) -> None:
+        names = Names(writer)
         for event, payload in zip(events, payloads, strict=True):
             cursor = writer.execute(
                 "INSERT INTO events (id, kind, earliest, latest, recorded, corrects, format, "
@@ -210,9 +212,12 @@ class SqliteStore:
                  FORMAT_VERSION, payload),
             )
             seq = cursor.lastrowid
-            writer.executemany(
+            assert seq is not None
+            written = insert_writes(writer, seq, event, names)
+            writer.executemany(  # the actors the event involves but writes nothing for
                 "INSERT INTO event_actors (actor, seq) VALUES (?, ?)",
-                [(actor, seq) for actor in dict.fromkeys(event.involved)],
+                [(actor, seq) for actor in dict.fromkeys(event.involved)
+                 if actor not in written],
             )
             if isinstance(event, TreatyAct):
                 writer.execute(

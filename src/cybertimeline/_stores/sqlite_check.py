@@ -12,7 +12,7 @@ only with the number of corrections.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import orjson
 from cybertimeline._codec.converters import actor_from_dict, instrument_from_dict
 from cybertimeline._codec.reading import cattrs_problems, event_label, structure_event
 from cybertimeline._codec.versions import check_version, upcast
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import (
@@ -34,6 +35,7 @@ from cybertimeline._stores.checks import (
 )
 from cybertimeline._stores.pipeline import MAX_PROBLEMS
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
+from cybertimeline._stores.sqlite_writes import NO_NAME, ballots_blob
 from cybertimeline.errors import Problem, ValidationError
 
 __all__ = ["check_database"]
@@ -91,29 +93,18 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
     registry = _registry(db, problems)
     targets: dict[str, str] = {}
     failed = []
-    actors = _index_rows(db, "SELECT seq, actor FROM event_actors ORDER BY seq, actor")
-    instruments = _index_rows(
-        db, "SELECT seq, instrument FROM event_instruments ORDER BY seq, instrument")
-    pending_actors = next(actors, None)
-    pending_instruments = next(instruments, None)
+    actors = _IndexTable(db, "event_actors", "actor", problems)
+    instruments = _IndexTable(db, "event_instruments", "instrument", problems)
+    names = {name: key for key, name in db.execute("SELECT id, name FROM names")}
+    entries = _IndexTable(db, "entries", "section, key, detail, date, id, earliest, latest, "
+                          "recorded, ballots", problems)
+    writes = _IndexTable(db, "writes", "whose, section, value", problems)
     rows = db.execute("SELECT seq, id, kind, earliest, latest, recorded, corrects, format, "
                       "payload FROM events ORDER BY seq")
     for seq, *columns, version, payload in rows:
         where = f"row {seq} ({columns[0]!r})"
-        while pending_actors is not None and pending_actors[0] < seq:
-            problems.add(f"event_actors names row {pending_actors[0]}, which is no event")
-            pending_actors = next(actors, None)
-        while pending_instruments is not None and pending_instruments[0] < seq:
-            problems.add(f"event_instruments names row {pending_instruments[0]}, which is no event")
-            pending_instruments = next(instruments, None)
-        indexed_actors = set()
-        if pending_actors is not None and pending_actors[0] == seq:
-            indexed_actors = pending_actors[1]
-            pending_actors = next(actors, None)
-        indexed_instruments = set()
-        if pending_instruments is not None and pending_instruments[0] == seq:
-            indexed_instruments = pending_instruments[1]
-            pending_instruments = next(instruments, None)
+        indexed_actors, indexed_instruments = actors.take(seq), instruments.take(seq)
+        indexed_entries, indexed_writes = entries.take(seq), writes.take(seq)
         event, data = _event(where, version, payload, problems)
         if event is None:
             failed.append((f"{where}: {event_label(data)}", raw_names(data), Origin(problems.path)))
@@ -123,18 +114,24 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
         if list(columns) != expected:
             problems.add(f"{where}: its columns {columns} disagree with its payload "
                          f"{expected}: the row was changed by something other than this library")
-        instrument = {event.instrument} if isinstance(event, TreatyAct) else set()
-        if indexed_actors != set(event.involved) or indexed_instruments != instrument:
+        instrument = {(event.instrument,)} if isinstance(event, TreatyAct) else set()
+        whose = {(w,) for w, *_ in event.written()}
+        if (indexed_actors | whose != {(a,) for a in event.involved} or indexed_actors & whose
+                or indexed_instruments != instrument):
             problems.add(f"{where}: its index rows (actors {sorted(indexed_actors)}, instruments "
                          f"{sorted(indexed_instruments)}) disagree with its payload")
+        written = event.written()
+        if (indexed_writes != {(whose, section, value) for whose, section, _, value, _ in written}
+                or indexed_entries != _entries(event, names)):
+            problems.add(f"{where}: its rows in writes and entries disagree with the writes of "
+                         f"its payload ({len(written)}): the tables were changed by something "
+                         f"other than this library")
         for problem in event_problems(event, Origin(problems.path), registry):
             problems.add(f"{where}: {problem.message}")
         if event.corrects is not None:
             targets[event.id] = event.corrects
-    for leftover, table in ((pending_actors, "event_actors"),
-                            (pending_instruments, "event_instruments")):
-        if leftover is not None:
-            problems.add(f"{table} names row {leftover[0]}, which is no event")
+    for table in (actors, instruments, entries, writes):
+        table.finish()
     for problem in failed_name_problems(failed, registry):
         problems.add(problem.message)
     for event_id, count in db.execute("SELECT id, count(*) FROM events GROUP BY id "
@@ -155,18 +152,64 @@ def _integer(value: object) -> object:
         return value
 
 
-def _index_rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[int, set[str]]]:
-    """Rows of an index table grouped by event row: (seq, names)."""
-    current: tuple[int, set[str]] | None = None
-    for seq, name in db.execute(sql):
-        if current is not None and current[0] != seq:
+def _entries(event: Event, names: dict[str, int]) -> set[tuple[Any, ...]]:
+    """The rows of ``entries`` that the event's writes make, with the store's ``names``."""
+    written = event.written()
+
+    def ballots(section: str) -> bytes | None:
+        if section not in COLUMNAR:
+            return None
+        return ballots_blob((names.get(whose, -1), NO_NAME if value is None else
+                             names.get(value, -1))
+                            for whose, found, _, value, _ in written if found == section)
+
+    columns = (str(event.date), event.id, event.date.earliest.isoformat(),
+               event.date.latest.isoformat(), event.recorded_on.isoformat())
+    return {(section, key, detail, *columns, ballots(section))
+            for _, section, key, _, detail in written}
+
+
+class _IndexTable:
+    """The rows of an index table (``event_actors``, ``writes``...), read in step with the
+    events, grouped by event row: each event's rows are taken in turn, and a row that
+    names no event is a problem."""
+
+    def __init__(self, db: sqlite3.Connection, table: str, columns: str,
+                 problems: _Problems) -> None:
+        self._table = table
+        self._problems = problems
+        self._rows = self._grouped(db.execute(f"SELECT seq, {columns} FROM {table} "
+                                              f"ORDER BY seq"))
+        self._pending = next(self._rows, None)
+
+    @staticmethod
+    def _grouped(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, set[tuple[Any, ...]]]]:
+        current: tuple[int, set[tuple[Any, ...]]] | None = None
+        for seq, *values in rows:
+            if current is not None and current[0] != seq:
+                yield current
+                current = None
+            if current is None:
+                current = (seq, set())
+            current[1].add(tuple(values))
+        if current is not None:
             yield current
-            current = None
-        if current is None:
-            current = (seq, set())
-        current[1].add(name)
-    if current is not None:
-        yield current
+
+    def take(self, seq: int) -> set[tuple[Any, ...]]:
+        """The rows of the event at row ``seq`` (the events are read in order of rows)."""
+        while self._pending is not None and self._pending[0] < seq:
+            self.finish()
+            self._pending = next(self._rows, None)
+        if self._pending is not None and self._pending[0] == seq:
+            found = self._pending[1]
+            self._pending = next(self._rows, None)
+            return found
+        return set()
+
+    def finish(self) -> None:
+        """Report a row left over: one that names no event."""
+        if self._pending is not None:
+            self._problems.add(f"{self._table} names row {self._pending[0]}, which is no event")
 
 
 def _event(where: str, version: object, payload: object,

@@ -23,15 +23,15 @@ from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import MAX_EVENT_BYTES
 from cybertimeline.errors import ConflictError, Problem, TimelineError, ValidationError
 
-__all__ = ["BUSY_TIMEOUT_MS", "MAX_VALUE_BYTES", "SCHEMA", "database_errors", "open_reader",
-           "open_writer", "schema_problem"]
+__all__ = ["BUSY_TIMEOUT_MS", "MAX_VALUE_BYTES", "SCHEMA", "WRITES", "database_errors",
+           "is_schema_1", "open_reader", "open_writer", "schema_problem", "upgrade"]
 
 BUSY_TIMEOUT_MS = int(LOCK_TIMEOUT_SECONDS * 1000)
 """How long a writer waits for another's transaction, as for the other stores."""
 MAX_VALUE_BYTES = MAX_EVENT_BYTES
 """No value read from a store may be longer (SQLite refuses to read it: ``SQLITE_TOOBIG``)."""
 
-SCHEMA = """
+SCHEMA_1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,
@@ -56,6 +56,42 @@ CREATE TABLE IF NOT EXISTS registry (
     entry TEXT NOT NULL, id TEXT NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (entry, id)
 );
 """
+"""The tables of schema 1, the first; `SCHEMA` adds the writes of schema 2 (`WRITES`)."""
+
+WRITES = """
+CREATE TABLE IF NOT EXISTS entries (
+    seq INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    key TEXT NOT NULL,
+    detail TEXT,
+    date TEXT NOT NULL,
+    id TEXT NOT NULL,
+    earliest TEXT NOT NULL,
+    latest TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    ballots BLOB,
+    PRIMARY KEY (seq, section)
+);
+CREATE INDEX IF NOT EXISTS entries_by_key ON entries (section, key);
+CREATE INDEX IF NOT EXISTS entries_canonical ON entries (
+    section, latest, earliest, id, seq, recorded, date, key, detail);
+CREATE TABLE IF NOT EXISTS writes (
+    whose TEXT NOT NULL,
+    section TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    value TEXT,
+    PRIMARY KEY (whose, section, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+"""
+"""Each event's writes (`BaseEvent.written`), in the same transaction as the event: an
+entry per event and section (its key, detail, EDTF date, and the event's columns that order
+and filter it) and a row per actor it writes for, with its value (a ballot is one). An
+actor's position reads these, not the events. An entry of a columnar section also holds
+its writes whole (``ballots``: little-endian 32-bit pairs of ids in ``names``, the actor's
+and the value's), which a question about every actor reads at once."""
+
+SCHEMA = SCHEMA_1 + WRITES
 
 _SCHEMA_QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name"
 Entries = list[tuple[str, str, str, str | None]]
@@ -66,13 +102,19 @@ def _normal(entries: list[tuple[str, str, str, str | None]]) -> Entries:
             for kind, name, table, sql in entries]
 
 
-def _expected() -> Entries:
+def _expected(schema: str) -> Entries:
     with contextlib.closing(sqlite3.connect(":memory:")) as memory:
-        memory.executescript(SCHEMA)
+        memory.executescript(schema)
         return _normal(memory.execute(_SCHEMA_QUERY).fetchall())
 
 
-_EXPECTED = _expected()
+_EXPECTED = _expected(SCHEMA)
+_EXPECTED_1 = _expected(SCHEMA_1)
+
+
+def is_schema_1(connection: sqlite3.Connection) -> bool:
+    """Whether the database is a store of schema 1, which lacks the writes (`WRITES`)."""
+    return _normal(connection.execute(_SCHEMA_QUERY).fetchall()) == _EXPECTED_1
 
 
 def schema_problem(connection: sqlite3.Connection) -> str | None:
@@ -127,6 +169,10 @@ def open_reader(path: Path) -> tuple[sqlite3.Connection, int]:
             raise TimelineError(f"{path}: not a regular file: a SQLite store is a file")
         connection = _connect(path, "mode=ro")
         try:
+            if is_schema_1(connection):
+                connection.close()
+                upgrade(path)
+                connection = _connect(path, "mode=ro")
             problem = schema_problem(connection)
         except sqlite3.OperationalError:
             connection.close()
@@ -143,6 +189,35 @@ def open_reader(path: Path) -> tuple[sqlite3.Connection, int]:
             raise TimelineError(f"{path}: {problem}")
         version = connection.execute("PRAGMA schema_version").fetchone()[0]
     return connection, int(version)
+
+
+def upgrade(path: Path) -> None:
+    """Bring a store of schema 1 to the current schema, in place, in one transaction: the
+    writes of every event (`WRITES`), read from its payload. Another process may be doing
+    the same: the second to take the lock finds the work done.
+
+    Raises:
+        TimelineError: the store cannot be written here (open it once where it can be, or
+            copy it with ``cybertimeline import``), or an event cannot be read.
+    """
+    from cybertimeline._stores.sqlite_writes import write_rows  # the codec, loaded only here
+
+    try:
+        writer = open_writer(path)
+    except TimelineError as exc:
+        raise TimelineError(f"{path}: a store of an older schema, which must be upgraded "
+                            f"once where it can be written: {exc}") from None
+    with contextlib.closing(writer), database_errors(path):
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            if is_schema_1(writer):
+                for statement in filter(str.strip, WRITES.split(";")):
+                    writer.execute(statement)  # not executescript, which would commit
+                write_rows(writer, path)
+            writer.execute("COMMIT")
+        except BaseException:
+            writer.execute("ROLLBACK")
+            raise
 
 
 def open_writer(path: Path) -> sqlite3.Connection:

@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import check_version, upcast
+from cybertimeline._model.ballots import Ballots
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
+from cybertimeline._model.written import Entries, OnKey, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
-from cybertimeline._stores.index import Lane
+from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
+from cybertimeline._stores.sqlite_writes import NO_NAME, batched, read_blob
 from cybertimeline.errors import Problem, TimelineError, ValidationError
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
 
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
+_ENTRY_ORDER = "ORDER BY latest, earliest, id"
+_COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
 
 
 def unreadable(path: Path, what: str, exc: Exception) -> ValidationError:
@@ -35,8 +45,30 @@ def unreadable(path: Path, what: str, exc: Exception) -> ValidationError:
 
 EVENT_CACHE_LIMIT = 500_000
 """How many parsed events a SQLite store keeps in memory (about 1 KB each)."""
+JOINED_QUERIES = 2
+"""How many actors' first queries on a store read their own entries (a join) before the
+store reads every entry of the section once, which later actors' queries share."""
 LANE_CACHE_LIMIT = 512
 """How many actors' and instruments' lanes a SQLite store keeps in memory."""
+
+
+def _numbered(ids: npt.NDArray[Any], largest: int) -> tuple[list[int], npt.NDArray[Any]]:
+    """The distinct ``ids`` (ids of ``names``, 0 to ``largest``) and each one's place among
+    them: `numpy.unique` with ``return_inverse``, in one pass rather than a sort.
+
+    Raises:
+        ValueError: an id is outside 0 to ``largest``.
+    """
+    import numpy as np
+
+    if ids.size and (int(ids.min()) < 0 or int(ids.max()) > largest):
+        raise ValueError("a ballot names no name")
+    present = np.zeros(largest + 1, dtype=bool)
+    present[ids] = True
+    distinct = np.flatnonzero(present)
+    place = np.zeros(largest + 1, dtype=np.intp)
+    place[distinct] = np.arange(distinct.size)
+    return distinct.tolist(), place[ids]
 
 
 class SqliteIndex:
@@ -57,6 +89,11 @@ class SqliteIndex:
         self._generation = 0  # counts reloads: the index's version
         self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
         self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
+        self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
+        self._entries: dict[str, Entries] = {}
+        self._ballots: dict[str, Ballots] = {}
+        self._others: dict[str, list[Event]] | None = None  # by actor, with the ballots
+        self._joined = 0  # actors whose entries were read alone (`JOINED_QUERIES`)
         self._correctors: dict[str, list[Event]] = {}
         self._count = 0
         with self._snapshot():
@@ -90,6 +127,10 @@ class SqliteIndex:
         self._data_version = data_version
         self._generation += 1
         self._lanes.clear()
+        self._writes.clear()
+        self._entries = {}
+        self._ballots = {}
+        self._others = None
         self._count = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
         correctors: defaultdict[str, list[Event]] = defaultdict(list)
         rows = self._db.execute(
@@ -168,9 +209,27 @@ class SqliteIndex:
                               ())
         return self._lane(
             ("actor", actor),
-            "SELECT e.seq, e.format, e.payload FROM event_actors a JOIN events e ON e.seq = a.seq "
-            f"WHERE a.actor = ? {_ORDER}",
-            (actor,),
+            "SELECT e.seq, e.format, e.payload FROM events e WHERE e.seq IN (SELECT seq FROM "
+            "event_actors WHERE actor = ? UNION SELECT seq FROM writes WHERE whose = ?) "
+            f"{_ORDER}",
+            (actor, actor),
+        )
+
+    def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
+        if first is None and last is None:
+            return self.lane(actor)
+        low = "" if first is None else first.isoformat()
+        high = "9999-99-99" if last is None else last.isoformat()  # after every ISO day
+        if actor is None:
+            return self._lane(("all", f"{low}/{high}"), "SELECT seq, format, payload FROM events "
+                              f"e WHERE e.latest BETWEEN ? AND ? {_ORDER}", (low, high))
+        return self._lane(  # the period's events first: a period is usually short
+            ("actor", f"{actor} {low}/{high}"),
+            "SELECT e.seq, e.format, e.payload FROM events e WHERE e.latest BETWEEN ? AND ? "
+            "AND (EXISTS (SELECT 1 FROM event_actors a WHERE a.actor = ? AND a.seq = e.seq) "
+            "OR EXISTS (SELECT 1 FROM writes w WHERE w.whose = ? AND w.seq = e.seq)) "
+            f"{_ORDER}",
+            (low, high, actor, actor),
         )
 
     def instrument_lane(self, instrument: str) -> Lane:
@@ -180,6 +239,144 @@ class SqliteIndex:
             f"JOIN events e ON e.seq = i.seq WHERE i.instrument = ? {_ORDER}",
             (instrument,),
         )
+
+    def writes(self, actor: str) -> ActorWrites:
+        self._current()
+        found = self._writes.get(actor)
+        if found is not None:
+            return found
+        if self._others is not None:  # every actor's writes are in memory (`ballots`)
+            return self._writes.put(actor, ActorWrites(
+                Lane.presorted(self._others.get(actor, [])),
+                {section: self._ballots[section].written(actor) for section in COLUMNAR}))
+        with self._snapshot():  # the rows and the lane of one version of the store
+            self._fresh()
+            found = self._writes.get(actor)
+            if found is None:
+                found = self._writes.put(actor, self._read_writes(actor))
+        return found
+
+    def _read_writes(self, actor: str) -> ActorWrites:
+        """What ``actor``'s position reads: its columnar sections' rows, not their events
+        (call inside a snapshot)."""
+        others = self._parse(self._db.execute(
+            "SELECT e.seq, e.format, e.payload FROM events e WHERE e.seq IN (SELECT seq "
+            f"FROM writes WHERE whose = ? AND section NOT IN ({_COLUMNAR})) {_ORDER}",
+            (actor,)))
+        columns: dict[str, Written] = {}
+        for section in sorted(COLUMNAR):
+            held = self._ballots.get(section)
+            if held is not None:  # every actor's writes are in memory
+                columns[section] = held.written(actor)
+                continue
+            try:
+                if section in self._entries or self._joined >= JOINED_QUERIES:
+                    written = Written.gather(self._entries_of(section), self._db.execute(
+                        "SELECT seq, value FROM writes WHERE whose = ? AND section = ?",
+                        (actor, section)))
+                else:  # the first queries of a store: this actor's entries alone
+                    self._joined += 1
+                    rows = self._db.execute(
+                        "SELECT n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, "
+                        "w.value FROM entries n JOIN writes w ON w.whose = ? AND w.section = "
+                        f"n.section AND w.seq = n.seq WHERE n.section = ? {_ENTRY_ORDER}",
+                        (actor, section)).fetchall()
+                    written = Written(Entries.of_columns([row[:7] for row in rows]),
+                                      range(len(rows)), [row[7] for row in rows])
+                columns[section] = written
+                if None in written.values:
+                    raise ValueError("a write without its value")
+            except (KeyError, TypeError, ValueError) as exc:  # changed by something else
+                raise unreadable(self._path, f"the writes of {actor!r}", exc) from None
+        return ActorWrites(Lane.presorted(others), columns)
+
+    def on_key(self, section: str, key: str) -> OnKey:
+        self._current()
+        held = self._ballots.get(section)
+        if held is not None:
+            return held.on_key(key)
+        with self._snapshot():
+            self._fresh()
+            names = dict(self._db.execute("SELECT id, name FROM names").fetchall())
+            rows = self._db.execute(
+                "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
+                f"WHERE section = ? AND key = ? {_ENTRY_ORDER}", (section, key)).fetchall()
+        day = dt.date.fromisoformat
+        try:
+            entries = Entries((seq, event_id, day(latest), day(recorded), date, found, detail)
+                              for seq, event_id, latest, recorded, date, found, detail, _ in rows)
+            pairs = [[(names[whose], None if value == NO_NAME else names[value])
+                      for whose, value in batched(read_blob(blob), 2)] for *_, blob in rows]
+        except (TypeError, ValueError, KeyError) as exc:  # changed by something else
+            raise unreadable(self._path, f"the ballots of {key!r}", exc) from None
+        return OnKey(entries, pairs)
+
+    def ballots(self, section: str) -> Ballots:
+        self._current()
+        found = self._ballots.get(section)
+        if found is not None:
+            return found
+        with self._snapshot():
+            self._fresh()
+            found = self._ballots.get(section)
+            if found is None:
+                found = self._ballots[section] = self._read_ballots(section)
+                self._entries[section] = found.entries
+            if self._others is None and self._ballots.keys() >= COLUMNAR:
+                self._others = self._read_others()
+        return found
+
+    def _read_others(self) -> dict[str, list[Event]]:
+        """Every actor's events that write its other sections than the columnar ones
+        (call inside a snapshot)."""
+        rows = self._db.execute(
+            "SELECT w.whose, e.seq, e.format, e.payload FROM writes w JOIN events e ON "
+            f"e.seq = w.seq WHERE w.section NOT IN ({_COLUMNAR}) {_ORDER}").fetchall()
+        events = self._parse([(seq, version, payload) for _, seq, version, payload in rows])
+        found: dict[str, dict[str, Event]] = {}
+        for (whose, *_), event in zip(rows, events, strict=True):
+            found.setdefault(whose, {})[event.id] = event
+        return {actor: list(held.values()) for actor, held in found.items()}
+
+    def _read_ballots(self, section: str) -> Ballots:
+        """Every actor's writes in a columnar section, from the entries' ``ballots`` (call
+        inside a snapshot)."""
+        import numpy as np
+
+        names = dict(self._db.execute("SELECT id, name FROM names").fetchall())
+        rows = self._db.execute(
+            "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
+            f"WHERE section = ? {_ENTRY_ORDER}", (section,)).fetchall()
+        try:
+            entries = Entries.of_columns([row[:7] for row in rows])
+            blobs = [blob for *_, blob in rows]
+            pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
+            counts = [len(blob) // 8 for blob in blobs]
+            ranks = np.repeat(np.arange(len(blobs)), counts)
+            actor_ids, columns = _numbered(pairs[:, 0], max(names, default=0))
+            value_ids, codes = _numbered(pairs[:, 1], max(names, default=0))
+            actors = [names[i] for i in actor_ids]
+            values = [None if i == NO_NAME else names[i] for i in value_ids]
+        except (TypeError, ValueError, KeyError) as exc:  # changed by something else
+            raise unreadable(self._path, f"the ballots of {section!r}", exc) from None
+        return Ballots.of_arrays(entries, actors, values, ranks, columns, codes + 1)
+
+    def _entries_of(self, section: str) -> Entries:
+        """The entries of a columnar section, read once per version (inside a snapshot)."""
+        found = self._entries.get(section)
+        if found is not None:
+            return found
+        try:
+            entries = Entries.of_columns(self._db.execute(
+                "SELECT seq, id, latest, recorded, date, key, detail FROM entries "
+                f"WHERE section = ? {_ENTRY_ORDER}", (section,)).fetchall())
+        except (TypeError, ValueError) as exc:  # changed by something else
+            raise unreadable(self._path, f"the entries of {section!r}", exc) from None
+        if None in entries.details:
+            raise unreadable(self._path, f"the entries of {section!r}",
+                             ValueError("an entry without its detail"))
+        self._entries[section] = entries
+        return entries
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._current()

@@ -14,9 +14,10 @@ from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Instrument, Registry
 from cybertimeline._projections.entries import SharedVoteEntries
 from cybertimeline._projections.prefixes import PrefixPositions
-from cybertimeline._stores.index import Index, Lane
+from cybertimeline._stores.index import ActorWrites, Index
 from cybertimeline._stores.lru import Lru
 from cybertimeline._timeline.known import KnownSet
+from cybertimeline.errors import UnknownEventError
 
 __all__ = ["PREFIX_CACHE_LIMIT", "Derived"]
 
@@ -38,7 +39,7 @@ class Derived:
             PREFIX_CACHE_LIMIT)
         self._index = index
         self._acts: dict[str, dict[str, list[Event]]] = {}
-        self.votes = SharedVoteEntries()
+        self.votes = SharedVoteEntries(self._load)
 
     def acts(self, instrument: str, actor: str) -> list[Event]:
         """The actor's stored acts on a charted instrument (corrected ones too)."""
@@ -49,28 +50,42 @@ class Derived:
                 by_actor.setdefault(getattr(event, "actor", ""), []).append(event)
         return by_actor.get(actor, [])
 
-    def prefixes(self, actor: str, known_at: dt.date | None, lane: Lane) -> PrefixPositions:
-        """The actor's positions at every prefix of its events (``lane``) known at
+    def prefixes(self, actor: str, known_at: dt.date | None,
+                 writes: ActorWrites) -> PrefixPositions:
+        """The actor's positions at every prefix of its writes (``writes``) known at
         ``known_at``: built once, then kept for the most recently asked pairs."""
         key = (actor, known_at)
         found = self._prefixes.get(key)
         if found is None:
-            found = self._prefixes.put(key, self.build(actor, lane, known_at))
+            found = self._prefixes.put(key, self.build(actor, writes, known_at))
         return found
 
-    def build(self, actor: str, events: Lane | Iterable[Event],
+    def build(self, actor: str, events: ActorWrites | Iterable[Event],
               known_at: dt.date | None = None) -> PrefixPositions:
         """The actor's positions at every prefix of ``events`` known at ``known_at``."""
-        if not isinstance(events, Lane):
+        if not isinstance(events, ActorWrites):
             return PrefixPositions(actor, events, votes=self.votes)
+        others, columns = events
         if known_at is None and not any(self._about(dropped, actor)
                                         for dropped in self.known.dropped_now()):
             # Every event is known (the common case): no filter, and the lane's days.
-            return PrefixPositions(actor, events.events, latest=events.latest, votes=self.votes)
-        return PrefixPositions(actor, filter(self.known.at(known_at), events.events),
+            return PrefixPositions(actor, others.events, latest=others.latest, columns=columns,
+                                   votes=self.votes)
+        keeps = self.known.keeps(known_at)
+        return PrefixPositions(actor, filter(self.known.at(known_at), others.events),
+                               columns={section: written.kept(keeps)
+                                        for section, written in columns.items()},
                                votes=self.votes)
 
     def _about(self, event_id: str, actor: str) -> bool:
         """Whether the stored event ``event_id`` is in ``actor``'s lane."""
         event = self._index.get(event_id)
         return event is not None and actor in event.involved
+
+    def _load(self, event_id: str) -> Event:
+        """The stored event ``event_id``, which a position's entry names."""
+        event = self._index.get(event_id)
+        if event is None:
+            raise UnknownEventError(f"no event with id {event_id!r}: the store changed "
+                                    f"since the position was answered")
+        return event

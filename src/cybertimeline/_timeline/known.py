@@ -51,13 +51,21 @@ class KnownSet:
         if known_at is None:
             dropped = self.dropped_now()
             return lambda event: event.id not in dropped
+        keeps = self.keeps(known_at)
+        return lambda event: keeps(event.id, event.recorded_on)
+
+    def keeps(self, known_at: dt.date | None) -> Callable[[str, dt.date], bool]:
+        """As `at`, for an event known by its id and recorded day alone (a stored write)."""
+        if known_at is None:
+            dropped = self.dropped_now()
+            return lambda event_id, recorded: event_id not in dropped
         correctors = self._correctors
         holds = self._holds(known_at)
 
-        def known(event: Event) -> bool:
-            if event.recorded_on > known_at:
+        def known(event_id: str, recorded: dt.date) -> bool:
+            if recorded > known_at:
                 return False
-            found = correctors.get(event.id)
+            found = correctors.get(event_id)
             return found is None or not any(holds(c) for c in found)
 
         return known

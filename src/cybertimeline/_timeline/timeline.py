@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,11 +14,13 @@ import attrs
 from cybertimeline._codec.converters import event_to_dict
 from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._model.dates import Date, DateLike
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, Membership, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
 from cybertimeline._projections.chart import TreatyChart
+from cybertimeline._projections.entries import VoteEntry
 from cybertimeline._projections.position import Position
 from cybertimeline._projections.projection import Projection, fold
 from cybertimeline._projections.treaty import TreatyStatus
@@ -40,8 +42,13 @@ if TYPE_CHECKING:
 __all__ = ["Clock", "Timeline", "utc_today"]
 
 S = TypeVar("S")
+L = TypeVar("L")
 Clock = Callable[[], dt.date]
 """Gives today's date: what `Timeline.append` stamps on an event without ``recorded``."""
+
+
+BULK = 8
+"""From how many actors `positions` reads every actor's ballots at once (`prepare_bulk`)."""
 
 
 def utc_today() -> dt.date:
@@ -107,7 +114,7 @@ class Timeline:
             self._derived = Derived(self._index, self._contents.registry)
         return self._derived
 
-    def _known_lane(self, lane_of: Callable[[], Lane]) -> tuple[Derived, Lane]:
+    def _known_lane(self, lane_of: Callable[[], L]) -> tuple[Derived, L]:
         """A lane, and what is derived from the same version of the store's events.
 
         A store that sees other writers may move on between the two reads (an
@@ -279,7 +286,14 @@ class Timeline:
         end_day = _last_day(until)
         if start is not None and end_day is not None and start > end_day:
             raise ValidationError([f"since ({since}) is after until ({until}): swap them"])
-        derived, lane = self._known_lane(lambda: self._index.lane(actor))
+
+        def lane_of() -> Lane:
+            if actor is not None and self._derived.known:
+                # A retraction in the period may retract an event of the actor's from before.
+                return self._index.lane(actor)
+            return self._index.window(actor, start, end_day)
+
+        derived, lane = self._known_lane(lane_of)
         if actor is not None and derived.known:
             lane = self._with_retractions(lane, derived.known.correctors())
         kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
@@ -290,6 +304,13 @@ class Timeline:
         for event in lane.events[first:end]:
             if (kinds is None or event.kind in kinds) and known(event):
                 yield event
+
+    def corrections(self) -> Iterator[Event]:
+        """Every stored supersession and retraction (corrected ones too), in canonical order,
+        whenever each was recorded: what a changelog lists as corrections."""
+        found = self._current().known.correctors()
+        yield from sorted({e.id: e for fixes in found.values() for e in fixes}.values(),
+                          key=canonical_key)
 
     @staticmethod
     def _with_retractions(lane: Lane, correctors: Mapping[str, Iterable[Event]]) -> Lane:
@@ -369,12 +390,12 @@ class Timeline:
             chosen = self._select(lambda: self._index.lane(actor), day, known_day, possible)
             derived = self._current()
             prefixes = derived.build(actor, chosen)
-            end = len(prefixes)
+            upto = None
         else:
-            derived, lane = self._known_lane(lambda: self._index.lane(actor))
-            prefixes = derived.prefixes(actor, known_day, lane)
-            end = prefixes.settled(day)
-        return prefixes.at(end, as_of=as_of_date, known_at=known_date, possible=possible,
+            derived, writes = self._known_lane(lambda: self._index.writes(actor))
+            prefixes = derived.prefixes(actor, known_day, writes)
+            upto = day
+        return prefixes.at(upto, as_of=as_of_date, known_at=known_date, possible=possible,
                            coverage=self._coverage(derived, actor, day, known_day, possible),
                            registry=self.registry)
 
@@ -410,12 +431,48 @@ class Timeline:
         if (actors is None) == (group is None):
             raise TypeError("give actors or a group, not both and not neither")
         if group is not None:
-            chosen: Iterable[str] = self.members(group, as_of=as_of, known_at=known_at,
+            chosen: Sequence[str] = self.members(group, as_of=as_of, known_at=known_at,
                                                  possible=possible)
         else:
-            chosen = [actors] if isinstance(actors, str) else actors or ()
+            chosen = [actors] if isinstance(actors, str) else list(actors or ())
+        if len(chosen) >= BULK:
+            self.prepare_bulk()
         return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
                 for a in self._actors(chosen)}
+
+    def prepare_bulk(self) -> None:
+        """Hold every actor's ballots in memory, as a matrix (one read of the store), for the
+        questions that read many actors: `positions` of many, panels, changelogs of all.
+        Kept until the store changes; answers are the same either way."""
+        for section in sorted(COLUMNAR):
+            self._index.ballots(section)
+
+    def votes_on(
+        self,
+        resolution: str,
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+    ) -> dict[str, VoteEntry]:
+        """Every actor's vote on one resolution as of a date, by actor id: what each
+        actor's position holds for it (`Position.votes`), read without building the
+        positions (the roll calls' ballots, as stored).
+
+        Where a resolution was voted on more than once, each actor's latest known vote
+        settled by ``as_of`` counts, as in its position.
+        """
+        day, known_day = _last_day(as_of), _last_day(known_at)
+        derived, on_key = self._known_lane(lambda: self._index.on_key("votes", resolution))
+        keep = (None if known_day is None and not derived.known
+                else derived.known.keeps(known_day))
+        entries, votes = on_key.entries, derived.votes
+        found = {}
+        for actor, (rank, option) in sorted(on_key.last(day, keep).items()):
+            body = entries.details[rank]
+            if option is not None and body is not None:
+                found[actor] = votes.written(entries.ids[rank], entries.dates[rank], resolution,
+                                             option, body)
+        return found
 
     def members(
         self,

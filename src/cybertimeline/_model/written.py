@@ -1,0 +1,252 @@
+"""An actor's stored writes in one section, as columns: what a position reads of a roll call.
+
+A store keeps each event's writes as rows (`WriteRow`: a ballot is one). The
+entries of a columnar section (`COLUMNAR`: one per event, with its key and
+detail) are read once, as columns in canonical order (`Entries`); a query for
+one actor then reads only that actor's rows, ``(entry, value)``, into a
+`Written`, and never decodes the events behind them until an answer asks for
+one (its sources, say).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cybertimeline._model.event import BaseEvent
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+__all__ = ["Entries", "EntryRow", "OnKey", "Written", "pick"]
+
+EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None]
+"""An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
+date, key, detail)``."""
+
+
+def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
+    """``[column[p] for p in places]``, at the speed of C."""
+    if not places:
+        return []
+    if len(places) == 1:
+        return [column[places[0]]]
+    return list(operator.itemgetter(*places)(column))
+
+
+class Entries:
+    """The entries of every stored event in one columnar section, in canonical order, as
+    columns: ``ids``, ``latest``, ``recorded``, ``dates`` describe each entry's event (its
+    id, the last day of its date, the day it entered the record, its EDTF text); ``keys``
+    and ``details`` the entry (a vote: the resolution and the body).
+
+    ``rank`` maps each event's row number in its store to its entry's place.
+    """
+
+    __slots__ = ("_by_key", "_key_counts", "_key_ids", "_key_names", "dates", "details", "ids",
+                 "keys", "latest", "rank", "recorded")
+
+    def __init__(self, rows: Iterable[EntryRow] = ()) -> None:
+        listed = list(rows)
+        self.rank: dict[int, int] = {r[0]: place for place, r in enumerate(listed)}
+        self.ids: list[str] = [r[1] for r in listed]
+        self.latest: list[dt.date] = [r[2] for r in listed]
+        self.recorded: list[dt.date] = [r[3] for r in listed]
+        self.dates: list[str] = [r[4] for r in listed]
+        self.keys: list[str] = [r[5] for r in listed]
+        self.details: list[str | None] = [r[6] for r in listed]
+        self._by_key: dict[str, list[int]] | None = None
+        self._key_names: list[str] | None = None
+        self._key_ids: npt.NDArray[Any] | None = None
+        self._key_counts: npt.NDArray[Any] | None = None
+
+    @classmethod
+    def of_columns(cls, rows: Sequence[tuple[Any, ...]]) -> Entries:
+        """Entries from rows as a store reads them, days as ISO text: ``(event row, event
+        id, latest, recorded, EDTF date, key, detail)``, in canonical order.
+
+        Raises:
+            ValueError, TypeError: a row is not of that shape.
+        """
+        found = cls()
+        if not rows:
+            return found
+        seqs, ids, latest, recorded, dates, keys, details = zip(*rows, strict=True)
+        day = dt.date.fromisoformat
+        found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
+        found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
+        found.latest, found.recorded = list(map(day, latest)), list(map(day, recorded))
+        found.details = list(details)
+        if not all(type(x) is str for x in (*found.ids, *found.dates, *found.keys)):
+            raise TypeError("an entry's id, date or key is not text")
+        return found
+
+    def key_names(self) -> list[str]:
+        """The distinct keys, sorted: what `key_ids` number."""
+        if self._key_names is None:
+            self._key_names = sorted(set(self.keys))
+        return self._key_names
+
+    def key_ids(self) -> npt.NDArray[Any]:
+        """Each entry's key as its place in `key_names`, an array (numpy is imported here)."""
+        if self._key_ids is None:
+            import numpy as np
+
+            place = {key: i for i, key in enumerate(self.key_names())}
+            self._key_ids = np.array([place[key] for key in self.keys], dtype=np.intp)
+        return self._key_ids
+
+    def key_counts(self) -> npt.NDArray[Any]:
+        """How many entries each key id (`key_ids`) has."""
+        if self._key_counts is None:
+            import numpy as np
+
+            self._key_counts = np.bincount(self.key_ids(), minlength=len(self.key_names()))
+        return self._key_counts
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def settled(self, day: dt.date | None) -> int:
+        """How many entries' events settle on or before ``day`` (all of them for None)."""
+        return len(self.ids) if day is None else bisect.bisect_right(self.latest, day)
+
+    def ranks_of(self, key: str) -> list[int]:
+        """The places of the entries of ``key`` (a resolution), in order."""
+        if self._by_key is None:
+            by_key: dict[str, list[int]] = {}
+            for rank, found in enumerate(self.keys):
+                by_key.setdefault(found, []).append(rank)
+            self._by_key = by_key
+        return self._by_key.get(key, [])
+
+
+class Written:
+    """One actor's writes in one section, in canonical order: the places of their entries
+    in ``entries`` (``ranks``, increasing) and the actor's value in each (a vote's option).
+
+    ``keys``, ``latest``... give each write's column of its entry.
+    """
+
+    __slots__ = ("_keys", "_latest", "entries", "key_ids", "ranks", "values")
+
+    def __init__(self, entries: Entries | None = None, ranks: Sequence[int] = (),
+                 values: Sequence[str | None] = (), key_ids: npt.NDArray[Any] | None = None
+                 ) -> None:
+        """``key_ids``, if given, is each write's key as its place in
+        ``entries.key_names()``, an array (from every actor's ballots)."""
+        self.entries = Entries() if entries is None else entries
+        self.ranks: Sequence[int] = ranks
+        self.values: Sequence[str | None] = values
+        self.key_ids = key_ids
+        self._keys: list[str] | None = None
+        self._latest: list[dt.date] | None = None
+
+    @classmethod
+    def of_events(cls, events: Iterable[BaseEvent], actor: str, section: str) -> Written:
+        """The writes in ``section`` of ``actor``'s position that ``events`` make, in their
+        order (a store of files derives them so; a database stores them)."""
+        rows: list[EntryRow] = []
+        values: list[str | None] = []
+        for event in events:
+            for _, written, key, value, detail in event.written_for(actor):
+                if written == section:
+                    rows.append((len(rows), event.id, event.date.latest, event.recorded_on,
+                                 str(event.date), key, detail))
+                    values.append(value)
+        return cls(Entries(rows), range(len(rows)), values)
+
+    @classmethod
+    def gather(cls, entries: Entries, written: Iterable[tuple[int, str | None]]) -> Written:
+        """An actor's writes from its rows ``(event row, value)`` and the section's entries
+        (`Entries`), put in canonical order.
+
+        Raises:
+            KeyError: a row names an event that has no entry.
+        """
+        rank = entries.rank
+        ranked = sorted((rank[seq], value) for seq, value in written)
+        return cls(entries, [r for r, _ in ranked], [v for _, v in ranked])
+
+    def __len__(self) -> int:
+        return len(self.ranks)
+
+    @property
+    def keys(self) -> list[str]:
+        """The key of each write (a vote: its resolution)."""
+        if self._keys is None:
+            self._keys = pick(self.entries.keys, self.ranks)
+        return self._keys
+
+    @property
+    def latest(self) -> list[dt.date]:
+        """The last day of each write's event."""
+        if self._latest is None:
+            self._latest = pick(self.entries.latest, self.ranks)
+        return self._latest
+
+    def event_id(self, place: int) -> str:
+        return self.entries.ids[self.ranks[place]]
+
+    def date(self, place: int) -> str:
+        return self.entries.dates[self.ranks[place]]
+
+    def detail(self, place: int) -> str | None:
+        return self.entries.details[self.ranks[place]]
+
+    def kept(self, keep: Callable[[str, dt.date], bool]) -> Written:
+        """The writes whose event ``keep(id, recorded day)`` keeps (the known set)."""
+        ids, recorded = self.entries.ids, self.entries.recorded
+        chosen = [place for place, rank in enumerate(self.ranks)
+                  if keep(ids[rank], recorded[rank])]
+        return Written(self.entries, pick(self.ranks, chosen), pick(self.values, chosen),
+                       None if self.key_ids is None else self.key_ids[chosen])
+
+    def settled(self, day: dt.date | None) -> int:
+        """How many writes' events settle on or before ``day`` (all of them for None)."""
+        return len(self.ranks) if day is None else bisect.bisect_right(self.latest, day)
+
+    def __repr__(self) -> str:
+        return f"<Written: {len(self)} writes>"
+
+
+class OnKey:
+    """Every actor's writes on one key of one section (every state's vote on a resolution):
+    the entries of that key in canonical order, and each entry's ``(actor, value)`` pairs."""
+
+    __slots__ = ("entries", "pairs")
+
+    def __init__(self, entries: Entries, pairs: Sequence[Sequence[tuple[str, str | None]]]
+                 ) -> None:
+        self.entries = entries
+        self.pairs = pairs
+
+    @classmethod
+    def of_events(cls, events: Iterable[BaseEvent], section: str, key: str) -> OnKey:
+        """The writes on ``key`` in ``section`` that ``events`` (in canonical order) make."""
+        rows: list[EntryRow] = []
+        pairs: list[list[tuple[str, str | None]]] = []
+        for event in events:
+            if event.entry_key(section) != key:
+                continue
+            written = [row for row in event.written() if row[1] == section]
+            rows.append((len(rows), event.id, event.date.latest, event.recorded_on,
+                         str(event.date), key, written[0][4] if written else None))
+            pairs.append([(whose, value) for whose, _, _, value, _ in written])
+        return cls(Entries(rows), pairs)
+
+    def last(self, day: dt.date | None, keep: Callable[[str, dt.date], bool] | None = None
+             ) -> dict[str, tuple[int, str | None]]:
+        """For each actor, the place of its last write among the entries settled by ``day``
+        (and kept by ``keep``, the known set), and its value there."""
+        entries = self.entries
+        found: dict[str, tuple[int, str | None]] = {}
+        for rank in range(entries.settled(day)):
+            if keep is not None and not keep(entries.ids[rank], entries.recorded[rank]):
+                continue
+            for whose, value in self.pairs[rank]:
+                found[whose] = (rank, value)
+        return found

@@ -1,0 +1,123 @@
+"""The writes table of a SQLite store: each event's writes as rows, written with the event."""
+
+from __future__ import annotations
+
+import array
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from cybertimeline._codec.reading import event_from_dict
+from cybertimeline._codec.versions import check_version, upcast
+from cybertimeline._model.event import COLUMNAR
+from cybertimeline._model.events import Event
+from cybertimeline.errors import Problem, ValidationError
+
+__all__ = ["NO_NAME", "Names", "ballots_blob", "batched", "insert_writes", "read_blob",
+           "write_rows"]
+
+_ENTRY = ("INSERT INTO entries (seq, section, key, detail, date, id, earliest, latest, "
+          "recorded, ballots) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_WRITE = "INSERT INTO writes (whose, section, seq, value) VALUES (?, ?, ?, ?)"
+NO_NAME = 0
+"""The id of no name (a write without a value); ``names`` counts from 1."""
+
+
+class Names:
+    """The ids of the names that ballots hold (actors and values), within one transaction:
+    read once, and new ones added as they come."""
+
+    def __init__(self, writer: sqlite3.Connection) -> None:
+        self._writer = writer
+        self._ids: dict[str, int] = {
+            name: key for key, name in writer.execute("SELECT id, name FROM names")}
+
+    def id(self, name: str | None) -> int:
+        """The id of ``name``, added if new."""
+        if name is None:
+            return NO_NAME
+        found = self._ids.get(name)
+        if found is None:
+            cursor = self._writer.execute("INSERT INTO names (name) VALUES (?)", (name,))
+            assert cursor.lastrowid is not None
+            found = self._ids[name] = cursor.lastrowid
+        return found
+
+
+def ballots_blob(pairs: Iterable[tuple[int, int]]) -> bytes:
+    """``(actor id, value id)`` pairs as the ``ballots`` column holds them."""
+    packed = array.array("i", [number for pair in pairs for number in pair])
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def read_blob(blob: bytes) -> array.array[int]:
+    """The ids a ``ballots`` column holds, in order (actor, value, actor, value...).
+
+    Raises:
+        ValueError: it is no whole number of pairs.
+    """
+    if not isinstance(blob, bytes) or len(blob) % 8:
+        raise ValueError("a ballots column of another shape")
+    ids = array.array("i")
+    ids.frombytes(blob)
+    if sys.byteorder == "big":
+        ids.byteswap()
+    return ids
+
+
+def batched(values: Sequence[int], size: int) -> Iterator[tuple[int, ...]]:
+    """``values`` in tuples of ``size`` (itertools.batched, of Python 3.12)."""
+    return zip(*[iter(values)] * size, strict=True)
+
+
+def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Names
+                  ) -> set[str]:
+    """Store the writes of ``event`` (row ``seq``), in the caller's transaction; return the
+    actors it writes for (``event_actors`` holds only the others it involves)."""
+    rows = event.written()
+    columns = (str(event.date), event.id, event.date.earliest.isoformat(),
+               event.date.latest.isoformat(), event.recorded_on.isoformat())
+    entries: dict[str, tuple[Any, ...]] = {}
+    for _, section, key, _, detail in rows:
+        if section not in entries:
+            ballots = None if section not in COLUMNAR else ballots_blob(
+                (names.id(whose), names.id(value)) for whose, written, _, value, _ in rows
+                if written == section)
+            entries[section] = (seq, section, key, detail, *columns, ballots)
+    writer.executemany(_ENTRY, list(entries.values()))
+    writer.executemany(_WRITE, [(whose, section, seq, value)
+                                for whose, section, _, value, _ in rows])
+    return {whose for whose, *_ in rows}
+
+
+def write_rows(writer: sqlite3.Connection, path: Path) -> None:
+    """Fill the writes table from every stored event's payload (the upgrade from schema 1),
+    in the caller's transaction.
+
+    Raises:
+        ValidationError: a payload cannot be read: the store must be repaired first.
+    """
+    rows: Iterable[tuple[int, int, str]] = writer.execute(
+        "SELECT seq, format, payload FROM events ORDER BY seq").fetchall()
+    names = Names(writer)
+    for seq, version, payload in rows:
+        try:
+            if check_version(version) is not None:
+                raise ValueError(check_version(version))
+            event = event_from_dict(upcast(orjson.loads(payload), version))
+        except Exception as exc:  # the row was written by something else: report it
+            raise ValidationError([Problem(
+                message=f"the event of row {seq} cannot be read ({type(exc).__name__}: "
+                        f"{exc}), so the store cannot be upgraded to the current schema; "
+                        f"repair it (`cybertimeline validate` lists every problem)",
+                file=path)]) from None
+        insert_writes(writer, seq, event, names)
+    # What the writes now say of each actor, event_actors need not say again.
+    writer.execute("DELETE FROM event_actors WHERE EXISTS (SELECT 1 FROM writes w WHERE "
+                   "w.whose = event_actors.actor AND w.seq = event_actors.seq)")

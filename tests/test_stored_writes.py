@@ -1,0 +1,217 @@
+"""Stores keep each event's writes as rows (rule 5's entries, a ballot a row), and a position
+reads those rows, not the events behind them, until an answer asks for an event."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cybertimeline as ct
+from cybertimeline._stores import sqlite_index
+from tests import reference as ref
+from tests import strategies as s
+
+
+@pytest.fixture(scope="module")
+def bundled() -> ct.Timeline:
+    return ct.load()
+
+
+def _copy(bundled: ct.Timeline, path: Path) -> Path:
+    ct.copy_into(bundled, path).close()
+    return path
+
+
+def _to_schema_1(path: Path) -> None:
+    """What a store written by the library before the writes tables looks like."""
+    with sqlite3.connect(path, isolation_level=None) as db:
+        for table in ("writes", "entries", "names"):
+            db.execute(f"DROP TABLE {table}")
+    db.close()
+
+
+def test_every_write_of_an_event_is_a_row_and_a_ballot_is_one() -> None:
+    vote = ct.Vote(id="v", date=ct.Date.parse("2019-12-27"), body="UNGA",
+                   resolution="A/RES/74/247", votes={"CAN": "no", "RUS": "yes"},
+                   sources=[ct.Source(title="Record")])
+    assert sorted(vote.written()) == [("CAN", "votes", "A/RES/74/247", "no", "UNGA"),
+                                      ("RUS", "votes", "A/RES/74/247", "yes", "UNGA")]
+    assert vote.written_for("RUS") == [("RUS", "votes", "A/RES/74/247", "yes", "UNGA")]
+    assert vote.written_for("UNGA") == []
+
+
+@given(s.events(kinds=s.BASE_KINDS), st.sampled_from(s.ACTORS))
+def test_the_rows_of_an_actor_are_the_entries_the_event_declares(event: Any, actor: str) -> None:
+    """`written_for` is `entries` with values: what a position folds, nothing else."""
+    rows = event.written_for(actor)
+    assert [(section, key) for _, section, key, _, _ in rows] == list(event.entries(actor))
+    assert set(rows) == {row for row in event.written() if row[0] == actor}
+
+
+def test_a_position_on_sqlite_decodes_no_vote_event_until_asked(
+        bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    decoded: list[str] = []
+    real = sqlite_index.event_from_dict  # type: ignore[attr-defined]
+
+    def counting(data: Any) -> Any:
+        decoded.append(data["kind"])
+        return real(data)
+
+    monkeypatch.setattr(sqlite_index, "event_from_dict", counting)
+    with ct.load(path) as timeline:
+        decoded.clear()
+        position = timeline.position("KOR", as_of="2022-01-01")
+        answer = position.to_dict()
+        assert answer["votes"]["A/RES/74/247"]["option"] == "no"
+        assert "vote" not in decoded  # the ballots came from rows
+        sources = position.sources()
+        assert "vote" in decoded  # sources ask for the roll calls themselves
+        assert answer == bundled.position("KOR", as_of="2022-01-01").to_dict()
+        assert sources == bundled.position("KOR", as_of="2022-01-01").sources()
+
+
+def test_an_entry_read_from_rows_equals_the_one_folded_and_pickles_with_its_event(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    folded = bundled.position("CAN", as_of="2021-06-01").votes
+    with ct.load(path) as timeline:
+        read = timeline.position("CAN", as_of="2021-06-01").votes
+        assert dict(read) == dict(folded)
+        entry = read["A/RES/74/247"]
+        assert hash(entry) == hash(folded["A/RES/74/247"])
+        again = pickle.loads(pickle.dumps(entry))
+    assert again == entry
+    assert again.event == folded["A/RES/74/247"].event  # read before the store was closed
+
+
+def test_a_vote_entry_needs_its_event_or_a_way_to_read_it() -> None:
+    with pytest.raises(TypeError, match="needs its event"):
+        ct.VoteEntry(resolution="A/RES/74/247", option="no", body="UNGA",
+                     date=ct.Date.parse("2019-12-27"))
+    entry = ct.VoteEntry(resolution="A/RES/74/247", option="no", body="UNGA",
+                         date=ct.Date.parse("2019-12-27"), event_id="x", load=lambda i: i)
+    with pytest.raises(AttributeError):
+        entry.option = "yes"
+
+
+def test_a_store_of_the_first_schema_is_upgraded_in_place(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    with sqlite3.connect(path) as db:
+        before = db.execute("SELECT count(*) FROM writes").fetchone()[0]
+    db.close()
+    _to_schema_1(path)
+    with ct.load(path) as timeline:
+        assert (timeline.position("KOR", as_of="2022-01-01").to_dict()
+                == bundled.position("KOR", as_of="2022-01-01").to_dict())
+        timeline.validate()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM writes").fetchone()[0] == before > 0
+    db.close()
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ("UPDATE writes SET value = 'yes' WHERE whose = 'KOR' AND value = 'no'",
+     "disagree with the writes of its payload"),
+    ("DELETE FROM writes WHERE whose = 'KOR'", "disagree with the writes of its payload"),
+    ("UPDATE entries SET key = 'A/RES/1/1' WHERE section = 'votes'",
+     "disagree with the writes of its payload"),
+    ("INSERT INTO writes (whose, section, seq, value) VALUES ('KOR', 'votes', 99999, 'no')",
+     "writes names row 99999, which is no event"),
+])
+def test_validate_finds_rows_that_disagree_with_their_events(
+        bundled: ct.Timeline, tmp_path: Path, change: str, expected: str) -> None:
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute(change)
+    db.close()
+    with pytest.raises(ct.ValidationError) as caught, ct.load(path) as timeline:
+        timeline.validate()
+    assert any(expected in p.message for p in caught.value.problems)
+
+
+def test_a_write_with_no_value_is_reported_not_a_crash(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("UPDATE writes SET value = NULL WHERE whose = 'KOR'")
+    db.close()
+    with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
+        timeline.position("KOR")
+
+
+@settings(max_examples=25, deadline=None)
+@given(s.timelines(), st.sampled_from(s.STATES), s.query_dates(), s.query_dates())
+def test_positions_read_from_rows_equal_a_replay(
+        tmp_path_factory: pytest.TempPathFactory, events: Sequence[Any], actor: str,
+        as_of: Any, known_at: Any) -> None:
+    """Rule 5: the rows a SQLite store keeps answer as the fold of the known events does,
+    with corrections, partial dates and known_at."""
+    path = tmp_path_factory.mktemp("rows") / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend(events)
+        stored = list(timeline.events(include_corrected=True))  # stamped with `recorded`
+    chosen = ref.folded(stored, ref.last_day(as_of), ref.last_day(known_at), False)
+    expected = ct.fold(ct.PositionProjection(actor), chosen).to_dict()
+    expected |= {"as_of": None if as_of is None else str(ct.Date.coerce(as_of)),
+                 "known_at": None if known_at is None else str(ct.Date.coerce(known_at))}
+    with ct.load(path) as timeline:
+        assert timeline.position(actor, as_of=as_of, known_at=known_at).to_dict() == expected
+
+
+@settings(max_examples=25, deadline=None)
+@given(s.timelines(), st.sampled_from(s.RESOLUTIONS), s.query_dates(), s.query_dates())
+def test_every_vote_on_a_resolution_is_what_each_position_holds(
+        tmp_path_factory: pytest.TempPathFactory, events: Sequence[Any], resolution: str,
+        as_of: Any, known_at: Any) -> None:
+    """`votes_on` reads a resolution's ballots, in memory, in SQLite and from every actor's
+    matrix alike; each actor's answer is its position's vote on it."""
+    path = tmp_path_factory.mktemp("rows") / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend(events)
+    with ct.load(path) as stored:
+        memory = ct.Timeline(stored.events(include_corrected=True))
+        answers = [stored.votes_on(resolution, as_of=as_of, known_at=known_at),
+                   memory.votes_on(resolution, as_of=as_of, known_at=known_at)]
+        stored.prepare_bulk()
+        memory.prepare_bulk()
+        answers += [stored.votes_on(resolution, as_of=as_of, known_at=known_at),
+                    memory.votes_on(resolution, as_of=as_of, known_at=known_at)]
+        expected = {}
+        for actor in s.ACTORS:
+            vote = memory.position(actor, as_of=as_of, known_at=known_at).votes.get(resolution)
+            if vote is not None:
+                expected[actor] = vote
+        assert all(answer == expected for answer in answers)
+        assert all(list(answer) == sorted(answer) for answer in answers)
+
+
+@settings(max_examples=25, deadline=None)
+@given(s.timelines(), s.query_dates(), s.query_dates())
+def test_positions_of_many_actors_from_the_matrix_equal_those_from_rows(
+        tmp_path_factory: pytest.TempPathFactory, events: Sequence[Any], as_of: Any,
+        known_at: Any) -> None:
+    """Positions answered from every actor's ballots at once (a matrix) equal those read
+    actor by actor from the rows, and the fold (rule 5), including the order of keys."""
+    path = tmp_path_factory.mktemp("rows") / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend(events)
+    with ct.load(path) as by_rows, ct.load(path) as by_matrix:
+        stored = list(by_rows.events(include_corrected=True))
+        by_matrix.prepare_bulk()
+        for actor in s.ACTORS:
+            one = by_rows.position(actor, as_of=as_of, known_at=known_at)
+            bulk = by_matrix.position(actor, as_of=as_of, known_at=known_at)
+            folded = ct.fold(ct.PositionProjection(actor), ref.folded(
+                stored, ref.last_day(as_of), ref.last_day(known_at), False))
+            assert one.to_dict() == bulk.to_dict()
+            assert list(one.votes) == list(bulk.votes) == list(folded.votes)
+            assert dict(bulk.votes) == dict(folded.votes)
