@@ -123,3 +123,22 @@ def test_a_stamp_is_set_by_the_store_not_by_hand() -> None:
                          sources=[ct.Source(title="Chart")])
     tl.append(event)
     assert tl.event("fra-signs") == attrs.evolve(event, stamped=ct.Date.from_date(IMPORT_DAY))
+
+
+def test_a_curated_file_may_not_give_a_stamp(tmp_path) -> None:
+    """``stamped`` in a curated file is refused at its line; a store's own files (appended/,
+    a copy's imported-NNNN.toml) keep theirs."""
+    (tmp_path / "events.toml").write_text(
+        '[[event]]\nid = "can-signs"\nkind = "signature"\ndate = "2001-11-23"\n'
+        'actor = "CAN"\ninstrument = "budapest-convention"\nstamped = "2020-01-01"\n\n'
+        '[[event.sources]]\ntitle = "Chart"\n', encoding="utf-8")
+    with pytest.raises(ct.ValidationError, match="'stamped' is set by a store") as raised:
+        ct.load(tmp_path)
+    assert raised.value.problems[0].line == 7
+    stamped = ct.Timeline(clock=lambda: IMPORT_DAY)
+    stamped.append(ct.Signature(id="fra-signs", date=ct.Date.parse("2001-11-23"), actor="FRA",
+                                instrument="budapest-convention",
+                                sources=[ct.Source(title="Chart")]))
+    copy = ct.copy_into(stamped, tmp_path / "copy")
+    assert copy.event("fra-signs").stamped == ct.Date.from_date(IMPORT_DAY)
+    assert ct.load(tmp_path / "copy").event("fra-signs").stamped == ct.Date.from_date(IMPORT_DAY)
