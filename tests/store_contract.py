@@ -52,10 +52,12 @@ def statement(event_id: str, date: str = "2020-05", actor: str = "CAN", **fields
 
 
 def stamped(event: Any) -> Any:
-    """The event as an append on ``TODAY`` stores it (rule 7)."""
-    if event.recorded is not None:
-        return event
-    return attrs.evolve(event, recorded=ct.Date.from_date(TODAY))
+    """The event as an append on ``TODAY`` stores it: stamped with the day, and a correction
+    without ``recorded`` recorded on it (rule 7)."""
+    day = ct.Date.from_date(TODAY)
+    if event.corrects is not None and event.recorded is None:
+        return attrs.evolve(event, recorded=day, stamped=day)
+    return attrs.evolve(event, stamped=day)
 
 
 def dump(timeline: ct.Timeline) -> list[dict[str, Any]]:
@@ -98,14 +100,15 @@ class StoreContract(abc.ABC):
         assert store.status("budapest-convention", as_of="2020") == {}
 
     def test_an_appended_event_is_durable(self, tmp_path: Path) -> None:
-        """Once append returns, the event is in the store when it is opened again, with the
-        append day as its ``recorded`` (rule 7)."""
+        """Once append returns, the event is in the store when it is opened again, stamped
+        with the append day (the store's history), its ``recorded`` its own (rule 7)."""
         store = self.new_store(tmp_path)
         store.append(statement("can-1"))
         again = self.reopen(tmp_path, store)
         assert [e.id for e in again.events()] == ["can-1"]
         assert again.event("can-1") == stamped(statement("can-1"))
-        assert again.event("can-1").recorded == ct.Date.from_date(TODAY)
+        assert again.event("can-1").stamped == ct.Date.from_date(TODAY)
+        assert again.event("can-1").recorded is None
         stance = again.position("CAN", as_of="2021").stances["budapest-convention"]
         assert stance.event.id == "can-1"
 
@@ -204,7 +207,7 @@ class StoreContract(abc.ABC):
                                      instrument="budapest-convention", sources=SOURCE,
                                      recorded=ct.Date.parse("2021-03-01"))
         store.append(event)
-        assert self.reopen(tmp_path, store).event("can-1") == event
+        assert self.reopen(tmp_path, store).event("can-1") == stamped(event)
 
     def test_an_event_that_would_not_load_back_is_refused_and_not_written(
             self, tmp_path: Path) -> None:

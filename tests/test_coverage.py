@@ -109,8 +109,14 @@ def test_the_command_line_says_not_a_signatory_or_no_data(
 
 def test_a_changelog_says_a_first_act_ends_not_being_a_signatory(charted: ct.Timeline) -> None:
     """A first act under a complete chart reads "not a signatory → signatory" and cites the
-    chart; without a chart, only the new status."""
-    log = charted.changelog("USA", since="2000", until="2010")
+    chart; without a chart, only the new status. A signature on the opening day ends no
+    "not a signatory": the day before, the treaty was not yet open (rule 11)."""
+    later = ct.Signature(id="usa-signs-later", date=ct.Date.parse("2005-03-01"), actor="USA",
+                         instrument="budapest-convention",
+                         sources=[ct.Source(title="Chart of signatures")])
+    others = [e for e in charted.events() if e.id != "usa-signs-budapest"]
+    moved = ct.Timeline([*others, later], registry=charted.registry)
+    log = moved.changelog("USA", since="2000", until="2010")
     (change,) = [c for c in log.changes if c.field == "status"]
     assert change.before is None
     assert change.coverage is not None
@@ -118,24 +124,27 @@ def test_a_changelog_says_a_first_act_ends_not_being_a_signatory(charted: ct.Tim
     text = log.to_markdown()
     assert "status: not a signatory → signatory" in text
     assert "status as of 31/12/2020" in text
-    before = charted.position("USA", as_of="2000")
-    after = charted.position("USA", as_of="2010")
+    before = moved.position("USA", as_of="2004")
+    after = moved.position("USA", as_of="2010")
     assert ct.diff_positions(before, after)[0].coverage is not None
-    plain = ct.Timeline(charted.events()).changelog("USA", since="2000", until="2010")
+    plain = ct.Timeline(moved.events()).changelog("USA", since="2000", until="2010")
     assert "status: signatory" in plain.to_markdown()
     assert "not a signatory" not in plain.to_markdown()
+    on_opening = charted.changelog("USA", since="2000", until="2010")
+    assert "not a signatory" not in on_opening.to_markdown()
 
 
 def test_the_plot_draws_not_a_signatory_only_under_the_chart(charted: ct.Timeline) -> None:
-    """The band shows ``none`` where the chart is complete and nothing where there is no data."""
+    """The band shows ``none`` where the chart is complete and nothing where there is no data,
+    nor before the treaty opened for signature (2001-11-23, rule 11)."""
     pytest.importorskip("matplotlib")
     chart = charted.plot(["RUS", "USA"], instrument="budapest-convention",
                          since="2000", until="2022")
     russia = [s for s in chart.spans if s.actor == "RUS"]
     assert [(s.status, s.start.isoformat(), s.end.isoformat()) for s in russia] == [
-        ("none", "2000-01-01", "2021-01-01")]
+        ("none", "2001-11-23", "2021-01-01")]
     usa = [(s.status, s.start.isoformat()) for s in chart.spans if s.actor == "USA"]
-    assert usa == [("none", "2000-01-01"), ("signatory", "2001-11-23")]
+    assert usa == [("signatory", "2001-11-23")]  # signed on the opening day
 
 
 def test_coverage_survives_a_copy_into_every_store(charted: ct.Timeline, tmp_path: Path) -> None:

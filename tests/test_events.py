@@ -82,13 +82,18 @@ def test_recorded_defaults_to_the_last_day_of_the_date():
 
 def test_recorded_defaults_to_the_earliest_publication_of_a_source():
     """Without ``recorded``, the earliest ``published`` of its sources, each at its last day,
-    dates the knowledge of an event (rule 7)."""
+    dates the knowledge of a reported fact (a statement); an act done in public (a
+    ratification) is public on its date, however late its sources (rule 7)."""
     sources = [ct.Source(title="Later report", published=D("2019-03-02")),
                ct.Source(title="Chart", published=D("2018-11")),
                ct.Source(title="Undated")]
+    reported = ct.Statement(id="can-says", date=D("2018-07"), actor="CAN",
+                            topic="budapest-convention", stance="supports", sources=sources)
+    assert reported.recorded_on == D("2018-11-30").earliest
+    assert reported.recorded_basis == "published"
     event = _ratification(date=D("2018-07"), sources=sources)
-    assert event.recorded_on == D("2018-11-30").earliest
-    assert event.recorded_basis == "published"
+    assert event.recorded_on == D("2018-07-31").earliest
+    assert event.recorded_basis == "date"
     assert _ratification(recorded=D("2018-08-01")).recorded_basis == "recorded"
 
 
@@ -97,7 +102,7 @@ def test_nothing_is_recorded_before_it_happened():
     into force, announced ahead, is not (rule 9)."""
     with pytest.raises(ValueError, match="cannot be known before it happened"):
         _ratification(date=D("2024-03-15"), recorded=D("2020-01-01"))
-    with pytest.raises(ValueError, match="earliest 'published'"):
+    with pytest.raises(ValueError, match=r"earliest 'published'.*cannot be known"):
         _ratification(date=D("2024-03-15"),
                       sources=[ct.Source(title="Early", published=D("2023"))])
     announced = ct.EntryIntoForce(id="in-force", date=D("2024-07-01"), actor="CAN",

@@ -176,8 +176,9 @@ def test_append_writes_appended_id_toml_and_reload_finds_it(tmp_path):
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == ct.FORMAT_VERSION
     assert data["event"][0]["id"] == "can-ratifies-budapest"
-    stored = attrs.evolve(event, recorded=ct.Date.from_date(TODAY))
-    assert data["event"][0]["recorded"] == TODAY.isoformat()
+    stored = attrs.evolve(event, stamped=ct.Date.from_date(TODAY))
+    assert data["event"][0]["stamped"] == TODAY.isoformat()
+    assert "recorded" not in data["event"][0]
     assert list(tl.events()) == [stored]
     reloaded = ct.load(tmp_path / "mine")
     assert list(reloaded.events()) == [stored]

@@ -179,7 +179,7 @@ def test_a_complete_chart_declares_coverage_once(tmp_path):
     assert report.declared == ("budapest-convention",)
     (coverage,) = store.registry.instrument("budapest-convention").coverage
     assert str(coverage.complete_until) == "2020-01-01"
-    assert coverage.recorded_on == TODAY
+    assert coverage.recorded_on == dt.date(2020, 1, 1)  # public on its date, not the import's
     again = ct.load(tmp_path / "store.sqlite", clock=lambda: TODAY)
     assert again.position("FRA", as_of="2019-06-01").treaty("budapest-convention").status == (
         "none")

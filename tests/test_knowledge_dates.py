@@ -49,8 +49,13 @@ def test_a_correction_appended_later_keeps_the_earlier_belief(kind: str, tmp_pat
         now = timeline.position("CAN", as_of="2024-12-31")
         assert str(then.treaties["budapest-convention"].consented) == "2024-03-15"
         assert str(now.treaties["budapest-convention"].consented) == "2024-03-18"
-        assert timeline.event("r1").recorded == D("2024-03-20")
+        # r1 is public on its date; the store stamps the day it received each; the
+        # correction is recorded on the day of its append (rules 2 and 7)
+        assert timeline.event("r1").recorded is None
+        assert timeline.event("r1").recorded_on == dt.date(2024, 3, 15)
+        assert timeline.event("r1").stamped == D("2024-03-20")
         assert timeline.event("r2").recorded == D("2024-09-01")
+        assert timeline.event("r2").stamped == D("2024-09-01")
 
 
 def test_an_explicit_recorded_is_kept_on_append() -> None:
@@ -69,7 +74,8 @@ def test_an_append_of_what_has_not_happened_yet_is_refused() -> None:
     assert len(tl) == 0
     tl.append(ct.EntryIntoForce(id="in-force", date=D("2024-07-01"), actor="CAN",
                                 instrument="budapest-convention", sources=SOURCE))
-    assert tl.event("in-force").recorded == D("2024-01-10")
+    assert tl.event("in-force").stamped == D("2024-01-10")
+    assert tl.event("in-force").recorded_on == dt.date(2024, 7, 1)
 
 
 def test_the_atlas_is_not_known_before_its_publication() -> None:

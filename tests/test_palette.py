@@ -28,8 +28,9 @@ def _lab(hex_colour: str) -> tuple[float, float, float]:
 
 
 def test_every_value_drawn_has_a_colour() -> None:
-    """Each treaty status (none too, rule 10), vote option, stance and session status."""
-    drawn_statuses = set(typing.get_args(TreatyStatusName)) - {"unknown"}  # no data: no band
+    """Each treaty status (none too, rule 10), vote option, stance and session status; not
+    "no data" nor "not yet open" (rule 11), which draw no band."""
+    drawn_statuses = set(typing.get_args(TreatyStatusName)) - {"unknown", "not_yet_open"}
     assert set(STATUS_COLOURS) == drawn_statuses
     assert set(COLOURS) == drawn_statuses | {*VOTE_OPTIONS, *STANCES, *SESSION_STATUSES}
 

@@ -178,7 +178,9 @@ def test_to_dict_has_the_shape_of_design(tl):
         "status": "party", "signed": "2001-11-23", "consented": "2015-07-08",
         "consent": "ratification", "in_force": "2015-11-01", "withdrawn": None,
         "events": ["can-signs-budapest", "can-ratifies-budapest", "can-budapest-in-force"],
-        "coverage": None}
+        "coverage": None, "opens": None}
+    assert data["not_yet_open"] == {"budapest-protocol-2": "2022-05-12",
+                                    "un-cybercrime-convention": "2025-10-25"}
     vote = data["votes"]["A/RES/74/247"]
     assert (vote["option"], vote["date"], vote["event"]) == ("no", "2019-12-27", "unga-74-247")
     stance = data["stances"]["budapest-convention"]

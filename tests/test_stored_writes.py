@@ -41,9 +41,9 @@ def test_every_write_of_an_event_is_a_row_and_a_ballot_is_one() -> None:
     vote = ct.Vote(id="v", date=ct.Date.parse("2019-12-27"), body="UNGA",
                    resolution="A/RES/74/247", votes={"CAN": "no", "RUS": "yes"},
                    sources=[ct.Source(title="Record")])
-    assert sorted(vote.written()) == [("CAN", "votes", "A/RES/74/247", "no", '["UNGA"]'),
-                                      ("RUS", "votes", "A/RES/74/247", "yes", '["UNGA"]')]
-    assert vote.written_for("RUS") == [("RUS", "votes", "A/RES/74/247", "yes", '["UNGA"]')]
+    assert sorted(vote.written()) == [("CAN", "votes", "A/RES/74/247", "no", '["UNGA",null]'),
+                                      ("RUS", "votes", "A/RES/74/247", "yes", '["UNGA",null]')]
+    assert vote.written_for("RUS") == [("RUS", "votes", "A/RES/74/247", "yes", '["UNGA",null]')]
     assert vote.written_for("UNGA") == []
 
 
@@ -99,7 +99,7 @@ def test_a_vote_entry_needs_its_event_or_a_way_to_read_it() -> None:
     entry = ct.VoteEntry(resolution="A/RES/74/247", option="no", body="UNGA",
                          date=ct.Date.parse("2019-12-27"), event_id="x", load=lambda i: i)
     with pytest.raises(AttributeError):
-        entry.option = "yes"
+        entry.option = "yes"  # type: ignore[misc]
 
 
 def test_a_store_of_the_first_schema_is_upgraded_in_place(
@@ -173,13 +173,16 @@ def test_positions_read_from_rows_equal_a_replay(
     path = tmp_path_factory.mktemp("rows") / "store.sqlite"
     with ct.create(path) as timeline:
         timeline.extend(events)
-        stored = list(timeline.events(include_corrected=True))  # stamped with `recorded`
+        stored = list(timeline.events(include_corrected=True))  # as stored: stamped by the append
     chosen = ref.folded(stored, ref.last_day(as_of), ref.last_day(known_at), False)
     expected = ct.fold(ct.PositionProjection(actor), chosen).to_dict()
     expected |= {"as_of": None if as_of is None else str(ct.Date.coerce(as_of)),
                  "known_at": None if known_at is None else str(ct.Date.coerce(known_at))}
+    expected.pop("not_yet_open")  # from the registry (rule 11), not from the fold
     with ct.load(path) as timeline:
-        assert timeline.position(actor, as_of=as_of, known_at=known_at).to_dict() == expected
+        got = timeline.position(actor, as_of=as_of, known_at=known_at).to_dict()
+        got.pop("not_yet_open")
+        assert got == expected
 
 
 @settings(max_examples=25, deadline=None)

@@ -37,13 +37,21 @@ from cybertimeline._model.events import (
     Withdrawal,
 )
 from cybertimeline._model.order import canonical_key
-from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
+from cybertimeline._model.registry import (
+    Actor,
+    Coverage,
+    EntryRule,
+    Instrument,
+    Milestone,
+    Registry,
+)
 from cybertimeline._model.sources import Source
 from cybertimeline.errors import (
     AmbiguousActorError,
     ConflictError,
     DateError,
     FieldError,
+    NoStoreError,
     Problem,
     ReadOnlyError,
     TimelineError,
@@ -57,7 +65,7 @@ if TYPE_CHECKING:
     from cybertimeline._codec.converters import event_to_dict, make_converter
     from cybertimeline._codec.reading import event_from_dict
     from cybertimeline._codec.versions import FORMAT_VERSION
-    from cybertimeline._projections.chart import TreatyChart
+    from cybertimeline._projections.chart import DepositaryCounts, TreatyChart
     from cybertimeline._projections.entries import (
         AdoptionEntry,
         CooperationEntry,
@@ -80,6 +88,11 @@ if TYPE_CHECKING:
     from cybertimeline._reports.drawing import plot
     from cybertimeline._reports.frames import events_frame, positions_frame
     from cybertimeline._reports.listing import EventListing
+    from cybertimeline._reports.resolutions import (
+        RESOLUTION_ROW_FIELDS,
+        ResolutionView,
+        resolution,
+    )
     from cybertimeline._reports.rows import ROW_FIELDS, event_row
     from cybertimeline._reports.swimlanes import Mark, StatusSpan, Swimlanes
     from cybertimeline._reports.timelinejs import timelinejs
@@ -93,6 +106,7 @@ _LAZY = {
     "Changelog": "cybertimeline._reports.changelog",
     "CooperationEntry": "cybertimeline._projections.entries",
     "Correction": "cybertimeline._reports.changes",
+    "DepositaryCounts": "cybertimeline._projections.chart",
     "EventListing": "cybertimeline._reports.listing",
     "FORMAT_VERSION": "cybertimeline._codec.versions",
     "LegislationEntry": "cybertimeline._projections.entries",
@@ -102,7 +116,9 @@ _LAZY = {
     "Position": "cybertimeline._projections.position",
     "PositionProjection": "cybertimeline._projections.position",
     "Projection": "cybertimeline._projections.projection",
+    "RESOLUTION_ROW_FIELDS": "cybertimeline._reports.resolutions",
     "ROW_FIELDS": "cybertimeline._reports.rows",
+    "ResolutionView": "cybertimeline._reports.resolutions",
     "SessionEntry": "cybertimeline._projections.entries",
     "StanceEntry": "cybertimeline._projections.entries",
     "StatusSpan": "cybertimeline._reports.swimlanes",
@@ -112,6 +128,7 @@ _LAZY = {
     "TreatyStatus": "cybertimeline._projections.treaty",
     "VoteEntry": "cybertimeline._projections.entries",
     "changelog": "cybertimeline._reports.changelog",
+    "resolution": "cybertimeline._reports.resolutions",
     "copy_into": "cybertimeline._timeline.loading",
     "create": "cybertimeline._timeline.loading",
     "diff_positions": "cybertimeline._reports.changes",
@@ -151,6 +168,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "FORMAT_VERSION",
+    "RESOLUTION_ROW_FIELDS",
     "ROW_FIELDS",
     "Acceptance",
     "Accession",
@@ -170,7 +188,9 @@ __all__ = [
     "Date",
     "DateError",
     "DateLike",
+    "DepositaryCounts",
     "EntryIntoForce",
+    "EntryRule",
     "Event",
     "EventListing",
     "FieldError",
@@ -180,6 +200,8 @@ __all__ = [
     "Mark",
     "Membership",
     "MembershipEntry",
+    "Milestone",
+    "NoStoreError",
     "Origin",
     "Position",
     "PositionProjection",
@@ -189,6 +211,7 @@ __all__ = [
     "Ratification",
     "ReadOnlyError",
     "Registry",
+    "ResolutionView",
     "Retraction",
     "Session",
     "SessionEntry",
@@ -227,5 +250,6 @@ __all__ = [
     "plot",
     "position_facts",
     "positions_frame",
+    "resolution",
     "timelinejs",
 ]

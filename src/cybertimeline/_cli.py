@@ -15,6 +15,8 @@ Commands::
                                        [--format text|json]
     cybertimeline [--events PATH] status INSTRUMENT --as-of DATE [--known-at DATE]
                                          [--possible] [--format text|json]
+    cybertimeline [--events PATH] votes RESOLUTION [--group GROUP] [--known-at DATE]
+                                        [--format text|json|jsonl|csv]
     cybertimeline [--events PATH] export [ACTOR ...] [--since DATE] [--until DATE]
                                          [--known-at DATE] [--title TEXT]
                                          [--format timelinejs|json|jsonl|csv]
@@ -81,16 +83,17 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from cybertimeline._cli_imports import IMPORT_COMMANDS, add_import_commands
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
-from cybertimeline._model.events import KINDS
+from cybertimeline._model.events import KINDS, Event
 from cybertimeline._model.wording import Words, counted
 from cybertimeline._reports.changes import diff_positions
+from cybertimeline._reports.resolutions import RESOLUTION_ROW_FIELDS
 from cybertimeline._reports.rows import event_row, write_csv
 from cybertimeline._reports.wording import diff_text
 from cybertimeline._stores.atomic import publish
@@ -176,8 +179,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def known_at(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--known-at", type=_date, metavar="DATE",
-                         help="the record as it stood on this date (its last day, for a "
-                              "partial date such as 2021 or 2021-12)")
+                         help="what was public on this date (its last day, for a partial "
+                              "date such as 2021 or 2021-12)")
+        sub.add_argument("--stored-by", type=_date, metavar="DATE",
+                         help="audit the store: only what it had received by this date "
+                              "(its appends' stamps); curated files always count")
 
     def possible(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--possible", action="store_true",
@@ -223,6 +229,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="list every state: 'not a signatory' where the store declares "
                              "the chart complete on the date, else 'no data'")
     formats(status, "text", "json")
+    votes = command("votes", "a resolution's vote: date, title, tally and every state's vote")
+    votes.add_argument("resolution", metavar="RESOLUTION",
+                       help="the resolution's symbol, as the record writes it: A/RES/74/247")
+    votes.add_argument("--group", metavar="GROUP",
+                       help="only its members' votes (members on the day of the vote): EU...")
+    known_at(votes)
+    formats(votes, "text", "json", "jsonl", "csv")
     export = command("export", "the events for other tools: TimelineJS, JSON, JSON Lines, CSV")
     actors(export, "only events about them", required=False)
     window(export)
@@ -350,7 +363,32 @@ def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
                   for actor, changes in found])
 
 
+def _resolution_events(timeline: Timeline, args: argparse.Namespace) -> Iterator[Event]:
+    return (e for e in timeline.events(kind=("vote", "adoption"), known_at=args.known_at)
+            if getattr(e, "resolution", None) == args.instrument)
+
+
+def _votes(timeline: Timeline, args: argparse.Namespace) -> str:
+    view = timeline.resolution(args.resolution, known_at=args.known_at, group=args.group)
+    if args.format == "json":
+        return _json(view.to_dict())
+    if args.format == "text":
+        return str(view)
+    rows = view.rows()
+    if args.format == "jsonl":
+        return "\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    buffer = io.StringIO()
+    write_csv(rows, buffer, RESOLUTION_ROW_FIELDS)
+    return buffer.getvalue().rstrip("\n")
+
+
 def _status(timeline: Timeline, args: argparse.Namespace) -> str:
+    if (args.instrument not in timeline.registry.instruments
+            and timeline.registry.has_instrument(args.instrument)
+            and any(True for _ in _resolution_events(timeline, args))):
+        # a UN symbol that a vote or adoption names: the resolution's own view
+        view = timeline.resolution(args.instrument, known_at=args.known_at)
+        return _json(view.to_dict()) if args.format == "json" else str(view)
     chart = timeline.status(args.instrument, as_of=args.as_of, known_at=args.known_at,
                             possible=args.possible, all_actors=args.all)
     return _json(chart.to_dict()) if args.format == "json" else str(chart)
@@ -399,6 +437,7 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
 _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "validate": _validate, "position": _position, "changelog": _changelog,
     "timeline": _timeline, "diff": _diff, "status": _status, "export": _export,
+    "votes": _votes,
     "import": _import, "plot": _plot,
 }
 
@@ -441,7 +480,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in IMPORT_COMMANDS:
             output = IMPORT_COMMANDS[args.command](args)
         else:
-            with _open(getattr(args, "events", None)) as timeline:
+            with _open(getattr(args, "events", None)) as opened:
+                stored_by = getattr(args, "stored_by", None)
+                timeline = opened if stored_by is None else opened.as_stored(stored_by)
                 _resolve_actors(timeline, args)
                 output = _COMMANDS[args.command](timeline, args)
         print(printable(output))

@@ -11,8 +11,9 @@
                                [--map NAME=ACTOR ...] [--instrument-title TEXT]
 
 The store named by ``--into`` is opened, or created if there is nothing there
-(SQLite for ``.sqlite``/``.db``, JSON Lines for ``.jsonl``, else a folder). A
-progress bar shows on a terminal (stderr), not when output is piped.
+(SQLite for ``.sqlite``/``.db``, JSON Lines for ``.jsonl``, the tables of a store
+in a PostgreSQL database for a ``postgresql://`` URL, else a folder). A progress
+bar shows on a terminal (stderr), not when output is piped.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from cybertimeline._importers.layouts import LAYOUTS
 from cybertimeline._model.dates import Date
 from cybertimeline._model.sources import Source
 from cybertimeline._stores.postgres_link import is_url
-from cybertimeline._timeline.loading import building, load
+from cybertimeline._timeline.loading import building, create, load
 from cybertimeline._timeline.timeline import Timeline
-from cybertimeline.errors import DateError
+from cybertimeline.errors import DateError, NoStoreError
 
 __all__ = ["IMPORT_COMMANDS", "add_import_commands"]
 
@@ -124,7 +125,7 @@ def add_import_commands(commands: Any) -> None:
 def _into(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--into", required=True, metavar="STORE",
                      help="the store to import into, created if missing: .sqlite/.db for "
-                          "SQLite, .jsonl, else a folder")
+                          "SQLite, .jsonl, a postgresql:// URL (its schema), else a folder")
 
 
 def _map(sub: argparse.ArgumentParser, metavar: str, text: str) -> None:
@@ -134,10 +135,20 @@ def _map(sub: argparse.ArgumentParser, metavar: str, text: str) -> None:
 
 @contextlib.contextmanager
 def _store(path: str) -> Iterator[Timeline]:
-    """The store at ``path``; if there is nothing there, a new one built aside and given
-    its name only when the import succeeds. A failed import thus removes only what it
-    built, never a store that another import or writer made at ``path`` meanwhile."""
-    if is_url(path) or Path(path).exists():
+    """The store at ``path``. On a PostgreSQL server, created if missing (an import writes
+    all its events in one transaction, or none). Elsewhere, if there is nothing at
+    ``path``, a new one built aside and given its name only when the import succeeds: a
+    failed import removes only what it built, never a store that another import or writer
+    made at ``path`` meanwhile."""
+    if is_url(path):
+        try:
+            timeline = load(path)
+        except NoStoreError:
+            timeline = create(path)
+        with timeline:
+            yield timeline
+        return
+    if Path(path).exists():
         with load(path) as timeline:
             yield timeline
         return

@@ -12,6 +12,7 @@ __all__ = [
     "ConflictError",
     "DateError",
     "FieldError",
+    "NoStoreError",
     "Problem",
     "ReadOnlyError",
     "TimelineError",
@@ -130,3 +131,8 @@ class ConflictError(TimelineError):
 
 class ReadOnlyError(TimelineError):
     """The store cannot be written to (the bundled dataset)."""
+
+
+class NoStoreError(TimelineError):
+    """There is no store where one was asked for (a PostgreSQL schema without a store's
+    tables): `cybertimeline.create` makes one."""

@@ -74,6 +74,13 @@ def _structure_int(value: object, _type: object) -> int:
     return value
 
 
+def _structure_bool(value: object, _type: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {type(value).__name__} "
+                        f"{reprlib.repr(value)}")
+    return value
+
+
 def _structure_literal(value: object, literal: Any) -> object:
     if value not in literal.__args__:
         options = ", ".join(repr(option) for option in literal.__args__)
@@ -266,6 +273,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     converter.register_unstructure_hook(Date, str)
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
     converter.register_unstructure_hook(tuple, list)
     if detailed:
         converter.register_structure_hook_func(_is_literal, _structure_literal)

@@ -227,8 +227,9 @@ def import_chart(
 
     Safe to repeat: an act already stored as it is adds nothing; one whose date or
     kind changed becomes a correction that supersedes it; an act a listed row no
-    longer shows is retracted (all recorded on the import day). All is written in
-    one transaction or file, or nothing is.
+    longer shows is retracted (corrections recorded on the import day; every act public on
+    its own date, rule 7, and stamped with the import day). All is written in one
+    transaction or file, or nothing is.
 
     Args:
         timeline: The store to write to.
@@ -262,10 +263,10 @@ def import_chart(
         if as_of is None:
             raise TimelineError("a chart declared complete needs its date (as_of, --as-of)")
         chart_day = Date.coerce(as_of)
+        # Public on the chart's own date (its publication), whatever the day of the import.
         coverage = Coverage(complete_until=chart_day,
                             sources=[attrs.evolve(source, published=source.published or
-                                                  chart_day)],
-                            recorded=Date.from_date(timeline.today()))
+                                                  chart_day)])
         if not any(c.complete_until == chart_day and c.complete_from is None
                    for c in known.coverage):
             declare = [attrs.evolve(known, coverage=(*known.coverage, coverage))]

@@ -24,7 +24,7 @@ from cybertimeline._timeline.timeline import Timeline
 
 __all__ = ["ImportReport", "Plan", "plan_import", "revision_id"]
 
-_IGNORED = frozenset({"id", "recorded", "supersedes", "summary", "sources"})
+_IGNORED = frozenset({"id", "recorded", "stamped", "supersedes", "summary", "sources", "title"})
 """Fields that say how a record is written or cited, not what it records."""
 
 

@@ -136,7 +136,7 @@ def _event(roll_call: RollCall, votes: Mapping[str, str], layout: VoteLayout) ->
     return Vote(id=f"{layout.id_prefix}-{roll_call.id}", date=roll_call.date, body="UNGA",
                 resolution=resolution, votes=votes, tally=tally,
                 topic=roll_call.topics[0] if len(roll_call.topics) == 1 else None,
-                summary=summary, tags=tags, sources=[source])
+                title=title[:500] or None, summary=summary, tags=tags, sources=[source])
 
 
 def _layout(layout: VoteLayout | str | None, votes: Path) -> VoteLayout:

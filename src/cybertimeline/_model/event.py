@@ -19,7 +19,7 @@ import attrs
 
 from cybertimeline._model.dates import Date, optional_date
 from cybertimeline._model.fields import a_day, date, optional_slug, slug, strings
-from cybertimeline._model.sources import Source, knowledge_day, some_source, sources
+from cybertimeline._model.sources import Source, some_source, sources
 from cybertimeline.errors import FieldError
 
 __all__ = ["COLUMNAR", "BaseEvent", "RecordedBasis", "Section", "Write", "WriteRow",
@@ -110,6 +110,10 @@ class BaseEvent:
     announced_ahead: ClassVar[bool] = False
     """Whether the record may know of it before it happens (rule 9): an entry into force,
     a session, a membership or a withdrawal is announced; a signature is not."""
+    done_in_public: ClassVar[bool] = True
+    """Whether it is an act done in public (a treaty act, a vote, an adoption, a membership,
+    a law...), public on its date; else a reported or analytic fact (a statement read from
+    a report, a cooperation), public when first published (rule 7)."""
     lasts: ClassVar[bool] = False
     """Whether a date of several days is how long it lasted (a session), not a range within
     which it happened on one day (a statement dated ``2019-07`` or ``2019-12-27/2021-05-09``)."""
@@ -118,6 +122,9 @@ class BaseEvent:
     date: Date = attrs.field(converter=date)
     sources: tuple[Source, ...] = attrs.field(converter=sources, validator=some_source)
     recorded: Date | None = attrs.field(default=None, converter=optional_date, validator=a_day)
+    stamped: Date | None = attrs.field(default=None, converter=optional_date, validator=a_day)
+    """The day (UTC) the store received it by an append, set by the store, never by hand:
+    the store's own history, which ``stored_by`` audits; None for curated files."""
     summary: str | None = None
     supersedes: str | None = attrs.field(default=None, validator=optional_slug)
     tags: tuple[str, ...] = attrs.field(default=(), converter=strings)
@@ -128,36 +135,54 @@ class BaseEvent:
     def _check_knowable(self) -> None:
         """Cross-field: nothing is recorded before it happened, unless announced (rule 9)."""
         if self.announced_ahead or self.recorded_on >= self.date.earliest:
-            return
+            published = [s.published.latest for s in self.sources if s.published is not None]
+            if self.announced_ahead or self.recorded is not None or not published or min(
+                    published) >= self.date.earliest:
+                return
         if self.recorded is not None:
             raise FieldError("recorded", (
                 f"'recorded' {self.recorded} is before the event's date {self.date}: a "
                 f"{self.kind} cannot be known before it happened (only an entry into force, "
                 f"a session, a membership or a withdrawal is recorded ahead): give the day "
                 f"it entered the record"))
+        first = min(s.published.latest for s in self.sources if s.published is not None)
         raise FieldError("sources", (
-            f"its knowledge date {self.recorded_on} (the earliest 'published' of its "
+            f"a source published on {first} (the earliest 'published' of its "
             f"sources) is before the event's date {self.date}: a {self.kind} cannot be "
             f"known before it happened: correct the source's 'published', or give "
             f"'recorded'"))
 
     @property
-    def recorded_on(self) -> dt.date:
-        """The day the event entered the record (rule 7).
+    def announces(self) -> bool:
+        """Whether a source may make it known before its date: the kinds announced ahead
+        (an entry into force, a withdrawal, a membership, a session not yet held)."""
+        return self.announced_ahead
 
-        ``recorded`` where it is given; else the earliest ``published`` date of its
-        sources (each at its last day); else the last day of ``date``.
+    @property
+    def recorded_on(self) -> dt.date:
+        """The day the event became public: what a researcher could have known (rule 7).
+
+        ``recorded`` where it is given. Else, for an act done in public, the last day of
+        its ``date``, or the earliest ``published`` of its sources where that is earlier
+        and the kind is announced ahead; for a reported fact, the earliest ``published``
+        of its sources (each at its last day), else the last day of ``date``.
         """
-        return knowledge_day(self.recorded, self.sources, self.date.latest)
+        return self._knowledge()[0]
 
     @property
     def recorded_basis(self) -> RecordedBasis:
         """Where `recorded_on` comes from: ``recorded``, ``published`` or ``date``."""
+        return self._knowledge()[1]
+
+    def _knowledge(self) -> tuple[dt.date, RecordedBasis]:
         if self.recorded is not None:
-            return "recorded"
-        if any(s.published is not None for s in self.sources):
-            return "published"
-        return "date"
+            return self.recorded.earliest, "recorded"
+        end = self.date.latest
+        published = [s.published.latest for s in self.sources if s.published is not None]
+        if published and (not self.done_in_public or (self.announces
+                                                      and min(published) < end)):
+            return min(published), "published"
+        return end, "date"
 
     @property
     def corrects(self) -> str | None:

@@ -74,6 +74,11 @@ class TreatyAct(BaseEvent):
 
     actor: str = attrs.field(validator=actor_id)
     instrument: str = attrs.field(validator=non_empty_text)
+    irregular: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(non_empty_text))
+    """Why the act departs from the sequence its instrument's rules allow (rule 12): a late
+    deposit recorded by the depositary, a source that contradicts another; the sequence
+    checks then let it pass, and say why."""
 
     @property
     def subject(self) -> str:
@@ -211,7 +216,7 @@ class Vote(BaseEvent):
     headline: ClassVar[str] = "{body} votes on {resolution}"
     actor_fields: ClassVar[tuple[str, ...]] = ("body", "votes")
     writes: ClassVar[tuple[Write, ...]] = (
-        Write("votes", "resolution", "votes", ("body",)),)
+        Write("votes", "resolution", "votes", ("body", "title")),)
     verbs: ClassVar[tuple[str, str]] = ("votes on", "voted on")
 
     body: str = attrs.field(validator=actor_id)
@@ -221,6 +226,9 @@ class Vote(BaseEvent):
     )
     tally: Tally | None = attrs.field(default=None, converter=_tally)
     topic: str | None = attrs.field(default=None, validator=optional_slug)
+    title: str | None = attrs.field(default=None,
+                                    validator=attrs.validators.optional(non_empty_text))
+    """The resolution's title, as the record gives it."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -282,6 +290,7 @@ class Statement(BaseEvent):
     """An actor states a stance on a topic."""
 
     kind: ClassVar[str] = "statement"
+    done_in_public: ClassVar[bool] = False
     headline: ClassVar[str] = "{actor} {stance} {topic}"
     actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
     writes: ClassVar[tuple[Write, ...]] = (Write("stances", "topic", "actor"),)
@@ -317,6 +326,12 @@ class Session(BaseEvent):
     status: SessionStatus = attrs.field(validator=one_of(SESSION_STATUSES))
     title: str | None = None
     location: str | None = None
+
+    @property
+    def announces(self) -> bool:
+        """A session held is public on its dates; one scheduled, postponed or cancelled is
+        an announcement, public when published."""
+        return self.status != "held"
 
     def value(self, actor: str) -> str | None:
         return self.status
@@ -366,6 +381,7 @@ class Cooperation(BaseEvent):
     """Actors cooperate in some form (meetings, a programme, an agreement)."""
 
     kind: ClassVar[str] = "cooperation"
+    done_in_public: ClassVar[bool] = False
     headline: ClassVar[str] = "{actors}: {form}"
     actor_fields: ClassVar[tuple[str, ...]] = ("actors",)
     writes: ClassVar[tuple[Write, ...]] = (Write("cooperation", None, "actors"),)
@@ -405,6 +421,7 @@ class Retraction(BaseEvent):
     """The record withdraws an earlier event found to be wrong."""
 
     kind: ClassVar[str] = "retraction"
+    done_in_public: ClassVar[bool] = False
     headline: ClassVar[str] = "Retraction of {retracts}"
     verbs: ClassVar[tuple[str, str]] = ("retracts", "retracted")
 

@@ -57,6 +57,8 @@ def badge(value: str) -> Markup:
     words = STATUS_WORDS.get(value, value)
     if value == "unknown":
         style = f"{_BADGE};border:1px dashed #888888;color:#444444"
+    elif value == "not_yet_open":  # nothing could have happened yet: outlined, dotted
+        style = f"{_BADGE};border:1px dotted #888888;color:#444444"
     else:
         style = f"{_BADGE};background:{colour(value)};color:{ink(value)}"
     return Markup(f'<span class="ct-badge ct-{escape(value)}" style="{style}">'

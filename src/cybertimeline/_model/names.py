@@ -23,6 +23,7 @@ import attrs
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.state_names import (
     AMBIGUOUS_NAMES,
+    FORMER_STATE_NAMES,
     OTHER_FORMS,
     UN_MEMBER_STATES,
     UN_OBSERVER_STATES,
@@ -128,6 +129,8 @@ class NameIndex:
                 file((c.casefold() for c in iso_codes), actor_id, codes)
                 for name in (*iso_names_, *forms.get(actor_id, ())):
                     file(name_keys(name), actor_id, names)
+            for name in FORMER_STATE_NAMES.get(actor_id, ()):  # where the registry holds it
+                file(name_keys(name), actor_id, names)
         for name, meant in AMBIGUOUS_NAMES.items():
             for key in name_keys(name):
                 names[key].update(a for a in meant if a in actors)

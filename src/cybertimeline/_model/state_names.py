@@ -112,8 +112,23 @@ OTHER_FORMS: Mapping[str, str] = FrozenDict({
     # Unicode CLDR short forms, as data sets such as the UN roll-call data write them.
     "Congo - Kinshasa": "COD", "Congo - Brazzaville": "COG", "Myanmar (Burma)": "MMR",
     "St. Vincent & Grenadines": "VCT", "Saint Vincent and Grenadines": "VCT",
+    # Abbreviations and forms of the press and of data sets.
+    "DPRK": "PRK", "ROK": "KOR", "Korea, South": "KOR", "Korea, North": "PRK",
+    "Korea (South)": "KOR", "Korea (North)": "PRK", "Holland": "NLD", "UAE": "ARE",
+    "PRC": "CHN", "KSA": "SAU", "USA": "USA", "America": "USA",
 })
 """Another form of a state's name -> its ISO 3166-1 alpha-3 code."""
+
+FORMER_STATE_NAMES: Mapping[str, tuple[str, ...]] = FrozenDict({
+    "SUN": ("USSR", "U.S.S.R.", "Soviet Union", "Union of Soviet Socialist Republics"),
+    "YUG": ("Yugoslavia", "Socialist Federal Republic of Yugoslavia", "SFRY"),
+    "CSK": ("Czechoslovakia", "Czechoslovak Socialist Republic"),
+    "DDR": ("East Germany", "GDR", "German Democratic Republic"),
+    "YMD": ("South Yemen", "Democratic Yemen", "People's Democratic Republic of Yemen"),
+    "SCG": ("Serbia and Montenegro", "Federal Republic of Yugoslavia"),
+})
+"""The names of former states, filed under the ids importers declare them with (not ISO
+3166-1 entries any more): they resolve only where the registry holds the state."""
 
 AMBIGUOUS_NAMES: Mapping[str, tuple[str, ...]] = FrozenDict({
     "Korea": ("KOR", "PRK"),

@@ -17,8 +17,9 @@ from cybertimeline._model.sources import Source
 __all__ = ["STATUS_WORDS", "Citations", "Words", "aligned", "counted", "headline"]
 
 
-STATUS_WORDS = {"none": "not a signatory", "unknown": "no data"}
-"""How text output writes the two statuses of an instrument an actor never acted on (rule 10)."""
+STATUS_WORDS = {"none": "not a signatory", "unknown": "no data", "not_yet_open": "not yet open"}
+"""How text output writes the statuses of an instrument an actor never acted on (rules 10 and
+11)."""
 
 _NOUNS = ("process", "convention", "treaty", "committee", "group", "resolution")
 

@@ -16,7 +16,7 @@ from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.wording import STATUS_WORDS, Citations, aligned, counted
 from cybertimeline._projections.treaty import TreatyStatus
 
-__all__ = ["TreatyChart"]
+__all__ = ["DepositaryCounts", "TreatyChart"]
 
 
 def _frozen(statuses: Mapping[str, TreatyStatus]) -> Mapping[str, TreatyStatus]:
@@ -25,6 +25,52 @@ def _frozen(statuses: Mapping[str, TreatyStatus]) -> Mapping[str, TreatyStatus]:
 
 def _text(date: Date | None) -> str | None:
     return None if date is None else str(date)
+
+
+@attrs.frozen(kw_only=True)
+class DepositaryCounts:
+    """A chart's totals as its depositary counts them (the Council of Europe's Treaty Office,
+    the UN Treaty Collection).
+
+    Attributes:
+        parties: The actors that had consented to be bound (deposited a ratification,
+            accession, acceptance, approval or succession), in force for them or not, and not
+            withdrawn: the depositaries' "Parties" (the CoE's "ratifications/accessions").
+        in_force: Of those, the ones bound on the date (status ``party``).
+        consented_not_in_force: Of those, the ones not yet bound (status ``ratified``).
+        signed_only: The actors that had signed and not consented: the CoE's "signatures not
+            followed by ratifications".
+        signatories: Every actor that had signed, consented since or not (and not withdrawn):
+            the UN Treaty Collection's "Signatories".
+    """
+
+    parties: int
+    in_force: int
+    consented_not_in_force: int
+    signed_only: int
+    signatories: int
+
+    @classmethod
+    def of(cls, statuses: ValuesView[TreatyStatus]) -> DepositaryCounts:
+        """The totals of these statuses."""
+        held = [s for s in statuses if s.status not in ("withdrawn", "none", "unknown",
+                                                        "not_yet_open")]
+        bound = sum(1 for s in held if s.status == "party")
+        ratified = sum(1 for s in held if s.status == "ratified")
+        return cls(parties=bound + ratified, in_force=bound, consented_not_in_force=ratified,
+                   signed_only=sum(1 for s in held if s.status == "signatory"),
+                   signatories=sum(1 for s in held if s.signed is not None))
+
+    def to_dict(self) -> dict[str, int]:
+        """``{"parties", "in_force", "consented_not_in_force", "signed_only", "signatories"}``."""
+        return attrs.asdict(self)
+
+    def __str__(self) -> str:
+        return (f"as the depositary counts: {counted(self.parties, 'Party', 'Parties')} "
+                f"(consent deposited, in force or not: {self.in_force} bound, "
+                f"{self.consented_not_in_force} not yet in force); "
+                f"{counted(self.signed_only, 'signature')} not followed by ratification; "
+                f"{counted(self.signatories, 'signatory', 'signatories')} in all")
 
 
 @attrs.frozen(kw_only=True, eq=False, repr=False)
@@ -45,6 +91,8 @@ class TreatyChart(Mapping[str, TreatyStatus]):
         all_actors: Whether every state is listed (else only those that acted).
         coverage: The complete chart that covers ``as_of``, if the store declares one:
             then any state not listed is not a signatory (rule 10).
+        opens: When the instrument opened for signature, if ``as_of`` is before it: then
+            every state is "not yet open" (rule 11).
     """
 
     instrument: str
@@ -54,6 +102,7 @@ class TreatyChart(Mapping[str, TreatyStatus]):
     possible: bool = False
     all_actors: bool = False
     coverage: Coverage | None = None
+    opens: Date | None = None
     registry: Registry = attrs.field(factory=Registry.builtin, repr=False)
     """The registry of the timeline that answered: the names its renderings use."""
 
@@ -82,16 +131,25 @@ class TreatyChart(Mapping[str, TreatyStatus]):
         return self.statuses.items()
 
     def counts(self) -> dict[str, int]:
-        """How many actors have each status, by status name."""
+        """How many actors have each status, by status name (``party`` is in force only:
+        `depositary` counts as the depositaries do)."""
         return dict(sorted(Counter(s.status for s in self.values()).items()))
 
+    def depositary(self) -> DepositaryCounts:
+        """The totals as the depositary counts them, in one call: Parties (consent deposited,
+        in force or not), of which bound (in force), signatures not followed by ratification,
+        and signatories."""
+        return DepositaryCounts.of(self.values())
+
     def to_dict(self) -> dict[str, Any]:
-        """As JSON: ``{"instrument", "title", "as_of", "known_at", "possible", "counts",
+        """As JSON: ``{"instrument", "title", "as_of", "known_at", "possible", "opens", "counts",
+        "depositary",
         "actors": {actor: {"name", **TreatyStatus.to_dict()}}}``."""
         return {
             "instrument": self.instrument, "title": self.registry.label(self.instrument),
             "as_of": _text(self.as_of), "known_at": _text(self.known_at),
-            "possible": self.possible, "counts": self.counts(),
+            "possible": self.possible, "opens": _text(self.opens), "counts": self.counts(),
+            "depositary": self.depositary().to_dict(),
             "actors": {a: {"name": self.registry.name(a), **s.to_dict()}
                        for a, s in self.items()},
         }
@@ -115,7 +173,12 @@ def _head(chart: TreatyChart) -> str:
 
 
 def _others(chart: TreatyChart, cites: Citations) -> str:
-    """What holds for the states not listed (rule 10)."""
+    """What holds for the states not listed (rules 10 and 11)."""
+    if chart.opens is not None:
+        opening = chart.registry.instruments.get(chart.instrument)
+        cited_opening = cites.cite(opening.opening_sources) if opening is not None else ""
+        return (f"it opened for signature only on {chart.opens} {cited_opening}".rstrip()
+                + ": no state could have signed it yet, every state is not yet open")
     if chart.coverage is None:
         return "no complete chart covers this date: any other state is without data"
     return (f"the chart is complete to {chart.coverage.complete_until} "
@@ -140,7 +203,8 @@ def _chart_html(chart: TreatyChart) -> str:
                                "Withdrawn", "Sources"], rows, wrap=("Name",)))
     totals = markup.join((markup.join([f"{n} ", badge(name)])
                           for name, n in chart.counts().items()), ", ")
-    parts.append(Markup(f"<p>{markup.escape(counted(len(chart), 'actor'))}: {totals}</p>"))
+    parts.append(Markup(f"<p>{markup.escape(counted(len(chart), 'actor'))}: {totals}; "
+                        f"{markup.escape(chart.depositary())}</p>"))
     if not chart.all_actors:
         parts.append(Markup(f"<p>Only the actors that acted are listed (all_actors=True lists "
                             f"every state); {markup.escape(others)}.</p>"))
@@ -169,4 +233,9 @@ def _chart_text(chart: TreatyChart) -> str:
         f"Only the actors that acted are listed (--all, or all_actors=True, lists every "
         f"state); {others}."]
     return "\n".join([head, *("  " + line for line in aligned(rows)),
-                      f"{counted(len(chart), 'actor')}: {total}", *footer, *cites.block()])
+                      f"{counted(len(chart), 'actor')}: {total}",
+                      _sentence(str(chart.depositary())), *footer, *cites.block()])
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -59,46 +59,32 @@ def _vote_entry(fields: dict[str, Any]) -> VoteEntry:
     return VoteEntry(**fields)
 
 
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class VoteEntry:
     """How the actor voted on one resolution.
 
     ``event`` is the roll call. A position read from a store's rows holds only its id
     (``event_id``) and reads the event the first time ``event`` is asked for (its
     sources, say); the answer is the same either way. Two entries are equal when they
-    say the same of the same event. Immutable.
+    say the same of the same event.
     """
-
-    __slots__ = ("_dict", "_found", "_load", "body", "date", "event_id", "option", "resolution")
 
     resolution: str
     option: str
     body: str
     date: Date
-    event_id: str
-    _found: Vote | None
-    _load: Callable[[str], Any] | None
-    _dict: dict[str, Any] | None
+    _found: Vote | None = attrs.field(default=None, alias="event")
+    event_id: str = attrs.field(default=attrs.Factory(
+        lambda self: "" if self._found is None else self._found.id, takes_self=True))
+    title: str | None = attrs.field(default=attrs.Factory(
+        lambda self: None if self._found is None else self._found.title, takes_self=True))
+    """The resolution's title, where the roll call gives one."""
+    _load: Callable[[str], Any] | None = attrs.field(default=None, alias="load")
+    _dict: dict[str, Any] | None = attrs.field(default=None, init=False)
 
-    def __init__(self, *, resolution: str, option: str, body: str, date: Date,
-                 event: Vote | None = None, event_id: str | None = None,
-                 load: Callable[[str], Any] | None = None) -> None:
-        if event is None and (load is None or not event_id):
+    def __attrs_post_init__(self) -> None:
+        if self._found is None and (self._load is None or not self.event_id):
             raise TypeError("a VoteEntry needs its event, or its event_id and a load")
-        setattr_ = object.__setattr__
-        setattr_(self, "resolution", resolution)
-        setattr_(self, "option", option)
-        setattr_(self, "body", body)
-        setattr_(self, "date", date)
-        setattr_(self, "event_id", event.id if event is not None else event_id)
-        setattr_(self, "_found", event)
-        setattr_(self, "_load", load)
-        setattr_(self, "_dict", None)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise attrs.exceptions.FrozenInstanceError
-
-    def __delattr__(self, name: str) -> None:
-        raise attrs.exceptions.FrozenInstanceError
 
     @property
     def event(self) -> Vote:
@@ -111,8 +97,8 @@ class VoteEntry:
         assert isinstance(found, Vote)
         return found
 
-    def _fields(self) -> tuple[str, str, str, Date, str]:
-        return (self.resolution, self.option, self.body, self.date, self.event_id)
+    def _fields(self) -> tuple[str, str, str, Date, str, str | None]:
+        return (self.resolution, self.option, self.body, self.date, self.event_id, self.title)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, VoteEntry):
@@ -135,7 +121,7 @@ class VoteEntry:
         made = self._dict
         if made is None:  # kept: an entry is shared by every actor that voted so
             made = {"option": self.option, "body": self.body, "date": str(self.date),
-                    "event": self.event_id}
+                    "title": self.title, "event": self.event_id}
             object.__setattr__(self, "_dict", made)
         return dict(made)
 
@@ -173,7 +159,7 @@ class SharedVoteEntries:
     def written(self, event_id: str, date: str, resolution: str, option: str,
                 detail: str) -> VoteEntry:
         """The entry of a stored write: a vote of ``option`` in the roll call ``event_id``
-        (``detail``: its `Write` detail, ``[body]`` as JSON)."""
+        (``detail``: its `Write` detail, ``[body, title]`` as JSON)."""
         key = (event_id, option)
         found = self._made.get(key)
         if found is None:
@@ -181,21 +167,14 @@ class SharedVoteEntries:
             if when is None:
                 when = self._dates[date] = Date.parse(date)
             try:
-                (body,) = json.loads(detail)
+                body, title = json.loads(detail)
             except ValueError:  # the store was changed by something else
                 raise ValidationError([
                     f"the stored ballots of {event_id!r} cannot be read (their detail is "
                     f"{detail[:80]!r}): run `cybertimeline validate` on the store"]) from None
-            found = self._made[key] = VoteEntry.__new__(VoteEntry)
-            put = object.__setattr__  # what __init__ does, without its checks of the caller
-            put(found, "resolution", resolution)
-            put(found, "option", option)
-            put(found, "body", body)
-            put(found, "date", when)
-            put(found, "event_id", event_id)
-            put(found, "_found", None)
-            put(found, "_load", self._load)
-            put(found, "_dict", None)
+            found = self._made[key] = VoteEntry(
+                resolution=resolution, option=option, body=body, date=when, event_id=event_id,
+                title=title, load=self._load)
         return found
 
     def all_written(self, ids: Sequence[str], dates: Sequence[str], resolutions: Sequence[str],

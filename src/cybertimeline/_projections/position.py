@@ -25,7 +25,7 @@ from cybertimeline._projections.entries import (
     VoteEntry,
     read_events,
 )
-from cybertimeline._projections.text import position_html, position_text
+from cybertimeline._projections.text import by_date, position_html, position_text
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
 
@@ -88,11 +88,24 @@ class Position:
         when += "" if self.known_at is None else f", known at {self.known_at}"
         return f"<Position of {self.actor}{when}: {held}>"
 
+    @property
+    def not_yet_open(self) -> Mapping[str, Date]:
+        """The instruments the registry knows that had not yet opened for signature on
+        ``as_of``, with the day each opened (rule 11): no state could have signed them."""
+        if self.registry is None or self.as_of is None:
+            return EMPTY
+        day = self.as_of.latest
+        return FrozenDict({i.id: i.opening for i in sorted(self.registry.instruments.values(),
+                                                           key=lambda i: i.id)
+                           if i.opening is not None and i.not_yet_open(day)
+                           and i.id not in self.treaties})
+
     def treaty(self, instrument: str) -> TreatyStatus:
-        """The actor's standing towards any instrument, acted on or not (rule 10).
+        """The actor's standing towards any instrument, acted on or not (rules 10 and 11).
 
         An acted status (``signatory``, ``ratified``, ``party``, ``withdrawn``);
-        else ``none`` where the store declares the instrument's chart complete
+        else ``not_yet_open`` before the instrument opened for signature; else
+        ``none`` where the store declares the instrument's chart complete
         on this date, as known at ``known_at`` (`coverage`); else ``unknown``.
 
         Raises:
@@ -104,6 +117,11 @@ class Position:
         if self.registry is not None and not self.registry.has_instrument(instrument):
             raise UnknownInstrumentError(
                 unknown_message("instrument", instrument, self.registry.instruments))
+        if instrument in self.not_yet_open:
+            known = self.registry.instruments[instrument] if self.registry else None
+            return TreatyStatus(actor=self.actor, instrument=instrument,
+                                opens=self.not_yet_open[instrument],
+                                opens_sources=known.opening_sources if known else ())
         return TreatyStatus(actor=self.actor, instrument=instrument,
                             coverage=self.coverage.get(instrument))
 
@@ -131,15 +149,16 @@ class Position:
 
     def to_dict(self) -> dict[str, Any]:
         """The position as JSON: ``actor``, ``as_of``, ``known_at``, ``possible``, each section
-        keyed or listed as on the object, and ``coverage`` (the complete charts on this date:
-        an instrument there but not in ``treaties`` is ``none``, not a signatory)."""
+        keyed or listed as on the object, ``coverage`` (the complete charts on this date:
+        an instrument there but not in ``treaties`` is ``none``, not a signatory) and
+        ``not_yet_open`` (the instruments not yet open for signature, with their opening)."""
         return {
             "actor": self.actor,
             "as_of": None if self.as_of is None else str(self.as_of),
             "known_at": None if self.known_at is None else str(self.known_at),
             "possible": self.possible,
             "treaties": {k: v.to_dict() for k, v in sorted(self.treaties.items())},
-            "votes": {k: v.to_dict() for k, v in sorted(self.votes.items())},
+            "votes": {k: v.to_dict() for k, v in by_date(self.votes)},
             "stances": {k: v.to_dict() for k, v in sorted(self.stances.items())},
             "memberships": {k: v.to_dict() for k, v in sorted(self.memberships.items())},
             "members": {k: v.to_dict() for k, v in sorted(self.members.items())},
@@ -148,6 +167,7 @@ class Position:
             "adoptions": [a.to_dict() for a in self.adoptions],
             "legislation": [item.to_dict() for item in self.legislation],
             "coverage": {k: v.to_dict() for k, v in sorted(self.coverage.items())},
+            "not_yet_open": {k: str(v) for k, v in self.not_yet_open.items()},
         }
 
 # -- folding: how an event writes each section of a position -------------------------------

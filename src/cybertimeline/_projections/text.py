@@ -59,6 +59,8 @@ class Sections(Protocol):
     def legislation(self) -> tuple[LegislationEntry, ...]: ...
     @property
     def coverage(self) -> Mapping[str, Coverage]: ...
+    @property
+    def not_yet_open(self) -> Mapping[str, Date]: ...
 
 
 def _head(position: Sections, words: Words) -> str:
@@ -77,6 +79,26 @@ def _listed(position: Sections) -> tuple[tuple[str, tuple[Any, ...]], ...]:
 
 def _when(entry: Any) -> str:
     return str(getattr(entry, "date", None) or getattr(entry, "since", ""))
+
+
+def _short(title: str | None, width: int = 60) -> str:
+    """A title cut to ``width`` characters for a text table, marked where cut."""
+    text = title or ""
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+def by_date(votes: Mapping[str, VoteEntry]) -> list[tuple[str, VoteEntry]]:
+    """A position's votes in the order they were cast (canonical order of their events),
+    not the order of their symbols' text (46/10, 46/117, 46/16...)."""
+    return sorted(votes.items(), key=lambda item: (item[1].date.latest, item[1].date.earliest,
+                                                   item[1].event_id))
+
+
+def _unopened(position: Sections, registry: Registry) -> list[tuple[str, Date]]:
+    """The charted instruments not yet open for signature on the position's date (rule 11):
+    where a chart would otherwise say "not a signatory"."""
+    return [(i, opens) for i, opens in position.not_yet_open.items()
+            if i in registry.instruments and registry.instruments[i].coverage]
 
 
 def position_text(position: Sections, registry: Registry) -> str:
@@ -106,9 +128,15 @@ def position_text(position: Sections, registry: Registry) -> str:
             treaty_rows.append([registry.short_label(instrument), STATUS_WORDS["none"],
                                 f"chart complete to {coverage.complete_until} "
                                 f"{cites.cite(coverage.sources)}"])
+    for instrument, opens in _unopened(position, registry):
+        treaty_rows.append([registry.short_label(instrument), STATUS_WORDS["not_yet_open"],
+                            f"opened for signature {opens} "
+                            f"{cites.cite(registry.instruments[instrument].opening_sources)}"
+                            .rstrip()])
     section("Treaties", treaty_rows)
-    section("Votes", [[r, v.option, str(v.date), cites.cite(v.event.sources)]
-                      for r, v in sorted(position.votes.items())])
+    titled = any(v.event.title for v in position.votes.values())
+    section("Votes", [[r, v.option, str(v.date), *([_short(v.event.title)] if titled else []),
+                       cites.cite(v.event.sources)] for r, v in by_date(position.votes)])
     section("Stances", [[words.topic(t), s.stance, str(s.date), cites.cite(s.event.sources)]
                         for t, s in sorted(position.stances.items())])
     section("Memberships", [[g, m.role or "member", f"since {m.since}", cites.cite(m.event.sources)]
@@ -125,7 +153,7 @@ def position_text(position: Sections, registry: Registry) -> str:
     return "\n".join([*lines, *cites.block()])
 
 
-_WRAP = ("Instrument", "Body", "Topic", "Quote", "Group", "What")
+_WRAP = ("Instrument", "Body", "Topic", "Quote", "Group", "What", "Title")
 """The columns of a position's tables whose text wraps."""
 
 
@@ -161,11 +189,15 @@ def position_html(position: Sections, registry: Registry) -> str:
                                cited(cites, coverage.sources)]), "", "", ""]
                  for instrument, coverage in sorted(position.coverage.items())
                  if instrument not in position.treaties]
+    treaties += [[registry.short_label(instrument), badge("not_yet_open"),
+                  markup.join([f"opened for signature {opens} ", cited(
+                      cites, registry.instruments[instrument].opening_sources)]), "", "", ""]
+                 for instrument, opens in _unopened(position, registry)]
     section("Treaties", ["Instrument", "Status", "Signed", "Consented", "In force", "Withdrawn"],
             treaties)
-    section("Votes", ["Resolution", "Vote", "Body", "Date", "Sources"],
-            [[r, badge(v.option), registry.name(v.body), str(v.date), cited(cites, v.event.sources)]
-             for r, v in sorted(position.votes.items())])
+    section("Votes", ["Resolution", "Title", "Vote", "Body", "Date", "Sources"],
+            [[r, v.event.title or "", badge(v.option), registry.name(v.body), str(v.date),
+              cited(cites, v.event.sources)] for r, v in by_date(position.votes)])
     quoted = any(e.quote for e in position.stances.values())
     section("Stances", ["Topic", "Stance", "Date", *(["Quote"] if quoted else []), "Sources"],
             [[words.topic(t), badge(e.stance), str(e.date),

@@ -14,7 +14,8 @@ from cybertimeline._model.sources import Source
 
 __all__ = ["TreatyStatus", "TreatyStatusName"]
 
-TreatyStatusName = Literal["signatory", "ratified", "party", "withdrawn", "none", "unknown"]
+TreatyStatusName = Literal["signatory", "ratified", "party", "withdrawn", "none", "unknown",
+                           "not_yet_open"]
 
 
 def _str(date: Date | None) -> str | None:
@@ -39,21 +40,29 @@ class TreatyStatus:
     known only to the year settles after an entry into force in that year and
     the status is still ``party``.
 
-    With no act, the status is ``none`` where the store declares the
-    instrument's chart complete on that date (``coverage`` says by which
-    declaration and source: not a signatory), and ``unknown`` where it does
-    not (no data), rule 10.
+    With no act, the status is ``not_yet_open`` before the instrument opened
+    for signature (``opens`` says when it did, rule 11); else ``none`` where
+    the store declares the instrument's chart complete on that date
+    (``coverage`` says by which declaration and source: not a signatory), and
+    ``unknown`` where it does not (no data), rule 10.
     """
 
     actor: str
     instrument: str
     events: tuple[TreatyAct, ...] = ()
     coverage: Coverage | None = None
+    opens: Date | None = None
+    """When the instrument opened for signature, if the date asked is before it."""
+    opens_sources: tuple[Source, ...] = ()
+    """The sources of that opening."""
 
     @property
     def status(self) -> TreatyStatusName:
-        """``signatory``, ``ratified``, ``party``, ``withdrawn``; ``none`` or ``unknown``."""
+        """``signatory``, ``ratified``, ``party``, ``withdrawn``; ``not_yet_open``, ``none`` or
+        ``unknown``."""
         if not self.events:
+            if self.opens is not None:
+                return "not_yet_open"
             return "none" if self.coverage is not None else "unknown"
         consent = _latest(self.events, "consent")
         in_force = _latest(self.events, "in_force")
@@ -105,13 +114,16 @@ class TreatyStatus:
     def sources(self) -> tuple[Source, ...]:
         """What the status rests on: its acts' sources, or the sources of the complete chart."""
         found = [s for e in self.events for s in e.sources]
-        if not self.events and self.coverage is not None:
+        if not self.events and self.opens is not None:
+            found = list(self.opens_sources)
+        elif not self.events and self.coverage is not None:
             found = list(self.coverage.sources)
         return tuple(dict.fromkeys(found))
 
     def to_dict(self) -> dict[str, Any]:
         """``{"status", "signed", "consented", "consent", "in_force", "withdrawn", "events",
-        "coverage"}``; ``coverage`` is the complete chart behind a ``none``, else None."""
+        "coverage", "opens"}``; ``coverage`` is the complete chart behind a ``none``, else None;
+        ``opens`` the instrument's opening behind a ``not_yet_open``, else None."""
         return {
             "status": self.status,
             "signed": _str(self.signed),
@@ -121,4 +133,5 @@ class TreatyStatus:
             "withdrawn": _str(self.withdrawn),
             "events": [e.id for e in self.events],
             "coverage": None if self.events or self.coverage is None else self.coverage.to_dict(),
+            "opens": None if self.events or self.opens is None else str(self.opens),
         }

@@ -68,3 +68,14 @@ class Answers(Protocol):
     ) -> Position:
         """The actor's position as of a date."""
         ...
+
+    def members(
+        self,
+        group: str,
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+    ) -> tuple[str, ...]:
+        """The members of a group as of a date."""
+        ...

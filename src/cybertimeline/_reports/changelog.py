@@ -248,9 +248,9 @@ def changelog(
     if start is not None and end is not None and start.earliest > end.latest:
         raise ValidationError([f"since ({start}) is after until ({end}): swap them"])
     if isinstance(actors, str):
-        chosen: tuple[str, ...] = (actors,)
+        chosen: tuple[str, ...] = (answers.registry.resolve(actors),)
     elif actors is not None:
-        chosen = tuple(dict.fromkeys(actors))
+        chosen = tuple(dict.fromkeys(answers.registry.resolve(a) for a in actors))
     else:
         chosen = tuple(sorted({a for e in answers.events(since=start, until=end,
                                                           known_at=known)

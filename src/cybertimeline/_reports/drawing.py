@@ -344,7 +344,8 @@ def plot(
         TimelineError: there is nothing to draw in the period.
     """
     require_matplotlib()
-    chosen = (actors,) if isinstance(actors, str) else tuple(dict.fromkeys(actors))
+    names = (actors,) if isinstance(actors, str) else actors
+    chosen = tuple(dict.fromkeys(timeline.registry.resolve(a) for a in names))
     if not chosen:
         raise TimelineError("nothing to plot: name at least one actor")
     for actor in chosen:

@@ -55,6 +55,8 @@ def events_frame(
     _require_pandas()
     import pandas
 
+    if actor is not None:
+        actor = timeline.registry.resolve(actor)
     rows = [event_row(e, actor) for e in timeline.events(actor, since=since, until=until,
                                                           known_at=known_at)]
     frame = pandas.DataFrame(rows, columns=list(ROW_FIELDS))
@@ -100,7 +102,8 @@ def positions_frame(
     _require_pandas()
     import pandas
 
-    chosen = [actors] if isinstance(actors, str) else list(actors)
+    names = [actors] if isinstance(actors, str) else actors
+    chosen = list(dict.fromkeys(timeline.registry.resolve(a) for a in names))
     days: list[dt.date] = [Date.coerce(d).latest for d in dates]
     records = []
     index = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from cybertimeline._model.events import Event, Vote
@@ -68,10 +68,11 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str]) -> None:
-    """Write rows as CSV with a header of `ROW_FIELDS`; lists joined with ``"; "``; no cell
-    is read as a formula by a spreadsheet (`csv_cell`)."""
-    writer = csv.DictWriter(stream, fieldnames=ROW_FIELDS, lineterminator="\n")
+def write_csv(rows: Iterable[dict[str, Any]], stream: IO[str],
+              fields: Sequence[str] = ROW_FIELDS) -> None:
+    """Write rows as CSV with a header of ``fields`` (`ROW_FIELDS` by default); lists joined
+    with ``"; "``; no cell is read as a formula by a spreadsheet (`csv_cell`)."""
+    writer = csv.DictWriter(stream, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({

@@ -165,6 +165,9 @@ def status_spans(
     edges = {d for c in (charted.coverage if charted else ())
              for d in (c.complete_from.earliest if c.complete_from else start,
                        min(c.complete_until.latest, _LAST_DAY) + _ONE_DAY)}
+    opening = charted.opening if charted else None
+    if opening is not None:  # "not a signatory" only from the opening on (rule 11)
+        edges |= {opening.earliest, opening.latest}
     stop = end + _ONE_DAY
     turns = sorted({start} | {d for d in edges if start < d < stop}
                    | {d for e in acts for d in (e.date.earliest, e.date.latest)
@@ -173,7 +176,7 @@ def status_spans(
     def status(day: dt.date, possible: bool) -> str | None:
         found = timeline.position(actor, as_of=day, known_at=known_at,
                                   possible=possible).treaty(instrument).status
-        return None if found == "unknown" else found
+        return None if found in ("unknown", "not_yet_open") else found  # no band: nothing there
 
     pieces: list[tuple[dt.date, dt.date, str | None, str | None]] = []
     for first, after in zip(turns, [*turns[1:], stop], strict=True):

@@ -102,8 +102,9 @@ def timelinejs(
     Raises:
         UnknownActorError: an actor is not known.
     """
-    chosen = (actors,) if isinstance(actors, str) else None if actors is None else tuple(actors)
+    names = (actors,) if isinstance(actors, str) else actors
     registry = timeline.registry
+    chosen = None if names is None else tuple(dict.fromkeys(registry.resolve(a) for a in names))
     slides = []
     for event in _events(timeline, chosen, since, until, known_at):
         group = next((a for a in event.involved if a in chosen), None) if chosen else None

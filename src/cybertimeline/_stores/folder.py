@@ -85,7 +85,8 @@ class FolderStore:
         if not self.root.is_dir():
             raise TimelineError(f"{self.root}: no such store: give the path of a folder of "
                                 f"TOML files, a .jsonl or a .sqlite file (new stores: "
-                                f"ct.create(path), or `cybertimeline import SRC --into PATH`)")
+                                f"ct.create(path), or `cybertimeline --events SRC import --into "
+                                f"PATH`)")
         files = _tree(self.root)
         key = fingerprint(self.root, MAX_FILE_BYTES) if cache_folder() else None
         contents = cached(self.root, key)

@@ -164,8 +164,8 @@ class JsonlStore:
 
     def _missing(self) -> TimelineError:
         return TimelineError(f"{self.path}: no such store: give the path of a JSON Lines file "
-                             f"(new stores: ct.create(path), or `cybertimeline import SRC "
-                             f"--into PATH`)")
+                             f"(new stores: ct.create(path), or `cybertimeline --events SRC "
+                             f"import --into PATH`)")
 
     def read(self) -> Contents:
         if not self._real.exists():

@@ -88,7 +88,9 @@ class Loader:
         if len(self) >= MAX_EVENTS:
             raise ValidationError([Problem(
                 message=f"holds more than {MAX_EVENTS} events, the limit of a store read "
-                        f"whole into memory: copy it into SQLite with `cybertimeline import`",
+                        f"whole into memory: split it into several stores, or write its "
+                        f"events into a SQLite store (ct.create('store.sqlite'), then "
+                        f"Timeline.extend in batches), which is not read whole",
                 file=self.location)])
         if isinstance(data, dict):
             data = upcast(data, version)

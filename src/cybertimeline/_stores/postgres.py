@@ -33,7 +33,7 @@ from cybertimeline._stores.index import ActorWrites, Lane, actor_writes
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.postgres_link import Address, CommitInDoubt, Link, is_url
-from cybertimeline.errors import ConflictError, ReadOnlyError, TimelineError
+from cybertimeline.errors import ConflictError, NoStoreError, ReadOnlyError, TimelineError
 
 if TYPE_CHECKING:
     import psycopg
@@ -187,10 +187,10 @@ class PostgresStore:
         meta_table = pg_schema.qualified(self.address.schema, "meta")
         (found,) = self._link.rows(b"SELECT to_regclass(%s)", (meta_table,))[0]
         if found is None:
-            raise TimelineError(
+            raise NoStoreError(
                 f"{self.location}: no cybertimeline store in schema {self.address.schema!r} "
-                f"({self.address.server()}); create one with ct.create(URL) or "
-                f"`cybertimeline --events SRC import --into URL`")
+                f"({self.address.server()}); create one with ct.create(URL), or copy a store "
+                f"into it with `cybertimeline --events SOURCE import --into URL`")
         meta = dict(self._link.rows(self._q["meta"]))
         if meta.get("application") != "cybertimeline":
             raise TimelineError(f"{self.location}: schema {self.address.schema!r} holds a "

@@ -252,7 +252,8 @@ def translated(path: Path | str, exc: sqlite3.Error) -> TimelineError:
     if code == sqlite3.SQLITE_TOOBIG:
         return ValidationError([Problem(
             message=f"holds a value longer than {MAX_VALUE_BYTES} bytes, the limit of one "
-                    f"event: it was not read; run `cybertimeline validate`", file=Path(path))])
+                    f"event: it was not read; run `cybertimeline --events {path} validate`",
+            file=Path(path))])
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return TimelineError(f"{path}: not a cybertimeline SQLite store: not a SQLite "
                              f"database, or a damaged one ({exc})")

@@ -41,7 +41,8 @@ _COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
 def unreadable(path: Path, what: str, exc: Exception) -> ValidationError:
     return ValidationError([Problem(
         message=f"{what} cannot be read ({type(exc).__name__}: {exc}): the store was changed "
-                f"by something other than this library; run `cybertimeline validate`",
+                f"by something other than this library; run `cybertimeline --events {path} "
+                f"validate`",
         file=path)])
 
 
@@ -141,7 +142,8 @@ class SqliteIndex:
         parsed = self._parse(rows)
         for cycle in correction_cycles({e.id: e.corrects for e in parsed if e.corrects}):
             raise ValidationError([Problem(message=f"{cycle_message(cycle)}; run `cybertimeline "
-                                                   f"validate`", file=self._path)])
+                                                   f"--events {self._path} validate`",
+                                           file=self._path)])
         for event in parsed:
             assert event.corrects is not None
             correctors[event.corrects].append(event)

@@ -201,14 +201,18 @@ def read_toml_file(path: Path, loader: Loader, texts: list[FileText], *,
                         _read_entries(path, piece, table, entry, data.pop(table), loader,
                                       replaces=appended)
             end = piece.line + piece.text.count("\n")
-            _read_events(path, piece, end, data, holder, loader, version)
+            # a store writes appended/ and a copy's imported-NNNN.toml; the rest is curated
+            curated = not appended and not path.name.startswith("imported-")
+            _read_events(path, piece, end, data, holder, loader, version, curated=curated)
     if not anything:
         loader.problem("holds nothing: add [[event]] tables, or remove the file", path)
 
 
 def _read_events(path: Path, piece: Piece, end: int, data: dict[str, Any], holder: FileText,
-                 loader: Loader, version: int) -> None:
-    """Hand the events of one piece of a file to the loader, each with its file and lines."""
+                 loader: Loader, version: int, *, curated: bool = False) -> None:
+    """Hand the events of one piece of a file to the loader, each with its file and lines;
+    in a curated file (not written by an append), a ``stamped`` day is refused: only a store
+    sets it (rule 7)."""
     for key in data:
         if key != "event":
             loader.problem(f"unknown top-level key {key!r}: events go in [[event]] tables "
@@ -224,8 +228,13 @@ def _read_events(path: Path, piece: Piece, end: int, data: dict[str, Any], holde
     else:  # events written some other way (an inline array): no line for each
         headers, ends = [piece.line] * len(raw_events), [end + 1] * len(raw_events)
     for raw, start, stop in zip(raw_events, headers, ends, strict=True):
-        loader.event(raw, Origin(path, start, functools.partial(holder.field_line, start, stop)),
-                     version)
+        origin = Origin(path, start, functools.partial(holder.field_line, start, stop))
+        if curated and isinstance(raw, dict) and "stamped" in raw:
+            loader.add(origin.problem(
+                f"event {raw.get('id')!r}: 'stamped' is set by a store when an append gives it "
+                f"the event, never by hand: remove it from this file (give 'recorded' for "
+                f"when it became public)", "stamped"))
+        loader.event(raw, origin, version)
 
 
 def _read_registry(path: Path, piece: Piece, data: dict[str, Any], registry: tuple[str, Entry],

@@ -28,14 +28,16 @@ from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._stores.base import Contents, MemoryStore, Store, declared
 from cybertimeline._stores.checks import Origin, check_events, check_registry
 from cybertimeline._stores.index import Lane
+from cybertimeline._stores.sequences import acts_of, sequence_problems
 from cybertimeline._timeline.caches import Derived
-from cybertimeline.errors import UnknownEventError, ValidationError
+from cybertimeline.errors import Problem, UnknownEventError, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from cybertimeline._reports.changelog import Changelog
     from cybertimeline._reports.listing import EventListing
+    from cybertimeline._reports.resolutions import ResolutionView
     from cybertimeline._reports.swimlanes import Swimlanes
 
 __all__ = ["Clock", "Timeline", "utc_today"]
@@ -160,6 +162,10 @@ class Timeline:
             chosen.sort(key=canonical_key)
         return chosen
 
+    def _actors(self, names: Iterable[str]) -> list[str]:
+        """Actor ids for names as `Registry.resolve` reads them, each once, in order."""
+        return list(dict.fromkeys(self.registry.resolve(name) for name in names))
+
     # -- the store ----------------------------------------------------------------------------
 
     @property
@@ -190,11 +196,23 @@ class Timeline:
         """Check everything the store holds, afresh: every event and registry entry, the
         references between them; for SQLite every row, its columns and indexes too.
 
+        Also the sequences the treaties rule out (rule 12): an act before its instrument
+        opened, a signature after it closed, consent to a protocol before consent to its
+        convention, an entry into force where the instrument's rule does not put it; an act
+        that says why (``irregular``) passes.
+
         Raises:
             ValidationError: every problem found (up to 1,000), each where it was found.
             TimelineError: the store cannot be read.
         """
         self._store.validate()
+        acts = acts_of(self.events())
+        problems = sequence_problems(acts, (), self.registry, self._locate)
+        if problems:
+            raise ValidationError(problems)
+
+    def _locate(self, event_id: str, message: str) -> Problem:
+        return self.origin(event_id).problem(message)
 
     def __enter__(self) -> Timeline:
         return self
@@ -235,6 +253,17 @@ class Timeline:
             raise UnknownEventError(f"no event with id {event_id!r} in {self.location}")
         return found
 
+    def as_stored(self, by: DateLike) -> Timeline:
+        """The store as it stood on a day, for an audit of its own history: a timeline (in
+        memory) of the events it had received by ``by``'s last day (their ``stamped`` day,
+        set by each append), with the curated events (unstamped) always. Every question
+        asked of it (``known_at`` too) is answered from those events alone.
+        """
+        day = Date.coerce(by).latest
+        held = [e for e in self.events(include_corrected=True)
+                if e.stamped is None or e.stamped.earliest <= day]
+        return Timeline(held, registry=self.registry, clock=self._clock)
+
     def origin(self, event_id: str) -> Origin:
         """Where the event with this id was read from (file and line), if from a file."""
         return self._contents.origins.get(event_id, Origin())
@@ -248,6 +277,7 @@ class Timeline:
         until: DateLike | None = None,
         known_at: DateLike | None = None,
         include_corrected: bool = False,
+        stored_by: DateLike | None = None,
     ) -> Iterator[Event]:
         """The known events, in canonical order, filtered.
 
@@ -259,13 +289,19 @@ class Timeline:
             until: Only events that settle on or before its last day.
             known_at: The record as it stood on this day.
             include_corrected: Also list superseded and retracted events.
+            stored_by: Only what the store had received by this day (`as_stored`).
 
         Raises:
             UnknownActorError: ``actor`` is not known.
             ValidationError: ``since`` is after ``until``.
         """
+        if stored_by is not None:
+            yield from self.as_stored(stored_by).events(
+                actor, kind, since=since, until=until, known_at=known_at,
+                include_corrected=include_corrected)
+            return
         if actor is not None:
-            self.registry.actor(actor)
+            actor = self.registry.resolve(actor)
         start, stop = _first_day(since), _last_day(known_at)
         end_day = _last_day(until)
         if start is not None and end_day is not None and start > end_day:
@@ -337,7 +373,7 @@ class Timeline:
                 before it) too: a "2015" event counts from 2015-01-01.
         """
         if actor is not None:
-            self.registry.actor(actor)
+            actor = self.registry.resolve(actor)
         return fold(projection, self._select(lambda: self._index.lane(actor), _last_day(as_of),
                                              _last_day(known_at), possible))
 
@@ -349,13 +385,24 @@ class Timeline:
         as_of: DateLike | None = None,
         known_at: DateLike | None = None,
         possible: bool = False,
+        stored_by: DateLike | None = None,
     ) -> Position:
         """The actor's position as of a date: treaties, votes, stances, memberships...
 
+        ``known_at`` asks what was public on a day (rule 2); ``stored_by`` audits the
+        store: only what it had received by that day (`as_stored`).
+
+        ``actor`` is an id or a name as `Registry.resolve` reads it (``"South Korea"``,
+        ``"kor"``, ``"ROK"``).
+
         Raises:
-            UnknownActorError: the actor is not known.
+            UnknownActorError: the actor is not known (`AmbiguousActorError` where the name
+                means several).
         """
-        self.registry.actor(actor)
+        if stored_by is not None:
+            return self.as_stored(stored_by).position(actor, as_of=as_of, known_at=known_at,
+                                                      possible=possible)
+        actor = self.registry.resolve(actor)
         as_of_date, known_date = _date(as_of), _date(known_at)
         day = None if as_of_date is None else as_of_date.latest
         known_day = None if known_date is None else known_date.latest
@@ -412,7 +459,7 @@ class Timeline:
         if len(chosen) >= BULK:
             self.prepare_bulk()
         return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
-                for a in chosen}
+                for a in self._actors(chosen)}
 
     def prepare_bulk(self) -> None:
         """Hold every actor's ballots in memory, as a matrix (one read of the store), for the
@@ -459,7 +506,7 @@ class Timeline:
         possible: bool = False,
     ) -> tuple[str, ...]:
         """The members of a group as of a date, from its membership events, sorted."""
-        self.registry.actor(group)
+        group = self.registry.resolve(group)
         members: dict[str, bool] = {}
         for event in self._select(lambda: self._index.lane(group), _last_day(as_of),
                                   _last_day(known_at), possible):
@@ -476,6 +523,7 @@ class Timeline:
         known_at: DateLike | None = None,
         possible: bool = False,
         all_actors: bool = False,
+        stored_by: DateLike | None = None,
     ) -> TreatyChart:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
 
@@ -489,6 +537,9 @@ class Timeline:
         Raises:
             UnknownInstrumentError: the instrument is not known.
         """
+        if stored_by is not None:
+            return self.as_stored(stored_by).status(instrument, as_of=as_of, known_at=known_at,
+                                                    possible=possible, all_actors=all_actors)
         if not self.registry.has_instrument(instrument):
             self.registry.instrument(instrument)
         day, known_day = _last_day(as_of), _last_day(known_at)
@@ -499,6 +550,9 @@ class Timeline:
             acts[event.actor].append(event)
         found = self.registry.instruments.get(instrument)
         coverage = None if found is None else found.coverage_on(day, known_day)
+        unopened = found is not None and found.not_yet_open(day)
+        opens = found.opening if found is not None and unopened else None
+        opens_sources = found.opening_sources if found is not None and unopened else ()
         if all_actors:
             for actor in self.registry.actors.values():
                 if actor.type == "state":
@@ -507,8 +561,10 @@ class Timeline:
         return TreatyChart(
             instrument=instrument, as_of=_date(as_of), known_at=_date(known_at),
             possible=possible, all_actors=all_actors, coverage=coverage, registry=self.registry,
+            opens=opens,
             statuses={actor: TreatyStatus(
-                actor=actor, instrument=instrument, events=tuple(events),
+                actor=actor, instrument=instrument, events=tuple(events), opens=opens,
+                opens_sources=opens_sources,
                 coverage=None if coverage is None or (not possible and _may_have_acted(
                     derived, instrument, actor, day, known_day)) else coverage)
                 for actor, events in sorted(acts.items())})
@@ -518,8 +574,11 @@ class Timeline:
     def append(self, event: Event, *, expected: int | None = None) -> None:
         """Validate ``event`` against everything stored and write it through to the store.
 
-        An event without ``recorded`` is stamped with the day of the append
-        (UTC, from the timeline's clock) and stored with it (rule 7).
+        The store stamps the event with the day of the append (UTC, from the
+        timeline's clock; ``stamped``): its own history, which ``stored_by``
+        audits. The day it became public (``recorded``, rule 7) is the event's
+        own: given, or by default its date or its sources' publication; only a
+        correction without ``recorded`` is recorded on the append day.
         When this returns, the event is durable; when it raises, nothing was
         written. Another process's appends to the same store are read first.
         With ``expected`` (optimistic concurrency), the append fails unless the
@@ -564,6 +623,8 @@ class Timeline:
             problems = [*check_registry(registry),
                         *check_events([(e, Origin()) for e in batch], registry,
                                       contents.index, contents.origins)]
+            if not problems:
+                problems = _sequences(batch, contents, registry)
             if problems:
                 raise ValidationError(problems)
 
@@ -571,16 +632,18 @@ class Timeline:
             self._reset(self._store.extend(batch, accept, expected, entries))
 
     def _stamped(self, event: Event) -> Event:
-        """The event with ``recorded`` set to the append day where it has none (rule 7)."""
-        if event.recorded is not None:
-            return event
+        """The event stamped with the day the store receives it (its own history), and a
+        correction without ``recorded`` recorded on that day too (rule 7)."""
         today = self._clock()
-        if not event.announced_ahead and today < event.date.earliest:
+        if event.recorded is None and not event.announced_ahead and today < event.date.earliest:
             raise ValidationError([
                 f"event {event.id!r} is dated {event.date}, after today ({today}), the day "
-                f"an append records it: a {event.kind} cannot be known before it happened "
+                f"of the append: a {event.kind} cannot be known before it happened "
                 f"(rule 9); append it once it has happened, or correct its date"])
-        return attrs.evolve(event, recorded=Date.from_date(today))
+        day = Date.from_date(today)
+        if event.corrects is not None and event.recorded is None:
+            return attrs.evolve(event, recorded=day, stamped=day)
+        return attrs.evolve(event, stamped=day)
 
     # -- reports: each is a function of a timeline, offered here as a method ----------------
 
@@ -597,6 +660,24 @@ class Timeline:
         from cybertimeline._reports.changelog import changelog
 
         return changelog(self, actors, since=since, until=until, known_at=known_at)
+
+    def resolution(
+        self,
+        symbol: str,
+        *,
+        known_at: DateLike | None = None,
+        group: str | None = None,
+    ) -> ResolutionView:
+        """A resolution's own view: its date, title, body, tally and every state's vote (a
+        group's members' only, with ``group``): `cybertimeline.resolution` of this timeline.
+
+        Raises:
+            UnknownEventError: no vote or adoption of ``symbol`` is known.
+            UnknownActorError: ``group`` is not known.
+        """
+        from cybertimeline._reports.resolutions import resolution
+
+        return resolution(self, symbol, known_at=known_at, group=group)
 
     def listing(
         self,
@@ -618,7 +699,7 @@ class Timeline:
         """
         from cybertimeline._reports.listing import EventListing
 
-        chosen = [actors] if isinstance(actors, str) else list(dict.fromkeys(actors or ()))
+        chosen = self._actors([actors] if isinstance(actors, str) else actors or ())
         seen: dict[str, Event] = {}
         asked: list[str | None] = [*chosen] or [None]
         for actor in asked:
@@ -698,6 +779,19 @@ def _may_have_acted(derived: Derived, instrument: str, actor: str, day: dt.date 
     known = derived.known.at(known_day)
     return any(e.date.earliest <= day < e.date.latest and known(e)
                for e in derived.acts(instrument, actor))
+
+
+def _sequences(batch: list[Event], contents: Contents, registry: Registry) -> list[Problem]:
+    """The sequence problems of appended treaty acts (rule 12), read with the acts already
+    stored of the same actors (and their parents' acts); corrected acts left out."""
+    new = acts_of(batch)
+    if not new:
+        return []
+    stored = [e for actor in {a.actor for a in new} for e in contents.index.lane(actor).events]
+    corrected = {e.corrects for e in (*stored, *batch) if e.corrects is not None}
+    others = [a for a in acts_of(stored) if a.id not in corrected]
+    return sequence_problems([a for a in new if a.id not in corrected], others, registry,
+                             lambda _id, message: Problem(message=message))
 
 
 def _check_writable(event: Event) -> None:
