@@ -148,20 +148,6 @@ class Written:
         self._latest: list[dt.date] | None = None
 
     @classmethod
-    def of_events(cls, events: Iterable[BaseEvent], actor: str, section: str) -> Written:
-        """The writes in ``section`` of ``actor``'s position that ``events`` make, in their
-        order (a store of files derives them so; a database stores them)."""
-        rows: list[EntryRow] = []
-        values: list[str | None] = []
-        for event in events:
-            for _, written, key, value, detail in event.written_for(actor):
-                if written == section:
-                    rows.append((len(rows), event.id, event.date.latest, event.recorded_on,
-                                 str(event.date), key, detail))
-                    values.append(value)
-        return cls(Entries(rows), range(len(rows)), values)
-
-    @classmethod
     def gather(cls, entries: Entries, written: Iterable[tuple[int, str | None]]) -> Written:
         """An actor's writes from its rows ``(event row, value)`` and the section's entries
         (`Entries`), put in canonical order.

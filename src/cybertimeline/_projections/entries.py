@@ -51,8 +51,9 @@ def read_events(entries: Iterable[object]) -> None:
                     entry.event_id, []).append(entry)
     for many, by_id in waiting.values():
         for event_id, event in many(list(by_id)).items():
-            for entry in by_id.get(event_id, ()):
-                object.__setattr__(entry, "_found", event)
+            if isinstance(event, Vote):  # else `event` says what is wrong, when asked
+                for entry in by_id.get(event_id, ()):
+                    object.__setattr__(entry, "_found", event)
 
 
 def _vote_entry(fields: dict[str, Any]) -> VoteEntry:
@@ -93,6 +94,10 @@ class VoteEntry:
         if found is None:
             assert self._load is not None
             found = self._load(self.event_id)
+            if not isinstance(found, Vote):  # the store's rows were changed by hand
+                raise ValidationError([
+                    f"the stored ballots name event {self.event_id!r}, which is a "
+                    f"{found.kind}, not a vote: run `cybertimeline validate` on the store"])
             object.__setattr__(self, "_found", found)
         assert isinstance(found, Vote)
         return found
@@ -168,7 +173,9 @@ class SharedVoteEntries:
                 when = self._dates[date] = Date.parse(date)
             try:
                 body, title = json.loads(detail)
-            except ValueError:  # the store was changed by something else
+                if not isinstance(body, str) or not isinstance(title, str | None):
+                    raise TypeError("not text")
+            except (ValueError, TypeError):  # the store was changed by something else
                 raise ValidationError([
                     f"the stored ballots of {event_id!r} cannot be read (their detail is "
                     f"{detail[:80]!r}): run `cybertimeline validate` on the store"]) from None

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from cybertimeline._model.ballots import Ballots
-from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.written import OnKey, Written
@@ -67,13 +66,10 @@ class ActorWrites(NamedTuple):
 
 
 def actor_writes(lane: Lane, actor: str) -> ActorWrites:
-    """An actor's writes derived from its lane of events (the stores that hold events in
-    memory; a database reads them from its rows)."""
-    others = [e for e in lane.events
-              if any(section not in COLUMNAR for section, _ in e.entries(actor))]
-    return ActorWrites(Lane.presorted(others),
-                       {section: Written.of_events(lane.events, actor, section)
-                        for section in sorted(COLUMNAR)})
+    """What an actor's position reads, for the stores that hold its events in memory: the
+    lane itself, whose entries hold their events (a database reads rows instead, and reads
+    an event when an answer asks for it)."""
+    return ActorWrites(lane, {})
 
 
 class Index(Protocol):

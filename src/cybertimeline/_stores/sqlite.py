@@ -243,6 +243,7 @@ class SqliteStore:
 
     def close(self) -> None:
         """Close the database connections."""
+        self._index.close()
         for connection in (self._db, self._writer):
             if connection is not None:
                 connection.close()

@@ -188,14 +188,19 @@ class _IndexTable:
                  problems: _Problems) -> None:
         self._table = table
         self._problems = problems
+        # Rows whose event row is no number last, each reported.
         self._rows = self._grouped(db.execute(f"SELECT seq, {columns} FROM {table} "
-                                              f"ORDER BY seq"))
+                                              f"ORDER BY typeof(seq) != 'integer', seq"))
         self._pending = next(self._rows, None)
 
-    @staticmethod
-    def _grouped(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, set[tuple[Any, ...]]]]:
+    def _grouped(self, rows: Iterable[tuple[Any, ...]]
+                 ) -> Iterator[tuple[int, set[tuple[Any, ...]]]]:
         current: tuple[int, set[tuple[Any, ...]]] | None = None
         for seq, *values in rows:
+            if type(seq) is not int:
+                self._problems.add(f"{self._table} has a row whose event row is {seq!r}, "
+                                   f"not a number")
+                continue
             if current is not None and current[0] != seq:
                 yield current
                 current = None

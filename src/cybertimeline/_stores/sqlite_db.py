@@ -198,7 +198,7 @@ def upgrade(path: Path) -> None:
 
     Raises:
         TimelineError: the store cannot be written here (open it once where it can be, or
-            copy it with ``cybertimeline import``), or an event cannot be read.
+            copy it with ``cybertimeline import``).
     """
     from cybertimeline._stores.sqlite_writes import write_rows  # the codec, loaded only here
 
@@ -213,7 +213,7 @@ def upgrade(path: Path) -> None:
             if is_schema_1(writer):
                 for statement in filter(str.strip, WRITES.split(";")):
                     writer.execute(statement)  # not executescript, which would commit
-                write_rows(writer, path)
+                write_rows(writer)
             writer.execute("COMMIT")
         except BaseException:
             writer.execute("ROLLBACK")

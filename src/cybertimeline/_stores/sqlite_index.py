@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from cybertimeline._model.written import Entries, OnKey, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
-from cybertimeline._stores.sqlite_db import database_errors, schema_problem
+from cybertimeline._stores.sqlite_db import database_errors, open_reader, schema_problem
 from cybertimeline._stores.sqlite_writes import NO_NAME, batched, read_blob
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
@@ -66,12 +67,24 @@ def _numbered(ids: npt.NDArray[Any], largest: int) -> tuple[list[int], npt.NDArr
 
     if ids.size and (int(ids.min()) < 0 or int(ids.max()) > largest):
         raise ValueError("a ballot names no name")
+    if largest > 4 * ids.size + 1024:  # ids far apart (a hand-edited table): sort instead
+        distinct, places = np.unique(ids, return_inverse=True)
+        return distinct.tolist(), places
     present = np.zeros(largest + 1, dtype=bool)
     present[ids] = True
     distinct = np.flatnonzero(present)
     place = np.zeros(largest + 1, dtype=np.intp)
     place[distinct] = np.arange(distinct.size)
     return distinct.tolist(), place[ids]
+
+
+def _read_detached(path: Path, event_ids: list[str]) -> dict[str, Event]:
+    """The stored events of these ids, read from the store at ``path`` opened afresh."""
+    connection, schema_version = open_reader(path)
+    try:
+        return SqliteIndex(connection, path, schema_version).get_many(event_ids)
+    finally:
+        connection.close()
 
 
 class SqliteIndex:
@@ -97,6 +110,7 @@ class SqliteIndex:
         self._ballots: dict[str, Ballots] = {}
         self._others: dict[str, list[Event]] | None = None  # by actor, with the ballots
         self._joined = 0  # actors whose entries were read alone (`JOINED_QUERIES`)
+        self.closed = False
         self._correctors: dict[str, list[Event]] = {}
         self._count = 0
         with self._snapshot():
@@ -212,6 +226,20 @@ class SqliteIndex:
             found = self._parse(rows)
         return found[0] if found else None
 
+    def close(self) -> None:
+        """Let go of everything kept (the store's connection is closing): later reads of
+        events (by positions handed out) open the file afresh (`detached_reader`)."""
+        self.closed = True
+        self._events = Lru(EVENT_CACHE_LIMIT)
+        self._lanes.clear()
+        self._writes.clear()
+        self._entries, self._ballots, self._others = {}, {}, None
+
+    def detached_reader(self) -> Callable[[list[str]], dict[str, Event]]:
+        """What reads events of this store once it is closed: the file opened afresh, read
+        only (no reference to this index, which positions must not keep alive)."""
+        return functools.partial(_read_detached, self._path)
+
     def get_many(self, event_ids: Iterable[str]) -> dict[str, Event]:
         wanted = list(dict.fromkeys(event_ids))
         found: dict[str, Event] = {}
@@ -318,7 +346,7 @@ class SqliteIndex:
             return held.on_key(key)
         with self._snapshot():
             self._fresh()
-            names = dict(self._db.execute("SELECT id, name FROM names").fetchall())
+            names = self._names()
             rows = self._db.execute(
                 "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
                 f"WHERE section = ? AND key = ? {_ENTRY_ORDER}", (section, key)).fetchall()
@@ -331,6 +359,14 @@ class SqliteIndex:
         except (TypeError, ValueError, KeyError) as exc:  # changed by something else
             raise unreadable(self._path, f"the ballots of {key!r}", exc) from None
         return OnKey(entries, pairs)
+
+    def _names(self) -> dict[int, str]:
+        """The ``names`` ballots number (call inside a snapshot)."""
+        names = dict(self._db.execute("SELECT id, name FROM names").fetchall())
+        if not all(type(k) is int and type(v) is str for k, v in names.items()):
+            raise unreadable(self._path, "the names of the ballots",
+                             TypeError("a name or its id of another type"))
+        return names
 
     def ballots(self, section: str) -> Ballots:
         self._current()
@@ -364,7 +400,7 @@ class SqliteIndex:
         inside a snapshot)."""
         import numpy as np
 
-        names = dict(self._db.execute("SELECT id, name FROM names").fetchall())
+        names = self._names()
         rows = self._db.execute(
             "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
             f"WHERE section = ? {_ENTRY_ORDER}", (section,)).fetchall()

@@ -6,7 +6,6 @@ import array
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -15,7 +14,6 @@ from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
-from cybertimeline.errors import Problem, ValidationError
 
 __all__ = ["NO_NAME", "Names", "ballots_blob", "batched", "insert_writes", "read_blob",
            "write_rows"]
@@ -96,28 +94,25 @@ def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Nam
     return {whose for whose, *_ in rows}
 
 
-def write_rows(writer: sqlite3.Connection, path: Path) -> None:
-    """Fill the writes table from every stored event's payload (the upgrade from schema 1),
-    in the caller's transaction.
-
-    Raises:
-        ValidationError: a payload cannot be read: the store must be repaired first.
-    """
-    rows: Iterable[tuple[int, int, str]] = writer.execute(
-        "SELECT seq, format, payload FROM events ORDER BY seq").fetchall()
+def write_rows(writer: sqlite3.Connection) -> None:
+    """Fill the writes tables from every stored event's payload (the upgrade from schema 1),
+    in the caller's transaction, and each event's knowledge day as this library's rules
+    give it (rule 7: an act done in public is known from its date). A payload that cannot
+    be read gets no rows: the store still opens, and `validate` reports that event."""
+    rows: Iterable[tuple[int, int, str, str]] = writer.execute(
+        "SELECT seq, format, payload, recorded FROM events ORDER BY seq").fetchall()
     names = Names(writer)
-    for seq, version, payload in rows:
+    for seq, version, payload, recorded in rows:
         try:
             if check_version(version) is not None:
                 raise ValueError(check_version(version))
             event = event_from_dict(upcast(orjson.loads(payload), version))
-        except Exception as exc:  # the row was written by something else: report it
-            raise ValidationError([Problem(
-                message=f"the event of row {seq} cannot be read ({type(exc).__name__}: "
-                        f"{exc}), so the store cannot be upgraded to the current schema; "
-                        f"repair it (`cybertimeline validate` lists every problem)",
-                file=path)]) from None
+        except Exception:
+            continue
         insert_writes(writer, seq, event, names)
+        known = event.recorded_on.isoformat()
+        if known != recorded:  # the knowledge days of rule 7 as this library reads them
+            writer.execute("UPDATE events SET recorded = ? WHERE seq = ?", (known, seq))
     # What the writes now say of each actor, event_actors need not say again.
     writer.execute("DELETE FROM event_actors WHERE EXISTS (SELECT 1 FROM writes w WHERE "
                    "w.whose = event_actors.actor AND w.seq = event_actors.seq)")

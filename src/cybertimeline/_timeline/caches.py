@@ -8,7 +8,8 @@ whole and derives afresh. Every cache in it is bounded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Instrument, Registry
@@ -51,13 +52,14 @@ class Derived:
         return by_actor.get(actor, [])
 
     def prefixes(self, actor: str, known_at: dt.date | None,
-                 writes: ActorWrites) -> PrefixPositions:
-        """The actor's positions at every prefix of its writes (``writes``) known at
-        ``known_at``: built once, then kept for the most recently asked pairs."""
+                 writes: Callable[[], ActorWrites]) -> PrefixPositions:
+        """The actor's positions at every prefix of its writes (``writes()``, read only when
+        they are not kept) known at ``known_at``: built once, then kept for the most
+        recently asked pairs."""
         key = (actor, known_at)
         found = self._prefixes.get(key)
         if found is None:
-            found = self._prefixes.put(key, self.build(actor, writes, known_at))
+            found = self._prefixes.put(key, self.build(actor, writes(), known_at))
         return found
 
     def build(self, actor: str, events: ActorWrites | Iterable[Event],
@@ -85,12 +87,17 @@ class Derived:
 
 
 class _Reader:
-    """Reads the stored events that positions' entries name, one or many at once."""
+    """Reads the stored events that positions' entries name, one or many at once: through
+    the store's index while it is open, else from the store opened afresh. It keeps no
+    index alive: a position handed out outlives its timeline, as any value does."""
 
-    __slots__ = ("_index",)
+    __slots__ = ("_detached", "_index")
 
     def __init__(self, index: Index) -> None:
-        self._index = index
+        self._index = weakref.ref(index)
+        detached = getattr(index, "detached_reader", None)
+        self._detached: Callable[[list[str]], dict[str, Event]] | None = (
+            None if detached is None else detached())
 
     def __call__(self, event_id: str) -> Event:
         """The stored event ``event_id``."""
@@ -102,7 +109,13 @@ class _Reader:
         Raises:
             UnknownEventError: one is no longer stored.
         """
-        found = self._index.get_many(event_ids)
+        index = self._index()
+        if index is not None and not getattr(index, "closed", False):
+            found = index.get_many(event_ids)
+        elif self._detached is not None:
+            found = self._detached(event_ids)
+        else:
+            raise UnknownEventError("the store these positions were read from is closed")
         missing = [i for i in event_ids if i not in found]
         if missing:
             raise UnknownEventError(f"no event with id {missing[0]!r}: the store changed "

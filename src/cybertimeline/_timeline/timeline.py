@@ -413,8 +413,8 @@ class Timeline:
             prefixes = derived.build(actor, chosen)
             upto = None
         else:
-            derived, writes = self._known_lane(lambda: self._index.writes(actor))
-            prefixes = derived.prefixes(actor, known_day, writes)
+            derived, prefixes = self._known_lane(lambda: self._derived.prefixes(
+                actor, known_day, lambda: self._index.writes(actor)))
             upto = day
         return prefixes.at(upto, as_of=as_of_date, known_at=known_date, possible=possible,
                            coverage=self._coverage(derived, actor, day, known_day, possible),
