@@ -161,3 +161,10 @@ def test_an_unused_name_with_a_large_id_does_not_break_bulk_queries(tmp_path: Pa
         actors = ["CAN", "KOR", "USA", "JPN", "DEU", "FRA", "GBR", "RUS"]
         positions = timeline.positions(actors)  # >= BULK: the matrix
         assert positions["CAN"].votes["R1"].option == "no"
+
+
+def test_votes_on_reports_an_entry_without_its_detail(tmp_path: Path) -> None:
+    """`votes_on` reads the same entries as a position, and reports what a position does."""
+    path = _hand_changed(tmp_path, "UPDATE entries SET detail = NULL WHERE section = 'votes'")
+    with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
+        timeline.votes_on("R1")

@@ -350,10 +350,8 @@ class SqliteIndex:
             rows = self._db.execute(
                 "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
                 f"WHERE section = ? AND key = ? {_ENTRY_ORDER}", (section, key)).fetchall()
-        day = dt.date.fromisoformat
         try:
-            entries = Entries((seq, event_id, day(latest), day(recorded), date, found, detail)
-                              for seq, event_id, latest, recorded, date, found, detail, _ in rows)
+            entries = Entries.of_columns([row[:7] for row in rows])
             pairs = [[(names[whose], None if value == NO_NAME else names[value])
                       for whose, value in batched(read_blob(blob), 2)] for *_, blob in rows]
         except (TypeError, ValueError, KeyError) as exc:  # changed by something else
