@@ -90,10 +90,15 @@ def test_a_position_is_tables_with_status_badges(browser: Any, bundled: Path) ->
     assert first[3].text == "2015-07-08 (ratification) [2][3]"
     assert _texts(browser, "#cell-position h4") == [
         "Treaties", "Votes", "Memberships", "Legislation", "Sources"]
-    position = ct.load().position("CAN", as_of="2016-01-01")
+    timeline = ct.load()
+    position = timeline.position("CAN", as_of="2016-01-01")
     not_signed = [i for i in position.coverage if i not in position.treaties]
-    assert len(rows) == (len(position.treaties) + len(not_signed) + len(position.votes)
-                         + len(position.memberships) + len(position.legislation))
+    unopened = [i for i in position.not_yet_open  # a row each, "not yet open" (rule 11)
+                if timeline.registry.instruments[i].coverage]
+    assert len(unopened) == 2
+    assert len(rows) == (len(position.treaties) + len(not_signed) + len(unopened)
+                         + len(position.votes) + len(position.memberships)
+                         + len(position.legislation))
 
 
 def test_votes_and_stances_show_as_badges(browser: Any, bundled: Path) -> None:

@@ -96,8 +96,13 @@ class AppendAndQuery(RuleBasedStateMachine):
             return
         for timeline in self.writers:
             timeline.append(event)
-        if event.recorded is None:  # rule 7: stamped with the append day, and stored so
-            event = attrs.evolve(event, recorded=ct.Date.from_date(self.today))
+        # Rule 7: stamped with the append day; a correction without `recorded` is recorded
+        # on it too, and any other event is known from its own date (or sources).
+        day = ct.Date.from_date(self.today)
+        if event.corrects is not None and event.recorded is None:
+            event = attrs.evolve(event, recorded=day, stamped=day)
+        else:
+            event = attrs.evolve(event, stamped=day)
         self.model.append(event)
 
     def _refused(self, event: Any) -> None:
@@ -167,10 +172,16 @@ class AppendAndQuery(RuleBasedStateMachine):
         """A position, asked twice (the second may come from a cache), equals a full replay."""
         chosen = ref.folded(self.model, ref.last_day(as_of), ref.last_day(known_at), possible)
         expected = ct.fold(ct.PositionProjection(actor), chosen).to_dict()
+        as_of_date = None if as_of is None else ct.Date.coerce(as_of)
         expected |= {
-            "as_of": None if as_of is None else str(ct.Date.coerce(as_of)),
+            "as_of": None if as_of_date is None else str(as_of_date),
             "known_at": None if known_at is None else str(ct.Date.coerce(known_at)),
             "possible": possible,
+            # The instruments not yet open on the day (rule 11): the registry's, not a fold's,
+            # but for those the actor acted on (an act the record says was irregular).
+            "not_yet_open": {i: day for i, day in ct.Position(
+                actor=actor, as_of=as_of_date, registry=self.memory.registry,
+            ).to_dict()["not_yet_open"].items() if i not in expected["treaties"]},
         }
         for timeline in [*self.timelines, self.memory]:
             position = timeline.position(actor, as_of=as_of, known_at=known_at, possible=possible)
