@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import cybertimeline as ct
 from cybertimeline._stores import sqlite_index
+from cybertimeline._stores.sqlite_db import WRITES_2
 from tests import reference as ref
 from tests import strategies as s
 
@@ -32,8 +33,17 @@ def _copy(bundled: ct.Timeline, path: Path) -> Path:
 def _to_schema_1(path: Path) -> None:
     """What a store written by the library before the writes tables looks like."""
     with sqlite3.connect(path, isolation_level=None) as db:
-        for table in ("writes", "entries", "names"):
+        for table in ("writes", "entries", "ballots", "names"):
             db.execute(f"DROP TABLE {table}")
+    db.close()
+
+
+def _to_schema_2(path: Path) -> None:
+    """What a store of the second schema looks like: the writes tables of another shape
+    (entries with their ballots, no sources), here with their rows still to be written."""
+    _to_schema_1(path)
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.executescript(WRITES_2)
     db.close()
 
 
@@ -118,7 +128,25 @@ def test_a_store_of_the_first_schema_is_upgraded_in_place(
     db.close()
 
 
+def test_a_store_of_the_second_schema_is_upgraded_in_place(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    _to_schema_2(path)
+    with ct.load(path) as timeline:
+        assert (str(timeline.position("CAN", as_of="2022-01-01"))
+                == str(bundled.position("CAN", as_of="2022-01-01")))
+        timeline.validate()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM ballots").fetchone()[0] > 0
+        assert db.execute("SELECT count(DISTINCT sources) FROM entries").fetchone()[0] > 1
+    db.close()
+
+
 @pytest.mark.parametrize(("change", "expected"), [
+    ("UPDATE ballots SET ballots = x'00000000' WHERE rowid = 1",
+     "disagree with the writes of its payload"),
+    ("UPDATE entries SET sources = '[{\"title\":\"Forged\"}]' WHERE section = 'votes'",
+     "disagree with the writes of its payload"),
     ("UPDATE writes SET value = 'yes' WHERE whose = 'KOR' AND value = 'no'",
      "disagree with the writes of its payload"),
     ("DELETE FROM writes WHERE whose = 'KOR'", "disagree with the writes of its payload"),
@@ -142,7 +170,7 @@ def test_validate_finds_rows_that_disagree_with_their_events(
     # One actor's query reads its rows, a bulk one the entries' ballots: each finds what
     # it reads; `validate` finds both.
     ("UPDATE writes SET value = NULL WHERE whose = 'KOR'", (False,)),
-    ("UPDATE entries SET ballots = x'0102' WHERE section = 'votes'", (True,)),
+    ("UPDATE ballots SET ballots = x'0102' WHERE section = 'votes'", (True,)),
     ("UPDATE entries SET detail = '{not json' WHERE section = 'votes'", (False, True)),
     ("UPDATE entries SET detail = NULL WHERE section = 'votes'", (False, True)),
     ("UPDATE entries SET latest = 'soon' WHERE section = 'votes'", (False, True)),
@@ -161,6 +189,25 @@ def test_a_hand_changed_row_is_reported_not_a_crash(
     for bulk in reads:
         with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
             answer(timeline, bulk)
+
+
+@pytest.mark.parametrize("sources", ["{not json", "[{}]", "[1]", "[]]"])
+def test_hand_changed_sources_are_reported_when_cited_not_a_crash(
+        bundled: ct.Timeline, tmp_path: Path, sources: str) -> None:
+    """An entry's sources are read when a text or a table cites them, not before."""
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("UPDATE entries SET sources = ? WHERE section = 'votes'", (sources,))
+    db.close()
+    with ct.load(path) as timeline:
+        position = timeline.position("KOR")
+        assert position.to_dict() == bundled.position("KOR").to_dict()
+        with pytest.raises(ct.ValidationError, match=r"sources of the roll call .* validate"):
+            str(position)
+        with pytest.raises(ct.ValidationError, match="sources of the roll call"):
+            position._repr_html_()
+        with pytest.raises(ct.ValidationError, match="disagree with the writes"):
+            timeline.validate()
 
 
 @settings(max_examples=25, deadline=None)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.event import BaseEvent
+from cybertimeline._model.sources import sources_json
 from cybertimeline._model.written import Entries, EntryRow, OnKey, Written, pick
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class Ballots:
                 continue
             _, _, key, _, detail = found[0]
             rows.append((len(rows), event.id, event.date.latest, event.recorded_on,
-                         str(event.date), key, detail))
+                         str(event.date), key, detail, sources_json(event.sources)))
             written.append([(whose, value) for whose, _, _, value, _ in found])
         return cls.of_rows(Entries(rows), written)
 
@@ -106,7 +107,8 @@ class Ballots:
         ranks = self.entries.ranks_of(key)
         entries = self.entries
         rows: list[EntryRow] = [(place, entries.ids[r], entries.latest[r], entries.recorded[r],
-                                 entries.dates[r], key, entries.details[r])
+                                 entries.dates[r], key, entries.details[r],
+                                 entries.sources[r])
                                 for place, r in enumerate(ranks)]
         pairs = []
         for rank in ranks:

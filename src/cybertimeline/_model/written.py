@@ -17,15 +17,16 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.event import BaseEvent
+from cybertimeline._model.sources import sources_json
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
 __all__ = ["Entries", "EntryRow", "OnKey", "Written", "pick"]
 
-EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None]
+EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None, str]
 """An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
-date, key, detail)``."""
+date, key, detail, sources)``, the event's sources as `sources_json` writes them."""
 
 
 def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
@@ -41,13 +42,14 @@ class Entries:
     """The entries of every stored event in one columnar section, in canonical order, as
     columns: ``ids``, ``latest``, ``recorded``, ``dates`` describe each entry's event (its
     id, the last day of its date, the day it entered the record, its EDTF text); ``keys``
-    and ``details`` the entry (a vote: the resolution and the body).
+    and ``details`` the entry (a vote: the resolution and the body); ``sources`` the
+    event's sources as JSON (`sources_json`; `sources_of` reads one).
 
     ``rank`` maps each event's row number in its store to its entry's place.
     """
 
     __slots__ = ("_by_key", "_key_counts", "_key_ids", "_key_names", "dates", "details", "ids",
-                 "keys", "latest", "rank", "recorded")
+                 "keys", "latest", "rank", "recorded", "sources")
 
     def __init__(self, rows: Iterable[EntryRow] = ()) -> None:
         listed = list(rows)
@@ -58,6 +60,7 @@ class Entries:
         self.dates: list[str] = [r[4] for r in listed]
         self.keys: list[str] = [r[5] for r in listed]
         self.details: list[str | None] = [r[6] for r in listed]
+        self.sources: list[str] = [r[7] for r in listed]
         self._by_key: dict[str, list[int]] | None = None
         self._key_names: list[str] | None = None
         self._key_ids: npt.NDArray[Any] | None = None
@@ -67,7 +70,7 @@ class Entries:
     def of_columns(cls, rows: Sequence[tuple[Any, ...]]) -> Entries:
         """Entries of a columnar section (`COLUMNAR`: each has a detail) from rows as a store
         reads them, days as ISO text: ``(event row, event id, latest, recorded, EDTF date,
-        key, detail)``, in canonical order.
+        key, detail, sources)``, in canonical order.
 
         Raises:
             ValueError, TypeError: a row is not of that shape.
@@ -75,15 +78,15 @@ class Entries:
         found = cls()
         if not rows:
             return found
-        seqs, ids, latest, recorded, dates, keys, details = zip(*rows, strict=True)
+        seqs, ids, latest, recorded, dates, keys, details, sources = zip(*rows, strict=True)
         day = dt.date.fromisoformat
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
         found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
         found.latest, found.recorded = list(map(day, latest)), list(map(day, recorded))
-        found.details = list(details)
+        found.details, found.sources = list(details), list(sources)
         if not all(type(x) is str for x in (*found.ids, *found.dates, *found.keys,
-                                             *found.details)):
-            raise TypeError("an entry's id, date, key or detail is not text")
+                                             *found.details, *found.sources)):
+            raise TypeError("an entry's id, date, key, detail or sources are not text")
         return found
 
     def key_names(self) -> list[str]:
@@ -185,6 +188,9 @@ class Written:
     def detail(self, place: int) -> str | None:
         return self.entries.details[self.ranks[place]]
 
+    def sources(self, place: int) -> str:
+        return self.entries.sources[self.ranks[place]]
+
     def kept(self, keep: Callable[[str, dt.date], bool]) -> Written:
         """The writes whose event ``keep(id, recorded day)`` keeps (the known set)."""
         ids, recorded = self.entries.ids, self.entries.recorded
@@ -195,7 +201,11 @@ class Written:
 
     def settled(self, day: dt.date | None) -> int:
         """How many writes' events settle on or before ``day`` (all of them for None)."""
-        return len(self.ranks) if day is None else bisect.bisect_right(self.latest, day)
+        if day is None:
+            return len(self.ranks)
+        # The entries are in canonical order, so by their last days: the writes settled are
+        # those of the entries settled.
+        return bisect.bisect_left(self.ranks, self.entries.settled(day))
 
     def __repr__(self) -> str:
         return f"<Written: {len(self)} writes>"
@@ -222,7 +232,8 @@ class OnKey:
                 continue
             written = [row for row in event.written() if row[1] == section]
             rows.append((len(rows), event.id, event.date.latest, event.recorded_on,
-                         str(event.date), key, written[0][4] if written else None))
+                         str(event.date), key, written[0][4] if written else None,
+                         sources_json(event.sources)))
             pairs.append([(whose, value) for whose, _, _, value, _ in written])
         return cls(Entries(rows), pairs)
 

@@ -36,8 +36,8 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_made", "_sealed", "events", "firsts", "keys", "make", "make_all",
-                 "multiple", "slots", "writes")
+    __slots__ = ("_finals", "_made", "_pending", "_sealed", "events", "firsts", "keys", "make",
+                 "make_all", "multiple", "slots", "writes")
 
     def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
                  make_all: Callable[[Any, list[int]], list[V]] | None = None) -> None:
@@ -55,6 +55,8 @@ class _Writes(Generic[V]):
         self._finals: list[V] | None = None
         self._made: dict[int, V] = {}  # entries of keys written more than once, by last ordinal
         self._sealed = False
+        # The key ids and names `write_ids` was given, until `ready` turns them into keys.
+        self._pending: tuple[npt.NDArray[Any], Sequence[str]] | None = None
 
     def write(self, key: str, ordinal: int) -> None:
         """Record a write of ``key`` by the event at ``ordinal`` (ordinals increase)."""
@@ -93,29 +95,33 @@ class _Writes(Generic[V]):
         import numpy as np
 
         assert not self.writes
-        first_of: dict[int, int] = {}
-        later: dict[int, list[int]] = {}  # the first write of a repeated key -> all its writes
-        for ordinal in np.flatnonzero(counts[key_ids] > 1).tolist():
-            first = first_of.setdefault(int(key_ids[ordinal]), ordinal)
-            if first != ordinal:
-                later.setdefault(first, [first]).append(ordinal)
-        if later:
-            keep = np.ones(len(key_ids), dtype=bool)
-            keep[[o for ordinals in later.values() for o in ordinals[1:]]] = False
-            firsts = np.flatnonzero(keep)
-            self.firsts = firsts.tolist()
-            self.keys = pick(names, key_ids[firsts].tolist())
+        assert self._pending is None
+        if len(key_ids) and counts[key_ids].max() > 1:  # a key written more than once
+            self.firsts = np.sort(np.unique(key_ids, return_index=True)[1]).tolist()
         else:
             self.firsts = list(range(len(key_ids)))
-            self.keys = pick(names, key_ids.tolist())
+        # How many keys a prefix holds needs only `firsts`; the keys, the writes of each
+        # and their entries are made when a prefix is first read (`ready`).
+        self._pending = (key_ids, names)
+        self._sealed = True
+
+    def ready(self) -> None:
+        """Make the keys and the writes of each that `write_ids` left for later."""
+        if self._pending is None:
+            return
+        key_ids, names = self._pending
+        self._pending = None
+        self.keys = pick(names, key_ids[self.firsts].tolist())
         self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
         self.writes = list(self.firsts)
-        for first, ordinals in later.items():
-            place = bisect.bisect_left(self.firsts, first)
-            self.writes[place] = ordinals
-            self.multiple.append(place)
-        self.multiple.sort()
-        self._sealed = True
+        if len(self.firsts) == len(key_ids):
+            return
+        place_of = dict(zip(key_ids[self.firsts].tolist(), range(len(self.firsts)),
+                            strict=True))
+        for ordinal, key_id in enumerate(key_ids.tolist()):
+            place = place_of[key_id]
+            if self.firsts[place] != ordinal:
+                self.rewrite(place, ordinal)
 
     def rewrite(self, place: int, ordinal: int) -> None:
         """Record another write of the key at ``place``."""
@@ -136,6 +142,7 @@ class _Writes(Generic[V]):
     def finals(self) -> list[V]:
         """The entry of every key after all its writes, in the order of the keys."""
         if self._finals is None:
+            self.ready()
             make, events = self.make, self.events
             if self.make_all is not None:
                 self._finals = self.make_all(
@@ -147,6 +154,7 @@ class _Writes(Generic[V]):
 
     def entry(self, place: int, end: int) -> V | None:
         """The entry of the key at ``place`` after the first ``end`` events, if written."""
+        self.ready()
         held = self.writes[place]
         if isinstance(held, int):
             return None if held >= end else self.finals()[place]
@@ -163,6 +171,7 @@ class _Writes(Generic[V]):
     def entries(self, size: int, end: int) -> list[V]:
         """The entries of the first ``size`` keys (all written before ``end``) after the
         first ``end`` events: the final entries, but for keys written again later."""
+        self.ready()
         found = self.finals()[:size]
         for place in self.multiple:
             if place >= size:
@@ -188,6 +197,7 @@ class _PrefixMap(Mapping[str, V]):
         self._size = bisect.bisect_left(writes.firsts, end)
 
     def __getitem__(self, key: str) -> V:
+        self._writes.ready()
         place = self._writes.slots.get(key)
         entry = None if place is None else self._writes.entry(place, self._end)
         if entry is None:
@@ -195,11 +205,13 @@ class _PrefixMap(Mapping[str, V]):
         return entry
 
     def __contains__(self, key: object) -> bool:
+        self._writes.ready()
         place = self._writes.slots.get(key) if isinstance(key, str) else None
         return place is not None and place < self._size and (
             self._writes.entry(place, self._end) is not None)
 
     def __iter__(self) -> Iterator[str]:
+        self._writes.ready()
         return iter(self._writes.keys[: self._size])
 
     def __len__(self) -> int:
@@ -209,6 +221,7 @@ class _PrefixMap(Mapping[str, V]):
         return _Values(self._writes.entries(self._size, self._end))
 
     def items(self) -> ItemsView[str, V]:
+        self._writes.ready()
         return _Items(self._writes.keys[: self._size],
                       self._writes.entries(self._size, self._end))
 
@@ -287,7 +300,7 @@ def _written_vote(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]]
         assert option is not None  # a vote's write has both (the stores check it)
         assert detail is not None
         return votes.written(written.event_id(last), written.date(last), written.keys[last],
-                             option, detail)
+                             option, detail, written.sources(last))
 
     return entry
 
@@ -301,7 +314,7 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
         ranks = pick(written.ranks, lasts)
         return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
                                  pick(made.keys, ranks), pick(written.values, lasts),
-                                 pick(made.details, ranks))
+                                 pick(made.details, ranks), pick(made.sources, ranks))
 
     return entries
 

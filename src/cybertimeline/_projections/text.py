@@ -21,7 +21,7 @@ from cybertimeline._projections.entries import (
     SessionEntry,
     StanceEntry,
     VoteEntry,
-    read_events,
+    read_sources,
 )
 from cybertimeline._projections.treaty import TreatyStatus
 
@@ -103,7 +103,7 @@ def _unopened(position: Sections, registry: Registry) -> list[tuple[str, Date]]:
 
 def position_text(position: Sections, registry: Registry) -> str:
     """The position as text: a heading, a section per kind of entry, and the sources."""
-    read_events(position.votes.values())  # their sources are cited: read them at once
+    read_sources(position.votes.values())  # each is cited: read them at once
     words = Words(registry)
     lines = [_head(position, words)]
     cites = Citations()
@@ -134,9 +134,9 @@ def position_text(position: Sections, registry: Registry) -> str:
                             f"{cites.cite(registry.instruments[instrument].opening_sources)}"
                             .rstrip()])
     section("Treaties", treaty_rows)
-    titled = any(v.event.title for v in position.votes.values())
-    section("Votes", [[r, v.option, str(v.date), *([_short(v.event.title)] if titled else []),
-                       cites.cite(v.event.sources)] for r, v in by_date(position.votes)])
+    titled = any(v.title for v in position.votes.values())
+    section("Votes", [[r, v.option, str(v.date), *([_short(v.title)] if titled else []),
+                       cites.cite(v.sources)] for r, v in by_date(position.votes)])
     section("Stances", [[words.topic(t), s.stance, str(s.date), cites.cite(s.event.sources)]
                         for t, s in sorted(position.stances.items())])
     section("Memberships", [[g, m.role or "member", f"since {m.since}", cites.cite(m.event.sources)]
@@ -169,7 +169,7 @@ def _act(status: TreatyStatus, role: str, cites: Citations) -> Markup:
 
 def position_html(position: Sections, registry: Registry) -> str:
     """The position as HTML: a table per kind of entry, status badges, numbered linked sources."""
-    read_events(position.votes.values())  # their sources are cited: read them at once
+    read_sources(position.votes.values())  # each is cited: read them at once
     words = Words(registry)
     cites = Citations()
     parts: list[object] = [Markup(f"<p><strong>{markup.escape(_head(position, words))}"
@@ -196,8 +196,8 @@ def position_html(position: Sections, registry: Registry) -> str:
     section("Treaties", ["Instrument", "Status", "Signed", "Consented", "In force", "Withdrawn"],
             treaties)
     section("Votes", ["Resolution", "Title", "Vote", "Body", "Date", "Sources"],
-            [[r, v.event.title or "", badge(v.option), registry.name(v.body), str(v.date),
-              cited(cites, v.event.sources)] for r, v in by_date(position.votes)])
+            [[r, v.title or "", badge(v.option), registry.name(v.body), str(v.date),
+              cited(cites, v.sources)] for r, v in by_date(position.votes)])
     quoted = any(e.quote for e in position.stances.values())
     section("Stances", ["Topic", "Stance", "Date", *(["Quote"] if quoted else []), "Sources"],
             [[words.topic(t), badge(e.stance), str(e.date),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import reprlib
@@ -145,6 +146,10 @@ class PostgresIndex:
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._fresh()
         return self._correctors
+
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        # Its reads are not one snapshot: answers compare versions (`Timeline`) instead.
+        return contextlib.nullcontext()
 
     @property
     def version(self) -> int:

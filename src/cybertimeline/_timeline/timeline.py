@@ -456,10 +456,11 @@ class Timeline:
                                                  possible=possible)
         else:
             chosen = [actors] if isinstance(actors, str) else list(actors or ())
-        if len(chosen) >= BULK:
-            self.prepare_bulk()
-        return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
-                for a in self._actors(chosen)}
+        with self._index.reading():
+            if len(chosen) >= BULK:
+                self.prepare_bulk()
+            return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
+                    for a in self._actors(chosen)}
 
     def prepare_bulk(self) -> None:
         """Hold every actor's ballots in memory, as a matrix (one read of the store), for the
@@ -493,7 +494,7 @@ class Timeline:
             detail = entries.details[rank]
             if option is not None and detail is not None:
                 found[actor] = votes.written(entries.ids[rank], entries.dates[rank], resolution,
-                                             option, detail)
+                                             option, detail, entries.sources[rank])
         return found
 
     @_one_version
