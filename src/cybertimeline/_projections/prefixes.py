@@ -139,30 +139,36 @@ class _Writes(Generic[V]):
         self.keys = list(self.slots)
         self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes]
 
-    def finals(self) -> list[V]:
-        """The entry of every key after all its writes, in the order of the keys."""
-        if self._finals is None:
-            self.ready()
-            make, events = self.make, self.events
+    def finals(self, size: int | None = None) -> list[V]:
+        """The entry of every key after all its writes, in the order of the keys (of the
+        first ``size`` keys at least: they are made as far as they are asked for)."""
+        self.ready()
+        wanted = len(self.writes) if size is None else size
+        made = self._finals
+        if made is None:
+            made = self._finals = []
+        if len(made) < wanted:
+            more = self.writes[len(made):wanted]
             if self.make_all is not None:
-                self._finals = self.make_all(
-                    events, [w if isinstance(w, int) else w[-1] for w in self.writes])
+                made += self.make_all(self.events,
+                                      [w if isinstance(w, int) else w[-1] for w in more])
             else:
-                self._finals = [make(events, (w,)) if isinstance(w, int) else make(events, w)
-                                for w in self.writes]
-        return self._finals
+                make, events = self.make, self.events
+                made += [make(events, (w,)) if isinstance(w, int) else make(events, w)
+                         for w in more]
+        return made
 
     def entry(self, place: int, end: int) -> V | None:
         """The entry of the key at ``place`` after the first ``end`` events, if written."""
         self.ready()
         held = self.writes[place]
         if isinstance(held, int):
-            return None if held >= end else self.finals()[place]
+            return None if held >= end else self.finals(place + 1)[place]
         cut = bisect.bisect_left(held, end)
         if cut == 0:
             return None
         if cut == len(held):
-            return self.finals()[place]
+            return self.finals(place + 1)[place]
         made = self._made.get(held[cut - 1])
         if made is None:
             made = self._made[held[cut - 1]] = self.make(self.events, held[:cut])
@@ -171,8 +177,7 @@ class _Writes(Generic[V]):
     def entries(self, size: int, end: int) -> list[V]:
         """The entries of the first ``size`` keys (all written before ``end``) after the
         first ``end`` events: the final entries, but for keys written again later."""
-        self.ready()
-        found = self.finals()[:size]
+        found = self.finals(size)[:size]
         for place in self.multiple:
             if place >= size:
                 break
