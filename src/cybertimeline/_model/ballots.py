@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.event import BaseEvent
 from cybertimeline._model.sources import sources_json
-from cybertimeline._model.written import Entries, EntryRow, OnKey, Written, pick
+from cybertimeline._model.written import Entries, EntryRow, OnKey, Written
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -98,9 +98,9 @@ class Ballots:
         if place is None:
             return Written(self.entries)
         column = self.codes[:, place]
-        ranks = np.flatnonzero(column)
-        return Written(self.entries, ranks.tolist(), pick(self._by_code, column[ranks].tolist()),
-                       self.entries.key_ids()[ranks])
+        ranks = np.flatnonzero(column).astype(np.int32)  # arrays: 4 bytes a write, held
+        return Written(self.entries, ranks, key_ids=self.entries.key_ids()[ranks],
+                       codes=(column[ranks], self._by_code))
 
     def on_key(self, key: str) -> OnKey:
         """Every actor's writes on ``key`` (every state's vote on one resolution)."""

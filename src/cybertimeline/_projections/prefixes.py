@@ -11,7 +11,7 @@ from cybertimeline._model.dates import Date
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
-from cybertimeline._model.written import Written, pick
+from cybertimeline._model.written import Ints, Written, below, listed, pick
 from cybertimeline._projections.entries import SharedVoteEntries, StanceEntry, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
@@ -47,7 +47,7 @@ class _Writes(Generic[V]):
         self.make_all = make_all
         self.events = events
         self.keys: list[str] = []
-        self.firsts: list[int] = []
+        self.firsts: Ints = []  # an array after `write_ids`, until `ready`
         # Per key: the ordinal of its one write (the common case), or the list of them.
         self.writes: list[int | list[int]] = []
         self.slots: dict[str, int] = {}  # key -> its place in `keys`
@@ -96,10 +96,11 @@ class _Writes(Generic[V]):
 
         assert not self.writes
         assert self._pending is None
+        # `firsts` stays an array (4 bytes a key) until a prefix is read (`ready`).
         if len(key_ids) and counts[key_ids].max() > 1:  # a key written more than once
-            self.firsts = np.sort(np.unique(key_ids, return_index=True)[1]).tolist()
+            self.firsts = np.sort(np.unique(key_ids, return_index=True)[1]).astype(np.int32)
         else:
-            self.firsts = list(range(len(key_ids)))
+            self.firsts = np.arange(len(key_ids), dtype=np.int32)
         # How many keys a prefix holds needs only `firsts`; the keys, the writes of each
         # and their entries are made when a prefix is first read (`ready`).
         self._pending = (key_ids, names)
@@ -111,13 +112,14 @@ class _Writes(Generic[V]):
             return
         key_ids, names = self._pending
         self._pending = None
-        self.keys = pick(names, key_ids[self.firsts].tolist())
+        first_ids = key_ids[self.firsts].tolist()
+        self.firsts = listed(self.firsts)
+        self.keys = pick(names, first_ids)
         self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
         self.writes = list(self.firsts)
         if len(self.firsts) == len(key_ids):
             return
-        place_of = dict(zip(key_ids[self.firsts].tolist(), range(len(self.firsts)),
-                            strict=True))
+        place_of = dict(zip(first_ids, range(len(first_ids)), strict=True))
         for ordinal, key_id in enumerate(key_ids.tolist()):
             place = place_of[key_id]
             if self.firsts[place] != ordinal:
@@ -199,7 +201,7 @@ class _PrefixMap(Mapping[str, V]):
     def __init__(self, writes: _Writes[V], end: int) -> None:
         self._writes = writes
         self._end = end
-        self._size = bisect.bisect_left(writes.firsts, end)
+        self._size = below(writes.firsts, end)
 
     def __getitem__(self, key: str) -> V:
         self._writes.ready()
@@ -316,7 +318,7 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
 
     def entries(written: Written, lasts: list[int]) -> list[VoteEntry]:
         made = written.entries
-        ranks = pick(written.ranks, lasts)
+        ranks = pick(listed(written.ranks), lasts)
         return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
                                  pick(made.keys, ranks), pick(written.values, lasts),
                                  pick(made.details, ranks), pick(made.sources, ranks))

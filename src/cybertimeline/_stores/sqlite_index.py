@@ -71,12 +71,12 @@ def _numbered(ids: npt.NDArray[Any], largest: int) -> tuple[list[int], npt.NDArr
         raise ValueError("a ballot names no name")
     if largest > 4 * ids.size + 1024:  # ids far apart (a hand-edited table): sort instead
         distinct, places = np.unique(ids, return_inverse=True)
-        return distinct.tolist(), places
+        return distinct.tolist(), places.astype(np.int32)
     present = np.zeros(largest + 1, dtype=bool)
     present[ids] = True
     distinct = np.flatnonzero(present)
-    place = np.zeros(largest + 1, dtype=np.intp)
-    place[distinct] = np.arange(distinct.size)
+    place = np.zeros(largest + 1, dtype=np.int32)
+    place[distinct] = np.arange(distinct.size, dtype=np.int32)
     return distinct.tolist(), place[ids]
 
 
@@ -429,16 +429,20 @@ class SqliteIndex:
         try:
             entries = Entries.of_columns([row[:8] for row in rows])
             blobs = [blob for *_, blob in rows]
-            pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
+            del rows  # what is held at once is what a large record's memory peaks at
             counts = [len(blob) // 8 for blob in blobs]
-            ranks = np.repeat(np.arange(len(blobs)), counts)
+            pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
+            del blobs
+            ranks = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
             actor_ids, columns = _numbered(pairs[:, 0], max(names, default=0))
             value_ids, codes = _numbered(pairs[:, 1], max(names, default=0))
+            del pairs
+            codes += 1
             actors = [names[i] for i in actor_ids]
             values = [None if i == NO_NAME else names[i] for i in value_ids]
         except (TypeError, ValueError, KeyError) as exc:  # changed by something else
             raise unreadable(self._path, f"the ballots of {section!r}", exc) from None
-        return Ballots.of_arrays(entries, actors, values, ranks, columns, codes + 1)
+        return Ballots.of_arrays(entries, actors, values, ranks, columns, codes)
 
     def _entries_of(self, section: str) -> Entries:
         """The entries of a columnar section, read once per version (inside a snapshot)."""
