@@ -4,7 +4,9 @@ reads those rows, not the events behind them, until an answer asks for an event.
 from __future__ import annotations
 
 import pickle
+import subprocess
 import sqlite3
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -69,19 +71,22 @@ def test_a_position_on_sqlite_decodes_no_vote_event_until_asked(
         bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _copy(bundled, tmp_path / "store.sqlite")
     decoded: list[str] = []
-    real = sqlite_index.event_from_dict  # type: ignore[attr-defined]
+    real = sqlite_index._event_from_dict
 
     def counting(data: Any) -> Any:
         decoded.append(data["kind"])
         return real(data)
 
-    monkeypatch.setattr(sqlite_index, "event_from_dict", counting)
+    monkeypatch.setattr(sqlite_index, "_event_from_dict", counting)
     with ct.load(path) as timeline:
         decoded.clear()
         position = timeline.position("KOR", as_of="2022-01-01")
         answer = position.to_dict()
         assert answer["votes"]["A/RES/74/247"]["option"] == "no"
         assert "vote" not in decoded  # the ballots came from rows
+        text = str(position)
+        assert "vote" not in decoded  # and the text's titles and sources
+        assert text == str(bundled.position("KOR", as_of="2022-01-01"))
         sources = position.sources()
         assert "vote" in decoded  # sources ask for the roll calls themselves
         assert answer == bundled.position("KOR", as_of="2022-01-01").to_dict()
@@ -310,3 +315,27 @@ def test_an_answer_read_while_another_writer_commits_is_of_one_version(
         assert answer.treaty("budapest-convention").status == "signatory"
         with ct.load(path) as fresh:
             assert answer.to_dict() == fresh.position("CHN", as_of="2020-01-01").to_dict()
+
+
+def test_one_states_position_from_sqlite_loads_no_codec_no_iso_table_no_numpy(
+        tmp_path: Path) -> None:
+    """What `cybertimeline position KOR` on an imported record needs: its rows and the UN's
+    names, not cattrs (events are not decoded), pycountry (a State is found by its id) or
+    numpy (one actor is not a matrix). Each takes longer to load than the answer takes."""
+    path = tmp_path / "votes.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend([
+            ct.Vote(id=f"v{n}", date=ct.Date.parse(f"2019-12-{n + 10}"), body="UNGA",
+                    resolution=f"A/RES/74/{n}", votes={"KOR": "yes", "CAN": "no"},
+                    sources=[ct.Source(title="Record", locator=f"roll call {n}")])
+            for n in range(3)])
+    code = ("import sys, cybertimeline as ct\n"
+            "from cybertimeline._cli import main\n"
+            "code = main(['--events', sys.argv[1], 'position', 'KOR', '--as-of', '2020'])\n"
+            "print(sorted(m for m in ('cattrs', 'pycountry', 'numpy') if m in sys.modules))\n"
+            "sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "A/RES/74/2" in done.stdout
+    assert done.stdout.splitlines()[-1] == "[]"

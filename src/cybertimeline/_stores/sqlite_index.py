@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
@@ -78,6 +77,13 @@ def _numbered(ids: npt.NDArray[Any], largest: int) -> tuple[list[int], npt.NDArr
     place = np.zeros(largest + 1, dtype=np.int32)
     place[distinct] = np.arange(distinct.size, dtype=np.int32)
     return distinct.tolist(), place[ids]
+
+
+def _event_from_dict(data: dict[str, Any]) -> Event:
+    """`event_from_dict`: the codec (cattrs) is loaded when a first event is read whole."""
+    from cybertimeline._codec.reading import event_from_dict
+
+    return event_from_dict(data)
 
 
 def _read_detached(path: Path, event_ids: list[str]) -> dict[str, Event]:
@@ -198,7 +204,7 @@ class SqliteIndex:
                 try:
                     if check_version(version) is not None:
                         raise ValueError(check_version(version))
-                    event = event_from_dict(upcast(orjson.loads(payload), version))
+                    event = _event_from_dict(upcast(orjson.loads(payload), version))
                     if (event.id, event.corrects) != (event_id, corrects):
                         raise ValueError(f"its columns (id {event_id!r}, corrects {corrects!r}) "
                                          f"disagree with its payload")

@@ -10,7 +10,6 @@ from typing import Any
 
 import orjson
 
-from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
@@ -105,6 +104,8 @@ def write_rows(writer: sqlite3.Connection) -> None:
     in the caller's transaction, and each event's knowledge day as this library's rules
     give it (rule 7: an act done in public is known from its date). A payload that cannot
     be read gets no rows: the store still opens, and `validate` reports that event."""
+    from cybertimeline._codec.reading import event_from_dict
+
     rows: Iterable[tuple[int, int, str, str]] = writer.execute(
         "SELECT seq, format, payload, recorded FROM events ORDER BY seq").fetchall()
     names = Names(writer)

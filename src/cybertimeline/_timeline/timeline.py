@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 import attrs
 
-from cybertimeline._codec.converters import event_to_dict
-from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, Membership, TreatyAct
@@ -802,6 +800,9 @@ def _check_writable(event: Event) -> None:
     a number, say); writing one would make the store unloadable.
     """
     try:
+        from cybertimeline._codec.converters import event_to_dict
+        from cybertimeline._codec.reading import event_from_dict
+
         again = event_from_dict(event_to_dict(event))
     except ValidationError as exc:
         raise ValidationError(
