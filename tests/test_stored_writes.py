@@ -4,8 +4,8 @@ reads those rows, not the events behind them, until an answer asks for an event.
 from __future__ import annotations
 
 import pickle
-import subprocess
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
