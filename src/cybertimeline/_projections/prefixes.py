@@ -12,6 +12,7 @@ from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.written import Ints, Written, below, listed, pick
+from cybertimeline._projections.collection import collector_paused
 from cybertimeline._projections.entries import SharedVoteEntries, StanceEntry, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
@@ -141,6 +142,7 @@ class _Writes(Generic[V]):
         self.keys = list(self.slots)
         self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes]
 
+    @collector_paused()
     def finals(self, size: int | None = None) -> list[V]:
         """The entry of every key after all its writes, in the order of the keys (of the
         first ``size`` keys at least: they are made as far as they are asked for)."""
@@ -351,6 +353,7 @@ class PrefixPositions:
     caller's list never reach positions already handed out.
     """
 
+    @collector_paused()
     def __init__(self, actor: str, events: Iterable[Event], *,
                  latest: Iterable[dt.date] | None = None,
                  columns: Mapping[str, Written] = EMPTY,
@@ -406,6 +409,7 @@ class PrefixPositions:
     def __len__(self) -> int:
         return len(self.events) + (0 if self._written is None else len(self._written))
 
+    @collector_paused()
     def at(self, day: dt.date | None, *, as_of: Date | None = None,
            known_at: Date | None = None, possible: bool = False,
            coverage: Mapping[str, Coverage] = EMPTY,
