@@ -567,6 +567,32 @@ def test_every_quoted_statement_quotes_its_source(tl) -> None:
                    for src in event.sources), event.id
 
 
+def test_statements_cover_at_least_150_statements_by_30_actors(tl) -> None:
+    """The issue's aim for the thinnest kind, and every statement's evidence: each has a
+    source that says where it was read (a URL) and what it says there (a quote)."""
+    statements = list(tl.events(kind="statement"))
+    assert len(statements) >= 150
+    assert len({e.actor for e in statements}) >= 30
+    for event in statements:
+        assert any(src.url and src.quote for src in event.sources), event.id
+
+
+def test_joint_statement_of_the_moscow_roundtable_lists_its_participants(tl) -> None:
+    """A joint statement is recorded once per participant, and the participants are
+    exactly those its text names."""
+    events = [e for e in tl.events(kind="statement") if e.id.endswith("-moscow-roundtable-2025")]
+    assert len(events) == 12
+    opening = next(src.quote for src in events[0].sources if src.locator == "opening")
+    assert opening is not None
+    names = {"RUS": "Russia", "BLR": "Belarus", "BFA": "Burkina Faso", "CUB": "Cuba",
+             "PRK": "DPRK", "EGY": "Egypt", "IRN": "Iran", "IRQ": "Iraq", "KGZ": "Kyrgyzstan",
+             "LAO": "Laos", "NIC": "Nicaragua", "VEN": "Venezuela"}
+    assert {e.actor for e in events} == set(names)
+    for name in names.values():
+        assert name in opening
+    assert all(str(e.date) == "2025-05-29" and e.stance == "supports" for e in events)
+
+
 def test_statements_change_with_the_negotiations(tl) -> None:
     """The United States opposed the Russian-led resolutions, then negotiated with
     conditions, and after Hanoi only "continues to review" the Convention; the EU
