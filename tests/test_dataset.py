@@ -666,3 +666,48 @@ def test_no_protocol_consent_before_the_convention(tl) -> None:
                 for consent in kinds.get(kind, []):
                     assert any(_must_precede(e, consent) for e in base
                                if e.kind in _CONSENT_KINDS), (actor, consent.id)
+
+
+# --- The General Assembly's First Committee (issue 24) ----------------------
+
+FIRST_COMMITTEE_THEN_PLENARY = {
+    # the Committee's approval -> the plenary adoption of the same text
+    "unga1-approves-russian-ict-draft-2018": "unga-adopts-73-27",
+    "unga1-approves-us-ict-draft-2019": "unga-adopts-74-28",
+    "unga1-approves-russian-ict-draft-2019": "unga-adopts-74-29",
+    "unga1-approves-us-ict-draft-2020": None,  # 75/32: its plenary day is not stored
+    "unga1-approves-russian-ict-draft-2020": "unga-adopts-75-240",
+}
+
+
+def test_first_committee_actions_are_marked_and_precede_the_plenary(tl) -> None:
+    """First Committee votes are marked as such (body UNGA1, a declared body under
+    UNGA) and each approval could only precede the plenary's adoption."""
+    assert tl.registry.actor("UNGA1").parent == "UNGA"
+    events = {e.id: e for e in tl.events(kind=None) if getattr(e, "body", None) == "UNGA1"}
+    assert set(FIRST_COMMITTEE_THEN_PLENARY) <= set(events)
+    for committee, plenary in FIRST_COMMITTEE_THEN_PLENARY.items():
+        assert "first-committee" in events[committee].tags
+        if plenary is not None:
+            assert events[committee].date.latest < tl.event(plenary).date.earliest, committee
+
+
+def test_first_committee_tallies_are_those_the_press_releases_state(tl) -> None:
+    """GA/DIS/3619, 3643 and 3659 give these tallies; the 2019 vote lists exactly the
+    states the press release names against and abstaining, and no one in favour."""
+    expected = {
+        "unga1-approves-russian-ict-draft-2018": (109, 45, 16),
+        "unga1-approves-us-ict-draft-2019": (161, 10, 8),
+        "unga1-approves-us-ict-draft-2020": (153, 11, 9),
+        "unga1-approves-russian-ict-draft-2020": (104, 50, 20),
+    }
+    for event_id, (yes, no, abstain) in expected.items():
+        tally = tl.event(event_id).tally
+        assert (tally.yes, tally.no, tally.abstain) == (yes, no, abstain), event_id
+    vote = tl.event("unga1-vote-us-ict-draft-2019")
+    against = {a for a, option in vote.votes.items() if option == "no"}
+    abstaining = {a for a, option in vote.votes.items() if option == "abstain"}
+    assert against == {"BOL", "CHN", "CUB", "PRK", "EGY", "IRN", "NIC", "RUS", "SYR", "VEN"}
+    assert abstaining == {"BLR", "BDI", "KHM", "ETH", "LAO", "LBN", "MMR", "PLW"}
+    assert len(against) == vote.tally.no and len(abstaining) == vote.tally.abstain
+    assert "yes" not in set(vote.votes.values())
