@@ -709,5 +709,6 @@ def test_first_committee_tallies_are_those_the_press_releases_state(tl) -> None:
     abstaining = {a for a, option in vote.votes.items() if option == "abstain"}
     assert against == {"BOL", "CHN", "CUB", "PRK", "EGY", "IRN", "NIC", "RUS", "SYR", "VEN"}
     assert abstaining == {"BLR", "BDI", "KHM", "ETH", "LAO", "LBN", "MMR", "PLW"}
-    assert len(against) == vote.tally.no and len(abstaining) == vote.tally.abstain
+    assert len(against) == vote.tally.no
+    assert len(abstaining) == vote.tally.abstain
     assert "yes" not in set(vote.votes.values())
