@@ -542,7 +542,8 @@ def test_a_store_of_version_1_gets_its_rows_when_first_opened(cluster: Cluster) 
         timeline.validate()
     with cluster.superuser() as db:
         assert db.execute(f'SELECT count(*) FROM "{schema}".writes').fetchone() == before
-        assert before is not None and before[0] > 0
+        assert before is not None
+        assert before[0] > 0
 
 
 @pytest.mark.parametrize("change", [
