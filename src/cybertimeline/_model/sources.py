@@ -94,9 +94,12 @@ def sources_of_many(texts: Sequence[str]) -> list[tuple[Source, ...]]:
     """
     new = [text for text in dict.fromkeys(texts) if text not in _READ]
     if new:
-        read = orjson.loads("[" + ",".join(new) + "]")
-        if len(read) != len(new):  # a text that was not one JSON value
-            raise ValueError("stored sources of another shape")
+        # Each text alone: joined, two changed texts could complete each other.
+        read = [orjson.loads(text) for text in new]
+        if not all(type(value) is list and all(
+                type(item) is dict and all(type(v) is str for v in item.values())
+                for item in value) for value in read):  # no codec checks the fields' types
+            raise TypeError("stored sources of another shape")
         if len(_READ) + len(new) > 65536:  # a bound, not a cache policy
             _READ.clear()
         for text, value in zip(new, read, strict=True):

@@ -1,0 +1,73 @@
+"""Adversarial review of the columnar core (issue 21): what its own tests did not see."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+import cybertimeline as ct
+
+
+def _votes_store(path: Path, count: int = 3) -> Path:
+    """A SQLite store of ``count`` roll calls in which KOR votes yes and CAN no."""
+    with ct.create(path) as timeline:
+        timeline.extend([
+            ct.Vote(id=f"v{n}", date=ct.Date.parse(f"2019-12-{n + 10}"), body="UNGA",
+                    resolution=f"A/RES/74/{n}", votes={"KOR": "yes", "CAN": "no"},
+                    sources=[ct.Source(title="Record", locator=f"roll call {n}")])
+            for n in range(count)])
+    return path
+
+
+def _change(path: Path, changes: Sequence[tuple[str, tuple[object, ...]]]) -> None:
+    with sqlite3.connect(path, isolation_level=None) as db:
+        for sql, args in changes:
+            db.execute(sql, args)
+    db.close()
+
+
+def test_two_hand_changed_details_that_join_into_valid_json_are_reported(
+        tmp_path: Path) -> None:
+    """Details read as one joined array: two forged rows whose texts complete each other
+    (``["X",null],["Y"`` and ``null]``) parsed as two good pairs, and the position
+    answered bodies no roll call has."""
+    path = _votes_store(tmp_path / "store.sqlite")
+    _change(path, [("UPDATE entries SET detail = ? WHERE id = 'v0'", ('["X",null],["Y"',)),
+                   ("UPDATE entries SET detail = ? WHERE id = 'v1'", ("null]",))])
+    with ct.load(path) as timeline, pytest.raises(
+            ct.ValidationError, match=r"detail of the roll call 'v0'.* validate"):
+        timeline.position("KOR").to_dict()
+
+
+def test_two_hand_changed_sources_that_join_into_valid_json_are_reported(
+        tmp_path: Path) -> None:
+    """Sources read as one joined array: two forged rows whose texts complete each other
+    were cited as sources (A; B and C) that no roll call has."""
+    path = _votes_store(tmp_path / "store.sqlite")
+    _change(path, [
+        ("UPDATE entries SET sources = ? WHERE id = 'v0'", ('[{"title":"A"}],[{"title":"B"}',)),
+        ("UPDATE entries SET sources = ? WHERE id = 'v1'", ('{"title":"C"}]',))])
+    with ct.load(path) as timeline:
+        position = timeline.position("KOR")
+        with pytest.raises(ct.ValidationError, match=r"sources of the roll call 'v0'.* validate"):
+            str(position)
+
+
+@pytest.mark.parametrize("sources", ['[{"title":"A","url":["x"]}]',
+                                     '[{"title":"A","publisher":5}]',
+                                     '[{"title":"A","quote":{"a":1}}]'])
+def test_hand_changed_sources_of_another_type_are_reported_not_a_crash(
+        tmp_path: Path, sources: str) -> None:
+    """A stored source whose field is not text was made into a `Source` (no codec checks
+    its types): the text crashed (``unhashable type: 'list'``) or cited a dict."""
+    path = _votes_store(tmp_path / "store.sqlite")
+    _change(path, [("UPDATE entries SET sources = ? WHERE id = 'v0'", (sources,))])
+    with ct.load(path) as timeline:
+        position = timeline.position("KOR")
+        with pytest.raises(ct.ValidationError, match=r"sources of the roll call 'v0'.* validate"):
+            str(position)
+        with pytest.raises(ct.ValidationError, match=r"sources of the roll call 'v0'"):
+            position._repr_html_()
