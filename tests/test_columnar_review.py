@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -71,3 +74,43 @@ def test_hand_changed_sources_of_another_type_are_reported_not_a_crash(
             str(position)
         with pytest.raises(ct.ValidationError, match=r"sources of the roll call 'v0'"):
             position._repr_html_()
+
+
+def test_threads_reading_one_position_each_get_every_vote_right(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A position's entries are made as far as they are read (`_Writes.finals(size)`):
+    two threads growing the same list appended the same entries twice, and a later
+    resolution read another's vote (``A/RES/2143`` answered by roll call ``v1156``)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch often: the race shows at once
+    try:
+        day = dt.date(2000, 1, 1)
+        events = [ct.Vote(id=f"v{n}", date=ct.Date.coerce(day + dt.timedelta(days=n)),
+                          body="UNGA", resolution=f"A/RES/{n}",
+                          votes={"KOR": "yes" if n % 2 else "no", "CAN": "no"},
+                          sources=[ct.Source(title="Record", locator=f"roll call {n}")])
+                  for n in range(2000)]
+        for bulk in (False, True):
+            for _ in range(5):
+                timeline = ct.Timeline(events)
+                if bulk:
+                    timeline.prepare_bulk()  # the arrays of every actor's ballots
+                position = timeline.position("KOR")
+                wrong: list[str] = []
+
+                def read(first: int, position: ct.Position = position,
+                         wrong: list[str] = wrong) -> None:
+                    for n in range(first, 2000):
+                        if position.votes[f"A/RES/{n}"].event_id != f"v{n}":
+                            wrong.append(f"A/RES/{n}")
+
+                threads = [threading.Thread(target=read, args=(first,))
+                           for first in (0, 500, 1000, 1500)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                assert wrong == []
+    finally:
+        sys.setswitchinterval(before)
+

@@ -177,8 +177,7 @@ class Written:
         if self._values is None:
             assert self._codes is not None
             codes, meaning = self._codes
-            self._values = pick(meaning, codes.tolist())
-            self._codes = None
+            self._values = pick(meaning, codes.tolist())  # the codes kept: a thread may be here
         return self._values
 
     @classmethod
