@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 import cybertimeline as ct
+from cybertimeline._model import sources as sources_module
+from cybertimeline._model.sources import sources_of_many
 
 
 def _votes_store(path: Path, count: int = 3) -> Path:
@@ -114,3 +116,15 @@ def test_threads_reading_one_position_each_get_every_vote_right(
     finally:
         sys.setswitchinterval(before)
 
+
+def test_sources_already_read_are_answered_when_the_bound_clears_the_cache(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sources_of_many` clears what it has read when it holds too many: a text read
+    before, asked for with new ones at the bound, was looked up after the clearing (a
+    KeyError, not even a ValidationError)."""
+    known = '[{"title":"Known"}]'
+    assert sources_of_many([known])[0][0].title == "Known"
+    filler = {f"[{n}]": () for n in range(65536 - len(sources_module._READ))}
+    monkeypatch.setattr(sources_module, "_READ", {**sources_module._READ, **filler})
+    found = sources_of_many([known, '[{"title":"New"}]', '[{"title":"Newer"}]'])
+    assert [s[0].title for s in found] == ["Known", "New", "Newer"]
