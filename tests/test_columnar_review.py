@@ -128,3 +128,21 @@ def test_sources_already_read_are_answered_when_the_bound_clears_the_cache(
     monkeypatch.setattr(sources_module, "_READ", {**sources_module._READ, **filler})
     found = sources_of_many([known, '[{"title":"New"}]', '[{"title":"Newer"}]'])
     assert [s[0].title for s in found] == ["Known", "New", "Newer"]
+
+
+def test_a_roll_call_whose_ballots_row_was_deleted_is_reported_not_left_out(
+        tmp_path: Path) -> None:
+    """Schema 3 keeps an entry's ballots in their own table, read by a join: an entry
+    whose row was deleted dropped out of every bulk answer and `votes_on` (no vote on
+    ``A/RES/74/1``) while the actor's own answer held it."""
+    path = _votes_store(tmp_path / "store.sqlite")
+    _change(path, [("DELETE FROM ballots WHERE seq = (SELECT seq FROM entries WHERE id = 'v1')",
+                    ())])
+    with ct.load(path) as timeline:
+        assert "A/RES/74/1" in timeline.position("CAN").votes  # its rows in `writes`
+        with pytest.raises(ct.ValidationError, match=r"ballots of .*validate"):
+            timeline.votes_on("A/RES/74/1")
+        with pytest.raises(ct.ValidationError, match=r"ballots of .*validate"):
+            timeline.prepare_bulk()
+        with pytest.raises(ct.ValidationError, match="disagree with the writes"):
+            timeline.validate()
