@@ -22,7 +22,7 @@ from cybertimeline._model.sources import sources_json
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["Entries", "EntryRow", "Ints", "OnKey", "Written", "below", "listed", "pick"]
+__all__ = ["Entries", "EntryRow", "Ints", "OnKey", "Written", "below", "listed", "pick", "taken"]
 
 EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None, str]
 """An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
@@ -136,6 +136,13 @@ Ints: TypeAlias = "Sequence[int] | npt.NDArray[Any]"
 def listed(values: Ints) -> list[int]:
     """``values`` as a list (an array's items would be indexed one by one)."""
     return values.tolist() if not isinstance(values, Sequence) else list(values)
+
+
+def taken(values: Ints, places: list[int]) -> list[int]:
+    """``values[p]`` for each of ``places``: of an array, without listing it whole."""
+    if isinstance(values, Sequence):
+        return pick(values, places)
+    return values[places].tolist()  # type: ignore[no-any-return]
 
 
 def below(values: Ints, limit: int) -> int:

@@ -12,7 +12,7 @@ from cybertimeline._model.dates import Date
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
-from cybertimeline._model.written import Ints, Written, below, listed, pick
+from cybertimeline._model.written import Ints, Written, below, listed, pick, taken
 from cybertimeline._projections.collection import collector_paused
 from cybertimeline._projections.entries import SharedVoteEntries, StanceEntry, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
@@ -335,7 +335,7 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
 
     def entries(written: Written, lasts: list[int]) -> list[VoteEntry]:
         made = written.entries
-        ranks = pick(listed(written.ranks), lasts)
+        ranks = taken(written.ranks, lasts)  # not all of them: `finals` grows by a few
         return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
                                  pick(made.keys, ranks), pick(written.values, lasts),
                                  pick(made.details, ranks), pick(made.sources, ranks))
