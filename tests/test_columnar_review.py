@@ -14,6 +14,7 @@ import pytest
 
 import cybertimeline as ct
 from cybertimeline._model import sources as sources_module
+from cybertimeline._model import written as written_module
 from cybertimeline._model.sources import sources_of_many
 from cybertimeline._projections import prefixes
 
@@ -163,7 +164,7 @@ def test_reading_votes_one_by_one_does_not_list_every_write_each_time(
                       sources=[ct.Source(title="Record", locator=f"roll call {n}")])
               for n in range(count)]
     listed_items = [0]
-    real = prefixes.listed
+    real = written_module.listed
 
     def counting(values: Any) -> list[int]:
         listed_items[0] += len(values)
