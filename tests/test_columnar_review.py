@@ -8,7 +8,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -183,3 +183,34 @@ def test_reading_votes_one_by_one_does_not_list_every_write_each_time(
             assert [position.votes[f"A/RES/{n}"].event_id for n in range(count)] == [
                 f"v{n}" for n in range(count)]
             assert listed_items[0] <= 2 * count
+
+
+def test_a_groups_positions_and_its_members_are_of_one_version(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`positions(group=...)` reads its actors in one snapshot (`Index.reading`), but read
+    the group's members before it: another process's append in between gave the members
+    of one version and their positions of the next (GBR listed as a member of the EU,
+    its position saying it had left)."""
+    path = tmp_path / "store.sqlite"
+
+    def membership(actor: str, action: Literal["join", "leave"], day: str) -> ct.Membership:
+        return ct.Membership(id=f"{actor.lower()}-{action}", date=ct.Date.parse(day), actor=actor,
+                             group="EU", action=action,
+                             sources=[ct.Source(title="Official Journal")])
+
+    with ct.create(path) as timeline:
+        timeline.extend([membership("FRA", "join", "1958-01-01"),
+                         membership("GBR", "join", "1973-01-01")])
+    with ct.load(path) as timeline, ct.load(path) as other:
+        members = ct.Timeline.members
+
+        def members_then_append(self: ct.Timeline, group: str, **dates: Any) -> Any:
+            found = members(self, group, **dates)
+            if self is timeline and len(list(other.events("GBR"))) == 1:
+                other.extend([membership("GBR", "leave", "2020-01-31")])
+            return found
+
+        monkeypatch.setattr(ct.Timeline, "members", members_then_append)
+        answer = timeline.positions(group="EU")
+        for actor, position in answer.items():
+            assert "EU" in position.memberships, actor
