@@ -79,6 +79,13 @@ if TYPE_CHECKING:
     from cybertimeline._projections.projection import Projection, fold
     from cybertimeline._projections.treaty import TreatyStatus
     from cybertimeline._reports.changelog import Changelog, changelog
+    from cybertimeline._reports.changepoints import (
+        ChartChanges,
+        Steps,
+        chart_change_points,
+        position_change_points,
+        vote_change_points,
+    )
     from cybertimeline._reports.changes import (
         Change,
         Correction,
@@ -104,6 +111,11 @@ _LAZY = {
     "AdoptionEntry": "cybertimeline._projections.entries",
     "Change": "cybertimeline._reports.changes",
     "Changelog": "cybertimeline._reports.changelog",
+    "ChartChanges": "cybertimeline._reports.changepoints",
+    "Steps": "cybertimeline._reports.changepoints",
+    "chart_change_points": "cybertimeline._reports.changepoints",
+    "position_change_points": "cybertimeline._reports.changepoints",
+    "vote_change_points": "cybertimeline._reports.changepoints",
     "CooperationEntry": "cybertimeline._projections.entries",
     "Correction": "cybertimeline._reports.changes",
     "DepositaryCounts": "cybertimeline._projections.chart",
@@ -180,6 +192,7 @@ __all__ = [
     "Approval",
     "Change",
     "Changelog",
+    "ChartChanges",
     "ConflictError",
     "Cooperation",
     "CooperationEntry",
@@ -220,6 +233,7 @@ __all__ = [
     "StanceEntry",
     "Statement",
     "StatusSpan",
+    "Steps",
     "Succession",
     "Swimlanes",
     "Tally",
@@ -237,6 +251,7 @@ __all__ = [
     "Withdrawal",
     "canonical_key",
     "changelog",
+    "chart_change_points",
     "copy_into",
     "create",
     "diff_positions",
@@ -248,8 +263,10 @@ __all__ = [
     "load",
     "make_converter",
     "plot",
+    "position_change_points",
     "position_facts",
     "positions_frame",
     "resolution",
     "timelinejs",
+    "vote_change_points",
 ]
