@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import attrs
@@ -161,12 +161,6 @@ def _status_key(status: TreatyStatus) -> tuple[Any, ...]:
     return (status.status, tuple(e.id for e in status.events), status.coverage)
 
 
-def _same_status(one: TreatyStatus | None, other: TreatyStatus | None) -> bool:
-    if one is None or other is None:
-        return one is other
-    return _status_key(one) == _status_key(other)
-
-
 def chart_days(answers: Answers, instrument: str) -> set[dt.date]:
     """The days on which the chart of ``instrument`` may change: the bounds of its acts'
     dates (corrected ones too), of its coverage declarations and recorded days, and of its
@@ -188,6 +182,32 @@ def chart_days(answers: Answers, instrument: str) -> set[dt.date]:
     return days
 
 
+def series_steps(answer: Callable[[dt.date], Mapping[str, V]], days: Iterable[dt.date],
+                 key: Callable[[V], Hashable]) -> dict[str, Steps[V | None]]:
+    """The change points of many answers given together (a chart: every actor's status),
+    by name: as `steps`, each answer asked once a day; None on the days a name is not
+    in the answer."""
+    chosen = sorted(set(days))
+    found_days: dict[str, list[dt.date | None]] = {}
+    values: dict[str, list[V | None]] = {}
+    keys: dict[str, Hashable] = {}
+    start = chosen[0] - ONE_DAY if chosen else QUIET_DAY
+    for day in [start, *chosen]:
+        answered = answer(day)
+        for name in answered.keys() | keys.keys():
+            value = answered.get(name)
+            now = None if value is None else ("value", key(value))
+            if name not in keys:
+                found_days[name] = [None] if day == start else [None, day]
+                values[name] = [value] if day == start else [None, value]
+            elif keys[name] != now:
+                found_days[name].append(day)
+                values[name].append(value)
+            keys[name] = now
+    return {name: Steps(tuple(found_days[name]), tuple(values[name]))
+            for name in sorted(found_days)}
+
+
 def chart_change_points(answers: ChangeAnswers, instrument: str, *,
                         possible: bool = False) -> ChartChanges:
     """The change points of ``instrument``'s chart with every state (and every actor that
@@ -199,18 +219,21 @@ def chart_change_points(answers: ChangeAnswers, instrument: str, *,
     charts: dict[dt.date, TreatyChart] = {}
 
     def chart(day: dt.date) -> TreatyChart:
-        if day not in charts:
-            charts[day] = answers.status(instrument, as_of=day, possible=possible,
-                                         all_actors=True)
+        charts[day] = answers.status(instrument, as_of=day, possible=possible,
+                                     all_actors=True)
         return charts[day]
 
-    days = chart_days(answers, instrument)
-    counts = steps(lambda d: chart(d).depositary(), days, lambda a, b: a == b)
-    actors = sorted({a for c in charts.values() for a in c})
-    statuses = {actor: steps(lambda d, a=actor: chart(d).get(a), days, _same_status)  # type: ignore[misc]
-                for actor in actors}
+    statuses = series_steps(chart, chart_days(answers, instrument), _status_key)
+    # The counts are a function of the statuses: they can change only where one does.
+    days: list[dt.date | None] = [None]
+    counts = [charts[min(charts)].depositary()]
+    for day in sorted({d for s in statuses.values() for d in s.days if d is not None}):
+        found = charts[day].depositary()
+        if found != counts[-1]:
+            days.append(day)
+            counts.append(found)
     return ChartChanges(instrument=instrument, possible=possible, statuses=statuses,
-                        counts=counts)
+                        counts=Steps(tuple(days), tuple(counts)))
 
 
 def _same_vote(one: VoteEntry | None, other: VoteEntry | None) -> bool:
