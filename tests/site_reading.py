@@ -37,6 +37,13 @@ def step_at(steps: list[list[Any]], day: str) -> list[Any]:
     return found
 
 
+def label(row: list[Any]) -> str:
+    """A row's label, as the script writes it in changelogs: its own, or its cells' texts."""
+    if len(row) > 2:
+        return str(row[2])
+    return " ".join(c[0] if isinstance(c, list) else c for c in row[0])
+
+
 class Links(HTMLParser):
     """The links, ids and resources of one page."""
 

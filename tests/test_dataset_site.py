@@ -102,10 +102,10 @@ def test_every_link_in_the_data_resolves(site: Path) -> None:
         part = read.data(site, path.parent.name, path.stem.rsplit("-", 1)[0])
         for rows in part["tables"].values():
             for row in rows:
-                for cell in row["cells"]:
+                for cell in row[0]:
                     if isinstance(cell, list):
                         assert (site / cell[1]).is_file(), (path, cell)
-                for step in row["steps"]:
+                for step in row[1]:
                     assert set(step[3]) <= listed, (path, step)
 
 
@@ -114,9 +114,9 @@ def _chart_on(site: Path, instrument: str, day: str, table: str = "states"
     rows = read.data(site, "instrument", instrument)["tables"][table]
     shown = {}
     for row in rows:
-        step = read.step_at(row["steps"], day)
+        step = read.step_at(row[1], day)
         if step[1] is not None:
-            shown[row["cells"][0][1].removeprefix("actor/").removesuffix(".html")] = step[1]
+            shown[row[0][0][1].removeprefix("actor/").removesuffix(".html")] = step[1]
     return shown
 
 
@@ -152,9 +152,9 @@ def test_an_actor_page_shows_on_any_day_what_position_answers(site: Path, actor:
     tables = read.data(site, "actor", actor)["tables"]
     shown = {}
     for row in tables["facts"]:
-        step = read.step_at(row["steps"], day.isoformat())
+        step = read.step_at(row[1], day.isoformat())
         if step[1] is not None:
-            shown[row["label"]] = step[1]
+            shown[read.label(row)] = step[1]
     position = bundled().position(actor, as_of=day)
     expected = {}
     for path, value in position_facts(position).items():
@@ -163,8 +163,8 @@ def test_an_actor_page_shows_on_any_day_what_position_answers(site: Path, actor:
             expected[f"{section} {key}"] = _value_text(section, value)[0]
     assert shown == expected
     for row in tables["treaties"]:
-        instrument = row["cells"][0][1].removeprefix("instrument/").removesuffix(".html")
-        step = read.step_at(row["steps"], day.isoformat())
+        instrument = row[0][0][1].removeprefix("instrument/").removesuffix(".html")
+        step = read.step_at(row[1], day.isoformat())
         if step[1] is not None:
             status = position.treaty(instrument).status
             assert step[1] == STATUS_WORDS.get(status, status)

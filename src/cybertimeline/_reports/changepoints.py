@@ -40,7 +40,6 @@ from cybertimeline._reports.changes import (
     Facts,
     entry_facts,
     path_of,
-    plain,
 )
 
 __all__ = [
@@ -236,30 +235,17 @@ def chart_change_points(answers: ChangeAnswers, instrument: str, *,
                         counts=Steps(tuple(days), tuple(counts)))
 
 
-def _same_vote(one: VoteEntry | None, other: VoteEntry | None) -> bool:
-    return plain(one) == plain(other) and (one is None or other is None
-                                           or one.event_id == other.event_id)
+def _vote_key(vote: VoteEntry) -> Hashable:
+    # Entries say the same when they rest on the same roll call with the same option.
+    return (vote.event_id, vote.option)
 
 
 def vote_change_points(answers: ChangeAnswers, resolution: str,
                        dates: Iterable[Date]) -> dict[str, Steps[VoteEntry | None]]:
     """The change points of every actor's vote on ``resolution`` (`Timeline.votes_on`),
     given the dates of the votes recorded on it (corrected ones too), by actor id."""
-    answers_of: dict[dt.date, dict[str, VoteEntry]] = {}
-
-    def votes(day: dt.date) -> dict[str, VoteEntry]:
-        if day not in answers_of:
-            answers_of[day] = answers.votes_on(resolution, as_of=day)
-        return answers_of[day]
-
-    days = {d for date in dates for d in boundaries(date)}
-    votes(min(days) - ONE_DAY if days else QUIET_DAY)
-    for day in days:
-        votes(day)
-    actors = sorted({a for found in answers_of.values() for a in found})
-    return {actor: steps(lambda d, a=actor: votes(d).get(a), days,  # type: ignore[misc]
-                         _same_vote)
-            for actor in actors}
+    return series_steps(lambda day: answers.votes_on(resolution, as_of=day),
+                        {d for date in dates for d in boundaries(date)}, _vote_key)
 
 
 def _facts_but_votes(position: Position) -> Facts:
@@ -287,6 +273,7 @@ def position_change_points(
     answers: ChangeAnswers,
     actor: str,
     votes: Mapping[str, Steps[VoteEntry | None]] | None = None,
+    events: Iterable[Event] | None = None,
 ) -> dict[str, Steps[Fact | None]]:
     """The change points of each fact of ``actor``'s position (`position_facts`'s paths:
     ``treaties.budapest-convention.status``, ``votes.A/RES/74/247``...), as known now; None
@@ -294,6 +281,7 @@ def position_change_points(
 
     ``votes``: the actor's votes by resolution, from `vote_change_points` (read from the
     actor's vote events if None: give them when asking for many actors of a large record).
+    ``events``: every event about the actor but votes, corrected ones too (read if None).
     """
     actor = answers.registry.resolve(actor)
     positions: dict[dt.date, Facts] = {}
@@ -303,7 +291,8 @@ def position_change_points(
             positions[day] = _facts_but_votes(answers.position(actor, as_of=day))
         return positions[day]
 
-    events: list[Event] = list(answers.events(actor, kind=NOT_VOTES, include_corrected=True))
+    if events is None:
+        events = answers.events(actor, kind=NOT_VOTES, include_corrected=True)
     days = {d for e in events for d in boundaries(e.date)}
     facts(min(days) - ONE_DAY if days else QUIET_DAY)
     for day in days:
