@@ -62,14 +62,15 @@ def _set_day(browser: Any, day: str) -> None:
 
 def _shown(browser: Any, table: str) -> dict[str, str]:
     """Each row's first link's target name and its status text."""
-    return browser.execute_script("""
+    found: dict[str, str] = browser.execute_script("""
         var found = {};
         document.querySelectorAll('#t-' + arguments[0] + ' tbody tr').forEach(function (r) {
           var a = r.querySelector('a');
           var name = a.getAttribute('href').split('/').pop().replace('.html', '');
           found[name] = r.querySelector('.badge').textContent;
         });
-        return found;""", table)  # type: ignore[no-any-return]
+        return found;""", table)
+    return found
 
 
 def _screenshot(browser: Any, name: str, folder: Path) -> None:
@@ -83,7 +84,7 @@ def _screenshot(browser: Any, name: str, folder: Path) -> None:
 
 def _days(instrument: str, tl: ct.Timeline) -> list[str]:
     life = tl.registry.instrument(instrument).life
-    chosen = random.Random(instrument).sample(range(0, 13000), 6)
+    chosen = random.Random(instrument).sample(range(13000), 6)
     picked = [dt.date(1992, 1, 1) + dt.timedelta(days=n) for n in chosen]
     return sorted({*(d.isoformat() for d in picked),
                    *(m.date.latest.isoformat() for m in life),

@@ -101,6 +101,7 @@ if TYPE_CHECKING:
         resolution,
     )
     from cybertimeline._reports.rows import ROW_FIELDS, event_row
+    from cybertimeline._reports.site import SiteSummary, build_site
     from cybertimeline._reports.swimlanes import Mark, StatusSpan, Swimlanes
     from cybertimeline._reports.timelinejs import timelinejs
     from cybertimeline._stores.checks import Origin
@@ -132,6 +133,7 @@ _LAZY = {
     "ROW_FIELDS": "cybertimeline._reports.rows",
     "ResolutionView": "cybertimeline._reports.resolutions",
     "SessionEntry": "cybertimeline._projections.entries",
+    "SiteSummary": "cybertimeline._reports.site",
     "StanceEntry": "cybertimeline._projections.entries",
     "StatusSpan": "cybertimeline._reports.swimlanes",
     "Swimlanes": "cybertimeline._reports.swimlanes",
@@ -139,6 +141,7 @@ _LAZY = {
     "TreatyChart": "cybertimeline._projections.chart",
     "TreatyStatus": "cybertimeline._projections.treaty",
     "VoteEntry": "cybertimeline._projections.entries",
+    "build_site": "cybertimeline._reports.site",
     "changelog": "cybertimeline._reports.changelog",
     "resolution": "cybertimeline._reports.resolutions",
     "copy_into": "cybertimeline._timeline.loading",
@@ -229,6 +232,7 @@ __all__ = [
     "Session",
     "SessionEntry",
     "Signature",
+    "SiteSummary",
     "Source",
     "StanceEntry",
     "Statement",
@@ -249,6 +253,7 @@ __all__ = [
     "Vote",
     "VoteEntry",
     "Withdrawal",
+    "build_site",
     "canonical_key",
     "changelog",
     "chart_change_points",
