@@ -23,6 +23,7 @@ import cybertimeline as ct
 from cybertimeline._cli import main
 from cybertimeline._model.wording import STATUS_WORDS
 from cybertimeline._reports.changes import position_facts
+from cybertimeline._reports.site import build as build_module
 from cybertimeline._reports.site import build_site
 from cybertimeline._reports.site.build import _value_text
 from cybertimeline._reports.site.data import safe_json
@@ -245,6 +246,30 @@ def test_a_rebuild_replaces_the_site_it_wrote(tmp_path: Path) -> None:
     assert not (out / "stale.html").exists()
     assert (out / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_folder_that_appears_during_the_build_is_left_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone else's folder created at OUT while the site was built: refused, kept."""
+    out = tmp_path / "site"
+    real = build_module._fill
+
+    def fill_then_someone_writes(builder: Any) -> None:
+        real(builder)
+        out.mkdir()
+        (out / "mine.txt").write_text("mine", encoding="utf-8")
+
+    monkeypatch.setattr(build_module, "_fill", fill_then_someone_writes)
+    with pytest.raises(ct.TimelineError, match="not a site"):
+        build_site(_hostile(), out, today="2026-12-07")
+    assert [p.name for p in out.iterdir()] == ["mine.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_an_empty_store_makes_a_site(tmp_path: Path) -> None:
+    summary = build_site(ct.Timeline(), tmp_path / "empty", today="2026-12-07")
+    assert summary.pages > 1
+    assert "0 events" in (tmp_path / "empty" / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_command_writes_the_site(tmp_path: Path, capsys: Any) -> None:
