@@ -28,11 +28,15 @@ def data(site: Path, kind: str, slug: str) -> dict[str, Any]:
     return merged
 
 
+ABSENT = [None, None, "", []]
+
+
 def step_at(steps: list[list[Any]], day: str) -> list[Any]:
-    """The last step on or before ``day`` (ISO text; the first step's day is null)."""
-    found = steps[0]
-    for step in steps[1:]:
-        if step[0] <= day:
+    """The last step on or before ``day`` (ISO text; a step whose day is null holds from
+    the start), or `ABSENT` where there is none."""
+    found = ABSENT
+    for step in steps:
+        if step[0] is None or step[0] <= day:
             found = step
     return found
 

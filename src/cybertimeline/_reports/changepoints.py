@@ -3,11 +3,12 @@
 An answer as of a day (a state's status towards an instrument, a fact of a position, a
 vote on a resolution) is a step function of the day: it changes only on some days. The
 functions here ask the library itself (`Timeline.status`, `Timeline.position`,
-`Timeline.votes_on`) on every day where a rule could change the answer (each day a date
-of an event, a coverage declaration or an instrument's life begins or ends, and the day
-after it ends) and keep the days on which the answer does change. So whoever shows
-an answer for a chosen day (the static site's date control) only looks up the last
-change point on or before it and never re-implements a rule.
+`Timeline.votes_on`) on every day where a rule could change the answer (the first and
+last day of each date of an event or of an instrument's life, and the first and last day
+of a chart declared complete and the day after it) and keep the days on which the
+answer does change. So whoever shows an answer for a chosen day (the static site's date
+control) only looks up the last change point on or before it and never re-implements a
+rule.
 
 >>> import cybertimeline as ct
 >>> tl = ct.load()
@@ -114,9 +115,15 @@ class Steps(Generic[V]):
 
 
 def boundaries(date: Date) -> tuple[dt.date, ...]:
-    """The days on which a rule about ``date`` may change an answer: its first day (an act
-    may have happened, rule 3 ``possible``), its last day (it has settled) and the day after
-    (a span such as a coverage ends)."""
+    """The days on which a rule about an event dated ``date`` may change an answer: its
+    first day (it may have happened: rule 3's ``possible``, and rule 10's "no data" while
+    it may have) and its last day (it has settled, rule 3)."""
+    return (date.earliest, date.latest)
+
+
+def span_bounds(date: Date) -> tuple[dt.date, ...]:
+    """The days on which a rule about a span up to ``date`` (a chart declared complete until
+    it, rule 10) may change an answer: its first and last day, and the day after."""
     return (date.earliest, date.latest, date.latest + ONE_DAY)
 
 
@@ -162,8 +169,8 @@ def _status_key(status: TreatyStatus) -> tuple[Any, ...]:
 
 def chart_days(answers: Answers, instrument: str) -> set[dt.date]:
     """The days on which the chart of ``instrument`` may change: the bounds of its acts'
-    dates (corrected ones too), of its coverage declarations and recorded days, and of its
-    life's milestones."""
+    dates (corrected ones too) and of its life's milestones, and the spans of its coverage
+    declarations."""
     days: set[dt.date] = set()
     for event in answers.events(kind=sorted(TREATY_ACT_KINDS), include_corrected=True):
         if getattr(event, "instrument", None) == instrument:
@@ -173,12 +180,15 @@ def chart_days(answers: Answers, instrument: str) -> set[dt.date]:
         for coverage in found.coverage:
             for date in (coverage.complete_from, coverage.complete_until):
                 if date is not None:
-                    days.update(boundaries(date))
+                    days.update(span_bounds(date))
         for milestone in found.life:
             days.update(boundaries(milestone.date))
         if found.opening is not None:
             days.update(boundaries(found.opening))
     return days
+
+
+_ABSENT = object()
 
 
 def series_steps(answer: Callable[[dt.date], Mapping[str, V]], days: Iterable[dt.date],
@@ -195,7 +205,7 @@ def series_steps(answer: Callable[[dt.date], Mapping[str, V]], days: Iterable[dt
         answered = answer(day)
         for name in answered.keys() | keys.keys():
             value = answered.get(name)
-            now = None if value is None else ("value", key(value))
+            now = _ABSENT if value is None else key(value)
             if name not in keys:
                 found_days[name] = [None] if day == start else [None, day]
                 values[name] = [value] if day == start else [None, value]
