@@ -23,10 +23,10 @@ import cybertimeline as ct
 from cybertimeline._cli import main
 from cybertimeline._model.wording import STATUS_WORDS
 from cybertimeline._reports.changes import position_facts
-from cybertimeline._reports.site import build as build_module
-from cybertimeline._reports.site import build_site
-from cybertimeline._reports.site.build import _value_text
-from cybertimeline._reports.site.data import safe_json
+from cybertimeline._reports.website import build as build_module
+from cybertimeline._reports.website import build_site
+from cybertimeline._reports.website.build import _value_text
+from cybertimeline._reports.website.data import safe_json
 from tests import site_reading as read
 
 DAYS = st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31))

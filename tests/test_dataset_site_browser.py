@@ -20,7 +20,7 @@ import pytest
 
 import cybertimeline as ct
 from cybertimeline._model.wording import STATUS_WORDS
-from cybertimeline._reports.site import build_site
+from cybertimeline._reports.website import build_site
 from tests.test_dataset_site import _hostile
 
 ERRORS = """

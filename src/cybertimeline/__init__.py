@@ -101,9 +101,9 @@ if TYPE_CHECKING:
         resolution,
     )
     from cybertimeline._reports.rows import ROW_FIELDS, event_row
-    from cybertimeline._reports.site import SiteSummary, build_site
     from cybertimeline._reports.swimlanes import Mark, StatusSpan, Swimlanes
     from cybertimeline._reports.timelinejs import timelinejs
+    from cybertimeline._reports.website import SiteSummary, build_site
     from cybertimeline._stores.checks import Origin
     from cybertimeline._timeline.loading import copy_into, create, load
     from cybertimeline._timeline.timeline import Timeline
@@ -133,7 +133,7 @@ _LAZY = {
     "ROW_FIELDS": "cybertimeline._reports.rows",
     "ResolutionView": "cybertimeline._reports.resolutions",
     "SessionEntry": "cybertimeline._projections.entries",
-    "SiteSummary": "cybertimeline._reports.site",
+    "SiteSummary": "cybertimeline._reports.website",
     "StanceEntry": "cybertimeline._projections.entries",
     "StatusSpan": "cybertimeline._reports.swimlanes",
     "Swimlanes": "cybertimeline._reports.swimlanes",
@@ -141,7 +141,7 @@ _LAZY = {
     "TreatyChart": "cybertimeline._projections.chart",
     "TreatyStatus": "cybertimeline._projections.treaty",
     "VoteEntry": "cybertimeline._projections.entries",
-    "build_site": "cybertimeline._reports.site",
+    "build_site": "cybertimeline._reports.website",
     "changelog": "cybertimeline._reports.changelog",
     "resolution": "cybertimeline._reports.resolutions",
     "copy_into": "cybertimeline._timeline.loading",

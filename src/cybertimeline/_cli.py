@@ -440,7 +440,7 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
 
 
 def _site(timeline: Timeline, args: argparse.Namespace) -> str:
-    from cybertimeline._reports.site import build_site
+    from cybertimeline._reports.website import build_site
 
     return str(build_site(timeline, args.out, today=args.today))
 
