@@ -38,22 +38,19 @@ def bundled() -> ct.Timeline:
     return ct.load()
 
 
-@cache
-def built(folder: Path) -> tuple[Path, float]:
-    started = time.perf_counter()
-    build_site(bundled(), folder / "site", today="2026-12-07")
-    return folder / "site", time.perf_counter() - started
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built(tmp_path_factory.mktemp("dataset-site"))[0]
+    folder = tmp_path_factory.mktemp("dataset-site") / "site"
+    build_site(bundled(), folder, today="2026-12-07")
+    return folder
 
 
 def test_the_bundled_site_builds_in_under_ten_seconds(tmp_path: Path) -> None:
-    started = time.perf_counter()
+    """Loading included; the processor time (on shared cores the wall time counts the
+    others' work too)."""
+    started = time.process_time()
     summary = build_site(ct.load(), tmp_path / "site", today="2026-12-07")
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     assert seconds < 10, f"{seconds:.1f} s"
     assert summary.largest[0] < MAX_BYTES
     assert summary.pages > 300
