@@ -28,7 +28,7 @@ def data(site: Path, kind: str, slug: str) -> dict[str, Any]:
     return merged
 
 
-ABSENT = [None, None, "", []]
+ABSENT: list[Any] = [None, None, "", []]
 
 
 def step_at(steps: list[list[Any]], day: str) -> list[Any]:
