@@ -266,7 +266,7 @@ def test_a_folder_that_appears_during_the_build_is_left_alone(
 def test_an_empty_store_makes_a_site(tmp_path: Path) -> None:
     summary = build_site(ct.Timeline(), tmp_path / "empty", today="2026-12-07")
     assert summary.pages > 1
-    assert "0 events" in (tmp_path / "empty" / "index.html").read_text(encoding="utf-8")
+    assert "0 events recorded" in (tmp_path / "empty" / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_command_writes_the_site(tmp_path: Path, capsys: Any) -> None:

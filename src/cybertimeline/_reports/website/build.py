@@ -459,7 +459,8 @@ class _Builder:
         actors = [[self.actor_link(a.id, ""), a.type]
                   for a in sorted(self.registry.actors.values(), key=lambda a: a.name)]
         body = join([
-            Markup(f"<p>{len(self.events)} events, from {self.first} to "
+            Markup(f"<p>{len(self.events)} events recorded (corrected ones included), from "
+                   f"{self.first} to "
                    f"{max(e.date.latest for e in self.events) if self.events else '-'}, "
                    f"with {len(self.book.numbers)} sources; {len(self.registry.actors)} "
                    f"actors, {len(self.registry.instruments)} instruments, "
