@@ -9,6 +9,7 @@ import datetime as dt
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ import cybertimeline as ct
 from cybertimeline import importers
 from tests import site_reading as read
 from tests.real_data import ABSENT, unvotes_folder
+from tests.test_dataset_site_browser import ERRORS
 
 FOLDER = unvotes_folder()
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(FOLDER is None, reason=ABSENT)]
@@ -61,6 +63,24 @@ def test_an_actor_s_votes_on_random_days_are_what_position_answers(
         position = timeline.position(actor, as_of=day)
         assert {k: v for k, v in shown.items() if v is not None} == {
             f"votes {r}": v.option for r, v in position.votes.items()}, day
+
+
+def test_an_actor_page_of_the_whole_record_in_the_browser(
+        built: tuple[ct.Timeline, Path, float], browser: Any) -> None:
+    """The longest pages open clean from disk, and show the votes of the position."""
+    timeline, site, _ = built
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": ERRORS})
+    for actor in ("USA", "IND"):
+        browser.get((site / "actor" / f"{actor}.html").as_uri() + "#on=1990-06-30")
+        assert browser.execute_script("return document.readyState") == "complete"
+        for day in ("1990-06-30", "2019-12-31"):
+            browser.execute_script(
+                "var i = document.getElementById('day'); i.value = arguments[0];"
+                "i.dispatchEvent(new Event('change'));", day)
+            shown = browser.execute_script(
+                "return document.querySelectorAll('#t-facts tbody tr').length")
+            assert shown == len(timeline.position(actor, as_of=day).votes), (actor, day)
+        assert browser.execute_script("return window.__errors") == []
 
 
 def test_a_resolution_page_of_the_whole_record(built: tuple[ct.Timeline, Path, float]) -> None:

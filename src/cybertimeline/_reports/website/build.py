@@ -270,7 +270,7 @@ class _Builder:
         items = "".join(f'<div><dt>{escape(w)}</dt><dd data-count="{n}{suffix}"></dd></div>'
                         for n, w in words)
         return Markup(f'<h2>{escape(caption)} <span data-day></span></h2>'
-                      f'<dl class="counts">{items}</dl>')
+                      f'<dl class="counts" aria-live="polite">{items}</dl>')
 
     def chart_rows(self, changes: ChartChanges, root: str) -> list[list[Any]]:
         return [[[[f"{self.registry.name(a)} ({a})", f"actor/{self.slug(a)}.html"]],
