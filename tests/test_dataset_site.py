@@ -169,6 +169,12 @@ def test_an_actor_page_shows_on_any_day_what_position_answers(site: Path, actor:
             assert step[1] == STATUS_WORDS.get(status, status)
 
 
+def test_an_actor_page_lists_the_sources_it_cites(site: Path) -> None:
+    page = (site / "actor" / "CAN.html").read_text(encoding="utf-8")
+    assert "<h2>Sources</h2>" in page
+    assert "Canada completes ratification of Convention on Cybercrime</a>" in page
+
+
 def test_a_resolution_page_has_the_tally_and_every_vote(site: Path) -> None:
     page = (site / "resolution" / "A-RES-74-247.html").read_text(encoding="utf-8")
     view = bundled().resolution("A/RES/74/247")

@@ -47,6 +47,9 @@ GROUP_TYPES = ("bloc", "group")
 
 STATUS_HEADER = ("State", "Status", "Unchanged since")
 
+LISTED_SOURCES = 300
+"""The most sources an actor's page lists by title (each fact links to its own anyway)."""
+
 
 @attrs.frozen(kw_only=True)
 class SiteSummary:
@@ -109,6 +112,10 @@ def _value_text(section: str, value: Any) -> tuple[str, str]:
                 text += f" ({shown['date']})"
             return text, f"{prefix}{shown[key]}" if prefix else ""
     return ", ".join(f"{k}: {v}" for k, v in shown.items() if v), ""
+
+
+def _by(source: Source) -> str:
+    return "".join(f", {part}" for part in (source.publisher, source.locator) if part)
 
 
 def _implicit_start(steps: list[list[Any]]) -> list[list[Any]]:
@@ -307,11 +314,26 @@ class _Builder:
             Markup('<p class="note"><span id="t-facts-shown"></span> entries shown.</p>'),
             Markup('<h2>Changelog</h2><ol class="changes" data-changes="facts"></ol>'
                    '<h3>Treaties</h3><ol class="changes" data-changes="treaties"></ol>'),
-            self.a("body", actor, "Its sessions", root) if kind == "body" else Markup("")])
+            self.a("body", actor, "Its sessions", root) if kind == "body" else Markup(""),
+            self.cited_list([*treaties, *rows], root)])
         self.page(f"actor/{self.slug(actor)}.html", f"{self.registry.name(actor)} ({actor})",
                   body, scripts=scripts, kind="actor")
         self.search.append([f"{self.registry.name(actor)} ({actor})", kind,
                             f"actor/{self.slug(actor)}.html"])
+
+    def cited_list(self, rows: list[list[Any]], root: str) -> Markup:
+        """The sources a page's rows cite, numbered as on the pages of sources (the first
+        `LISTED_SOURCES` of them: an actor of the whole UN record cites thousands)."""
+        numbers = sorted({n for row in rows for step in row[1] for n in step[3]})
+        sources = self.book.sources()
+        items = "".join(
+            f'<li value="{n}"><a href="{escape(self.book.href(n, root))}">'
+            f"{escape(sources[n - 1].title)}</a>{escape(_by(sources[n - 1]))}</li>"
+            for n in numbers[:LISTED_SOURCES])
+        more = (f'<p class="note">And {len(numbers) - LISTED_SOURCES} more, each linked from '
+                f"the entries that cite it.</p>" if len(numbers) > LISTED_SOURCES else "")
+        return Markup(f'<h2>Sources</h2><ol class="sources">{items}</ol>{more}'
+                      if numbers else "")
 
     def vote_rows(self, votes: Mapping[str, Steps[VoteEntry | None]]) -> list[list[Any]]:
         """The votes of a position, as `position_change_points` gives them (`Fact`s of

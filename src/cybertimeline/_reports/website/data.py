@@ -71,6 +71,7 @@ class SourceBook:
 
     def __init__(self) -> None:
         self.numbers: dict[Source, int] = {}
+        self.ordered: list[Source] = []
 
     def cite(self, sources: Iterable[Source]) -> list[int]:
         """The numbers of these sources (numbering the new ones), each once, in order."""
@@ -91,6 +92,12 @@ class SourceBook:
         return Markup("".join(
             f'<sup class="cite"><a href="{self.href(n, root)}" aria-label="source {n}">'
             f"[{n}]</a></sup>" for n in self.cite(sources)))
+
+    def sources(self) -> list[Source]:
+        """The sources numbered so far, in the order of their numbers."""
+        if len(self.ordered) != len(self.numbers):
+            self.ordered = [s for s, _ in sorted(self.numbers.items(), key=lambda i: i[1])]
+        return self.ordered
 
     def pages(self) -> list[list[tuple[int, Source]]]:
         """The numbered sources, `SOURCES_PER_PAGE` to a page."""
