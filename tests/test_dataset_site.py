@@ -169,6 +169,12 @@ def test_an_actor_page_shows_on_any_day_what_position_answers(site: Path, actor:
             assert step[1] == STATUS_WORDS.get(status, status)
 
 
+def test_the_index_lists_the_corrections(site: Path) -> None:
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert "Corrections of the record" in page
+    assert "2022-03-11" in page  # the first session held supersedes its postponement
+
+
 def test_an_actor_page_lists_the_sources_it_cites(site: Path) -> None:
     page = (site / "actor" / "CAN.html").read_text(encoding="utf-8")
     assert "<h2>Sources</h2>" in page

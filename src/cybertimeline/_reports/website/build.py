@@ -498,8 +498,23 @@ class _Builder:
             table("Resolutions", ["Decade", "Resolutions"],
                   [[Markup(f'<a href="{n}">{escape(d)}</a>'), c] for d, n, c in lists]),
             table("The latest events", ["Date", "Event", "Sources"], latest),
+            self.corrections(),
             table("Actors", ["Actor", "Type"], actors)])
         self.page("index.html", "The record of cyber diplomacy", body)
+
+    def corrections(self) -> Markup:
+        """The corrections of the record (supersessions, retractions), latest first."""
+        by_id = {e.id: e for e in self.events}
+        rows = []
+        for event in sorted((e for e in self.events if e.corrects in by_id),
+                            key=lambda e: (e.recorded_on, e.id), reverse=True):
+            corrected = by_id[str(event.corrects)]
+            rows.append([str(event.recorded_on),
+                         f"{corrected.date}: {headline(corrected, self.registry)}",
+                         f"{event.date}: {headline(event, self.registry)}",
+                         self.book.links(event.sources, "")])
+        return table("Corrections of the record, latest first",
+                     ["Recorded", "Corrected", "By", "Sources"], rows) if rows else Markup("")
 
     def search_page(self) -> None:
         scripts = [f"data/{name}" for name in self.search_files()]
