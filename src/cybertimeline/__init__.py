@@ -79,6 +79,13 @@ if TYPE_CHECKING:
     from cybertimeline._projections.projection import Projection, fold
     from cybertimeline._projections.treaty import TreatyStatus
     from cybertimeline._reports.changelog import Changelog, changelog
+    from cybertimeline._reports.changepoints import (
+        ChartChanges,
+        Steps,
+        chart_change_points,
+        position_change_points,
+        vote_change_points,
+    )
     from cybertimeline._reports.changes import (
         Change,
         Correction,
@@ -96,6 +103,7 @@ if TYPE_CHECKING:
     from cybertimeline._reports.rows import ROW_FIELDS, event_row
     from cybertimeline._reports.swimlanes import Mark, StatusSpan, Swimlanes
     from cybertimeline._reports.timelinejs import timelinejs
+    from cybertimeline._reports.website import SiteSummary, build_site
     from cybertimeline._stores.checks import Origin
     from cybertimeline._timeline.loading import copy_into, create, load
     from cybertimeline._timeline.timeline import Timeline
@@ -104,6 +112,11 @@ _LAZY = {
     "AdoptionEntry": "cybertimeline._projections.entries",
     "Change": "cybertimeline._reports.changes",
     "Changelog": "cybertimeline._reports.changelog",
+    "ChartChanges": "cybertimeline._reports.changepoints",
+    "Steps": "cybertimeline._reports.changepoints",
+    "chart_change_points": "cybertimeline._reports.changepoints",
+    "position_change_points": "cybertimeline._reports.changepoints",
+    "vote_change_points": "cybertimeline._reports.changepoints",
     "CooperationEntry": "cybertimeline._projections.entries",
     "Correction": "cybertimeline._reports.changes",
     "DepositaryCounts": "cybertimeline._projections.chart",
@@ -120,6 +133,7 @@ _LAZY = {
     "ROW_FIELDS": "cybertimeline._reports.rows",
     "ResolutionView": "cybertimeline._reports.resolutions",
     "SessionEntry": "cybertimeline._projections.entries",
+    "SiteSummary": "cybertimeline._reports.website",
     "StanceEntry": "cybertimeline._projections.entries",
     "StatusSpan": "cybertimeline._reports.swimlanes",
     "Swimlanes": "cybertimeline._reports.swimlanes",
@@ -127,6 +141,7 @@ _LAZY = {
     "TreatyChart": "cybertimeline._projections.chart",
     "TreatyStatus": "cybertimeline._projections.treaty",
     "VoteEntry": "cybertimeline._projections.entries",
+    "build_site": "cybertimeline._reports.website",
     "changelog": "cybertimeline._reports.changelog",
     "resolution": "cybertimeline._reports.resolutions",
     "copy_into": "cybertimeline._timeline.loading",
@@ -180,6 +195,7 @@ __all__ = [
     "Approval",
     "Change",
     "Changelog",
+    "ChartChanges",
     "ConflictError",
     "Cooperation",
     "CooperationEntry",
@@ -216,10 +232,12 @@ __all__ = [
     "Session",
     "SessionEntry",
     "Signature",
+    "SiteSummary",
     "Source",
     "StanceEntry",
     "Statement",
     "StatusSpan",
+    "Steps",
     "Succession",
     "Swimlanes",
     "Tally",
@@ -235,8 +253,10 @@ __all__ = [
     "Vote",
     "VoteEntry",
     "Withdrawal",
+    "build_site",
     "canonical_key",
     "changelog",
+    "chart_change_points",
     "copy_into",
     "create",
     "diff_positions",
@@ -248,8 +268,10 @@ __all__ = [
     "load",
     "make_converter",
     "plot",
+    "position_change_points",
     "position_facts",
     "positions_frame",
     "resolution",
     "timelinejs",
+    "vote_change_points",
 ]

@@ -257,6 +257,11 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--force", action="store_true",
                       help="replace FILE if it exists (a symbolic link there is replaced, "
                            "not followed)")
+    site = command("site", "the dataset as a static website: plain files that work from disk")
+    site.add_argument("out", metavar="OUT", help="the site's folder: new, empty, or a site "
+                                                 "this command wrote before (replaced whole)")
+    site.add_argument("--today", type=_date, metavar="DATE",
+                      help="the day the pages' date controls show first (default: today)")
     add_import_commands(commands)
     return parser
 
@@ -434,11 +439,17 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
     return f"{path}: {len(chart.actors)} lanes, {len(chart.spans)} spans, {len(chart.marks)} marks"
 
 
+def _site(timeline: Timeline, args: argparse.Namespace) -> str:
+    from cybertimeline._reports.website import build_site
+
+    return str(build_site(timeline, args.out, today=args.today))
+
+
 _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "validate": _validate, "position": _position, "changelog": _changelog,
     "timeline": _timeline, "diff": _diff, "status": _status, "export": _export,
     "votes": _votes,
-    "import": _import, "plot": _plot,
+    "import": _import, "plot": _plot, "site": _site,
 }
 
 
