@@ -658,7 +658,8 @@ class Timeline:
         timeline (rule 6)."""
         from cybertimeline._reports.changelog import changelog
 
-        return changelog(self, actors, since=since, until=until, known_at=known_at)
+        with self._index.reading():  # every actor's answers from one version of the store
+            return changelog(self, actors, since=since, until=until, known_at=known_at)
 
     def resolution(
         self,
