@@ -129,7 +129,7 @@ def test_bad_date_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown command or a missing argument is bad usage."""
     assert run(capsys, "frobnicate")[0] == 2
-    assert run(capsys, "position", "CAN")[0] == 2
+    assert run(capsys, "position")[0] == 2
     assert run(capsys, "diff", "CAN", "2015")[0] == 2
 
 

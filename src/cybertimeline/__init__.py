@@ -8,10 +8,7 @@
 The timeline, its stores and the reports are imported when first used.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
+import typing
 
 from cybertimeline._model.dates import Date, DateLike, Precision
 from cybertimeline._model.events import (
@@ -61,7 +58,7 @@ from cybertimeline.errors import (
     ValidationError,
 )
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from cybertimeline._codec.converters import event_to_dict, make_converter
     from cybertimeline._codec.reading import event_from_dict
     from cybertimeline._codec.versions import FORMAT_VERSION
@@ -150,11 +147,19 @@ projections, the timeline) and the reports load when first asked for, so that
 ``import cybertimeline`` stays quick."""
 
 
-def __getattr__(name: str) -> Any:
+_MODULES = ("errors", "importers")
+"""The public submodules: ``cybertimeline.errors`` and ``cybertimeline.importers``."""
+
+
+def __getattr__(name: str) -> typing.Any:
+    import importlib
+
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if name in _MODULES:
+        return importlib.import_module(f"cybertimeline.{name}")
     if name == "__version__":
         from importlib.metadata import version
 
@@ -163,7 +168,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY, "__version__"})
+    """The public API (`__all__`) and ``__version__``: not the helpers this module uses."""
+    return sorted({*__all__, "__version__"})
 
 
 __all__ = [
@@ -240,11 +246,13 @@ __all__ = [
     "copy_into",
     "create",
     "diff_positions",
+    "errors",
     "event_from_dict",
     "event_row",
     "event_to_dict",
     "events_frame",
     "fold",
+    "importers",
     "load",
     "make_converter",
     "plot",
@@ -253,3 +261,5 @@ __all__ = [
     "resolution",
     "timelinejs",
 ]
+
+del typing  # used above; not part of the namespace

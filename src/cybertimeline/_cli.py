@@ -4,7 +4,7 @@ Commands::
 
     cybertimeline --version
     cybertimeline [--events PATH] validate
-    cybertimeline [--events PATH] position ACTOR [ACTOR ...] --as-of DATE [--known-at DATE]
+    cybertimeline [--events PATH] position ACTOR [ACTOR ...] [--as-of DATE] [--known-at DATE]
                                            [--possible] [--format text|json]
     cybertimeline [--events PATH] changelog [ACTOR ...] [--since DATE] [--until DATE]
                                             [--known-at DATE] [--format markdown|json]
@@ -13,7 +13,7 @@ Commands::
                                            [--format text|json|jsonl|csv]
     cybertimeline [--events PATH] diff ACTOR [ACTOR ...] DATE1 DATE2 [--known-at DATE]
                                        [--format text|json]
-    cybertimeline [--events PATH] status INSTRUMENT --as-of DATE [--known-at DATE]
+    cybertimeline [--events PATH] status INSTRUMENT [--as-of DATE] [--known-at DATE]
                                          [--possible] [--format text|json]
     cybertimeline [--events PATH] votes RESOLUTION [--group GROUP] [--known-at DATE]
                                         [--format text|json|jsonl|csv]
@@ -125,7 +125,7 @@ def _date(text: str) -> Date:
 
 
 AS_OF = ("the date asked about, EDTF: 2016, 2016-01 or 2016-01-01; events count once "
-         "settled, so a partial date means its last day")
+         "settled, so a partial date means its last day (default: today, UTC)")
 
 
 def _version() -> str:
@@ -196,7 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     command("validate", "check every file of the store; list every problem")
     position = command("position", "actors' positions as of a date")
     actors(position, "a position each")
-    position.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
+    position.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
     known_at(position)
     possible(position)
     formats(position, "text", "json")
@@ -222,7 +222,7 @@ def _parser() -> argparse.ArgumentParser:
     status = command("status", "every actor's status towards an instrument, as of a date")
     status.add_argument("instrument", metavar="INSTRUMENT",
                         help="an instrument id: budapest-convention, untoc...")
-    status.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
+    status.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
     known_at(status)
     possible(status)
     status.add_argument("--all", action="store_true",
@@ -484,6 +484,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 stored_by = getattr(args, "stored_by", None)
                 timeline = opened if stored_by is None else opened.as_stored(stored_by)
                 _resolve_actors(timeline, args)
+                if "as_of" in args and args.as_of is None:
+                    args.as_of = Date.from_date(timeline.today())
                 output = _COMMANDS[args.command](timeline, args)
         print(printable(output))
         sys.stdout.flush()
