@@ -75,6 +75,7 @@ if typing.TYPE_CHECKING:
     from cybertimeline._projections.position import Position, PositionProjection
     from cybertimeline._projections.projection import Projection, fold
     from cybertimeline._projections.treaty import TreatyStatus
+    from cybertimeline._reports.agreement import Agreement, PairScore, agreement
     from cybertimeline._reports.changelog import Changelog, changelog
     from cybertimeline._reports.changes import (
         Change,
@@ -98,6 +99,9 @@ if typing.TYPE_CHECKING:
     from cybertimeline._timeline.timeline import Timeline
 
 _LAZY = {
+    "Agreement": "cybertimeline._reports.agreement",
+    "PairScore": "cybertimeline._reports.agreement",
+    "agreement": "cybertimeline._reports.agreement",
     "AdoptionEntry": "cybertimeline._projections.entries",
     "Change": "cybertimeline._reports.changes",
     "Changelog": "cybertimeline._reports.changelog",
@@ -182,6 +186,7 @@ __all__ = [
     "Actor",
     "Adoption",
     "AdoptionEntry",
+    "Agreement",
     "AmbiguousActorError",
     "Approval",
     "Change",
@@ -209,6 +214,7 @@ __all__ = [
     "Milestone",
     "NoStoreError",
     "Origin",
+    "PairScore",
     "Position",
     "PositionProjection",
     "Precision",
@@ -241,6 +247,7 @@ __all__ = [
     "Vote",
     "VoteEntry",
     "Withdrawal",
+    "agreement",
     "canonical_key",
     "changelog",
     "copy_into",

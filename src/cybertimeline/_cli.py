@@ -21,6 +21,10 @@ Commands::
                                          [--known-at DATE] [--title TEXT]
                                          [--format timelinejs|json|jsonl|csv]
     cybertimeline [--events PATH] import --into DST
+    cybertimeline [--events PATH] agreement [ACTOR ...] [--group GROUP] [--since DATE]
+                                            [--until DATE] [--known-at DATE] [--topic TOPIC]
+                                            [--measure agree|identical|s] [--by year|session]
+                                            [--plot FILE] [--format text|json|csv]
     cybertimeline import-votes VOTES [ROLL_CALLS] --into STORE [--issues FILE] [filters...]
     cybertimeline import-chart CHART --into STORE --instrument ID [--as-of DATE] [--complete]
     cybertimeline [--events PATH] plot ACTOR [ACTOR ...] [--instrument ID] [--since DATE]
@@ -92,6 +96,7 @@ from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
 from cybertimeline._model.events import KINDS, Event
 from cybertimeline._model.wording import Words, counted
+from cybertimeline._reports.agreement import AGREEMENT_FIELDS
 from cybertimeline._reports.changes import diff_positions
 from cybertimeline._reports.resolutions import RESOLUTION_ROW_FIELDS
 from cybertimeline._reports.rows import event_row, write_csv
@@ -236,6 +241,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="only its members' votes (members on the day of the vote): EU...")
     known_at(votes)
     formats(votes, "text", "json", "jsonl", "csv")
+    _agreement_command(command("agreement", "how often actors voted alike, pair by pair "
+                                            "(abstention as half, or the S score)"), window)
     export = command("export", "the events for other tools: TimelineJS, JSON, JSON Lines, CSV")
     actors(export, "only events about them", required=False)
     window(export)
@@ -259,6 +266,29 @@ def _parser() -> argparse.ArgumentParser:
                            "not followed)")
     add_import_commands(commands)
     return parser
+
+
+def _agreement_command(sub: argparse.ArgumentParser,
+                       window: Callable[[argparse.ArgumentParser], None]) -> None:
+    sub.add_argument("actors", nargs="*", metavar="ACTOR",
+                     help="two actors or more, by id or name (CAN, can, 'Republic of Korea', "
+                          "EU...): every pair of them (or none, with --group)")
+    sub.add_argument("--group", metavar="GROUP",
+                     help="every member of this group as of --until (EU...): every pair")
+    window(sub)
+    sub.add_argument("--topic", action="append", metavar="TOPIC",
+                     help="only roll calls on this topic (repeatable): human-rights, "
+                          "ict-security...")
+    sub.add_argument("--measure", choices=("agree", "identical", "s"), default="agree",
+                     help="agree: identical votes, abstention as half (default); identical: "
+                          "identical votes only; s: Signorino and Ritter's S score")
+    sub.add_argument("--by", choices=("year", "session"),
+                     help="a score per year or per General Assembly session")
+    sub.add_argument("--plot", type=_picture, metavar="FILE",
+                     help="also draw the scores over time (with --by) into a new FILE.svg "
+                          "or FILE.png")
+    sub.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                     help="what to print: text, json, csv (default: text)")
 
 
 def _picture(text: str) -> str:
@@ -404,6 +434,27 @@ def _export(timeline: Timeline, args: argparse.Namespace) -> str:
     return _rows([event_row(e, listing.actor) for e in listing], args.format)
 
 
+def _agreement(timeline: Timeline, args: argparse.Namespace) -> str:
+    found = timeline.agreement(*args.actors, group=args.group, since=args.since,
+                               until=args.until, known_at=args.known_at, topic=args.topic,
+                               measure=args.measure, by=args.by)
+    if args.plot is not None:
+        try:
+            figure = found.plot()
+        except ImportError as exc:
+            raise TimelineError(str(exc)) from None
+        except TypeError as exc:
+            raise TimelineError(f"--plot: {exc}") from None
+        _save(figure.savefig, Path(args.plot), force=False)
+    if args.format == "json":
+        return _json(found.to_dict())
+    if args.format == "csv":
+        buffer = io.StringIO()
+        write_csv(found.rows(), buffer, AGREEMENT_FIELDS)
+        return buffer.getvalue().rstrip("\n")
+    return str(found)
+
+
 def _import(timeline: Timeline, args: argparse.Namespace) -> str:
     copy = copy_into(timeline, args.into)
     return f"{copy.location}: {counted(len(copy), 'event')} copied from {timeline.location}"
@@ -416,14 +467,21 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
     except ImportError as exc:
         raise TimelineError(str(exc)) from None
     path = Path(args.output)
-    if not args.force and os.path.lexists(path):
+    _save(chart.save, path, force=args.force)
+    return f"{path}: {len(chart.actors)} lanes, {len(chart.spans)} spans, {len(chart.marks)} marks"
+
+
+def _save(save: Callable[[Path], object], path: Path, *, force: bool) -> None:
+    """Draw a picture by ``save`` into a temporary file, then put it at ``path``: a new file
+    unless ``force`` (which replaces a link there, never writes through it)."""
+    if not force and os.path.lexists(path):
         raise TimelineError(f"{path}: already exists: choose another name, or give --force "
                             f"to replace it")
     temporary = path.parent / f".{path.name}.{os.urandom(6).hex()}.partial{path.suffix}"
     try:
-        chart.save(temporary)
-        if args.force:
-            os.replace(temporary, path)  # replaces a link there, never writes through it
+        save(temporary)
+        if force:
+            os.replace(temporary, path)
         else:
             publish(temporary, path)
     except FileExistsError:
@@ -431,13 +489,12 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
                             f"is: choose another name, or give --force") from None
     finally:
         temporary.unlink(missing_ok=True)
-    return f"{path}: {len(chart.actors)} lanes, {len(chart.spans)} spans, {len(chart.marks)} marks"
 
 
 _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "validate": _validate, "position": _position, "changelog": _changelog,
     "timeline": _timeline, "diff": _diff, "status": _status, "export": _export,
-    "votes": _votes,
+    "votes": _votes, "agreement": _agreement,
     "import": _import, "plot": _plot,
 }
 

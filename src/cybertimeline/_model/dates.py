@@ -334,7 +334,7 @@ def _numeric_day(text: str, one: str, two: str, year_text: str, dayfirst: bool |
     return next(iter(readings.values()))
 
 
-def optional_date(value: Date | dt.date | str | None) -> Date | None:
+def optional_date(value: Date | dt.date | str | int | None) -> Date | None:
     """`Date.coerce` that lets None through: the converter of optional date fields."""
     return None if value is None else Date.coerce(value)
 

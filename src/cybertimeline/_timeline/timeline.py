@@ -35,6 +35,8 @@ from cybertimeline.errors import Problem, UnknownEventError, ValidationError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cybertimeline._model.ballots import Ballots
+    from cybertimeline._reports.agreement import Agreement, Measure, Period
     from cybertimeline._reports.changelog import Changelog
     from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.resolutions import ResolutionView
@@ -467,6 +469,46 @@ class Timeline:
         Kept until the store changes; answers are the same either way."""
         for section in sorted(COLUMNAR):
             self._index.ballots(section)
+
+    @_one_version
+    def _known_ballots(self, known_at: DateLike | None = None) -> Ballots:
+        """Every known roll call's ballots as one matrix (`Ballots`, canonical order): the
+        stored ones less those corrected as known at ``known_at``, and none recorded after it."""
+        from cybertimeline._model.ballots import Ballots
+        from cybertimeline._model.written import Entries
+
+        known_day = _last_day(known_at)
+        derived, found = self._known_lane(lambda: self._index.ballots("votes"))
+        if known_day is None and not derived.known:
+            return found
+        keep, entries = derived.known.keeps(known_day), found.entries
+        ranks = [r for r, (i, day) in enumerate(zip(entries.ids, entries.recorded, strict=True))
+                 if keep(i, day)]
+        if len(ranks) == len(entries):
+            return found
+        rows = [(r, entries.ids[r], entries.latest[r], entries.recorded[r], entries.dates[r],
+                 entries.keys[r], entries.details[r]) for r in ranks]
+        return Ballots(Entries(rows), found.actors, found.values, found.codes[ranks])
+
+    def agreement(
+        self,
+        *actors: str,
+        group: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        topic: str | Collection[str] | None = None,
+        measure: Measure = "agree",
+        by: Period | None = None,
+    ) -> Agreement:
+        """How often actors voted alike, pair by pair (share of identical votes, abstention
+        as half; or the S score), over the known roll calls: `cybertimeline.agreement` of
+        this timeline. ``tl.agreement("USA", "RUS", by="year")``, ``tl.agreement(group="EU")``.
+        """
+        from cybertimeline._reports.agreement import agreement
+
+        return agreement(self, *actors, group=group, since=since, until=until,
+                         known_at=known_at, topic=topic, measure=measure, by=by)
 
     @_one_version
     def votes_on(
