@@ -31,6 +31,7 @@ from tests.real_data import ABSENT, unvotes_folder
 import cybertimeline as ct
 from bench.run import _median
 from bench.table import Figures
+from cybertimeline._timeline.search import words_of
 
 RESULTS = Path(__file__).resolve().parent / "results" / "real_analysis.json"
 TODAY = dt.date(2026, 12, 7)
@@ -125,6 +126,39 @@ class AnalysisBench(Figures):
                  f"{warm / peer:.3f}x pandas")
 
 
+    def search(self) -> None:
+        text = "human rights iran"
+
+        def ours(timeline: ct.Timeline) -> list[str]:
+            return [e.id for e in timeline.search(text).events]
+
+        fresh, found = self.fresh(ours)
+        with ct.load(self.store) as timeline:
+            ours(timeline)
+            warm, _ = _timed(lambda: ours(timeline), self.args.repeat)
+            import pandas as pd
+
+            events = list(timeline.events())
+            said = pd.Series([words_of(e) for e in events], index=[e.id for e in events])
+
+        def peer() -> list[str]:
+            kept = said
+            for term in text.split():
+                kept = kept[kept.str.contains(term, regex=False)]
+            return list(kept.index)
+
+        peer_time, expected = _timed(peer, self.args.repeat)
+        assert found == expected, (len(found), len(expected))
+        self.results.update(search_fresh_s=fresh, search_warm_s=warm, search_pandas_s=peer_time,
+                            search_found=len(found), search_target_s=SEARCH_TARGET_S)
+        self.row(f"search {text!r} over every event, warm (target < "
+                 f"{SEARCH_TARGET_S * 1e3:.0f} ms)", f"{warm * 1e3:,.1f} ms",
+                 f"{peer_time * 1e3:,.1f} ms", f"{warm / peer_time:.2f}x pandas")
+        self.row("  the same, fresh (reads every event's words once)",
+                 f"{fresh * 1e3:,.0f} ms", f"{peer_time * 1e3:,.1f} ms",
+                 f"{fresh / peer_time:.1f}x pandas")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the analysis benchmark and print its table, or say why it cannot run."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -139,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     start = time.perf_counter()
     bench = AnalysisBench(args, _store(args.store, folder))
-    for step in (bench.agreement,):
+    for step in (bench.agreement, bench.search):
         print(f"{step.__name__}...", file=sys.stderr, flush=True)
         step()
     bench.report(time.perf_counter() - start, "the whole UN roll-call record", args.out)

@@ -95,7 +95,7 @@ from cybertimeline._cli_imports import IMPORT_COMMANDS, add_import_commands
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
 from cybertimeline._model.events import KINDS, Event
-from cybertimeline._model.wording import Words, counted
+from cybertimeline._model.wording import Words, aligned, counted
 from cybertimeline._reports.agreement import AGREEMENT_FIELDS
 from cybertimeline._reports.changes import diff_positions
 from cybertimeline._reports.resolutions import RESOLUTION_ROW_FIELDS
@@ -208,6 +208,7 @@ def _parser() -> argparse.ArgumentParser:
     changelog = command("changelog", "what changed in actors' positions, with sources")
     actors(changelog, "their changes", required=False)
     window(changelog)
+    _group_option(changelog, "their changes: every member as of --until")
     formats(changelog, "markdown", "json")
     timeline = command("timeline", "the events, one a line or row")
     actors(timeline, "only events about them", required=False)
@@ -215,7 +216,18 @@ def _parser() -> argparse.ArgumentParser:
     timeline.add_argument("--kind", action="append", metavar="KIND", choices=sorted(KINDS),
                           help="only events of this kind (repeatable): "
                                + ", ".join(sorted(KINDS)))
+    _filter_options(timeline)
     formats(timeline, "text", "json", "jsonl", "csv")
+    search = command("search", "the events whose words hold every word of TEXT")
+    search.add_argument("text", metavar="TEXT",
+                        help="words to find in titles, summaries, quotes and sources' titles "
+                             "(any case; a phrase in double quotes as a whole)")
+    actors(search, "only events about them", required=False)
+    window(search)
+    search.add_argument("--kind", action="append", metavar="KIND", choices=sorted(KINDS),
+                        help="only events of this kind (repeatable)")
+    _filter_options(search)
+    formats(search, "text", "json", "jsonl", "csv")
     diff = command("diff", "how actors' positions differ between two dates")
     actors(diff, "a diff each")
     diff.add_argument("first", type=_date, metavar="DATE1",
@@ -226,14 +238,24 @@ def _parser() -> argparse.ArgumentParser:
     formats(diff, "text", "json")
     status = command("status", "every actor's status towards an instrument, as of a date")
     status.add_argument("instrument", metavar="INSTRUMENT",
-                        help="an instrument id: budapest-convention, untoc...")
+                        help="an instrument, by id or name: budapest-convention, 'Budapest "
+                             "Convention', 'ETS 185', UNTOC...")
     status.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
     known_at(status)
     possible(status)
     status.add_argument("--all", action="store_true",
                         help="list every state: 'not a signatory' where the store declares "
                              "the chart complete on the date, else 'no data'")
+    _group_option(status, "only its members as of the date")
     formats(status, "text", "json")
+    listed = command("actors", "the actors the store's events name, with their names and "
+                               "how many events each")
+    listed.add_argument("--all", action="store_true",
+                        help="every actor the store knows, with or without events")
+    formats(listed, "text", "json", "csv")
+    listed = command("instruments", "the instruments the store knows, with their names and "
+                                    "how many events each")
+    formats(listed, "text", "json", "csv")
     votes = command("votes", "a resolution's vote: date, title, tally and every state's vote")
     votes.add_argument("resolution", metavar="RESOLUTION",
                        help="the resolution's symbol, as the record writes it: A/RES/74/247")
@@ -266,6 +288,36 @@ def _parser() -> argparse.ArgumentParser:
                            "not followed)")
     add_import_commands(commands)
     return parser
+
+
+def _group_option(sub: argparse.ArgumentParser, what: str) -> None:
+    sub.add_argument("--group", metavar="GROUP", help=f"a group (EU...): {what}")
+
+
+def _filter_options(sub: argparse.ArgumentParser) -> None:
+    """The filters of `Timeline.events` (`Filters`), each an option."""
+    sub.add_argument("--text", metavar="TEXT",
+                     help="only events whose words hold every word of TEXT")
+    for name, example in (("topic", "ict-security"), ("instrument", "'Budapest Convention'"),
+                          ("resolution", "A/RES/74/247"), ("body", "UNGA"),
+                          ("tag", "cybercrime")):
+        sub.add_argument(f"--{name}", action="append", metavar=name.upper(),
+                         dest=f"filter_{name}",
+                         help=f"only events of this {name} ({example}; repeatable: any)")
+    _group_option(sub, "only events about its members as of --until")
+    sub.add_argument("--recorded-since", type=_date, metavar="DATE",
+                     help="only events that entered the record from this date (rule 7)")
+    sub.add_argument("--recorded-until", type=_date, metavar="DATE",
+                     help="only events that entered the record by this date (rule 7)")
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    """The filters given to a command, as `Timeline.events` takes them."""
+    found = {name: getattr(args, f"filter_{name}", None)
+             for name in ("topic", "instrument", "resolution", "body", "tag")}
+    for name in ("text", "group", "recorded_since", "recorded_until"):
+        found[name] = getattr(args, name, None)
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def _agreement_command(sub: argparse.ArgumentParser,
@@ -354,14 +406,18 @@ def _position(timeline: Timeline, args: argparse.Namespace) -> str:
 
 
 def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
-    log = timeline.changelog(args.actors or None, since=args.since, until=args.until,
+    chosen = args.actors or None
+    if args.group is not None:
+        chosen = [*(chosen or ()), *timeline.members(args.group, as_of=args.until,
+                                                     known_at=args.known_at)]
+    log = timeline.changelog(chosen, since=args.since, until=args.until,
                              known_at=args.known_at)
     return _json(log.to_dict()) if args.format == "json" else str(log)
 
 
 def _timeline(timeline: Timeline, args: argparse.Namespace) -> str:
     listing = timeline.listing(args.actors or None, args.kind, since=args.since,
-                               until=args.until, known_at=args.known_at)
+                               until=args.until, known_at=args.known_at, **_filters(args))
     if args.format != "text":
         return _rows([event_row(e, listing.actor) for e in listing], args.format)
     return str(listing)
@@ -420,7 +476,7 @@ def _status(timeline: Timeline, args: argparse.Namespace) -> str:
         view = timeline.resolution(args.instrument, known_at=args.known_at)
         return _json(view.to_dict()) if args.format == "json" else str(view)
     chart = timeline.status(args.instrument, as_of=args.as_of, known_at=args.known_at,
-                            possible=args.possible, all_actors=args.all)
+                            possible=args.possible, all_actors=args.all, group=args.group)
     return _json(chart.to_dict()) if args.format == "json" else str(chart)
 
 
@@ -453,6 +509,38 @@ def _agreement(timeline: Timeline, args: argparse.Namespace) -> str:
         write_csv(found.rows(), buffer, AGREEMENT_FIELDS)
         return buffer.getvalue().rstrip("\n")
     return str(found)
+
+
+def _search(timeline: Timeline, args: argparse.Namespace) -> str:
+    return _timeline(timeline, args)
+
+
+def _listed(rows: list[dict[str, Any]], form: str, fields: Sequence[str]) -> str:
+    if form == "json":
+        return _json(rows)
+    if form == "csv":
+        buffer = io.StringIO()
+        write_csv(rows, buffer, fields)
+        return buffer.getvalue().rstrip("\n")
+    return "\n".join(aligned([[f.upper() for f in fields],
+                               *(["" if r[f] is None else str(r[f]) for f in fields]
+                                 for r in rows)]))
+
+
+def _actors(timeline: Timeline, args: argparse.Namespace) -> str:
+    counts = Counter(a for e in timeline.events() for a in e.involved)
+    chosen = timeline.registry.actors if args.all else sorted(counts)
+    rows = [{"id": a, "name": timeline.registry.name(a),
+             "type": timeline.registry.actors[a].type if a in timeline.registry.actors else None,
+             "events": counts[a]} for a in sorted(chosen)]
+    return _listed(rows, args.format, ("id", "name", "type", "events"))
+
+
+def _instruments(timeline: Timeline, args: argparse.Namespace) -> str:
+    counts = Counter(getattr(e, "instrument", None) for e in timeline.events())
+    rows = [{"id": i.id, "short": i.short, "title": i.title, "events": counts[i.id]}
+            for i in sorted(timeline.registry.instruments.values(), key=lambda i: i.id)]
+    return _listed(rows, args.format, ("id", "short", "events", "title"))
 
 
 def _import(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -494,7 +582,8 @@ def _save(save: Callable[[Path], object], path: Path, *, force: bool) -> None:
 _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "validate": _validate, "position": _position, "changelog": _changelog,
     "timeline": _timeline, "diff": _diff, "status": _status, "export": _export,
-    "votes": _votes, "agreement": _agreement,
+    "votes": _votes, "agreement": _agreement, "search": _search, "actors": _actors,
+    "instruments": _instruments,
     "import": _import, "plot": _plot,
 }
 
@@ -506,6 +595,8 @@ def _resolve_actors(timeline: Timeline, args: argparse.Namespace) -> None:
         args.actor = timeline.registry.resolve(args.actor)
     if getattr(args, "actors", None):
         args.actors = [timeline.registry.resolve(a) for a in args.actors]
+    if getattr(args, "instrument", None):
+        args.instrument = timeline.registry.resolve_instrument(args.instrument)
 
 
 def _one_line(text: str) -> str:

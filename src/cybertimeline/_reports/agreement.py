@@ -53,6 +53,9 @@ _SCALE = {"yes": 1.0, "abstain": 0.5, "no": 0.0}
 AGREEMENT_FIELDS = ("a", "b", "period", "score", "votes")
 """The keys of a row of `Agreement.rows` (and the CSV columns of ``agreement``)."""
 
+_POPCOUNT: Any = None
+"""The number of bits set in each byte (a numpy array, made when first needed)."""
+
 _SYMBOL = re.compile(r"(?:A/RES/|R/)(\d+)/")
 _SPECIAL = re.compile(r"E?SS/")
 
@@ -344,7 +347,6 @@ def _scores(ballots: Ballots, actors: Sequence[str], ranks: npt.NDArray[Any],
 
     columns = [ballots.column.get(a) for a in actors]
     present = [c for c in columns if c is not None]
-    # One-hot ballots: yes, abstain and no, each a roll calls x actors matrix of 0/1.
     codes = np.zeros((len(ballots), len(actors)), dtype=ballots.codes.dtype)
     if present:
         codes[:, [i for i, c in enumerate(columns) if c is not None]] = (
@@ -352,26 +354,50 @@ def _scores(ballots: Ballots, actors: Sequence[str], ranks: npt.NDArray[Any],
     options = {option: [code + 1 for code, v in enumerate(ballots.values) if v == option]
                for option in _SCALE}
     found: list[PairScore] = []
-    pairs = [(i, j) for i in range(len(actors)) for j in range(i + 1, len(actors))]
     for label, chosen in periods:
-        cells = codes[chosen]
-        yes, abstain, no = (np.isin(cells, options[o]).astype(np.float64)
-                            for o in ("yes", "abstain", "no"))
-        both = (yes + abstain + no).T @ (yes + abstain + no)
-        same = yes.T @ yes + abstain.T @ abstain + no.T @ no
-        half = abstain.T @ (yes + no)
-        half = half + half.T
-        opposed = yes.T @ no
-        opposed = opposed + opposed.T
-        for i, j in pairs:
-            n = int(both[i, j])
-            found.append(PairScore(actors[i], actors[j], label,
-                                   _score(measure, n, same[i, j], half[i, j], opposed[i, j]),
-                                   n))
+        counts = _pair_counts(codes[chosen].T, options)
+        for i in range(len(actors)):
+            for j in range(i + 1, len(actors)):
+                n, same, half, opposed = (int(c[i, j]) for c in counts)
+                found.append(PairScore(actors[i], actors[j], label,
+                                       _score(measure, n, same, half, opposed), n))
     return found
 
 
-def _score(measure: Measure, n: int, same: float, half: float, opposed: float) -> float | None:
+def _pair_counts(cells: npt.NDArray[Any], options: dict[str, list[int]]
+                 ) -> tuple[npt.NDArray[Any], ...]:
+    """For every pair of rows of ``cells`` (actors x roll calls, codes): on how many roll
+    calls both voted, voted alike, one abstained beside a yes or no, they were opposed.
+
+    Each actor's yes, abstain and no are bit sets (8 roll calls a byte); a count is the
+    popcount of an AND, row against every row. No matrix product: BLAS's threads make a
+    small product slow on a busy machine, and these counts are exact integers.
+    """
+    import numpy as np
+
+    global _POPCOUNT
+    if _POPCOUNT is None:
+        table = np.array([bin(b).count("1") for b in range(256)], dtype=np.uint8)
+        # numpy 2 counts bits itself; numpy 1.26 looks each byte up.
+        _POPCOUNT = getattr(np, "bitwise_count", table.__getitem__)
+    yes, abstain, no = (np.packbits(np.isin(cells, options[o]), axis=1)
+                        for o in ("yes", "abstain", "no"))
+    voted, decided = yes | abstain | no, yes | no
+    k = len(cells)
+    both, same, half, opposed = (np.zeros((k, k), dtype=np.int64) for _ in range(4))
+
+    def count(bits: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return _POPCOUNT(bits).sum(axis=1, dtype=np.int64)  # type: ignore[no-any-return]
+
+    for i in range(k):
+        both[i] = count(voted[i] & voted)
+        same[i] = count(yes[i] & yes) + count(abstain[i] & abstain) + count(no[i] & no)
+        half[i] = count(abstain[i] & decided) + count(decided[i] & abstain)
+        opposed[i] = count(yes[i] & no) + count(no[i] & yes)
+    return both, same, half, opposed
+
+
+def _score(measure: Measure, n: int, same: int, half: int, opposed: int) -> float | None:
     if n == 0:
         return None
     if measure == "identical":

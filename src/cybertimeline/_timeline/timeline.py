@@ -8,7 +8,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, Unpack, cast
 
 import attrs
 
@@ -30,6 +30,7 @@ from cybertimeline._stores.checks import Origin, check_events, check_registry
 from cybertimeline._stores.index import Lane
 from cybertimeline._stores.sequences import acts_of, sequence_problems
 from cybertimeline._timeline.caches import Derived
+from cybertimeline._timeline.search import EventFilter, FieldFilters, Filters, words_by_id
 from cybertimeline.errors import Problem, UnknownEventError, ValidationError
 
 if TYPE_CHECKING:
@@ -280,6 +281,7 @@ class Timeline:
         known_at: DateLike | None = None,
         include_corrected: bool = False,
         stored_by: DateLike | None = None,
+        **filters: Unpack[Filters],
     ) -> Iterator[Event]:
         """The known events, in canonical order, filtered.
 
@@ -292,16 +294,24 @@ class Timeline:
             known_at: The record as it stood on this day.
             include_corrected: Also list superseded and retracted events.
             stored_by: Only what the store had received by this day (`as_stored`).
+            filters: ``text`` (every word found in the event's title, summary, quote or
+                its sources' titles and quotes, in any case; a phrase in double quotes),
+                ``topic``, ``instrument`` (by id or name), ``resolution``, ``body``,
+                ``tag`` (each one value or several, any of which matches), ``group``
+                (events about any of its members as of ``until``), ``recorded_since`` and
+                ``recorded_until`` (the day each event entered the record, rule 7).
 
         Raises:
-            UnknownActorError: ``actor`` is not known.
+            UnknownActorError: ``actor``, ``body`` or ``group`` is not known.
+            UnknownInstrumentError: ``instrument`` is not known.
             ValidationError: ``since`` is after ``until``.
         """
         if stored_by is not None:
             yield from self.as_stored(stored_by).events(
                 actor, kind, since=since, until=until, known_at=known_at,
-                include_corrected=include_corrected)
+                include_corrected=include_corrected, **filters)
             return
+        matches = self._filter(filters, until, known_at)
         if actor is not None:
             actor = self.registry.resolve(actor)
         start, stop = _first_day(since), _last_day(known_at)
@@ -324,8 +334,18 @@ class Timeline:
                  else derived.known.at(stop))
         first = 0 if start is None else bisect.bisect_left(lane.latest, start)
         for event in lane.events[first:end]:
-            if (kinds is None or event.kind in kinds) and known(event):
+            if ((kinds is None or event.kind in kinds) and known(event)
+                    and (matches is None or matches(event))):
                 yield event
+
+    def _filter(self, filters: Filters, until: DateLike | None,
+                known_at: DateLike | None) -> EventFilter | None:
+        """The filter of `events`' ``filters`` (None for none)."""
+        group = filters.get("group")
+        members = (None if group is None
+                   else self.members(group, as_of=until, known_at=known_at))
+        return EventFilter.of(filters, self.registry, members, lambda: words_by_id(
+            self, self._index.version, lambda: self.events(include_corrected=True)))
 
     def corrections(self) -> Iterator[Event]:
         """Every stored supersession and retraction (corrected ones too), in canonical order,
@@ -566,8 +586,12 @@ class Timeline:
         possible: bool = False,
         all_actors: bool = False,
         stored_by: DateLike | None = None,
+        group: str | None = None,
     ) -> TreatyChart:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
+
+        ``instrument`` is an id or a name as `Registry.resolve_instrument` reads it
+        (``"Budapest Convention"``, ``"ETS 185"``, ``"UNTOC"``).
 
         A `TreatyChart`: a mapping of the actors that acted on it, sorted by
         id, to their `TreatyStatus`. With ``all_actors``, every state too
@@ -576,14 +600,19 @@ class Timeline:
         ``none`` (not a signatory) where the store declares the chart complete
         on that date (rule 10), else ``unknown``.
 
+        With ``group``, only its members as of ``as_of`` (``group="EU"``).
+
         Raises:
             UnknownInstrumentError: the instrument is not known.
+            UnknownActorError: the group is not known.
         """
         if stored_by is not None:
             return self.as_stored(stored_by).status(instrument, as_of=as_of, known_at=known_at,
-                                                    possible=possible, all_actors=all_actors)
-        if not self.registry.has_instrument(instrument):
-            self.registry.instrument(instrument)
+                                                    possible=possible, all_actors=all_actors,
+                                                    group=group)
+        members = (None if group is None
+                   else set(self.members(group, as_of=as_of, known_at=known_at)))
+        instrument = self.registry.resolve_instrument(instrument)
         day, known_day = _last_day(as_of), _last_day(known_at)
         acts: defaultdict[str, list[TreatyAct]] = defaultdict(list)
         for event in self._select(lambda: self._index.instrument_lane(instrument), day,
@@ -597,8 +626,10 @@ class Timeline:
         opens_sources = found.opening_sources if found is not None and unopened else ()
         if all_actors:
             for actor in self.registry.actors.values():
-                if actor.type == "state":
+                if actor.type == "state" or (members is not None and actor.id in members):
                     acts.setdefault(actor.id, [])
+        if members is not None:
+            acts = defaultdict(list, {a: found for a, found in acts.items() if a in members})
         derived = self._current()
         return TreatyChart(
             instrument=instrument, as_of=_date(as_of), known_at=_date(known_at),
@@ -729,6 +760,7 @@ class Timeline:
         since: DateLike | None = None,
         until: DateLike | None = None,
         known_at: DateLike | None = None,
+        **filters: Unpack[Filters],
     ) -> EventListing:
         """The known events about one actor, several or all, filtered as by `events`, as a
         value that shows itself: ``str()`` gives the table ``cybertimeline timeline`` prints,
@@ -745,11 +777,33 @@ class Timeline:
         seen: dict[str, Event] = {}
         asked: list[str | None] = [*chosen] or [None]
         for actor in asked:
-            for event in self.events(actor, kind, since=since, until=until, known_at=known_at):
+            for event in self.events(actor, kind, since=since, until=until, known_at=known_at,
+                                     **filters):
                 seen.setdefault(event.id, event)
         return EventListing(events=sorted(seen.values(), key=canonical_key),
                             actor=chosen[0] if len(chosen) == 1 else None,
                             registry=self.registry)
+
+    def search(
+        self,
+        text: str,
+        actors: str | Iterable[str] | None = None,
+        kind: str | Collection[str] | None = None,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        **filters: Unpack[FieldFilters],
+    ) -> EventListing:
+        """The known events whose words hold every word of ``text`` (their titles,
+        summaries, quotes, sources' titles and quotes; any case, no accents; a phrase in
+        double quotes as a whole), filtered as by `events`: a `listing`.
+
+        Raises:
+            ValidationError: ``text`` has no word.
+        """
+        return self.listing(actors, kind, since=since, until=until, known_at=known_at,
+                            text=text, **filters)
 
     def to_timelinejs(
         self,
