@@ -83,6 +83,7 @@ if typing.TYPE_CHECKING:
         diff_positions,
         position_facts,
     )
+    from cybertimeline._reports.compare import Compared, Comparison, compare
     from cybertimeline._reports.drawing import plot
     from cybertimeline._reports.frames import events_frame, positions_frame
     from cybertimeline._reports.listing import EventListing
@@ -105,6 +106,9 @@ _LAZY = {
     "AdoptionEntry": "cybertimeline._projections.entries",
     "Change": "cybertimeline._reports.changes",
     "Changelog": "cybertimeline._reports.changelog",
+    "Compared": "cybertimeline._reports.compare",
+    "Comparison": "cybertimeline._reports.compare",
+    "compare": "cybertimeline._reports.compare",
     "CooperationEntry": "cybertimeline._projections.entries",
     "Correction": "cybertimeline._reports.changes",
     "DepositaryCounts": "cybertimeline._projections.chart",
@@ -191,6 +195,8 @@ __all__ = [
     "Approval",
     "Change",
     "Changelog",
+    "Compared",
+    "Comparison",
     "ConflictError",
     "Cooperation",
     "CooperationEntry",
@@ -250,6 +256,7 @@ __all__ = [
     "agreement",
     "canonical_key",
     "changelog",
+    "compare",
     "copy_into",
     "create",
     "diff_positions",

@@ -13,6 +13,9 @@ Commands::
                                            [--format text|json|jsonl|csv]
     cybertimeline [--events PATH] diff ACTOR [ACTOR ...] DATE1 DATE2 [--known-at DATE]
                                        [--format text|json]
+    cybertimeline [--events PATH] compare ACTOR ACTOR [ACTOR ...] [--as-of DATE]
+                                          [--known-at DATE] [--possible] [--all]
+                                          [--format text|html|json]
     cybertimeline [--events PATH] status INSTRUMENT [--as-of DATE] [--known-at DATE]
                                          [--possible] [--format text|json]
     cybertimeline [--events PATH] votes RESOLUTION [--group GROUP] [--known-at DATE]
@@ -228,6 +231,14 @@ def _parser() -> argparse.ArgumentParser:
                         help="only events of this kind (repeatable)")
     _filter_options(search)
     formats(search, "text", "json", "jsonl", "csv")
+    compared = command("compare", "actors' positions side by side, what differs first")
+    actors(compared, "two or more, side by side")
+    compared.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
+    known_at(compared)
+    possible(compared)
+    compared.add_argument("--all", action="store_true",
+                          help="also list the facts on which they are alike (text)")
+    formats(compared, "text", "html", "json")
     diff = command("diff", "how actors' positions differ between two dates")
     actors(diff, "a diff each")
     diff.add_argument("first", type=_date, metavar="DATE1",
@@ -449,6 +460,16 @@ def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
                   for actor, changes in found])
 
 
+def _compare(timeline: Timeline, args: argparse.Namespace) -> str:
+    found = timeline.compare(args.actors, as_of=args.as_of, known_at=args.known_at,
+                             possible=args.possible)
+    if args.format == "json":
+        return _json(found.to_dict())
+    if args.format == "html":
+        return found._repr_html_()
+    return found.text(full=args.all)
+
+
 def _resolution_events(timeline: Timeline, args: argparse.Namespace) -> Iterator[Event]:
     return (e for e in timeline.events(kind=("vote", "adoption"), known_at=args.known_at)
             if getattr(e, "resolution", None) == args.instrument)
@@ -581,7 +602,8 @@ def _save(save: Callable[[Path], object], path: Path, *, force: bool) -> None:
 
 _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "validate": _validate, "position": _position, "changelog": _changelog,
-    "timeline": _timeline, "diff": _diff, "status": _status, "export": _export,
+    "timeline": _timeline, "diff": _diff, "compare": _compare, "status": _status,
+    "export": _export,
     "votes": _votes, "agreement": _agreement, "search": _search, "actors": _actors,
     "instruments": _instruments,
     "import": _import, "plot": _plot,

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from cybertimeline._model.ballots import Ballots
     from cybertimeline._reports.agreement import Agreement, Measure, Period
     from cybertimeline._reports.changelog import Changelog
+    from cybertimeline._reports.compare import Comparison
     from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.resolutions import ResolutionView
     from cybertimeline._reports.swimlanes import Swimlanes
@@ -529,6 +530,21 @@ class Timeline:
 
         return agreement(self, *actors, group=group, since=since, until=until,
                          known_at=known_at, topic=topic, measure=measure, by=by)
+
+    def compare(
+        self,
+        actors: Iterable[str],
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+    ) -> Comparison:
+        """Actors' positions as of one date side by side, the facts on which they differ
+        first: `cybertimeline.compare` of this timeline. ``tl.compare(["FRA", "DEU"],
+        as_of=2020)``."""
+        from cybertimeline._reports.compare import compare
+
+        return compare(self, actors, as_of=as_of, known_at=known_at, possible=possible)
 
     @_one_version
     def votes_on(
