@@ -377,11 +377,11 @@ def test_every_argument_has_help() -> None:
 
 
 def test_every_command_that_reads_actors_takes_them_alike() -> None:
-    """position, changelog, timeline, search, diff, compare, export, plot and agreement:
-    ACTOR [ACTOR ...] each."""
+    """position, changelog, timeline, search, diff, compare, export, plot, heatmap and
+    agreement: ACTOR [ACTOR ...] each."""
     found = {name: action for name, action in _actions(_parser()) if action.dest == "actors"}
     assert set(found) == {"position", "changelog", "timeline", "diff", "export", "plot",
-                          "agreement", "search", "compare"}
+                          "agreement", "search", "compare", "heatmap"}
     for name, action in found.items():
         assert action.metavar == "ACTOR", name
         assert action.nargs in ("+", "*"), name

@@ -86,6 +86,7 @@ if typing.TYPE_CHECKING:
     from cybertimeline._reports.compare import Compared, Comparison, compare
     from cybertimeline._reports.drawing import plot
     from cybertimeline._reports.frames import events_frame, positions_frame
+    from cybertimeline._reports.heatmap import VoteMap, vote_map
     from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.resolutions import (
         RESOLUTION_ROW_FIELDS,
@@ -132,6 +133,8 @@ _LAZY = {
     "TreatyChart": "cybertimeline._projections.chart",
     "TreatyStatus": "cybertimeline._projections.treaty",
     "VoteEntry": "cybertimeline._projections.entries",
+    "VoteMap": "cybertimeline._reports.heatmap",
+    "vote_map": "cybertimeline._reports.heatmap",
     "changelog": "cybertimeline._reports.changelog",
     "resolution": "cybertimeline._reports.resolutions",
     "copy_into": "cybertimeline._timeline.loading",
@@ -252,6 +255,7 @@ __all__ = [
     "ValidationError",
     "Vote",
     "VoteEntry",
+    "VoteMap",
     "Withdrawal",
     "agreement",
     "canonical_key",
@@ -274,6 +278,7 @@ __all__ = [
     "positions_frame",
     "resolution",
     "timelinejs",
+    "vote_map",
 ]
 
 del typing  # used above; not part of the namespace

@@ -5,7 +5,7 @@ Commands::
     cybertimeline --version
     cybertimeline [--events PATH] validate
     cybertimeline [--events PATH] position ACTOR [ACTOR ...] [--as-of DATE] [--known-at DATE]
-                                           [--possible] [--format text|json]
+                                           [--possible] [--all] [--format text|json]
     cybertimeline [--events PATH] changelog [ACTOR ...] [--since DATE] [--until DATE]
                                             [--known-at DATE] [--format markdown|json]
     cybertimeline [--events PATH] timeline [ACTOR ...] [--since DATE] [--until DATE]
@@ -24,6 +24,9 @@ Commands::
                                          [--known-at DATE] [--title TEXT]
                                          [--format timelinejs|json|jsonl|csv]
     cybertimeline [--events PATH] import --into DST
+    cybertimeline [--events PATH] heatmap [ACTOR ...] [--group GROUP] [--since DATE]
+                                          [--until DATE] [--known-at DATE] [--topic TOPIC]
+                                          -o FILE.svg|FILE.png [--force]
     cybertimeline [--events PATH] agreement [ACTOR ...] [--group GROUP] [--since DATE]
                                             [--until DATE] [--known-at DATE] [--topic TOPIC]
                                             [--measure agree|identical|s] [--by year|session]
@@ -207,6 +210,9 @@ def _parser() -> argparse.ArgumentParser:
     position.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
     known_at(position)
     possible(position)
+    position.add_argument("--all", action="store_true",
+                          help="every entry of every section (text; by default a long "
+                               "section shows its first 20 entries, votes the latest 20)")
     formats(position, "text", "json")
     changelog = command("changelog", "what changed in actors' positions, with sources")
     actors(changelog, "their changes", required=False)
@@ -297,6 +303,17 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--force", action="store_true",
                       help="replace FILE if it exists (a symbolic link there is replaced, "
                            "not followed)")
+    heatmap = command("heatmap", "draw actors' votes as a heatmap, states x roll calls "
+                                 "(needs the plot extra: matplotlib)")
+    actors(heatmap, "a row each", required=False)
+    heatmap.add_argument("--group", metavar="GROUP",
+                         help="a row per member of this group as of --until (EU...)")
+    window(heatmap)
+    heatmap.add_argument("--topic", action="append", metavar="TOPIC",
+                         help="only roll calls on this topic (repeatable)")
+    heatmap.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
+                         help="where to write the picture: FILE.svg or FILE.png (a new file)")
+    heatmap.add_argument("--force", action="store_true", help="replace FILE if it exists")
     add_import_commands(commands)
     return parser
 
@@ -413,7 +430,7 @@ def _position(timeline: Timeline, args: argparse.Namespace) -> str:
                                    possible=args.possible) for actor in args.actors]
     if args.format == "json":
         return _json(_one_or_list([p.to_dict() for p in positions]))
-    return _each([str(p) for p in positions])
+    return _each([p.text(full=args.all) for p in positions])
 
 
 def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -580,6 +597,18 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
     return f"{path}: {len(chart.actors)} lanes, {len(chart.spans)} spans, {len(chart.marks)} marks"
 
 
+def _heatmap(timeline: Timeline, args: argparse.Namespace) -> str:
+    try:
+        found = timeline.vote_map(*args.actors, group=args.group, since=args.since,
+                                  until=args.until, known_at=args.known_at, topic=args.topic)
+    except ImportError as exc:
+        raise TimelineError(str(exc)) from None
+    path = Path(args.output)
+    _save(found.save, path, force=args.force)
+    return (f"{path}: {len(found.actors)} actors x {len(found.roll_calls)} roll calls, "
+            f"{found.dates[0]} to {found.dates[-1]}")
+
+
 def _save(save: Callable[[Path], object], path: Path, *, force: bool) -> None:
     """Draw a picture by ``save`` into a temporary file, then put it at ``path``: a new file
     unless ``force`` (which replaces a link there, never writes through it)."""
@@ -606,7 +635,7 @@ _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "export": _export,
     "votes": _votes, "agreement": _agreement, "search": _search, "actors": _actors,
     "instruments": _instruments,
-    "import": _import, "plot": _plot,
+    "import": _import, "plot": _plot, "heatmap": _heatmap,
 }
 
 

@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["AGREEMENT_FIELDS", "MEASURES", "Agreement", "Measure", "PairScore", "agreement",
-           "session_of"]
+__all__ = ["AGREEMENT_FIELDS", "MEASURES", "Agreement", "BallotAnswers", "Measure", "PairScore",
+           "agreement", "roll_calls", "session_of"]
 
 Measure = Literal["agree", "identical", "s"]
 MEASURES: tuple[Measure, ...] = get_args(Measure)
@@ -276,7 +276,7 @@ def agreement(
     topics = (() if topic is None else (topic,) if isinstance(topic, str)
               else tuple(sorted(topic)))
     ballots = timeline._known_ballots(known_at)
-    ranks = _roll_calls(timeline, ballots, start, end, known_at, topics)
+    ranks = roll_calls(timeline, ballots, start, end, known_at, topics)
     periods = _periods(ballots, ranks, by)
     scores = _scores(ballots, chosen, ranks, periods, measure)
     return Agreement(actors=tuple(chosen), measure=measure, by=by, since=start, until=end,
@@ -302,7 +302,7 @@ def _chosen(timeline: Answers, actors: Sequence[str], group: str | None,
     return chosen
 
 
-def _roll_calls(timeline: Answers, ballots: Ballots, start: Date | None, end: Date | None,
+def roll_calls(timeline: Answers, ballots: Ballots, start: Date | None, end: Date | None,
                 known_at: DateLike | None, topics: Sequence[str]) -> npt.NDArray[Any]:
     """The ranks of the roll calls asked about: in the window, on the topics."""
     import bisect

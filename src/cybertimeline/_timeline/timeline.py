@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from cybertimeline._reports.agreement import Agreement, Measure, Period
     from cybertimeline._reports.changelog import Changelog
     from cybertimeline._reports.compare import Comparison
+    from cybertimeline._reports.heatmap import VoteMap
     from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.resolutions import ResolutionView
     from cybertimeline._reports.swimlanes import Swimlanes
@@ -530,6 +531,24 @@ class Timeline:
 
         return agreement(self, *actors, group=group, since=since, until=until,
                          known_at=known_at, topic=topic, measure=measure, by=by)
+
+    def vote_map(
+        self,
+        *actors: str,
+        group: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        topic: str | Collection[str] | None = None,
+        title: str | None = None,
+    ) -> VoteMap:
+        """A heatmap of actors' votes, states x roll calls, each cell the option cast:
+        `cybertimeline.vote_map` of this timeline; readable where a swimlane chart of many
+        votes is not. ``tl.vote_map(group="EU", since=2019, until=2019).save("eu.svg")``."""
+        from cybertimeline._reports.heatmap import vote_map
+
+        return vote_map(self, actors, group=group, since=since, until=until,
+                        known_at=known_at, topic=topic, title=title)
 
     def compare(
         self,
