@@ -66,3 +66,12 @@ def test_as_of_defaults_to_today(command: list[str], capsys: pytest.CaptureFixtu
     assert "as of 2014-06-01" in default
     assert main([*command, "--as-of", "2016"]) == 0
     assert capsys.readouterr().out != default
+
+
+def test_a_question_without_a_date_says_what_it_answers() -> None:
+    """Without ``as_of`` a position or chart folds every known event: its heading says so,
+    never "as of None"."""
+    tl = ct.load()
+    for text in (str(tl.position("CAN")), str(tl.status("budapest-convention"))):
+        assert "as of None" not in text
+        assert "on every known event" in text.splitlines()[0]

@@ -64,7 +64,9 @@ class Sections(Protocol):
 
 
 def _head(position: Sections, words: Words) -> str:
-    head = f"{words.heading(position.actor)} as of {position.as_of}"
+    when = ("on every known event" if position.as_of is None
+            else f"as of {position.as_of}")
+    head = f"{words.heading(position.actor)} {when}"
     if position.known_at is not None:
         head += f", as known at {position.known_at}"
     if position.possible:
