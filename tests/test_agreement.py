@@ -256,6 +256,24 @@ def test_command_line(excerpt, tmp_path, capsys):
     assert main(["--events", str(store), "agreement", "USA", "CAN", "--measure", "x"]) == 2
 
 
+def test_command_line_plot(excerpt, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    store = tmp_path / "votes.sqlite"
+    ct.copy_into(excerpt, store)
+    picture = tmp_path / "usa-rus.svg"
+    assert main(["--events", str(store), "agreement", "USA", "RUS", "--by", "year",
+                 "--plot", str(picture)]) == 0
+    assert picture.read_text().startswith("<?xml")
+    capsys.readouterr()
+    assert main(["--events", str(store), "agreement", "USA", "RUS", "--by", "year",
+                 "--plot", str(picture)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["--events", str(store), "agreement", "USA", "RUS", "--plot",
+                 str(tmp_path / "x.svg")]) == 1
+    assert "by='year'" in capsys.readouterr().err
+    assert not (tmp_path / "x.svg").exists()
+
+
 FOLDER = unvotes_folder()
 
 
