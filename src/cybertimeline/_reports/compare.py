@@ -67,11 +67,12 @@ class Comparison:
 
     def _head(self) -> str:
         names = ", ".join(f"{self.registry.name(a)} ({a})" for a in self.actors)
-        when = f"as of {self.as_of}" if self.as_of is not None else "every known event"
+        when = f"as of {self.as_of}" if self.as_of is not None else "on every known event"
         known = f", as known at {self.known_at}" if self.known_at is not None else ""
-        alike = len(self.rows) - len(self.differing)
-        return (f"{names}: positions {when}{known}: {counted(len(self.differing), 'fact')} "
-                f"differ, {alike} alike")
+        differ = len(self.differing)
+        verb = "differs" if differ == 1 else "differ"
+        return (f"{names}: positions {when}{known}: {counted(differ, 'fact')} {verb}, "
+                f"{len(self.rows) - differ} alike")
 
     def _cells(self, rows: Iterable[Compared]) -> list[list[str]]:
         return [[r.path, *("—" if v is None else v for v in r.values)] for r in rows]
