@@ -203,3 +203,30 @@ def test_hostile_text_in_a_search_is_printed_safely(capsys, tmp_path: Path):
     assert code == 0
     assert "\x1b" not in out
     assert "\\u001b" in out
+
+
+def test_changelog_takes_the_filters_and_a_group(tl):
+    """A changelog by instrument keeps the changes with an act on it; by group, its
+    members' changes."""
+    whole = tl.changelog(since="2023", until="2023")
+    found = tl.changelog(since="2023", until="2023", instrument="Second Additional Protocol")
+    expected = [c for c in whole.changes
+                if any(getattr(e, "instrument", None) == "budapest-protocol-2"
+                       for e in c.events)]
+    assert found.changes == tuple(expected)
+    assert found.changes
+    assert len(found.changes) < len(whole.changes)
+    eu = tl.changelog(since="2021", until="2021", group="EU")
+    assert set(eu.actors) == set(tl.members("EU", as_of="2021"))
+    assert {c.actor for c in eu.changes} <= set(eu.actors)
+    text = tl.changelog(since="2019", until="2019", text="cybercrime")
+    assert all(any("cybercrime" in words_of(e) for e in c.events) for c in text.changes)
+
+
+def test_command_line_changelog_filters(capsys, tl):
+    code, out, _ = run(capsys, "changelog", "--since", "2023", "--until", "2023",
+                       "--instrument", "CETS 224", "--format", "json")
+    assert code == 0
+    printed = json.loads(out)
+    assert len(printed["changes"]) == len(tl.changelog(
+        since="2023", until="2023", instrument="budapest-protocol-2").changes)

@@ -7,7 +7,8 @@ Commands::
     cybertimeline [--events PATH] position ACTOR [ACTOR ...] [--as-of DATE] [--known-at DATE]
                                            [--possible] [--all] [--format text|json]
     cybertimeline [--events PATH] changelog [ACTOR ...] [--since DATE] [--until DATE]
-                                            [--known-at DATE] [--format markdown|json]
+                                            [--known-at DATE] [filters...]
+                                            [--format markdown|json]
     cybertimeline [--events PATH] timeline [ACTOR ...] [--since DATE] [--until DATE]
                                            [--known-at DATE] [--kind KIND]
                                            [--format text|json|jsonl|csv]
@@ -217,7 +218,7 @@ def _parser() -> argparse.ArgumentParser:
     changelog = command("changelog", "what changed in actors' positions, with sources")
     actors(changelog, "their changes", required=False)
     window(changelog)
-    _group_option(changelog, "their changes: every member as of --until")
+    _filter_options(changelog)
     formats(changelog, "markdown", "json")
     timeline = command("timeline", "the events, one a line or row")
     actors(timeline, "only events about them", required=False)
@@ -434,12 +435,8 @@ def _position(timeline: Timeline, args: argparse.Namespace) -> str:
 
 
 def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
-    chosen = args.actors or None
-    if args.group is not None:
-        chosen = [*(chosen or ()), *timeline.members(args.group, as_of=args.until,
-                                                     known_at=args.known_at)]
-    log = timeline.changelog(chosen, since=args.since, until=args.until,
-                             known_at=args.known_at)
+    log = timeline.changelog(args.actors or None, since=args.since, until=args.until,
+                             known_at=args.known_at, **_filters(args))
     return _json(log.to_dict()) if args.format == "json" else str(log)
 
 

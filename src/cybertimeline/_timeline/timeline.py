@@ -762,12 +762,29 @@ class Timeline:
         since: DateLike | None = None,
         until: DateLike | None = None,
         known_at: DateLike | None = None,
+        **filters: Unpack[Filters],
     ) -> Changelog:
         """What changed in actors' positions, day by day: `cybertimeline.changelog` of this
-        timeline (rule 6)."""
+        timeline (rule 6). ``group`` adds its members as of ``until`` to the actors; the
+        other filters of `events` keep the changes (and corrections) with an event they keep
+        (``instrument="Budapest Convention"``, ``topic="ict-security"``, ``text=...``).
+        """
         from cybertimeline._reports.changelog import changelog
 
-        return changelog(self, actors, since=since, until=until, known_at=known_at)
+        group = filters.pop("group", None)
+        if group is not None:
+            members = self.members(group, as_of=until, known_at=known_at)
+            named = [actors] if isinstance(actors, str) else list(actors or ())
+            if not members and not named:
+                raise ValidationError([f"{group} has no members as of {until or 'the end'}"])
+            actors = [*named, *members]
+        log = changelog(self, actors, since=since, until=until, known_at=known_at)
+        keep = self._filter(filters, until, known_at)
+        if keep is None:
+            return log
+        return attrs.evolve(
+            log, changes=tuple(c for c in log.changes if any(keep(e) for e in c.events)),
+            corrections=tuple(c for c in log.corrections if keep(c.event) or keep(c.corrected)))
 
     def resolution(
         self,
