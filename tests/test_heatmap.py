@@ -76,3 +76,13 @@ def test_command_line(capsys, tmp_path: Path):
     assert out.read_text().startswith("<?xml")
     assert main(["heatmap", "--group", "EU", "-o", str(out)]) == 1
     assert "already exists" in capsys.readouterr().err
+
+
+def test_a_swimlane_of_many_votes_stays_a_lane(tl):
+    """100 votes in 100 days: a lane grows to at most 24 rows, the rest drawn over its last row
+    without labels, and the chart says so (not a stack thousands of pixels tall)."""
+    chart = tl.plot(["S001", "S002"])
+    assert len(chart.marks) > 150
+    assert chart.figure.get_size_inches()[1] < 12
+    notes = [t.get_text() for t in chart.figure.texts]
+    assert any("marks drawn over others" in n and "vote_map()" in n for n in notes)
