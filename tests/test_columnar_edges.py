@@ -64,7 +64,7 @@ def test_a_first_schema_store_with_one_damaged_payload_can_still_be_validated(
         ct.Statement(id="s1", date=ct.Date.parse("2020-01-10"), actor="CAN",
                      topic="example-topic", stance="supports", sources=SOURCE)])
     with sqlite3.connect(path, isolation_level=None) as db:
-        for table in ("writes", "entries", "names"):
+        for table in ("writes", "entries", "ballots", "names"):
             db.execute(f"DROP TABLE {table}")
         db.execute("UPDATE events SET payload = '{broken' WHERE id = 's1'")
     db.close()

@@ -567,13 +567,47 @@ def test_every_quoted_statement_quotes_its_source(tl) -> None:
                    for src in event.sources), event.id
 
 
+def test_statements_cover_at_least_150_statements_by_30_actors(tl) -> None:
+    """The issue's aim for the thinnest kind, and every statement's evidence: each has a
+    source that says where it was read (a URL) and what it says there (a quote)."""
+    statements = list(tl.events(kind="statement"))
+    assert len(statements) >= 150
+    assert len({e.actor for e in statements}) >= 30
+    for event in statements:
+        assert any(src.url and src.quote for src in event.sources), event.id
+
+
+def test_joint_statement_of_the_moscow_roundtable_lists_its_participants(tl) -> None:
+    """A joint statement is recorded once per participant, and the participants are
+    exactly those its text names."""
+    events = [e for e in tl.events(kind="statement") if e.id.endswith("-moscow-roundtable-2025")]
+    assert len(events) == 12
+    opening = next(src.quote for src in events[0].sources if src.locator == "opening")
+    assert opening is not None
+    names = {"RUS": "Russia", "BLR": "Belarus", "BFA": "Burkina Faso", "CUB": "Cuba",
+             "PRK": "DPRK", "EGY": "Egypt", "IRN": "Iran", "IRQ": "Iraq", "KGZ": "Kyrgyzstan",
+             "LAO": "Laos", "NIC": "Nicaragua", "VEN": "Venezuela"}
+    assert {e.actor for e in events} == set(names)
+    for name in names.values():
+        assert name in opening
+    assert all(str(e.date) == "2025-05-29" and e.stance == "supports" for e in events)
+
+
 def test_statements_change_with_the_negotiations(tl) -> None:
     """The United States opposed the Russian-led resolutions, then negotiated with
-    conditions; the EU opposed 74/247 and welcomed the consensus Convention."""
-    usa = sorted((e for e in tl.events(kind="statement") if e.actor == "USA"),
+    conditions, and after Hanoi only "continues to review" the Convention; the EU
+    opposed 74/247 and welcomed the consensus Convention."""
+    usa = sorted((e for e in tl.events(kind="statement") if e.actor == "USA"
+                  and e.topic in ("un-cybercrime-treaty", "un-cybercrime-convention")),
                  key=lambda e: str(e.date))
     assert [e.stance for e in usa][:2] == ["opposes", "opposes"]
-    assert usa[-1].stance == "mixed"
+    treaty = [e for e in usa if e.topic == "un-cybercrime-treaty"]
+    assert treaty[-1].stance == "mixed"
+    assert usa[-1].topic == "un-cybercrime-convention"
+    assert usa[-1].stance == "neutral"
+    budapest = {e.stance for e in tl.events(kind="statement")
+                if e.actor == "USA" and e.topic == "budapest-convention"}
+    assert budapest == {"supports"}
     eu = {e.id: e.stance for e in tl.events(kind="statement") if e.actor == "EU"}
     assert eu["eu-coe-deputies-did-not-support-74-247"] == "opposes"
     assert eu["eu-explanation-of-position-convention-third-committee"] == "supports"
@@ -632,3 +666,49 @@ def test_no_protocol_consent_before_the_convention(tl) -> None:
                 for consent in kinds.get(kind, []):
                     assert any(_must_precede(e, consent) for e in base
                                if e.kind in _CONSENT_KINDS), (actor, consent.id)
+
+
+# --- The General Assembly's First Committee (issue 24) ----------------------
+
+FIRST_COMMITTEE_THEN_PLENARY = {
+    # the Committee's approval -> the plenary adoption of the same text
+    "unga1-approves-russian-ict-draft-2018": "unga-adopts-73-27",
+    "unga1-approves-us-ict-draft-2019": "unga-adopts-74-28",
+    "unga1-approves-russian-ict-draft-2019": "unga-adopts-74-29",
+    "unga1-approves-us-ict-draft-2020": None,  # 75/32: its plenary day is not stored
+    "unga1-approves-russian-ict-draft-2020": "unga-adopts-75-240",
+}
+
+
+def test_first_committee_actions_are_marked_and_precede_the_plenary(tl) -> None:
+    """First Committee votes are marked as such (body UNGA1, a declared body under
+    UNGA) and each approval could only precede the plenary's adoption."""
+    assert tl.registry.actor("UNGA1").parent == "UNGA"
+    events = {e.id: e for e in tl.events(kind=None) if getattr(e, "body", None) == "UNGA1"}
+    assert set(FIRST_COMMITTEE_THEN_PLENARY) <= set(events)
+    for committee, plenary in FIRST_COMMITTEE_THEN_PLENARY.items():
+        assert "first-committee" in events[committee].tags
+        if plenary is not None:
+            assert events[committee].date.latest < tl.event(plenary).date.earliest, committee
+
+
+def test_first_committee_tallies_are_those_the_press_releases_state(tl) -> None:
+    """GA/DIS/3619, 3643 and 3659 give these tallies; the 2019 vote lists exactly the
+    states the press release names against and abstaining, and no one in favour."""
+    expected = {
+        "unga1-approves-russian-ict-draft-2018": (109, 45, 16),
+        "unga1-approves-us-ict-draft-2019": (161, 10, 8),
+        "unga1-approves-us-ict-draft-2020": (153, 11, 9),
+        "unga1-approves-russian-ict-draft-2020": (104, 50, 20),
+    }
+    for event_id, (yes, no, abstain) in expected.items():
+        tally = tl.event(event_id).tally
+        assert (tally.yes, tally.no, tally.abstain) == (yes, no, abstain), event_id
+    vote = tl.event("unga1-vote-us-ict-draft-2019")
+    against = {a for a, option in vote.votes.items() if option == "no"}
+    abstaining = {a for a, option in vote.votes.items() if option == "abstain"}
+    assert against == {"BOL", "CHN", "CUB", "PRK", "EGY", "IRN", "NIC", "RUS", "SYR", "VEN"}
+    assert abstaining == {"BLR", "BDI", "KHM", "ETH", "LAO", "LBN", "MMR", "PLW"}
+    assert len(against) == vote.tally.no
+    assert len(abstaining) == vote.tally.abstain
+    assert "yes" not in set(vote.votes.values())

@@ -253,7 +253,8 @@ GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {role};
 EDITOR_GRANTS = """
 GRANT USAGE ON SCHEMA {s} TO {role};
 GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {role};
-GRANT INSERT ON {s}.events, {s}.event_actors, {s}.event_instruments TO {role};
+GRANT INSERT ON {s}.events, {s}.event_actors, {s}.event_instruments, {s}.entries, {s}.writes
+    TO {role};
 GRANT UPDATE ON {s}.head TO {role};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA {s} TO {role};
 """
@@ -264,8 +265,8 @@ def _role(cluster: Cluster, url: str, role: str, grants: str) -> str:
     with cluster.superuser() as db:
         if db.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None:
             db.execute(f"CREATE ROLE {role} LOGIN")
-        for line in grants.format(s=f'"{schema}"', role=role).strip().splitlines():
-            db.execute(line)
+        for statement in filter(str.strip, grants.format(s=f'"{schema}"', role=role).split(";")):
+            db.execute(statement)
     return url.replace("user=postgres", f"user={role}")
 
 
@@ -485,3 +486,88 @@ def test_a_commit_that_never_reached_the_server_says_nothing_was_written(
     assert len(ct.load(url)) == 0
     writer.append(statement("can-1"))
     assert [e.id for e in ct.load(url).events()] == ["can-1"]
+
+
+# -- votes as rows (schema version 2) ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled_url(cluster: Cluster) -> str:
+    """The bundled dataset copied into a store of its own (read by the tests below only)."""
+    url = cluster.new_store_url()
+    ct.copy_into(ct.load(), url).close()
+    return url
+
+
+def test_a_position_on_postgres_reads_its_votes_as_rows_and_decodes_no_roll_call(
+        bundled_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    bundled = ct.load()
+    decoded: list[str] = []
+    real = _postgres.event_from_dict  # type: ignore[attr-defined]
+
+    def counting(data: Any) -> Any:
+        decoded.append(data["kind"])
+        return real(data)
+
+    monkeypatch.setattr(_postgres, "event_from_dict", counting)
+    with ct.load(bundled_url) as timeline:
+        decoded.clear()
+        for actor, day in (("KOR", "2022-01-01"), ("CAN", "2016-01-01"), ("RUS", None)):
+            position = timeline.position(actor, as_of=day)
+            assert position.to_dict() == bundled.position(actor, as_of=day).to_dict()
+            assert str(position) == str(bundled.position(actor, as_of=day))
+        assert "vote" not in decoded, decoded
+        assert "statement" in decoded  # the other events are read as before
+
+
+def _to_version_1(cluster: Cluster, url: str) -> None:
+    """What a store written before the rows of version 2 looks like."""
+    schema = url.rsplit("schema=", 1)[1]
+    with cluster.superuser() as db:
+        db.execute(f'DROP TABLE "{schema}".entries, "{schema}".writes')
+        db.execute(f"UPDATE \"{schema}\".meta SET value = '1' WHERE key = 'schema'")
+
+
+def test_a_store_of_version_1_gets_its_rows_when_first_opened(cluster: Cluster) -> None:
+    bundled = ct.load()
+    url = cluster.new_store_url()
+    ct.copy_into(bundled, url).close()
+    schema = url.rsplit("schema=", 1)[1]
+    with cluster.superuser() as db:
+        before = db.execute(f'SELECT count(*) FROM "{schema}".writes').fetchone()
+    _to_version_1(cluster, url)
+    with ct.load(url) as timeline:
+        assert (timeline.position("KOR", as_of="2022-01-01").to_dict()
+                == bundled.position("KOR", as_of="2022-01-01").to_dict())
+        timeline.validate()
+    with cluster.superuser() as db:
+        assert db.execute(f'SELECT count(*) FROM "{schema}".writes').fetchone() == before
+        assert before is not None
+        assert before[0] > 0
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE {s}.writes SET value = 'yes' WHERE whose = 'KOR' AND value = 'no'",
+    "DELETE FROM {s}.writes WHERE whose = 'CAN'",
+    "UPDATE {s}.entries SET key = 'A/RES/1/1'",
+])
+def test_validate_finds_vote_rows_that_disagree_with_their_events(
+        cluster: Cluster, change: str) -> None:
+    url = cluster.new_store_url()
+    ct.copy_into(ct.load(), url).close()
+    schema = url.rsplit("schema=", 1)[1]
+    with cluster.superuser() as db:
+        db.execute(change.format(s=f'"{schema}"'))
+    with pytest.raises(ct.ValidationError, match="rows in entries and writes disagree"):
+        ct.load(url).validate()
+
+
+def test_a_vote_row_without_its_value_stops_the_answer_and_says_to_validate(
+        cluster: Cluster) -> None:
+    url = cluster.new_store_url()
+    ct.copy_into(ct.load(), url).close()
+    schema = url.rsplit("schema=", 1)[1]
+    with cluster.superuser() as db:
+        db.execute(f"UPDATE \"{schema}\".writes SET value = NULL WHERE whose = 'KOR'")
+    with ct.load(url) as timeline, pytest.raises(ct.TimelineError, match="validate"):
+        timeline.position("KOR").to_dict()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 
 import cybertimeline as ct
 from cybertimeline._stores import sqlite_index
+from cybertimeline._stores.sqlite_db import WRITES_2
 from tests import reference as ref
 from tests import strategies as s
 
@@ -32,8 +35,17 @@ def _copy(bundled: ct.Timeline, path: Path) -> Path:
 def _to_schema_1(path: Path) -> None:
     """What a store written by the library before the writes tables looks like."""
     with sqlite3.connect(path, isolation_level=None) as db:
-        for table in ("writes", "entries", "names"):
+        for table in ("writes", "entries", "ballots", "names"):
             db.execute(f"DROP TABLE {table}")
+    db.close()
+
+
+def _to_schema_2(path: Path) -> None:
+    """What a store of the second schema looks like: the writes tables of another shape
+    (entries with their ballots, no sources), here with their rows still to be written."""
+    _to_schema_1(path)
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.executescript(WRITES_2)
     db.close()
 
 
@@ -59,19 +71,22 @@ def test_a_position_on_sqlite_decodes_no_vote_event_until_asked(
         bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _copy(bundled, tmp_path / "store.sqlite")
     decoded: list[str] = []
-    real = sqlite_index.event_from_dict  # type: ignore[attr-defined]
+    real = sqlite_index._event_from_dict
 
     def counting(data: Any) -> Any:
         decoded.append(data["kind"])
         return real(data)
 
-    monkeypatch.setattr(sqlite_index, "event_from_dict", counting)
+    monkeypatch.setattr(sqlite_index, "_event_from_dict", counting)
     with ct.load(path) as timeline:
         decoded.clear()
         position = timeline.position("KOR", as_of="2022-01-01")
         answer = position.to_dict()
         assert answer["votes"]["A/RES/74/247"]["option"] == "no"
         assert "vote" not in decoded  # the ballots came from rows
+        text = str(position)
+        assert "vote" not in decoded  # and the text's titles and sources
+        assert text == str(bundled.position("KOR", as_of="2022-01-01"))
         sources = position.sources()
         assert "vote" in decoded  # sources ask for the roll calls themselves
         assert answer == bundled.position("KOR", as_of="2022-01-01").to_dict()
@@ -118,7 +133,25 @@ def test_a_store_of_the_first_schema_is_upgraded_in_place(
     db.close()
 
 
+def test_a_store_of_the_second_schema_is_upgraded_in_place(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    _to_schema_2(path)
+    with ct.load(path) as timeline:
+        assert (str(timeline.position("CAN", as_of="2022-01-01"))
+                == str(bundled.position("CAN", as_of="2022-01-01")))
+        timeline.validate()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM ballots").fetchone()[0] > 0
+        assert db.execute("SELECT count(DISTINCT sources) FROM entries").fetchone()[0] > 1
+    db.close()
+
+
 @pytest.mark.parametrize(("change", "expected"), [
+    ("UPDATE ballots SET ballots = x'00000000' WHERE rowid = 1",
+     "disagree with the writes of its payload"),
+    ("UPDATE entries SET sources = '[{\"title\":\"Forged\"}]' WHERE section = 'votes'",
+     "disagree with the writes of its payload"),
     ("UPDATE writes SET value = 'yes' WHERE whose = 'KOR' AND value = 'no'",
      "disagree with the writes of its payload"),
     ("DELETE FROM writes WHERE whose = 'KOR'", "disagree with the writes of its payload"),
@@ -142,7 +175,7 @@ def test_validate_finds_rows_that_disagree_with_their_events(
     # One actor's query reads its rows, a bulk one the entries' ballots: each finds what
     # it reads; `validate` finds both.
     ("UPDATE writes SET value = NULL WHERE whose = 'KOR'", (False,)),
-    ("UPDATE entries SET ballots = x'0102' WHERE section = 'votes'", (True,)),
+    ("UPDATE ballots SET ballots = x'0102' WHERE section = 'votes'", (True,)),
     ("UPDATE entries SET detail = '{not json' WHERE section = 'votes'", (False, True)),
     ("UPDATE entries SET detail = NULL WHERE section = 'votes'", (False, True)),
     ("UPDATE entries SET latest = 'soon' WHERE section = 'votes'", (False, True)),
@@ -161,6 +194,25 @@ def test_a_hand_changed_row_is_reported_not_a_crash(
     for bulk in reads:
         with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
             answer(timeline, bulk)
+
+
+@pytest.mark.parametrize("sources", ["{not json", "[{}]", "[1]", "[]]"])
+def test_hand_changed_sources_are_reported_when_cited_not_a_crash(
+        bundled: ct.Timeline, tmp_path: Path, sources: str) -> None:
+    """An entry's sources are read when a text or a table cites them, not before."""
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("UPDATE entries SET sources = ? WHERE section = 'votes'", (sources,))
+    db.close()
+    with ct.load(path) as timeline:
+        position = timeline.position("KOR")
+        assert position.to_dict() == bundled.position("KOR").to_dict()
+        with pytest.raises(ct.ValidationError, match=r"sources of the roll call .* validate"):
+            str(position)
+        with pytest.raises(ct.ValidationError, match="sources of the roll call"):
+            position._repr_html_()
+        with pytest.raises(ct.ValidationError, match="disagree with the writes"):
+            timeline.validate()
 
 
 @settings(max_examples=25, deadline=None)
@@ -263,3 +315,27 @@ def test_an_answer_read_while_another_writer_commits_is_of_one_version(
         assert answer.treaty("budapest-convention").status == "signatory"
         with ct.load(path) as fresh:
             assert answer.to_dict() == fresh.position("CHN", as_of="2020-01-01").to_dict()
+
+
+def test_one_states_position_from_sqlite_loads_no_codec_no_iso_table_no_numpy(
+        tmp_path: Path) -> None:
+    """What `cybertimeline position KOR` on an imported record needs: its rows and the UN's
+    names, not cattrs (events are not decoded), pycountry (a State is found by its id) or
+    numpy (one actor is not a matrix). Each takes longer to load than the answer takes."""
+    path = tmp_path / "votes.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend([
+            ct.Vote(id=f"v{n}", date=ct.Date.parse(f"2019-12-{n + 10}"), body="UNGA",
+                    resolution=f"A/RES/74/{n}", votes={"KOR": "yes", "CAN": "no"},
+                    sources=[ct.Source(title="Record", locator=f"roll call {n}")])
+            for n in range(3)])
+    code = ("import sys, cybertimeline as ct\n"
+            "from cybertimeline._cli import main\n"
+            "code = main(['--events', sys.argv[1], 'position', 'KOR', '--as-of', '2020'])\n"
+            "print(sorted(m for m in ('cattrs', 'pycountry', 'numpy') if m in sys.modules))\n"
+            "sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "A/RES/74/2" in done.stdout
+    assert done.stdout.splitlines()[-1] == "[]"

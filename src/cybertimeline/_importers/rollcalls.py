@@ -130,6 +130,8 @@ class Ballots:
     actors: list[str] = attrs.field(factory=list)
     _numbers: dict[str, int] = attrs.field(factory=dict)
     _votes: dict[str, tuple[array.array[int], bytearray]] = attrs.field(factory=dict)
+    _seen: dict[str, bytearray] = attrs.field(factory=dict)
+    """Per roll call, a flag per actor number that has voted in it: found at once."""
     count: int = 0
 
     def add(self, roll_call: str, actor: str, option: int) -> bool:
@@ -138,9 +140,19 @@ class Ballots:
         if number is None:
             number = self._numbers[actor] = len(self.actors)
             self.actors.append(actor)
-        voters, options = self._votes.setdefault(roll_call, (array.array("H"), bytearray()))
-        if number in voters:
+        held = self._votes.get(roll_call)
+        if held is None:
+            held = self._votes[roll_call] = (array.array("H"), bytearray())
+        voters, options = held
+        seen = self._seen.get(roll_call)
+        if seen is None or len(seen) <= number:
+            grown = bytearray(max(256, 2 * number + 2))
+            if seen is not None:
+                grown[:len(seen)] = seen
+            seen = self._seen[roll_call] = grown
+        if seen[number]:
             return False
+        seen[number] = 1
         voters.append(number)
         options.append(option)
         self.count += 1

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.event import BaseEvent
-from cybertimeline._model.written import Entries, EntryRow, OnKey, Written, pick
+from cybertimeline._model.sources import sources_json
+from cybertimeline._model.written import Entries, EntryRow, OnKey, Written
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -51,7 +52,7 @@ class Ballots:
                 continue
             _, _, key, _, detail = found[0]
             rows.append((len(rows), event.id, event.date.latest, event.recorded_on,
-                         str(event.date), key, detail))
+                         str(event.date), key, detail, sources_json(event.sources)))
             written.append([(whose, value) for whose, _, _, value, _ in found])
         return cls.of_rows(Entries(rows), written)
 
@@ -97,16 +98,17 @@ class Ballots:
         if place is None:
             return Written(self.entries)
         column = self.codes[:, place]
-        ranks = np.flatnonzero(column)
-        return Written(self.entries, ranks.tolist(), pick(self._by_code, column[ranks].tolist()),
-                       self.entries.key_ids()[ranks])
+        ranks = np.flatnonzero(column).astype(np.int32)  # arrays: 4 bytes a write, held
+        return Written(self.entries, ranks, key_ids=self.entries.key_ids()[ranks],
+                       codes=(column[ranks], self._by_code))
 
     def on_key(self, key: str) -> OnKey:
         """Every actor's writes on ``key`` (every state's vote on one resolution)."""
         ranks = self.entries.ranks_of(key)
         entries = self.entries
         rows: list[EntryRow] = [(place, entries.ids[r], entries.latest[r], entries.recorded[r],
-                                 entries.dates[r], key, entries.details[r])
+                                 entries.dates[r], key, entries.details[r],
+                                 entries.sources[r])
                                 for place, r in enumerate(ranks)]
         pairs = []
         for rank in ranks:

@@ -213,6 +213,11 @@ class BaseEvent:
             if len(set(sections)) != len(sections):
                 # A store keeps one entry per event and section (its key and detail).
                 raise TypeError(f"{cls.__name__} writes a section twice: {sections}")
+            if COLUMNAR & set(sections) and len(sections) > 1:
+                # A position reads a columnar section's rows and the events of the others:
+                # an event is in one or the other.
+                raise TypeError(f"{cls.__name__} writes a columnar section and others: "
+                                f"{sections}")
             cls._entries = staticmethod(_entries_of(cls.writes))
             cls._details = {w.section: w.detail for w in cls.writes}
 

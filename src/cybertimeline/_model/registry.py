@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -480,6 +480,63 @@ def _states() -> Mapping[str, Actor]:
     return FrozenDict(states)
 
 
+@functools.cache
+def _un_state(code: str) -> Actor | None:
+    """The UN Member or observer State of this ISO code, as `_states` has it (no pycountry)."""
+    un_name = UN_MEMBER_STATES.get(code) or UN_OBSERVER_STATES.get(code)
+    return None if un_name is None else Actor(id=code, name=un_name, type="state")
+
+
+class _Actors(Mapping[str, Actor]):
+    """A registry's actors: its own (built in and declared) over every ISO 3166-1 entry.
+
+    The ISO entries other than the UN's States are read (pycountry, which takes longer
+    to load than a query on one state takes) when first needed: looking up a State by its
+    id does without them; listing, counting or resolving names reads them.
+    """
+
+    __slots__ = ("_merged", "own")
+
+    def __init__(self, own: Mapping[str, Actor]) -> None:
+        self.own = own
+        self._merged: FrozenDict[str, Actor] | None = None
+
+    def _all(self) -> FrozenDict[str, Actor]:
+        if self._merged is None:
+            self._merged = FrozenDict({**_states(), **self.own})
+        return self._merged
+
+    def __getitem__(self, key: str) -> Actor:
+        found = self.own.get(key)
+        if found is None and self._merged is None and isinstance(key, str):
+            found = _un_state(key)
+        return self._all()[key] if found is None else found
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.own or (self._merged is None and isinstance(key, str)
+                               and _un_state(key) is not None):
+            return True
+        return key in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return self._all() == other if isinstance(other, Mapping) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Actors, (FrozenDict(self.own),))
+
+
 @attrs.frozen
 class Registry:
     """The actors and instruments a timeline knows.
@@ -497,22 +554,24 @@ class Registry:
     @classmethod
     def builtin(cls) -> Registry:
         """Every ISO state, and the built-in actors and instruments."""
-        actors = dict(_states())
-        actors.update((a.id, a) for a in _BUILTIN_ACTORS)
+        actors = _Actors(FrozenDict((a.id, a) for a in _BUILTIN_ACTORS))
         instruments = {i.id: i for i in _BUILTIN_INSTRUMENTS}
-        return cls(FrozenDict(actors), FrozenDict(instruments))
+        return cls(actors, FrozenDict(instruments))
 
     def extended(
         self, actors: Iterable[Actor] = (), instruments: Iterable[Instrument] = ()
     ) -> Registry:
         """A registry with these actors and instruments added, replacing any of the same id."""
-        merged_actors = dict(self.actors)
+        layered = isinstance(self.actors, _Actors)  # the ISO entries stay unread
+        merged_actors = dict(self.actors.own if isinstance(self.actors, _Actors)
+                             else self.actors)
         merged_actors.update((a.id, a) for a in actors)
         merged_instruments = dict(self.instruments)
         merged_instruments.update((i.id, _inherit(i, merged_instruments.get(i.id)))
                                   for i in instruments)
         return Registry(
-            FrozenDict(merged_actors), FrozenDict(merged_instruments)
+            _Actors(FrozenDict(merged_actors)) if layered else FrozenDict(merged_actors),
+            FrozenDict(merged_instruments),
         )
 
     @functools.cached_property

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+import orjson
 
 from cybertimeline._model.dates import Date, optional_date
 from cybertimeline._model.fields import non_empty_text
 from cybertimeline.errors import FieldError
 
-__all__ = ["Source", "knowledge_day", "some_source", "sources"]
+__all__ = ["Source", "knowledge_day", "some_source", "sources", "sources_json", "sources_of_json",
+           "sources_of_many"]
 
 
 @attrs.frozen(kw_only=True)
@@ -61,6 +64,44 @@ def sources(value: Iterable[Source | Mapping[str, Any]]) -> tuple[Source, ...]:
             raise TypeError(f"a source must be a ct.Source or a table with a title, "
                             f"not {type(item).__name__}")
     return tuple(found)
+
+
+def sources_json(value: Iterable[Source]) -> str:
+    """Sources as a store keeps them beside an event's writes: a compact JSON array of
+    their fields (those given)."""
+    return json.dumps([{k: v for k, v in s.to_dict().items() if v is not None} for s in value],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+_READ: dict[str, tuple[Source, ...]] = {}
+"""Sources read from JSON (`sources_of_json`), by their text."""
+
+
+def sources_of_json(text: str) -> tuple[Source, ...]:
+    """The sources `sources_json` wrote; read once per distinct text.
+
+    Raises:
+        ValueError, TypeError: the text is not such an array (or a source is invalid).
+    """
+    return sources_of_many([text])[0]
+
+
+def sources_of_many(texts: Sequence[str]) -> list[tuple[Source, ...]]:
+    """`sources_of_json` of each text, the new ones read as one JSON array (one call).
+
+    Raises:
+        ValueError, TypeError: a text is not such an array (or a source is invalid).
+    """
+    new = [text for text in dict.fromkeys(texts) if text not in _READ]
+    if new:
+        read = orjson.loads("[" + ",".join(new) + "]")
+        if len(read) != len(new):  # a text that was not one JSON value
+            raise ValueError("stored sources of another shape")
+        if len(_READ) + len(new) > 65536:  # a bound, not a cache policy
+            _READ.clear()
+        for text, value in zip(new, read, strict=True):
+            _READ[text] = sources(value)
+    return [_READ[text] for text in texts]
 
 
 def some_source(_instance: Any, attribute: attrs.Attribute[Any], value: tuple[Source, ...]

@@ -14,18 +14,19 @@ import bisect
 import datetime as dt
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from cybertimeline._model.event import BaseEvent
+from cybertimeline._model.sources import sources_json
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["Entries", "EntryRow", "OnKey", "Written", "pick"]
+__all__ = ["Entries", "EntryRow", "Ints", "OnKey", "Written", "below", "listed", "pick"]
 
-EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None]
+EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None, str]
 """An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
-date, key, detail)``."""
+date, key, detail, sources)``, the event's sources as `sources_json` writes them."""
 
 
 def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
@@ -41,13 +42,14 @@ class Entries:
     """The entries of every stored event in one columnar section, in canonical order, as
     columns: ``ids``, ``latest``, ``recorded``, ``dates`` describe each entry's event (its
     id, the last day of its date, the day it entered the record, its EDTF text); ``keys``
-    and ``details`` the entry (a vote: the resolution and the body).
+    and ``details`` the entry (a vote: the resolution and the body); ``sources`` the
+    event's sources as JSON (`sources_json`; `sources_of` reads one).
 
     ``rank`` maps each event's row number in its store to its entry's place.
     """
 
     __slots__ = ("_by_key", "_key_counts", "_key_ids", "_key_names", "dates", "details", "ids",
-                 "keys", "latest", "rank", "recorded")
+                 "keys", "latest", "rank", "recorded", "sources")
 
     def __init__(self, rows: Iterable[EntryRow] = ()) -> None:
         listed = list(rows)
@@ -58,6 +60,7 @@ class Entries:
         self.dates: list[str] = [r[4] for r in listed]
         self.keys: list[str] = [r[5] for r in listed]
         self.details: list[str | None] = [r[6] for r in listed]
+        self.sources: list[str] = [r[7] for r in listed]
         self._by_key: dict[str, list[int]] | None = None
         self._key_names: list[str] | None = None
         self._key_ids: npt.NDArray[Any] | None = None
@@ -67,7 +70,7 @@ class Entries:
     def of_columns(cls, rows: Sequence[tuple[Any, ...]]) -> Entries:
         """Entries of a columnar section (`COLUMNAR`: each has a detail) from rows as a store
         reads them, days as ISO text: ``(event row, event id, latest, recorded, EDTF date,
-        key, detail)``, in canonical order.
+        key, detail, sources)``, in canonical order.
 
         Raises:
             ValueError, TypeError: a row is not of that shape.
@@ -75,15 +78,15 @@ class Entries:
         found = cls()
         if not rows:
             return found
-        seqs, ids, latest, recorded, dates, keys, details = zip(*rows, strict=True)
+        seqs, ids, latest, recorded, dates, keys, details, sources = zip(*rows, strict=True)
         day = dt.date.fromisoformat
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
         found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
         found.latest, found.recorded = list(map(day, latest)), list(map(day, recorded))
-        found.details = list(details)
+        found.details, found.sources = list(details), list(sources)
         if not all(type(x) is str for x in (*found.ids, *found.dates, *found.keys,
-                                             *found.details)):
-            raise TypeError("an entry's id, date, key or detail is not text")
+                                             *found.details, *found.sources)):
+            raise TypeError("an entry's id, date, key, detail or sources are not text")
         return found
 
     def key_names(self) -> list[str]:
@@ -98,7 +101,7 @@ class Entries:
             import numpy as np
 
             place = {key: i for i, key in enumerate(self.key_names())}
-            self._key_ids = np.array([place[key] for key in self.keys], dtype=np.intp)
+            self._key_ids = np.array([place[key] for key in self.keys], dtype=np.int32)
         return self._key_ids
 
     def key_counts(self) -> npt.NDArray[Any]:
@@ -126,6 +129,22 @@ class Entries:
         return self._by_key.get(key, [])
 
 
+Ints: TypeAlias = "Sequence[int] | npt.NDArray[Any]"
+"""Whole numbers in order: a list, or an array where many are held (one actor's writes)."""
+
+
+def listed(values: Ints) -> list[int]:
+    """``values`` as a list (an array's items would be indexed one by one)."""
+    return values.tolist() if not isinstance(values, Sequence) else list(values)
+
+
+def below(values: Ints, limit: int) -> int:
+    """How many of the increasing ``values`` are below ``limit`` (`bisect.bisect_left`)."""
+    if isinstance(values, Sequence):
+        return bisect.bisect_left(values, limit)
+    return int(values.searchsorted(limit))
+
+
 class Written:
     """One actor's writes in one section, in canonical order: the places of their entries
     in ``entries`` (``ranks``, increasing) and the actor's value in each (a vote's option).
@@ -133,19 +152,34 @@ class Written:
     ``keys``, ``latest``... give each write's column of its entry.
     """
 
-    __slots__ = ("_keys", "_latest", "entries", "key_ids", "ranks", "values")
+    __slots__ = ("_codes", "_keys", "_latest", "_values", "entries", "key_ids", "ranks")
 
-    def __init__(self, entries: Entries | None = None, ranks: Sequence[int] = (),
-                 values: Sequence[str | None] = (), key_ids: npt.NDArray[Any] | None = None
+    def __init__(self, entries: Entries | None = None, ranks: Ints = (),
+                 values: Sequence[str | None] = (), key_ids: npt.NDArray[Any] | None = None,
+                 *, codes: tuple[npt.NDArray[Any], Sequence[str | None]] | None = None
                  ) -> None:
         """``key_ids``, if given, is each write's key as its place in
-        ``entries.key_names()``, an array (from every actor's ballots)."""
+        ``entries.key_names()``, an array (from every actor's ballots); ``codes``, if
+        given instead of ``values``, each write's value as a code and what each code means
+        (read when the values are first asked for). ``ranks`` may be an array too: one
+        actor's writes are kept as arrays until an answer reads them."""
         self.entries = Entries() if entries is None else entries
-        self.ranks: Sequence[int] = ranks
-        self.values: Sequence[str | None] = values
+        self.ranks: Ints = ranks
+        self._values: Sequence[str | None] | None = values if codes is None else None
+        self._codes = codes
         self.key_ids = key_ids
         self._keys: list[str] | None = None
         self._latest: list[dt.date] | None = None
+
+    @property
+    def values(self) -> Sequence[str | None]:
+        """The actor's value in each write (a vote's option)."""
+        if self._values is None:
+            assert self._codes is not None
+            codes, meaning = self._codes
+            self._values = pick(meaning, codes.tolist())
+            self._codes = None
+        return self._values
 
     @classmethod
     def gather(cls, entries: Entries, written: Iterable[tuple[int, str | None]]) -> Written:
@@ -166,14 +200,14 @@ class Written:
     def keys(self) -> list[str]:
         """The key of each write (a vote: its resolution)."""
         if self._keys is None:
-            self._keys = pick(self.entries.keys, self.ranks)
+            self._keys = pick(self.entries.keys, listed(self.ranks))
         return self._keys
 
     @property
     def latest(self) -> list[dt.date]:
         """The last day of each write's event."""
         if self._latest is None:
-            self._latest = pick(self.entries.latest, self.ranks)
+            self._latest = pick(self.entries.latest, listed(self.ranks))
         return self._latest
 
     def event_id(self, place: int) -> str:
@@ -185,17 +219,24 @@ class Written:
     def detail(self, place: int) -> str | None:
         return self.entries.details[self.ranks[place]]
 
+    def sources(self, place: int) -> str:
+        return self.entries.sources[self.ranks[place]]
+
     def kept(self, keep: Callable[[str, dt.date], bool]) -> Written:
         """The writes whose event ``keep(id, recorded day)`` keeps (the known set)."""
         ids, recorded = self.entries.ids, self.entries.recorded
-        chosen = [place for place, rank in enumerate(self.ranks)
-                  if keep(ids[rank], recorded[rank])]
-        return Written(self.entries, pick(self.ranks, chosen), pick(self.values, chosen),
+        ranks = listed(self.ranks)
+        chosen = [place for place, rank in enumerate(ranks) if keep(ids[rank], recorded[rank])]
+        return Written(self.entries, pick(ranks, chosen), pick(self.values, chosen),
                        None if self.key_ids is None else self.key_ids[chosen])
 
     def settled(self, day: dt.date | None) -> int:
         """How many writes' events settle on or before ``day`` (all of them for None)."""
-        return len(self.ranks) if day is None else bisect.bisect_right(self.latest, day)
+        if day is None:
+            return len(self.ranks)
+        # The entries are in canonical order, so by their last days: the writes settled are
+        # those of the entries settled.
+        return below(self.ranks, self.entries.settled(day))
 
     def __repr__(self) -> str:
         return f"<Written: {len(self)} writes>"
@@ -222,7 +263,8 @@ class OnKey:
                 continue
             written = [row for row in event.written() if row[1] == section]
             rows.append((len(rows), event.id, event.date.latest, event.recorded_on,
-                         str(event.date), key, written[0][4] if written else None))
+                         str(event.date), key, written[0][4] if written else None,
+                         sources_json(event.sources)))
             pairs.append([(whose, value) for whose, _, _, value, _ in written])
         return cls(Entries(rows), pairs)
 

@@ -6,11 +6,11 @@ what it is as JSON (``to_dict``, with the id of its event).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
+import orjson
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.events import (
@@ -22,6 +22,8 @@ from cybertimeline._model.events import (
     Statement,
     Vote,
 )
+from cybertimeline._model.sources import Source, sources_of_json, sources_of_many
+from cybertimeline._model.written import pick
 from cybertimeline.errors import ValidationError
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "StanceEntry",
     "VoteEntry",
     "read_events",
+    "read_sources",
 ]
 
 
@@ -54,6 +57,21 @@ def read_events(entries: Iterable[object]) -> None:
             if isinstance(event, Vote):  # else `event` says what is wrong, when asked
                 for entry in by_id.get(event_id, ()):
                     object.__setattr__(entry, "_found", event)
+
+
+def read_sources(entries: Iterable[object]) -> None:
+    """Have the vote entries among ``entries`` whose sources are still stored text read
+    them all at once, before a text or a table cites every one."""
+    waiting = [entry for entry in entries
+               if isinstance(entry, VoteEntry) and isinstance(entry._sources, str)]
+    texts = [cast(str, entry._sources) for entry in waiting]
+    try:
+        read = sources_of_many(texts)
+    except (ValueError, TypeError):  # name the one that cannot be read
+        read = [_read_sources(entry.event_id, text) for entry, text in zip(waiting, texts,
+                                                                         strict=True)]
+    for entry, found in zip(waiting, read, strict=True):
+        object.__setattr__(entry, "_sources", found)
 
 
 def _vote_entry(fields: dict[str, Any]) -> VoteEntry:
@@ -80,6 +98,9 @@ class VoteEntry:
     title: str | None = attrs.field(default=attrs.Factory(
         lambda self: None if self._found is None else self._found.title, takes_self=True))
     """The resolution's title, where the roll call gives one."""
+    # The roll call's sources: None to read them from the event, their stored JSON text
+    # until first read.
+    _sources: tuple[Source, ...] | str | None = attrs.field(default=None, alias="sources")
     _load: Callable[[str], Any] | None = attrs.field(default=None, alias="load")
     _dict: dict[str, Any] | None = attrs.field(default=None, init=False)
 
@@ -101,6 +122,17 @@ class VoteEntry:
             object.__setattr__(self, "_found", found)
         assert isinstance(found, Vote)
         return found
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The roll call's sources (without reading it, where the store keeps them)."""
+        held = self._sources
+        if held is None:
+            return self.event.sources
+        if isinstance(held, str):
+            held = _read_sources(self.event_id, held)
+            object.__setattr__(self, "_sources", held)
+        return held
 
     def _fields(self) -> tuple[str, str, str, Date, str, str | None]:
         return (self.resolution, self.option, self.body, self.date, self.event_id, self.title)
@@ -149,7 +181,7 @@ class SharedVoteEntries:
     __slots__ = ("_dates", "_load", "_made")
 
     def __init__(self, load: Callable[[str], Any] | None = None) -> None:
-        self._made: dict[tuple[str, str], VoteEntry] = {}
+        self._made: dict[tuple[str, str | None], VoteEntry] = {}
         self._dates: dict[str, Date] = {}
         self._load = load
 
@@ -162,40 +194,72 @@ class SharedVoteEntries:
         return found
 
     def written(self, event_id: str, date: str, resolution: str, option: str,
-                detail: str) -> VoteEntry:
+                detail: str, sources: str) -> VoteEntry:
         """The entry of a stored write: a vote of ``option`` in the roll call ``event_id``
-        (``detail``: its `Write` detail, ``[body, title]`` as JSON)."""
-        key = (event_id, option)
-        found = self._made.get(key)
-        if found is None:
-            when = self._dates.get(date)
-            if when is None:
-                when = self._dates[date] = Date.parse(date)
-            try:
-                body, title = json.loads(detail)
-                if not isinstance(body, str) or not isinstance(title, str | None):
-                    raise TypeError("not text")
-            except (ValueError, TypeError):  # the store was changed by something else
-                raise ValidationError([
-                    f"the stored ballots of {event_id!r} cannot be read (their detail is "
-                    f"{detail[:80]!r}): run `cybertimeline validate` on the store"]) from None
-            found = self._made[key] = VoteEntry(
-                resolution=resolution, option=option, body=body, date=when, event_id=event_id,
-                title=title, load=self._load)
-        return found
+        (``detail``: its `Write` detail, ``[body, title]`` as JSON; ``sources``: the roll
+        call's, as `sources_json` writes them)."""
+        return self.all_written([event_id], [date], [resolution], [option], [detail],
+                                [sources])[0]
 
     def all_written(self, ids: Sequence[str], dates: Sequence[str], resolutions: Sequence[str],
-                    options: Sequence[str | None], details: Sequence[str | None]
-                    ) -> list[VoteEntry]:
+                    options: Sequence[str | None], details: Sequence[str | None],
+                    sources: Sequence[str]) -> list[VoteEntry]:
         """`written` for each of many stored writes (a position's votes, made at once)."""
-        written = self.written
-        found = []
-        for event_id, date, resolution, option, detail in zip(ids, dates, resolutions, options,
-                                                              details, strict=True):
-            assert option is not None  # a vote's write has both (the stores check it)
-            assert detail is not None
-            found.append(written(event_id, date, resolution, option, detail))
+        made = self._made
+        keys = list(zip(ids, options, strict=True))
+        missing = [place for place, key in enumerate(keys) if key not in made]
+        if missing:
+            read = _read_details(pick(ids, missing), pick(details, missing))
+            for place, (body, title) in zip(missing, read, strict=True):
+                event_id, option = keys[place]
+                assert option is not None  # a vote's write has one (the stores check it)
+                made[keys[place]] = VoteEntry(
+                    resolution=resolutions[place], option=option, body=body,
+                    date=self._date(dates[place]), event_id=event_id, title=title,
+                    sources=sources[place], load=self._load)
+        return [made[key] for key in keys]
+
+    def _date(self, text: str) -> Date:
+        found = self._dates.get(text)
+        if found is None:
+            found = self._dates[text] = Date.parse(text)
         return found
+
+
+def _read_sources(event_id: str, text: str) -> tuple[Source, ...]:
+    try:
+        return sources_of_json(text)
+    except (ValueError, TypeError):  # the store was changed by something else
+        raise _unreadable(event_id, "sources", text) from None
+
+
+def _unreadable(event_id: str, what: str, text: object) -> ValidationError:
+    return ValidationError([
+        f"the stored {what} of the roll call {event_id!r} cannot be read ({what}: "
+        f"{str(text)[:80]!r}): run `cybertimeline validate` on the store"])
+
+
+def _read_details(ids: Sequence[str], details: Sequence[str | None]
+                  ) -> list[tuple[str, str | None]]:
+    """The ``[body, title]`` of each detail, read as one JSON array (one call, not one per
+    detail); a detail that is not such a pair is reported with its event."""
+    try:
+        read = orjson.loads("[" + ",".join(details) + "]")  # type: ignore[arg-type]
+    except (orjson.JSONDecodeError, TypeError):
+        read = None
+    if read is not None and len(read) == len(details) and all(
+            type(pair) is list and len(pair) == 2 and type(pair[0]) is str
+            and (pair[1] is None or type(pair[1]) is str) for pair in read):
+        return [(body, title) for body, title in read]
+    for event_id, detail in zip(ids, details, strict=True):  # find the one to name
+        try:
+            body, title = orjson.loads(detail or "")
+            if type(body) is str and (title is None or type(title) is str):
+                continue
+        except (orjson.JSONDecodeError, TypeError, ValueError):
+            pass
+        raise _unreadable(event_id, "detail", detail)
+    raise _unreadable(ids[0], "details", details[0])  # pragma: no cover - found above
 
 
 @attrs.frozen(kw_only=True)

@@ -11,7 +11,8 @@ from cybertimeline._model.dates import Date
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
-from cybertimeline._model.written import Written, pick
+from cybertimeline._model.written import Ints, Written, below, listed, pick
+from cybertimeline._projections.collection import collector_paused
 from cybertimeline._projections.entries import SharedVoteEntries, StanceEntry, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
@@ -36,8 +37,8 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_made", "_sealed", "events", "firsts", "keys", "make", "make_all",
-                 "multiple", "slots", "writes")
+    __slots__ = ("_finals", "_made", "_pending", "_sealed", "events", "firsts", "keys", "make",
+                 "make_all", "multiple", "slots", "writes")
 
     def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
                  make_all: Callable[[Any, list[int]], list[V]] | None = None) -> None:
@@ -47,7 +48,7 @@ class _Writes(Generic[V]):
         self.make_all = make_all
         self.events = events
         self.keys: list[str] = []
-        self.firsts: list[int] = []
+        self.firsts: Ints = []  # an array after `write_ids`, until `ready`
         # Per key: the ordinal of its one write (the common case), or the list of them.
         self.writes: list[int | list[int]] = []
         self.slots: dict[str, int] = {}  # key -> its place in `keys`
@@ -55,6 +56,8 @@ class _Writes(Generic[V]):
         self._finals: list[V] | None = None
         self._made: dict[int, V] = {}  # entries of keys written more than once, by last ordinal
         self._sealed = False
+        # The key ids and names `write_ids` was given, until `ready` turns them into keys.
+        self._pending: tuple[npt.NDArray[Any], Sequence[str]] | None = None
 
     def write(self, key: str, ordinal: int) -> None:
         """Record a write of ``key`` by the event at ``ordinal`` (ordinals increase)."""
@@ -93,29 +96,35 @@ class _Writes(Generic[V]):
         import numpy as np
 
         assert not self.writes
-        first_of: dict[int, int] = {}
-        later: dict[int, list[int]] = {}  # the first write of a repeated key -> all its writes
-        for ordinal in np.flatnonzero(counts[key_ids] > 1).tolist():
-            first = first_of.setdefault(int(key_ids[ordinal]), ordinal)
-            if first != ordinal:
-                later.setdefault(first, [first]).append(ordinal)
-        if later:
-            keep = np.ones(len(key_ids), dtype=bool)
-            keep[[o for ordinals in later.values() for o in ordinals[1:]]] = False
-            firsts = np.flatnonzero(keep)
-            self.firsts = firsts.tolist()
-            self.keys = pick(names, key_ids[firsts].tolist())
+        assert self._pending is None
+        # `firsts` stays an array (4 bytes a key) until a prefix is read (`ready`).
+        if len(key_ids) and counts[key_ids].max() > 1:  # a key written more than once
+            self.firsts = np.sort(np.unique(key_ids, return_index=True)[1]).astype(np.int32)
         else:
-            self.firsts = list(range(len(key_ids)))
-            self.keys = pick(names, key_ids.tolist())
+            self.firsts = np.arange(len(key_ids), dtype=np.int32)
+        # How many keys a prefix holds needs only `firsts`; the keys, the writes of each
+        # and their entries are made when a prefix is first read (`ready`).
+        self._pending = (key_ids, names)
+        self._sealed = True
+
+    def ready(self) -> None:
+        """Make the keys and the writes of each that `write_ids` left for later."""
+        if self._pending is None:
+            return
+        key_ids, names = self._pending
+        self._pending = None
+        first_ids = key_ids[self.firsts].tolist()
+        self.firsts = listed(self.firsts)
+        self.keys = pick(names, first_ids)
         self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
         self.writes = list(self.firsts)
-        for first, ordinals in later.items():
-            place = bisect.bisect_left(self.firsts, first)
-            self.writes[place] = ordinals
-            self.multiple.append(place)
-        self.multiple.sort()
-        self._sealed = True
+        if len(self.firsts) == len(key_ids):
+            return
+        place_of = dict(zip(first_ids, range(len(first_ids)), strict=True))
+        for ordinal, key_id in enumerate(key_ids.tolist()):
+            place = place_of[key_id]
+            if self.firsts[place] != ordinal:
+                self.rewrite(place, ordinal)
 
     def rewrite(self, place: int, ordinal: int) -> None:
         """Record another write of the key at ``place``."""
@@ -133,28 +142,37 @@ class _Writes(Generic[V]):
         self.keys = list(self.slots)
         self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes]
 
-    def finals(self) -> list[V]:
-        """The entry of every key after all its writes, in the order of the keys."""
-        if self._finals is None:
-            make, events = self.make, self.events
+    @collector_paused()
+    def finals(self, size: int | None = None) -> list[V]:
+        """The entry of every key after all its writes, in the order of the keys (of the
+        first ``size`` keys at least: they are made as far as they are asked for)."""
+        self.ready()
+        wanted = len(self.writes) if size is None else size
+        made = self._finals
+        if made is None:
+            made = self._finals = []
+        if len(made) < wanted:
+            more = self.writes[len(made):wanted]
             if self.make_all is not None:
-                self._finals = self.make_all(
-                    events, [w if isinstance(w, int) else w[-1] for w in self.writes])
+                made += self.make_all(self.events,
+                                      [w if isinstance(w, int) else w[-1] for w in more])
             else:
-                self._finals = [make(events, (w,)) if isinstance(w, int) else make(events, w)
-                                for w in self.writes]
-        return self._finals
+                make, events = self.make, self.events
+                made += [make(events, (w,)) if isinstance(w, int) else make(events, w)
+                         for w in more]
+        return made
 
     def entry(self, place: int, end: int) -> V | None:
         """The entry of the key at ``place`` after the first ``end`` events, if written."""
+        self.ready()
         held = self.writes[place]
         if isinstance(held, int):
-            return None if held >= end else self.finals()[place]
+            return None if held >= end else self.finals(place + 1)[place]
         cut = bisect.bisect_left(held, end)
         if cut == 0:
             return None
         if cut == len(held):
-            return self.finals()[place]
+            return self.finals(place + 1)[place]
         made = self._made.get(held[cut - 1])
         if made is None:
             made = self._made[held[cut - 1]] = self.make(self.events, held[:cut])
@@ -163,7 +181,7 @@ class _Writes(Generic[V]):
     def entries(self, size: int, end: int) -> list[V]:
         """The entries of the first ``size`` keys (all written before ``end``) after the
         first ``end`` events: the final entries, but for keys written again later."""
-        found = self.finals()[:size]
+        found = self.finals(size)[:size]
         for place in self.multiple:
             if place >= size:
                 break
@@ -185,9 +203,10 @@ class _PrefixMap(Mapping[str, V]):
     def __init__(self, writes: _Writes[V], end: int) -> None:
         self._writes = writes
         self._end = end
-        self._size = bisect.bisect_left(writes.firsts, end)
+        self._size = below(writes.firsts, end)
 
     def __getitem__(self, key: str) -> V:
+        self._writes.ready()
         place = self._writes.slots.get(key)
         entry = None if place is None else self._writes.entry(place, self._end)
         if entry is None:
@@ -195,11 +214,13 @@ class _PrefixMap(Mapping[str, V]):
         return entry
 
     def __contains__(self, key: object) -> bool:
+        self._writes.ready()
         place = self._writes.slots.get(key) if isinstance(key, str) else None
         return place is not None and place < self._size and (
             self._writes.entry(place, self._end) is not None)
 
     def __iter__(self) -> Iterator[str]:
+        self._writes.ready()
         return iter(self._writes.keys[: self._size])
 
     def __len__(self) -> int:
@@ -209,6 +230,7 @@ class _PrefixMap(Mapping[str, V]):
         return _Values(self._writes.entries(self._size, self._end))
 
     def items(self) -> ItemsView[str, V]:
+        self._writes.ready()
         return _Items(self._writes.keys[: self._size],
                       self._writes.entries(self._size, self._end))
 
@@ -287,7 +309,7 @@ def _written_vote(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]]
         assert option is not None  # a vote's write has both (the stores check it)
         assert detail is not None
         return votes.written(written.event_id(last), written.date(last), written.keys[last],
-                             option, detail)
+                             option, detail, written.sources(last))
 
     return entry
 
@@ -298,10 +320,10 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
 
     def entries(written: Written, lasts: list[int]) -> list[VoteEntry]:
         made = written.entries
-        ranks = pick(written.ranks, lasts)
+        ranks = pick(listed(written.ranks), lasts)
         return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
                                  pick(made.keys, ranks), pick(written.values, lasts),
-                                 pick(made.details, ranks))
+                                 pick(made.details, ranks), pick(made.sources, ranks))
 
     return entries
 
@@ -331,6 +353,7 @@ class PrefixPositions:
     caller's list never reach positions already handed out.
     """
 
+    @collector_paused()
     def __init__(self, actor: str, events: Iterable[Event], *,
                  latest: Iterable[dt.date] | None = None,
                  columns: Mapping[str, Written] = EMPTY,
@@ -386,6 +409,7 @@ class PrefixPositions:
     def __len__(self) -> int:
         return len(self.events) + (0 if self._written is None else len(self._written))
 
+    @collector_paused()
     def at(self, day: dt.date | None, *, as_of: Date | None = None,
            known_at: Date | None = None, possible: bool = False,
            coverage: Mapping[str, Coverage] = EMPTY,

@@ -21,7 +21,7 @@ from cybertimeline._projections.entries import (
     SessionEntry,
     StanceEntry,
     VoteEntry,
-    read_events,
+    read_sources,
 )
 from cybertimeline._projections.treaty import TreatyStatus
 
@@ -130,7 +130,7 @@ def _titled(title: str, total: int, hidden: int, latest: bool = False) -> str:
 def _votes(position: Sections, full: bool) -> tuple[Sequence[tuple[str, VoteEntry]], int]:
     """The votes a position shows, in the order cast, their events read (they are cited)."""
     found, hidden = shown(by_date(position.votes), full, latest=True)
-    read_events(v for _, v in found)
+    read_sources(v for _, v in found)  # each is cited: read them at once
     return found, hidden
 
 
@@ -169,12 +169,12 @@ def position_text(position: Sections, registry: Registry, full: bool = False) ->
                             f"{cites.cite(registry.instruments[instrument].opening_sources)}"
                             .rstrip()])
     section("Treaties", treaty_rows)
-    titled = any(v.event.title for _, v in votes)
+    titled = any(v.title for _, v in votes)
     if votes:
         lines.append(_titled("Votes", len(position.votes), hidden_votes, latest=True))
         lines.extend("  " + line for line in aligned([
-            [r, v.option, str(v.date), *([_short(v.event.title)] if titled else []),
-             cites.cite(v.event.sources)] for r, v in votes]))
+            [r, v.option, str(v.date), *([_short(v.title)] if titled else []),
+             cites.cite(v.sources)] for r, v in votes]))
     section("Stances", [[words.topic(t), s.stance, str(s.date), cites.cite(s.event.sources)]
                         for t, s in sorted(position.stances.items())])
     section("Memberships", [[g, m.role or "member", f"since {m.since}", cites.cite(m.event.sources)]
@@ -253,8 +253,8 @@ def position_html(position: Sections, registry: Registry, full: bool = False) ->
     section("Treaties", ["Instrument", "Status", "Signed", "Consented", "In force", "Withdrawn"],
             treaties)
     section("Votes", ["Resolution", "Title", "Vote", "Body", "Date", "Sources"],
-            [[r, v.event.title or "", badge(v.option), registry.name(v.body), str(v.date),
-              cited(cites, v.event.sources)] for r, v in votes], hidden_votes, latest=True)
+            [[r, v.title or "", badge(v.option), registry.name(v.body), str(v.date),
+              cited(cites, v.sources)] for r, v in votes], hidden_votes, latest=True)
     quoted = any(e.quote for e in position.stances.values())
     section("Stances", ["Topic", "Stance", "Date", *(["Quote"] if quoted else []), "Sources"],
             [[words.topic(t), badge(e.stance), str(e.date),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -118,6 +119,11 @@ class Index(Protocol):
         """For each corrected event id, the events that supersede or retract it."""
         ...
 
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        """Read one version of the store for as long as the context lasts: a question that
+        reads many actors checks for other writers once, not once per actor."""
+        ...
+
     @property
     def version(self) -> int:
         """A number that changes whenever the stored events change."""
@@ -227,6 +233,9 @@ class MemoryIndex:
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         return self._correctors
+
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()  # only this process changes it
 
     @property
     def version(self) -> int:

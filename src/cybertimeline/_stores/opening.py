@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cybertimeline._stores.base import FileStore
-from cybertimeline._stores.folder import FolderStore
 from cybertimeline._stores.postgres_link import is_url
 from cybertimeline._stores.suffixes import JSONL_SUFFIXES, SQLITE_SUFFIXES
 from cybertimeline.errors import TimelineError
+
+if TYPE_CHECKING:
+    from cybertimeline._stores.folder import FolderStore
 
 # Each store's module (and what it needs: sqlite3, psycopg...) is imported when a store of
 # its kind is opened, so that reading a folder does not load the others.
@@ -29,6 +31,8 @@ def bundled_events_path() -> Path:
 
 def bundled_store() -> FolderStore:
     """The bundled dataset, read-only."""
+    from cybertimeline._stores.folder import FolderStore
+
     return FolderStore(bundled_events_path(), read_only=True)
 
 
@@ -84,4 +88,6 @@ def open_store(path: str | Path, *, new: bool = False,
         from cybertimeline._stores.jsonl import JsonlStore
 
         return JsonlStore.create(target) if new else JsonlStore(target)
+    from cybertimeline._stores.folder import FolderStore
+
     return FolderStore.create(target) if new else FolderStore(target)

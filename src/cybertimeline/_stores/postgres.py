@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import reprlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,14 +23,16 @@ from cybertimeline._codec.converters import (
 from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import FORMAT_VERSION, upcast
 from cybertimeline._model.ballots import Ballots
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
-from cybertimeline._model.written import OnKey
+from cybertimeline._model.sources import sources_json
+from cybertimeline._model.written import Entries, OnKey, Written
 from cybertimeline._stores import postgres_schema as pg_schema
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import Accept, Contents, Declaration, sized_json
 from cybertimeline._stores.checks import Origin
-from cybertimeline._stores.index import ActorWrites, Lane, actor_writes
+from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.postgres_link import Address, CommitInDoubt, Link, is_url
@@ -65,6 +68,7 @@ class PostgresIndex:
         self._ballots: dict[tuple[int, str], Ballots] = {}
         self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
         self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
+        self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
         self._correctors: dict[str, list[Event]] = {}
         self._count = 0
         self._last_seq = 0
@@ -77,6 +81,7 @@ class PostgresIndex:
         self._revision = revision
         self._generation += 1
         self._lanes.clear()
+        self._writes.clear()
         self._count, self._last_seq = count, last_seq
         correctors: defaultdict[str, list[Event]] = defaultdict(list)
         for event in self._parse(self._link.rows(self._q["correctors"], (last_seq,))):
@@ -129,7 +134,31 @@ class PostgresIndex:
         return self._lane(("instrument", instrument), (instrument,))
 
     def writes(self, actor: str) -> ActorWrites:
-        return actor_writes(self.lane(actor), actor)
+        self._fresh()
+        found = self._writes.get(actor)
+        if found is None:
+            found = self._writes.put(actor, self._read_writes(actor))
+        return found
+
+    def _read_writes(self, actor: str) -> ActorWrites:
+        """What ``actor``'s position reads: its columnar sections' rows, not their events,
+        and its other events, up to the revision read."""
+        others = self._parse(self._link.rows(self._q["others"], (actor, self._last_seq)))
+        columns: dict[str, Written] = {}
+        for section in sorted(COLUMNAR):
+            rows = self._link.rows(self._q["written"], (actor, section, self._last_seq))
+            try:
+                written = Written(Entries.of_columns([row[:8] for row in rows]),
+                                  range(len(rows)), [row[8] for row in rows])
+                if None in written.values:
+                    raise ValueError("a write without its value")
+            except (TypeError, ValueError) as exc:  # changed by something else
+                raise TimelineError(
+                    f"{self._link.address.location}: the writes of {actor!r} cannot be read "
+                    f"({exc}): the tables were changed by something other than this library; run "
+                    f"`cybertimeline --events URL validate`") from None
+            columns[section] = written
+        return ActorWrites(Lane.presorted(others), columns)
 
     def on_key(self, section: str, key: str) -> OnKey:
         return OnKey.of_events(self.lane().events, section, key)
@@ -145,6 +174,10 @@ class PostgresIndex:
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._fresh()
         return self._correctors
+
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        # Its reads are not one snapshot: answers compare versions (`Timeline`) instead.
+        return contextlib.nullcontext()
 
     @property
     def version(self) -> int:
@@ -196,7 +229,7 @@ class PostgresStore:
             raise TimelineError(f"{self.location}: schema {self.address.schema!r} holds a "
                                 f"table 'meta' that is not a cybertimeline store's")
         upcast({}, self._meta_number(meta, "format", FORMAT_VERSION))
-        version, latest = self._meta_number(meta, "schema", 0), pg_schema.SCHEMA_VERSION
+        version, latest = self._meta_number(meta, "schema", 1), pg_schema.SCHEMA_VERSION
         if version > latest:
             raise TimelineError(
                 f"{self.location}: the store's tables are of schema version {version}, newer "
@@ -221,6 +254,8 @@ class PostgresStore:
                 for step in range(version, latest):
                     for statement in pg_schema.UPGRADES[step]:
                         db.execute(self._sql(statement))
+                    if step == 1:  # the rows of version 2, from every stored event
+                        _put_rows(db, self._q, _stored_events(db, self._q))
                 db.execute(self._sql("UPDATE {s}.meta SET value = %s WHERE key = 'schema'"),
                            (str(latest),))
         except ReadOnlyError:
@@ -297,11 +332,34 @@ class PostgresStore:
             loader.registry_entry("actor" if entry == "actor" else "instrument", key,
                                   _decoded(payload, loader, f"{entry} {key!r}"), Origin())
         last_seq = self._link.rows(self._q["head"])[0][2]
-        for _seq, version, payload in self._link.rows(self._q["all"], (last_seq,)):
+        events = []
+        for seq, version, payload in self._link.rows(self._q["all"], (last_seq,)):
             record = _decoded(payload, loader, "an event")
             if record is not None:
                 loader.event(record, Origin(), version)
+                with contextlib.suppress(Exception):  # what is wrong, the loader reports
+                    events.append((seq, event_from_dict(upcast(record, version))))
+        self._check_rows(loader, events, last_seq)
         loader.contents()
+
+    def _check_rows(self, loader: Loader, events: Sequence[tuple[int, Event]],
+                    last_seq: int) -> None:
+        """Report each event whose rows in ``entries`` and ``writes`` are not the ones its
+        payload makes, and rows that name no event."""
+        stored: dict[int, set[tuple[Any, ...]]] = defaultdict(set)
+        for seq, *row in self._link.rows(self._q["entries_of"], (last_seq,)):
+            stored[seq].add(("entry", *row))
+        for seq, *row in self._link.rows(self._q["writes_of"], (last_seq,)):
+            stored[seq].add(("write", *row))
+        for seq, event in events:
+            if stored.pop(seq, set()) != {_checked(row) for row in _rows(seq, event)}:
+                loader.problem(f"event {event.id!r}: its rows in entries and writes disagree "
+                               f"with its payload: the tables were changed by something "
+                               f"other than this library")
+        for seq in sorted(stored)[:10]:
+            if seq not in {s for s, _ in events}:
+                loader.problem(f"rows in entries or writes name event row {seq}, which is "
+                               f"no event that can be read")
 
     def _claim(self, db: psycopg.Connection[tuple[Any, ...]], expected: int | None) -> None:
         """Take the writers' lock; raise ConflictError unless ``expected`` events are stored."""
@@ -421,4 +479,53 @@ def _put_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
             for seq, event in zip(seqs, events, strict=True):
                 if isinstance(event, TreatyAct):
                     copy.write_row((event.instrument, seq))
+    _put_rows(db, q, zip(seqs, events, strict=True))
     db.execute(q["advance"], (len(events), seqs[-1]))
+
+
+def _rows(seq: int, event: Event) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``entries`` (10 columns) and ``writes`` (4) that ``event``, stored at row
+    ``seq``, makes: its columnar writes."""
+    written = [row for row in event.written() if row[1] in COLUMNAR]
+    columns = (sources_json(event.sources), str(event.date), event.id,
+               event.date.earliest.isoformat(), event.date.latest.isoformat(),
+               event.recorded_on.isoformat())
+    for section in dict.fromkeys(row[1] for row in written):
+        key, detail = next((k, d) for _, s, k, _, d in written if s == section)
+        yield (seq, section, key, detail, *columns)
+    for whose, section, _, value, _ in written:
+        yield (whose, section, seq, value)
+
+
+def _checked(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row of `_rows` without its event's row number, as `validate` compares them."""
+    return ("entry", *row[1:]) if len(row) == 10 else ("write", row[0], row[1], row[3])
+
+
+def _put_rows(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
+              events: Iterable[tuple[int, Event]]) -> None:
+    """Copy the rows of ``entries`` and ``writes`` that ``(seq, event)`` pairs make."""
+    entries: list[tuple[Any, ...]] = []
+    writes: list[tuple[Any, ...]] = []
+    for seq, event in events:
+        for row in _rows(seq, event):
+            (entries if len(row) == 10 else writes).append(row)
+    with db.cursor() as cursor:
+        with cursor.copy(q["copy_entries"]) as copy:
+            for row in entries:
+                copy.write_row(row)
+        with cursor.copy(q["copy_writes"]) as copy:
+            for row in writes:
+                copy.write_row(row)
+
+
+def _stored_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes]
+                   ) -> Iterator[tuple[int, Event]]:
+    """Every stored event that can be read, with its row (the upgrade to version 2: one that
+    cannot be read gets no rows, and `validate` reports it)."""
+    last_seq = db.execute(q["head"]).fetchone()
+    for seq, version, payload in db.execute(q["all"], (last_seq[2] if last_seq else 0,)):
+        try:
+            yield seq, event_from_dict(upcast(orjson.loads(payload), version))
+        except Exception:
+            continue

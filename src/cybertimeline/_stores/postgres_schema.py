@@ -8,8 +8,21 @@ from __future__ import annotations
 
 __all__ = ["QUERIES", "SCHEMA_VERSION", "TABLES", "UPGRADES", "qualified", "render"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of the tables below, kept in ``meta``; opening a store checks it."""
+
+# Version 2: the writes of the columnar sections (votes) as rows, which an actor's position
+# reads instead of the events: an entry per event and section (its key, detail, sources and
+# the event's order columns, days as ISO text) and a row per actor written, with its value.
+WRITES = (
+    "CREATE TABLE {s}.entries (seq bigint NOT NULL REFERENCES {s}.events, "
+    'section text NOT NULL, key text COLLATE "C" NOT NULL, detail text, sources text NOT NULL, '
+    'date text NOT NULL, id text COLLATE "C" NOT NULL, earliest text COLLATE "C" NOT NULL, '
+    'latest text COLLATE "C" NOT NULL, recorded text COLLATE "C" NOT NULL, '
+    "PRIMARY KEY (seq, section))",
+    'CREATE TABLE {s}.writes (whose text COLLATE "C" NOT NULL, section text NOT NULL, '
+    "seq bigint NOT NULL REFERENCES {s}.events, value text, PRIMARY KEY (whose, section, seq))",
+)
 
 # The tables, in the store's own schema ({s}). `head` is one row: the writers' lock, the
 # number of events, the last sequence number committed (writers queue on the lock, so
@@ -33,8 +46,9 @@ TABLES = (
     "CREATE TABLE {s}.registry (entry text NOT NULL, id text NOT NULL, payload text NOT NULL, "
     "PRIMARY KEY (entry, id))",
     "INSERT INTO {s}.head (events, last_seq, revision) VALUES (0, 0, 0)",
+    *WRITES,
 )
-UPGRADES: dict[int, tuple[str, ...]] = {}
+UPGRADES: dict[int, tuple[str, ...]] = {1: WRITES}
 """The statements that bring a store from each older schema version to the next one."""
 
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
@@ -50,6 +64,21 @@ QUERIES = {
     "instrument": "SELECT e.seq, e.format, e.payload FROM {s}.event_instruments i "
                   "JOIN {s}.events e ON e.seq = i.seq "
                   f"WHERE i.instrument = %s AND i.seq <= %s {_ORDER}",
+    # An actor's events but those whose only writes for it are columnar (read as rows).
+    "others": "SELECT e.seq, e.format, e.payload FROM {s}.event_actors a "
+              "JOIN {s}.events e ON e.seq = a.seq WHERE a.actor = %s AND a.seq <= %s "
+              "AND NOT EXISTS (SELECT 1 FROM {s}.writes w WHERE w.whose = a.actor "
+              f"AND w.seq = a.seq) {_ORDER}",
+    "written": "SELECT n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, n.sources, "
+               "w.value FROM {s}.writes w JOIN {s}.entries n ON n.seq = w.seq AND "
+               "n.section = w.section WHERE w.whose = %s AND w.section = %s AND w.seq <= %s "
+               "ORDER BY n.latest, n.earliest, n.id",
+    "entries_of": "SELECT seq, section, key, detail, sources, date, id, earliest, latest, "
+                  "recorded FROM {s}.entries WHERE seq <= %s",
+    "writes_of": "SELECT seq, whose, section, value FROM {s}.writes WHERE seq <= %s",
+    "copy_entries": "COPY {s}.entries (seq, section, key, detail, sources, date, id, earliest, "
+                    "latest, recorded) FROM STDIN",
+    "copy_writes": "COPY {s}.writes (whose, section, seq, value) FROM STDIN",
     "correctors": "SELECT e.seq, e.format, e.payload FROM {s}.events e "
                   f"WHERE e.corrects IS NOT NULL AND e.seq <= %s {_ORDER}",
     # The writers' lock, and optimistic concurrency checked by the server in one statement.

@@ -11,15 +11,9 @@ from typing import Any
 
 import orjson
 
-from cybertimeline._codec.converters import (
-    actor_from_dict,
-    entry_to_dict,
-    instrument_from_dict,
-    registry_to_dicts,
-)
 from cybertimeline._codec.versions import FORMAT_VERSION, check_version
 from cybertimeline._model.events import Event, TreatyAct
-from cybertimeline._model.registry import Registry
+from cybertimeline._model.registry import Actor, Registry
 from cybertimeline._stores.base import (
     Accept,
     Contents,
@@ -30,7 +24,6 @@ from cybertimeline._stores.base import (
     sized_json,
 )
 from cybertimeline._stores.files import identity, real_path, refuse_aliases, storage_error
-from cybertimeline._stores.sqlite_check import check_database
 from cybertimeline._stores.sqlite_db import (
     BUSY_TIMEOUT_MS,
     SCHEMA,
@@ -118,13 +111,17 @@ class SqliteStore:
 
     def _registry(self) -> Registry:
         actors, instruments = [], []
+        # The codec (cattrs) loads here, not with the store: a store declaring no entries,
+        # or only plain actors (as import-votes declares former states), does without it.
         with database_errors(self.path):
             rows = self._db.execute("SELECT entry, id, payload FROM registry").fetchall()
         for entry, key, payload in rows:
             try:
                 if entry == "actor":
-                    actors.append(actor_from_dict(key, orjson.loads(payload)))
+                    actors.append(_actor(key, orjson.loads(payload)))
                 else:
+                    from cybertimeline._codec.converters import instrument_from_dict
+
                     instruments.append(instrument_from_dict(key, orjson.loads(payload)))
             except Exception as exc:  # written by something else: report it
                 raise unreadable(self.path, f"registry {entry} {key!r}", exc) from None
@@ -135,6 +132,8 @@ class SqliteStore:
 
     def validate(self) -> None:
         """Check every row of the store, as a load checks a folder (`check_database`)."""
+        from cybertimeline._stores.sqlite_check import check_database
+
         check_database(self._db, self.path)
 
     def _replaced(self) -> TimelineError:
@@ -188,6 +187,8 @@ class SqliteStore:
             contents = self.read()
             check_expected(contents, expected, self.location)
             accept(contents)
+            from cybertimeline._codec.converters import entry_to_dict
+
             self._declare(writer, (entry_to_dict(d) for d in declare))
             self._insert(writer, events, payloads)
         return self.read() if declare else contents
@@ -233,6 +234,8 @@ class SqliteStore:
         writer = self._writing()
         try:
             with self._transaction(writer):
+                from cybertimeline._codec.converters import registry_to_dicts
+
                 self._declare(writer, registry_to_dicts(registry))
                 listed = list(events)
                 self._insert(writer, listed, (event_json(e) for e in listed))
@@ -255,3 +258,17 @@ def _integer(value: object) -> object:
         return int(str(value))
     except ValueError:
         return value
+
+
+_PLAIN_ACTOR = {"name": str, "type": str, "parent": str}
+
+
+def _actor(actor_id: str, data: object) -> Actor:
+    """An actor from its stored table: made at once where its fields are plain text (the
+    actor's own checks apply), else read by the codec, whose errors name each field."""
+    if isinstance(data, dict) and all(type(v) is _PLAIN_ACTOR.get(k) for k, v in data.items()):
+        with contextlib.suppress(ValueError, TypeError):  # else the codec says what is wrong
+            return Actor(id=actor_id, **data)
+    from cybertimeline._codec.converters import actor_from_dict
+
+    return actor_from_dict(actor_id, data)  # type: ignore[arg-type]

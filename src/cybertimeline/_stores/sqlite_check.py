@@ -24,6 +24,7 @@ from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Actor, Instrument, Registry
+from cybertimeline._model.sources import sources_json
 from cybertimeline._stores.checks import (
     Budget,
     Origin,
@@ -105,8 +106,9 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
     actors = _IndexTable(db, "event_actors", "actor", problems)
     instruments = _IndexTable(db, "event_instruments", "instrument", problems)
     names = {name: key for key, name in db.execute("SELECT id, name FROM names")}
-    entries = _IndexTable(db, "entries", "section, key, detail, date, id, earliest, latest, "
-                          "recorded, ballots", problems)
+    entries = _IndexTable(db, "entries", "section, key, detail, sources, date, id, earliest, "
+                          "latest, recorded", problems)
+    ballots = _IndexTable(db, "ballots", "section, ballots", problems)
     writes = _IndexTable(db, "writes", "whose, section, value", problems)
     rows = db.execute("SELECT seq, id, kind, earliest, latest, recorded, corrects, format, "
                       "payload FROM events ORDER BY seq")
@@ -114,6 +116,7 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
         where = f"row {seq} ({columns[0]!r})"
         indexed_actors, indexed_instruments = actors.take(seq), instruments.take(seq)
         indexed_entries, indexed_writes = entries.take(seq), writes.take(seq)
+        indexed_ballots = ballots.take(seq)
         event, data = _event(where, version, payload, problems)
         if event is None:
             failed.append((f"{where}: {event_label(data)}", raw_names(data), Origin(problems.path)))
@@ -131,7 +134,8 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
                          f"{sorted(indexed_instruments)}) disagree with its payload")
         written = event.written()
         if (indexed_writes != {(whose, section, value) for whose, section, _, value, _ in written}
-                or indexed_entries != _entries(event, names)):
+                or indexed_entries != _entries(event)
+                or indexed_ballots != _ballots(event, names)):
             problems.add(f"{where}: its rows in writes and entries disagree with the writes of "
                          f"its payload ({len(written)}): the tables were changed by something "
                          f"other than this library")
@@ -140,7 +144,7 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
             problems.add(f"{where}: {problem.message}")
         if event.corrects is not None:
             targets[event.id] = event.corrects
-    for table in (actors, instruments, entries, writes):
+    for table in (actors, instruments, entries, ballots, writes):
         table.finish()
     for problem in failed_name_problems(failed, registry, problems.budget):
         problems.add(problem.message)
@@ -162,21 +166,21 @@ def _integer(value: object) -> object:
         return value
 
 
-def _entries(event: Event, names: dict[str, int]) -> set[tuple[Any, ...]]:
-    """The rows of ``entries`` that the event's writes make, with the store's ``names``."""
+def _entries(event: Event) -> set[tuple[Any, ...]]:
+    """The rows of ``entries`` that the event's writes make."""
+    columns = (sources_json(event.sources), str(event.date), event.id,
+               event.date.earliest.isoformat(), event.date.latest.isoformat(),
+               event.recorded_on.isoformat())
+    return {(section, key, detail, *columns) for _, section, key, _, detail in event.written()}
+
+
+def _ballots(event: Event, names: dict[str, int]) -> set[tuple[Any, ...]]:
+    """The rows of ``ballots`` that the event's writes make, with the store's ``names``."""
     written = event.written()
-
-    def ballots(section: str) -> bytes | None:
-        if section not in COLUMNAR:
-            return None
-        return ballots_blob((names.get(whose, -1), NO_NAME if value is None else
-                             names.get(value, -1))
-                            for whose, found, _, value, _ in written if found == section)
-
-    columns = (str(event.date), event.id, event.date.earliest.isoformat(),
-               event.date.latest.isoformat(), event.recorded_on.isoformat())
-    return {(section, key, detail, *columns, ballots(section))
-            for _, section, key, _, detail in written}
+    return {(section, ballots_blob((names.get(whose, -1), NO_NAME if value is None else
+                                    names.get(value, -1))
+                                   for whose, found, _, value, _ in written if found == section))
+            for section in {section for _, section, *_ in written} & COLUMNAR}
 
 
 class _IndexTable:

@@ -24,7 +24,7 @@ from cybertimeline._stores.base import MAX_EVENT_BYTES
 from cybertimeline.errors import ConflictError, Problem, TimelineError, ValidationError
 
 __all__ = ["BUSY_TIMEOUT_MS", "MAX_VALUE_BYTES", "SCHEMA", "WRITES", "database_errors",
-           "is_schema_1", "open_reader", "open_writer", "schema_problem", "upgrade"]
+           "is_older", "open_reader", "open_writer", "schema_problem", "upgrade"]
 
 BUSY_TIMEOUT_MS = int(LOCK_TIMEOUT_SECONDS * 1000)
 """How long a writer waits for another's transaction, as for the other stores."""
@@ -56,9 +56,9 @@ CREATE TABLE IF NOT EXISTS registry (
     entry TEXT NOT NULL, id TEXT NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (entry, id)
 );
 """
-"""The tables of schema 1, the first; `SCHEMA` adds the writes of schema 2 (`WRITES`)."""
+"""The tables of schema 1, the first; `SCHEMA` adds the writes (`WRITES`, schema 3)."""
 
-WRITES = """
+WRITES_2 = """
 CREATE TABLE IF NOT EXISTS entries (
     seq INTEGER NOT NULL,
     section TEXT NOT NULL,
@@ -84,12 +84,46 @@ CREATE TABLE IF NOT EXISTS writes (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 """
-"""Each event's writes (`BaseEvent.written`), in the same transaction as the event: an
-entry per event and section (its key, detail, EDTF date, and the event's columns that order
-and filter it) and a row per actor it writes for, with its value (a ballot is one). An
-actor's position reads these, not the events. An entry of a columnar section also holds
-its writes whole (``ballots``: little-endian 32-bit pairs of ids in ``names``, the actor's
-and the value's), which a question about every actor reads at once."""
+"""The writes of schema 2, which a store of schema 3 replaces (`upgrade`)."""
+
+WRITES = """
+CREATE TABLE IF NOT EXISTS entries (
+    seq INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    key TEXT NOT NULL,
+    detail TEXT,
+    sources TEXT NOT NULL,
+    date TEXT NOT NULL,
+    id TEXT NOT NULL,
+    earliest TEXT NOT NULL,
+    latest TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    PRIMARY KEY (seq, section)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entries_by_key ON entries (section, key);
+CREATE TABLE IF NOT EXISTS ballots (
+    seq INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    ballots BLOB NOT NULL,
+    PRIMARY KEY (seq, section)
+);
+CREATE TABLE IF NOT EXISTS writes (
+    whose TEXT NOT NULL,
+    section TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    value TEXT,
+    PRIMARY KEY (whose, section, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+"""
+"""Each event's writes (`BaseEvent.written`), in the same transaction as the event (schema
+3): an entry per event and section (its key, detail, sources, EDTF date, and the event's
+columns that order and filter it) and a row per actor it writes for, with its value (a
+ballot is one). An actor's position reads these, not the events: a position's rows, then
+their entries by row number, which are kept small and in row order (``WITHOUT ROWID``) for
+that. An entry of a columnar section also has its writes whole in ``ballots`` (little-endian
+32-bit pairs of ids in ``names``, the actor's and the value's), which a question about every
+actor reads at once."""
 
 SCHEMA = SCHEMA_1 + WRITES
 
@@ -109,12 +143,13 @@ def _expected(schema: str) -> Entries:
 
 
 _EXPECTED = _expected(SCHEMA)
-_EXPECTED_1 = _expected(SCHEMA_1)
+_OLDER = (_expected(SCHEMA_1), _expected(SCHEMA_1 + WRITES_2))
 
 
-def is_schema_1(connection: sqlite3.Connection) -> bool:
-    """Whether the database is a store of schema 1, which lacks the writes (`WRITES`)."""
-    return _normal(connection.execute(_SCHEMA_QUERY).fetchall()) == _EXPECTED_1
+def is_older(connection: sqlite3.Connection) -> bool:
+    """Whether the database is a store of an older schema (1, without the writes, or 2,
+    with writes of another shape), which `upgrade` brings to `SCHEMA`."""
+    return _normal(connection.execute(_SCHEMA_QUERY).fetchall()) in _OLDER
 
 
 def schema_problem(connection: sqlite3.Connection) -> str | None:
@@ -169,7 +204,7 @@ def open_reader(path: Path) -> tuple[sqlite3.Connection, int]:
             raise TimelineError(f"{path}: not a regular file: a SQLite store is a file")
         connection = _connect(path, "mode=ro")
         try:
-            if is_schema_1(connection):
+            if is_older(connection):
                 connection.close()
                 upgrade(path)
                 connection = _connect(path, "mode=ro")
@@ -192,8 +227,8 @@ def open_reader(path: Path) -> tuple[sqlite3.Connection, int]:
 
 
 def upgrade(path: Path) -> None:
-    """Bring a store of schema 1 to the current schema, in place, in one transaction: the
-    writes of every event (`WRITES`), read from its payload. Another process may be doing
+    """Bring a store of an older schema to the current one, in place, in one transaction:
+    the writes of every event (`WRITES`), read from its payload. Another process may be doing
     the same: the second to take the lock finds the work done.
 
     Raises:
@@ -210,7 +245,9 @@ def upgrade(path: Path) -> None:
     with contextlib.closing(writer), database_errors(path):
         writer.execute("BEGIN IMMEDIATE")
         try:
-            if is_schema_1(writer):
+            if is_older(writer):
+                for table in ("entries", "writes", "names"):  # of schema 2, remade
+                    writer.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in filter(str.strip, WRITES.split(";")):
                     writer.execute(statement)  # not executescript, which would commit
                 write_rows(writer)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
@@ -32,7 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
 
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
-_ENTRY_ORDER = "ORDER BY latest, earliest, id"
+_ENTRY_ORDER = "ORDER BY n.latest, n.earliest, n.id"
+_ENTRY_COLUMNS = "n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, n.sources"
+"""An entry's columns as `Entries.of_columns` reads them (``n``: the entries table)."""
 _EVENT_ROW = "seq, format, payload, id, corrects"
 """What `SqliteIndex._parse` reads of an event's row: its payload, and the columns to check."""
 _EVENT = "e.seq, e.format, e.payload, e.id, e.corrects"
@@ -69,13 +70,20 @@ def _numbered(ids: npt.NDArray[Any], largest: int) -> tuple[list[int], npt.NDArr
         raise ValueError("a ballot names no name")
     if largest > 4 * ids.size + 1024:  # ids far apart (a hand-edited table): sort instead
         distinct, places = np.unique(ids, return_inverse=True)
-        return distinct.tolist(), places
+        return distinct.tolist(), places.astype(np.int32)
     present = np.zeros(largest + 1, dtype=bool)
     present[ids] = True
     distinct = np.flatnonzero(present)
-    place = np.zeros(largest + 1, dtype=np.intp)
-    place[distinct] = np.arange(distinct.size)
+    place = np.zeros(largest + 1, dtype=np.int32)
+    place[distinct] = np.arange(distinct.size, dtype=np.int32)
     return distinct.tolist(), place[ids]
+
+
+def _event_from_dict(data: dict[str, Any]) -> Event:
+    """`event_from_dict`: the codec (cattrs) is loaded when a first event is read whole."""
+    from cybertimeline._codec.reading import event_from_dict
+
+    return event_from_dict(data)
 
 
 def _read_detached(path: Path, event_ids: list[str]) -> dict[str, Event]:
@@ -110,6 +118,7 @@ class SqliteIndex:
         self._ballots: dict[str, Ballots] = {}
         self._others: dict[str, list[Event]] | None = None  # by actor, with the ballots
         self._joined = 0  # actors whose entries were read alone (`JOINED_QUERIES`)
+        self._pinned = False  # inside `reading`: one read transaction, no checks
         self.closed = False
         self._correctors: dict[str, list[Event]] = {}
         self._count = 0
@@ -119,6 +128,9 @@ class SqliteIndex:
     @contextlib.contextmanager
     def _snapshot(self) -> Iterator[None]:
         """One read transaction: all that is read in it is one version of the store."""
+        if self._pinned:  # inside `reading`'s transaction already
+            yield
+            return
         with database_errors(self._path):
             outermost = not self._db.in_transaction
             if outermost:
@@ -129,6 +141,19 @@ class SqliteIndex:
             finally:
                 if outermost:
                     self._db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        if self._pinned:
+            yield
+            return
+        with self._snapshot():
+            self._fresh()
+            self._pinned = True
+            try:
+                yield
+            finally:
+                self._pinned = False
 
     def _fresh(self) -> None:
         """Read the corrections again if another connection wrote (call inside a snapshot)."""
@@ -151,7 +176,9 @@ class SqliteIndex:
         self._count = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
         correctors: defaultdict[str, list[Event]] = defaultdict(list)
         rows = self._db.execute(
-            f"SELECT {_EVENT} FROM events e WHERE e.corrects IS NOT NULL {_ORDER}"
+            # By the partial index of correctors: else SQLite walks every event in order.
+            f"SELECT {_EVENT} FROM events e INDEXED BY events_corrects WHERE e.corrects IS "
+            f"NOT NULL {_ORDER}"
         )
         parsed = self._parse(rows)
         for cycle in correction_cycles({e.id: e.corrects for e in parsed if e.corrects}):
@@ -179,7 +206,7 @@ class SqliteIndex:
                 try:
                     if check_version(version) is not None:
                         raise ValueError(check_version(version))
-                    event = event_from_dict(upcast(orjson.loads(payload), version))
+                    event = _event_from_dict(upcast(orjson.loads(payload), version))
                     if (event.id, event.corrects) != (event_id, corrects):
                         raise ValueError(f"its columns (id {event_id!r}, corrects {corrects!r}) "
                                          f"disagree with its payload")
@@ -195,6 +222,8 @@ class SqliteIndex:
         ``PRAGMA data_version`` alone says whether there were (the cheap, usual case);
         only then is everything read again, in one snapshot.
         """
+        if self._pinned:
+            return
         with database_errors(self._path):
             moved = self._db.execute("PRAGMA data_version").fetchone()[0] != self._data_version
         if moved:
@@ -325,13 +354,14 @@ class SqliteIndex:
                         (actor, section)))
                 else:  # the first queries of a store: this actor's entries alone
                     self._joined += 1
+                    # Its rows first, then their entries by row number (CROSS JOIN: in
+                    # that order), sorted: not every entry to find its rows among them.
                     rows = self._db.execute(
-                        "SELECT n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, "
-                        "w.value FROM entries n JOIN writes w ON w.whose = ? AND w.section = "
-                        f"n.section AND w.seq = n.seq WHERE n.section = ? {_ENTRY_ORDER}",
-                        (actor, section)).fetchall()
-                    written = Written(Entries.of_columns([row[:7] for row in rows]),
-                                      range(len(rows)), [row[7] for row in rows])
+                        f"SELECT {_ENTRY_COLUMNS}, w.value FROM writes w CROSS JOIN entries n "
+                        "ON n.seq = w.seq AND n.section = w.section WHERE w.whose = ? AND "
+                        f"w.section = ? {_ENTRY_ORDER}", (actor, section)).fetchall()
+                    written = Written(Entries.of_columns([row[:8] for row in rows]),
+                                      range(len(rows)), [row[8] for row in rows])
                 columns[section] = written
                 if None in written.values:
                     raise ValueError("a write without its value")
@@ -348,10 +378,11 @@ class SqliteIndex:
             self._fresh()
             names = self._names()
             rows = self._db.execute(
-                "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
-                f"WHERE section = ? AND key = ? {_ENTRY_ORDER}", (section, key)).fetchall()
+                f"SELECT {_ENTRY_COLUMNS}, b.ballots FROM entries n JOIN ballots b ON "
+                "b.seq = n.seq AND b.section = n.section WHERE n.section = ? AND n.key = ? "
+                f"{_ENTRY_ORDER}", (section, key)).fetchall()
         try:
-            entries = Entries.of_columns([row[:7] for row in rows])
+            entries = Entries.of_columns([row[:8] for row in rows])
             pairs = [[(names[whose], None if value == NO_NAME else names[value])
                       for whose, value in batched(read_blob(blob), 2)] for *_, blob in rows]
         except (TypeError, ValueError, KeyError) as exc:  # changed by something else
@@ -400,21 +431,26 @@ class SqliteIndex:
 
         names = self._names()
         rows = self._db.execute(
-            "SELECT seq, id, latest, recorded, date, key, detail, ballots FROM entries "
-            f"WHERE section = ? {_ENTRY_ORDER}", (section,)).fetchall()
+            f"SELECT {_ENTRY_COLUMNS}, b.ballots FROM entries n JOIN ballots b ON "
+            f"b.seq = n.seq AND b.section = n.section WHERE n.section = ? {_ENTRY_ORDER}",
+            (section,)).fetchall()
         try:
-            entries = Entries.of_columns([row[:7] for row in rows])
+            entries = Entries.of_columns([row[:8] for row in rows])
             blobs = [blob for *_, blob in rows]
-            pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
+            del rows  # what is held at once is what a large record's memory peaks at
             counts = [len(blob) // 8 for blob in blobs]
-            ranks = np.repeat(np.arange(len(blobs)), counts)
+            pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
+            del blobs
+            ranks = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
             actor_ids, columns = _numbered(pairs[:, 0], max(names, default=0))
             value_ids, codes = _numbered(pairs[:, 1], max(names, default=0))
+            del pairs
+            codes += 1
             actors = [names[i] for i in actor_ids]
             values = [None if i == NO_NAME else names[i] for i in value_ids]
         except (TypeError, ValueError, KeyError) as exc:  # changed by something else
             raise unreadable(self._path, f"the ballots of {section!r}", exc) from None
-        return Ballots.of_arrays(entries, actors, values, ranks, columns, codes + 1)
+        return Ballots.of_arrays(entries, actors, values, ranks, columns, codes)
 
     def _entries_of(self, section: str) -> Entries:
         """The entries of a columnar section, read once per version (inside a snapshot)."""
@@ -423,8 +459,8 @@ class SqliteIndex:
             return found
         try:
             entries = Entries.of_columns(self._db.execute(
-                "SELECT seq, id, latest, recorded, date, key, detail FROM entries "
-                f"WHERE section = ? {_ENTRY_ORDER}", (section,)).fetchall())
+                f"SELECT {_ENTRY_COLUMNS} FROM entries n WHERE n.section = ? {_ENTRY_ORDER}",
+                (section,)).fetchall())
         except (TypeError, ValueError) as exc:  # changed by something else
             raise unreadable(self._path, f"the entries of {section!r}", exc) from None
         self._entries[section] = entries

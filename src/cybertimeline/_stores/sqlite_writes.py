@@ -10,16 +10,17 @@ from typing import Any
 
 import orjson
 
-from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
+from cybertimeline._model.sources import sources_json
 
 __all__ = ["NO_NAME", "Names", "ballots_blob", "batched", "insert_writes", "read_blob",
            "write_rows"]
 
-_ENTRY = ("INSERT INTO entries (seq, section, key, detail, date, id, earliest, latest, "
-          "recorded, ballots) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_ENTRY = ("INSERT INTO entries (seq, section, key, detail, sources, date, id, earliest, "
+          "latest, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_BALLOTS = "INSERT INTO ballots (seq, section, ballots) VALUES (?, ?, ?)"
 _WRITE = "INSERT INTO writes (whose, section, seq, value) VALUES (?, ?, ?, ?)"
 NO_NAME = 0
 """The id of no name (a write without a value); ``names`` counts from 1."""
@@ -79,26 +80,32 @@ def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Nam
     """Store the writes of ``event`` (row ``seq``), in the caller's transaction; return the
     actors it writes for (``event_actors`` holds only the others it involves)."""
     rows = event.written()
-    columns = (str(event.date), event.id, event.date.earliest.isoformat(),
-               event.date.latest.isoformat(), event.recorded_on.isoformat())
+    columns = (sources_json(event.sources), str(event.date), event.id,
+               event.date.earliest.isoformat(), event.date.latest.isoformat(),
+               event.recorded_on.isoformat())
     entries: dict[str, tuple[Any, ...]] = {}
+    ballots = []
     for _, section, key, _, detail in rows:
         if section not in entries:
-            ballots = None if section not in COLUMNAR else ballots_blob(
-                (names.id(whose), names.id(value)) for whose, written, _, value, _ in rows
-                if written == section)
-            entries[section] = (seq, section, key, detail, *columns, ballots)
+            entries[section] = (seq, section, key, detail, *columns)
+            if section in COLUMNAR:
+                ballots.append((seq, section, ballots_blob(
+                    (names.id(whose), names.id(value)) for whose, written, _, value, _ in rows
+                    if written == section)))
     writer.executemany(_ENTRY, list(entries.values()))
+    writer.executemany(_BALLOTS, ballots)
     writer.executemany(_WRITE, [(whose, section, seq, value)
                                 for whose, section, _, value, _ in rows])
     return {whose for whose, *_ in rows}
 
 
 def write_rows(writer: sqlite3.Connection) -> None:
-    """Fill the writes tables from every stored event's payload (the upgrade from schema 1),
+    """Fill the writes tables from every stored event's payload (the upgrade of an older store),
     in the caller's transaction, and each event's knowledge day as this library's rules
     give it (rule 7: an act done in public is known from its date). A payload that cannot
     be read gets no rows: the store still opens, and `validate` reports that event."""
+    from cybertimeline._codec.reading import event_from_dict
+
     rows: Iterable[tuple[int, int, str, str]] = writer.execute(
         "SELECT seq, format, payload, recorded FROM events ORDER BY seq").fetchall()
     names = Names(writer)

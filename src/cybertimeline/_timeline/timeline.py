@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, Unpack, 
 
 import attrs
 
-from cybertimeline._codec.converters import event_to_dict
-from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, Membership, TreatyAct
@@ -480,10 +478,11 @@ class Timeline:
                                                  possible=possible)
         else:
             chosen = [actors] if isinstance(actors, str) else list(actors or ())
-        if len(chosen) >= BULK:
-            self.prepare_bulk()
-        return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
-                for a in self._actors(chosen)}
+        with self._index.reading():
+            if len(chosen) >= BULK:
+                self.prepare_bulk()
+            return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
+                    for a in self._actors(chosen)}
 
     def prepare_bulk(self) -> None:
         """Hold every actor's ballots in memory, as a matrix (one read of the store), for the
@@ -509,7 +508,7 @@ class Timeline:
         if len(ranks) == len(entries):
             return found
         rows = [(r, entries.ids[r], entries.latest[r], entries.recorded[r], entries.dates[r],
-                 entries.keys[r], entries.details[r]) for r in ranks]
+                 entries.keys[r], entries.details[r], entries.sources[r]) for r in ranks]
         return Ballots(Entries(rows), found.actors, found.values, found.codes[ranks])
 
     def agreement(
@@ -590,7 +589,7 @@ class Timeline:
             detail = entries.details[rank]
             if option is not None and detail is not None:
                 found[actor] = votes.written(entries.ids[rank], entries.dates[rank], resolution,
-                                             option, detail)
+                                             option, detail, entries.sources[rank])
         return found
 
     @_one_version
@@ -949,6 +948,9 @@ def _check_writable(event: Event) -> None:
     a number, say); writing one would make the store unloadable.
     """
     try:
+        from cybertimeline._codec.converters import event_to_dict
+        from cybertimeline._codec.reading import event_from_dict
+
         again = event_from_dict(event_to_dict(event))
     except ValidationError as exc:
         raise ValidationError(
