@@ -77,3 +77,14 @@ def test_command_line_all(capsys, tmp_path: Path):
     full = capsys.readouterr().out
     assert f"Votes ({VOTES};" in short
     assert len(full.splitlines()) > len(short.splitlines()) + VOTES - SHOWN
+
+
+def test_a_summary_column_is_never_squeezed_to_a_word_a_line():
+    """The HTML of a listing keeps its summary column at least 16em wide (the table scrolls
+    sideways instead), while dates and ids do not wrap."""
+    html = ct.load().listing("CAN")._repr_html_()
+    head = html[html.index("<thead>"):html.index("</thead>")]
+    cells = head.split("<th ")[1:]
+    summary = next(c for c in cells if ">Summary<" in c)
+    assert "min-width:16em" in summary
+    assert all("white-space:nowrap" in c for c in cells if ">Date<" in c or ">Id<" in c)
