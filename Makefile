@@ -66,10 +66,18 @@ serve: install
 
 test: lint typecheck docs pytest
 
-# The notebook pictures of docs/notebook.md: the browser test's screenshots, kept
+# The notebook pictures of docs/notebook.md and the site pictures of docs/site.md: the browser
+# tests' screenshots, kept
 # (needs Debian's chromium and chromium-driver, as the test says).
 screenshots: install
-	CYBERTIMELINE_SCREENSHOTS=docs/pictures $(BIN)/pytest -q tests/test_notebook.py
+	CYBERTIMELINE_SCREENSHOTS=docs/pictures $(BIN)/pytest -q tests/test_notebook.py \
+		tests/test_dataset_site_browser.py
+
+# The dataset as a static website (cybertimeline site), into build/dataset-site/: open
+# build/dataset-site/index.html from disk (docs/site.md).
+.PHONY: site
+site: $(VENV)/demo.stamp
+	$(BIN)/cybertimeline site build/dataset-site
 
 # The quick loop while changing code: lint, types, and the tests but the slow ones, with fewer
 # Hypothesis examples (about 2.5 minutes on 2 cores); `make test` runs everything.

@@ -166,6 +166,14 @@ class PandasBest:
         end = int(np.searchsorted(self.days[actor], np.datetime64(day, "ns"), side="right"))
         return self.frames[actor].iloc[:end].drop_duplicates(["section", "key"], keep="last")
 
+    def position_dict(self, actor: str, day: dt.date) -> dict[tuple[str, str], tuple[Any, ...]]:
+        """`position` as plain Python, what ``Position.to_dict`` is compared with: each
+        ``(section, key)``'s value, event id and day."""
+        found = self.position(actor, day)
+        return dict(zip(zip(found["section"], found["key"], strict=True),
+                        zip(found["value"], found["id"], found["latest"], strict=True),
+                        strict=True))
+
 
 class ActorRecord(Aggregate):
     """One actor's record in the eventsourcing library: votes, treaty acts, stances."""

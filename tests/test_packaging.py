@@ -25,6 +25,9 @@ def test_the_wheel_ships_the_bundled_dataset_and_py_typed(tmp_path: Path) -> Non
     assert "cybertimeline/py.typed" in names
     for path in (REPO / "events").glob("*.toml"):
         assert f"cybertimeline/_data/events/{path.name}" in names
+    # Every module of the source tree (a .gitignore rule once kept a package out of it).
+    for path in (REPO / "src" / "cybertimeline").rglob("*.py"):
+        assert path.relative_to(REPO / "src").as_posix() in names
 
 
 @pytest.mark.slow

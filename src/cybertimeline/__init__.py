@@ -77,6 +77,13 @@ if typing.TYPE_CHECKING:
     from cybertimeline._projections.treaty import TreatyStatus
     from cybertimeline._reports.agreement import Agreement, PairScore, agreement
     from cybertimeline._reports.changelog import Changelog, changelog
+    from cybertimeline._reports.changepoints import (
+        ChartChanges,
+        Steps,
+        chart_change_points,
+        position_change_points,
+        vote_change_points,
+    )
     from cybertimeline._reports.changes import (
         Change,
         Correction,
@@ -96,6 +103,7 @@ if typing.TYPE_CHECKING:
     from cybertimeline._reports.rows import ROW_FIELDS, event_row
     from cybertimeline._reports.swimlanes import Mark, StatusSpan, Swimlanes
     from cybertimeline._reports.timelinejs import timelinejs
+    from cybertimeline._reports.website import SiteSummary, build_site
     from cybertimeline._stores.checks import Origin
     from cybertimeline._timeline.loading import copy_into, create, load
     from cybertimeline._timeline.timeline import Timeline
@@ -110,6 +118,11 @@ _LAZY = {
     "Compared": "cybertimeline._reports.compare",
     "Comparison": "cybertimeline._reports.compare",
     "compare": "cybertimeline._reports.compare",
+    "ChartChanges": "cybertimeline._reports.changepoints",
+    "Steps": "cybertimeline._reports.changepoints",
+    "chart_change_points": "cybertimeline._reports.changepoints",
+    "position_change_points": "cybertimeline._reports.changepoints",
+    "vote_change_points": "cybertimeline._reports.changepoints",
     "CooperationEntry": "cybertimeline._projections.entries",
     "Correction": "cybertimeline._reports.changes",
     "DepositaryCounts": "cybertimeline._projections.chart",
@@ -126,6 +139,7 @@ _LAZY = {
     "ROW_FIELDS": "cybertimeline._reports.rows",
     "ResolutionView": "cybertimeline._reports.resolutions",
     "SessionEntry": "cybertimeline._projections.entries",
+    "SiteSummary": "cybertimeline._reports.website",
     "StanceEntry": "cybertimeline._projections.entries",
     "StatusSpan": "cybertimeline._reports.swimlanes",
     "Swimlanes": "cybertimeline._reports.swimlanes",
@@ -135,6 +149,7 @@ _LAZY = {
     "VoteEntry": "cybertimeline._projections.entries",
     "VoteMap": "cybertimeline._reports.heatmap",
     "vote_map": "cybertimeline._reports.heatmap",
+    "build_site": "cybertimeline._reports.website",
     "changelog": "cybertimeline._reports.changelog",
     "resolution": "cybertimeline._reports.resolutions",
     "copy_into": "cybertimeline._timeline.loading",
@@ -198,6 +213,7 @@ __all__ = [
     "Approval",
     "Change",
     "Changelog",
+    "ChartChanges",
     "Compared",
     "Comparison",
     "ConflictError",
@@ -237,10 +253,12 @@ __all__ = [
     "Session",
     "SessionEntry",
     "Signature",
+    "SiteSummary",
     "Source",
     "StanceEntry",
     "Statement",
     "StatusSpan",
+    "Steps",
     "Succession",
     "Swimlanes",
     "Tally",
@@ -258,8 +276,10 @@ __all__ = [
     "VoteMap",
     "Withdrawal",
     "agreement",
+    "build_site",
     "canonical_key",
     "changelog",
+    "chart_change_points",
     "compare",
     "copy_into",
     "create",
@@ -274,10 +294,12 @@ __all__ = [
     "load",
     "make_converter",
     "plot",
+    "position_change_points",
     "position_facts",
     "positions_frame",
     "resolution",
     "timelinejs",
+    "vote_change_points",
     "vote_map",
 ]
 

@@ -315,6 +315,11 @@ def _parser() -> argparse.ArgumentParser:
     heatmap.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
                          help="where to write the picture: FILE.svg or FILE.png (a new file)")
     heatmap.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    site = command("site", "the dataset as a static website: plain files that work from disk")
+    site.add_argument("out", metavar="OUT", help="the site's folder: new, empty, or a site "
+                                                 "this command wrote before (replaced whole)")
+    site.add_argument("--today", type=_date, metavar="DATE",
+                      help="the day the pages' date controls show first (default: today)")
     add_import_commands(commands)
     return parser
 
@@ -626,13 +631,19 @@ def _save(save: Callable[[Path], object], path: Path, *, force: bool) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def _site(timeline: Timeline, args: argparse.Namespace) -> str:
+    from cybertimeline._reports.website import build_site
+
+    return str(build_site(timeline, args.out, today=args.today))
+
+
 _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "validate": _validate, "position": _position, "changelog": _changelog,
     "timeline": _timeline, "diff": _diff, "compare": _compare, "status": _status,
     "export": _export,
     "votes": _votes, "agreement": _agreement, "search": _search, "actors": _actors,
     "instruments": _instruments,
-    "import": _import, "plot": _plot, "heatmap": _heatmap,
+    "import": _import, "plot": _plot, "heatmap": _heatmap, "site": _site,
 }
 
 

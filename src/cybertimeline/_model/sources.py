@@ -92,16 +92,21 @@ def sources_of_many(texts: Sequence[str]) -> list[tuple[Source, ...]]:
     Raises:
         ValueError, TypeError: a text is not such an array (or a source is invalid).
     """
-    new = [text for text in dict.fromkeys(texts) if text not in _READ]
+    found = {text: _READ[text] for text in dict.fromkeys(texts) if text in _READ}
+    new = [text for text in dict.fromkeys(texts) if text not in found]
     if new:
-        read = orjson.loads("[" + ",".join(new) + "]")
-        if len(read) != len(new):  # a text that was not one JSON value
-            raise ValueError("stored sources of another shape")
+        # Each text alone: joined, two changed texts could complete each other.
+        read = [orjson.loads(text) for text in new]
+        if not all(type(value) is list and all(
+                type(item) is dict and all(type(v) is str for v in item.values())
+                for item in value) for value in read):  # no codec checks the fields' types
+            raise TypeError("stored sources of another shape")
+        made = {text: sources(value) for text, value in zip(new, read, strict=True)}
         if len(_READ) + len(new) > 65536:  # a bound, not a cache policy
             _READ.clear()
-        for text, value in zip(new, read, strict=True):
-            _READ[text] = sources(value)
-    return [_READ[text] for text in texts]
+        _READ.update(made)
+        found.update(made)
+    return [found[text] for text in texts]
 
 
 def some_source(_instance: Any, attribute: attrs.Attribute[Any], value: tuple[Source, ...]

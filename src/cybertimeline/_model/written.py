@@ -22,7 +22,7 @@ from cybertimeline._model.sources import sources_json
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["Entries", "EntryRow", "Ints", "OnKey", "Written", "below", "listed", "pick"]
+__all__ = ["Entries", "EntryRow", "Ints", "OnKey", "Written", "below", "listed", "pick", "taken"]
 
 EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None, str]
 """An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
@@ -138,6 +138,13 @@ def listed(values: Ints) -> list[int]:
     return values.tolist() if not isinstance(values, Sequence) else list(values)
 
 
+def taken(values: Ints, places: list[int]) -> list[int]:
+    """``values[p]`` for each of ``places``: of an array, without listing it whole."""
+    if isinstance(values, Sequence):
+        return pick(values, places)
+    return values[places].tolist()  # type: ignore[no-any-return]
+
+
 def below(values: Ints, limit: int) -> int:
     """How many of the increasing ``values`` are below ``limit`` (`bisect.bisect_left`)."""
     if isinstance(values, Sequence):
@@ -177,8 +184,7 @@ class Written:
         if self._values is None:
             assert self._codes is not None
             codes, meaning = self._codes
-            self._values = pick(meaning, codes.tolist())
-            self._codes = None
+            self._values = pick(meaning, codes.tolist())  # the codes kept: a thread may be here
         return self._values
 
     @classmethod

@@ -241,10 +241,11 @@ def _unreadable(event_id: str, what: str, text: object) -> ValidationError:
 
 def _read_details(ids: Sequence[str], details: Sequence[str | None]
                   ) -> list[tuple[str, str | None]]:
-    """The ``[body, title]`` of each detail, read as one JSON array (one call, not one per
-    detail); a detail that is not such a pair is reported with its event."""
-    try:
-        read = orjson.loads("[" + ",".join(details) + "]")  # type: ignore[arg-type]
+    """The ``[body, title]`` of each detail; a detail that is not such a pair is reported
+    with its event."""
+    try:  # each alone: joined, two changed details could complete each other
+        read: list[Any] | None = [orjson.loads(detail)  # type: ignore[arg-type]
+                                  for detail in details]
     except (orjson.JSONDecodeError, TypeError):
         read = None
     if read is not None and len(read) == len(details) and all(

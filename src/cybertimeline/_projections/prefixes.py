@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -11,7 +12,7 @@ from cybertimeline._model.dates import Date
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
-from cybertimeline._model.written import Ints, Written, below, listed, pick
+from cybertimeline._model.written import Ints, Written, below, listed, pick, taken
 from cybertimeline._projections.collection import collector_paused
 from cybertimeline._projections.entries import SharedVoteEntries, StanceEntry, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
@@ -37,8 +38,8 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_made", "_pending", "_sealed", "events", "firsts", "keys", "make",
-                 "make_all", "multiple", "slots", "writes")
+    __slots__ = ("_finals", "_lock", "_made", "_pending", "_sealed", "events", "firsts", "keys",
+                 "make", "make_all", "multiple", "slots", "writes")
 
     def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
                  make_all: Callable[[Any, list[int]], list[V]] | None = None) -> None:
@@ -58,6 +59,8 @@ class _Writes(Generic[V]):
         self._sealed = False
         # The key ids and names `write_ids` was given, until `ready` turns them into keys.
         self._pending: tuple[npt.NDArray[Any], Sequence[str]] | None = None
+        # What `ready` and `finals` make later, once: threads may read one position at once.
+        self._lock = threading.RLock()
 
     def write(self, key: str, ordinal: int) -> None:
         """Record a write of ``key`` by the event at ``ordinal`` (ordinals increase)."""
@@ -111,8 +114,13 @@ class _Writes(Generic[V]):
         """Make the keys and the writes of each that `write_ids` left for later."""
         if self._pending is None:
             return
-        key_ids, names = self._pending
-        self._pending = None
+        with self._lock:
+            pending = self._pending
+            if pending is not None:  # else made by another thread meanwhile
+                self._make_keys(*pending)
+                self._pending = None  # last: a thread that sees None reads whole keys
+
+    def _make_keys(self, key_ids: npt.NDArray[Any], names: Sequence[str]) -> None:
         first_ids = key_ids[self.firsts].tolist()
         self.firsts = listed(self.firsts)
         self.keys = pick(names, first_ids)
@@ -148,6 +156,13 @@ class _Writes(Generic[V]):
         first ``size`` keys at least: they are made as far as they are asked for)."""
         self.ready()
         wanted = len(self.writes) if size is None else size
+        made = self._finals
+        if made is not None and len(made) >= wanted:
+            return made
+        with self._lock:  # made once: two threads growing the list would append twice
+            return self._grown(wanted)
+
+    def _grown(self, wanted: int) -> list[V]:
         made = self._finals
         if made is None:
             made = self._finals = []
@@ -320,7 +335,7 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
 
     def entries(written: Written, lasts: list[int]) -> list[VoteEntry]:
         made = written.entries
-        ranks = pick(listed(written.ranks), lasts)
+        ranks = taken(written.ranks, lasts)  # not all of them: `finals` grows by a few
         return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
                                  pick(made.keys, ranks), pick(written.values, lasts),
                                  pick(made.details, ranks), pick(made.sources, ranks))

@@ -378,7 +378,7 @@ class SqliteIndex:
             self._fresh()
             names = self._names()
             rows = self._db.execute(
-                f"SELECT {_ENTRY_COLUMNS}, b.ballots FROM entries n JOIN ballots b ON "
+                f"SELECT {_ENTRY_COLUMNS}, b.ballots FROM entries n LEFT JOIN ballots b ON "
                 "b.seq = n.seq AND b.section = n.section WHERE n.section = ? AND n.key = ? "
                 f"{_ENTRY_ORDER}", (section, key)).fetchall()
         try:
@@ -431,7 +431,7 @@ class SqliteIndex:
 
         names = self._names()
         rows = self._db.execute(
-            f"SELECT {_ENTRY_COLUMNS}, b.ballots FROM entries n JOIN ballots b ON "
+            f"SELECT {_ENTRY_COLUMNS}, b.ballots FROM entries n LEFT JOIN ballots b ON "
             f"b.seq = n.seq AND b.section = n.section WHERE n.section = ? {_ENTRY_ORDER}",
             (section,)).fetchall()
         try:

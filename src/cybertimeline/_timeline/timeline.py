@@ -473,12 +473,12 @@ class Timeline:
         """
         if (actors is None) == (group is None):
             raise TypeError("give actors or a group, not both and not neither")
-        if group is not None:
-            chosen: Sequence[str] = self.members(group, as_of=as_of, known_at=known_at,
-                                                 possible=possible)
-        else:
-            chosen = [actors] if isinstance(actors, str) else list(actors or ())
-        with self._index.reading():
+        with self._index.reading():  # the members and their positions of one version
+            if group is not None:
+                chosen: Sequence[str] = self.members(group, as_of=as_of, known_at=known_at,
+                                                     possible=possible)
+            else:
+                chosen = [actors] if isinstance(actors, str) else list(actors or ())
             if len(chosen) >= BULK:
                 self.prepare_bulk()
             return {a: self.position(a, as_of=as_of, known_at=known_at, possible=possible)
