@@ -230,3 +230,10 @@ def test_command_line_changelog_filters(capsys, tl):
     printed = json.loads(out)
     assert len(printed["changes"]) == len(tl.changelog(
         since="2023", until="2023", instrument="budapest-protocol-2").changes)
+
+
+def test_a_plot_takes_an_instrument_by_name(tl):
+    pytest.importorskip("matplotlib")
+    by_name = tl.plot(["CAN", "KOR"], "Budapest Convention")
+    assert by_name.instrument == "budapest-convention"
+    assert by_name.spans == tl.plot(["CAN", "KOR"], "budapest-convention").spans

@@ -340,7 +340,8 @@ def plot(
     Args:
         timeline: A timeline (anything that answers positions and events).
         actors: One actor id, or several: one lane each, in this order.
-        instrument: The instrument whose status is drawn; no status band if None.
+        instrument: The instrument whose status is drawn, by id or name ("Budapest
+            Convention"); no status band if None.
         since: The chart's first day (this date's first); whole years around the events
             if None.
         until: The chart's last day (this date's last); whole years around the events if None.
@@ -365,8 +366,8 @@ def plot(
         raise TimelineError("nothing to plot: name at least one actor")
     for actor in chosen:
         timeline.registry.actor(actor)
-    if instrument is not None and not timeline.registry.has_instrument(instrument):
-        timeline.registry.instrument(instrument)
+    if instrument is not None:
+        instrument = timeline.registry.resolve_instrument(instrument)
     wanted = None if topics is None else frozenset(topics)
     start, end = window(timeline, chosen, instrument, since, until, known_at)
     known = None if known_at is None else Date.coerce(known_at)
