@@ -571,3 +571,30 @@ def test_a_vote_row_without_its_value_stops_the_answer_and_says_to_validate(
         db.execute(f"UPDATE \"{schema}\".writes SET value = NULL WHERE whose = 'KOR'")
     with ct.load(url) as timeline, pytest.raises(ct.TimelineError, match="validate"):
         timeline.position("KOR").to_dict()
+
+
+def test_every_actors_votes_on_postgres_come_from_rows_and_equal_the_fold(
+        bundled_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`votes_on` and the matrix of every actor's ballots (positions of many actors) read
+    the vote rows, not the roll calls, and answer as the bundled dataset does."""
+    bundled = ct.load()
+    decoded: list[str] = []
+    real = _postgres.event_from_dict  # type: ignore[attr-defined]
+
+    def counting(data: Any) -> Any:
+        decoded.append(data["kind"])
+        return real(data)
+
+    monkeypatch.setattr(_postgres, "event_from_dict", counting)
+    states = ["CAN", "KOR", "RUS", "USA", "CHN", "FRA", "GBR", "DEU", "BRA", "IND"]
+    with ct.load(bundled_url) as timeline:
+        decoded.clear()
+        for resolution in ("A/RES/74/247", "A/RES/73/27"):
+            assert ({a: v.to_dict() for a, v in timeline.votes_on(resolution).items()}
+                    == {a: v.to_dict() for a, v in bundled.votes_on(resolution).items()})
+        assert "vote" not in decoded, decoded
+        got = timeline.positions(states, as_of="2021-01-01")
+        expected = bundled.positions(states, as_of="2021-01-01")
+        assert {a: p.to_dict() for a, p in got.items()} == {
+            a: p.to_dict() for a, p in expected.items()}
+        assert "vote" not in decoded, decoded

@@ -121,18 +121,23 @@ class _Writes(Generic[V]):
                 self._pending = None  # last: a thread that sees None reads whole keys
 
     def _make_keys(self, key_ids: npt.NDArray[Any], names: Sequence[str]) -> None:
-        first_ids = key_ids[self.firsts].tolist()
-        self.firsts = listed(self.firsts)
+        import numpy as np
+
+        firsts = self.firsts
+        first_ids = key_ids[firsts].tolist()
+        later: list[int] = []
+        if len(firsts) != len(key_ids):  # the writes that are not their key's first
+            again = np.ones(len(key_ids), dtype=bool)
+            again[firsts] = False
+            later = np.flatnonzero(again).tolist()
+        self.firsts = listed(firsts)
         self.keys = pick(names, first_ids)
         self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
         self.writes = list(self.firsts)
-        if len(self.firsts) == len(key_ids):
-            return
-        place_of = dict(zip(first_ids, range(len(first_ids)), strict=True))
-        for ordinal, key_id in enumerate(key_ids.tolist()):
-            place = place_of[key_id]
-            if self.firsts[place] != ordinal:
-                self.rewrite(place, ordinal)
+        if later:
+            place_of = dict(zip(first_ids, range(len(first_ids)), strict=True))
+            for ordinal, key_id in zip(later, key_ids[later].tolist(), strict=True):
+                self.rewrite(place_of[key_id], ordinal)
 
     def rewrite(self, place: int, ordinal: int) -> None:
         """Record another write of the key at ``place``."""

@@ -161,15 +161,57 @@ class PostgresIndex:
         return ActorWrites(Lane.presorted(others), columns)
 
     def on_key(self, section: str, key: str) -> OnKey:
-        return OnKey.of_events(self.lane().events, section, key)
+        self._fresh()
+        held = self._ballots.get((self._generation, section))
+        if held is not None:
+            return held.on_key(key)
+        entries = self._entries(self._link.rows(self._q["key_entries"],
+                                                (section, key, self._last_seq)))
+        pairs: dict[int, list[tuple[str, str | None]]] = {}
+        for seq, whose, value in self._link.rows(self._q["key_writes"],
+                                                 (section, list(entries.rank))):
+            pairs.setdefault(seq, []).append((whose, value))
+        return OnKey(entries, [pairs.get(seq, []) for seq in entries.rank])
 
     def ballots(self, section: str) -> Ballots:
+        self._fresh()
         found = self._ballots.get((self._generation, section))
         if found is None:
-            self._ballots = {(self._generation, section): Ballots.from_events(
-                self.lane().events, section)}
-            found = self._ballots[(self._generation, section)]
+            found = self._read_ballots(section)
+            self._ballots = {(self._generation, section): found}
         return found
+
+    def _read_ballots(self, section: str) -> Ballots:
+        """Every actor's writes in a columnar section, from its rows (numpy is loaded)."""
+        import numpy as np
+
+        entries = self._entries(self._link.rows(self._q["section_entries"],
+                                                (section, self._last_seq)))
+        actors: dict[str, int] = {}
+        values: dict[str | None, int] = {}
+        ranks, columns, codes = [], [], []
+        rank = entries.rank
+        for seq, whose, value in self._link.rows(self._q["section_writes"],
+                                                 (section, self._last_seq)):
+            place = rank.get(seq)
+            if place is None:  # a row of no entry: `validate` reports it
+                continue
+            ranks.append(place)
+            columns.append(actors.setdefault(whose, len(actors)))
+            codes.append(values.setdefault(value, len(values)) + 1)
+        return Ballots.of_arrays(entries, list(actors), list(values),
+                                 np.array(ranks, dtype=np.int32),
+                                 np.array(columns, dtype=np.int32),
+                                 np.array(codes, dtype=np.int32))
+
+    def _entries(self, rows: Sequence[tuple[Any, ...]]) -> Entries:
+        try:
+            return Entries.of_columns(rows)
+        except (TypeError, ValueError) as exc:  # changed by something else
+            raise TimelineError(
+                f"{self._link.address.location}: the entries of the votes cannot be read "
+                f"({exc}): the tables were changed by something other than this library; run "
+                f"`cybertimeline --events URL validate`") from None
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._fresh()

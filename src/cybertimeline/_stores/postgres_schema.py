@@ -22,6 +22,8 @@ WRITES = (
     "PRIMARY KEY (seq, section))",
     'CREATE TABLE {s}.writes (whose text COLLATE "C" NOT NULL, section text NOT NULL, '
     "seq bigint NOT NULL REFERENCES {s}.events, value text, PRIMARY KEY (whose, section, seq))",
+    "CREATE INDEX entries_by_key ON {s}.entries (section, key)",
+    "CREATE INDEX writes_by_entry ON {s}.writes (seq, section)",
 )
 
 # The tables, in the store's own schema ({s}). `head` is one row: the writers' lock, the
@@ -73,6 +75,17 @@ QUERIES = {
                "w.value FROM {s}.writes w JOIN {s}.entries n ON n.seq = w.seq AND "
                "n.section = w.section WHERE w.whose = %s AND w.section = %s AND w.seq <= %s "
                "ORDER BY n.latest, n.earliest, n.id",
+    # Every actor's writes on one key (a resolution), and in one section (the matrix).
+    "key_entries": "SELECT seq, id, latest, recorded, date, key, detail, sources "
+                   "FROM {s}.entries WHERE section = %s AND key = %s AND seq <= %s "
+                   "ORDER BY latest, earliest, id",
+    "key_writes": "SELECT seq, whose, value FROM {s}.writes "
+                  "WHERE section = %s AND seq = ANY(%s) ORDER BY seq, whose",
+    "section_entries": "SELECT seq, id, latest, recorded, date, key, detail, sources "
+                       "FROM {s}.entries WHERE section = %s AND seq <= %s "
+                       "ORDER BY latest, earliest, id",
+    "section_writes": "SELECT seq, whose, value FROM {s}.writes WHERE section = %s "
+                      "AND seq <= %s",
     "entries_of": "SELECT seq, section, key, detail, sources, date, id, earliest, latest, "
                   "recorded FROM {s}.entries WHERE seq <= %s",
     "writes_of": "SELECT seq, whose, section, value FROM {s}.writes WHERE seq <= %s",

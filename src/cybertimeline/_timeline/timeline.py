@@ -528,8 +528,9 @@ class Timeline:
         """
         from cybertimeline._reports.agreement import agreement
 
-        return agreement(self, *actors, group=group, since=since, until=until,
-                         known_at=known_at, topic=topic, measure=measure, by=by)
+        with self._index.reading():  # members, ballots and topics from one version
+            return agreement(self, *actors, group=group, since=since, until=until,
+                             known_at=known_at, topic=topic, measure=measure, by=by)
 
     def vote_map(
         self,
@@ -546,8 +547,9 @@ class Timeline:
         votes is not. ``tl.vote_map(group="EU", since=2019, until=2019).save("eu.svg")``."""
         from cybertimeline._reports.heatmap import vote_map
 
-        return vote_map(self, actors, group=group, since=since, until=until,
-                        known_at=known_at, topic=topic, title=title)
+        with self._index.reading():  # members, ballots and topics from one version
+            return vote_map(self, actors, group=group, since=since, until=until,
+                            known_at=known_at, topic=topic, title=title)
 
     def compare(
         self,
@@ -771,14 +773,16 @@ class Timeline:
         from cybertimeline._reports.changelog import changelog
 
         group = filters.pop("group", None)
-        if group is not None:
-            members = self.members(group, as_of=until, known_at=known_at)
-            named = [actors] if isinstance(actors, str) else list(actors or ())
-            if not members and not named:
-                raise ValidationError([f"{group} has no members as of {until or 'the end'}"])
-            actors = [*named, *members]
-        log = changelog(self, actors, since=since, until=until, known_at=known_at)
-        keep = self._filter(filters, until, known_at)
+        with self._index.reading():  # every actor's answers from one version of the store
+            if group is not None:
+                members = self.members(group, as_of=until, known_at=known_at)
+                named = [actors] if isinstance(actors, str) else list(actors or ())
+                if not members and not named:
+                    raise ValidationError([f"{group} has no members as of "
+                                           f"{until or 'the end'}"])
+                actors = [*named, *members]
+            log = changelog(self, actors, since=since, until=until, known_at=known_at)
+            keep = self._filter(filters, until, known_at)
         if keep is None:
             return log
         return attrs.evolve(
