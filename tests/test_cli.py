@@ -129,7 +129,7 @@ def test_bad_date_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown command or a missing argument is bad usage."""
     assert run(capsys, "frobnicate")[0] == 2
-    assert run(capsys, "position", "CAN")[0] == 2
+    assert run(capsys, "position")[0] == 2
     assert run(capsys, "diff", "CAN", "2015")[0] == 2
 
 
@@ -377,9 +377,11 @@ def test_every_argument_has_help() -> None:
 
 
 def test_every_command_that_reads_actors_takes_them_alike() -> None:
-    """position, changelog, timeline, diff, export and plot: ACTOR [ACTOR ...] each."""
+    """position, changelog, timeline, search, diff, compare, export, plot, heatmap and
+    agreement: ACTOR [ACTOR ...] each."""
     found = {name: action for name, action in _actions(_parser()) if action.dest == "actors"}
-    assert set(found) == {"position", "changelog", "timeline", "diff", "export", "plot"}
+    assert set(found) == {"position", "changelog", "timeline", "diff", "export", "plot",
+                          "agreement", "search", "compare", "heatmap"}
     for name, action in found.items():
         assert action.metavar == "ACTOR", name
         assert action.nargs in ("+", "*"), name

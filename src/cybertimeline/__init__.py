@@ -8,10 +8,7 @@
 The timeline, its stores and the reports are imported when first used.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
+import typing
 
 from cybertimeline._model.dates import Date, DateLike, Precision
 from cybertimeline._model.events import (
@@ -61,7 +58,7 @@ from cybertimeline.errors import (
     ValidationError,
 )
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from cybertimeline._codec.converters import event_to_dict, make_converter
     from cybertimeline._codec.reading import event_from_dict
     from cybertimeline._codec.versions import FORMAT_VERSION
@@ -78,6 +75,7 @@ if TYPE_CHECKING:
     from cybertimeline._projections.position import Position, PositionProjection
     from cybertimeline._projections.projection import Projection, fold
     from cybertimeline._projections.treaty import TreatyStatus
+    from cybertimeline._reports.agreement import Agreement, PairScore, agreement
     from cybertimeline._reports.changelog import Changelog, changelog
     from cybertimeline._reports.changepoints import (
         ChartChanges,
@@ -92,8 +90,10 @@ if TYPE_CHECKING:
         diff_positions,
         position_facts,
     )
+    from cybertimeline._reports.compare import Compared, Comparison, compare
     from cybertimeline._reports.drawing import plot
     from cybertimeline._reports.frames import events_frame, positions_frame
+    from cybertimeline._reports.heatmap import VoteMap, vote_map
     from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.resolutions import (
         RESOLUTION_ROW_FIELDS,
@@ -109,9 +109,15 @@ if TYPE_CHECKING:
     from cybertimeline._timeline.timeline import Timeline
 
 _LAZY = {
+    "Agreement": "cybertimeline._reports.agreement",
+    "PairScore": "cybertimeline._reports.agreement",
+    "agreement": "cybertimeline._reports.agreement",
     "AdoptionEntry": "cybertimeline._projections.entries",
     "Change": "cybertimeline._reports.changes",
     "Changelog": "cybertimeline._reports.changelog",
+    "Compared": "cybertimeline._reports.compare",
+    "Comparison": "cybertimeline._reports.compare",
+    "compare": "cybertimeline._reports.compare",
     "ChartChanges": "cybertimeline._reports.changepoints",
     "Steps": "cybertimeline._reports.changepoints",
     "chart_change_points": "cybertimeline._reports.changepoints",
@@ -141,6 +147,8 @@ _LAZY = {
     "TreatyChart": "cybertimeline._projections.chart",
     "TreatyStatus": "cybertimeline._projections.treaty",
     "VoteEntry": "cybertimeline._projections.entries",
+    "VoteMap": "cybertimeline._reports.heatmap",
+    "vote_map": "cybertimeline._reports.heatmap",
     "build_site": "cybertimeline._reports.website",
     "changelog": "cybertimeline._reports.changelog",
     "resolution": "cybertimeline._reports.resolutions",
@@ -165,11 +173,19 @@ projections, the timeline) and the reports load when first asked for, so that
 ``import cybertimeline`` stays quick."""
 
 
-def __getattr__(name: str) -> Any:
+_MODULES = ("errors", "importers")
+"""The public submodules: ``cybertimeline.errors`` and ``cybertimeline.importers``."""
+
+
+def __getattr__(name: str) -> typing.Any:
+    import importlib
+
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if name in _MODULES:
+        return importlib.import_module(f"cybertimeline.{name}")
     if name == "__version__":
         from importlib.metadata import version
 
@@ -178,7 +194,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY, "__version__"})
+    """The public API (`__all__`) and ``__version__``: not the helpers this module uses."""
+    return sorted({*__all__, "__version__"})
 
 
 __all__ = [
@@ -191,11 +208,14 @@ __all__ = [
     "Actor",
     "Adoption",
     "AdoptionEntry",
+    "Agreement",
     "AmbiguousActorError",
     "Approval",
     "Change",
     "Changelog",
     "ChartChanges",
+    "Compared",
+    "Comparison",
     "ConflictError",
     "Cooperation",
     "CooperationEntry",
@@ -219,6 +239,7 @@ __all__ = [
     "Milestone",
     "NoStoreError",
     "Origin",
+    "PairScore",
     "Position",
     "PositionProjection",
     "Precision",
@@ -252,19 +273,24 @@ __all__ = [
     "ValidationError",
     "Vote",
     "VoteEntry",
+    "VoteMap",
     "Withdrawal",
+    "agreement",
     "build_site",
     "canonical_key",
     "changelog",
     "chart_change_points",
+    "compare",
     "copy_into",
     "create",
     "diff_positions",
+    "errors",
     "event_from_dict",
     "event_row",
     "event_to_dict",
     "events_frame",
     "fold",
+    "importers",
     "load",
     "make_converter",
     "plot",
@@ -274,4 +300,7 @@ __all__ = [
     "resolution",
     "timelinejs",
     "vote_change_points",
+    "vote_map",
 ]
+
+del typing  # used above; not part of the namespace

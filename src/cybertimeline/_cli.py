@@ -4,16 +4,20 @@ Commands::
 
     cybertimeline --version
     cybertimeline [--events PATH] validate
-    cybertimeline [--events PATH] position ACTOR [ACTOR ...] --as-of DATE [--known-at DATE]
-                                           [--possible] [--format text|json]
+    cybertimeline [--events PATH] position ACTOR [ACTOR ...] [--as-of DATE] [--known-at DATE]
+                                           [--possible] [--all] [--format text|json]
     cybertimeline [--events PATH] changelog [ACTOR ...] [--since DATE] [--until DATE]
-                                            [--known-at DATE] [--format markdown|json]
+                                            [--known-at DATE] [filters...]
+                                            [--format markdown|json]
     cybertimeline [--events PATH] timeline [ACTOR ...] [--since DATE] [--until DATE]
                                            [--known-at DATE] [--kind KIND]
                                            [--format text|json|jsonl|csv]
     cybertimeline [--events PATH] diff ACTOR [ACTOR ...] DATE1 DATE2 [--known-at DATE]
                                        [--format text|json]
-    cybertimeline [--events PATH] status INSTRUMENT --as-of DATE [--known-at DATE]
+    cybertimeline [--events PATH] compare ACTOR ACTOR [ACTOR ...] [--as-of DATE]
+                                          [--known-at DATE] [--possible] [--all]
+                                          [--format text|html|json]
+    cybertimeline [--events PATH] status INSTRUMENT [--as-of DATE] [--known-at DATE]
                                          [--possible] [--format text|json]
     cybertimeline [--events PATH] votes RESOLUTION [--group GROUP] [--known-at DATE]
                                         [--format text|json|jsonl|csv]
@@ -21,6 +25,13 @@ Commands::
                                          [--known-at DATE] [--title TEXT]
                                          [--format timelinejs|json|jsonl|csv]
     cybertimeline [--events PATH] import --into DST
+    cybertimeline [--events PATH] heatmap [ACTOR ...] [--group GROUP] [--since DATE]
+                                          [--until DATE] [--known-at DATE] [--topic TOPIC]
+                                          -o FILE.svg|FILE.png [--force]
+    cybertimeline [--events PATH] agreement [ACTOR ...] [--group GROUP] [--since DATE]
+                                            [--until DATE] [--known-at DATE] [--topic TOPIC]
+                                            [--measure agree|identical|s] [--by year|session]
+                                            [--plot FILE] [--format text|json|csv]
     cybertimeline import-votes VOTES [ROLL_CALLS] --into STORE [--issues FILE] [filters...]
     cybertimeline import-chart CHART --into STORE --instrument ID [--as-of DATE] [--complete]
     cybertimeline [--events PATH] plot ACTOR [ACTOR ...] [--instrument ID] [--since DATE]
@@ -91,7 +102,8 @@ from cybertimeline._cli_imports import IMPORT_COMMANDS, add_import_commands
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
 from cybertimeline._model.events import KINDS, Event
-from cybertimeline._model.wording import Words, counted
+from cybertimeline._model.wording import Words, aligned, counted
+from cybertimeline._reports.agreement import AGREEMENT_FIELDS
 from cybertimeline._reports.changes import diff_positions
 from cybertimeline._reports.resolutions import RESOLUTION_ROW_FIELDS
 from cybertimeline._reports.rows import event_row, write_csv
@@ -125,7 +137,7 @@ def _date(text: str) -> Date:
 
 
 AS_OF = ("the date asked about, EDTF: 2016, 2016-01 or 2016-01-01; events count once "
-         "settled, so a partial date means its last day")
+         "settled, so a partial date means its last day (default: today, UTC)")
 
 
 def _version() -> str:
@@ -196,13 +208,17 @@ def _parser() -> argparse.ArgumentParser:
     command("validate", "check every file of the store; list every problem")
     position = command("position", "actors' positions as of a date")
     actors(position, "a position each")
-    position.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
+    position.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
     known_at(position)
     possible(position)
+    position.add_argument("--all", action="store_true",
+                          help="every entry of every section (text; by default a long "
+                               "section shows its first 20 entries, votes the latest 20)")
     formats(position, "text", "json")
     changelog = command("changelog", "what changed in actors' positions, with sources")
     actors(changelog, "their changes", required=False)
     window(changelog)
+    _filter_options(changelog)
     formats(changelog, "markdown", "json")
     timeline = command("timeline", "the events, one a line or row")
     actors(timeline, "only events about them", required=False)
@@ -210,7 +226,26 @@ def _parser() -> argparse.ArgumentParser:
     timeline.add_argument("--kind", action="append", metavar="KIND", choices=sorted(KINDS),
                           help="only events of this kind (repeatable): "
                                + ", ".join(sorted(KINDS)))
+    _filter_options(timeline)
     formats(timeline, "text", "json", "jsonl", "csv")
+    search = command("search", "the events whose words hold every word of TEXT")
+    search.add_argument("text", metavar="TEXT",
+                        help="words to find in titles, summaries, quotes and sources' titles "
+                             "(any case; a phrase in double quotes as a whole)")
+    actors(search, "only events about them", required=False)
+    window(search)
+    search.add_argument("--kind", action="append", metavar="KIND", choices=sorted(KINDS),
+                        help="only events of this kind (repeatable)")
+    _filter_options(search)
+    formats(search, "text", "json", "jsonl", "csv")
+    compared = command("compare", "actors' positions side by side, what differs first")
+    actors(compared, "two or more, side by side")
+    compared.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
+    known_at(compared)
+    possible(compared)
+    compared.add_argument("--all", action="store_true",
+                          help="also list the facts on which they are alike (text)")
+    formats(compared, "text", "html", "json")
     diff = command("diff", "how actors' positions differ between two dates")
     actors(diff, "a diff each")
     diff.add_argument("first", type=_date, metavar="DATE1",
@@ -221,14 +256,24 @@ def _parser() -> argparse.ArgumentParser:
     formats(diff, "text", "json")
     status = command("status", "every actor's status towards an instrument, as of a date")
     status.add_argument("instrument", metavar="INSTRUMENT",
-                        help="an instrument id: budapest-convention, untoc...")
-    status.add_argument("--as-of", type=_date, required=True, metavar="DATE", help=AS_OF)
+                        help="an instrument, by id or name: budapest-convention, 'Budapest "
+                             "Convention', 'ETS 185', UNTOC...")
+    status.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
     known_at(status)
     possible(status)
     status.add_argument("--all", action="store_true",
                         help="list every state: 'not a signatory' where the store declares "
                              "the chart complete on the date, else 'no data'")
+    _group_option(status, "only its members as of the date")
     formats(status, "text", "json")
+    listed = command("actors", "the actors the store's events name, with their names and "
+                               "how many events each")
+    listed.add_argument("--all", action="store_true",
+                        help="every actor the store knows, with or without events")
+    formats(listed, "text", "json", "csv")
+    listed = command("instruments", "the instruments the store knows, with their names and "
+                                    "how many events each")
+    formats(listed, "text", "json", "csv")
     votes = command("votes", "a resolution's vote: date, title, tally and every state's vote")
     votes.add_argument("resolution", metavar="RESOLUTION",
                        help="the resolution's symbol, as the record writes it: A/RES/74/247")
@@ -236,6 +281,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="only its members' votes (members on the day of the vote): EU...")
     known_at(votes)
     formats(votes, "text", "json", "jsonl", "csv")
+    _agreement_command(command("agreement", "how often actors voted alike, pair by pair "
+                                            "(abstention as half, or the S score)"), window)
     export = command("export", "the events for other tools: TimelineJS, JSON, JSON Lines, CSV")
     actors(export, "only events about them", required=False)
     window(export)
@@ -257,6 +304,17 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("--force", action="store_true",
                       help="replace FILE if it exists (a symbolic link there is replaced, "
                            "not followed)")
+    heatmap = command("heatmap", "draw actors' votes as a heatmap, states x roll calls "
+                                 "(needs the plot extra: matplotlib)")
+    actors(heatmap, "a row each", required=False)
+    heatmap.add_argument("--group", metavar="GROUP",
+                         help="a row per member of this group as of --until (EU...)")
+    window(heatmap)
+    heatmap.add_argument("--topic", action="append", metavar="TOPIC",
+                         help="only roll calls on this topic (repeatable)")
+    heatmap.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
+                         help="where to write the picture: FILE.svg or FILE.png (a new file)")
+    heatmap.add_argument("--force", action="store_true", help="replace FILE if it exists")
     site = command("site", "the dataset as a static website: plain files that work from disk")
     site.add_argument("out", metavar="OUT", help="the site's folder: new, empty, or a site "
                                                  "this command wrote before (replaced whole)")
@@ -264,6 +322,59 @@ def _parser() -> argparse.ArgumentParser:
                       help="the day the pages' date controls show first (default: today)")
     add_import_commands(commands)
     return parser
+
+
+def _group_option(sub: argparse.ArgumentParser, what: str) -> None:
+    sub.add_argument("--group", metavar="GROUP", help=f"a group (EU...): {what}")
+
+
+def _filter_options(sub: argparse.ArgumentParser) -> None:
+    """The filters of `Timeline.events` (`Filters`), each an option."""
+    sub.add_argument("--text", metavar="TEXT",
+                     help="only events whose words hold every word of TEXT")
+    for name, example in (("topic", "ict-security"), ("instrument", "'Budapest Convention'"),
+                          ("resolution", "A/RES/74/247"), ("body", "UNGA"),
+                          ("tag", "cybercrime")):
+        sub.add_argument(f"--{name}", action="append", metavar=name.upper(),
+                         dest=f"filter_{name}",
+                         help=f"only events of this {name} ({example}; repeatable: any)")
+    _group_option(sub, "only events about its members as of --until")
+    sub.add_argument("--recorded-since", type=_date, metavar="DATE",
+                     help="only events that entered the record from this date (rule 7)")
+    sub.add_argument("--recorded-until", type=_date, metavar="DATE",
+                     help="only events that entered the record by this date (rule 7)")
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    """The filters given to a command, as `Timeline.events` takes them."""
+    found = {name: getattr(args, f"filter_{name}", None)
+             for name in ("topic", "instrument", "resolution", "body", "tag")}
+    for name in ("text", "group", "recorded_since", "recorded_until"):
+        found[name] = getattr(args, name, None)
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _agreement_command(sub: argparse.ArgumentParser,
+                       window: Callable[[argparse.ArgumentParser], None]) -> None:
+    sub.add_argument("actors", nargs="*", metavar="ACTOR",
+                     help="two actors or more, by id or name (CAN, can, 'Republic of Korea', "
+                          "EU...): every pair of them (or none, with --group)")
+    sub.add_argument("--group", metavar="GROUP",
+                     help="every member of this group as of --until (EU...): every pair")
+    window(sub)
+    sub.add_argument("--topic", action="append", metavar="TOPIC",
+                     help="only roll calls on this topic (repeatable): human-rights, "
+                          "ict-security...")
+    sub.add_argument("--measure", choices=("agree", "identical", "s"), default="agree",
+                     help="agree: identical votes, abstention as half (default); identical: "
+                          "identical votes only; s: Signorino and Ritter's S score")
+    sub.add_argument("--by", choices=("year", "session"),
+                     help="a score per year or per General Assembly session")
+    sub.add_argument("--plot", type=_picture, metavar="FILE",
+                     help="also draw the scores over time (with --by) into a new FILE.svg "
+                          "or FILE.png")
+    sub.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                     help="what to print: text, json, csv (default: text)")
 
 
 def _picture(text: str) -> str:
@@ -325,18 +436,18 @@ def _position(timeline: Timeline, args: argparse.Namespace) -> str:
                                    possible=args.possible) for actor in args.actors]
     if args.format == "json":
         return _json(_one_or_list([p.to_dict() for p in positions]))
-    return _each([str(p) for p in positions])
+    return _each([p.text(full=args.all) for p in positions])
 
 
 def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
     log = timeline.changelog(args.actors or None, since=args.since, until=args.until,
-                             known_at=args.known_at)
+                             known_at=args.known_at, **_filters(args))
     return _json(log.to_dict()) if args.format == "json" else str(log)
 
 
 def _timeline(timeline: Timeline, args: argparse.Namespace) -> str:
     listing = timeline.listing(args.actors or None, args.kind, since=args.since,
-                               until=args.until, known_at=args.known_at)
+                               until=args.until, known_at=args.known_at, **_filters(args))
     if args.format != "text":
         return _rows([event_row(e, listing.actor) for e in listing], args.format)
     return str(listing)
@@ -368,6 +479,16 @@ def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
                   for actor, changes in found])
 
 
+def _compare(timeline: Timeline, args: argparse.Namespace) -> str:
+    found = timeline.compare(args.actors, as_of=args.as_of, known_at=args.known_at,
+                             possible=args.possible)
+    if args.format == "json":
+        return _json(found.to_dict())
+    if args.format == "html":
+        return found._repr_html_()
+    return found.text(full=args.all)
+
+
 def _resolution_events(timeline: Timeline, args: argparse.Namespace) -> Iterator[Event]:
     return (e for e in timeline.events(kind=("vote", "adoption"), known_at=args.known_at)
             if getattr(e, "resolution", None) == args.instrument)
@@ -395,7 +516,7 @@ def _status(timeline: Timeline, args: argparse.Namespace) -> str:
         view = timeline.resolution(args.instrument, known_at=args.known_at)
         return _json(view.to_dict()) if args.format == "json" else str(view)
     chart = timeline.status(args.instrument, as_of=args.as_of, known_at=args.known_at,
-                            possible=args.possible, all_actors=args.all)
+                            possible=args.possible, all_actors=args.all, group=args.group)
     return _json(chart.to_dict()) if args.format == "json" else str(chart)
 
 
@@ -407,6 +528,59 @@ def _export(timeline: Timeline, args: argparse.Namespace) -> str:
     listing = timeline.listing(args.actors or None, since=args.since, until=args.until,
                                known_at=args.known_at)
     return _rows([event_row(e, listing.actor) for e in listing], args.format)
+
+
+def _agreement(timeline: Timeline, args: argparse.Namespace) -> str:
+    found = timeline.agreement(*args.actors, group=args.group, since=args.since,
+                               until=args.until, known_at=args.known_at, topic=args.topic,
+                               measure=args.measure, by=args.by)
+    if args.plot is not None:
+        try:
+            figure = found.plot()
+        except ImportError as exc:
+            raise TimelineError(str(exc)) from None
+        except TypeError as exc:
+            raise TimelineError(f"--plot: {exc}") from None
+        _save(figure.savefig, Path(args.plot), force=False)
+    if args.format == "json":
+        return _json(found.to_dict())
+    if args.format == "csv":
+        buffer = io.StringIO()
+        write_csv(found.rows(), buffer, AGREEMENT_FIELDS)
+        return buffer.getvalue().rstrip("\n")
+    return str(found)
+
+
+def _search(timeline: Timeline, args: argparse.Namespace) -> str:
+    return _timeline(timeline, args)
+
+
+def _listed(rows: list[dict[str, Any]], form: str, fields: Sequence[str]) -> str:
+    if form == "json":
+        return _json(rows)
+    if form == "csv":
+        buffer = io.StringIO()
+        write_csv(rows, buffer, fields)
+        return buffer.getvalue().rstrip("\n")
+    return "\n".join(aligned([[f.upper() for f in fields],
+                               *(["" if r[f] is None else str(r[f]) for f in fields]
+                                 for r in rows)]))
+
+
+def _actors(timeline: Timeline, args: argparse.Namespace) -> str:
+    counts = Counter(a for e in timeline.events() for a in e.involved)
+    chosen = timeline.registry.actors if args.all else sorted(counts)
+    rows = [{"id": a, "name": timeline.registry.name(a),
+             "type": timeline.registry.actors[a].type if a in timeline.registry.actors else None,
+             "events": counts[a]} for a in sorted(chosen)]
+    return _listed(rows, args.format, ("id", "name", "type", "events"))
+
+
+def _instruments(timeline: Timeline, args: argparse.Namespace) -> str:
+    counts = Counter(getattr(e, "instrument", None) for e in timeline.events())
+    rows = [{"id": i.id, "short": i.short, "title": i.title, "events": counts[i.id]}
+            for i in sorted(timeline.registry.instruments.values(), key=lambda i: i.id)]
+    return _listed(rows, args.format, ("id", "short", "events", "title"))
 
 
 def _import(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -421,14 +595,33 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
     except ImportError as exc:
         raise TimelineError(str(exc)) from None
     path = Path(args.output)
-    if not args.force and os.path.lexists(path):
+    _save(chart.save, path, force=args.force)
+    return f"{path}: {len(chart.actors)} lanes, {len(chart.spans)} spans, {len(chart.marks)} marks"
+
+
+def _heatmap(timeline: Timeline, args: argparse.Namespace) -> str:
+    try:
+        found = timeline.vote_map(*args.actors, group=args.group, since=args.since,
+                                  until=args.until, known_at=args.known_at, topic=args.topic)
+    except ImportError as exc:
+        raise TimelineError(str(exc)) from None
+    path = Path(args.output)
+    _save(found.save, path, force=args.force)
+    return (f"{path}: {len(found.actors)} actors x {len(found.roll_calls)} roll calls, "
+            f"{found.dates[0]} to {found.dates[-1]}")
+
+
+def _save(save: Callable[[Path], object], path: Path, *, force: bool) -> None:
+    """Draw a picture by ``save`` into a temporary file, then put it at ``path``: a new file
+    unless ``force`` (which replaces a link there, never writes through it)."""
+    if not force and os.path.lexists(path):
         raise TimelineError(f"{path}: already exists: choose another name, or give --force "
                             f"to replace it")
     temporary = path.parent / f".{path.name}.{os.urandom(6).hex()}.partial{path.suffix}"
     try:
-        chart.save(temporary)
-        if args.force:
-            os.replace(temporary, path)  # replaces a link there, never writes through it
+        save(temporary)
+        if force:
+            os.replace(temporary, path)
         else:
             publish(temporary, path)
     except FileExistsError:
@@ -436,7 +629,6 @@ def _plot(timeline: Timeline, args: argparse.Namespace) -> str:
                             f"is: choose another name, or give --force") from None
     finally:
         temporary.unlink(missing_ok=True)
-    return f"{path}: {len(chart.actors)} lanes, {len(chart.spans)} spans, {len(chart.marks)} marks"
 
 
 def _site(timeline: Timeline, args: argparse.Namespace) -> str:
@@ -447,9 +639,11 @@ def _site(timeline: Timeline, args: argparse.Namespace) -> str:
 
 _COMMANDS: dict[str, Callable[[Timeline, argparse.Namespace], str]] = {
     "validate": _validate, "position": _position, "changelog": _changelog,
-    "timeline": _timeline, "diff": _diff, "status": _status, "export": _export,
-    "votes": _votes,
-    "import": _import, "plot": _plot, "site": _site,
+    "timeline": _timeline, "diff": _diff, "compare": _compare, "status": _status,
+    "export": _export,
+    "votes": _votes, "agreement": _agreement, "search": _search, "actors": _actors,
+    "instruments": _instruments,
+    "import": _import, "plot": _plot, "heatmap": _heatmap, "site": _site,
 }
 
 
@@ -460,6 +654,8 @@ def _resolve_actors(timeline: Timeline, args: argparse.Namespace) -> None:
         args.actor = timeline.registry.resolve(args.actor)
     if getattr(args, "actors", None):
         args.actors = [timeline.registry.resolve(a) for a in args.actors]
+    if getattr(args, "instrument", None):
+        args.instrument = timeline.registry.resolve_instrument(args.instrument)
 
 
 def _one_line(text: str) -> str:
@@ -495,6 +691,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 stored_by = getattr(args, "stored_by", None)
                 timeline = opened if stored_by is None else opened.as_stored(stored_by)
                 _resolve_actors(timeline, args)
+                if "as_of" in args and args.as_of is None:
+                    args.as_of = Date.from_date(timeline.today())
                 output = _COMMANDS[args.command](timeline, args)
         print(printable(output))
         sys.stdout.flush()

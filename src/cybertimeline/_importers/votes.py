@@ -259,7 +259,7 @@ def import_votes(
     """
     first, last = (sessions, sessions) if isinstance(sessions, int) else sessions or (None, None)
     only = VoteFilter(resolutions=resolution, first_session=first, last_session=last,
-                      since=since, until=until, topics=topic)
+                      since=optional_date(since), until=optional_date(until), topics=topic)
     read = read_votes(votes, roll_calls, registry=timeline.registry, issues=issues,
                       layout=layout, only=only, codes=codes, progress=progress)
     plan = plan_import(timeline, read.events)

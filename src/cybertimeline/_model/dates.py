@@ -184,12 +184,22 @@ class Date:
         return cls.parse(day.isoformat())
 
     @classmethod
-    def coerce(cls, value: Date | dt.date | str) -> Date:
-        """Accept a Date, a ``datetime.date`` or EDTF text, as the query methods do."""
+    def coerce(cls, value: Date | dt.date | str | int) -> Date:
+        """Accept a Date, a ``datetime.date``, EDTF text or a year as an int (``2016``, the
+        year 2016), as the query methods do.
+
+        Raises:
+            DateError: the text is not EDTF, or the int is no year from 1 to 9999.
+        """
         if isinstance(value, Date):
             return value
         if isinstance(value, dt.date):
             return cls.from_date(value)
+        if isinstance(value, int):
+            if isinstance(value, bool) or not 1 <= value <= 9999:
+                raise DateError(f"{value} is no year: give a year from 1 to 9999 (2016), or "
+                                f"a date as EDTF text ('2016-05-01')")
+            return cls.parse(f"{value:04d}")
         return cls.parse(value)
 
     @property
@@ -324,7 +334,7 @@ def _numeric_day(text: str, one: str, two: str, year_text: str, dayfirst: bool |
     return next(iter(readings.values()))
 
 
-def optional_date(value: Date | dt.date | str | None) -> Date | None:
+def optional_date(value: Date | dt.date | str | int | None) -> Date | None:
     """`Date.coerce` that lets None through: the converter of optional date fields."""
     return None if value is None else Date.coerce(value)
 
@@ -337,5 +347,6 @@ def _suggestion(text: str) -> str | None:
         return None
 
 
-DateLike = Date | dt.date | str
-"""What queries accept as a date: a `Date`, a ``datetime.date`` or EDTF text."""
+DateLike = Date | dt.date | str | int
+"""What queries accept as a date: a `Date`, a ``datetime.date``, EDTF text or a year as an
+int (``2016``)."""

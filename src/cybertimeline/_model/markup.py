@@ -21,6 +21,9 @@ __all__ = ["Markup", "badge", "block", "cited", "escape", "heading", "join", "li
 
 _LINKABLE = re.compile(r"https?://[^\s\"'<>]+", re.IGNORECASE)
 _CELL = "padding:2px 8px;text-align:left;vertical-align:top"
+_WRAP_MIN = "16em"
+"""How narrow a column that wraps (a summary, a title) may be squeezed by the columns that do
+not: the table scrolls sideways before a summary becomes a word a line."""
 _BADGE = ("display:inline-block;padding:0 0.55em;border-radius:0.7em;font-size:0.9em;"
           "line-height:1.5;white-space:nowrap")
 
@@ -73,10 +76,12 @@ def heading(text: object, level: int = 4) -> Markup:
 def table(header: Sequence[str], rows: Iterable[Sequence[object]],
           wrap: Collection[str] = ()) -> Markup:
     """A table that scrolls sideways rather than overflow its output; cells escaped unless
-    `Markup`. Only the columns named in ``wrap`` (names, summaries, quotes) wrap their lines:
-    dates, ids and badges keep theirs."""
-    styles = [_CELL if name in wrap else f"{_CELL};white-space:nowrap" for name in header]
-    head = join(Markup(f'<th style="{_CELL}">{escape(h)}</th>') for h in header)
+    `Markup`. Only the columns named in ``wrap`` (names, summaries, quotes) wrap their lines,
+    and keep at least `_WRAP_MIN` wide: dates, ids and badges keep theirs."""
+    styles = [f"{_CELL};min-width:{_WRAP_MIN}" if name in wrap
+              else f"{_CELL};white-space:nowrap" for name in header]
+    head = join(Markup(f'<th style="{style}">{escape(h)}</th>')
+                for h, style in zip(header, styles, strict=True))
     body = join(Markup("<tr>" + join(Markup(f'<td style="{style}">{escape(c)}</td>')
                                      for c, style in zip(row, styles, strict=True)) + "</tr>")
                 for row in rows)

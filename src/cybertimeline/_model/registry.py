@@ -13,6 +13,7 @@ import attrs
 from cybertimeline._model.dates import Date, optional_date
 from cybertimeline._model.fields import a_day, actor_id, date, non_empty_text, one_of, slug
 from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.instrument_names import resolve_instrument
 from cybertimeline._model.names import NameIndex, name_keys
 from cybertimeline._model.sources import Source, knowledge_day, some_source, sources
 from cybertimeline._model.state_names import (
@@ -609,6 +610,18 @@ class Registry:
                 f"{name!r} is a former state ({former}), which this store does not declare: "
                 f"declare it in actors.toml (type \"state\"), as import-votes does")
         raise UnknownActorError(unknown_message("actor", name, self.actors))
+
+    def resolve_instrument(self, name: str) -> str:
+        """The id of the instrument a name means: its id, title or short name, or a common
+        name (``Budapest Convention``, ``ETS 185``, ``UNTOC``, ``Palermo Convention``), in any
+        case; a UN document symbol (``A/RES/74/247``) as it is.
+
+        Raises:
+            UnknownInstrumentError: no instrument, or several, go by this name.
+        """
+        if name.strip() not in self.instruments and UN_SYMBOL.fullmatch(name.strip()):
+            return name.strip()
+        return resolve_instrument(self.instruments, name)
 
     def _described(self, actor: str) -> str:
         return f"{actor!r} ({self.name(actor)})"

@@ -168,7 +168,8 @@ class TreatyChart(Mapping[str, TreatyStatus]):
 
 
 def _head(chart: TreatyChart) -> str:
-    head = f"{chart.registry.label(chart.instrument)} as of {chart.as_of}"
+    when = "on every known event" if chart.as_of is None else f"as of {chart.as_of}"
+    head = f"{chart.registry.label(chart.instrument)} {when}"
     return head if chart.known_at is None else f"{head}, as known at {chart.known_at}"
 
 

@@ -69,11 +69,20 @@ class Position:
     """The registry of the timeline that answered: names, and the instruments it knows."""
 
     def __str__(self) -> str:
-        return position_text(self, self.registry or Registry.builtin())
+        return self.text()
+
+    def text(self, full: bool = False) -> str:
+        """The position as text (``str()``): a section per kind of entry, each long one cut
+        to its first entries (votes: the latest) with their count, unless ``full``."""
+        return position_text(self, self.registry or Registry.builtin(), full)
+
+    def html(self, full: bool = False) -> str:
+        """The position as HTML, long sections cut as in `text` (with ``full``: folded)."""
+        return position_html(self, self.registry or Registry.builtin(), full)
 
     def _repr_html_(self) -> str:
         """The position as HTML: how Jupyter shows it."""
-        return position_html(self, self.registry or Registry.builtin())
+        return self.html()
 
     def __repr__(self) -> str:
         sections: tuple[tuple[Any, str, str], ...] = (

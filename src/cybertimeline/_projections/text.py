@@ -3,8 +3,8 @@ and as HTML for notebooks."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from cybertimeline._model import markup
 from cybertimeline._model.dates import Date
@@ -64,7 +64,9 @@ class Sections(Protocol):
 
 
 def _head(position: Sections, words: Words) -> str:
-    head = f"{words.heading(position.actor)} as of {position.as_of}"
+    when = ("on every known event" if position.as_of is None
+            else f"as of {position.as_of}")
+    head = f"{words.heading(position.actor)} {when}"
     if position.known_at is not None:
         head += f", as known at {position.known_at}"
     if position.possible:
@@ -101,17 +103,50 @@ def _unopened(position: Sections, registry: Registry) -> list[tuple[str, Date]]:
             if i in registry.instruments and registry.instruments[i].coverage]
 
 
-def position_text(position: Sections, registry: Registry) -> str:
-    """The position as text: a heading, a section per kind of entry, and the sources."""
-    read_sources(position.votes.values())  # each is cited: read them at once
+T = TypeVar("T")
+
+SHOWN = 20
+"""How many entries of a section a position shows (its votes: the latest), unless asked
+for all (``full``): a whole UN record is thousands of votes."""
+
+
+def shown(items: Sequence[T], full: bool, latest: bool = False) -> tuple[Sequence[T], int]:
+    """The items a section shows (all with ``full``; else the first `SHOWN`, or the latest)
+    and how many it leaves out."""
+    if full or len(items) <= SHOWN:
+        return items, 0
+    return (items[-SHOWN:] if latest else items[:SHOWN]), len(items) - SHOWN
+
+
+def _titled(title: str, total: int, hidden: int, latest: bool = False) -> str:
+    """A section's title; where entries are left out, how many there are and which show."""
+    if not hidden:
+        return title
+    which = "latest" if latest else "first"
+    return (f"{title} ({total:,}; the {which} {total - hidden} shown: "
+            f"full=True or --all for all)")
+
+
+def _votes(position: Sections, full: bool) -> tuple[Sequence[tuple[str, VoteEntry]], int]:
+    """The votes a position shows, in the order cast, their events read (they are cited)."""
+    found, hidden = shown(by_date(position.votes), full, latest=True)
+    read_sources(v for _, v in found)  # each is cited: read them at once
+    return found, hidden
+
+
+def position_text(position: Sections, registry: Registry, full: bool = False) -> str:
+    """The position as text: a heading, a section per kind of entry (long ones cut to their
+    first or latest entries, unless ``full``), and the sources."""
+    votes, hidden_votes = _votes(position, full)
     words = Words(registry)
     lines = [_head(position, words)]
     cites = Citations()
 
-    def section(title: str, rows: list[list[str]]) -> None:
+    def section(title: str, rows: list[list[str]], latest: bool = False) -> None:
         if rows:
-            lines.append(title)
-            lines.extend("  " + line for line in aligned(rows))
+            kept, hidden = shown(rows, full, latest)
+            lines.append(_titled(title, len(rows), hidden, latest))
+            lines.extend("  " + line for line in aligned(list(kept)))
 
     treaty_rows = []
     for instrument, status in sorted(position.treaties.items()):
@@ -134,9 +169,12 @@ def position_text(position: Sections, registry: Registry) -> str:
                             f"{cites.cite(registry.instruments[instrument].opening_sources)}"
                             .rstrip()])
     section("Treaties", treaty_rows)
-    titled = any(v.title for v in position.votes.values())
-    section("Votes", [[r, v.option, str(v.date), *([_short(v.title)] if titled else []),
-                       cites.cite(v.sources)] for r, v in by_date(position.votes)])
+    titled = any(v.title for _, v in votes)
+    if votes:
+        lines.append(_titled("Votes", len(position.votes), hidden_votes, latest=True))
+        lines.extend("  " + line for line in aligned([
+            [r, v.option, str(v.date), *([_short(v.title)] if titled else []),
+             cites.cite(v.sources)] for r, v in votes]))
     section("Stances", [[words.topic(t), s.stance, str(s.date), cites.cite(s.event.sources)]
                         for t, s in sorted(position.stances.items())])
     section("Memberships", [[g, m.role or "member", f"since {m.since}", cites.cite(m.event.sources)]
@@ -167,17 +205,36 @@ def _act(status: TreatyStatus, role: str, cites: Citations) -> Markup:
     return markup.join([f"{act.date}{extra} ", cited(cites, act.sources)])
 
 
-def position_html(position: Sections, registry: Registry) -> str:
-    """The position as HTML: a table per kind of entry, status badges, numbered linked sources."""
-    read_sources(position.votes.values())  # each is cited: read them at once
+def position_html(position: Sections, registry: Registry, full: bool = False) -> str:
+    """The position as HTML: a table per kind of entry, status badges, numbered linked sources.
+    A long section shows its first (votes: latest) entries; with ``full``, the others follow
+    folded (``<details>``), else a line says how many are left out."""
+    votes, hidden_votes = _votes(position, full)
     words = Words(registry)
     cites = Citations()
     parts: list[object] = [Markup(f"<p><strong>{markup.escape(_head(position, words))}"
                                   f"</strong></p>")]
 
-    def section(title: str, header: list[str], rows: list[list[object]]) -> None:
-        if rows:
-            parts.extend([markup.heading(title), markup.table(header, rows, _WRAP)])
+    def section(title: str, header: list[str], rows: Sequence[list[object]],
+                hidden: int = 0, latest: bool = False) -> None:
+        if not rows:
+            return
+        if not hidden:
+            rows, hidden = shown(rows, full, latest)
+        total = len(rows) + hidden
+        parts.append(markup.heading(title if total <= SHOWN else f"{title} ({total:,})"))
+        if full and len(rows) > SHOWN:
+            first, rest = ((rows[-SHOWN:], rows[:-SHOWN]) if latest
+                           else (rows[:SHOWN], rows[SHOWN:]))
+            parts.extend([markup.table(header, first, _WRAP), Markup(
+                f"<details><summary>{len(rest):,} more</summary>"
+                f"{markup.table(header, rest, _WRAP)}</details>")])
+            return
+        parts.append(markup.table(header, rows, _WRAP))
+        if hidden:
+            which = "earlier" if latest else "more"
+            parts.append(Markup(f"<p><em>{hidden:,} {which} not shown: "
+                                f"<code>.html(full=True)</code> shows them.</em></p>"))
 
     treaties: list[list[object]] = [
         [registry.short_label(instrument), badge(status.status),
@@ -197,7 +254,7 @@ def position_html(position: Sections, registry: Registry) -> str:
             treaties)
     section("Votes", ["Resolution", "Title", "Vote", "Body", "Date", "Sources"],
             [[r, v.title or "", badge(v.option), registry.name(v.body), str(v.date),
-              cited(cites, v.sources)] for r, v in by_date(position.votes)])
+              cited(cites, v.sources)] for r, v in votes], hidden_votes, latest=True)
     quoted = any(e.quote for e in position.stances.values())
     section("Stances", ["Topic", "Stance", "Date", *(["Quote"] if quoted else []), "Sources"],
             [[words.topic(t), badge(e.stance), str(e.date),

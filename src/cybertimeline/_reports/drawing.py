@@ -48,6 +48,9 @@ _LANE_PAD = 0.25
 _LABEL_SIZE = 9.0
 _CHAR_POINTS = 0.56 * _LABEL_SIZE  # an average character's width, for packing labels
 _WIDTH_INCHES = 8.0
+_MAX_ROWS = 24
+"""Rows of marks a lane grows to; marks beyond are drawn over the last row (a heatmap,
+`Timeline.vote_map`, shows many votes), so that a lane of hundreds of votes stays a lane."""
 _LEFT_INCHES, _RIGHT_INCHES = 1.4, 0.25
 
 
@@ -122,10 +125,12 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
     # Lay the lanes out top to bottom: a status band, then rows of marks.
     band = chart.instrument is not None
     layout: list[tuple[str, float, list[tuple[Mark, int]]]] = []
-    y = 0.0
+    y, piled = 0.0, 0
     for actor in chart.actors:
         own = [m for m in chart.marks if m.actor == actor]
-        rows = _rows(own, chart.start, chart.end, days_per_point)
+        wanted = _rows(own, chart.start, chart.end, days_per_point)
+        piled += sum(1 for r in wanted if r >= _MAX_ROWS)
+        rows = [min(r, _MAX_ROWS - 1) for r in wanted]
         layout.append((actor, y, list(zip(own, rows, strict=True))))
         height = (_BAND_TOP + _BAND_HEIGHT if band else 0.0) + (max(rows) + 1 if rows else 0) * (
             _ROW_HEIGHT) + _LANE_PAD
@@ -170,8 +175,10 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
                     color="#666666",
                     style="italic")
         rows_top = top + (_BAND_TOP + _BAND_HEIGHT if band else 0.0)
+        crowded = sum(1 for _, row in placed if row == _MAX_ROWS - 1) > 1
         for mark, row in placed:
-            _draw_mark(ax, mark, rows_top + (row + 0.5) * _ROW_HEIGHT, chart, days_per_point)
+            _draw_mark(ax, mark, rows_top + (row + 0.5) * _ROW_HEIGHT, chart, days_per_point,
+                       labelled=not (crowded and row == _MAX_ROWS - 1))
     ax.set_yticks(ticks, labels, fontsize=_LABEL_SIZE)
     ax.tick_params(axis="x", labelsize=_LABEL_SIZE)
 
@@ -182,6 +189,10 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
                     textcoords="offset points", fontsize=_LABEL_SIZE, va="bottom",
                     annotation_clip=False)
 
+    if piled:
+        figure.text(0.99, 0.1 / height_inches, f"{piled} marks drawn over others, "
+                    f"unlabelled: vote_map() shows many votes as a heatmap", ha="right",
+                    va="bottom", fontsize=7, color="#666666")
     heading = title or _title(registry, chart)
     figure.suptitle(heading, x=0.02, ha="left", fontsize=11,
                     y=1 - 0.12 / height_inches, va="top")
@@ -266,10 +277,12 @@ def _clearest(span: StatusSpan, covers: list[tuple[dt.date, dt.date]]) -> tuple[
     return max(parts, key=lambda part: part[1] - part[0], default=(span.start, span.start))
 
 
-def _draw_mark(ax: Axes, mark: Mark, y: float, chart: Swimlanes, days_per_point: float) -> None:
+def _draw_mark(ax: Axes, mark: Mark, y: float, chart: Swimlanes, days_per_point: float,
+               labelled: bool = True) -> None:
     """A point for a day; a bar over the days a session lasted; a range marker (a line with
     a tick at each end and a hollow mark in the middle) over the days within which a one-day
-    event happened, so that it does not read as lasting them."""
+    event happened, so that it does not read as lasting them. Its label beside it, unless
+    not ``labelled`` (marks drawn over one another)."""
     mdates = _mdates()
 
     fill = colour(mark.value)
@@ -290,6 +303,8 @@ def _draw_mark(ax: Axes, mark: Mark, y: float, chart: Swimlanes, days_per_point:
     else:
         ax.plot([x0], [y], marker=marker, color=fill, markersize=7,
                 markeredgecolor="white", markeredgewidth=0.5, linestyle="none")
+    if not labelled:
+        return
     pad = 5 * days_per_point
     x_end = mdates.date2num(chart.end + _ONE_DAY)
     width = len(mark.label) * _CHAR_POINTS * days_per_point
@@ -325,7 +340,8 @@ def plot(
     Args:
         timeline: A timeline (anything that answers positions and events).
         actors: One actor id, or several: one lane each, in this order.
-        instrument: The instrument whose status is drawn; no status band if None.
+        instrument: The instrument whose status is drawn, by id or name ("Budapest
+            Convention"); no status band if None.
         since: The chart's first day (this date's first); whole years around the events
             if None.
         until: The chart's last day (this date's last); whole years around the events if None.
@@ -350,8 +366,8 @@ def plot(
         raise TimelineError("nothing to plot: name at least one actor")
     for actor in chosen:
         timeline.registry.actor(actor)
-    if instrument is not None and not timeline.registry.has_instrument(instrument):
-        timeline.registry.instrument(instrument)
+    if instrument is not None:
+        instrument = timeline.registry.resolve_instrument(instrument)
     wanted = None if topics is None else frozenset(topics)
     start, end = window(timeline, chosen, instrument, since, until, known_at)
     known = None if known_at is None else Date.coerce(known_at)

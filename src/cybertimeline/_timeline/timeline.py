@@ -8,7 +8,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, Unpack, cast
 
 import attrs
 
@@ -28,12 +28,17 @@ from cybertimeline._stores.checks import Origin, check_events, check_registry
 from cybertimeline._stores.index import Lane
 from cybertimeline._stores.sequences import acts_of, sequence_problems
 from cybertimeline._timeline.caches import Derived
+from cybertimeline._timeline.search import EventFilter, FieldFilters, Filters, words_by_id
 from cybertimeline.errors import Problem, UnknownEventError, ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cybertimeline._model.ballots import Ballots
+    from cybertimeline._reports.agreement import Agreement, Measure, Period
     from cybertimeline._reports.changelog import Changelog
+    from cybertimeline._reports.compare import Comparison
+    from cybertimeline._reports.heatmap import VoteMap
     from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.resolutions import ResolutionView
     from cybertimeline._reports.swimlanes import Swimlanes
@@ -276,6 +281,7 @@ class Timeline:
         known_at: DateLike | None = None,
         include_corrected: bool = False,
         stored_by: DateLike | None = None,
+        **filters: Unpack[Filters],
     ) -> Iterator[Event]:
         """The known events, in canonical order, filtered.
 
@@ -288,16 +294,24 @@ class Timeline:
             known_at: The record as it stood on this day.
             include_corrected: Also list superseded and retracted events.
             stored_by: Only what the store had received by this day (`as_stored`).
+            filters: ``text`` (every word found in the event's title, summary, quote or
+                its sources' titles and quotes, in any case; a phrase in double quotes),
+                ``topic``, ``instrument`` (by id or name), ``resolution``, ``body``,
+                ``tag`` (each one value or several, any of which matches), ``group``
+                (events about any of its members as of ``until``), ``recorded_since`` and
+                ``recorded_until`` (the day each event entered the record, rule 7).
 
         Raises:
-            UnknownActorError: ``actor`` is not known.
+            UnknownActorError: ``actor``, ``body`` or ``group`` is not known.
+            UnknownInstrumentError: ``instrument`` is not known.
             ValidationError: ``since`` is after ``until``.
         """
         if stored_by is not None:
             yield from self.as_stored(stored_by).events(
                 actor, kind, since=since, until=until, known_at=known_at,
-                include_corrected=include_corrected)
+                include_corrected=include_corrected, **filters)
             return
+        matches = self._filter(filters, until, known_at)
         if actor is not None:
             actor = self.registry.resolve(actor)
         start, stop = _first_day(since), _last_day(known_at)
@@ -320,8 +334,18 @@ class Timeline:
                  else derived.known.at(stop))
         first = 0 if start is None else bisect.bisect_left(lane.latest, start)
         for event in lane.events[first:end]:
-            if (kinds is None or event.kind in kinds) and known(event):
+            if ((kinds is None or event.kind in kinds) and known(event)
+                    and (matches is None or matches(event))):
                 yield event
+
+    def _filter(self, filters: Filters, until: DateLike | None,
+                known_at: DateLike | None) -> EventFilter | None:
+        """The filter of `events`' ``filters`` (None for none)."""
+        group = filters.get("group")
+        members = (None if group is None
+                   else self.members(group, as_of=until, known_at=known_at))
+        return EventFilter.of(filters, self.registry, members, lambda: words_by_id(
+            self, self._index.version, lambda: self.events(include_corrected=True)))
 
     def corrections(self) -> Iterator[Event]:
         """Every stored supersession and retraction (corrected ones too), in canonical order,
@@ -468,6 +492,81 @@ class Timeline:
             self._index.ballots(section)
 
     @_one_version
+    def _known_ballots(self, known_at: DateLike | None = None) -> Ballots:
+        """Every known roll call's ballots as one matrix (`Ballots`, canonical order): the
+        stored ones less those corrected as known at ``known_at``, and none recorded after it."""
+        from cybertimeline._model.ballots import Ballots
+        from cybertimeline._model.written import Entries
+
+        known_day = _last_day(known_at)
+        derived, found = self._known_lane(lambda: self._index.ballots("votes"))
+        if known_day is None and not derived.known:
+            return found
+        keep, entries = derived.known.keeps(known_day), found.entries
+        ranks = [r for r, (i, day) in enumerate(zip(entries.ids, entries.recorded, strict=True))
+                 if keep(i, day)]
+        if len(ranks) == len(entries):
+            return found
+        rows = [(r, entries.ids[r], entries.latest[r], entries.recorded[r], entries.dates[r],
+                 entries.keys[r], entries.details[r], entries.sources[r]) for r in ranks]
+        return Ballots(Entries(rows), found.actors, found.values, found.codes[ranks])
+
+    def agreement(
+        self,
+        *actors: str,
+        group: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        topic: str | Collection[str] | None = None,
+        measure: Measure = "agree",
+        by: Period | None = None,
+    ) -> Agreement:
+        """How often actors voted alike, pair by pair (share of identical votes, abstention
+        as half; or the S score), over the known roll calls: `cybertimeline.agreement` of
+        this timeline. ``tl.agreement("USA", "RUS", by="year")``, ``tl.agreement(group="EU")``.
+        """
+        from cybertimeline._reports.agreement import agreement
+
+        with self._index.reading():  # members, ballots and topics from one version
+            return agreement(self, *actors, group=group, since=since, until=until,
+                             known_at=known_at, topic=topic, measure=measure, by=by)
+
+    def vote_map(
+        self,
+        *actors: str,
+        group: str | None = None,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        topic: str | Collection[str] | None = None,
+        title: str | None = None,
+    ) -> VoteMap:
+        """A heatmap of actors' votes, states x roll calls, each cell the option cast:
+        `cybertimeline.vote_map` of this timeline; readable where a swimlane chart of many
+        votes is not. ``tl.vote_map(group="EU", since=2019, until=2019).save("eu.svg")``."""
+        from cybertimeline._reports.heatmap import vote_map
+
+        with self._index.reading():  # members, ballots and topics from one version
+            return vote_map(self, actors, group=group, since=since, until=until,
+                            known_at=known_at, topic=topic, title=title)
+
+    def compare(
+        self,
+        actors: Iterable[str],
+        *,
+        as_of: DateLike | None = None,
+        known_at: DateLike | None = None,
+        possible: bool = False,
+    ) -> Comparison:
+        """Actors' positions as of one date side by side, the facts on which they differ
+        first: `cybertimeline.compare` of this timeline. ``tl.compare(["FRA", "DEU"],
+        as_of=2020)``."""
+        from cybertimeline._reports.compare import compare
+
+        return compare(self, actors, as_of=as_of, known_at=known_at, possible=possible)
+
+    @_one_version
     def votes_on(
         self,
         resolution: str,
@@ -523,8 +622,12 @@ class Timeline:
         possible: bool = False,
         all_actors: bool = False,
         stored_by: DateLike | None = None,
+        group: str | None = None,
     ) -> TreatyChart:
         """Every actor's standing towards one instrument: the treaty office's chart, as of a date.
+
+        ``instrument`` is an id or a name as `Registry.resolve_instrument` reads it
+        (``"Budapest Convention"``, ``"ETS 185"``, ``"UNTOC"``).
 
         A `TreatyChart`: a mapping of the actors that acted on it, sorted by
         id, to their `TreatyStatus`. With ``all_actors``, every state too
@@ -533,14 +636,19 @@ class Timeline:
         ``none`` (not a signatory) where the store declares the chart complete
         on that date (rule 10), else ``unknown``.
 
+        With ``group``, only its members as of ``as_of`` (``group="EU"``).
+
         Raises:
             UnknownInstrumentError: the instrument is not known.
+            UnknownActorError: the group is not known.
         """
         if stored_by is not None:
             return self.as_stored(stored_by).status(instrument, as_of=as_of, known_at=known_at,
-                                                    possible=possible, all_actors=all_actors)
-        if not self.registry.has_instrument(instrument):
-            self.registry.instrument(instrument)
+                                                    possible=possible, all_actors=all_actors,
+                                                    group=group)
+        members = (None if group is None
+                   else set(self.members(group, as_of=as_of, known_at=known_at)))
+        instrument = self.registry.resolve_instrument(instrument)
         day, known_day = _last_day(as_of), _last_day(known_at)
         acts: defaultdict[str, list[TreatyAct]] = defaultdict(list)
         for event in self._select(lambda: self._index.instrument_lane(instrument), day,
@@ -554,8 +662,10 @@ class Timeline:
         opens_sources = found.opening_sources if found is not None and unopened else ()
         if all_actors:
             for actor in self.registry.actors.values():
-                if actor.type == "state":
+                if actor.type == "state" or (members is not None and actor.id in members):
                     acts.setdefault(actor.id, [])
+        if members is not None:
+            acts = defaultdict(list, {a: found for a, found in acts.items() if a in members})
         derived = self._current()
         return TreatyChart(
             instrument=instrument, as_of=_date(as_of), known_at=_date(known_at),
@@ -653,13 +763,31 @@ class Timeline:
         since: DateLike | None = None,
         until: DateLike | None = None,
         known_at: DateLike | None = None,
+        **filters: Unpack[Filters],
     ) -> Changelog:
         """What changed in actors' positions, day by day: `cybertimeline.changelog` of this
-        timeline (rule 6)."""
+        timeline (rule 6). ``group`` adds its members as of ``until`` to the actors; the
+        other filters of `events` keep the changes (and corrections) with an event they keep
+        (``instrument="Budapest Convention"``, ``topic="ict-security"``, ``text=...``).
+        """
         from cybertimeline._reports.changelog import changelog
 
+        group = filters.pop("group", None)
         with self._index.reading():  # every actor's answers from one version of the store
-            return changelog(self, actors, since=since, until=until, known_at=known_at)
+            if group is not None:
+                members = self.members(group, as_of=until, known_at=known_at)
+                named = [actors] if isinstance(actors, str) else list(actors or ())
+                if not members and not named:
+                    raise ValidationError([f"{group} has no members as of "
+                                           f"{until or 'the end'}"])
+                actors = [*named, *members]
+            log = changelog(self, actors, since=since, until=until, known_at=known_at)
+            keep = self._filter(filters, until, known_at)
+        if keep is None:
+            return log
+        return attrs.evolve(
+            log, changes=tuple(c for c in log.changes if any(keep(e) for e in c.events)),
+            corrections=tuple(c for c in log.corrections if keep(c.event) or keep(c.corrected)))
 
     def resolution(
         self,
@@ -687,6 +815,7 @@ class Timeline:
         since: DateLike | None = None,
         until: DateLike | None = None,
         known_at: DateLike | None = None,
+        **filters: Unpack[Filters],
     ) -> EventListing:
         """The known events about one actor, several or all, filtered as by `events`, as a
         value that shows itself: ``str()`` gives the table ``cybertimeline timeline`` prints,
@@ -703,11 +832,33 @@ class Timeline:
         seen: dict[str, Event] = {}
         asked: list[str | None] = [*chosen] or [None]
         for actor in asked:
-            for event in self.events(actor, kind, since=since, until=until, known_at=known_at):
+            for event in self.events(actor, kind, since=since, until=until, known_at=known_at,
+                                     **filters):
                 seen.setdefault(event.id, event)
         return EventListing(events=sorted(seen.values(), key=canonical_key),
                             actor=chosen[0] if len(chosen) == 1 else None,
                             registry=self.registry)
+
+    def search(
+        self,
+        text: str,
+        actors: str | Iterable[str] | None = None,
+        kind: str | Collection[str] | None = None,
+        *,
+        since: DateLike | None = None,
+        until: DateLike | None = None,
+        known_at: DateLike | None = None,
+        **filters: Unpack[FieldFilters],
+    ) -> EventListing:
+        """The known events whose words hold every word of ``text`` (their titles,
+        summaries, quotes, sources' titles and quotes; any case, no accents; a phrase in
+        double quotes as a whole), filtered as by `events`: a `listing`.
+
+        Raises:
+            ValidationError: ``text`` has no word.
+        """
+        return self.listing(actors, kind, since=since, until=until, known_at=known_at,
+                            text=text, **filters)
 
     def to_timelinejs(
         self,
