@@ -499,17 +499,23 @@ def bundled_url(cluster: Cluster) -> str:
     return url
 
 
-def test_a_position_on_postgres_reads_its_votes_as_rows_and_decodes_no_roll_call(
-        bundled_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    bundled = ct.load()
-    decoded: list[str] = []
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The kinds of the events the PostgreSQL store decodes from here on."""
+    kinds: list[str] = []
     real = _postgres.event_from_dict  # type: ignore[attr-defined]
 
     def counting(data: Any) -> Any:
-        decoded.append(data["kind"])
+        kinds.append(data["kind"])
         return real(data)
 
     monkeypatch.setattr(_postgres, "event_from_dict", counting)
+    return kinds
+
+
+def test_a_position_on_postgres_reads_its_votes_as_rows_and_decodes_no_roll_call(
+        bundled_url: str, decoded: list[str]) -> None:
+    bundled = ct.load()
     with ct.load(bundled_url) as timeline:
         decoded.clear()
         for actor, day in (("KOR", "2022-01-01"), ("CAN", "2016-01-01"), ("RUS", None)):
@@ -574,18 +580,10 @@ def test_a_vote_row_without_its_value_stops_the_answer_and_says_to_validate(
 
 
 def test_every_actors_votes_on_postgres_come_from_rows_and_equal_the_fold(
-        bundled_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        bundled_url: str, decoded: list[str]) -> None:
     """`votes_on` and the matrix of every actor's ballots (positions of many actors) read
     the vote rows, not the roll calls, and answer as the bundled dataset does."""
     bundled = ct.load()
-    decoded: list[str] = []
-    real = _postgres.event_from_dict  # type: ignore[attr-defined]
-
-    def counting(data: Any) -> Any:
-        decoded.append(data["kind"])
-        return real(data)
-
-    monkeypatch.setattr(_postgres, "event_from_dict", counting)
     states = ["CAN", "KOR", "RUS", "USA", "CHN", "FRA", "GBR", "DEU", "BRA", "IND"]
     with ct.load(bundled_url) as timeline:
         decoded.clear()
