@@ -1,5 +1,6 @@
 """The real-data benchmark: the whole UN roll-call record imported, then the questions
-researchers ask of it, each against pandas and plain SQL in their best form, in one process.
+researchers ask of it, each against pandas and plain SQL in their best form, in one process;
+last, the analysis tools' agreement and search (`bench.real_analysis`) on the same store.
 
 Run ``make bench-real``, or::
 
@@ -206,6 +207,17 @@ class RealBench(Figures):
                  "growth) vs pandas' frame", f"{ours / 1e6:,.0f} MB", f"{peer / 1e6:,.0f} MB",
                  f"{ours / peer:.2f}x the peer's")
 
+    def analysis(self) -> None:
+        """The analysis tools' questions on the same store, as `bench.real_analysis` asks
+        them: agreement of every pair of the EU's members, and a text search."""
+        from bench.real_analysis import AnalysisBench
+
+        asked = AnalysisBench(self.args, self.store)
+        asked.agreement()
+        asked.search()
+        self.results.update(asked.results)
+        self.rows.extend(asked.rows)
+
     def finish(self, seconds: float) -> None:
         """Print the table and write the results."""
         self.report(seconds, f"{self.results.get('votes', 0):,} votes of "
@@ -246,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         for step in (bench.imports, bench.peers, bench.state_record, bench.resolution,
                      bench.all_states, bench.panel, bench.changelog, bench.command_line,
-                     bench.memory):
+                     bench.memory, bench.analysis):
             print(f"{step.__name__}...", file=sys.stderr, flush=True)
             step()
     finally:
