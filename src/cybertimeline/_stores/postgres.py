@@ -398,10 +398,9 @@ class PostgresStore:
                 loader.problem(f"event {event.id!r}: its rows in entries and writes disagree "
                                f"with its payload: the tables were changed by something "
                                f"other than this library")
-        for seq in sorted(stored)[:10]:
-            if seq not in {s for s, _ in events}:
-                loader.problem(f"rows in entries or writes name event row {seq}, which is "
-                               f"no event that can be read")
+        for seq in sorted(stored)[:10]:  # what is left names no event read above
+            loader.problem(f"rows in entries or writes name event row {seq}, which is "
+                           f"no event that can be read")
 
     def _claim(self, db: psycopg.Connection[tuple[Any, ...]], expected: int | None) -> None:
         """Take the writers' lock; raise ConflictError unless ``expected`` events are stored."""
