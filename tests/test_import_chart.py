@@ -307,3 +307,17 @@ def test_an_entry_into_force_before_the_signature_or_consent_is_refused(tmp_path
         importers.import_chart(timeline(tmp_path), write(tmp_path, chart),
                                "budapest-convention", CHART)
     assert info.value.problems[0].line == 2
+
+
+def test_the_notes_count_the_consents_read_without_a_mark_or_type(tmp_path):
+    """Consents with neither a mark nor a consent type are counted in the notes (a chart with
+    a mark or type on every consent has no such note); a mark that agrees with the type is
+    no clash."""
+    untc = importers.read_chart(write(tmp_path, UNTC), "untoc", CHART)
+    assert ("3 consents without a mark or type read as ratifications where the state signed, "
+            "else accessions") in untc.notes
+    marked = "state,signature,consent,consent type\nJapan,2000-12-12,2017-07-11 A,acceptance\n"
+    read = importers.read_chart(write(tmp_path, marked, "m.csv"), "untoc", CHART)
+    assert read.notes == ()
+    assert [(e.kind, str(e.date)) for e in read.events] == [
+        ("signature", "2000-12-12"), ("acceptance", "2017-07-11")]

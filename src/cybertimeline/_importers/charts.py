@@ -101,6 +101,119 @@ class ChartRead:
     notes: tuple[str, ...]
 
 
+_MEANINGS = ("signature", "consent", "in force", "withdrawal")
+
+
+@attrs.define
+class _ChartReader:
+    """One reading of a chart: the acts, gone acts and problems found so far, row by row."""
+
+    file: Path
+    instrument: str
+    source: Source
+    registry: Registry
+    chart_day: Date | None
+    given: Mapping[str, str]
+    columns: dict[str, str]
+    events: list[Event] = attrs.field(factory=list)
+    gone: list[tuple[str, Date | None, Source, str]] = attrs.field(factory=list)
+    problems: list[Problem] = attrs.field(factory=list)
+    seen: dict[str, int] = attrs.field(factory=dict)
+    inferred: int = 0
+    cells: int = 0
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(message=message, file=self.file, line=line))
+
+    def read_row(self, line: int, row: Mapping[str, str]) -> None:
+        """The acts of one state's row; its problems at ``line``."""
+        written = row[self.columns["state"]]
+        actor = self._actor(line, written)
+        if actor is None:
+            return
+        cited = attrs.evolve(self.source, locator=f"row {written}",
+                             published=self.source.published or self.chart_day)
+        days: dict[str, Date] = {}
+        for meaning in _MEANINGS:
+            if meaning in self.columns:
+                day = self._cell(line, row, meaning, actor, written, cited)
+                if day is not None:
+                    days[meaning] = day
+        disorder = _in_force_too_early(days)
+        if disorder is not None:
+            self.problem(line, f"{written}: {disorder}: check the row")
+
+    def _actor(self, line: int, written: str) -> str | None:
+        """The actor a row names, or None (and a problem) if unknown or seen before."""
+        name_match = _FOOTNOTE.match(written)
+        name = name_match["name"] if name_match else written
+        try:
+            actor = self.given.get(name) or self.given.get(written) or self.registry.resolve(name)
+        except TimelineError as exc:
+            self.problem(line, f"{exc}; or map it: --map '{name}=ACTOR' (in Python, "
+                               f"names={{{name!r}: 'ACTOR'}})")
+            return None
+        if actor in self.seen:
+            self.problem(line, f"{written!r} is {actor} again (first at line "
+                               f"{self.seen[actor]}): one row per state")
+            return None
+        self.seen[actor] = line
+        return actor
+
+    def _cell(self, line: int, row: Mapping[str, str], meaning: str, actor: str, written: str,
+              cited: Source) -> Date | None:
+        """The act of one filled cell, appended, and its day; None for an empty cell (an act
+        gone, if it was stored) or a problem."""
+        column = self.columns[meaning]
+        base = f"{_slug(actor)}-{_slug(meaning)}-{_slug(self.instrument)}"
+        cell = row[column]
+        if not cell:  # a chart that no longer shows the act (if it was stored)
+            reason = f"{self.source.title} no longer gives the {meaning} of {written}"
+            self.gone.append((base, self.chart_day, cited, reason))
+            return None
+        self.cells += 1
+        text, mark = split_mark(cell)
+        try:
+            day = chart_date(text)
+            kind = self._consent(row, mark) if meaning == "consent" else _ROLES[meaning]
+        except (DateError, ValueError) as exc:
+            self.problem(line, f"{written}, {column}: {exc}")
+            return None
+        if self.chart_day is not None and meaning not in _ANNOUNCED and \
+                day.earliest > self.chart_day.latest:
+            self.problem(line, f"{written}, {column}: {day} is after the chart's date "
+                               f"{self.chart_day}")
+            return None
+        self.events.append(KINDS[kind](id=base, date=day, actor=actor,  # type: ignore[call-arg]
+                                       instrument=self.instrument, sources=[cited]))
+        return day
+
+    def _consent(self, row: Mapping[str, str], mark: str | None) -> str:
+        """The kind of a consent: its mark, its consent-type column (they must agree), else a
+        ratification where the state signed and an accession where it did not."""
+        typed = row.get(self.columns.get("consent type", ""), "")
+        if typed:
+            stated = consent_kind(typed)
+            if mark is not None and mark != stated:
+                raise ValueError(f"the mark says {mark}, the consent type {stated}")
+            return stated
+        if mark is not None:
+            return mark
+        self.inferred += 1
+        signed = bool(row.get(self.columns.get("signature", ""), ""))
+        return "ratification" if signed else "accession"
+
+    def notes(self, ignored: list[str]) -> tuple[str, ...]:
+        """What a reader should know of the chart: columns not read, consents inferred."""
+        notes = []
+        if ignored:
+            notes.append(f"columns not read: {', '.join(ignored)}")
+        if self.inferred:
+            notes.append(f"{self.inferred} consents without a mark or type read as "
+                         f"ratifications where the state signed, else accessions")
+        return tuple(notes)
+
+
 def read_chart(
     path: str | Path,
     instrument: str,
@@ -127,89 +240,22 @@ def read_chart(
             dates, a state twice...) at its line, with how to fix it.
     """
     registry = registry or Registry.builtin()
-    chart_day = None if as_of is None else Date.coerce(as_of)
-    given = {name: registry.resolve(actor) for name, actor in (names or {}).items()}
     file = Path(path)
-    events: list[Event] = []
-    gone: list[tuple[str, Date | None, Source, str]] = []
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    inferred = cells = 0
     with open_table(file) as table:
         columns, ignored = _columns(table.header)
         if "state" not in columns or len(columns) < 2:
             table.require(["state", "signature"], "a treaty chart")
+        reader = _ChartReader(
+            file=file, instrument=instrument, source=source, registry=registry,
+            chart_day=None if as_of is None else Date.coerce(as_of),
+            given={name: registry.resolve(actor) for name, actor in (names or {}).items()},
+            columns=columns)
         for line, row in table.rows():
-            def problem(message: str, at: int = line) -> None:
-                problems.append(Problem(message=message, file=file, line=at))
-
-            written = row[columns["state"]]
-            name_match = _FOOTNOTE.match(written)
-            name = name_match["name"] if name_match else written
-            try:
-                actor = given.get(name) or given.get(written) or registry.resolve(name)
-            except TimelineError as exc:
-                problem(f"{exc}; or map it: --map '{name}=ACTOR' (in Python, "
-                        f"names={{{name!r}: 'ACTOR'}})")
-                continue
-            if actor in seen:
-                problem(f"{written!r} is {actor} again (first at line {seen[actor]}): one row "
-                        f"per state")
-                continue
-            seen[actor] = line
-            cited = attrs.evolve(source, locator=f"row {written}",
-                                 published=source.published or chart_day)
-            signed = bool(row.get(columns.get("signature", ""), ""))
-            days: dict[str, Date] = {}
-            for meaning in ("signature", "consent", "in force", "withdrawal"):
-                column = columns.get(meaning)
-                if column is None:
-                    continue
-                base = f"{_slug(actor)}-{_slug(meaning)}-{_slug(instrument)}"
-                cell = row[column]
-                if not cell:  # a chart that no longer shows the act (if it was stored)
-                    reason = f"{source.title} no longer gives the {meaning} of {written}"
-                    gone.append((base, chart_day, cited, reason))
-                    continue
-                cells += 1
-                text, kind = split_mark(cell)
-                try:
-                    day = chart_date(text)
-                    if meaning == "consent":
-                        typed = row.get(columns.get("consent type", ""), "")
-                        if typed:
-                            stated = consent_kind(typed)
-                            if kind is not None and kind != stated:
-                                raise ValueError(f"the mark says {kind}, the consent type "
-                                                 f"{stated}")
-                            kind = stated
-                        if kind is None:
-                            inferred += 1
-                        kind = kind or ("ratification" if signed else "accession")
-                    else:
-                        kind = _ROLES[meaning]
-                except (DateError, ValueError) as exc:
-                    problem(f"{written}, {column}: {exc}")
-                    continue
-                if chart_day is not None and meaning not in _ANNOUNCED and \
-                        day.earliest > chart_day.latest:
-                    problem(f"{written}, {column}: {day} is after the chart's date {chart_day}")
-                    continue
-                days[meaning] = day
-                events.append(KINDS[kind](id=base, date=day, actor=actor,  # type: ignore[call-arg]
-                                          instrument=instrument, sources=[cited]))
-            disorder = _in_force_too_early(days)
-            if disorder is not None:
-                problem(f"{written}: {disorder}: check the row")
-    if problems:
-        raise ValidationError(problems)
-    notes = []
-    if ignored:
-        notes.append(f"columns not read: {', '.join(ignored)}")
-    if inferred:
-        notes.append(f"{inferred} consents without a mark or type read as ratifications "
-                     f"where the state signed, else accessions")
-    return ChartRead(tuple(events), tuple(gone), cells, tuple(notes))
+            reader.read_row(line, row)
+    if reader.problems:
+        raise ValidationError(reader.problems)
+    return ChartRead(tuple(reader.events), tuple(reader.gone), reader.cells,
+                     reader.notes(ignored))
 
 
 def import_chart(
