@@ -390,3 +390,19 @@ def test_a_damaged_compressed_file_is_an_error_not_a_traceback(tmp_path, capsys)
     assert main(["import-votes", str(damaged), str(ROLL_CALLS), "--into",
                  str(tmp_path / "x.sqlite")]) == 1
     assert str(damaged) in capsys.readouterr().err
+
+
+def test_a_vote_of_an_unknown_roll_call_and_an_unknown_value_fail_at_their_lines(tmp_path):
+    """A vote of a roll call the roll-call file lacks fails at each such row; a vote value the
+    layout does not know names the values it does; nothing is read."""
+    bad = _changed_copy(tmp_path, "9087,Canada,CA,no",
+                        "9087,Canada,CA,maybe\n99999,Canada,CA,no\n99999,Japan,JP,yes")
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    with pytest.raises(ct.ValidationError) as info:
+        importers.read_votes(bad, ROLL_CALLS)
+    found = sorted((p.line or 0, p.message) for p in info.value.problems)
+    assert [lines[line - 1] for line, _ in found] == [
+        "9087,Canada,CA,maybe", "99999,Canada,CA,no", "99999,Japan,JP,yes"]
+    assert found[0][1].startswith("vote 'maybe' is not one of 'yes', 'no', 'abstain'")
+    assert found[1][1] == ("a vote of roll call '99999', which the roll-call file does not "
+                           "have")

@@ -196,22 +196,15 @@ def read_ballots(table: Table, layout: VoteLayout, voters: VoterMap,
     cached: dict[tuple[str, str], str | None] = {}
     admitted: dict[str, bool] = {}
     problems: list[Problem] = []
+    # The loop runs once a vote (870,109 for the UN record): the rare paths are functions,
+    # the common one stays here, on local names.
     for number, (line, row) in enumerate(table.rows()):
         if progress is not None and number % 20_000 == 0:
             progress("reading votes", table.position, table.size)
         roll_call_id = row[roll_column]
-        roll_call = roll_calls.get(roll_call_id)
-        if roll_call is None:
-            if not layout.one_file:
-                problems.append(Problem(message=f"a vote of roll call {roll_call_id!r}, which "
-                                        f"the roll-call file does not have",
-                                        file=table.path, line=line))
-                continue
-            roll_call = roll_calls[roll_call_id] = roll_call_from_row(
-                layout, table.path, line, row)
         wanted = admitted.get(roll_call_id)
-        if wanted is None:
-            wanted = admitted[roll_call_id] = admit(roll_call)
+        if wanted is None:  # the roll call's first vote (or one the roll-call file lacks)
+            wanted = _admit(table, line, row, layout, roll_calls, admit, admitted, problems)
         if not wanted:
             continue
         code, name = row[code_column], row[name_column]
@@ -219,31 +212,70 @@ def read_ballots(table: Table, layout: VoteLayout, voters: VoterMap,
         if key in cached:
             actor = cached[key]
         else:
-            actor = voters.actor(code, name, roll_call.date.earliest)
-            if not voters.dated(code):
-                cached[key] = actor
+            actor = _voter(voters, cached, key, roll_calls[roll_call_id])
         if actor is None:
-            gap = unmapped.setdefault(code or name, _Unmapped(code, name, line))
-            gap.votes += 1
+            unmapped.setdefault(code or name, _Unmapped(code, name, line)).votes += 1
             continue
         option = options.get(row[vote_column])
-        if option is None:
-            known = ", ".join(repr(v) for v in layout.options)
-            problems.append(Problem(message=f"vote {row[vote_column]!r} is not one of {known}",
-                                    file=table.path, line=line))
-        elif not ballots.add(roll_call_id, actor, option):
-            problems.append(Problem(
-                message=f"roll call {roll_call_id}: a second vote of {actor} (code {code!r}, "
-                        f"{name!r}): two rows map to one actor; map one of them elsewhere",
-                file=table.path, line=line))
+        if option is None or not ballots.add(roll_call_id, actor, option):
+            problems.append(_vote_problem(table.path, line, layout, row[vote_column], option,
+                                          roll_call_id, actor, key))
         if len(problems) >= 50:
             break
     if progress is not None:
         progress("reading votes", table.size, table.size)
-    problems += [_unmapped_problem(table.path, gap, layout) for gap in unmapped.values()]
-    if problems:
-        raise ValidationError(problems)
+    _raise_problems(table.path, layout, problems, unmapped)
     return ballots
+
+
+def _raise_problems(path: Path, layout: VoteLayout, problems: list[Problem],
+                    unmapped: Mapping[str, _Unmapped]) -> None:
+    """Raise the problems found, and one per voter code that maps to no actor, if any."""
+    found = [*problems, *(_unmapped_problem(path, gap, layout) for gap in unmapped.values())]
+    if found:
+        raise ValidationError(found)
+
+
+def _admit(table: Table, line: int, row: Mapping[str, str], layout: VoteLayout,
+           roll_calls: dict[str, RollCall], admit: Callable[[RollCall], bool],
+           admitted: dict[str, bool], problems: list[Problem]) -> bool:
+    """Whether the votes of a row's roll call are read, kept in ``admitted``; a roll call
+    the roll-call file lacks is a problem (at each of its votes), and in a one-file layout
+    it is read from this row into ``roll_calls``."""
+    roll_call_id = row[layout.vote_columns["roll_call"]]
+    roll_call = roll_calls.get(roll_call_id)
+    if roll_call is None:
+        if not layout.one_file:
+            problems.append(Problem(message=f"a vote of roll call {roll_call_id!r}, which "
+                                    f"the roll-call file does not have",
+                                    file=table.path, line=line))
+            return False
+        roll_call = roll_calls[roll_call_id] = roll_call_from_row(layout, table.path, line, row)
+    wanted = admitted[roll_call_id] = admit(roll_call)
+    return wanted
+
+
+def _voter(voters: VoterMap, cached: dict[tuple[str, str], str | None], key: tuple[str, str],
+           roll_call: RollCall) -> str | None:
+    """The actor of a voter ``(code, name)`` on the roll call's day, kept in ``cached`` for
+    the voters whose actor does not depend on the day."""
+    code, name = key
+    actor = voters.actor(code, name, roll_call.date.earliest)
+    if not voters.dated(code):
+        cached[key] = actor
+    return actor
+
+
+def _vote_problem(path: Path, line: int, layout: VoteLayout, value: str, option: int | None,
+                  roll_call_id: str, actor: str, key: tuple[str, str]) -> Problem:
+    """A vote value the layout does not know (``option`` None), or a second vote of an actor."""
+    if option is None:
+        known = ", ".join(repr(v) for v in layout.options)
+        return Problem(message=f"vote {value!r} is not one of {known}", file=path, line=line)
+    code, name = key
+    return Problem(message=f"roll call {roll_call_id}: a second vote of {actor} (code {code!r}, "
+                           f"{name!r}): two rows map to one actor; map one of them elsewhere",
+                   file=path, line=line)
 
 
 def _unmapped_problem(path: Path, gap: _Unmapped, layout: VoteLayout) -> Problem:

@@ -67,24 +67,34 @@ class VoteFilter:
 
     def admits(self, roll_call: RollCall, layout: VoteLayout) -> bool:
         """Whether the roll call passes every filter."""
-        if self.resolutions and not (
-                {roll_call.resolution, layout.symbol(roll_call.resolution, roll_call.session)}
-                & self.resolutions):
-            return False
-        if self.first_session is not None and (
-                roll_call.session is None or roll_call.session < self.first_session):
-            return False
-        if self.last_session is not None and (
-                roll_call.session is None or roll_call.session > self.last_session):
-            return False
-        if self.since is not None and roll_call.date.latest < self.since.earliest:
-            return False
-        if self.until is not None and roll_call.date.earliest > self.until.latest:
-            return False
-        if self.topics:
-            wanted = {layout.topics.get(t, t) for t in self.topics}
-            return bool(wanted & set(roll_call.topics))
-        return True
+        return (self._on_resolutions(roll_call, layout) and self._in_sessions(roll_call)
+                and self._in_dates(roll_call) and self._on_topics(roll_call, layout))
+
+    def _on_resolutions(self, roll_call: RollCall, layout: VoteLayout) -> bool:
+        return not self.resolutions or bool(
+            {roll_call.resolution, layout.symbol(roll_call.resolution, roll_call.session)}
+            & self.resolutions)
+
+    def _in_sessions(self, roll_call: RollCall) -> bool:
+        """Within the first and last sessions; a roll call without a session is not, if
+        either is set."""
+        session = roll_call.session
+        if self.first_session is None and self.last_session is None:
+            return True
+        return session is not None and (
+            (self.first_session is None or session >= self.first_session)
+            and (self.last_session is None or session <= self.last_session))
+
+    def _in_dates(self, roll_call: RollCall) -> bool:
+        """Not surely before ``since`` nor surely after ``until``."""
+        return ((self.since is None or roll_call.date.latest >= self.since.earliest)
+                and (self.until is None or roll_call.date.earliest <= self.until.latest))
+
+    def _on_topics(self, roll_call: RollCall, layout: VoteLayout) -> bool:
+        if not self.topics:
+            return True
+        wanted = {layout.topics.get(t, t) for t in self.topics}
+        return bool(wanted & set(roll_call.topics))
 
 
 @attrs.frozen
