@@ -460,3 +460,14 @@ def test_reversed_dates_are_an_error_on_the_command_line_and_in_python(
         pytest.importorskip("matplotlib")
     with pytest.raises(ct.ValidationError, match="swap them"):
         calls[argv[0]]()
+
+
+def test_an_import_naming_its_source_where_events_goes_is_bad_usage(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    """`import old.sqlite --into new.jsonl` exits 2, writes nothing, and shows the command
+    that names the source with --events."""
+    code, _, err = run(capsys, "import", "old.sqlite", "--into", str(tmp_path / "new.jsonl"))
+    assert code == 2
+    assert f"cybertimeline --events old.sqlite import --into {tmp_path / 'new.jsonl'}" in err
+    assert not (tmp_path / "new.jsonl").exists()

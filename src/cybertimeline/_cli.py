@@ -662,6 +662,33 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _wrong_usage(args: argparse.Namespace) -> str | None:
+    """What is wrong with arguments that each parse (dates the wrong way round, a store named
+    where import cannot take it), or None."""
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since is not None and until is not None and since.earliest > until.latest:
+        return f"--since {since} is after --until {until}: swap them"
+    if args.command == "import" and args.stray is not None:
+        return (f"import copies the store every command reads: name it with --events "
+                f"(cybertimeline --events {args.stray} import --into {args.into})")
+    if args.command == "diff" and args.first.latest > args.second.latest:
+        return f"{args.first} is after {args.second}: give the earlier date first"
+    return None
+
+
+def _run(args: argparse.Namespace) -> str:
+    """The output of the command: an import, or a command on the store it opens."""
+    if args.command in IMPORT_COMMANDS:
+        return IMPORT_COMMANDS[args.command](args)
+    with _open(getattr(args, "events", None)) as opened:
+        stored_by = getattr(args, "stored_by", None)
+        timeline = opened if stored_by is None else opened.as_stored(stored_by)
+        _resolve_actors(timeline, args)
+        if "as_of" in args and args.as_of is None:
+            args.as_of = Date.from_date(timeline.today())
+        return _COMMANDS[args.command](timeline, args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 bad data or actor, 2 bad usage)."""
     try:
@@ -671,30 +698,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exit_:  # --help
         return int(exit_.code or 0)
-    since, until = getattr(args, "since", None), getattr(args, "until", None)
-    if since is not None and until is not None and since.earliest > until.latest:
-        print(f"error: --since {since} is after --until {until}: swap them", file=sys.stderr)
-        return 2
-    if args.command == "import" and args.stray is not None:
-        print(f"error: import copies the store every command reads: name it with --events "
-              f"(cybertimeline --events {args.stray} import --into {args.into})", file=sys.stderr)
-        return 2
-    if args.command == "diff" and args.first.latest > args.second.latest:
-        print(f"error: {args.first} is after {args.second}: give the earlier date first",
-              file=sys.stderr)
+    wrong = _wrong_usage(args)
+    if wrong is not None:
+        print(f"error: {wrong}", file=sys.stderr)
         return 2
     try:
-        if args.command in IMPORT_COMMANDS:
-            output = IMPORT_COMMANDS[args.command](args)
-        else:
-            with _open(getattr(args, "events", None)) as opened:
-                stored_by = getattr(args, "stored_by", None)
-                timeline = opened if stored_by is None else opened.as_stored(stored_by)
-                _resolve_actors(timeline, args)
-                if "as_of" in args and args.as_of is None:
-                    args.as_of = Date.from_date(timeline.today())
-                output = _COMMANDS[args.command](timeline, args)
-        print(printable(output))
+        print(printable(_run(args)))
         sys.stdout.flush()
     except ValidationError as exc:
         for problem in exc.problems:
