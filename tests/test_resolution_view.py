@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 
+import attrs
 import pytest
 
 import cybertimeline as ct
@@ -95,3 +96,24 @@ def test_a_position_lists_votes_by_date_not_by_text(tl: ct.Timeline) -> None:
     text = str(tl.position("CAN", as_of="2024")).split("Votes\n")[1].split("Stances")[0]
     shown = [line.split()[2] for line in text.splitlines()]
     assert shown == sorted(shown)
+
+
+def test_an_adoption_without_a_vote_and_a_vote_without_a_tally() -> None:
+    """Adopted without a vote: the view has the adoption's date, body and tally and no votes;
+    a later recorded vote without a tally takes the adoption's tally, and its own date."""
+    record = ct.Source(title="Record")
+    adopted = ct.Adoption(id="a", date=ct.Date.parse("2019-12-27"), body="UNGA",
+                          resolution="A/RES/1/2", tally=ct.Tally(yes=10, no=0, abstain=2),
+                          sources=[record])
+    view = ct.Timeline([adopted]).resolution("A/RES/1/2")
+    assert (str(view.date), view.body, view.tally, dict(view.votes)) == (
+        "2019-12-27", "UNGA", ct.Tally(yes=10, no=0, abstain=2), {})
+    assert "tally: 10 in favour, 0 against, 2 abstentions" in str(view)
+    untallied = ct.Timeline([attrs.evolve(adopted, tally=None)]).resolution("A/RES/1/2")
+    assert "no recorded vote (adopted without a vote)" in str(untallied)
+    voted = ct.Vote(id="v", date=ct.Date.parse("2019-12-28"), body="UNGA",
+                    resolution="A/RES/1/2", votes={"CAN": "yes"}, sources=[record])
+    view = ct.Timeline([adopted, voted]).resolution("A/RES/1/2")
+    assert (str(view.date), view.tally, dict(view.votes)) == (
+        "2019-12-28", ct.Tally(yes=10, no=0, abstain=2), {"CAN": "yes"})
+    assert [e.id for e in view.events] == ["a", "v"]

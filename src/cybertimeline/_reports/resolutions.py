@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["RESOLUTION_ROW_FIELDS", "ResolutionView", "resolution"]
+
+_E = TypeVar("_E", Vote, Adoption)
 
 RESOLUTION_ROW_FIELDS = ("state", "name", "resolution", "title", "date", "option", "event")
 """The columns of a resolution's long table: one row per state's vote."""
@@ -146,14 +148,9 @@ def resolution(
         UnknownEventError: no vote or adoption of ``symbol`` is known (also a KeyError).
         UnknownActorError: ``group`` is not known.
     """
-    found = [e for e in answers.events(kind=("vote", "adoption"), known_at=known_at)
-             if isinstance(e, Vote | Adoption) and e.resolution == symbol]
-    if not found:
-        raise UnknownEventError(f"no vote or adoption of {symbol!r} is known in this store "
-                                f"(give the symbol as the record writes it: A/RES/74/247)")
-    found.sort(key=canonical_key)
-    vote = next((e for e in reversed(found) if isinstance(e, Vote)), None)
-    adoption = next((e for e in reversed(found) if isinstance(e, Adoption)), None)
+    found = _events_of(answers, symbol, known_at)
+    vote = _latest(found, Vote)
+    adoption = _latest(found, Adoption)
     main: Vote | Adoption = vote if vote is not None else found[-1]
     votes: Mapping[str, str] = {} if vote is None else vote.votes
     if group is not None:
@@ -161,8 +158,34 @@ def resolution(
         members = set(answers.members(group, as_of=main.date, known_at=known_at))
         votes = {s: o for s, o in votes.items() if s in members}
     title = next((e.title for e in reversed(found) if isinstance(e, Vote) and e.title), None)
-    tally = (vote.tally if vote is not None and vote.tally is not None
-             else adoption.tally if adoption is not None else None)
     return ResolutionView(resolution=symbol, date=main.date, title=title, body=main.body,
-                          tally=tally, votes=votes, group=group, events=tuple(found),
-                          registry=answers.registry)
+                          tally=_tally(vote, adoption), votes=votes, group=group,
+                          events=tuple(found), registry=answers.registry)
+
+
+def _events_of(answers: Answers, symbol: str, known_at: DateLike | None
+               ) -> list[Vote | Adoption]:
+    """The votes and adoptions of ``symbol`` known at ``known_at``, in canonical order.
+
+    Raises:
+        UnknownEventError: there is none.
+    """
+    found = [e for e in answers.events(kind=("vote", "adoption"), known_at=known_at)
+             if isinstance(e, Vote | Adoption) and e.resolution == symbol]
+    if not found:
+        raise UnknownEventError(f"no vote or adoption of {symbol!r} is known in this store "
+                                f"(give the symbol as the record writes it: A/RES/74/247)")
+    found.sort(key=canonical_key)
+    return found
+
+
+def _latest(found: list[Vote | Adoption], kind: type[_E]) -> _E | None:
+    """The last event of ``kind`` in ``found``, or None."""
+    return next((e for e in reversed(found) if isinstance(e, kind)), None)
+
+
+def _tally(vote: Vote | None, adoption: Adoption | None) -> Tally | None:
+    """The tally of the recorded vote, else the one the adoption records."""
+    if vote is not None and vote.tally is not None:
+        return vote.tally
+    return None if adoption is None else adoption.tally
