@@ -86,3 +86,19 @@ def test_a_swimlane_of_many_votes_stays_a_lane(tl):
     assert chart.figure.get_size_inches()[1] < 12
     notes = [t.get_text() for t in chart.figure.texts]
     assert any("marks drawn over others" in n and "vote_map()" in n for n in notes)
+
+
+def test_actors_then_a_group_each_once_and_every_voter_by_default():
+    """Actors asked for come first, then the group's other members (names resolve to ids);
+    with neither, every actor that voted in the window, by id; an actor that cast no vote
+    has an empty row."""
+    tl = ct.load()
+    members = list(tl.members("EU", as_of=2019))
+    found = tl.vote_map("France", "CAN", group="EU", since=2018, until=2019)
+    assert found.actors == ("FRA", "CAN", *(m for m in members if m != "FRA"))
+    everyone = tl.vote_map(since=2018, until=2019)
+    voted = {a for e in tl.events(kind="vote", since=2018, until=2019)
+             if isinstance(e, ct.Vote) for a in e.votes}
+    assert everyone.actors == tuple(sorted(voted))
+    assert everyone.roll_calls == found.roll_calls
+    assert set(tl.vote_map("EU", since=2018, until=2019).cells[0]) == {None}

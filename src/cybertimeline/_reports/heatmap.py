@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.palette import colour
 from cybertimeline._reports.agreement import BallotAnswers, roll_calls
@@ -91,35 +92,44 @@ def vote_map(
     from cybertimeline._reports.drawing import require_matplotlib
 
     require_matplotlib()
-    if group is not None:
-        chosen = [*actors, *timeline.members(group, as_of=until, known_at=known_at)]
-    else:
-        chosen = list(actors)
-    chosen = list(dict.fromkeys(timeline.registry.resolve(a) for a in chosen))
-    start = None if since is None else Date.coerce(since)
-    end = None if until is None else Date.coerce(until)
+    chosen = _chosen(timeline, actors, group, until, known_at)
     ballots = timeline._known_ballots(known_at)
     topics = () if topic is None else (topic,) if isinstance(topic, str) else tuple(topic)
-    ranks = roll_calls(timeline, ballots, start, end, known_at, topics).tolist()
+    ranks = roll_calls(timeline, ballots, None if since is None else Date.coerce(since),
+                       None if until is None else Date.coerce(until), known_at, topics).tolist()
     if not ranks:
         raise TimelineError("no roll call in this window: widen --since and --until, or "
                             "check the topic and the store")
     if not chosen:  # every actor that voted in the window, in the order of their ids
         voted = ballots.codes[ranks].any(axis=0).nonzero()[0].tolist()
         chosen = sorted(ballots.actors[c] for c in voted)
+    entries = ballots.entries
+    found = VoteMap(actors=tuple(chosen), roll_calls=tuple(entries.ids[r] for r in ranks),
+                    keys=tuple(entries.keys[r] for r in ranks),
+                    dates=tuple(entries.dates[r] for r in ranks),
+                    cells=_cells(ballots, chosen, ranks),
+                    figure=_figure(len(chosen), len(ranks)))
+    _draw(found, timeline.registry.name, title)
+    return found
+
+
+def _chosen(timeline: BallotAnswers, actors: Sequence[str], group: str | None,
+            until: DateLike | None, known_at: DateLike | None) -> list[str]:
+    """The actors asked for, then the group's members as of ``until``, as ids, each once."""
+    members = [] if group is None else timeline.members(group, as_of=until, known_at=known_at)
+    return list(dict.fromkeys(timeline.registry.resolve(a) for a in [*actors, *members]))
+
+
+def _cells(ballots: Ballots, chosen: Sequence[str], ranks: list[int]
+           ) -> tuple[tuple[str | None, ...], ...]:
+    """Each actor's option on each roll call of ``ranks`` (None: no vote)."""
     by_code = (None, *ballots.values)
     cells = []
     for actor in chosen:
         column = ballots.column.get(actor)
         codes = [0] * len(ranks) if column is None else ballots.codes[ranks, column].tolist()
         cells.append(tuple(by_code[c] for c in codes))
-    entries = ballots.entries
-    found = VoteMap(actors=tuple(chosen), roll_calls=tuple(entries.ids[r] for r in ranks),
-                    keys=tuple(entries.keys[r] for r in ranks),
-                    dates=tuple(entries.dates[r] for r in ranks), cells=tuple(cells),
-                    figure=_figure(len(chosen), len(ranks)))
-    _draw(found, timeline.registry.name, title)
-    return found
+    return tuple(cells)
 
 
 def _figure(rows: int, columns: int) -> Figure:
