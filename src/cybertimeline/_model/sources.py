@@ -95,18 +95,26 @@ def sources_of_many(texts: Sequence[str]) -> list[tuple[Source, ...]]:
     found = {text: _READ[text] for text in dict.fromkeys(texts) if text in _READ}
     new = [text for text in dict.fromkeys(texts) if text not in found]
     if new:
-        # Each text alone: joined, two changed texts could complete each other.
-        read = [orjson.loads(text) for text in new]
-        if not all(type(value) is list and all(
-                type(item) is dict and all(type(v) is str for v in item.values())
-                for item in value) for value in read):  # no codec checks the fields' types
-            raise TypeError("stored sources of another shape")
-        made = {text: sources(value) for text, value in zip(new, read, strict=True)}
+        made = _read_new(new)
         if len(_READ) + len(new) > 65536:  # a bound, not a cache policy
             _READ.clear()
         _READ.update(made)
         found.update(made)
     return [found[text] for text in texts]
+
+
+def _read_new(texts: list[str]) -> dict[str, tuple[Source, ...]]:
+    """The sources of each text, which `sources_json` wrote: an array of objects of text."""
+    # Each text alone: joined, two changed texts could complete each other.
+    read = [orjson.loads(text) for text in texts]
+    if not all(_of_sources_shape(value) for value in read):  # no codec checks the fields' types
+        raise TypeError("stored sources of another shape")
+    return {text: sources(value) for text, value in zip(texts, read, strict=True)}
+
+
+def _of_sources_shape(value: object) -> bool:
+    return type(value) is list and all(
+        type(item) is dict and all(type(v) is str for v in item.values()) for item in value)
 
 
 def some_source(_instance: Any, attribute: attrs.Attribute[Any], value: tuple[Source, ...]

@@ -13,25 +13,40 @@ __all__ = ["unknown_message"]
 
 def _candidates(name: str, known: Mapping[str, object]) -> list[str]:
     """Ids a mistyped ``name`` may have meant, best first."""
-    import difflib  # only when a name is not found
+    found = [*_by_letters(name, known), *_by_names(name, known), *_by_ids(name, known)]
+    return list(dict.fromkeys(c for c in found if c != name))[:3]
 
+
+def _by_letters(name: str, known: Mapping[str, object]) -> list[str]:
+    """The name in capitals (CAN for can), then the same letters in another order (CNA for
+    CAN)."""
     upper = name.upper()
     found = [upper] if upper in known and upper != name else []
-    # The same letters in another order (CNA for CAN), then names (Canada for CAN).
-    found += sorted(k for k in known if len(k) == len(name) and sorted(k) == sorted(upper))
+    return found + sorted(k for k in known if len(k) == len(name) and sorted(k) == sorted(upper))
+
+
+def _by_names(name: str, known: Mapping[str, object]) -> list[str]:
+    """The ids of names ``name`` is (Canada for CAN), then of names it looks like."""
+    import difflib  # only when a name is not found
+
     by_name = {str(getattr(v, "name", "")).casefold(): k for k, v in known.items()}
-    if name.casefold() in by_name:
-        found.append(by_name[name.casefold()])
-    found += [by_name[n] for n in difflib.get_close_matches(name.casefold(), list(by_name), n=2)]
-    # Part of an id (budapest for budapest-convention), then ids that look alike.
-    if len(name) >= 4:
-        found += sorted(k for k in known if name.casefold() in k.casefold())
+    found = [by_name[name.casefold()]] if name.casefold() in by_name else []
+    return found + [by_name[n] for n in difflib.get_close_matches(name.casefold(), list(by_name),
+                                                                  n=2)]
+
+
+def _by_ids(name: str, known: Mapping[str, object]) -> list[str]:
+    """Ids ``name`` is part of (budapest for budapest-convention), ids that look alike, and
+    ids whose first word looks like it (budapst for budapest-convention)."""
+    import difflib
+
+    found = sorted(k for k in known if name.casefold() in k.casefold()) if len(name) >= 4 else []
     found += difflib.get_close_matches(name, list(known), n=3)
     heads: dict[str, str] = {}
-    for key in known:  # budapst for budapest-convention: the first word of an id
+    for key in known:
         heads.setdefault(key.split("-")[0].casefold(), key)
-    found += [heads[h] for h in difflib.get_close_matches(name.casefold(), list(heads), n=1)]
-    return list(dict.fromkeys(c for c in found if c != name))[:3]
+    return found + [heads[h] for h in difflib.get_close_matches(name.casefold(), list(heads),
+                                                                n=1)]
 
 
 def unknown_message(what: str, name: str, known: Mapping[str, object], *,
