@@ -1,6 +1,6 @@
 """Hypothesis profiles: ``ci`` by default, ``fast`` for ``make test-fast``, ``thorough`` on request
-(select with ``HYPOTHESIS_PROFILE=thorough pytest``); the load cache turned off; and the
-headless browser of the notebook and site tests.
+(select with ``HYPOTHESIS_PROFILE=thorough pytest``); the cases of parametrized tests that are
+slow; the load cache turned off; and the headless browser of the notebook and site tests.
 """
 
 from __future__ import annotations
@@ -31,7 +31,36 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+SLOW_CASES = frozenset({
+    # Some eighty commands, each loading the bundled dataset afresh (the cache is off): the
+    # README's examples and the other pages' stay in the fast run.
+    "tests/test_docs_examples.py::test_examples_run[docs/cli.md]",
+})
+"""Cases of parametrized tests marked slow, by node id, where their other cases are not (a
+marker on the test would take them all)."""
+
+
+def cap_examples(test: Any, limit: int) -> None:
+    """At most ``limit`` examples for a Hypothesis test, whatever its own ``@settings`` say."""
+    # @given reads the settings from this attribute of its wrapper at each run (Hypothesis
+    # has no public way to change them once applied); tests/test_makefile.py checks it works.
+    own = getattr(test, "_hypothesis_internal_use_settings", None)
+    if isinstance(own, settings) and own.max_examples > limit:
+        test._hypothesis_internal_use_settings = settings(own, max_examples=limit)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the cases of `SLOW_CASES` slow; in the ``fast`` profile, cap every Hypothesis
+    test at the profile's examples (tests that ask more for themselves too)."""
+    limit = settings.get_profile("fast").max_examples
+    for item in items:
+        if item.nodeid in SLOW_CASES:
+            item.add_marker(pytest.mark.slow)
+        if PROFILE == "fast" and isinstance(item, pytest.Function):
+            cap_examples(getattr(item.obj, "__func__", item.obj), limit)
 
 # The tests read what they wrote, and never into the user's cache folder: the load cache is
 # off (for the commands they run too), except in tests/test_load_cache.py, which sets it.

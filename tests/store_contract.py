@@ -294,6 +294,7 @@ class StoreContract(abc.ABC):
         store.validate()
         self.reopen(tmp_path, store).validate()
 
+    @pytest.mark.slow
     @pytest.mark.parametrize("kind", ["supersedes", "retracts"])
     def test_a_chain_of_ten_thousand_corrections_loads_and_appends(
             self, kind: str, tmp_path: Path) -> None:

@@ -91,6 +91,7 @@ def _days(instrument: str, tl: ct.Timeline) -> list[str]:
                    *((m.date.earliest - dt.timedelta(days=1)).isoformat() for m in life)})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("instrument", ["budapest-convention", "un-cybercrime-convention"])
 def test_the_date_control_shows_what_status_answers(browser: Any, site: Path, tl: ct.Timeline,
                                                     instrument: str) -> None:

@@ -46,6 +46,7 @@ def _vote(voters: int, number: int = 0) -> dict[str, object]:
             "votes": {f"Q{i:05d}": "yes" for i in range(voters)}, "sources": [{"title": "x"}]}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
 def test_a_vote_of_32000_unknown_voters_is_reported_in_seconds(tmp_path: Path) -> None:
     """A TOML vote of 32,000 unknown voters (each a problem at its own line): the first
@@ -65,6 +66,7 @@ def test_a_vote_of_32000_unknown_voters_is_reported_in_seconds(tmp_path: Path) -
     assert peak < 150 * 1024 * 1024
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
 def test_a_10_megabyte_jsonl_file_of_such_votes_is_reported_in_seconds(tmp_path: Path) -> None:
     """20 lines, each a vote of 32,000 unknown voters (10.9 MB): seconds, and within the

@@ -195,6 +195,7 @@ def test_a_cache_file_runs_no_code_when_read(tmp_path: Path, parses: list[Path])
     assert not marker.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variable", ["XDG_CACHE_HOME", "CYBERTIMELINE_CACHE"])
 @pytest.mark.parametrize("where", ["/dev/null", "/dev/null/cybertimeline", "a file"])
 def test_a_cache_folder_that_cannot_be_one_is_a_plain_load(

@@ -9,6 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import cap_examples
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,3 +71,42 @@ def test_a_current_dev_install_serves_the_demo_too(checkout: Path) -> None:
     _age(checkout / "pyproject.toml", 60)
     assert "pip" not in _dry_run(checkout, "install")
     assert "pip" not in _dry_run(checkout, "demo")
+
+
+def test_the_fast_loop_leaves_out_the_slow_tests_and_make_test_runs_them(
+        checkout: Path) -> None:
+    """`make test-fast` runs the tests but the slow ones, in the fast Hypothesis profile;
+    `make test` (what CI runs, .ci/run) runs pytest without a marker filter, in the default
+    (ci) profile."""
+    fast = [line for line in _dry_run(checkout, "test-fast").splitlines() if "pytest" in line]
+    assert len(fast) == 1
+    assert "HYPOTHESIS_PROFILE=fast" in fast[0]
+    assert '-m "not slow"' in fast[0]
+    (checkout / "mkdocs.yml").write_text("", encoding="utf-8")
+    full = [line for line in _dry_run(checkout, "test").splitlines() if "pytest" in line]
+    assert len(full) == 1
+    assert "-m" not in full[0].split()
+    assert "HYPOTHESIS" not in full[0]
+    assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_fast_profile_caps_a_test_that_asks_for_more_examples() -> None:
+    """`cap_examples` (applied to every Hypothesis test in the fast profile) holds a test
+    that sets its own ``max_examples`` to the cap; a test below the cap keeps its own."""
+    runs: list[int] = []
+
+    @settings(max_examples=40, database=None)
+    @given(st.integers())
+    def asks_forty(number: int) -> None:
+        runs.append(number)
+
+    asks_forty()
+    assert len(runs) == 40
+    runs.clear()
+    cap_examples(asks_forty, 5)
+    asks_forty()
+    assert 1 <= len(runs) <= 5
+    runs.clear()
+    cap_examples(asks_forty, 100)
+    asks_forty()
+    assert 1 <= len(runs) <= 5

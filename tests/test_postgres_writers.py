@@ -144,6 +144,7 @@ def test_a_writer_killed_inside_its_transaction_leaves_nothing_and_no_lock(
     assert sorted(stored_ids(cluster, url)) == ["can-0", "can-2"]
 
 
+@pytest.mark.slow
 def test_a_server_restart_inside_an_append_writes_nothing_and_both_handles_reconnect(
         cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server crashes (immediate stop) while an append is inside its transaction: the append

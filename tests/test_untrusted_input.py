@@ -121,6 +121,7 @@ def test_a_dotted_key_of_many_parts_is_refused_quickly(tmp_path: Path) -> None:
     assert peak < 50 * 100_000
 
 
+@pytest.mark.slow
 def test_a_file_of_bare_event_headers_stays_within_its_memory_bound(tmp_path: Path) -> None:
     """A file of empty ``[[event]]`` tables stops at the problem limit, its memory within the
     documented multiple of its size (issue 18, M5; docs/safety.md)."""
