@@ -38,6 +38,8 @@ SLOW_CASES = frozenset({
     # Some eighty commands, each loading the bundled dataset afresh (the cache is off): the
     # README's examples and the other pages' stay in the fast run.
     "tests/test_docs_examples.py::test_examples_run[docs/cli.md]",
+    # The whole bundled site built: tests/test_dataset_site.py builds it in the fast run.
+    "tests/test_docs_examples.py::test_examples_run[docs/site.md]",
 })
 """Cases of parametrized tests marked slow, by node id, where their other cases are not (a
 marker on the test would take them all)."""

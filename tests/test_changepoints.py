@@ -68,6 +68,7 @@ def test_a_chart_on_any_day_is_its_last_change_point(instrument: str, possible: 
     _check_chart(bundled(), charts(instrument, possible), day)
 
 
+@pytest.mark.slow
 def test_the_change_points_are_days_the_answer_changes() -> None:
     """Every change point differs from the one before, and each is on its day and not the
     day before (so none is missing and none is spurious), for every bundled chart."""

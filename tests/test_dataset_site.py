@@ -45,6 +45,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_the_bundled_site_builds_in_under_ten_seconds(tmp_path: Path) -> None:
     """Loading included; the processor time (on shared cores the wall time counts the
     others' work too)."""

@@ -176,6 +176,7 @@ main(["--events", sys.argv[1], "import", "--into", sys.argv[2]])
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(STORES))
 def test_a_killed_import_leaves_nothing_that_looks_like_a_store(
         kind: str, tmp_path: Path) -> None:
