@@ -80,7 +80,8 @@ site: $(VENV)/demo.stamp
 	$(BIN)/cybertimeline site build/dataset-site
 
 # The quick loop while changing code: lint, types, and the tests but the slow ones, with fewer
-# Hypothesis examples (about 2.5 minutes on 2 cores); `make test` runs everything.
+# Hypothesis examples (tests/conftest.py: the fast profile); under a minute on 2 idle cores.
+# `make test` runs everything, as CI does (.ci/run).
 test-fast: lint typecheck
 	HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not slow"
 
