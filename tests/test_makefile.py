@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import cap_examples
+from tests.conftest import SLOW_CASES, cap_examples
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -110,3 +110,14 @@ def test_the_fast_profile_caps_a_test_that_asks_for_more_examples() -> None:
     cap_examples(asks_forty, 100)
     asks_forty()
     assert 1 <= len(runs) <= 5
+
+
+def test_each_slow_case_names_a_test_that_is_there() -> None:
+    """`SLOW_CASES` name cases by node id: a renamed test or page would leave its case in the
+    fast run unnoticed, so each must name a test function of its file, and a page that is."""
+    for node in SLOW_CASES:
+        path, test = node.split("::")
+        function, case = test.rstrip("]").split("[")
+        assert f"def {function}(" in (REPO / path).read_text(encoding="utf-8"), node
+        if path == "tests/test_docs_examples.py":
+            assert (REPO / case).is_file(), node
