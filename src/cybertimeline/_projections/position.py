@@ -26,13 +26,22 @@ from cybertimeline._projections.entries import (
     read_events,
 )
 from cybertimeline._projections.section_table import BUILTIN
-from cybertimeline._projections.sections import SectionSpec, entries_in, section_spec
+from cybertimeline._projections.sections import (
+    SectionSpec,
+    entries_in,
+    register_section,
+    section_spec,
+    sections,
+)
 from cybertimeline._projections.sections import sections as registered
 from cybertimeline._projections.text import position_html, position_text
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
 
-__all__ = ["BUILTIN", "EMPTY", "Position", "PositionProjection", "write"]
+__all__ = ["BUILTIN", "EMPTY", "Position", "PositionProjection", "SectionSpec",
+           "register_section", "sections", "write"]
+# `SectionSpec`, `register_section` and `sections` are public from here: importing this
+# module registers the built-in sections first, so a section registered later follows them.
 
 EMPTY: Mapping[str, Any] = FrozenDict()
 """An empty section, shared."""

@@ -377,8 +377,9 @@ class PrefixPositions:
     kind changes its own sections only); the other sections (memberships,
     listed ones such as sessions, any registered later) are folded by
     `PositionProjection` itself, so every registered section is here.
-    The columnar section (votes) may come from stored writes (``columns``). The events are copied, so later changes to the
-    caller's list never reach positions already handed out.
+    The columnar section (votes) may come from stored writes (``columns``). The
+    events are copied, so later changes to the caller's list never reach
+    positions already handed out.
     """
 
     @collector_paused()

@@ -147,6 +147,13 @@ class SectionSpec:
         found = getattr(entry, self.value, None)
         return self.blank if found is None or found == "" else str(found)
 
+    def items(self, entries: Any) -> Iterator[tuple[str, Any]]:
+        """``(key, entry)`` of a section's entries as held: a listed entry's key is its
+        event's id."""
+        if self.keyed:
+            return iter(entries.items())
+        return ((entry.event_id, entry) for entry in entries)
+
     def ordered(self, entries: Any) -> list[tuple[str, Any]]:
         """``(key, entry)`` of a section's entries, as shown and written: keyed sections by
         key (or by date: votes), listed ones by event id in the order folded."""

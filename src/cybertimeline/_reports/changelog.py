@@ -18,7 +18,6 @@ from cybertimeline._model.wording import Words, counted
 from cybertimeline._projections.position import Position, PositionProjection
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.changes import (
-    KEYED_SECTIONS,
     Change,
     Correction,
     Facts,
@@ -26,6 +25,7 @@ from cybertimeline._reports.changes import (
     differences,
     facts,
     facts_of,
+    keyed_sections,
     plain,
     position_facts,
 )
@@ -168,11 +168,11 @@ def _actor_changes(
 def _only(position: Position, entries: set[tuple[str, str]]) -> Position:
     """The position with only these entries in its keyed sections."""
     kept: dict[str, Any] = {}
-    for section in ("treaties", *KEYED_SECTIONS):
-        held = getattr(position, section)
+    for section in keyed_sections():
+        held = position.section(section)
         kept[section] = FrozenDict({key: held[key] for found, key in entries
                                     if found == section and key in held})
-    return attrs.evolve(position, **kept)
+    return attrs.evolve(position, sections={**position.sections, **kept})
 
 
 def _chart_before(

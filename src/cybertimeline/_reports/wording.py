@@ -6,29 +6,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.events import TreatyAct
-from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, aligned
-from cybertimeline._projections.entries import (
-    AdoptionEntry,
-    CooperationEntry,
-    LegislationEntry,
-    MembershipEntry,
-    SessionEntry,
-    StanceEntry,
-    VoteEntry,
-)
+from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, aligned, headline
+from cybertimeline._projections.sections import section_spec
 from cybertimeline._reports.changes import Change, FactValue, plain
 
 __all__ = ["brief", "describe", "diff_text", "sentence", "treaty_sentences"]
-
-_VOTE_VERBS = {"yes": "Voted yes on", "no": "Voted no on", "abstain": "Abstained on",
-               "absent": "Was absent from the vote on"}
-_STANCE_WORDS = {"supports": ("Stated support for", "Restated support for"),
-                 "opposes": ("Stated opposition to", "Restated opposition to"),
-                 "neutral": ("Took a neutral stance on", "Again took a neutral stance on"),
-                 "mixed": ("Took a mixed stance on", "Again took a mixed stance on")}
-_SESSION_WORDS = {"scheduled": "was scheduled", "held": "was held", "postponed": "was postponed",
-                  "cancelled": "was cancelled"}
-
 
 def _status_note(changes: Mapping[str | None, Change]) -> str:
     status = changes.get("status")
@@ -63,60 +45,18 @@ def treaty_sentences(changes: list[Change], words: Words) -> list[str]:
     return sentences
 
 
-def _role(entry: MembershipEntry) -> str:
-    return f" as {entry.role}" if entry.role and entry.role != "member" else ""
-
-
 def sentence(change: Change, words: Words) -> str:
-    """A plain sentence for one change (not a treaty's: see `treaty_sentences`)."""
-    before, after = change.before, change.after
-    last = change.events[-1] if change.events else None
-    key = change.key
-    match after:
-        case VoteEntry():
-            text = f"{_VOTE_VERBS.get(after.option, 'Voted on')} {key}"
-            text += f" in {words.actor(after.body)}"
-            if isinstance(before, VoteEntry) and before.option != after.option:
-                text += f" (previously: {before.option})"
-            return text
-        case StanceEntry():
-            first, again = _STANCE_WORDS.get(after.stance, ("Stated a stance on",) * 2)
-            restated = isinstance(before, StanceEntry) and before.stance == after.stance
-            text = f"{again if restated else first} {words.topic(key)}"
-            if isinstance(before, StanceEntry) and not restated:
-                text += f" (previously: {before.stance})"
-            venue = getattr(last, "venue", None)
-            text += f" — {venue}" if venue else ""
-            return text + (f": “{after.quote}”" if after.quote else "")
-        case MembershipEntry() if change.section == "memberships":
-            group = words.actor(key)
-            if before is not None:
-                return f"Became {after.role or 'member'} of {group}"
-            return f"Joined {group}{_role(after)}"
-        case MembershipEntry():
-            member = words.actor(key)
-            return f"{member[0].upper()}{member[1:]} joined{_role(after)}"
-        case CooperationEntry():
-            partners = ", ".join(words.actor(a) for a in after.with_)
-            return f"Began cooperating with {partners}: {after.form}"
-        case SessionEntry():
-            text = f"{after.title or 'A session'} {_SESSION_WORDS.get(after.status, after.status)}"
-            if after.status == "scheduled":
-                text += f" for {after.date}"
-            return text + (f", {after.location}" if after.location else "")
-        case AdoptionEntry():
-            what = " / ".join(part for part in (
-                after.resolution,
-                words.instrument(after.instrument) if after.instrument else None) if part)
-            return f"Adopted {what}{words.tally(after.event.tally)}"
-        case LegislationEntry():
-            return f"Legislation: {after.title}"
-        case None if change.section == "memberships":
-            return f"Left {words.actor(key)}"
-        case None if change.section == "members":
-            member = words.actor(key)
-            return f"{member[0].upper()}{member[1:]} left"
-    return f"{change.path}: {brief(before)} → {brief(after)}"
+    """A plain sentence for one change (not a treaty's: see `treaty_sentences`): as its
+    section reads it (`SectionSpec.reads`), else the headline of the event behind it, else
+    its path and values."""
+    spec = section_spec(change.section)
+    if change.after is not None and spec.reads is not None:
+        return spec.reads(change, words)
+    if change.after is None and spec.removes and spec.reads is not None:
+        return spec.reads(change, words)  # an entry removed: a membership left
+    if change.after is not None and change.events:
+        return headline(change.events[-1], words.registry)
+    return f"{change.path}: {brief(change.before)} → {brief(change.after)}"
 
 
 def brief(value: FactValue | None, width: int = 48) -> str:
@@ -139,7 +79,7 @@ def describe(changes: Iterable[Change], words: Words) -> list[tuple[str, tuple[C
     treaties: dict[str, list[Change]] = {}
     described: list[tuple[str, tuple[Change, ...]]] = []
     for change in changes:
-        if change.section == "treaties":
+        if section_spec(change.section).fields:  # an entry of several facts: a treaty
             if change.key not in treaties:
                 treaties[change.key] = []
                 described.append((f"treaty:{change.key}", ()))
