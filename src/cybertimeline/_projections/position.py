@@ -124,7 +124,7 @@ class Position:
             unknown = sorted(given.keys() - {spec.name for spec in table})
             raise TypeError(f"Position has no section {', '.join(unknown)}: register it "
                             f"with cybertimeline.register_section")
-        self.__attrs_init__(  # type: ignore[attr-defined]
+        self.__attrs_init__(
             actor=actor, as_of=as_of, known_at=known_at, possible=possible,
             sections=FrozenDict({spec.name: given.get(spec.name, spec.empty)
                                  for spec in table}),

@@ -79,6 +79,10 @@ Render = Callable[[Page, Any, Any], None]
 """How a section renders itself on a page: ``render(page, spec, entries)``."""
 
 
+def _frozen(colours: Mapping[str, str]) -> Mapping[str, str]:
+    return FrozenDict(colours)
+
+
 @attrs.frozen(kw_only=True)
 class SectionSpec:
     """Everything the library needs of one section of a position, said once.
@@ -120,7 +124,7 @@ class SectionSpec:
     keys: KeyNames = "event"
     value: str | None = None
     blank: str | None = None
-    colours: Mapping[str, str] = attrs.field(default=FrozenDict(), converter=FrozenDict)
+    colours: Mapping[str, str] = attrs.field(default=FrozenDict(), converter=_frozen)
     marker: str | None = None
     removes: bool = False
     fields: tuple[str, ...] = ()

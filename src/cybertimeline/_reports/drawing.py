@@ -11,15 +11,16 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._model.palette import STATUS_COLOURS, VALUE_COLOURS, colour, ink
+from cybertimeline._model.palette import STATUS_COLOURS, colour, ink, value_colours
 from cybertimeline._model.registry import Registry
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.swimlanes import (
-    MARKED_KINDS,
     Mark,
     StatusSpan,
     Swimlanes,
     lane_mark,
+    marked,
+    marked_kinds,
     status_spans,
     window,
 )
@@ -35,8 +36,6 @@ _ONE_DAY = dt.timedelta(days=1)
 
 _STATUS_LABELS = {"none": "not a signatory"}
 """Band labels that differ from the status names (rule 10: ``none`` has a complete chart)."""
-_KIND_MARKERS = {"vote": "s", "statement": "o", "session": "D"}
-_KIND_WORDS = {"vote": "vote", "statement": "stance", "session": "session"}
 
 # Layout, in lane units (one unit = _INCHES_PER_UNIT inches of figure height). The figure
 # is as wide as the documentation's column shows it (about 800 pixels), so that its
@@ -216,12 +215,7 @@ def _legend(chart: Swimlanes) -> tuple[list[Any], dict[Any, Any]]:
                           label=_STATUS_LABELS.get(s, s)) for s in STATUS_COLOURS]
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="////",
                              label="possibly (act dated to a range)"))
-    shown = dict.fromkeys((m.kind, m.value) for m in chart.marks)
-    for kind, value in sorted(shown, key=lambda kv: (list(_KIND_MARKERS).index(kv[0]),
-                                                     list(VALUE_COLOURS).index(kv[1]))):
-        handles.append(Line2D([], [], linestyle="none", marker=_KIND_MARKERS[kind],
-                              markersize=7, color=colour(value),
-                              label=f"{_KIND_WORDS[kind]}: {value}"))
+    handles += _mark_handles(chart)
     handlers: dict[Any, Any] = {}
     if any(m.is_range for m in chart.marks):
         ranged = Line2D([], [], color="#555555", linewidth=1.2, marker="|", markersize=8,
@@ -231,6 +225,25 @@ def _legend(chart: Swimlanes) -> tuple[list[Any], dict[Any, Any]]:
     if any(m.is_span and m.lasts for m in chart.marks):
         handles.append(Patch(facecolor="#777777", label="the days it lasted"))
     return handles, handlers
+
+
+def _mark_handles(chart: Swimlanes) -> list[Any]:
+    """A legend entry per section and value drawn: the section's marker in the value's
+    colour, in the order of the sections, then of the palette."""
+    from matplotlib.lines import Line2D
+
+    drawn = marked()
+    sections, values = list(drawn), list(value_colours())
+
+    def order(pair: tuple[str, str]) -> tuple[int, int, str]:
+        section, value = pair
+        return (sections.index(section), values.index(value) if value in values
+                else len(values), value)
+
+    return [Line2D([], [], linestyle="none", marker=drawn[section].marker, markersize=7,
+                   color=colour(value), label=f"{drawn[section].noun}: {value}")
+            for section, value in sorted(dict.fromkeys((m.section, m.value)
+                                                       for m in chart.marks), key=order)]
 
 
 def _title(registry: Registry, chart: Swimlanes) -> str:
@@ -286,7 +299,7 @@ def _draw_mark(ax: Axes, mark: Mark, y: float, chart: Swimlanes, days_per_point:
     mdates = _mdates()
 
     fill = colour(mark.value)
-    marker = _KIND_MARKERS[mark.kind]
+    marker = marked()[mark.section].marker
     first = max(mark.earliest, chart.start)
     last = min(mark.latest, chart.end)
     x0 = mdates.date2num(first)
@@ -376,7 +389,7 @@ def plot(
         span for actor in chosen
         for span in status_spans(timeline, actor, instrument, start, end, known_at)]
     marks = [mark for actor in chosen
-             for event in timeline.events(actor, MARKED_KINDS, since=start, until=end,
+             for event in timeline.events(actor, set(marked_kinds()), since=start, until=end,
                                           known_at=known_at)
              if (mark := lane_mark(timeline, actor, event, instrument, wanted)) is not None]
     chart = Swimlanes(actors=chosen, instrument=instrument, start=start, end=end,
