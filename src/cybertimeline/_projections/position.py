@@ -39,7 +39,7 @@ from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
 
 __all__ = ["BUILTIN", "EMPTY", "Position", "PositionProjection", "SectionSpec",
-           "register_section", "sections", "write"]
+           "register_section", "section_spec", "sections", "write"]
 # `SectionSpec`, `register_section` and `sections` are public from here: importing this
 # module registers the built-in sections first, so a section registered later follows them.
 

@@ -30,8 +30,7 @@ from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage
 from cybertimeline._model.sources import Source
 from cybertimeline._projections.entries import Entry
-from cybertimeline._projections.position import Position
-from cybertimeline._projections.sections import section_spec, sections
+from cybertimeline._projections.position import Position, section_spec, sections
 
 __all__ = ["Change", "Correction", "Fact", "FactValue", "diff_positions", "keyed_sections",
            "listed_sections", "position_facts"]

@@ -10,8 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._projections.position import Position
-from cybertimeline._projections.sections import sections
+from cybertimeline._projections.position import Position, sections
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.rows import ROW_FIELDS, event_row
 

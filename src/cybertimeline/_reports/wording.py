@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from cybertimeline._model.dates import Date
 from cybertimeline._model.events import TreatyAct
 from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, aligned, headline
-from cybertimeline._projections.sections import section_spec
+from cybertimeline._projections.position import section_spec
 from cybertimeline._reports.changes import Change, FactValue, plain
 
 __all__ = ["brief", "describe", "diff_text", "sentence", "treaty_sentences"]
