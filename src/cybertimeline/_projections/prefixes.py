@@ -364,6 +364,33 @@ def _prefixed(spec: SectionSpec) -> bool:
     return spec.keyed and not spec.removes
 
 
+def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
+                  shared: SharedVoteEntries) -> dict[str, _Writes[Any]]:
+    """Empty writes of every section read through its keys' writes (`_prefixed`), by name."""
+    keyed: dict[str, _Writes[Any]] = {}
+    for spec in table:
+        if not _prefixed(spec):
+            continue
+        if spec.accumulate is not None:
+            keyed[spec.name] = _Writes(_accumulated(spec.accumulate, actor), events)
+        elif spec.columnar:  # vote entries, shared by every actor that voted so
+            keyed[spec.name] = _Writes(_last(shared.of, actor), events)
+        else:
+            keyed[spec.name] = _Writes(_last(spec.make, actor), events)
+    return keyed
+
+
+def _stored_votes(written: Written, shared: SharedVoteEntries) -> _Writes[VoteEntry]:
+    """The votes' writes, read from a store's rows (their events not decoded)."""
+    votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written, _written_votes(shared))
+    if written.key_ids is not None:  # from every actor's ballots: arrays
+        entries = written.entries
+        votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())
+    else:
+        votes.write_all(written.keys)
+    return votes
+
+
 class PrefixPositions:
     """One actor's position after any prefix of a sequence of events, without a replay.
 
@@ -397,31 +424,20 @@ class PrefixPositions:
         written = columns.get("votes")
         self._written = written
         self._sections = registered()
-        keyed: dict[str, _Writes[Any]] = {}
-        for spec in self._sections:
-            if not _prefixed(spec):
-                continue
-            if spec.accumulate is not None:
-                keyed[spec.name] = _Writes(_accumulated(spec.accumulate, actor), events)
-            elif spec.columnar:  # vote entries, shared by every actor that voted so
-                keyed[spec.name] = _Writes(_last(shared.of, actor), events)
-            else:
-                keyed[spec.name] = _Writes(_last(spec.make, actor), events)
+        keyed = _keyed_writes(self._sections, actor, events, shared)
         self._keyed = dict(keyed)
-        self._others: list[Event] = []
-        self._other_ordinals: list[int] = []
         if written is not None:  # read from the stored writes, not from `events`
             del keyed["votes"]
-            votes_written: _Writes[VoteEntry] = _Writes(_written_vote(shared), written,
-                                                        _written_votes(shared))
-            self._keyed["votes"] = votes_written
-            if written.key_ids is not None:  # from every actor's ballots: arrays
-                entries = written.entries
-                votes_written.write_ids(written.key_ids, entries.key_names(),
-                                        entries.key_counts())
-            else:
-                votes_written.write_all(written.keys)
-        # The hot loop of an actor's first query: `_Writes.write`, inlined.
+            self._keyed["votes"] = _stored_votes(written, shared)
+        self._others: list[Event] = []
+        self._other_ordinals: list[int] = []
+        self._scan(actor, events, keyed)
+        for writes in self._keyed.values():
+            writes.seal()
+
+    def _scan(self, actor: str, events: list[Event], keyed: dict[str, _Writes[Any]]) -> None:
+        """Record each event's writes in the keyed sections; keep the others' events, to
+        fold in `at`. The hot loop of an actor's first query: `_Writes.write`, inlined."""
         for ordinal, event in enumerate(events):
             folded = False
             for section, key in type(event)._entries(event, actor):
@@ -438,8 +454,6 @@ class PrefixPositions:
                     writes.writes.append(ordinal)
                 else:
                     writes.rewrite(place, ordinal)
-        for writes in self._keyed.values():
-            writes.seal()
 
     def __len__(self) -> int:
         return len(self.events) + (0 if self._written is None else len(self._written))

@@ -113,17 +113,38 @@ def new_figure() -> Figure:
     return Figure(figsize=(_WIDTH_INCHES, 4.0))
 
 
+_Lane = tuple[str, float, list[tuple[Mark, int]]]
+"""A lane as laid out: its actor, its top, and each of its marks with its row."""
+
+
 def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
     """Draw ``chart``'s spans and marks on its figure, its lanes named from ``registry``."""
-    mdates = _mdates()
-
-    figure = chart.figure
     axes_points = (_WIDTH_INCHES - _LEFT_INCHES - _RIGHT_INCHES) * 72
     days_per_point = ((chart.end - chart.start).days + 1) / axes_points
+    layout, total, piled = _layout(chart, days_per_point)
+    handles, handlers = _legend(chart)
+    columns = min(len(handles), 3)
+    height_inches = _size(chart.figure, total, -(-len(handles) // columns) if handles else 0)
+    ax = _axes(chart, total)
+    _draw_lanes(ax, chart, registry, layout, days_per_point)
+    _draw_known_at(ax, chart)
+    if piled:
+        chart.figure.text(0.99, 0.1 / height_inches, f"{piled} marks drawn over others, "
+                          f"unlabelled: vote_map() shows many votes as a heatmap", ha="right",
+                          va="bottom", fontsize=7, color="#666666")
+    chart.figure.suptitle(title or _title(registry, chart), x=0.02, ha="left", fontsize=11,
+                          y=1 - 0.12 / height_inches, va="top")
+    if handles:
+        chart.figure.legend(handles=handles, handler_map=handlers, loc="lower left",
+                            ncols=columns, fontsize=_LABEL_SIZE, frameon=False,
+                            bbox_to_anchor=(0.01, 0.0), handlelength=1.8, columnspacing=1.5)
 
-    # Lay the lanes out top to bottom: a status band, then rows of marks.
+
+def _layout(chart: Swimlanes, days_per_point: float) -> tuple[list[_Lane], float, int]:
+    """The lanes top to bottom (a status band, then rows of marks), their total height,
+    and how many marks are piled on the last row."""
     band = chart.instrument is not None
-    layout: list[tuple[str, float, list[tuple[Mark, int]]]] = []
+    layout: list[_Lane] = []
     y, piled = 0.0, 0
     for actor in chart.actors:
         own = [m for m in chart.marks if m.actor == actor]
@@ -134,11 +155,11 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
         height = (_BAND_TOP + _BAND_HEIGHT if band else 0.0) + (max(rows) + 1 if rows else 0) * (
             _ROW_HEIGHT) + _LANE_PAD
         y += max(height, 1.0)
-    total = y
+    return layout, y, piled
 
-    handles, handlers = _legend(chart)
-    columns = min(len(handles), 3)
-    legend_rows = -(-len(handles) // columns) if handles else 0
+
+def _size(figure: Figure, total: float, legend_rows: int) -> float:
+    """Size the figure for lanes ``total`` high and the legend; its height in inches."""
     top_inches, bottom_inches = 0.55, 0.4 + 0.23 * legend_rows + 0.1
     height_inches = total * _INCHES_PER_UNIT + top_inches + bottom_inches
     figure.set_size_inches(_WIDTH_INCHES, height_inches)
@@ -146,10 +167,14 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
                            right=1 - _RIGHT_INCHES / _WIDTH_INCHES,
                            top=1 - top_inches / height_inches,
                            bottom=bottom_inches / height_inches)
-    ax: Axes = figure.add_subplot()
-    x_start = mdates.date2num(chart.start)
-    x_end = mdates.date2num(chart.end + _ONE_DAY)
-    ax.set_xlim(x_start, x_end)
+    return height_inches
+
+
+def _axes(chart: Swimlanes, total: float) -> Axes:
+    """The chart's axes: dates across, lanes down, a light grid."""
+    mdates = _mdates()
+    ax: Axes = chart.figure.add_subplot()
+    ax.set_xlim(mdates.date2num(chart.start), mdates.date2num(chart.end + _ONE_DAY))
     ax.set_ylim(total, 0)
     ax.xaxis.set_major_locator(locator := mdates.AutoDateLocator(minticks=5, maxticks=14))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -158,21 +183,21 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.tick_params(axis="y", length=0)
+    return ax
 
+
+def _draw_lanes(ax: Axes, chart: Swimlanes, registry: Registry, layout: list[_Lane],
+                days_per_point: float) -> None:
+    """Each lane: its name, its status band (with an instrument), its marks."""
+    band = chart.instrument is not None
     ticks, labels = [], []
     for index, (actor, top, placed) in enumerate(layout):
         if index:
             ax.axhline(top, color="#999999", linewidth=0.6)
         ticks.append(top + (_BAND_TOP + _BAND_HEIGHT / 2 if band else 0.5))
         labels.append(_lane_label(registry, actor))
-        own_spans = [s for s in chart.spans if s.actor == actor]
-        if band and own_spans:
-            _draw_spans(ax, own_spans, top, days_per_point)
-        elif band:
-            ax.text(x_start + 4 * days_per_point, top + _BAND_TOP + _BAND_HEIGHT / 2,
-                    "no data on this instrument", va="center", fontsize=_LABEL_SIZE,
-                    color="#666666",
-                    style="italic")
+        if band:
+            _draw_band(ax, chart, actor, top, days_per_point)
         rows_top = top + (_BAND_TOP + _BAND_HEIGHT if band else 0.0)
         crowded = sum(1 for _, row in placed if row == _MAX_ROWS - 1) > 1
         for mark, row in placed:
@@ -181,25 +206,29 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
     ax.set_yticks(ticks, labels, fontsize=_LABEL_SIZE)
     ax.tick_params(axis="x", labelsize=_LABEL_SIZE)
 
-    if chart.known_at is not None and chart.start <= chart.known_at.latest <= chart.end:
-        x = mdates.date2num(chart.known_at.latest)
-        ax.axvline(x, color="black", linestyle="--", linewidth=1)
-        ax.annotate(f"known at {chart.known_at}", (x, 0), xytext=(3, 3),
-                    textcoords="offset points", fontsize=_LABEL_SIZE, va="bottom",
-                    annotation_clip=False)
 
-    if piled:
-        figure.text(0.99, 0.1 / height_inches, f"{piled} marks drawn over others, "
-                    f"unlabelled: vote_map() shows many votes as a heatmap", ha="right",
-                    va="bottom", fontsize=7, color="#666666")
-    heading = title or _title(registry, chart)
-    figure.suptitle(heading, x=0.02, ha="left", fontsize=11,
-                    y=1 - 0.12 / height_inches, va="top")
+def _draw_band(ax: Axes, chart: Swimlanes, actor: str, top: float,
+               days_per_point: float) -> None:
+    """The actor's status spans, or a note that there is no data on the instrument."""
+    own_spans = [s for s in chart.spans if s.actor == actor]
+    if own_spans:
+        _draw_spans(ax, own_spans, top, days_per_point)
+        return
+    x_start = _mdates().date2num(chart.start)
+    ax.text(x_start + 4 * days_per_point, top + _BAND_TOP + _BAND_HEIGHT / 2,
+            "no data on this instrument", va="center", fontsize=_LABEL_SIZE, color="#666666",
+            style="italic")
 
-    if handles:
-        figure.legend(handles=handles, handler_map=handlers, loc="lower left", ncols=columns,
-                      fontsize=_LABEL_SIZE, frameon=False, bbox_to_anchor=(0.01, 0.0),
-                      handlelength=1.8, columnspacing=1.5)
+
+def _draw_known_at(ax: Axes, chart: Swimlanes) -> None:
+    """A dashed line on the day the record is drawn as known at, if in the chart."""
+    if chart.known_at is None or not chart.start <= chart.known_at.latest <= chart.end:
+        return
+    x = _mdates().date2num(chart.known_at.latest)
+    ax.axvline(x, color="black", linestyle="--", linewidth=1)
+    ax.annotate(f"known at {chart.known_at}", (x, 0), xytext=(3, 3),
+                textcoords="offset points", fontsize=_LABEL_SIZE, va="bottom",
+                annotation_clip=False)
 
 
 def _legend(chart: Swimlanes) -> tuple[list[Any], dict[Any, Any]]:
