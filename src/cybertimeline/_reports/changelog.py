@@ -16,6 +16,7 @@ from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.wording import Words, counted
 from cybertimeline._projections.position import Position, PositionProjection
+from cybertimeline._projections.sentences import describe
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.changes import (
     Change,
@@ -36,7 +37,6 @@ from cybertimeline._reports.outline import (
     Section,
     markdown_for_notebooks,
 )
-from cybertimeline._reports.wording import describe
 from cybertimeline.errors import ValidationError
 
 __all__ = ["Changelog", "changelog"]

@@ -31,9 +31,10 @@ from cybertimeline._model.registry import Coverage
 from cybertimeline._model.sources import Source
 from cybertimeline._projections.entries import Entry
 from cybertimeline._projections.position import Position, section_spec, sections
+from cybertimeline._projections.sentences import plain
 
 __all__ = ["Change", "Correction", "Fact", "FactValue", "diff_positions", "keyed_sections",
-           "listed_sections", "position_facts"]
+           "listed_sections", "plain", "position_facts"]
 
 def keyed_sections() -> tuple[str, ...]:
     """The names of the keyed sections registered, in order (treaties, votes...)."""
@@ -50,13 +51,6 @@ FactValue = str | Entry
 
 Key = tuple[str, str, str | None]
 """Where a fact is: section, key, and (for treaties) field."""
-
-
-def plain(value: FactValue | None) -> Any:
-    """A fact's value as JSON: the text, or the entry's ``to_dict`` without its event id."""
-    if value is None or isinstance(value, str):
-        return value
-    return {k: v for k, v in value.to_dict().items() if k != "event"}
 
 
 @attrs.frozen

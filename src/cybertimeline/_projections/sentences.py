@@ -1,18 +1,70 @@
-"""Changes in words: the sentences a changelog's Markdown is made of."""
+"""Changes to positions in words: the sentences a changelog's Markdown is made of, and a
+diff's rows.
+
+Rendering is in one place, beside the section table it reads: a position's text and
+HTML (`cybertimeline._projections.text`), each section's own rendering and sentences
+(`cybertimeline._projections.section_table`), and the words of changes (here). It sits
+below the reports so that a `Position` prints itself with no hook; the reports
+(`cybertimeline._reports`) compose it. A change is read through `ChangeLike`, which
+`cybertimeline._reports.changes.Change` is.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.events import TreatyAct
+from cybertimeline._model.registry import Coverage
+from cybertimeline._model.sources import Source
 from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, aligned, headline
 from cybertimeline._projections.position import section_spec
-from cybertimeline._reports.changes import Change, FactValue, plain
 
-__all__ = ["brief", "describe", "diff_text", "sentence", "treaty_sentences"]
+__all__ = ["ChangeLike", "brief", "describe", "diff_text", "plain", "sentence",
+           "treaty_sentences"]
 
-def _status_note(changes: Mapping[str | None, Change]) -> str:
+
+class ChangeLike(Protocol):
+    """What the words of a change read of it (`cybertimeline.Change`)."""
+
+    @property
+    def actor(self) -> str: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def before(self) -> Any: ...
+    @property
+    def after(self) -> Any: ...
+    @property
+    def events(self) -> tuple[Any, ...]: ...
+    @property
+    def coverage(self) -> Coverage | None: ...
+    @property
+    def date(self) -> Date | None: ...
+    @property
+    def settled(self) -> dt.date | None: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def sources(self) -> tuple[Source, ...]: ...
+
+
+Change = TypeVar("Change", bound=ChangeLike)
+
+
+def plain(value: Any) -> Any:
+    """A fact's value as JSON: the text, or the entry's ``to_dict`` without its event id."""
+    if value is None or isinstance(value, str):
+        return value
+    return {k: v for k, v in value.to_dict().items() if k != "event"}
+
+def _status_note(changes: Mapping[str | None, ChangeLike]) -> str:
     status = changes.get("status")
     if status is None:
         return ""
@@ -25,7 +77,7 @@ def _status_note(changes: Mapping[str | None, Change]) -> str:
     return f"; status: {status.before} → {status.after}"
 
 
-def treaty_sentences(changes: list[Change], words: Words) -> list[str]:
+def treaty_sentences(changes: Sequence[ChangeLike], words: Words) -> list[str]:
     """Sentences for the changes to one treaty on one day."""
     by_field = {c.field: c for c in changes}
     events = tuple(dict.fromkeys(e for c in changes for e in c.events))
@@ -45,7 +97,7 @@ def treaty_sentences(changes: list[Change], words: Words) -> list[str]:
     return sentences
 
 
-def sentence(change: Change, words: Words) -> str:
+def sentence(change: ChangeLike, words: Words) -> str:
     """A plain sentence for one change (not a treaty's: see `treaty_sentences`): as its
     section reads it (`SectionSpec.reads`), else the headline of the event behind it, else
     its path and values."""
@@ -59,7 +111,7 @@ def sentence(change: Change, words: Words) -> str:
     return f"{change.path}: {brief(change.before)} → {brief(change.after)}"
 
 
-def brief(value: FactValue | None, width: int = 48) -> str:
+def brief(value: Any, width: int = 48) -> str:
     """A value of a fact in a few words: ``no (2019-12-27)``, ``supports (2019-07)``."""
     found = plain(value)
     if found is None:
@@ -97,7 +149,7 @@ def describe(changes: Iterable[Change], words: Words) -> list[tuple[str, tuple[C
 
 
 def diff_text(
-    changes: Sequence[Change], words: Words, actor: str, first: Date, second: Date,
+    changes: Sequence[ChangeLike], words: Words, actor: str, first: Date, second: Date,
     known_at: Date | None = None,
 ) -> str:
     """How a position differs between two dates, as text: a row per path, then the sources."""
