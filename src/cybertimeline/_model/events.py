@@ -2,7 +2,9 @@
 
 To add a kind: write its class here (its fields, ``kind``, ``actor_fields``,
 ``writes``, ``verbs``, and ``announced_ahead`` if it is announced before it
-happens) and add it to `Event`. Nothing else matches on kinds.
+happens) and add it to `Event`. Nothing else matches on kinds. A kind that writes a
+section of its own also gives that section's spec (`cybertimeline.SectionSpec`,
+registered with `cybertimeline.register_section`), which every output reads.
 """
 
 from __future__ import annotations
