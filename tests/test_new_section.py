@@ -230,11 +230,17 @@ def test_an_unregistered_section_is_named() -> None:
         ct.fold(ct.PositionProjection("USA"), [EVENTS[0]])  # type: ignore[list-item]
 
 
-def _sections_touched(event: Any, actor: str) -> set[str]:
-    before = ct.PositionProjection(actor).initial()
-    after = ct.PositionProjection(actor).apply(before, event)
-    return {spec.name for spec in ct.sections()
-            if after.section(spec.name) != before.section(spec.name)}
+def test_a_section_registered_after_a_first_answer(bundled: ct.Timeline) -> None:
+    """A timeline that answered before the section was registered (its prefix positions
+    already built) answers with it after, as a fold does."""
+    table._TABLE.pop("sanctions")
+    tl = ct.Timeline([*bundled.events("USA"), *EVENTS],  # type: ignore[list-item]
+                     registry=bundled.registry)
+    assert "sanctions" not in tl.position("USA", as_of="2010-01-01").to_dict()
+    ct.register_section(SPEC)
+    answer = tl.position("USA", as_of="2022-01-01")
+    assert {k: e.measure for k, e in answer.section("sanctions").items()} == {
+        "RUS": "travel-ban", "CHN": "lifted"}
 
 
 _SANCTIONS = st.builds(

@@ -423,8 +423,7 @@ class PrefixPositions:
         shared = SharedVoteEntries() if votes is None else votes
         written = columns.get("votes")
         self._written = written
-        self._sections = registered()
-        keyed = _keyed_writes(self._sections, actor, events, shared)
+        keyed = _keyed_writes(registered(), actor, events, shared)
         self._keyed = dict(keyed)
         if written is not None:  # read from the stored writes, not from `events`
             del keyed["votes"]
@@ -470,7 +469,9 @@ class PrefixPositions:
         others = self._others[: bisect.bisect_left(self._other_ordinals, end)]
         state = fold(PositionProjection(self.actor), others) if others else None
         held: dict[str, Any] = {}
-        for spec in self._sections:
+        # The sections registered now: one registered after the scan has its events among
+        # the folded ones.
+        for spec in registered():
             writes = self._keyed.get(spec.name)
             if writes is not None:
                 held[spec.name] = _PrefixMap(writes, vote_end if spec.columnar else end)
