@@ -148,6 +148,22 @@ def test_fold_and_prefix_positions_agree(timeline: ct.Timeline) -> None:
                                                          "CHN": "asset-freeze"}
 
 
+@pytest.mark.parametrize("shape", [{"keyed": False}, {"removes": True}])
+def test_fold_and_prefix_positions_agree_on_a_folded_section(
+        bundled: ct.Timeline, shape: dict[str, bool]) -> None:
+    """Listed, or keyed with entries that may be removed, the section is folded by the
+    prefix positions, not read through its keys' writes; they still agree with the fold."""
+    ct.register_section(attrs.evolve(SPEC, **shape))  # type: ignore[arg-type]
+    tl = ct.Timeline([*bundled.events("USA"), *EVENTS],  # type: ignore[list-item]
+                     registry=bundled.registry)
+    events = list(tl.events("USA"))
+    for day in ("2016-01-01", "2020-12-31", "2022-01-01"):
+        settled = [e for e in events if e.date.latest <= dt.date.fromisoformat(day)]
+        folded = ct.fold(ct.PositionProjection("USA"), settled)
+        assert tl.position("USA", as_of=day).sections == folded.sections
+        assert folded.section("sanctions")
+
+
 def test_text_html_and_json(timeline: ct.Timeline) -> None:
     """The section prints, shows as a table with coloured badges, and writes JSON."""
     position = timeline.position("USA", as_of="2020-12-31")
