@@ -97,6 +97,7 @@ def sanctions() -> Iterator[ct.SectionSpec]:
     yield SPEC
     table._TABLE.clear()
     table._TABLE.update(held)
+    table._changed()
     palette._ADDED.clear()
     palette._ADDED.update(colours)
 
@@ -242,6 +243,7 @@ def test_an_unregistered_section_is_named() -> None:
     """A kind writing a section no spec describes fails with a message that says how to
     register one, not with a bare KeyError deep in the fold."""
     table._TABLE.pop("sanctions")
+    table._changed()
     with pytest.raises(KeyError, match="register_section"):
         ct.fold(ct.PositionProjection("USA"), [EVENTS[0]])  # type: ignore[list-item]
 
@@ -250,6 +252,7 @@ def test_a_section_registered_after_a_first_answer(bundled: ct.Timeline) -> None
     """A timeline that answered before the section was registered (its prefix positions
     already built) answers with it after, as a fold does."""
     table._TABLE.pop("sanctions")
+    table._changed()
     tl = ct.Timeline([*bundled.events("USA"), *EVENTS],  # type: ignore[list-item]
                      registry=bundled.registry)
     assert "sanctions" not in tl.position("USA", as_of="2010-01-01").to_dict()

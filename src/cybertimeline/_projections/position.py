@@ -28,6 +28,7 @@ from cybertimeline._projections.entries import (
 from cybertimeline._projections.section_table import BUILTIN
 from cybertimeline._projections.sections import (
     SectionSpec,
+    empties,
     entries_in,
     register_section,
     section_spec,
@@ -119,16 +120,14 @@ class Position:
             TypeError: a section is not registered.
         """
         given = {**sections, **by_name} if by_name else sections
-        table = registered()
-        if given.keys() - {spec.name for spec in table}:
-            unknown = sorted(given.keys() - {spec.name for spec in table})
+        held = empties()
+        if len(held) != len(held.keys() | given.keys()):
+            unknown = sorted(given.keys() - held.keys())
             raise TypeError(f"Position has no section {', '.join(unknown)}: register it "
                             f"with cybertimeline.register_section")
-        self.__attrs_init__(
-            actor=actor, as_of=as_of, known_at=known_at, possible=possible,
-            sections=FrozenDict({spec.name: given.get(spec.name, spec.empty)
-                                 for spec in table}),
-            coverage=coverage, registry=registry)
+        held.update(given)
+        self.__attrs_init__(actor=actor, as_of=as_of, known_at=known_at, possible=possible,
+                            sections=FrozenDict(held), coverage=coverage, registry=registry)
 
     def section(self, name: str) -> Any:
         """The entries of the section ``name`` (empty where the position has none).

@@ -26,8 +26,8 @@ from cybertimeline._model.palette import add_colours
 from cybertimeline._model.registry import Registry
 from cybertimeline._model.wording import Citations, Words
 
-__all__ = ["KeyNames", "Page", "SectionChange", "SectionSpec", "entries_in", "register_section",
-           "section_spec", "sections", "when"]
+__all__ = ["KeyNames", "Page", "SectionChange", "SectionSpec", "empties", "entries_in",
+           "register_section", "section_spec", "sections", "when"]
 
 KeyNames = Literal["instrument", "resolution", "topic", "actor", "event"]
 """What the key of a section's entries names: a listed section's is its event's id."""
@@ -178,6 +178,9 @@ class SectionSpec:
 _EMPTY: Mapping[str, Any] = FrozenDict()
 
 _TABLE: dict[str, SectionSpec] = {}
+_SPECS: tuple[SectionSpec, ...] = ()
+_EMPTIES: dict[str, Any] = {}
+"""Every section with nothing in it, in order: what a position starts from (`empties`)."""
 
 
 def register_section(spec: SectionSpec) -> SectionSpec:
@@ -195,14 +198,27 @@ def register_section(spec: SectionSpec) -> SectionSpec:
     if not spec.keyed and (spec.removes or spec.accumulate is not None):
         raise ValueError(f"section {spec.name!r} is listed: only a keyed section removes "
                          f"or accumulates entries")
-    _TABLE[spec.name] = spec
     add_colours(spec.colours)
+    _TABLE[spec.name] = spec
+    _changed()
     return spec
+
+
+def _changed() -> None:
+    """Make again what is read of the table at every position made (`sections`, `empties`)."""
+    global _SPECS, _EMPTIES
+    _SPECS = tuple(_TABLE.values())
+    _EMPTIES = {spec.name: spec.empty for spec in _SPECS}
 
 
 def sections() -> tuple[SectionSpec, ...]:
     """Every section registered, in order: how a position lists and writes them."""
-    return tuple(_TABLE.values())
+    return _SPECS
+
+
+def empties() -> dict[str, Any]:
+    """Every registered section with nothing in it, by name, in order (a new dict)."""
+    return dict(_EMPTIES)
 
 
 def section_spec(name: str) -> SectionSpec:
