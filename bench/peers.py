@@ -28,6 +28,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 import cybertimeline as ct
+from cybertimeline._model.events import KINDS
 
 __all__ = [
     "EventsourcingPeer",
@@ -39,14 +40,8 @@ __all__ = [
     "tomllib_load",
 ]
 
-_CLASSES: dict[str, Any] = {
-    cls.kind: cls
-    for cls in (
-        ct.Signature, ct.Ratification, ct.Accession, ct.Acceptance, ct.Approval,
-        ct.EntryIntoForce, ct.Withdrawal, ct.Vote, ct.Adoption, ct.Statement, ct.Session,
-        ct.Membership, ct.Cooperation, ct.Legislation, ct.Retraction,
-    )
-}
+_CLASSES: dict[str, Any] = dict(KINDS)
+"""Every kind of the model, by its tag (Succession too)."""
 
 
 def direct_event(record: dict[str, Any]) -> ct.Event:

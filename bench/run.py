@@ -137,8 +137,8 @@ def _same_position(ours: ct.Position, naive: ct.Position) -> bool:
     mine, theirs = ours.to_dict(), naive.to_dict()
     mine.update(as_of=None, known_at=None, possible=False)
     return mine == theirs and all(
-        list(getattr(ours, f)) == list(getattr(naive, f))
-        for f in ("treaties", "votes", "stances", "memberships", "members")
+        list(ours.section(f)) == list(naive.section(f))
+        for f in (spec.name for spec in ct.sections() if spec.keyed)
     )
 
 

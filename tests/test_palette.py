@@ -6,8 +6,9 @@ import itertools
 import math
 import typing
 
+import cybertimeline as ct
 from cybertimeline._model.events import SESSION_STATUSES, STANCES, VOTE_OPTIONS
-from cybertimeline._model.palette import COLOURS, STATUS_COLOURS, colour, ink
+from cybertimeline._model.palette import COLOURS, STATUS_COLOURS, colour, ink, value_colours
 from cybertimeline._projections.treaty import TreatyStatusName
 
 
@@ -35,9 +36,22 @@ def test_every_value_drawn_has_a_colour() -> None:
     assert set(COLOURS) == drawn_statuses | {*VOTE_OPTIONS, *STANCES, *SESSION_STATUSES}
 
 
+def test_every_section_colours_its_values_from_the_palette() -> None:
+    """The colours a section declares (`SectionSpec.colours`) are the palette's; a section
+    drawn as marks colours every value its kinds write (vote options, stances, statuses)."""
+    for spec in ct.sections():
+        assert all(colour(value) == given for value, given in spec.colours.items())
+        if spec.marker is not None:
+            assert spec.colours, spec.name
+    drawn = {value for spec in ct.sections() if spec.marker for value in spec.colours}
+    assert drawn == {*VOTE_OPTIONS, *STANCES, *SESSION_STATUSES}
+    assert set(value_colours()) >= drawn
+
+
 def test_no_two_meanings_share_a_colour() -> None:
     """Any two colours differ by at least 25 in CIELAB (ΔE*76): told apart at a glance."""
-    for (one, first), (other, second) in itertools.combinations(COLOURS.items(), 2):
+    every = {**STATUS_COLOURS, **value_colours()}
+    for (one, first), (other, second) in itertools.combinations(every.items(), 2):
         distance = math.dist(_lab(first), _lab(second))
         assert distance >= 25, f"{one} {first} and {other} {second}: ΔE {distance:.1f}"
 

@@ -300,15 +300,16 @@ def test_position_equals_a_full_replay(events, actor, as_of, known_at, possible)
 @given(s.timelines(), st.sampled_from(s.ACTORS), st.lists(s.days(1995, 2030), max_size=4),
        st.none() | s.days(1995, 2030))
 def test_keyed_sections_read_as_the_replayed_dicts(events, actor, days, known_at):
-    """Treaties, votes and stances read (keys, values, items, membership, length) exactly as
-    the dicts of a full replay, whatever was read before from the same timeline (rule 5)."""
+    """Every keyed section (treaties, votes, stances...) reads (keys, values, items,
+    membership, length) exactly as the dicts of a full replay, whatever was read before from
+    the same timeline (rule 5)."""
     tl = ct.Timeline(events)
     for day in [*days, *reversed(days), None]:
         chosen = ref.folded(events, day, known_at, False)
         replay = ct.fold(ct.PositionProjection(actor), chosen)
         got = tl.position(actor, as_of=day, known_at=known_at)
-        for section in ("treaties", "votes", "stances"):
-            mine, theirs = getattr(got, section), getattr(replay, section)
+        for section in [spec.name for spec in ct.sections() if spec.keyed]:
+            mine, theirs = got.section(section), replay.section(section)
             assert list(mine) == list(theirs)
             assert list(mine.values()) == list(theirs.values())
             assert list(mine.items()) == list(theirs.items())
@@ -547,12 +548,9 @@ def test_no_act_reads_none_under_a_complete_chart_and_unknown_elsewhere(
 def _entries(position):
     """Every entry of a position by ``(section, key)``: listed sections by event id."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for section in ("treaties", "votes", "stances", "memberships", "members"):
-        found.update(((section, key), entry.to_dict())
-                     for key, entry in getattr(position, section).items())
-    for section in ("cooperation", "sessions", "adoptions", "legislation"):
-        found.update(((section, entry.event.id), entry.to_dict())
-                     for entry in getattr(position, section))
+    for spec in ct.sections():  # every registered section, from the table
+        found.update(((spec.name, key), entry.to_dict())
+                     for key, entry in spec.items(position.section(spec.name)))
     return found
 
 

@@ -72,7 +72,13 @@ if typing.TYPE_CHECKING:
         StanceEntry,
         VoteEntry,
     )
-    from cybertimeline._projections.position import Position, PositionProjection
+    from cybertimeline._projections.position import (
+        Position,
+        PositionProjection,
+        SectionSpec,
+        register_section,
+        sections,
+    )
     from cybertimeline._projections.projection import Projection, fold
     from cybertimeline._projections.treaty import TreatyStatus
     from cybertimeline._reports.agreement import Agreement, PairScore, agreement
@@ -134,6 +140,9 @@ _LAZY = {
     "Origin": "cybertimeline._stores.checks",
     "Position": "cybertimeline._projections.position",
     "PositionProjection": "cybertimeline._projections.position",
+    "SectionSpec": "cybertimeline._projections.position",
+    "register_section": "cybertimeline._projections.position",
+    "sections": "cybertimeline._projections.position",
     "Projection": "cybertimeline._projections.projection",
     "RESOLUTION_ROW_FIELDS": "cybertimeline._reports.resolutions",
     "ROW_FIELDS": "cybertimeline._reports.rows",
@@ -250,6 +259,7 @@ __all__ = [
     "Registry",
     "ResolutionView",
     "Retraction",
+    "SectionSpec",
     "Session",
     "SessionEntry",
     "Signature",
@@ -297,7 +307,9 @@ __all__ = [
     "position_change_points",
     "position_facts",
     "positions_frame",
+    "register_section",
     "resolution",
+    "sections",
     "timelinejs",
     "vote_change_points",
     "vote_map",

@@ -103,11 +103,11 @@ from cybertimeline._model.dates import Date
 from cybertimeline._model.event import RecordedBasis
 from cybertimeline._model.events import KINDS, Event
 from cybertimeline._model.wording import Words, aligned, counted
+from cybertimeline._projections.sentences import diff_text
 from cybertimeline._reports.agreement import AGREEMENT_FIELDS
 from cybertimeline._reports.changes import diff_positions
 from cybertimeline._reports.resolutions import RESOLUTION_ROW_FIELDS
 from cybertimeline._reports.rows import event_row, write_csv
-from cybertimeline._reports.wording import diff_text
 from cybertimeline._stores.atomic import publish
 from cybertimeline._timeline.loading import copy_into, load
 from cybertimeline._timeline.timeline import Timeline

@@ -26,8 +26,10 @@ __all__ = ["COLUMNAR", "BaseEvent", "RecordedBasis", "Section", "Write", "WriteR
            "named_actors"]
 
 RecordedBasis = Literal["recorded", "published", "date"]
-Section = Literal["treaties", "votes", "stances", "memberships", "members", "cooperation",
-                  "sessions", "adoptions", "legislation"]
+Section = str
+"""A section of a position, by name: the built-in ones (``treaties``, ``votes``...) and any
+registered later. What each is (its entries, title, words, colours) is data: its
+`SectionSpec`, in the table of `cybertimeline._projections.sections`."""
 COLUMNAR: frozenset[Section] = frozenset({"votes"})
 """The sections a timeline reads as columns of stored writes (`WriteRow`), never decoding the
 events behind them until asked: a roll call writes one entry in each voter's position, and

@@ -2,7 +2,9 @@
 
 To add a kind: write its class here (its fields, ``kind``, ``actor_fields``,
 ``writes``, ``verbs``, and ``announced_ahead`` if it is announced before it
-happens) and add it to `Event`. Nothing else matches on kinds.
+happens) and add it to `Event`. Nothing else matches on kinds. A kind that writes a
+section of its own also gives that section's spec (`cybertimeline.SectionSpec`,
+registered with `cybertimeline.register_section`), which every output reads.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ __all__ = [
     "TreatyAct",
     "Vote",
     "Withdrawal",
+    "every_kind",
 ]
 
 VoteOption = Literal["yes", "no", "abstain", "absent"]
@@ -462,3 +465,18 @@ KINDS: Mapping[str, type[Event]] = FrozenDict({c.kind: c for c in EVENT_CLASSES}
 TREATY_ACT_KINDS = frozenset(c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct))
 CONSENT_KINDS = frozenset(
     c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct) and c.role == "consent")
+
+
+def every_kind() -> dict[str, type[BaseEvent]]:
+    """Every kind by its tag: those of `Event`, then any other subclass of `BaseEvent` that
+    declares a ``kind`` (defined by a user, for an in-memory timeline), in the order
+    defined."""
+    found: dict[str, type[BaseEvent]] = dict(KINDS)
+    waiting: list[type[BaseEvent]] = [BaseEvent]
+    while waiting:
+        cls = waiting.pop(0)
+        waiting.extend(cls.__subclasses__())
+        tag = cls.__dict__.get("kind")
+        if isinstance(tag, str):
+            found.setdefault(tag, cls)
+    return found

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 
 from cybertimeline._model.frozen import FrozenDict
 
-__all__ = ["COLOURS", "STATUS_COLOURS", "VALUE_COLOURS", "colour", "ink"]
+__all__ = ["COLOURS", "STATUS_COLOURS", "VALUE_COLOURS", "add_colours", "colour", "ink",
+           "value_colours"]
 
 STATUS_COLOURS: Mapping[str, str] = FrozenDict({
     "none": "#E8E8E8",        # not a signatory (rule 10): pale grey, nothing there
@@ -33,7 +34,13 @@ VALUE_COLOURS: Mapping[str, str] = FrozenDict({
     # session statuses
     "scheduled": "#875692", "held": "#00A3A3", "postponed": "#F99379", "cancelled": "#DCD300",
 })
-"""The colour of a vote option, a stance or a session status: the marks of a picture."""
+"""The colour of a vote option, a stance or a session status: the marks of a picture.
+
+The sections of a position declare these (`SectionSpec.colours`); they are here so that
+one table holds every colour, and a test checks any two apart."""
+
+_ADDED: dict[str, str] = {}
+"""The colours of values that sections registered later declare (`add_colours`)."""
 
 COLOURS: Mapping[str, str] = FrozenDict({**STATUS_COLOURS, **VALUE_COLOURS})
 """Every value's colour."""
@@ -41,9 +48,31 @@ COLOURS: Mapping[str, str] = FrozenDict({**STATUS_COLOURS, **VALUE_COLOURS})
 _NO_COLOUR = "#FFFFFF"
 
 
+def add_colours(colours: Mapping[str, str]) -> None:
+    """Give the values of a section registered later their colours (`SectionSpec.colours`).
+
+    Raises:
+        ValueError: a value already has another colour, or a colour is not ``#RRGGBB``.
+    """
+    for value, given in colours.items():
+        if len(given) != 7 or not given.startswith("#") or not all(
+                c in "0123456789abcdefABCDEF" for c in given[1:]):
+            raise ValueError(f"the colour of {value!r} is {given!r}: give it as #RRGGBB")
+        held = COLOURS.get(value) or _ADDED.get(value)
+        if held is not None and held.upper() != given.upper():
+            raise ValueError(f"{value!r} already has the colour {held}, not {given}: "
+                             f"one value, one colour")
+    _ADDED.update((value, given) for value, given in colours.items() if value not in COLOURS)
+
+
+def value_colours() -> dict[str, str]:
+    """Every value's colour but the treaty statuses': the built-in ones, then those added."""
+    return {**VALUE_COLOURS, **_ADDED}
+
+
 def colour(value: str) -> str:
     """The colour of a status, option, stance or session status; white for any other."""
-    return COLOURS.get(value, _NO_COLOUR)
+    return COLOURS.get(value) or _ADDED.get(value, _NO_COLOUR)
 
 
 def ink(value: str) -> str:

@@ -243,24 +243,38 @@ def _read_details(ids: Sequence[str], details: Sequence[str | None]
                   ) -> list[tuple[str, str | None]]:
     """The ``[body, title]`` of each detail; a detail that is not such a pair is reported
     with its event."""
-    try:  # each alone: joined, two changed details could complete each other
-        read: list[Any] | None = [orjson.loads(detail)  # type: ignore[arg-type]
-                                  for detail in details]
-    except (orjson.JSONDecodeError, TypeError):
-        read = None
-    if read is not None and len(read) == len(details) and all(
-            type(pair) is list and len(pair) == 2 and type(pair[0]) is str
-            and (pair[1] is None or type(pair[1]) is str) for pair in read):
-        return [(body, title) for body, title in read]
+    read = _pairs(details)
+    if read is not None:
+        return read
     for event_id, detail in zip(ids, details, strict=True):  # find the one to name
-        try:
-            body, title = orjson.loads(detail or "")
-            if type(body) is str and (title is None or type(title) is str):
-                continue
-        except (orjson.JSONDecodeError, TypeError, ValueError):
-            pass
-        raise _unreadable(event_id, "detail", detail)
+        if _pair(detail) is None:
+            raise _unreadable(event_id, "detail", detail)
     raise _unreadable(ids[0], "details", details[0])  # pragma: no cover - found above
+
+
+def _is_pair(pair: Any) -> bool:
+    return (type(pair) is list and len(pair) == 2 and type(pair[0]) is str
+            and (pair[1] is None or type(pair[1]) is str))
+
+
+def _pairs(details: Sequence[str | None]) -> list[tuple[str, str | None]] | None:
+    """Every detail read as a ``[body, title]`` pair, or None if any is not one."""
+    try:  # each alone: joined, two changed details could complete each other
+        read = [orjson.loads(detail) for detail in details]  # type: ignore[arg-type]
+    except (orjson.JSONDecodeError, TypeError):
+        return None
+    if len(read) != len(details) or not all(_is_pair(pair) for pair in read):
+        return None
+    return [(body, title) for body, title in read]
+
+
+def _pair(detail: str | None) -> tuple[str, str | None] | None:
+    """One detail read as a ``[body, title]`` pair, or None."""
+    try:
+        found = orjson.loads(detail or "")
+    except (orjson.JSONDecodeError, TypeError, ValueError):
+        return None
+    return (found[0], found[1]) if _is_pair(found) else None
 
 
 @attrs.frozen(kw_only=True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.event import BaseEvent, Section
-from cybertimeline._model.events import Event, TreatyAct
+from cybertimeline._model.event import BaseEvent
+from cybertimeline._model.events import Event
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage, Registry, unknown_message
@@ -25,27 +25,65 @@ from cybertimeline._projections.entries import (
     VoteEntry,
     read_events,
 )
-from cybertimeline._projections.text import by_date, position_html, position_text
+from cybertimeline._projections.section_table import BUILTIN
+from cybertimeline._projections.sections import (
+    SectionSpec,
+    empties,
+    entries_in,
+    register_section,
+    section_spec,
+    sections,
+)
+from cybertimeline._projections.sections import sections as registered
+from cybertimeline._projections.text import position_html, position_text
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
 
-__all__ = ["EMPTY", "SECTIONS", "Position", "PositionProjection"]
+__all__ = ["BUILTIN", "EMPTY", "Position", "PositionProjection", "SectionSpec",
+           "register_section", "section_spec", "sections", "write"]
+# `SectionSpec`, `register_section` and `sections` are public from here: importing this
+# module registers the built-in sections first, so a section registered later follows them.
 
 EMPTY: Mapping[str, Any] = FrozenDict()
 """An empty section, shared."""
 
 
-@attrs.frozen(kw_only=True, repr=False)
+T = TypeVar("T")
+
+
+class _Held(Generic[T]):
+    """A registered section read as an attribute of a position: ``position.votes``."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, position: None, owner: type[Any]) -> _Held[T]: ...
+    @overload
+    def __get__(self, position: Position, owner: type[Any]) -> T: ...
+
+    def __get__(self, position: Position | None, owner: type[Any]) -> _Held[T] | T:
+        if position is None:
+            return self
+        return position.section(self.name)  # type: ignore[no-any-return]
+
+
+@attrs.frozen(kw_only=True, repr=False, init=False)
 class Position:
     """An actor's position: what it had signed, voted, said and joined, as of a date.
 
     Every entry names the event it rests on; `sources` gives every source
-    behind the answer. Entries are keyed: ``treaties`` and ``votes`` by
-    instrument and resolution, ``stances`` by topic, ``memberships`` by group,
-    ``members`` (for a group) by member. ``treaties`` holds the instruments the
-    actor acted on; `treaty` answers for any instrument, telling "not a
-    signatory" (``none``, where ``coverage`` holds a complete chart) from
-    "no data" (``unknown``).
+    behind the answer. ``sections`` holds every registered section
+    (`cybertimeline.register_section`), by name; each is also an attribute
+    (``position.votes``) and `section` reads any. Entries are keyed: ``treaties``
+    and ``votes`` by instrument and resolution, ``stances`` by topic,
+    ``memberships`` by group, ``members`` (for a group) by member; listed
+    sections (``cooperation``, ``sessions``...) hold one entry per event.
+    ``treaties`` holds the instruments the actor acted on; `treaty` answers for
+    any instrument, telling "not a signatory" (``none``, where ``coverage``
+    holds a complete chart) from "no data" (``unknown``).
 
     ``str()`` gives the text ``cybertimeline position`` prints; in Jupyter it
     shows as tables with numbered, linked sources.
@@ -55,18 +93,54 @@ class Position:
     as_of: Date | None = None
     known_at: Date | None = None
     possible: bool = False
-    treaties: Mapping[str, TreatyStatus] = EMPTY
-    votes: Mapping[str, VoteEntry] = EMPTY
-    stances: Mapping[str, StanceEntry] = EMPTY
-    memberships: Mapping[str, MembershipEntry] = EMPTY
-    members: Mapping[str, MembershipEntry] = EMPTY
-    cooperation: tuple[CooperationEntry, ...] = ()
-    sessions: tuple[SessionEntry, ...] = ()
-    adoptions: tuple[AdoptionEntry, ...] = ()
-    legislation: tuple[LegislationEntry, ...] = ()
+    sections: Mapping[str, Any] = EMPTY
+    """Every registered section's entries, by name: a mapping (keyed) or a tuple (listed)."""
     coverage: Mapping[str, Coverage] = EMPTY
     registry: Registry | None = attrs.field(default=None, eq=False, repr=False)
     """The registry of the timeline that answered: names, and the instruments it knows."""
+
+    treaties = _Held[Mapping[str, TreatyStatus]]("treaties")
+    votes = _Held[Mapping[str, VoteEntry]]("votes")
+    stances = _Held[Mapping[str, StanceEntry]]("stances")
+    memberships = _Held[Mapping[str, MembershipEntry]]("memberships")
+    members = _Held[Mapping[str, MembershipEntry]]("members")
+    cooperation = _Held[tuple[CooperationEntry, ...]]("cooperation")
+    sessions = _Held[tuple[SessionEntry, ...]]("sessions")
+    adoptions = _Held[tuple[AdoptionEntry, ...]]("adoptions")
+    legislation = _Held[tuple[LegislationEntry, ...]]("legislation")
+
+    def __init__(self, *, actor: str, as_of: Date | None = None, known_at: Date | None = None,
+                 possible: bool = False, sections: Mapping[str, Any] = EMPTY,
+                 coverage: Mapping[str, Coverage] = EMPTY, registry: Registry | None = None,
+                 **by_name: Any) -> None:
+        """``sections`` (or a keyword per section: ``votes=...``) gives the entries of
+        each section; a section not given is empty.
+
+        Raises:
+            TypeError: a section is not registered.
+        """
+        given = {**sections, **by_name} if by_name else sections
+        held = empties()
+        if len(held) != len(held.keys() | given.keys()):
+            unknown = sorted(given.keys() - held.keys())
+            raise TypeError(f"Position has no section {', '.join(unknown)}: register it "
+                            f"with cybertimeline.register_section")
+        held.update(given)
+        self.__attrs_init__(actor=actor, as_of=as_of, known_at=known_at, possible=possible,
+                            sections=FrozenDict(held), coverage=coverage, registry=registry)
+
+    def section(self, name: str) -> Any:
+        """The entries of the section ``name`` (empty where the position has none).
+
+        Raises:
+            KeyError: no section of that name is registered.
+        """
+        found = self.sections.get(name)
+        return section_spec(name).empty if found is None else found
+
+    def _with(self, name: str, entries: Any) -> Position:
+        """The position with the section ``name`` holding ``entries``."""
+        return attrs.evolve(self, sections={**self.sections, name: entries})
 
     def __str__(self) -> str:
         return self.text()
@@ -85,14 +159,9 @@ class Position:
         return self.html()
 
     def __repr__(self) -> str:
-        sections: tuple[tuple[Any, str, str], ...] = (
-            (self.treaties, "treaty", "treaties"), (self.votes, "vote", "votes"),
-            (self.stances, "stance", "stances"), (self.memberships, "membership", "memberships"),
-            (self.members, "member", "members"), (self.cooperation, "cooperation", "cooperations"),
-            (self.sessions, "session", "sessions"), (self.adoptions, "adoption", "adoptions"),
-            (self.legislation, "law", "laws"))
-        held = ", ".join(counted(len(entries), noun, plural)
-                         for entries, noun, plural in sections if entries) or "nothing on record"
+        held = ", ".join(counted(len(self.section(spec.name)), spec.noun, spec.plural)
+                         for spec in registered() if self.section(spec.name)
+                         ) or "nothing on record"
         when = "" if self.as_of is None else f" as of {self.as_of}"
         when += "" if self.known_at is None else f", known at {self.known_at}"
         return f"<Position of {self.actor}{when}: {held}>"
@@ -137,12 +206,13 @@ class Position:
     def events(self) -> tuple[Event, ...]:
         """Every event the position rests on, in canonical order."""
         found: dict[str, BaseEvent] = {}
-        for status in self.treaties.values():
-            found.update((e.id, e) for e in status.events)
-        entries: list[Any] = [*self.votes.values(), *self.stances.values(),
-                              *self.memberships.values(), *self.members.values(),
-                              *self.cooperation, *self.sessions, *self.adoptions,
-                              *self.legislation]
+        entries: list[Any] = []
+        for spec in registered():
+            for entry in entries_in(spec, self.section(spec.name)):
+                if spec.accumulate is not None:  # an entry made of every event of its key
+                    found.update((e.id, e) for e in entry.events)
+                else:
+                    entries.append(entry)
         read_events(entries)
         found.update((entry.event.id, entry.event) for entry in entries)
         return tuple(sorted(found.values(), key=canonical_key))  # type: ignore[arg-type]
@@ -161,75 +231,39 @@ class Position:
         keyed or listed as on the object, ``coverage`` (the complete charts on this date:
         an instrument there but not in ``treaties`` is ``none``, not a signatory) and
         ``not_yet_open`` (the instruments not yet open for signature, with their opening)."""
-        return {
+        found: dict[str, Any] = {
             "actor": self.actor,
             "as_of": None if self.as_of is None else str(self.as_of),
             "known_at": None if self.known_at is None else str(self.known_at),
             "possible": self.possible,
-            "treaties": {k: v.to_dict() for k, v in sorted(self.treaties.items())},
-            "votes": {k: v.to_dict() for k, v in by_date(self.votes)},
-            "stances": {k: v.to_dict() for k, v in sorted(self.stances.items())},
-            "memberships": {k: v.to_dict() for k, v in sorted(self.memberships.items())},
-            "members": {k: v.to_dict() for k, v in sorted(self.members.items())},
-            "cooperation": [c.to_dict() for c in self.cooperation],
-            "sessions": [s.to_dict() for s in self.sessions],
-            "adoptions": [a.to_dict() for a in self.adoptions],
-            "legislation": [item.to_dict() for item in self.legislation],
-            "coverage": {k: v.to_dict() for k, v in sorted(self.coverage.items())},
-            "not_yet_open": {k: str(v) for k, v in self.not_yet_open.items()},
         }
-
-# -- folding: how an event writes each section of a position -------------------------------
-
-_Writer = Callable[[Position, str, Any, str], Position]
-
-
-def _treaties(state: Position, key: str, event: TreatyAct, actor: str) -> Position:
-    held = state.treaties.get(key)
-    acts = (*held.events, event) if held is not None else (event,)
-    status = TreatyStatus(actor=actor, instrument=key, events=acts)
-    return attrs.evolve(state, treaties=FrozenDict({**state.treaties, key: status}))
+        found.update((spec.name, spec.to_json(self.section(spec.name))) for spec in registered())
+        found["coverage"] = {k: v.to_dict() for k, v in sorted(self.coverage.items())}
+        found["not_yet_open"] = {k: str(v) for k, v in self.not_yet_open.items()}
+        return found
 
 
-def _keyed(section: str, make: Callable[[Any, str], Any]) -> _Writer:
-    """A section of entries keyed by instrument, resolution, topic, group...: the latest
-    entry of each key wins; an entry of None (a membership left) removes the key."""
+# -- folding: how an event writes a section of a position ---------------------------------
 
-    def write(state: Position, key: str, event: Any, actor: str) -> Position:
-        entries = dict(getattr(state, section))
-        entry = make(event, actor)
-        if entry is None:
-            entries.pop(key, None)
-        else:
-            entries[key] = entry
-        changes: dict[str, Any] = {section: FrozenDict(entries)}
-        return attrs.evolve(state, **changes)
-
-    return write
-
-
-def _listed(section: str, make: Callable[[Any, str], Any]) -> _Writer:
-    """A section listing an entry per event (sessions, adoptions...), in the order folded."""
-
-    def write(state: Position, key: str, event: Any, actor: str) -> Position:
-        changes: dict[str, Any] = {section: (*getattr(state, section), make(event, actor))}
-        return attrs.evolve(state, **changes)
-
-    return write
-
-
-SECTIONS: Mapping[Section, _Writer] = FrozenDict({
-    "treaties": _treaties,
-    "votes": _keyed("votes", VoteEntry.of),
-    "stances": _keyed("stances", StanceEntry.of),
-    "memberships": _keyed("memberships", MembershipEntry.of),
-    "members": _keyed("members", MembershipEntry.of),
-    "cooperation": _listed("cooperation", CooperationEntry.of),
-    "sessions": _listed("sessions", SessionEntry.of),
-    "adoptions": _listed("adoptions", AdoptionEntry.of),
-    "legislation": _listed("legislation", LegislationEntry.of),
-})
-"""How folding an event writes each section; the kinds declare which sections they write."""
+def write(state: Position, spec: SectionSpec, key: str, event: Any, actor: str) -> Position:
+    """The position after ``event`` writes the entry ``key`` of ``spec``'s section: a listed
+    section gains an entry; in a keyed one the entry of ``key`` is made again (from every
+    event of the key where the section accumulates), and None removes it."""
+    held = state.section(spec.name)
+    if not spec.keyed:
+        return state._with(spec.name, (*held, spec.make(event, actor)))
+    entries = dict(held)
+    if spec.accumulate is not None:
+        prior = entries.get(key)
+        entry = spec.accumulate((*prior.events, event) if prior is not None else (event,),
+                                actor)
+    else:
+        entry = spec.make(event, actor)
+    if entry is None:
+        entries.pop(key, None)
+    else:
+        entries[key] = entry
+    return state._with(spec.name, FrozenDict(entries))
 
 
 @attrs.frozen
@@ -250,5 +284,5 @@ class PositionProjection:
     def apply(self, state: Position, event: Event) -> Position:
         """The position after ``event``."""
         for section, key in event.entries(self.actor):
-            state = SECTIONS[section](state, key, event, self.actor)
+            state = write(state, section_spec(section), key, event, self.actor)
         return state

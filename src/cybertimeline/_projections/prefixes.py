@@ -9,15 +9,16 @@ from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Se
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import Event, TreatyAct
+from cybertimeline._model.events import Event
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.written import Ints, Written, below, listed, pick, taken
 from cybertimeline._projections.collection import collector_paused
-from cybertimeline._projections.entries import SharedVoteEntries, StanceEntry, VoteEntry
+from cybertimeline._projections.entries import SharedVoteEntries, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
-from cybertimeline._projections.treaty import TreatyStatus
+from cybertimeline._projections.sections import SectionSpec
+from cybertimeline._projections.sections import sections as registered
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -348,14 +349,46 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
     return entries
 
 
-def _treaty_status(actor: str) -> _Make[TreatyStatus]:
-    def make(events: Sequence[Event], ordinals: Sequence[int]) -> TreatyStatus:
-        acts = tuple(events[i] for i in ordinals)
-        assert isinstance(acts[0], TreatyAct)
-        return TreatyStatus(actor=actor, instrument=acts[0].instrument,
-                            events=acts)  # type: ignore[arg-type]
+def _accumulated(accumulate: Callable[[Sequence[Any], str], Any], actor: str) -> _Make[Any]:
+    """An entry made from every write of its key (treaties: a status from all its acts)."""
+
+    def make(events: Sequence[Event], ordinals: Sequence[int]) -> Any:
+        return accumulate([events[i] for i in ordinals], actor)
 
     return make
+
+
+def _prefixed(spec: SectionSpec) -> bool:
+    """Whether a section is read through the writes of each key (`_Writes`), not folded: a
+    keyed section whose entries are never removed (treaties, votes, stances)."""
+    return spec.keyed and not spec.removes
+
+
+def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
+                  shared: SharedVoteEntries) -> dict[str, _Writes[Any]]:
+    """Empty writes of every section read through its keys' writes (`_prefixed`), by name."""
+    keyed: dict[str, _Writes[Any]] = {}
+    for spec in table:
+        if not _prefixed(spec):
+            continue
+        if spec.accumulate is not None:
+            keyed[spec.name] = _Writes(_accumulated(spec.accumulate, actor), events)
+        elif spec.columnar:  # vote entries, shared by every actor that voted so
+            keyed[spec.name] = _Writes(_last(shared.of, actor), events)
+        else:
+            keyed[spec.name] = _Writes(_last(spec.make, actor), events)
+    return keyed
+
+
+def _stored_votes(written: Written, shared: SharedVoteEntries) -> _Writes[VoteEntry]:
+    """The votes' writes, read from a store's rows (their events not decoded)."""
+    votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written, _written_votes(shared))
+    if written.key_ids is not None:  # from every actor's ballots: arrays
+        entries = written.entries
+        votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())
+    else:
+        votes.write_all(written.keys)
+    return votes
 
 
 class PrefixPositions:
@@ -366,11 +399,14 @@ class PrefixPositions:
     canonical order: read from a store's rows, their events not decoded); `at`
     then answers in time that does not grow with the prefix. Every answer equals
     ``fold(PositionProjection(actor), ...)`` of the events settled by its day:
-    votes, stances and treaties are mappings read through the writes of each key
-    (each event kind changes its own fields only); the rarer events (memberships,
-    cooperation, sessions, adoptions, legislation) are folded by
-    `PositionProjection` itself. The events are copied, so later changes to the
-    caller's list never reach positions already handed out.
+    the keyed sections that never remove an entry (treaties, votes, stances: see
+    `_prefixed`) are mappings read through the writes of each key (each event
+    kind changes its own sections only); the other sections (memberships,
+    listed ones such as sessions, any registered later) are folded by
+    `PositionProjection` itself, so every registered section is here.
+    The columnar section (votes) may come from stored writes (``columns``). The
+    events are copied, so later changes to the caller's list never reach
+    positions already handed out.
     """
 
     @collector_paused()
@@ -387,26 +423,20 @@ class PrefixPositions:
         shared = SharedVoteEntries() if votes is None else votes
         written = columns.get("votes")
         self._written = written
-        if written is not None:
-            self._votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written,
-                                                      _written_votes(shared))
-        else:
-            self._votes = _Writes(_last(shared.of, actor), events)
-        self._stances: _Writes[StanceEntry] = _Writes(_last(StanceEntry.of, actor), events)
-        self._treaties: _Writes[TreatyStatus] = _Writes(_treaty_status(actor), events)
+        keyed = _keyed_writes(registered(), actor, events, shared)
+        self._keyed = dict(keyed)
+        if written is not None:  # read from the stored writes, not from `events`
+            del keyed["votes"]
+            self._keyed["votes"] = _stored_votes(written, shared)
         self._others: list[Event] = []
         self._other_ordinals: list[int] = []
-        keyed: dict[str, _Writes[Any]] = {
-            "treaties": self._treaties, "votes": self._votes, "stances": self._stances,
-        }
-        if written is not None:
-            del keyed["votes"]
-            if written.key_ids is not None:  # from every actor's ballots: arrays
-                entries = written.entries
-                self._votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())
-            else:
-                self._votes.write_all(written.keys)
-        # The hot loop of an actor's first query: `_Writes.write`, inlined.
+        self._scan(actor, events, keyed)
+        for writes in self._keyed.values():
+            writes.seal()
+
+    def _scan(self, actor: str, events: list[Event], keyed: dict[str, _Writes[Any]]) -> None:
+        """Record each event's writes in the keyed sections; keep the others' events, to
+        fold in `at`. The hot loop of an actor's first query: `_Writes.write`, inlined."""
         for ordinal, event in enumerate(events):
             folded = False
             for section, key in type(event)._entries(event, actor):
@@ -423,8 +453,6 @@ class PrefixPositions:
                     writes.writes.append(ordinal)
                 else:
                     writes.rewrite(place, ordinal)
-        for writes in (self._treaties, self._votes, self._stances):
-            writes.seal()
 
     def __len__(self) -> int:
         return len(self.events) + (0 if self._written is None else len(self._written))
@@ -440,17 +468,14 @@ class PrefixPositions:
         vote_end = end if self._written is None else self._written.settled(day)
         others = self._others[: bisect.bisect_left(self._other_ordinals, end)]
         state = fold(PositionProjection(self.actor), others) if others else None
-        return Position(
-            actor=self.actor, as_of=as_of, known_at=known_at, possible=possible,
-            treaties=_PrefixMap(self._treaties, end),
-            votes=_PrefixMap(self._votes, vote_end),
-            stances=_PrefixMap(self._stances, end),
-            memberships=state.memberships if state else EMPTY,
-            members=state.members if state else EMPTY,
-            cooperation=state.cooperation if state else (),
-            sessions=state.sessions if state else (),
-            adoptions=state.adoptions if state else (),
-            legislation=state.legislation if state else (),
-            coverage=coverage,
-            registry=registry,
-        )
+        held: dict[str, Any] = {}
+        # The sections registered now: one registered after the scan has its events among
+        # the folded ones.
+        for spec in registered():
+            writes = self._keyed.get(spec.name)
+            if writes is not None:
+                held[spec.name] = _PrefixMap(writes, vote_end if spec.columnar else end)
+            elif state is not None:
+                held[spec.name] = state.section(spec.name)
+        return Position(actor=self.actor, as_of=as_of, known_at=known_at, possible=possible,
+                        sections=held, coverage=coverage, registry=registry)

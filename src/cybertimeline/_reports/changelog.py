@@ -16,9 +16,9 @@ from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.wording import Words, counted
 from cybertimeline._projections.position import Position, PositionProjection
+from cybertimeline._projections.sentences import describe
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.changes import (
-    KEYED_SECTIONS,
     Change,
     Correction,
     Facts,
@@ -26,6 +26,7 @@ from cybertimeline._reports.changes import (
     differences,
     facts,
     facts_of,
+    keyed_sections,
     plain,
     position_facts,
 )
@@ -36,7 +37,6 @@ from cybertimeline._reports.outline import (
     Section,
     markdown_for_notebooks,
 )
-from cybertimeline._reports.wording import describe
 from cybertimeline.errors import ValidationError
 
 __all__ = ["Changelog", "changelog"]
@@ -134,27 +134,9 @@ def _actor_changes(
     known = facts(state)
     changes: list[Change] = []
     for day, group in itertools.groupby(events, key=lambda e: e.date.latest):
-        day_start: Facts = {}
-        touched_today: set[Key] = set()
-        behind: dict[Key, list[Event]] = {}
-        for event in group:
-            touched = event.entries(actor)
-            before = facts_of(state, touched)
-            state = projection.apply(state, event)
-            after = facts_of(state, touched)
-            for key in differences(before, after):
-                behind.setdefault(key, []).append(event)
-            for key in before.keys() | after.keys():
-                if key not in touched_today:
-                    touched_today.add(key)
-                    if key in known:
-                        day_start[key] = known[key]
-            for key in before:
-                known.pop(key, None)
-            known.update(after)
-        for key in differences(day_start, {k: known[k] for k in touched_today if k in known}):
-            found = tuple(behind[key])
-            was, now = day_start.get(key), known.get(key)
+        state, day_start, touched, behind = _fold_day(projection, state, group, known)
+        for key in differences(day_start, {k: known[k] for k in touched if k in known}):
+            was, now, found = day_start.get(key), known.get(key), tuple(behind[key])
             changes.append(Change(
                 actor=actor, section=key[0], key=key[1], field=key[2],
                 before=None if was is None else was.value,
@@ -165,14 +147,39 @@ def _actor_changes(
     return changes
 
 
+def _fold_day(projection: PositionProjection, state: Position, group: Iterable[Event],
+              known: Facts) -> tuple[Position, Facts, set[Key], dict[Key, list[Event]]]:
+    """Fold one day's events, updating the facts ``known``: the position after them, the
+    facts their entries had at the start of the day, the keys they touched, and the events
+    behind each fact they changed."""
+    day_start: Facts = {}
+    touched_today: set[Key] = set()
+    behind: dict[Key, list[Event]] = {}
+    for event in group:
+        touched = event.entries(projection.actor)
+        before = facts_of(state, touched)
+        state = projection.apply(state, event)
+        after = facts_of(state, touched)
+        for key in differences(before, after):
+            behind.setdefault(key, []).append(event)
+        for key in (before.keys() | after.keys()) - touched_today:
+            touched_today.add(key)
+            if key in known:
+                day_start[key] = known[key]
+        for key in before:
+            known.pop(key, None)
+        known.update(after)
+    return state, day_start, touched_today, behind
+
+
 def _only(position: Position, entries: set[tuple[str, str]]) -> Position:
     """The position with only these entries in its keyed sections."""
     kept: dict[str, Any] = {}
-    for section in ("treaties", *KEYED_SECTIONS):
-        held = getattr(position, section)
+    for section in keyed_sections():
+        held = position.section(section)
         kept[section] = FrozenDict({key: held[key] for found, key in entries
                                     if found == section and key in held})
-    return attrs.evolve(position, **kept)
+    return attrs.evolve(position, sections={**position.sections, **kept})
 
 
 def _chart_before(
@@ -247,16 +254,7 @@ def changelog(
     known = None if known_at is None else Date.coerce(known_at)
     if start is not None and end is not None and start.earliest > end.latest:
         raise ValidationError([f"since ({start}) is after until ({end}): swap them"])
-    if isinstance(actors, str):
-        chosen: tuple[str, ...] = (answers.registry.resolve(actors),)
-    elif actors is not None:
-        chosen = tuple(dict.fromkeys(answers.registry.resolve(a) for a in actors))
-    else:
-        chosen = tuple(sorted({a for e in answers.events(since=start, until=end,
-                                                          known_at=known)
-                               for a in e.involved}))
-    for actor in chosen:
-        answers.registry.actor(actor)
+    chosen = _chosen(answers, actors, start, end, known)
     starts = ({} if start is None else answers.positions(
         chosen, as_of=_day_before(start.earliest), known_at=known))
     changes = [c for a in chosen
@@ -267,6 +265,23 @@ def changelog(
     return Changelog(actors=chosen, since=start, until=end, known_at=known,
                      changes=tuple(changes), corrections=tuple(corrections),
                      registry=answers.registry)
+
+
+def _chosen(answers: Answers, actors: str | Iterable[str] | None, start: Date | None,
+            end: Date | None, known: Date | None) -> tuple[str, ...]:
+    """The actors asked for, resolved and each known; every actor with an event in the
+    period if None."""
+    if isinstance(actors, str):
+        chosen: tuple[str, ...] = (answers.registry.resolve(actors),)
+    elif actors is not None:
+        chosen = tuple(dict.fromkeys(answers.registry.resolve(a) for a in actors))
+    else:
+        chosen = tuple(sorted({a for e in answers.events(since=start, until=end,
+                                                          known_at=known)
+                               for a in e.involved}))
+    for actor in chosen:
+        answers.registry.actor(actor)
+    return chosen
 
 
 def group_changes(changes: Iterable[Change]) -> Mapping[tuple[Any, ...], list[Change]]:

@@ -35,11 +35,9 @@ from cybertimeline._projections.position import Position
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.changes import (
-    KEYED_SECTIONS,
-    LISTED_SECTIONS,
     Fact,
     Facts,
-    entry_facts,
+    facts,
     path_of,
 )
 
@@ -259,15 +257,7 @@ def vote_change_points(answers: ChangeAnswers, resolution: str,
 
 
 def _facts_but_votes(position: Position) -> Facts:
-    found: Facts = {}
-    for section in ("treaties", *KEYED_SECTIONS):
-        if section != "votes":
-            for key, entry in getattr(position, section).items():
-                found.update(entry_facts(section, key, entry))
-    for section in LISTED_SECTIONS:
-        for entry in getattr(position, section):
-            found.update(entry_facts(section, entry.event_id, entry))
-    return found
+    return facts(position, but=frozenset({"votes"}))
 
 
 def _same_fact(one: Fact | None, other: Fact | None) -> bool:

@@ -3,12 +3,15 @@
 A changelog is a diff of positions (rule 6). A position is seen as flat
 *facts*, one value per path:
 
-* ``treaties.<instrument>.<field>`` for ``status``, ``signed``, ``consented``,
-  ``consent``, ``in_force`` and ``withdrawn``: text;
-* ``votes.<resolution>``, ``stances.<topic>``, ``memberships.<group>`` and
-  ``members.<actor>``: the entry (`VoteEntry`...);
-* ``cooperation.<event id>``, ``sessions.<event id>``, ``adoptions.<event id>``
-  and ``legislation.<event id>``: likewise, one per event.
+* ``<section>.<key>.<field>`` for a section whose entries are several facts
+  (`SectionSpec.fields`: ``treaties.<instrument>.status``, ``.signed``...): text;
+* ``<section>.<key>`` for any other keyed section (``votes.<resolution>``,
+  ``stances.<topic>``, ``memberships.<group>``, ``members.<actor>``): the entry;
+* ``<section>.<event id>`` for a listed section (``sessions.<event id>``...):
+  likewise, one per event.
+
+Every registered section (`cybertimeline.register_section`) is seen so, in the
+order of the table.
 
 Two values are the same fact when they say the same, whatever event they rest on.
 """
@@ -16,7 +19,7 @@ Two values are the same fact when they say the same, whatever event they rest on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -27,27 +30,27 @@ from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage
 from cybertimeline._model.sources import Source
 from cybertimeline._projections.entries import Entry
-from cybertimeline._projections.position import Position
+from cybertimeline._projections.position import Position, section_spec, sections
+from cybertimeline._projections.sentences import plain
 
-__all__ = ["Change", "Correction", "Fact", "FactValue", "diff_positions", "position_facts"]
+__all__ = ["Change", "Correction", "Fact", "FactValue", "diff_positions", "keyed_sections",
+           "listed_sections", "plain", "position_facts"]
 
-TREATY_FIELDS = ("status", "signed", "consented", "consent", "in_force", "withdrawn")
-KEYED_SECTIONS = ("votes", "stances", "memberships", "members")
-LISTED_SECTIONS = ("cooperation", "sessions", "adoptions", "legislation")
-SECTIONS = ("treaties", *KEYED_SECTIONS, *LISTED_SECTIONS)
+def keyed_sections() -> tuple[str, ...]:
+    """The names of the keyed sections registered, in order (treaties, votes...)."""
+    return tuple(spec.name for spec in sections() if spec.keyed)
+
+
+def listed_sections() -> tuple[str, ...]:
+    """The names of the listed sections registered, in order (cooperation, sessions...)."""
+    return tuple(spec.name for spec in sections() if not spec.keyed)
+
 
 FactValue = str | Entry
 """The value of a fact: a treaty field's text, or an entry of the position."""
 
 Key = tuple[str, str, str | None]
 """Where a fact is: section, key, and (for treaties) field."""
-
-
-def plain(value: FactValue | None) -> Any:
-    """A fact's value as JSON: the text, or the entry's ``to_dict`` without its event id."""
-    if value is None or isinstance(value, str):
-        return value
-    return {k: v for k, v in value.to_dict().items() if k != "event"}
 
 
 @attrs.frozen
@@ -74,26 +77,21 @@ def entry_facts(section: str, key: str, entry: Any) -> Facts:
     """The facts of one entry of a position (absent: no facts)."""
     if entry is None:
         return {}
-    if section == "treaties":
+    fields = section_spec(section).fields
+    if fields:
         ids = frozenset(e.id for e in entry.events)
-        found: Facts = {}
-        for name in TREATY_FIELDS:
-            value = getattr(entry, name)
-            if value is not None:
-                found[(section, key, name)] = Fact(str(value), ids)
-        return found
+        return {(section, key, name): Fact(str(value), ids) for name in fields
+                if (value := getattr(entry, name)) is not None}
     return {(section, key, None): Fact(entry, frozenset({entry.event_id}))}
 
 
-def facts(position: Position) -> Facts:
-    """Every fact of a position."""
+def facts(position: Position, but: frozenset[str] = frozenset()) -> Facts:
+    """Every fact of a position (but those of the sections ``but``)."""
     found: Facts = {}
-    for section in ("treaties", *KEYED_SECTIONS):
-        for key, entry in getattr(position, section).items():
-            found.update(entry_facts(section, key, entry))
-    for section in LISTED_SECTIONS:
-        for entry in getattr(position, section):
-            found.update(entry_facts(section, entry.event_id, entry))
+    for spec in sections():
+        if spec.name not in but:
+            for key, entry in spec.items(position.section(spec.name)):
+                found.update(entry_facts(spec.name, key, entry))
     return found
 
 
@@ -101,11 +99,11 @@ def facts_of(position: Position, keys: Iterable[tuple[str, str]]) -> Facts:
     """The facts of these entries of a position."""
     found: Facts = {}
     for section, key in keys:
-        if section in LISTED_SECTIONS:
-            entry = next((e for e in reversed(getattr(position, section))
-                          if e.event_id == key), None)
+        held = position.section(section)
+        if section_spec(section).keyed:
+            entry = held.get(key)
         else:
-            entry = getattr(position, section).get(key)
+            entry = next((e for e in reversed(held) if e.event_id == key), None)
         found.update(entry_facts(section, key, entry))
     return found
 
@@ -119,16 +117,18 @@ def position_facts(position: Position) -> dict[str, Any]:
     return {path_of(key): plain(fact.value) for key, fact in facts(position).items()}
 
 
-def _order(key: Key) -> tuple[int, str, int]:
-    section, name, field = key
-    return (SECTIONS.index(section), name, -1 if field is None else TREATY_FIELDS.index(field))
-
-
 def differences(before: Facts, after: Facts) -> list[Key]:
     """The keys whose facts differ, in the order of sections, keys and fields."""
     keys = {k for k in before.keys() | after.keys()
             if not (k in before and before[k].same_as(after.get(k)))}
-    return sorted(keys, key=_order)
+    table = {spec.name: (place, spec.fields) for place, spec in enumerate(sections())}
+
+    def order(key: Key) -> tuple[int, str, int]:
+        section, name, field = key
+        place, fields = table[section]
+        return (place, name, -1 if field is None else fields.index(field))
+
+    return sorted(keys, key=order)
 
 
 @attrs.frozen(kw_only=True)
@@ -137,8 +137,7 @@ class Change:
 
     Attributes:
         actor: Whose position changed.
-        section: ``treaties``, ``votes``, ``stances``, ``memberships``, ``members``,
-            ``cooperation``, ``sessions``, ``adoptions`` or ``legislation``.
+        section: The section's name (``treaties``, ``votes``...: `SectionSpec.name`).
         key: The instrument, resolution, topic, group, member or event id.
         field: For treaties, the field that changed (``status``, ``signed``...).
         before: The value before: a treaty field's text or an entry (None when absent).
@@ -235,6 +234,19 @@ _FIELD_ROLES: dict[str, ActRole] = {
 }
 
 
+def _events_behind(was: Fact | None, now: Fact | None, field: str | None,
+                   by_id: Mapping[str, Event]) -> tuple[Event, ...]:
+    """The events behind a change: those of ``now`` new since ``was`` (or, for a fact gone,
+    those it rested on); for a treaty field, the acts of its role where there are any."""
+    old_ids = was.events if was else frozenset()
+    new_ids = now.events if now else frozenset()
+    ids = (new_ids - old_ids) or new_ids or old_ids
+    role = _FIELD_ROLES.get(field or "")
+    found = [by_id[i] for i in ids]
+    found = [e for e in found if role is None or getattr(e, "role", None) == role] or found
+    return tuple(sorted(found, key=canonical_key))
+
+
 def diff_positions(before: Position, after: Position) -> tuple[Change, ...]:
     """What differs between two positions of one actor, path by path.
 
@@ -246,13 +258,7 @@ def diff_positions(before: Position, after: Position) -> tuple[Change, ...]:
     changes = []
     for key in differences(old, new):
         was, now = old.get(key), new.get(key)
-        old_ids = was.events if was else frozenset()
-        new_ids = now.events if now else frozenset()
-        ids = (new_ids - old_ids) or new_ids or old_ids
-        role = _FIELD_ROLES.get(key[2] or "")
-        found = [by_id[i] for i in ids]
-        found = [e for e in found if role is None or getattr(e, "role", None) == role] or found
-        events = tuple(sorted(found, key=canonical_key))
+        events = _events_behind(was, now, key[2], by_id)
         last = events[-1] if events else None
         first_act = key[2] == "status" and was is None
         changes.append(Change(

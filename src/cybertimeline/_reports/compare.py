@@ -14,9 +14,9 @@ from cybertimeline._model.markup import Markup, block, escape, table
 from cybertimeline._model.registry import Registry
 from cybertimeline._model.wording import aligned, counted
 from cybertimeline._projections.position import Position
+from cybertimeline._projections.sentences import brief
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.changes import Facts, Key, differences, facts, path_of
-from cybertimeline._reports.wording import brief
 from cybertimeline.errors import ValidationError
 
 __all__ = ["Compared", "Comparison", "compare"]

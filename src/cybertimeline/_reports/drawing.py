@@ -11,15 +11,16 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._model.palette import STATUS_COLOURS, VALUE_COLOURS, colour, ink
+from cybertimeline._model.palette import STATUS_COLOURS, colour, ink, value_colours
 from cybertimeline._model.registry import Registry
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.swimlanes import (
-    MARKED_KINDS,
     Mark,
     StatusSpan,
     Swimlanes,
     lane_mark,
+    marked,
+    marked_kinds,
     status_spans,
     window,
 )
@@ -35,8 +36,6 @@ _ONE_DAY = dt.timedelta(days=1)
 
 _STATUS_LABELS = {"none": "not a signatory"}
 """Band labels that differ from the status names (rule 10: ``none`` has a complete chart)."""
-_KIND_MARKERS = {"vote": "s", "statement": "o", "session": "D"}
-_KIND_WORDS = {"vote": "vote", "statement": "stance", "session": "session"}
 
 # Layout, in lane units (one unit = _INCHES_PER_UNIT inches of figure height). The figure
 # is as wide as the documentation's column shows it (about 800 pixels), so that its
@@ -114,17 +113,38 @@ def new_figure() -> Figure:
     return Figure(figsize=(_WIDTH_INCHES, 4.0))
 
 
+_Lane = tuple[str, float, list[tuple[Mark, int]]]
+"""A lane as laid out: its actor, its top, and each of its marks with its row."""
+
+
 def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
     """Draw ``chart``'s spans and marks on its figure, its lanes named from ``registry``."""
-    mdates = _mdates()
-
-    figure = chart.figure
     axes_points = (_WIDTH_INCHES - _LEFT_INCHES - _RIGHT_INCHES) * 72
     days_per_point = ((chart.end - chart.start).days + 1) / axes_points
+    layout, total, piled = _layout(chart, days_per_point)
+    handles, handlers = _legend(chart)
+    columns = min(len(handles), 3)
+    height_inches = _size(chart.figure, total, -(-len(handles) // columns) if handles else 0)
+    ax = _axes(chart, total)
+    _draw_lanes(ax, chart, registry, layout, days_per_point)
+    _draw_known_at(ax, chart)
+    if piled:
+        chart.figure.text(0.99, 0.1 / height_inches, f"{piled} marks drawn over others, "
+                          f"unlabelled: vote_map() shows many votes as a heatmap", ha="right",
+                          va="bottom", fontsize=7, color="#666666")
+    chart.figure.suptitle(title or _title(registry, chart), x=0.02, ha="left", fontsize=11,
+                          y=1 - 0.12 / height_inches, va="top")
+    if handles:
+        chart.figure.legend(handles=handles, handler_map=handlers, loc="lower left",
+                            ncols=columns, fontsize=_LABEL_SIZE, frameon=False,
+                            bbox_to_anchor=(0.01, 0.0), handlelength=1.8, columnspacing=1.5)
 
-    # Lay the lanes out top to bottom: a status band, then rows of marks.
+
+def _layout(chart: Swimlanes, days_per_point: float) -> tuple[list[_Lane], float, int]:
+    """The lanes top to bottom (a status band, then rows of marks), their total height,
+    and how many marks are piled on the last row."""
     band = chart.instrument is not None
-    layout: list[tuple[str, float, list[tuple[Mark, int]]]] = []
+    layout: list[_Lane] = []
     y, piled = 0.0, 0
     for actor in chart.actors:
         own = [m for m in chart.marks if m.actor == actor]
@@ -135,11 +155,11 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
         height = (_BAND_TOP + _BAND_HEIGHT if band else 0.0) + (max(rows) + 1 if rows else 0) * (
             _ROW_HEIGHT) + _LANE_PAD
         y += max(height, 1.0)
-    total = y
+    return layout, y, piled
 
-    handles, handlers = _legend(chart)
-    columns = min(len(handles), 3)
-    legend_rows = -(-len(handles) // columns) if handles else 0
+
+def _size(figure: Figure, total: float, legend_rows: int) -> float:
+    """Size the figure for lanes ``total`` high and the legend; its height in inches."""
     top_inches, bottom_inches = 0.55, 0.4 + 0.23 * legend_rows + 0.1
     height_inches = total * _INCHES_PER_UNIT + top_inches + bottom_inches
     figure.set_size_inches(_WIDTH_INCHES, height_inches)
@@ -147,10 +167,14 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
                            right=1 - _RIGHT_INCHES / _WIDTH_INCHES,
                            top=1 - top_inches / height_inches,
                            bottom=bottom_inches / height_inches)
-    ax: Axes = figure.add_subplot()
-    x_start = mdates.date2num(chart.start)
-    x_end = mdates.date2num(chart.end + _ONE_DAY)
-    ax.set_xlim(x_start, x_end)
+    return height_inches
+
+
+def _axes(chart: Swimlanes, total: float) -> Axes:
+    """The chart's axes: dates across, lanes down, a light grid."""
+    mdates = _mdates()
+    ax: Axes = chart.figure.add_subplot()
+    ax.set_xlim(mdates.date2num(chart.start), mdates.date2num(chart.end + _ONE_DAY))
     ax.set_ylim(total, 0)
     ax.xaxis.set_major_locator(locator := mdates.AutoDateLocator(minticks=5, maxticks=14))
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -159,21 +183,21 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.tick_params(axis="y", length=0)
+    return ax
 
+
+def _draw_lanes(ax: Axes, chart: Swimlanes, registry: Registry, layout: list[_Lane],
+                days_per_point: float) -> None:
+    """Each lane: its name, its status band (with an instrument), its marks."""
+    band = chart.instrument is not None
     ticks, labels = [], []
     for index, (actor, top, placed) in enumerate(layout):
         if index:
             ax.axhline(top, color="#999999", linewidth=0.6)
         ticks.append(top + (_BAND_TOP + _BAND_HEIGHT / 2 if band else 0.5))
         labels.append(_lane_label(registry, actor))
-        own_spans = [s for s in chart.spans if s.actor == actor]
-        if band and own_spans:
-            _draw_spans(ax, own_spans, top, days_per_point)
-        elif band:
-            ax.text(x_start + 4 * days_per_point, top + _BAND_TOP + _BAND_HEIGHT / 2,
-                    "no data on this instrument", va="center", fontsize=_LABEL_SIZE,
-                    color="#666666",
-                    style="italic")
+        if band:
+            _draw_band(ax, chart, actor, top, days_per_point)
         rows_top = top + (_BAND_TOP + _BAND_HEIGHT if band else 0.0)
         crowded = sum(1 for _, row in placed if row == _MAX_ROWS - 1) > 1
         for mark, row in placed:
@@ -182,25 +206,29 @@ def draw(chart: Swimlanes, registry: Registry, title: str | None) -> None:
     ax.set_yticks(ticks, labels, fontsize=_LABEL_SIZE)
     ax.tick_params(axis="x", labelsize=_LABEL_SIZE)
 
-    if chart.known_at is not None and chart.start <= chart.known_at.latest <= chart.end:
-        x = mdates.date2num(chart.known_at.latest)
-        ax.axvline(x, color="black", linestyle="--", linewidth=1)
-        ax.annotate(f"known at {chart.known_at}", (x, 0), xytext=(3, 3),
-                    textcoords="offset points", fontsize=_LABEL_SIZE, va="bottom",
-                    annotation_clip=False)
 
-    if piled:
-        figure.text(0.99, 0.1 / height_inches, f"{piled} marks drawn over others, "
-                    f"unlabelled: vote_map() shows many votes as a heatmap", ha="right",
-                    va="bottom", fontsize=7, color="#666666")
-    heading = title or _title(registry, chart)
-    figure.suptitle(heading, x=0.02, ha="left", fontsize=11,
-                    y=1 - 0.12 / height_inches, va="top")
+def _draw_band(ax: Axes, chart: Swimlanes, actor: str, top: float,
+               days_per_point: float) -> None:
+    """The actor's status spans, or a note that there is no data on the instrument."""
+    own_spans = [s for s in chart.spans if s.actor == actor]
+    if own_spans:
+        _draw_spans(ax, own_spans, top, days_per_point)
+        return
+    x_start = _mdates().date2num(chart.start)
+    ax.text(x_start + 4 * days_per_point, top + _BAND_TOP + _BAND_HEIGHT / 2,
+            "no data on this instrument", va="center", fontsize=_LABEL_SIZE, color="#666666",
+            style="italic")
 
-    if handles:
-        figure.legend(handles=handles, handler_map=handlers, loc="lower left", ncols=columns,
-                      fontsize=_LABEL_SIZE, frameon=False, bbox_to_anchor=(0.01, 0.0),
-                      handlelength=1.8, columnspacing=1.5)
+
+def _draw_known_at(ax: Axes, chart: Swimlanes) -> None:
+    """A dashed line on the day the record is drawn as known at, if in the chart."""
+    if chart.known_at is None or not chart.start <= chart.known_at.latest <= chart.end:
+        return
+    x = _mdates().date2num(chart.known_at.latest)
+    ax.axvline(x, color="black", linestyle="--", linewidth=1)
+    ax.annotate(f"known at {chart.known_at}", (x, 0), xytext=(3, 3),
+                textcoords="offset points", fontsize=_LABEL_SIZE, va="bottom",
+                annotation_clip=False)
 
 
 def _legend(chart: Swimlanes) -> tuple[list[Any], dict[Any, Any]]:
@@ -216,12 +244,7 @@ def _legend(chart: Swimlanes) -> tuple[list[Any], dict[Any, Any]]:
                           label=_STATUS_LABELS.get(s, s)) for s in STATUS_COLOURS]
         handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="////",
                              label="possibly (act dated to a range)"))
-    shown = dict.fromkeys((m.kind, m.value) for m in chart.marks)
-    for kind, value in sorted(shown, key=lambda kv: (list(_KIND_MARKERS).index(kv[0]),
-                                                     list(VALUE_COLOURS).index(kv[1]))):
-        handles.append(Line2D([], [], linestyle="none", marker=_KIND_MARKERS[kind],
-                              markersize=7, color=colour(value),
-                              label=f"{_KIND_WORDS[kind]}: {value}"))
+    handles += _mark_handles(chart)
     handlers: dict[Any, Any] = {}
     if any(m.is_range for m in chart.marks):
         ranged = Line2D([], [], color="#555555", linewidth=1.2, marker="|", markersize=8,
@@ -231,6 +254,25 @@ def _legend(chart: Swimlanes) -> tuple[list[Any], dict[Any, Any]]:
     if any(m.is_span and m.lasts for m in chart.marks):
         handles.append(Patch(facecolor="#777777", label="the days it lasted"))
     return handles, handlers
+
+
+def _mark_handles(chart: Swimlanes) -> list[Any]:
+    """A legend entry per section and value drawn: the section's marker in the value's
+    colour, in the order of the sections, then of the palette."""
+    from matplotlib.lines import Line2D
+
+    drawn = marked()
+    sections, values = list(drawn), list(value_colours())
+
+    def order(pair: tuple[str, str]) -> tuple[int, int, str]:
+        section, value = pair
+        return (sections.index(section), values.index(value) if value in values
+                else len(values), value)
+
+    return [Line2D([], [], linestyle="none", marker=drawn[section].marker, markersize=7,
+                   color=colour(value), label=f"{drawn[section].noun}: {value}")
+            for section, value in sorted(dict.fromkeys((m.section, m.value)
+                                                       for m in chart.marks), key=order)]
 
 
 def _title(registry: Registry, chart: Swimlanes) -> str:
@@ -286,7 +328,7 @@ def _draw_mark(ax: Axes, mark: Mark, y: float, chart: Swimlanes, days_per_point:
     mdates = _mdates()
 
     fill = colour(mark.value)
-    marker = _KIND_MARKERS[mark.kind]
+    marker = marked()[mark.section].marker
     first = max(mark.earliest, chart.start)
     last = min(mark.latest, chart.end)
     x0 = mdates.date2num(first)
@@ -376,7 +418,7 @@ def plot(
         span for actor in chosen
         for span in status_spans(timeline, actor, instrument, start, end, known_at)]
     marks = [mark for actor in chosen
-             for event in timeline.events(actor, MARKED_KINDS, since=start, until=end,
+             for event in timeline.events(actor, set(marked_kinds()), since=start, until=end,
                                           known_at=known_at)
              if (mark := lane_mark(timeline, actor, event, instrument, wanted)) is not None]
     chart = Swimlanes(actors=chosen, instrument=instrument, start=start, end=end,

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._projections.position import Position
+from cybertimeline._projections.position import Position, sections
 from cybertimeline._reports.answers import Answers
 from cybertimeline._reports.rows import ROW_FIELDS, event_row
 
@@ -67,14 +67,18 @@ def events_frame(
 
 
 def panel_row(position: Position) -> dict[str, str]:
-    """The facts a panel shows, by path: treaty statuses, and the option, stance or role of
-    entries; read straight from the position's sections, each entry once."""
-    row: dict[str, str] = {f"treaties.{key}.status": status.status
-                           for key, status in position.treaties.items()}
-    row.update((f"votes.{key}", entry.option) for key, entry in position.votes.items())
-    row.update((f"stances.{key}", entry.stance) for key, entry in position.stances.items())
-    row.update((f"memberships.{key}", entry.role or "member")
-               for key, entry in position.memberships.items())
+    """The facts a panel shows, by path: the one word (`SectionSpec.value`) of each entry of
+    every keyed section that has one (a treaty's status, a vote's option, a stance, a
+    role); read straight from the position's sections, each entry once."""
+    row: dict[str, str] = {}
+    for spec in sections():
+        if not spec.keyed or spec.value is None:
+            continue
+        tail = f".{spec.value}" if spec.value in spec.fields else ""
+        for key, entry in spec.items(position.section(spec.name)):
+            word = spec.word(entry)
+            if word is not None:
+                row[f"{spec.name}.{key}{tail}"] = word
     return row
 
 
@@ -89,8 +93,10 @@ def positions_frame(
     """An as-of panel: one row per actor and date, one column per fact of the positions.
 
     Columns are paths: ``treaties.<instrument>.status``, ``votes.<resolution>``
-    (the option), ``stances.<topic>`` (the stance) and ``memberships.<group>``
-    (the role); a cell is empty where the position has no such fact. The index
+    (the option), ``stances.<topic>`` (the stance), ``memberships.<group>``
+    (the role), and ``<section>.<key>`` for any keyed section registered with a
+    ``value`` (`cybertimeline.SectionSpec`); a cell is empty where the position
+    has no such fact. The index
     is ``(actor, as_of)``, ``as_of`` being the last day of each date (a
     timestamp). ``actors`` is one actor id or several (for a group's members,
     pass ``tl.members(group, as_of=...)``).

@@ -27,6 +27,11 @@ lists (joined with ``"; "`` in CSV).
 """
 
 _LIST_FIELDS = frozenset({"actors", "source_urls", "tags"})
+_OWN_FIELDS = tuple(name for name in ROW_FIELDS if name not in {
+    "id", "kind", "date", "earliest", "latest", "precision", "recorded", "actor", "actors",
+    "option", "summary", "source_count", "source_urls", "supersedes", "tags"})
+"""The columns a kind's own fields fill (``body``, ``instrument``, ``title``...): every
+column but those every event fills and ``option``."""
 
 
 def main_actor(event: Event) -> str | None:
@@ -47,8 +52,7 @@ def event_row(event: Event, actor: str | None = None) -> dict[str, Any]:
         source_urls=[s.url for s in event.sources if s.url], supersedes=event.supersedes,
         tags=list(event.tags),
     )
-    for name in ("body", "group", "instrument", "resolution", "topic", "stance", "status",
-                 "action", "role", "title", "form", "retracts"):
+    for name in _OWN_FIELDS:  # any kind's field of these names, where it has one
         value = getattr(event, name, None)
         if value is not None:
             row[name] = value

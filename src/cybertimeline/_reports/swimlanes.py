@@ -14,29 +14,42 @@ import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import attrs
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._model.events import TREATY_ACT_KINDS, Event
+from cybertimeline._model.events import TREATY_ACT_KINDS, Event, every_kind
 from cybertimeline._model.registry import UN_SYMBOL
 from cybertimeline._model.wording import Words
+from cybertimeline._projections.position import SectionSpec, sections
 from cybertimeline._reports.answers import Answers
 from cybertimeline.errors import TimelineError, ValidationError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["MARKED_KINDS", "Mark", "StatusSpan", "Swimlanes", "lane_mark", "status_spans", "window"]
+__all__ = ["Mark", "StatusSpan", "Swimlanes", "lane_mark", "marked", "marked_kinds",
+           "status_spans", "window"]
 
 _ONE_DAY = dt.timedelta(days=1)
 _LAST_DAY = dt.date.max - _ONE_DAY
 """The last day a chart draws: a chart's spans end the day after their last (9999-12-31
 has no day after)."""
-MARKED_KINDS = ("vote", "statement", "session")
-"""The kinds drawn as marks in a lane: each has one value for the actor (an option, a
-stance, a status)."""
+
+
+def marked() -> dict[str, SectionSpec]:
+    """The sections drawn as marks (those with a `SectionSpec.marker`), by name, in order."""
+    return {spec.name: spec for spec in sections() if spec.marker is not None}
+
+
+def marked_kinds() -> dict[str, SectionSpec]:
+    """The kinds drawn as marks in a lane, each with the section that marks it: the kinds
+    that write a section with a marker (votes, stances, sessions); each has one value for
+    the actor (an option, a stance, a status)."""
+    drawn = marked()
+    return {tag: drawn[write.section] for tag, cls in every_kind().items()
+            for write in cls.writes if write.section in drawn}
 
 
 @attrs.frozen(kw_only=True)
@@ -65,21 +78,23 @@ class StatusSpan:
 
 @attrs.frozen(kw_only=True)
 class Mark:
-    """A vote, statement or session drawn in a lane: a point for a day, a bar over the days
-    a session lasted, a range marker over the days within which a one-day event happened.
+    """A vote, statement or session (an event writing a section with a marker) drawn in a
+    lane: a point for a day, a bar over the days a session lasted, a range marker over the
+    days within which a one-day event happened. ``section`` is the section it marks.
 
     ``lasts`` is the kind's declaration (`BaseEvent.lasts`): whether a date of several
     days is how long the event lasted, or only how well its one day is known.
     """
 
     actor: str
-    kind: Literal["vote", "statement", "session"]
+    kind: str
     value: str
     label: str
     earliest: dt.date
     latest: dt.date
     event: str
     lasts: bool = False
+    section: str = ""
 
     @property
     def is_span(self) -> bool:
@@ -159,19 +174,8 @@ def status_spans(
     no span: no data), so it is asked of `Timeline.position()` once per such
     day (settled, and with ``possible=True``) and holds until the next.
     """
-    acts = [e for e in timeline.events(actor, TREATY_ACT_KINDS, known_at=known_at)
-            if getattr(e, "instrument", None) == instrument]
-    charted = timeline.registry.instruments.get(instrument)
-    edges = {d for c in (charted.coverage if charted else ())
-             for d in (c.complete_from.earliest if c.complete_from else start,
-                       min(c.complete_until.latest, _LAST_DAY) + _ONE_DAY)}
-    opening = charted.opening if charted else None
-    if opening is not None:  # "not a signatory" only from the opening on (rule 11)
-        edges |= {opening.earliest, opening.latest}
     stop = end + _ONE_DAY
-    turns = sorted({start} | {d for d in edges if start < d < stop}
-                   | {d for e in acts for d in (e.date.earliest, e.date.latest)
-                      if start < d < stop})
+    turns = _turns(timeline, actor, instrument, start, stop, known_at)
 
     def status(day: dt.date, possible: bool) -> str | None:
         found = timeline.position(actor, as_of=day, known_at=known_at,
@@ -184,6 +188,30 @@ def status_spans(
     spans = _merge(actor, instrument, [(a, b, s) for a, b, s, _ in pieces], settled=True)
     unsettled = [(a, b, p if p != s else None) for a, b, s, p in pieces]
     return spans + _merge(actor, instrument, unsettled, settled=False)
+
+
+def _chart_edges(timeline: Answers, instrument: str, start: dt.date) -> set[dt.date]:
+    """The days a complete chart of the instrument starts or ends, and its opening's."""
+    charted = timeline.registry.instruments.get(instrument)
+    if charted is None:
+        return set()
+    edges = {d for c in charted.coverage
+             for d in (c.complete_from.earliest if c.complete_from else start,
+                       min(c.complete_until.latest, _LAST_DAY) + _ONE_DAY)}
+    if charted.opening is not None:  # "not a signatory" only from the opening on (rule 11)
+        edges |= {charted.opening.earliest, charted.opening.latest}
+    return edges
+
+
+def _turns(timeline: Answers, actor: str, instrument: str, start: dt.date, stop: dt.date,
+           known_at: DateLike | None) -> list[dt.date]:
+    """The days from ``start`` (before ``stop``) on which the status may change: the first
+    and last day of each act on the instrument, and the chart's edges."""
+    acts = [e for e in timeline.events(actor, TREATY_ACT_KINDS, known_at=known_at)
+            if getattr(e, "instrument", None) == instrument]
+    days = _chart_edges(timeline, instrument, start) | {
+        d for e in acts for d in (e.date.earliest, e.date.latest)}
+    return sorted({start} | {d for d in days if start < d < stop})
 
 
 def _merge(
@@ -206,15 +234,16 @@ def lane_mark(timeline: Answers, actor: str, event: Event, instrument: str | Non
           topics: frozenset[str] | None) -> Mark | None:
     """The mark for an event in the actor's lane: its value there and what it is about."""
     value = event.value(actor)
-    if event.kind not in MARKED_KINDS or value is None:
+    spec = marked_kinds().get(event.kind)
+    if spec is None or value is None:
         return None
     subject = event.subject
     if topics is not None and not {getattr(event, "topic", None), subject} & topics:
         return None
     label = value if subject is None else f"{value} · {_subject_words(timeline, subject)}"
-    return Mark(actor=actor, kind=event.kind,  # type: ignore[arg-type]
-                value=value, label=label, earliest=event.date.earliest,
-                latest=event.date.latest, event=event.id, lasts=event.lasts)
+    return Mark(actor=actor, kind=event.kind, value=value, label=label,
+                earliest=event.date.earliest, latest=event.date.latest, event=event.id,
+                lasts=event.lasts, section=spec.name)
 
 
 def _subject_words(timeline: Answers, subject: str) -> str:
@@ -236,18 +265,26 @@ def window(
     if start is not None and end is not None and start > end:
         raise ValidationError([f"since ({since}) is after until ({until}): swap them"])
     if start is None or end is None:
-        kinds = {"vote", "statement", "session", *TREATY_ACT_KINDS}
-        days = [d for actor in actors
-                for e in timeline.events(actor, kinds, known_at=known_at)
-                if e.kind not in TREATY_ACT_KINDS or getattr(e, "instrument", None) == instrument
-                for d in (e.date.earliest, e.date.latest)]
-        if not days:
-            raise TimelineError(
-                "nothing to plot: these actors have no treaty acts, votes, statements or "
-                "sessions here; give since and until to draw empty lanes")
-        start = start or dt.date(min(days).year, 1, 1)
-        end = end or dt.date(max(days).year, 12, 31)
+        first, last = _years_drawn(timeline, actors, instrument, known_at)
+        start, end = start or first, end or last
     end = min(end, _LAST_DAY)
     if end < start:
         raise TimelineError(f"nothing to plot: until ({end}) is before since ({start})")
     return start, end
+
+
+def _years_drawn(timeline: Answers, actors: Sequence[str], instrument: str | None,
+                 known_at: DateLike | None) -> tuple[dt.date, dt.date]:
+    """The first and last day of the whole years of the events a chart draws: the acts on
+    the instrument and the events drawn as marks."""
+    kinds = {*marked_kinds(), *TREATY_ACT_KINDS}
+    days = [d for actor in actors
+            for e in timeline.events(actor, kinds, known_at=known_at)
+            if e.kind not in TREATY_ACT_KINDS or getattr(e, "instrument", None) == instrument
+            for d in (e.date.earliest, e.date.latest)]
+    if not days:
+        drawn = ", ".join(spec.plural for spec in marked().values())
+        raise TimelineError(
+            f"nothing to plot: these actors have no treaty acts or {drawn} here; give "
+            f"since and until to draw empty lanes")
+    return dt.date(min(days).year, 1, 1), dt.date(max(days).year, 12, 31)

@@ -22,6 +22,7 @@ from cybertimeline._model.registry import Registry
 from cybertimeline._model.sources import Source
 from cybertimeline._model.wording import STATUS_WORDS, headline
 from cybertimeline._projections.entries import VoteEntry
+from cybertimeline._projections.position import section_spec
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._reports.changepoints import (
     ChangeAnswers,
@@ -370,14 +371,18 @@ class _Builder:
         return found
 
     def key_cell(self, section: str, key: str) -> Any:
-        if section == "votes" and key in self.resolutions:
+        """The cell naming an entry's key: a link to the page of what it names (a
+        resolution, an instrument, an actor), as its section says (`SectionSpec.keys`)."""
+        spec = section_spec(section)
+        if spec.keys == "resolution" and key in self.resolutions:
             return [key, f"resolution/{self.slug(key)}.html"]
-        if section == "treaties":
-            instrument, _, field = key.rpartition(".")
+        if spec.keys == "instrument":
+            instrument, _, field = key.rpartition(".") if spec.fields else (key, "", "")
             if self.registry.has_instrument(instrument):
-                return [f"{self.registry.instrument(instrument).label}: {field}",
+                label = self.registry.instrument(instrument).label
+                return [f"{label}: {field}" if field else label,
                         f"instrument/{self.slug(instrument)}.html"]
-        if section in ("memberships", "members") and key in self.registry.actors:
+        if spec.keys == "actor" and key in self.registry.actors:
             return [f"{self.registry.name(key)} ({key})", f"actor/{self.slug(key)}.html"]
         return key
 

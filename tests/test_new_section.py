@@ -1,0 +1,287 @@
+"""A kind with a section of its own is its class plus its section spec, and nothing else.
+
+This module defines, here in the test suite, a ``sanction`` kind (an actor sanctions a
+target with a measure) that writes a new ``sanctions`` section, keyed by target, and
+registers that section's spec (`ct.register_section`). No module of the library
+names either; the tests check that the sanction flows through every output: the
+fold and the prefix positions agree, text, HTML, JSON, the changelog, diffs,
+panels, rows and CSV, the plot, the palette, the site. The last test checks, for
+every registered section, that folding an event changes only the sections its
+kind declares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cybertimeline as ct
+from cybertimeline._model import palette
+from cybertimeline._model.event import BaseEvent, Write
+from cybertimeline._model.fields import actor_id, one_of
+from cybertimeline._projections import sections as table
+from cybertimeline._reports.frames import panel_row
+from cybertimeline._reports.rows import event_row, write_csv
+from tests import strategies as s
+
+Measure = Literal["asset-freeze", "travel-ban", "lifted"]
+MEASURES: tuple[Measure, ...] = ("asset-freeze", "travel-ban", "lifted")
+
+
+@attrs.frozen(kw_only=True)
+class Sanction(BaseEvent):
+    """An actor sanctions a target: the whole kind, declared once."""
+
+    kind: ClassVar[str] = "sanction"
+    headline: ClassVar[str] = "{actor} sanctions {target}: {measure}"
+    actor_fields: ClassVar[tuple[str, ...]] = ("actor", "target")
+    writes: ClassVar[tuple[Write, ...]] = (Write("sanctions", "target", "actor"),)
+    verbs: ClassVar[tuple[str, str]] = ("sanctions", "sanctioned")
+
+    actor: str = attrs.field(validator=actor_id)
+    target: str = attrs.field(validator=actor_id)
+    measure: Measure = attrs.field(validator=one_of(MEASURES))
+
+    def value(self, actor: str) -> str | None:
+        return self.measure
+
+    @property
+    def subject(self) -> str:
+        return self.target
+
+
+@attrs.frozen(kw_only=True)
+class SanctionEntry:
+    """The latest measure of the actor against one target."""
+
+    target: str
+    measure: str
+    date: ct.Date
+    event: Sanction
+
+    @property
+    def event_id(self) -> str:
+        return self.event.id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"measure": self.measure, "date": str(self.date), "event": self.event.id}
+
+    @classmethod
+    def of(cls, event: Sanction, actor: str) -> SanctionEntry:
+        return cls(target=event.target, measure=event.measure, date=event.date, event=event)
+
+
+COLOURS = {"asset-freeze": "#604E97", "travel-ban": "#B3446C", "lifted": "#654522"}
+
+SPEC = ct.SectionSpec(name="sanctions", title="Sanctions", noun="sanction", plural="sanctions",
+                      make=SanctionEntry.of, keyed=True, keys="actor", value="measure",
+                      colours=COLOURS, marker="v")
+"""The section's spec: all the library is told of it (its text, HTML and changelog
+sentences are the defaults)."""
+
+
+@pytest.fixture(autouse=True)
+def sanctions() -> Iterator[ct.SectionSpec]:
+    """The section registered for each test, and the table and palette as they were after."""
+    held, colours = dict(table._TABLE), dict(palette._ADDED)
+    ct.register_section(SPEC)
+    yield SPEC
+    table._TABLE.clear()
+    table._TABLE.update(held)
+    table._changed()
+    palette._ADDED.clear()
+    palette._ADDED.update(colours)
+
+
+def _source() -> ct.Source:
+    return ct.Source(title="Sanctions register", url="https://sanctions.example.org/")
+
+
+def _sanction(number: int, date: str, target: str, measure: str,
+              actor: str = "USA") -> Sanction:
+    return Sanction(id=f"sanction-{number}", date=date, sources=(_source(),), actor=actor,
+                    target=target, measure=measure)  # type: ignore[arg-type]
+
+
+EVENTS = (
+    _sanction(1, "2014-03-17", "RUS", "asset-freeze"),
+    _sanction(2, "2018-04-06", "RUS", "travel-ban"),
+    _sanction(3, "2020-07-30", "CHN", "asset-freeze"),
+    _sanction(4, "2021-01-10", "CHN", "lifted"),
+)
+
+
+@pytest.fixture(scope="module")
+def bundled() -> ct.Timeline:
+    return ct.load()
+
+
+@pytest.fixture
+def timeline(bundled: ct.Timeline) -> ct.Timeline:
+    """The bundled dataset and the sanctions, in memory."""
+    # `Event` is the union of the built-in kinds: a timeline in memory takes any kind.
+    return ct.Timeline([*bundled.events(include_corrected=True), *EVENTS],  # type: ignore[list-item]
+                       registry=bundled.registry)
+
+
+def test_fold_and_prefix_positions_agree(timeline: ct.Timeline) -> None:
+    """`tl.position()` (prefix positions) holds the section as the fold does, on any day."""
+    events = list(timeline.events("USA"))
+    for day in ("2013-01-01", "2016-01-01", "2020-12-31", "2022-01-01"):
+        answer = timeline.position("USA", as_of=day)
+        settled = [e for e in events if e.date.latest <= dt.date.fromisoformat(day)]
+        folded = ct.fold(ct.PositionProjection("USA"), settled)
+        assert answer.section("sanctions") == folded.section("sanctions")
+        assert answer.sections == folded.sections
+        assert {k: v for k, v in answer.to_dict().items() if k in answer.sections} == {
+            k: v for k, v in folded.to_dict().items() if k in folded.sections}
+    latest = timeline.position("USA", as_of="2020-12-31").section("sanctions")
+    assert {k: e.measure for k, e in latest.items()} == {"RUS": "travel-ban",
+                                                         "CHN": "asset-freeze"}
+
+
+@pytest.mark.parametrize("shape", [{"keyed": False}, {"removes": True}])
+def test_fold_and_prefix_positions_agree_on_a_folded_section(
+        bundled: ct.Timeline, shape: dict[str, bool]) -> None:
+    """Listed, or keyed with entries that may be removed, the section is folded by the
+    prefix positions, not read through its keys' writes; they still agree with the fold."""
+    ct.register_section(attrs.evolve(SPEC, **shape))  # type: ignore[arg-type]
+    tl = ct.Timeline([*bundled.events("USA"), *EVENTS],  # type: ignore[list-item]
+                     registry=bundled.registry)
+    events = list(tl.events("USA"))
+    for day in ("2016-01-01", "2020-12-31", "2022-01-01"):
+        settled = [e for e in events if e.date.latest <= dt.date.fromisoformat(day)]
+        folded = ct.fold(ct.PositionProjection("USA"), settled)
+        assert tl.position("USA", as_of=day).sections == folded.sections
+        assert folded.section("sanctions")
+
+
+def test_text_html_and_json(timeline: ct.Timeline) -> None:
+    """The section prints, shows as a table with coloured badges, and writes JSON."""
+    position = timeline.position("USA", as_of="2020-12-31")
+    text = str(position)
+    assert "\nSanctions\n" in text
+    assert any(line.split()[:2] == ["RUS", "travel-ban"] for line in text.splitlines())
+    html = position.html()
+    assert "Sanctions</h4>" in html
+    assert f"background:{COLOURS['travel-ban']}" in html
+    found = json.loads(json.dumps(position.to_dict()))
+    assert found["sanctions"] == {
+        "CHN": {"measure": "asset-freeze", "date": "2020-07-30", "event": "sanction-3"},
+        "RUS": {"measure": "travel-ban", "date": "2018-04-06", "event": "sanction-2"}}
+    assert list(found).index("sanctions") == list(found).index("legislation") + 1
+    assert "2 sanctions" in repr(position)
+    assert {e.id for e in position.events()} >= {"sanction-2", "sanction-3"}
+
+
+def test_changelog_and_diff(timeline: ct.Timeline) -> None:
+    """Each new measure is a change, read as its event's headline; a diff sees it too."""
+    log = timeline.changelog("USA", since="2018-01-01", until="2021-12-31")
+    ours = [c for c in log.changes if c.section == "sanctions"]
+    assert [(c.key, c.after.measure) for c in ours] == [  # type: ignore[union-attr]
+        ("RUS", "travel-ban"), ("CHN", "asset-freeze"), ("CHN", "lifted")]
+    markdown = log.to_markdown()
+    assert "United States" in markdown
+    assert "sanctions" in markdown
+    assert "United States of America sanctions China: lifted" in markdown
+    assert json.dumps(log.to_dict())
+    diff = ct.diff_positions(timeline.position("USA", as_of="2015-01-01"),
+                             timeline.position("USA", as_of="2022-01-01"))
+    changed = {c.path: (c.before, c.after) for c in diff if c.section == "sanctions"}
+    assert set(changed) == {"sanctions.RUS", "sanctions.CHN"}
+    assert ct.position_facts(timeline.position("USA"))["sanctions.CHN"]["measure"] == "lifted"
+
+
+def test_panels_rows_and_csv(timeline: ct.Timeline) -> None:
+    """A panel has a column per target; an event row and its CSV name both actors."""
+    assert panel_row(timeline.position("USA", as_of="2019-01-01"))["sanctions.RUS"] == (
+        "travel-ban")
+    frame = ct.positions_frame(timeline, "USA", ["2019-01-01", "2022-01-01"])
+    assert list(frame["sanctions.CHN"]) == [pytest.approx(float("nan"), nan_ok=True), "lifted"]
+    row = event_row(EVENTS[0])  # type: ignore[arg-type]
+    assert (row["kind"], row["actor"], row["actors"]) == ("sanction", "USA", ["USA", "RUS"])
+    stream = io.StringIO()
+    write_csv([event_row(e) for e in timeline.events("RUS") if e.kind == "sanction"], stream)
+    assert "sanction-2,sanction,2018-04-06" in stream.getvalue()
+    assert len(ct.events_frame(timeline, "CHN").query("kind == 'sanction'")) == 2
+
+
+def test_plot_and_palette(timeline: ct.Timeline) -> None:
+    """The plot marks each sanction in its actor's lane, in its measure's colour, and the
+    legend names it; the palette gives each measure its colour."""
+    pytest.importorskip("matplotlib")
+    chart = ct.plot(timeline, ["USA"], since="2014-01-01", until="2021-12-31")
+    marks = [m for m in chart.marks if m.section == "sanctions"]
+    assert [(m.event, m.value) for m in marks] == [(e.id, e.measure) for e in EVENTS]
+    labels = [t.get_text() for t in chart.figure.legends[0].get_texts()]
+    assert {"sanction: asset-freeze", "sanction: travel-ban", "sanction: lifted"} <= set(labels)
+    assert {palette.colour(m) for m in MEASURES} == set(COLOURS.values())
+    with pytest.raises(ValueError, match="already has the colour"):
+        ct.register_section(attrs.evolve(SPEC, colours={"yes": "#604E97"}))
+
+
+def test_site_lists_the_section(timeline: ct.Timeline, tmp_path: Path) -> None:
+    """The site's page of an actor lists its sanctions among its facts, linked to the
+    target's page."""
+    ct.build_site(timeline, tmp_path / "site", today="2022-01-01")
+    data = "".join(p.read_text(encoding="utf-8")
+                   for p in (tmp_path / "site" / "data" / "actor").glob("USA*"))
+    assert '"sanctions"' in data
+    assert "actor/RUS.html" in data
+
+
+def test_an_unregistered_section_is_named() -> None:
+    """A kind writing a section no spec describes fails with a message that says how to
+    register one, not with a bare KeyError deep in the fold."""
+    table._TABLE.pop("sanctions")
+    table._changed()
+    with pytest.raises(KeyError, match="register_section"):
+        ct.fold(ct.PositionProjection("USA"), [EVENTS[0]])  # type: ignore[list-item]
+
+
+def test_a_section_registered_after_a_first_answer(bundled: ct.Timeline) -> None:
+    """A timeline that answered before the section was registered (its prefix positions
+    already built) answers with it after, as a fold does."""
+    table._TABLE.pop("sanctions")
+    table._changed()
+    tl = ct.Timeline([*bundled.events("USA"), *EVENTS],  # type: ignore[list-item]
+                     registry=bundled.registry)
+    assert "sanctions" not in tl.position("USA", as_of="2010-01-01").to_dict()
+    ct.register_section(SPEC)
+    answer = tl.position("USA", as_of="2022-01-01")
+    assert {k: e.measure for k, e in answer.section("sanctions").items()} == {
+        "RUS": "travel-ban", "CHN": "lifted"}
+
+
+_SANCTIONS = st.builds(
+    lambda number, day, target, measure, actor: _sanction(number, day, target, measure, actor),
+    st.integers(0, 99), st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)).map(str),
+    st.sampled_from(s.STATES), st.sampled_from(MEASURES), st.sampled_from(s.STATES))
+
+
+@settings(max_examples=80)
+@given(st.lists(s.events() | _SANCTIONS, max_size=6), s.events() | _SANCTIONS,
+       st.sampled_from(s.ACTORS))
+def test_folding_an_event_changes_only_the_sections_it_declares(
+        before: list[Any], event: Any, actor: str) -> None:
+    """For every registered section (the new one too): folding an event into any position
+    changes only the sections its kind's writes name for the actor, and every section a
+    position holds is a registered one."""
+    projection = ct.PositionProjection(actor)
+    state = ct.fold(projection, before)
+    after = projection.apply(state, event)
+    declared = {section for section, _ in event.entries(actor)}
+    changed = {spec.name for spec in ct.sections()
+               if after.section(spec.name) != state.section(spec.name)}
+    assert changed <= declared
+    assert set(after.sections) == {spec.name for spec in ct.sections()}
+    assert set(after.to_dict()) >= set(after.sections)
