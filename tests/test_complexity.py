@@ -17,21 +17,11 @@ LIMIT = 15
 SRC = Path(__file__).resolve().parents[1] / "src" / "cybertimeline"
 
 ALLOWED: dict[str, int] = {
-    "_reports/drawing.py:draw": 29,
-    "_reports/wording.py:sentence": 29,
     "_stores/sqlite_check.py:_check": 29,
-    "_projections/text.py:position_text": 26,
     "_timeline/timeline.py:Timeline.status": 23,
-    "_reports/changes.py:diff_positions": 20,
-    "_projections/text.py:position_html": 19,
     "_stores/checks.py:check_events": 19,
     "_stores/jsonl.py:JsonlStore._load": 19,
     "_timeline/timeline.py:Timeline.events": 19,
-    "_projections/entries.py:_read_details": 18,
-    "_reports/swimlanes.py:status_spans": 18,
-    "_reports/changelog.py:changelog": 17,
-    "_reports/swimlanes.py:window": 17,
-    "_reports/changelog.py:_actor_changes": 16,
 }
 """``module path (below src/cybertimeline):qualified name`` -> its complexity when listed."""
 
