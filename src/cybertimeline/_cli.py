@@ -98,10 +98,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-# What `import cybertimeline` has loaded anyway; the rest is imported by the command that
-# needs it, so that `position` loads no importer, report or parser of another command.
+# The rest is imported by the command that needs it, so that `position` loads no importer,
+# report or parser of another command.
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import KINDS
 from cybertimeline.errors import DateError, TimelineError, ValidationError
 
 if TYPE_CHECKING:
@@ -251,15 +250,19 @@ def _changelog_command(sub: argparse.ArgumentParser) -> None:
     _formats(sub, "markdown", "json")
 
 
-def _kinds(sub: argparse.ArgumentParser, more: str) -> None:
-    sub.add_argument("--kind", action="append", metavar="KIND", choices=sorted(KINDS),
-                     help=f"only events of this kind (repeatable){more}")
+def _kinds(sub: argparse.ArgumentParser, *, listed: bool) -> None:
+    from cybertimeline._model.events import KINDS
+
+    kinds = sorted(KINDS)
+    sub.add_argument("--kind", action="append", metavar="KIND", choices=kinds,
+                     help="only events of this kind (repeatable)"
+                          + (": " + ", ".join(kinds) if listed else ""))
 
 
 def _timeline_command(sub: argparse.ArgumentParser) -> None:
     _actors_argument(sub, "only events about them", required=False)
     _window(sub)
-    _kinds(sub, ": " + ", ".join(sorted(KINDS)))
+    _kinds(sub, listed=True)
     _filter_options(sub)
     _formats(sub, "text", "json", "jsonl", "csv")
 
@@ -270,7 +273,7 @@ def _search_command(sub: argparse.ArgumentParser) -> None:
                           "(any case; a phrase in double quotes as a whole)")
     _actors_argument(sub, "only events about them", required=False)
     _window(sub)
-    _kinds(sub, "")
+    _kinds(sub, listed=False)
     _filter_options(sub)
     _formats(sub, "text", "json", "jsonl", "csv")
 
