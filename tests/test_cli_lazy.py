@@ -27,12 +27,14 @@ ROOT = Path(__file__).parent.parent
 VOTES = ROOT / "tests" / "data" / "unvotes"
 
 NEVER_FOR_POSITION = ("cybertimeline._cli_imports", "cybertimeline._importers",
-                      "cybertimeline._reports", "pandas", "matplotlib", "tqdm", "psycopg",
-                      "pycountry", "importlib.metadata")
+                      "cybertimeline._reports", "pandas", "matplotlib", "tqdm", "psycopg")
 """Modules (and their submodules) that `position` never uses: the importers, every report,
-the plotting and data-frame libraries, the progress bars, the PostgreSQL driver, pycountry
-(only a name, not an id, needs its names) and the package metadata that only --version
-reads."""
+the plotting and data-frame libraries, the progress bars, the PostgreSQL driver."""
+
+NOR_ON_A_DATABASE = ("pycountry", "importlib.metadata")
+"""Nor, on a database store, pycountry (which imports importlib.metadata): the registry is
+stored, and an id (not a name) needs no name index. A folder store whose load is not cached
+builds its registry from pycountry."""
 
 _LOADED = """
 import json, sys
@@ -45,15 +47,15 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stder
 def _loaded(argv: Sequence[str]) -> tuple[str, list[str]]:
     """What a fresh interpreter prints and the modules it holds after running ``argv``."""
     done = subprocess.run([sys.executable, "-c", _LOADED, *argv], capture_output=True,
-                          text=True, check=True, env={"PATH": "", "PYTHONHASHSEED": "0"})
+                          text=True, check=True,
+                          env={"PATH": "", "PYTHONHASHSEED": "0", "CYBERTIMELINE_CACHE": "off"})
     found = json.loads(done.stderr.splitlines()[-1])
     assert found["code"] == 0, done.stderr
     return done.stdout, found["modules"]
 
 
-def _unwanted(modules: list[str]) -> list[str]:
-    return [m for m in modules
-            if any(m == name or m.startswith(f"{name}.") for name in NEVER_FOR_POSITION)]
+def _unwanted(modules: list[str], names: Sequence[str] = NEVER_FOR_POSITION) -> list[str]:
+    return [m for m in modules if any(m == name or m.startswith(f"{name}.") for name in names)]
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +76,11 @@ def test_position_on_the_vote_record_loads_no_importer_report_or_frame_library(
                             "2020-01-01", "--format", form])
     assert "A/RES/" in out
     assert "cybertimeline._timeline.timeline" in modules  # it did open the store
-    assert _unwanted(modules) == []
+    assert _unwanted(modules, NEVER_FOR_POSITION + NOR_ON_A_DATABASE) == []
 
 
 def test_position_on_the_bundled_dataset_loads_none_either() -> None:
+    """The bundled folder store, parsed whole (the load cache is off)."""
     out, modules = _loaded(["position", "CAN", "--as-of", "2016-01-01"])
     assert out.startswith("Canada (CAN) as of 2016-01-01")
     assert _unwanted(modules) == []
