@@ -96,22 +96,17 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from cybertimeline._cli_imports import IMPORT_COMMANDS, add_import_commands
+# The rest is imported by the command that needs it, so that `position` loads no importer,
+# report or parser of another command.
 from cybertimeline._model.dates import Date
-from cybertimeline._model.event import RecordedBasis
-from cybertimeline._model.events import KINDS, Event
-from cybertimeline._model.wording import Words, aligned, counted
-from cybertimeline._projections.sentences import diff_text
-from cybertimeline._reports.agreement import AGREEMENT_FIELDS
-from cybertimeline._reports.changes import diff_positions
-from cybertimeline._reports.resolutions import RESOLUTION_ROW_FIELDS
-from cybertimeline._reports.rows import event_row, write_csv
-from cybertimeline._stores.atomic import publish
-from cybertimeline._timeline.loading import copy_into, load
-from cybertimeline._timeline.timeline import Timeline
 from cybertimeline.errors import DateError, TimelineError, ValidationError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.event import RecordedBasis
+    from cybertimeline._model.events import Event
+    from cybertimeline._timeline.timeline import Timeline
 
 __all__ = ["main"]
 
@@ -158,7 +153,9 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, the parser of that command alone (building
+    every command's options costs each run milliseconds that one command never uses)."""
     events = _Parser(add_help=False)
     events.add_argument("--events", metavar="PATH", default=argparse.SUPPRESS,
                         help=f"the store to read: a folder of TOML files, a .jsonl or a .sqlite "
@@ -172,156 +169,207 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction, nargs=0,
                         help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (text, build) in _SUBCOMMANDS.items():
+        if only in (None, name):
+            build(commands.add_parser(name, help=text, description=text, parents=[events]))
+    if only is None or only in IMPORT_COMMAND_NAMES:
+        from cybertimeline._cli_imports import add_import_commands  # only these two need it
 
-    def command(name: str, text: str) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = commands.add_parser(
-            name, help=text, description=text, parents=[events])
-        return sub
-
-    def actors(sub: argparse.ArgumentParser, what: str, *, required: bool = True) -> None:
-        default = "" if required else "; none: every actor"
-        sub.add_argument("actors", nargs="+" if required else "*", metavar="ACTOR",
-                         help=f"one or more actors, by id or name (CAN, can, 'Republic of "
-                              f"Korea', EU...): {what}{default}")
-
-    def window(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--since", type=_date, metavar="DATE", help="from this date's first day")
-        sub.add_argument("--until", type=_date, metavar="DATE", help="to this date's last day")
-        known_at(sub)
-
-    def known_at(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--known-at", type=_date, metavar="DATE",
-                         help="what was public on this date (its last day, for a partial "
-                              "date such as 2021 or 2021-12)")
-        sub.add_argument("--stored-by", type=_date, metavar="DATE",
-                         help="audit the store: only what it had received by this date "
-                              "(its appends' stamps); curated files always count")
-
-    def possible(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--possible", action="store_true",
-                         help="count events that had started by the date, not only settled ones")
-
-    def formats(sub: argparse.ArgumentParser, *choices: str) -> None:
-        sub.add_argument("--format", choices=choices, default=choices[0],
-                         help=f"what to print: {', '.join(choices)} (default: {choices[0]})")
-
-    command("validate", "check every file of the store; list every problem")
-    position = command("position", "actors' positions as of a date")
-    actors(position, "a position each")
-    position.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
-    known_at(position)
-    possible(position)
-    position.add_argument("--all", action="store_true",
-                          help="every entry of every section (text; by default a long "
-                               "section shows its first 20 entries, votes the latest 20)")
-    formats(position, "text", "json")
-    changelog = command("changelog", "what changed in actors' positions, with sources")
-    actors(changelog, "their changes", required=False)
-    window(changelog)
-    _filter_options(changelog)
-    formats(changelog, "markdown", "json")
-    timeline = command("timeline", "the events, one a line or row")
-    actors(timeline, "only events about them", required=False)
-    window(timeline)
-    timeline.add_argument("--kind", action="append", metavar="KIND", choices=sorted(KINDS),
-                          help="only events of this kind (repeatable): "
-                               + ", ".join(sorted(KINDS)))
-    _filter_options(timeline)
-    formats(timeline, "text", "json", "jsonl", "csv")
-    search = command("search", "the events whose words hold every word of TEXT")
-    search.add_argument("text", metavar="TEXT",
-                        help="words to find in titles, summaries, quotes and sources' titles "
-                             "(any case; a phrase in double quotes as a whole)")
-    actors(search, "only events about them", required=False)
-    window(search)
-    search.add_argument("--kind", action="append", metavar="KIND", choices=sorted(KINDS),
-                        help="only events of this kind (repeatable)")
-    _filter_options(search)
-    formats(search, "text", "json", "jsonl", "csv")
-    compared = command("compare", "actors' positions side by side, what differs first")
-    actors(compared, "two or more, side by side")
-    compared.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
-    known_at(compared)
-    possible(compared)
-    compared.add_argument("--all", action="store_true",
-                          help="also list the facts on which they are alike (text)")
-    formats(compared, "text", "html", "json")
-    diff = command("diff", "how actors' positions differ between two dates")
-    actors(diff, "a diff each")
-    diff.add_argument("first", type=_date, metavar="DATE1",
-                      help="the earlier date: the position as of its last day")
-    diff.add_argument("second", type=_date, metavar="DATE2",
-                      help="the later date: the position as of its last day")
-    known_at(diff)
-    formats(diff, "text", "json")
-    status = command("status", "every actor's status towards an instrument, as of a date")
-    status.add_argument("instrument", metavar="INSTRUMENT",
-                        help="an instrument, by id or name: budapest-convention, 'Budapest "
-                             "Convention', 'ETS 185', UNTOC...")
-    status.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
-    known_at(status)
-    possible(status)
-    status.add_argument("--all", action="store_true",
-                        help="list every state: 'not a signatory' where the store declares "
-                             "the chart complete on the date, else 'no data'")
-    _group_option(status, "only its members as of the date")
-    formats(status, "text", "json")
-    listed = command("actors", "the actors the store's events name, with their names and "
-                               "how many events each")
-    listed.add_argument("--all", action="store_true",
-                        help="every actor the store knows, with or without events")
-    formats(listed, "text", "json", "csv")
-    listed = command("instruments", "the instruments the store knows, with their names and "
-                                    "how many events each")
-    formats(listed, "text", "json", "csv")
-    votes = command("votes", "a resolution's vote: date, title, tally and every state's vote")
-    votes.add_argument("resolution", metavar="RESOLUTION",
-                       help="the resolution's symbol, as the record writes it: A/RES/74/247")
-    votes.add_argument("--group", metavar="GROUP",
-                       help="only its members' votes (members on the day of the vote): EU...")
-    known_at(votes)
-    formats(votes, "text", "json", "jsonl", "csv")
-    _agreement_command(command("agreement", "how often actors voted alike, pair by pair "
-                                            "(abstention as half, or the S score)"), window)
-    export = command("export", "the events for other tools: TimelineJS, JSON, JSON Lines, CSV")
-    actors(export, "only events about them", required=False)
-    window(export)
-    export.add_argument("--title", help="the TimelineJS title slide's headline")
-    formats(export, "timelinejs", "json", "jsonl", "csv")
-    copy = command("import", "copy the store (--events, else the bundled dataset) into a new "
-                             "folder, JSON Lines, SQLite or PostgreSQL store")
-    copy.add_argument("stray", nargs="?", metavar="SRC", help=argparse.SUPPRESS)
-    copy.add_argument("--into", required=True, metavar="DST",
-                      help="the new store: .sqlite/.db for SQLite, .jsonl, a postgresql:// "
-                           "URL, else a folder")
-    plot = command("plot", "draw a swimlane chart (needs the plot extra: matplotlib)")
-    actors(plot, "a lane each")
-    plot.add_argument("--instrument", metavar="ID",
-                      help="draw each actor's status towards this instrument")
-    window(plot)
-    plot.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
-                      help="where to write the chart: FILE.svg or FILE.png (a new file)")
-    plot.add_argument("--force", action="store_true",
-                      help="replace FILE if it exists (a symbolic link there is replaced, "
-                           "not followed)")
-    heatmap = command("heatmap", "draw actors' votes as a heatmap, states x roll calls "
-                                 "(needs the plot extra: matplotlib)")
-    actors(heatmap, "a row each", required=False)
-    heatmap.add_argument("--group", metavar="GROUP",
-                         help="a row per member of this group as of --until (EU...)")
-    window(heatmap)
-    heatmap.add_argument("--topic", action="append", metavar="TOPIC",
-                         help="only roll calls on this topic (repeatable)")
-    heatmap.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
-                         help="where to write the picture: FILE.svg or FILE.png (a new file)")
-    heatmap.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    site = command("site", "the dataset as a static website: plain files that work from disk")
-    site.add_argument("out", metavar="OUT", help="the site's folder: new, empty, or a site "
-                                                 "this command wrote before (replaced whole)")
-    site.add_argument("--today", type=_date, metavar="DATE",
-                      help="the day the pages' date controls show first (default: today)")
-    add_import_commands(commands)
+        add_import_commands(commands)
     return parser
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs when that is certain before parsing: only ``--events PATH``
+    options come before a command's name. Else None, and the whole parser decides (and words
+    the error, or prints the help)."""
+    rest = list(argv)
+    while rest and (rest[0] == "--events" or rest[0].startswith("--events=")):
+        del rest[:2 if rest[0] == "--events" else 1]
+    if rest and (rest[0] in _SUBCOMMANDS or rest[0] in IMPORT_COMMAND_NAMES):
+        return rest[0]
+    return None
+
+
+def _actors_argument(sub: argparse.ArgumentParser, what: str, *,
+                     required: bool = True) -> None:
+    default = "" if required else "; none: every actor"
+    sub.add_argument("actors", nargs="+" if required else "*", metavar="ACTOR",
+                     help=f"one or more actors, by id or name (CAN, can, 'Republic of "
+                          f"Korea', EU...): {what}{default}")
+
+
+def _window(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--since", type=_date, metavar="DATE", help="from this date's first day")
+    sub.add_argument("--until", type=_date, metavar="DATE", help="to this date's last day")
+    _known_at(sub)
+
+
+def _known_at(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--known-at", type=_date, metavar="DATE",
+                     help="what was public on this date (its last day, for a partial "
+                          "date such as 2021 or 2021-12)")
+    sub.add_argument("--stored-by", type=_date, metavar="DATE",
+                     help="audit the store: only what it had received by this date "
+                          "(its appends' stamps); curated files always count")
+
+
+def _possible(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--possible", action="store_true",
+                     help="count events that had started by the date, not only settled ones")
+
+
+def _formats(sub: argparse.ArgumentParser, *choices: str) -> None:
+    sub.add_argument("--format", choices=choices, default=choices[0],
+                     help=f"what to print: {', '.join(choices)} (default: {choices[0]})")
+
+
+def _as_of(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--as-of", type=_date, metavar="DATE", help=AS_OF)
+    _known_at(sub)
+    _possible(sub)
+
+
+def _validate_command(_sub: argparse.ArgumentParser) -> None:
+    """validate takes no options of its own."""
+
+
+def _position_command(sub: argparse.ArgumentParser) -> None:
+    _actors_argument(sub, "a position each")
+    _as_of(sub)
+    sub.add_argument("--all", action="store_true",
+                     help="every entry of every section (text; by default a long "
+                          "section shows its first 20 entries, votes the latest 20)")
+    _formats(sub, "text", "json")
+
+
+def _changelog_command(sub: argparse.ArgumentParser) -> None:
+    _actors_argument(sub, "their changes", required=False)
+    _window(sub)
+    _filter_options(sub)
+    _formats(sub, "markdown", "json")
+
+
+def _kinds(sub: argparse.ArgumentParser, *, listed: bool) -> None:
+    from cybertimeline._model.events import KINDS
+
+    kinds = sorted(KINDS)
+    sub.add_argument("--kind", action="append", metavar="KIND", choices=kinds,
+                     help="only events of this kind (repeatable)"
+                          + (": " + ", ".join(kinds) if listed else ""))
+
+
+def _timeline_command(sub: argparse.ArgumentParser) -> None:
+    _actors_argument(sub, "only events about them", required=False)
+    _window(sub)
+    _kinds(sub, listed=True)
+    _filter_options(sub)
+    _formats(sub, "text", "json", "jsonl", "csv")
+
+
+def _search_command(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("text", metavar="TEXT",
+                     help="words to find in titles, summaries, quotes and sources' titles "
+                          "(any case; a phrase in double quotes as a whole)")
+    _actors_argument(sub, "only events about them", required=False)
+    _window(sub)
+    _kinds(sub, listed=False)
+    _filter_options(sub)
+    _formats(sub, "text", "json", "jsonl", "csv")
+
+
+def _compare_command(sub: argparse.ArgumentParser) -> None:
+    _actors_argument(sub, "two or more, side by side")
+    _as_of(sub)
+    sub.add_argument("--all", action="store_true",
+                     help="also list the facts on which they are alike (text)")
+    _formats(sub, "text", "html", "json")
+
+
+def _diff_command(sub: argparse.ArgumentParser) -> None:
+    _actors_argument(sub, "a diff each")
+    sub.add_argument("first", type=_date, metavar="DATE1",
+                     help="the earlier date: the position as of its last day")
+    sub.add_argument("second", type=_date, metavar="DATE2",
+                     help="the later date: the position as of its last day")
+    _known_at(sub)
+    _formats(sub, "text", "json")
+
+
+def _status_command(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("instrument", metavar="INSTRUMENT",
+                     help="an instrument, by id or name: budapest-convention, 'Budapest "
+                          "Convention', 'ETS 185', UNTOC...")
+    _as_of(sub)
+    sub.add_argument("--all", action="store_true",
+                     help="list every state: 'not a signatory' where the store declares "
+                          "the chart complete on the date, else 'no data'")
+    _group_option(sub, "only its members as of the date")
+    _formats(sub, "text", "json")
+
+
+def _actors_command(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--all", action="store_true",
+                     help="every actor the store knows, with or without events")
+    _formats(sub, "text", "json", "csv")
+
+
+def _instruments_command(sub: argparse.ArgumentParser) -> None:
+    _formats(sub, "text", "json", "csv")
+
+
+def _votes_command(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("resolution", metavar="RESOLUTION",
+                     help="the resolution's symbol, as the record writes it: A/RES/74/247")
+    sub.add_argument("--group", metavar="GROUP",
+                     help="only its members' votes (members on the day of the vote): EU...")
+    _known_at(sub)
+    _formats(sub, "text", "json", "jsonl", "csv")
+
+
+def _export_command(sub: argparse.ArgumentParser) -> None:
+    _actors_argument(sub, "only events about them", required=False)
+    _window(sub)
+    sub.add_argument("--title", help="the TimelineJS title slide's headline")
+    _formats(sub, "timelinejs", "json", "jsonl", "csv")
+
+
+def _import_command(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("stray", nargs="?", metavar="SRC", help=argparse.SUPPRESS)
+    sub.add_argument("--into", required=True, metavar="DST",
+                     help="the new store: .sqlite/.db for SQLite, .jsonl, a postgresql:// "
+                          "URL, else a folder")
+
+
+def _plot_command(sub: argparse.ArgumentParser) -> None:
+    _actors_argument(sub, "a lane each")
+    sub.add_argument("--instrument", metavar="ID",
+                     help="draw each actor's status towards this instrument")
+    _window(sub)
+    sub.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
+                     help="where to write the chart: FILE.svg or FILE.png (a new file)")
+    sub.add_argument("--force", action="store_true",
+                     help="replace FILE if it exists (a symbolic link there is replaced, "
+                          "not followed)")
+
+
+def _heatmap_command(sub: argparse.ArgumentParser) -> None:
+    _actors_argument(sub, "a row each", required=False)
+    sub.add_argument("--group", metavar="GROUP",
+                     help="a row per member of this group as of --until (EU...)")
+    _window(sub)
+    sub.add_argument("--topic", action="append", metavar="TOPIC",
+                     help="only roll calls on this topic (repeatable)")
+    sub.add_argument("-o", "--output", required=True, type=_picture, metavar="FILE",
+                     help="where to write the picture: FILE.svg or FILE.png (a new file)")
+    sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def _site_command(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("out", metavar="OUT", help="the site's folder: new, empty, or a site "
+                                                "this command wrote before (replaced whole)")
+    sub.add_argument("--today", type=_date, metavar="DATE",
+                     help="the day the pages' date controls show first (default: today)")
 
 
 def _group_option(sub: argparse.ArgumentParser, what: str) -> None:
@@ -354,14 +402,13 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
     return {k: v for k, v in found.items() if v is not None}
 
 
-def _agreement_command(sub: argparse.ArgumentParser,
-                       window: Callable[[argparse.ArgumentParser], None]) -> None:
+def _agreement_command(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("actors", nargs="*", metavar="ACTOR",
                      help="two actors or more, by id or name (CAN, can, 'Republic of Korea', "
                           "EU...): every pair of them (or none, with --group)")
     sub.add_argument("--group", metavar="GROUP",
                      help="every member of this group as of --until (EU...): every pair")
-    window(sub)
+    _window(sub)
     sub.add_argument("--topic", action="append", metavar="TOPIC",
                      help="only roll calls on this topic (repeatable): human-rights, "
                           "ict-security...")
@@ -377,10 +424,50 @@ def _agreement_command(sub: argparse.ArgumentParser,
                      help="what to print: text, json, csv (default: text)")
 
 
+
+_SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "validate": ("check every file of the store; list every problem", _validate_command),
+    "position": ("actors' positions as of a date", _position_command),
+    "changelog": ("what changed in actors' positions, with sources", _changelog_command),
+    "timeline": ("the events, one a line or row", _timeline_command),
+    "search": ("the events whose words hold every word of TEXT", _search_command),
+    "compare": ("actors' positions side by side, what differs first", _compare_command),
+    "diff": ("how actors' positions differ between two dates", _diff_command),
+    "status": ("every actor's status towards an instrument, as of a date", _status_command),
+    "actors": ("the actors the store's events name, with their names and how many events "
+               "each", _actors_command),
+    "instruments": ("the instruments the store knows, with their names and how many events "
+                    "each", _instruments_command),
+    "votes": ("a resolution's vote: date, title, tally and every state's vote",
+              _votes_command),
+    "agreement": ("how often actors voted alike, pair by pair (abstention as half, or the S "
+                  "score)", _agreement_command),
+    "export": ("the events for other tools: TimelineJS, JSON, JSON Lines, CSV",
+               _export_command),
+    "import": ("copy the store (--events, else the bundled dataset) into a new folder, JSON "
+               "Lines, SQLite or PostgreSQL store", _import_command),
+    "plot": ("draw a swimlane chart (needs the plot extra: matplotlib)", _plot_command),
+    "heatmap": ("draw actors' votes as a heatmap, states x roll calls (needs the plot extra: "
+                "matplotlib)", _heatmap_command),
+    "site": ("the dataset as a static website: plain files that work from disk",
+             _site_command),
+}
+"""Each command on a store: its help line and what adds its arguments, in --help's order."""
+
+IMPORT_COMMAND_NAMES = ("import-votes", "import-chart")
+"""The commands of `cybertimeline._cli_imports`, which open their own store (``--into``)."""
+
 def _picture(text: str) -> str:
     if not text.lower().endswith((".svg", ".png")):
         raise argparse.ArgumentTypeError(f"{text!r} must end in .svg or .png")
     return text
+
+
+def load(path: str | None = None) -> Timeline:
+    """`cybertimeline.load`, imported when a command first opens a store."""
+    from cybertimeline._timeline.loading import load as loaded
+
+    return loaded(path)
 
 
 def _open(path: str | None) -> Timeline:
@@ -413,6 +500,8 @@ _BASES: dict[RecordedBasis, str] = {
 
 
 def _validate(timeline: Timeline, _args: argparse.Namespace) -> str:
+    from cybertimeline._model.wording import counted
+
     timeline.validate()
     head = f"{timeline.location}: {counted(len(timeline), 'event')}, all valid"
     bases = Counter(e.recorded_basis for e in timeline.events(include_corrected=True))
@@ -446,6 +535,8 @@ def _changelog(timeline: Timeline, args: argparse.Namespace) -> str:
 
 
 def _timeline(timeline: Timeline, args: argparse.Namespace) -> str:
+    from cybertimeline._reports.rows import event_row
+
     listing = timeline.listing(args.actors or None, args.kind, since=args.since,
                                until=args.until, known_at=args.known_at, **_filters(args))
     if args.format != "text":
@@ -458,12 +549,18 @@ def _rows(rows: list[dict[str, Any]], form: str) -> str:
         return _json(rows)
     if form == "jsonl":
         return "\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+    from cybertimeline._reports.rows import write_csv
+
     buffer = io.StringIO()
     write_csv(rows, buffer)
     return buffer.getvalue().rstrip("\n")
 
 
 def _diff(timeline: Timeline, args: argparse.Namespace) -> str:
+    from cybertimeline._model.wording import Words
+    from cybertimeline._projections.sentences import diff_text
+    from cybertimeline._reports.changes import diff_positions
+
     found = []
     for actor in args.actors:
         before = timeline.position(actor, as_of=args.first, known_at=args.known_at)
@@ -500,6 +597,9 @@ def _votes(timeline: Timeline, args: argparse.Namespace) -> str:
         return _json(view.to_dict())
     if args.format == "text":
         return str(view)
+    from cybertimeline._reports.resolutions import RESOLUTION_ROW_FIELDS
+    from cybertimeline._reports.rows import write_csv
+
     rows = view.rows()
     if args.format == "jsonl":
         return "\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
@@ -521,6 +621,8 @@ def _status(timeline: Timeline, args: argparse.Namespace) -> str:
 
 
 def _export(timeline: Timeline, args: argparse.Namespace) -> str:
+    from cybertimeline._reports.rows import event_row
+
     if args.format == "timelinejs":
         return _json(timeline.to_timelinejs(args.actors or None, since=args.since,
                                             until=args.until, known_at=args.known_at,
@@ -545,6 +647,9 @@ def _agreement(timeline: Timeline, args: argparse.Namespace) -> str:
     if args.format == "json":
         return _json(found.to_dict())
     if args.format == "csv":
+        from cybertimeline._reports.agreement import AGREEMENT_FIELDS
+        from cybertimeline._reports.rows import write_csv
+
         buffer = io.StringIO()
         write_csv(found.rows(), buffer, AGREEMENT_FIELDS)
         return buffer.getvalue().rstrip("\n")
@@ -556,6 +661,9 @@ def _search(timeline: Timeline, args: argparse.Namespace) -> str:
 
 
 def _listed(rows: list[dict[str, Any]], form: str, fields: Sequence[str]) -> str:
+    from cybertimeline._model.wording import aligned
+    from cybertimeline._reports.rows import write_csv
+
     if form == "json":
         return _json(rows)
     if form == "csv":
@@ -584,6 +692,9 @@ def _instruments(timeline: Timeline, args: argparse.Namespace) -> str:
 
 
 def _import(timeline: Timeline, args: argparse.Namespace) -> str:
+    from cybertimeline._model.wording import counted
+    from cybertimeline._timeline.loading import copy_into
+
     copy = copy_into(timeline, args.into)
     return f"{copy.location}: {counted(len(copy), 'event')} copied from {timeline.location}"
 
@@ -614,6 +725,8 @@ def _heatmap(timeline: Timeline, args: argparse.Namespace) -> str:
 def _save(save: Callable[[Path], object], path: Path, *, force: bool) -> None:
     """Draw a picture by ``save`` into a temporary file, then put it at ``path``: a new file
     unless ``force`` (which replaces a link there, never writes through it)."""
+    from cybertimeline._stores.atomic import publish
+
     if not force and os.path.lexists(path):
         raise TimelineError(f"{path}: already exists: choose another name, or give --force "
                             f"to replace it")
@@ -678,7 +791,9 @@ def _wrong_usage(args: argparse.Namespace) -> str | None:
 
 def _run(args: argparse.Namespace) -> str:
     """The output of the command: an import, or a command on the store it opens."""
-    if args.command in IMPORT_COMMANDS:
+    if args.command in IMPORT_COMMAND_NAMES:
+        from cybertimeline._cli_imports import IMPORT_COMMANDS
+
         return IMPORT_COMMANDS[args.command](args)
     with _open(getattr(args, "events", None)) as opened:
         stored_by = getattr(args, "stored_by", None)
@@ -692,7 +807,8 @@ def _run(args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 bad data or actor, 2 bad usage)."""
     try:
-        args = _parser().parse_args(argv)
+        given = sys.argv[1:] if argv is None else argv
+        args = _parser(_command_named(given)).parse_args(given)
     except _UsageError as exc:
         print(_one_line(str(exc)), file=sys.stderr)
         return 2

@@ -1,0 +1,168 @@
+"""The command line loads only what the command it runs needs (issue 21: `cybertimeline
+position` on the whole UN record within 150 ms, whole process), and its lean parser (the one
+command's options) reads every command line exactly as the whole parser does."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cybertimeline import _cli
+from cybertimeline._cli import IMPORT_COMMAND_NAMES, _command_named, _parser, main
+from cybertimeline._cli_imports import IMPORT_COMMANDS
+
+ROOT = Path(__file__).parent.parent
+VOTES = ROOT / "tests" / "data" / "unvotes"
+
+NEVER_FOR_POSITION = ("cybertimeline._cli_imports", "cybertimeline._importers",
+                      "cybertimeline._reports", "pandas", "matplotlib", "tqdm", "psycopg")
+"""Modules (and their submodules) that `position` never uses: the importers, every report,
+the plotting and data-frame libraries, the progress bars, the PostgreSQL driver."""
+
+NOR_ON_A_DATABASE = ("pycountry", "importlib.metadata")
+"""Nor, on a database store, pycountry (which imports importlib.metadata): the registry is
+stored, and an id (not a name) needs no name index. A folder store whose load is not cached
+builds its registry from pycountry."""
+
+_LOADED = """
+import json, sys
+from cybertimeline._cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def _loaded(argv: Sequence[str]) -> tuple[str, list[str]]:
+    """What a fresh interpreter prints and the modules it holds after running ``argv``."""
+    done = subprocess.run([sys.executable, "-c", _LOADED, *argv], capture_output=True,
+                          text=True, check=True,
+                          env={"PATH": "", "PYTHONHASHSEED": "0", "CYBERTIMELINE_CACHE": "off"})
+    found = json.loads(done.stderr.splitlines()[-1])
+    assert found["code"] == 0, done.stderr
+    return done.stdout, found["modules"]
+
+
+def _unwanted(modules: list[str], names: Sequence[str] = NEVER_FOR_POSITION) -> list[str]:
+    return [m for m in modules if any(m == name or m.startswith(f"{name}.") for name in names)]
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store of an excerpt of the real roll-call record, as `import-votes` makes."""
+    path = tmp_path_factory.mktemp("lazy") / "record.sqlite"
+    assert main(["import-votes", str(VOTES / "un_votes.csv"), str(VOTES / "un_roll_calls.csv"),
+                 "--issues", str(VOTES / "un_roll_call_issues.csv"), "--into", str(path)]) == 0
+    return path
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_position_on_the_vote_record_loads_no_importer_report_or_frame_library(
+        record: Path, form: str) -> None:
+    """The benchmark's command, on a SQLite store of UN votes: the answer is there, and
+    none of the modules it never uses was imported."""
+    out, modules = _loaded(["--events", str(record), "position", "KOR", "--as-of",
+                            "2020-01-01", "--format", form])
+    assert "A/RES/" in out
+    assert "cybertimeline._timeline.timeline" in modules  # it did open the store
+    assert _unwanted(modules, NEVER_FOR_POSITION + NOR_ON_A_DATABASE) == []
+
+
+def test_position_on_the_bundled_dataset_loads_none_either() -> None:
+    """The bundled folder store, parsed whole (the load cache is off)."""
+    out, modules = _loaded(["position", "CAN", "--as-of", "2016-01-01"])
+    assert out.startswith("Canada (CAN) as of 2016-01-01")
+    assert _unwanted(modules) == []
+
+
+def test_the_other_commands_still_import_what_they_use(record: Path) -> None:
+    """The lazy imports are reached: votes as CSV writes rows (reports), diff words a diff."""
+    out, modules = _loaded(["--events", str(record), "votes", "A/RES/74/247", "--format",
+                            "csv"])
+    assert out.startswith("state,name,resolution,")
+    assert "ALB,Albania,A/RES/74/247," in out
+    assert "cybertimeline._reports.rows" in modules
+    out, modules = _loaded(["--events", str(record), "diff", "KOR", "2000", "2020"])
+    assert "votes.A/RES/74/247" in out
+    assert "cybertimeline._projections.sentences" in modules
+
+
+def test_the_import_commands_are_the_ones_named() -> None:
+    assert set(IMPORT_COMMAND_NAMES) == set(IMPORT_COMMANDS)
+
+
+def _parsed(parser_of: Any, argv: list[str]) -> tuple[str, Any, str]:
+    """How a parser takes ``argv``: its namespace, or its usage error, or its exit and help."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            return "parsed", vars(parser_of(argv).parse_args(argv)), out.getvalue()
+    except _cli._UsageError as exc:
+        return "usage", str(exc), out.getvalue()
+    except SystemExit as exit_:
+        return "exit", exit_.code, out.getvalue()
+
+
+def _alike(argv: list[str]) -> None:
+    lean = _parsed(lambda given: _parser(_command_named(given)), argv)
+    assert lean == _parsed(lambda _: _parser(), argv), argv
+
+
+def _documented() -> list[list[str]]:
+    """Every command line that the documentation shows (usage lines aside)."""
+    found = []
+    for page in [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]:
+        for line in page.read_text(encoding="utf-8").splitlines():
+            text = re.sub(r"^\$ ", "", line.strip())
+            if text.startswith("cybertimeline ") and not re.search(r"[\[|…]|\.\.\.", text):
+                with contextlib.suppress(ValueError):  # unbalanced quotes: prose
+                    found.append(shlex.split(text, comments=True)[1:])
+    return found
+
+
+DOCUMENTED = _documented()
+
+
+def test_the_documentation_shows_many_command_lines() -> None:
+    assert len(DOCUMENTED) > 40
+    assert {argv[0] for argv in DOCUMENTED if argv} >= {"position", "votes", "import-votes"}
+
+
+@pytest.mark.parametrize("argv", DOCUMENTED, ids=" ".join)
+def test_the_lean_parser_reads_each_documented_command_line_as_the_whole_one(
+        argv: list[str]) -> None:
+    _alike(argv)
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--help"], ["position", "--help"], ["import-votes", "--help"], ["--version"],
+    ["nosuch"], ["--events"], ["--events", "x"], ["--events", "position", "validate"],
+    ["--events=x", "position", "CAN"], ["--events", "x", "--events", "y", "position", "CAN"],
+    ["--ev", "x", "position", "CAN"], ["position", "CAN", "--as-of", "20200"],
+    ["position", "CAN", "--format", "csv"], ["position", "CAN", "validate"],
+    ["-h", "position"], ["position", "--events", "x", "CAN", "--all"],
+])
+def test_the_lean_parser_reads_odd_command_lines_as_the_whole_one(argv: list[str]) -> None:
+    _alike(argv)
+
+
+WORDS = (*_cli._SUBCOMMANDS, *IMPORT_COMMAND_NAMES, "--events", "--events=s.sqlite", "x",
+         "CAN", "--as-of", "2020", "--format", "json", "--help", "--version", "--all", "-o",
+         "a.svg", "--into", "--group", "EU", "")
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=7))
+def test_any_command_line_is_read_alike_by_the_lean_and_the_whole_parser(
+        argv: list[str]) -> None:
+    _alike(argv)
