@@ -16,8 +16,8 @@ from hypothesis import given, settings
 
 import cybertimeline as ct
 from cybertimeline._cli import main
+from cybertimeline._stores import mapper, postgres_schema, sql_index
 from cybertimeline._stores import postgres as _postgres
-from cybertimeline._stores import postgres_schema
 from cybertimeline._stores.opening import bundled_events_path
 from tests import postgres_server
 from tests import strategies as cts
@@ -430,7 +430,7 @@ def test_validate_reads_every_row_and_reports_a_changed_one(cluster: Cluster) ->
         ct.load(url).validate()
     messages = [p.message for p in caught.value.problems]
     assert any("can-2" in m and "XYZ" in m for m in messages), messages
-    assert any("not JSON" in m for m in messages), messages
+    assert any("('can-3'): its payload is not valid JSON" in m for m in messages), messages
 
 
 # -- a connection lost during COMMIT -----------------------------------------------------------
@@ -503,13 +503,15 @@ def bundled_url(cluster: Cluster) -> str:
 def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The kinds of the events the PostgreSQL store decodes from here on."""
     kinds: list[str] = []
-    real = _postgres.event_from_dict  # type: ignore[attr-defined]
+    real = mapper.map_payload
 
-    def counting(data: Any) -> Any:
-        kinds.append(data["kind"])
-        return real(data)
+    def counting(payload: Any, version: Any) -> Any:
+        mapped = real(payload, version)
+        assert mapped.event is not None
+        kinds.append(mapped.event.kind)
+        return mapped
 
-    monkeypatch.setattr(_postgres, "event_from_dict", counting)
+    monkeypatch.setattr(sql_index, "map_payload", counting)
     return kinds
 
 

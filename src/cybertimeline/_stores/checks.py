@@ -58,15 +58,21 @@ class Origin:
         default=None, eq=False, repr=False
     )
     """Finds the line of one of the event's fields, where the file allows."""
+    row: str | None = None
+    """The row of a database the event was read from: ``row 7 ('can-1')``."""
 
     def problem(self, message: str, field: str | None = None) -> Problem:
         """A problem located here: at ``field``'s line where it can be found."""
         line = self.fields(field) if self.fields is not None and field else self.line
+        if self.row is not None:
+            message = f"{self.row}: {message}"
         return Problem(message=message, file=self.file, line=line)
 
     def __str__(self) -> str:
         if self.file is None:
             return "an appended event"
+        if self.row is not None:
+            return f"{self.file} {self.row}"
         return f"{self.file}:{self.line}" if self.line else str(self.file)
 
 

@@ -54,20 +54,21 @@ UPGRADES: dict[int, tuple[str, ...]] = {1: WRITES}
 """The statements that bring a store from each older schema version to the next one."""
 
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
+_EVENT = "e.seq, e.format, e.payload, e.id, e.corrects"  # as `SqlIndex._parse` reads them
 QUERIES = {
     "head": "SELECT revision, events, last_seq FROM {s}.head",
     "meta": "SELECT key, value FROM {s}.meta",
     "registry": "SELECT entry, id, payload FROM {s}.registry",
-    "get": "SELECT seq, format, payload FROM {s}.events WHERE id = %s",
-    "all": f"SELECT e.seq, e.format, e.payload FROM {{s}}.events e WHERE e.seq <= %s {_ORDER}",
-    "actor": "SELECT e.seq, e.format, e.payload FROM {s}.event_actors a "
+    "get": f"SELECT {_EVENT} FROM {{s}}.events e WHERE e.id = %s",
+    "all": f"SELECT {_EVENT} FROM {{s}}.events e WHERE e.seq <= %s {_ORDER}",
+    "actor": f"SELECT {_EVENT} FROM {{s}}.event_actors a "
              "JOIN {s}.events e ON e.seq = a.seq "
              f"WHERE a.actor = %s AND a.seq <= %s {_ORDER}",
-    "instrument": "SELECT e.seq, e.format, e.payload FROM {s}.event_instruments i "
+    "instrument": f"SELECT {_EVENT} FROM {{s}}.event_instruments i "
                   "JOIN {s}.events e ON e.seq = i.seq "
                   f"WHERE i.instrument = %s AND i.seq <= %s {_ORDER}",
     # An actor's events but those whose only writes for it are columnar (read as rows).
-    "others": "SELECT e.seq, e.format, e.payload FROM {s}.event_actors a "
+    "others": f"SELECT {_EVENT} FROM {{s}}.event_actors a "
               "JOIN {s}.events e ON e.seq = a.seq WHERE a.actor = %s AND a.seq <= %s "
               "AND NOT EXISTS (SELECT 1 FROM {s}.writes w WHERE w.whose = a.actor "
               f"AND w.seq = a.seq) {_ORDER}",
@@ -92,7 +93,7 @@ QUERIES = {
     "copy_entries": "COPY {s}.entries (seq, section, key, detail, sources, date, id, earliest, "
                     "latest, recorded) FROM STDIN",
     "copy_writes": "COPY {s}.writes (whose, section, seq, value) FROM STDIN",
-    "correctors": "SELECT e.seq, e.format, e.payload FROM {s}.events e "
+    "correctors": f"SELECT {_EVENT} FROM {{s}}.events e "
                   f"WHERE e.corrects IS NOT NULL AND e.seq <= %s {_ORDER}",
     # The writers' lock, and optimistic concurrency checked by the server in one statement.
     "claim": "UPDATE {s}.head SET revision = revision + 1 "
