@@ -55,7 +55,8 @@ def map_payload(payload: object, version: object = FORMAT_VERSION) -> Mapped:
     # The codec (cattrs) is loaded when a first event is read whole, not when a store opens.
     from cybertimeline._codec.reading import event_label, structure_event
 
-    if version != FORMAT_VERSION and (problem := check_version(version)) is not None:
+    current = type(version) is int and version == FORMAT_VERSION
+    if not current and (problem := check_version(version)) is not None:
         return Mapped(None, ((None, problem),))
     data: object = payload
     if isinstance(payload, str | bytes | bytearray | memoryview):
@@ -67,7 +68,7 @@ def map_payload(payload: object, version: object = FORMAT_VERSION) -> Mapped:
     if not isinstance(data, Mapping):
         return Mapped(None, ((None, f"an event must be a table (a JSON object), not "
                                    f"{type(data).__name__}"),), data)
-    if version != FORMAT_VERSION:
+    if not current:
         assert isinstance(version, int)
         data = upcast(data, version)
     event, problems = structure_event(data)
