@@ -9,9 +9,6 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-import orjson
-
-from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
 from cybertimeline._model.sources import sources_json
@@ -119,17 +116,14 @@ def write_rows(writer: sqlite3.Connection) -> None:
     in the caller's transaction, and each event's knowledge day as this library's rules
     give it (rule 7: an act done in public is known from its date). A payload that cannot
     be read gets no rows: the store still opens, and `validate` reports that event."""
-    from cybertimeline._codec.reading import event_from_dict
+    from cybertimeline._stores.mapper import map_payload
 
     rows: Iterable[tuple[int, int, str, str]] = writer.execute(
         "SELECT seq, format, payload, recorded FROM events ORDER BY seq").fetchall()
     names = Names(writer)
     for seq, version, payload, recorded in rows:
-        try:
-            if check_version(version) is not None:
-                raise ValueError(check_version(version))
-            event = event_from_dict(upcast(orjson.loads(payload), version))
-        except Exception:
+        event = map_payload(payload, version).event
+        if event is None:
             continue
         insert_writes(writer, seq, event, names)
         known = event.recorded_on.isoformat()
