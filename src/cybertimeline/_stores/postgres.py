@@ -25,7 +25,6 @@ from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
-from cybertimeline._model.sources import sources_json
 from cybertimeline._model.written import OnKey
 from cybertimeline._stores import postgres_schema as pg_schema
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
@@ -36,6 +35,7 @@ from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.postgres_link import Address, CommitInDoubt, Link, is_url
 from cybertimeline._stores.sql_index import SqlIndex
+from cybertimeline._stores.sql_rows import entries_made, writes_made
 from cybertimeline.errors import ConflictError, NoStoreError, ReadOnlyError, TimelineError
 
 if TYPE_CHECKING:
@@ -444,14 +444,9 @@ def _put_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
 def _rows(seq: int, event: Event) -> Iterator[tuple[Any, ...]]:
     """The rows of ``entries`` (10 columns) and ``writes`` (4) that ``event``, stored at row
     ``seq``, makes: its columnar writes."""
-    written = [row for row in event.written() if row[1] in COLUMNAR]
-    columns = (sources_json(event.sources), str(event.date), event.id,
-               event.date.earliest.isoformat(), event.date.latest.isoformat(),
-               event.recorded_on.isoformat())
-    for section in dict.fromkeys(row[1] for row in written):
-        key, detail = next((k, d) for _, s, k, _, d in written if s == section)
-        yield (seq, section, key, detail, *columns)
-    for whose, section, _, value, _ in written:
+    for row in entries_made(event, COLUMNAR):
+        yield (seq, *row)
+    for whose, section, value in writes_made(event, COLUMNAR):
         yield (whose, section, seq, value)
 
 

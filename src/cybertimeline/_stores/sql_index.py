@@ -3,7 +3,8 @@
 SQLite and PostgreSQL answer a timeline's questions with the same logic over
 tables of the same shape (``events``, ``event_actors``, ``event_instruments``,
 ``entries``, ``writes``); a subclass says only what its database does its own
-way: how its statements are written and run (`SqlIndex._rows`), how it knows
+way: how its statements are written (a `Dialect` of the shared ones in
+`sql_dialect`, and its own) and run (`SqlIndex._rows`), how it knows
 another writer committed and keeps one version of the store for a question
 (`SqlIndex._current`, `SqlIndex._snapshot`), and how a section's ballots are
 stored (SQLite keeps them as pairs of ids in ``ballots``, PostgreSQL reads the
@@ -29,6 +30,7 @@ from cybertimeline._stores.checks import correction_cycles, cycle_message
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.mapper import map_payload
+from cybertimeline._stores.sql_dialect import ENTRY_COLUMNS, EVENT_COLUMNS
 from cybertimeline.errors import Problem, ValidationError
 
 __all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "LANE_CACHE_LIMIT",
@@ -38,12 +40,6 @@ EVENT_CACHE_LIMIT = 500_000
 """How many parsed events a SQL store keeps in memory (about 1 KB each)."""
 LANE_CACHE_LIMIT = 512
 """How many actors' and instruments' lanes a SQL store keeps in memory."""
-
-EVENT_COLUMNS = "e.seq, e.format, e.payload, e.id, e.corrects"
-"""What `SqlIndex._parse` reads of an event's row (``e``: the events table): its payload,
-and the columns to check it against."""
-ENTRY_COLUMNS = "n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, n.sources"
-"""An entry's columns as `Entries.of_columns` reads them (``n``: the entries table)."""
 
 Row = tuple[Any, ...]
 

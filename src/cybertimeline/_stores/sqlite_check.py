@@ -24,7 +24,6 @@ from cybertimeline._codec.versions import check_version
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Actor, Instrument, Registry
-from cybertimeline._model.sources import sources_json
 from cybertimeline._stores.checks import (
     Budget,
     Named,
@@ -38,6 +37,7 @@ from cybertimeline._stores.checks import (
 )
 from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.pipeline import MAX_PROBLEMS
+from cybertimeline._stores.sql_rows import entries_made, writes_made
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
 from cybertimeline._stores.sqlite_writes import NO_NAME, ballots_blob
 from cybertimeline.errors import Problem, ValidationError
@@ -154,8 +154,8 @@ def _check_row(event: Event, columns: list[Any], stored: _Stored, names: dict[st
         problems.add(origin.problem(
             f"its index rows (actors {sorted(stored.actors)}, instruments "
             f"{sorted(stored.instruments)}) disagree with its payload"))
-    if (stored.writes != {(whose, section, value) for whose, section, _, value, _ in written}
-            or stored.entries != _entries(event) or stored.ballots != _ballots(event, names)):
+    if (stored.writes != set(writes_made(event)) or stored.entries != set(entries_made(event))
+            or stored.ballots != _ballots(event, names)):
         problems.add(origin.problem(
             f"its rows in writes and entries disagree with the writes of its payload "
             f"({len(written)}): the tables were changed by something other than this library"))
@@ -214,14 +214,6 @@ def _integer(value: object) -> object:
         return int(str(value))
     except ValueError:
         return value
-
-
-def _entries(event: Event) -> set[tuple[Any, ...]]:
-    """The rows of ``entries`` that the event's writes make."""
-    columns = (sources_json(event.sources), str(event.date), event.id,
-               event.date.earliest.isoformat(), event.date.latest.isoformat(),
-               event.recorded_on.isoformat())
-    return {(section, key, detail, *columns) for _, section, key, _, detail in event.written()}
 
 
 def _ballots(event: Event, names: dict[str, int]) -> set[tuple[Any, ...]]:

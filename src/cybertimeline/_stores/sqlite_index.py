@@ -16,6 +16,7 @@ from cybertimeline._model.events import Event
 from cybertimeline._model.written import Entries, OnKey, Written
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
+from cybertimeline._stores.sql_dialect import SQLITE
 from cybertimeline._stores.sql_index import (
     ENTRY_COLUMNS,
     EVENT_CACHE_LIMIT,
@@ -38,8 +39,7 @@ _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _ENTRY_ORDER = "ORDER BY n.latest, n.earliest, n.id"
 _COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
 _QUERIES = {
-    "get": f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?",
-    "all": f"SELECT {EVENT_COLUMNS} FROM events e {_ORDER}",
+    **SQLITE.queries(),
     "actor": f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.seq IN (SELECT seq FROM "
              "event_actors WHERE actor = ?1 UNION SELECT seq FROM writes WHERE whose = ?1) "
              f"{_ORDER}",
@@ -49,26 +49,14 @@ _QUERIES = {
                     "AND (EXISTS (SELECT 1 FROM event_actors a WHERE a.actor = ?3 AND "
                     "a.seq = e.seq) OR EXISTS (SELECT 1 FROM writes w WHERE w.whose = ?3 AND "
                     f"w.seq = e.seq)) {_ORDER}",
-    "instrument": f"SELECT {EVENT_COLUMNS} FROM event_instruments i JOIN events e ON "
-                  f"e.seq = i.seq WHERE i.instrument = ? {_ORDER}",
-    # By the partial index of correctors: else SQLite walks every event in order.
-    "correctors": f"SELECT {EVENT_COLUMNS} FROM events e INDEXED BY events_corrects WHERE "
-                  f"e.corrects IS NOT NULL {_ORDER}",
     "others": f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.seq IN (SELECT seq FROM writes "
               f"WHERE whose = ? AND section NOT IN ({_COLUMNAR})) {_ORDER}",
-    # Its rows first, then their entries by row number (CROSS JOIN: in that order), sorted:
-    # not every entry to find its rows among them.
-    "written": f"SELECT {ENTRY_COLUMNS}, w.value FROM writes w CROSS JOIN entries n ON "
-               "n.seq = w.seq AND n.section = w.section WHERE w.whose = ? AND w.section = ? "
-               f"{_ENTRY_ORDER}",
     "actor_values": "SELECT seq, value FROM writes WHERE whose = ? AND section = ?",
     "key_ballots": f"SELECT {ENTRY_COLUMNS}, b.ballots FROM entries n LEFT JOIN ballots b ON "
                    "b.seq = n.seq AND b.section = n.section WHERE n.section = ? AND n.key = ? "
                    f"{_ENTRY_ORDER}",
     "section_ballots": f"SELECT {ENTRY_COLUMNS}, b.ballots FROM entries n LEFT JOIN ballots b "
                        "ON b.seq = n.seq AND b.section = n.section WHERE n.section = ? "
-                       f"{_ENTRY_ORDER}",
-    "section_entries": f"SELECT {ENTRY_COLUMNS} FROM entries n WHERE n.section = ? "
                        f"{_ENTRY_ORDER}",
     "all_others": f"SELECT w.whose, {EVENT_COLUMNS} FROM writes w JOIN events e ON "
                   f"e.seq = w.seq WHERE w.section NOT IN ({_COLUMNAR}) {_ORDER}",

@@ -7,11 +7,10 @@ import operator
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
-from cybertimeline._model.sources import sources_json
+from cybertimeline._stores.sql_rows import entries_made, writes_made
 
 __all__ = ["NO_NAME", "Names", "ballots_blob", "batched", "insert_writes", "read_blob",
            "write_rows"]
@@ -87,27 +86,21 @@ def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Nam
                   ) -> set[str]:
     """Store the writes of ``event`` (row ``seq``), in the caller's transaction; return the
     actors it writes for (``event_actors`` holds only the others it involves)."""
-    rows = event.written()
-    columns = (sources_json(event.sources), str(event.date), event.id,
-               event.date.earliest.isoformat(), event.date.latest.isoformat(),
-               event.recorded_on.isoformat())
-    entries: dict[str, tuple[Any, ...]] = {}
+    entries = entries_made(event)
+    rows = writes_made(event)
     ballots = []
-    for _, section, key, _, detail in rows:
-        if section not in entries:
-            entries[section] = (seq, section, key, detail, *columns)
-            if section in COLUMNAR:
-                ours = [row for row in rows if row[1] == section]
-                pairs = array.array("i", bytes(8 * len(ours)))
-                pairs[0::2] = array.array("i", names.ids([row[0] for row in ours]))
-                pairs[1::2] = array.array("i", names.ids([row[3] for row in ours]))
-                if sys.byteorder == "big":
-                    pairs.byteswap()
-                ballots.append((seq, section, pairs.tobytes()))
-    writer.executemany(_ENTRY, list(entries.values()))
+    for section, *_ in entries:
+        if section in COLUMNAR:
+            ours = [row for row in rows if row[1] == section]
+            pairs = array.array("i", bytes(8 * len(ours)))
+            pairs[0::2] = array.array("i", names.ids([row[0] for row in ours]))
+            pairs[1::2] = array.array("i", names.ids([row[2] for row in ours]))
+            if sys.byteorder == "big":
+                pairs.byteswap()
+            ballots.append((seq, section, pairs.tobytes()))
+    writer.executemany(_ENTRY, [(seq, *row) for row in entries])
     writer.executemany(_BALLOTS, ballots)
-    writer.executemany(_WRITE, [(whose, section, seq, value)
-                                for whose, section, _, value, _ in rows])
+    writer.executemany(_WRITE, [(whose, section, seq, value) for whose, section, value in rows])
     return {whose for whose, *_ in rows}
 
 
