@@ -5,12 +5,14 @@ paths survive the sharing."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import cybertimeline as ct
 from cybertimeline._stores.sql_dialect import INDEX_QUERIES, POSTGRES, SQLITE
+from tests.postgres_server import require
 from tests.store_contract import statement
 
 
@@ -54,3 +56,53 @@ def test_sqlites_fast_paths_stay_in_the_shared_statements(tmp_path: Path) -> Non
     assert written.index("w") < written.index("n")
     assert "SCAN n" not in written
     assert written.startswith("SEARCH w")
+
+
+# -- validate's row checks, on both ---------------------------------------------------------
+
+_CHANGES = {
+    "a column": ("UPDATE {t}events SET latest = '1999-01-01' WHERE id = 'can-1'",
+                 "its columns"),
+    "an actor's index row": ("INSERT INTO {t}event_actors (actor, seq) SELECT 'USA', seq "
+                             "FROM {t}events WHERE id = 'can-1'", "index rows"),
+    "an instrument's index row": ("INSERT INTO {t}event_instruments (instrument, seq) SELECT "
+                                  "'budapest-convention', seq FROM {t}events WHERE "
+                                  "id = 'can-1'", "index rows"),
+}
+
+
+def _changed_sqlite(tmp_path: Path, change: str) -> str:
+    path = tmp_path / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend([statement("can-1"), statement("can-2")])
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute(change.format(t=""))
+    finally:
+        db.close()
+    return str(path)
+
+
+def _changed_postgres(tmp_path: Path, change: str) -> str:
+    cluster = require()
+    url = cluster.new_store_url()
+    with ct.create(url) as timeline:
+        timeline.extend([statement("can-1"), statement("can-2")])
+    schema = url.rsplit("schema=", 1)[1]
+    with cluster.superuser() as db:
+        db.execute(change.format(t=f'"{schema}".'))
+    return url
+
+
+@pytest.mark.parametrize("store", [_changed_sqlite, _changed_postgres],
+                         ids=["sqlite", "postgres"])
+@pytest.mark.parametrize("what", sorted(_CHANGES))
+def test_validate_checks_the_same_rows_on_both(what: str, store: Callable[[Path, str], str],
+                                               tmp_path: Path) -> None:
+    """A row's columns or index rows changed by hand: validate names the row on SQLite and on
+    PostgreSQL alike (PostgreSQL's once checked only its rows of writes)."""
+    change, expected = _CHANGES[what]
+    with pytest.raises(ct.ValidationError) as caught, ct.load(store(tmp_path, change)) as tl:
+        tl.validate()
+    found = [p.message for p in caught.value.problems]
+    assert any(m.startswith("row ") and "('can-1')" in m and expected in m for m in found), found

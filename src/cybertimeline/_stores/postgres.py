@@ -35,7 +35,12 @@ from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.postgres_link import Address, CommitInDoubt, Link, is_url
 from cybertimeline._stores.sql_index import SqlIndex
-from cybertimeline._stores.sql_rows import entries_made, writes_made
+from cybertimeline._stores.sql_rows import (
+    column_problem,
+    entries_made,
+    index_problem,
+    writes_made,
+)
 from cybertimeline.errors import ConflictError, NoStoreError, ReadOnlyError, TimelineError
 
 if TYPE_CHECKING:
@@ -310,11 +315,15 @@ class PostgresStore:
             stored[seq].add(("entry", *row))
         for seq, *row in self._link.rows(self._q["writes_of"], (last_seq,)):
             stored[seq].add(("write", *row))
+        indexed = _Indexed(self._link, self._q, last_seq)
         for seq, event in events:
+            origin = Origin(Path(self.location), row=f"row {seq} ({event.id!r})")
+            for problem in indexed.problems(seq, event):
+                loader.add(origin.problem(problem))
             if stored.pop(seq, set()) != {_checked(row) for row in _rows(seq, event)}:
-                loader.problem(f"event {event.id!r}: its rows in entries and writes disagree "
-                               f"with its payload: the tables were changed by something "
-                               f"other than this library")
+                loader.add(origin.problem(
+                    f"event {event.id!r}: its rows in entries and writes disagree with its "
+                    f"payload: the tables were changed by something other than this library"))
         for seq in sorted(stored)[:10]:  # what is left names no event read above
             loader.problem(f"rows in entries or writes name event row {seq}, which is "
                            f"no event that can be read")
@@ -397,6 +406,29 @@ class PostgresStore:
     def close(self) -> None:
         """Close the connection to the server."""
         self._link.close()
+
+
+class _Indexed:
+    """The columns of every event's row and the rows of the tables that index it, as
+    `validate` compares them with its payload (`column_problem`, `index_problem`)."""
+
+    def __init__(self, link: Link, q: Mapping[str, bytes], last_seq: int) -> None:
+        self._columns = {seq: columns for seq, *columns
+                         in link.rows(q["columns_of"], (last_seq,))}
+        self._actors: defaultdict[int, set[str]] = defaultdict(set)
+        for actor, seq in link.rows(q["actors_of"], (last_seq,)):
+            self._actors[seq].add(actor)
+        self._instruments: defaultdict[int, set[str]] = defaultdict(set)
+        for instrument, seq in link.rows(q["instruments_of"], (last_seq,)):
+            self._instruments[seq].add(instrument)
+
+    def problems(self, seq: int, event: Event) -> Iterator[str]:
+        """What is wrong with the event's columns and index rows."""
+        for problem in (column_problem(event, self._columns.get(seq, ())),
+                        index_problem(event, self._actors.get(seq, set()),
+                                      self._instruments.get(seq, set()), writers_apart=False)):
+            if problem is not None:
+                yield problem
 
 
 def _decoded(payload: str, loader: Loader, what: str) -> Any:

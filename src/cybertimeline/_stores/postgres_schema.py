@@ -81,6 +81,10 @@ QUERIES = {
     "entries_of": "SELECT seq, section, key, detail, sources, date, id, earliest, latest, "
                   "recorded FROM {s}.entries WHERE seq <= %s",
     "writes_of": "SELECT seq, whose, section, value FROM {s}.writes WHERE seq <= %s",
+    "columns_of": "SELECT seq, id, kind, earliest, latest, recorded, corrects FROM {s}.events "
+                  "WHERE seq <= %s",
+    "actors_of": "SELECT actor, seq FROM {s}.event_actors WHERE seq <= %s",
+    "instruments_of": "SELECT instrument, seq FROM {s}.event_instruments WHERE seq <= %s",
     "copy_entries": "COPY {s}.entries (seq, section, key, detail, sources, date, id, earliest, "
                     "latest, recorded) FROM STDIN",
     "copy_writes": "COPY {s}.writes (whose, section, seq, value) FROM STDIN",

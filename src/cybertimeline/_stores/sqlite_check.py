@@ -22,7 +22,7 @@ from cybertimeline._codec.converters import actor_from_dict, instrument_from_dic
 from cybertimeline._codec.reading import cattrs_problems, event_label
 from cybertimeline._codec.versions import check_version
 from cybertimeline._model.event import COLUMNAR
-from cybertimeline._model.events import Event, TreatyAct
+from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import (
     Budget,
@@ -37,7 +37,12 @@ from cybertimeline._stores.checks import (
 )
 from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.pipeline import MAX_PROBLEMS
-from cybertimeline._stores.sql_rows import entries_made, writes_made
+from cybertimeline._stores.sql_rows import (
+    column_problem,
+    entries_made,
+    index_problem,
+    writes_made,
+)
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
 from cybertimeline._stores.sqlite_writes import NO_NAME, ballots_blob
 from cybertimeline.errors import Problem, ValidationError
@@ -140,25 +145,17 @@ def _check_row(event: Event, columns: list[Any], stored: _Stored, names: dict[st
                origin: Origin, problems: _Problems) -> None:
     """That an event's columns and the rows of the tables that index it are those its
     payload makes."""
-    expected = [event.id, event.kind, event.date.earliest.isoformat(),
-                event.date.latest.isoformat(), event.recorded_on.isoformat(), event.corrects]
-    if columns != expected:
-        problems.add(origin.problem(
-            f"its columns {tuple(columns)} disagree with its payload {expected}: the row was "
-            f"changed by something other than this library"))
-    instrument = {(event.instrument,)} if isinstance(event, TreatyAct) else set()
-    written = event.written()
-    whose = {(w,) for w, *_ in written}
-    if (stored.actors | whose != {(a,) for a in event.involved} or stored.actors & whose
-            or stored.instruments != instrument):
-        problems.add(origin.problem(
-            f"its index rows (actors {sorted(stored.actors)}, instruments "
-            f"{sorted(stored.instruments)}) disagree with its payload"))
+    for problem in (column_problem(event, columns),
+                    index_problem(event, {a for a, *_ in stored.actors},
+                                  {i for i, *_ in stored.instruments}, writers_apart=True)):
+        if problem is not None:
+            problems.add(origin.problem(problem))
     if (stored.writes != set(writes_made(event)) or stored.entries != set(entries_made(event))
             or stored.ballots != _ballots(event, names)):
         problems.add(origin.problem(
             f"its rows in writes and entries disagree with the writes of its payload "
-            f"({len(written)}): the tables were changed by something other than this library"))
+            f"({len(event.written())}): the tables were changed by something other than "
+            f"this library"))
 
 
 def _check_across(db: sqlite3.Connection, targets: dict[str, str],
