@@ -11,9 +11,8 @@ store and row), so the same bad payload reads the same from every store.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-import attrs
 import orjson
 
 from cybertimeline._codec.versions import FORMAT_VERSION, check_version, upcast
@@ -26,9 +25,9 @@ __all__ = ["Mapped", "map_payload"]
 FieldProblem = tuple[str | None, str]
 
 
-@attrs.frozen
-class Mapped:
-    """What a payload became: its event, or the problems that kept it from being one."""
+class Mapped(NamedTuple):
+    """What a payload became: its event, or the problems that kept it from being one (a
+    tuple: made for every row a query reads)."""
 
     event: Event | None
     problems: tuple[FieldProblem, ...] = ()
