@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybertimeline as ct
-from cybertimeline._stores import sqlite_index
+from cybertimeline._stores import mapper, sql_index
 from cybertimeline._stores.sqlite_db import WRITES_2
 from tests import reference as ref
 from tests import strategies as s
@@ -71,13 +71,15 @@ def test_a_position_on_sqlite_decodes_no_vote_event_until_asked(
         bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _copy(bundled, tmp_path / "store.sqlite")
     decoded: list[str] = []
-    real = sqlite_index._event_from_dict
+    real = mapper.map_payload
 
-    def counting(data: Any) -> Any:
-        decoded.append(data["kind"])
-        return real(data)
+    def counting(payload: Any, version: Any) -> Any:
+        mapped = real(payload, version)
+        assert mapped.event is not None
+        decoded.append(mapped.event.kind)
+        return mapped
 
-    monkeypatch.setattr(sqlite_index, "_event_from_dict", counting)
+    monkeypatch.setattr(sql_index, "map_payload", counting)
     with ct.load(path) as timeline:
         decoded.clear()
         position = timeline.position("KOR", as_of="2022-01-01")

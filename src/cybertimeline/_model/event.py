@@ -119,6 +119,8 @@ class BaseEvent:
     lasts: ClassVar[bool] = False
     """Whether a date of several days is how long it lasted (a session), not a range within
     which it happened on one day (a statement dated ``2019-07`` or ``2019-12-27/2021-05-09``)."""
+    correction_field: ClassVar[str] = "supersedes"
+    """The field that names the event it corrects (`corrects`), as problems name it."""
 
     id: str = attrs.field(validator=slug)
     date: Date = attrs.field(converter=date)

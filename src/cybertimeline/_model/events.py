@@ -427,6 +427,7 @@ class Retraction(BaseEvent):
     done_in_public: ClassVar[bool] = False
     headline: ClassVar[str] = "Retraction of {retracts}"
     verbs: ClassVar[tuple[str, str]] = ("retracts", "retracted")
+    correction_field: ClassVar[str] = "retracts"
 
     retracts: str = attrs.field(validator=slug)
     reason: str = attrs.field(validator=non_empty_text)

@@ -9,7 +9,7 @@ from typing import Protocol
 import attrs
 
 from cybertimeline._model.event import named_actors
-from cybertimeline._model.events import KINDS, Event
+from cybertimeline._model.events import KINDS, Event, TreatyAct
 from cybertimeline._model.registry import Registry, unknown_message
 from cybertimeline.errors import Problem
 
@@ -58,15 +58,21 @@ class Origin:
         default=None, eq=False, repr=False
     )
     """Finds the line of one of the event's fields, where the file allows."""
+    row: str | None = None
+    """The row of a database the event was read from: ``row 7 ('can-1')``."""
 
     def problem(self, message: str, field: str | None = None) -> Problem:
         """A problem located here: at ``field``'s line where it can be found."""
         line = self.fields(field) if self.fields is not None and field else self.line
+        if self.row is not None:
+            message = f"{self.row}: {message}"
         return Problem(message=message, file=self.file, line=line)
 
     def __str__(self) -> str:
         if self.file is None:
             return "an appended event"
+        if self.row is not None:
+            return f"{self.file} {self.row}"
         return f"{self.file}:{self.line}" if self.line else str(self.file)
 
 
@@ -90,44 +96,58 @@ def check_events(
     """
     budget = budget or Budget()
     limit = budget.problems
-    problems: list[Problem] = []
-    known_actors = frozenset(registry.actors)
-    by_id: dict[str, Event] = {}
     origins: dict[str, Origin] = dict(existing_origins or {})
-    new: list[Event] = []
+    new, problems = _each_event(located, registry, existing, origins, budget)
+    if len(problems) >= limit:
+        budget.problems = 0
+        return problems[:limit]
+    problems += _correction_problems(new, existing, origins, limit - len(problems))
+    budget.problems = max(0, limit - len(problems))
+    return problems[:limit]
+
+
+def _each_event(located: Iterable[tuple[Event, Origin]], registry: Registry,
+                existing: Lookup | None, origins: dict[str, Origin],
+                budget: Budget) -> tuple[dict[str, Event], list[Problem]]:
+    """The events of new ids (by id, their ``origins`` noted), and the problems of each on
+    its own and of ids used twice; at most ``budget.problems`` of them."""
+    limit = budget.problems
+    known_actors = frozenset(registry.actors)
+    problems: list[Problem] = []
+    new: dict[str, Event] = {}
     for event, origin in located:
         if len(problems) >= limit:
-            budget.problems = 0
-            return problems[:limit]
-        if event.id in by_id or (existing is not None and existing.get(event.id) is not None):
+            break
+        if event.id in new or (existing is not None and existing.get(event.id) is not None):
             place = origins.get(event.id, _NOWHERE)
             where = f"already used at {place}" if place.file else "already in the store"
             problems.append(origin.problem(
                 f"duplicate id {event.id!r}: {where}; give one of them another id"))
             continue
-        by_id[event.id] = event
+        new[event.id] = event
         origins[event.id] = origin
-        new.append(event)
         budget.problems = limit - len(problems)
         problems += event_problems(event, origin, registry, known_actors, budget)
-    for event in new:
+    return new, problems
+
+
+def _correction_problems(new: Mapping[str, Event], existing: Lookup | None,
+                         origins: Mapping[str, Origin], limit: int) -> list[Problem]:
+    """Corrections that name no event, and cycles of corrections."""
+    problems: list[Problem] = []
+    for event in new.values():
         target = event.corrects
         if target is None or target == event.id or len(problems) >= limit:
             continue
-        if target not in by_id and (existing is None or existing.get(target) is None):
+        if target not in new and (existing is None or existing.get(target) is None):
+            field = event.correction_field
             problems.append(origins.get(event.id, _NOWHERE).problem(
-                f"event {event.id!r}: '{correction_field(event)}' names {target!r}, which is "
-                f"no event: check the id", correction_field(event)))
-    targets = {e.id: e.corrects for e in new if e.corrects is not None}
+                f"event {event.id!r}: '{field}' names {target!r}, which is no event: check "
+                f"the id", field))
+    targets = {e.id: e.corrects for e in new.values() if e.corrects is not None}
     for cycle in correction_cycles(targets):
         problems.append(origins.get(cycle[0], _NOWHERE).problem(cycle_message(cycle)))
-    budget.problems = max(0, limit - len(problems))
-    return problems[:limit]
-
-
-def correction_field(event: Event) -> str:
-    """The field that names what ``event`` corrects: ``retracts`` or ``supersedes``."""
-    return "retracts" if event.kind == "retraction" else "supersedes"
+    return problems
 
 
 def event_problems(event: Event, origin: Origin, registry: Registry,
@@ -145,13 +165,13 @@ def event_problems(event: Event, origin: Origin, registry: Registry,
                 message = budget.unknown("actor", actor, registry.actors)
                 problems.append(origin.problem(f"event {event.id!r}: '{field}': {message}",
                                                field))
-    instrument = getattr(event, "instrument", None)
+    instrument = event.instrument if isinstance(event, TreatyAct) else None
     if instrument is not None and not registry.has_instrument(instrument):
         message = budget.unknown("instrument", instrument, registry.instruments)
         problems.append(origin.problem(f"event {event.id!r}: 'instrument': {message}",
                                        "instrument"))
     if event.corrects is not None:
-        field = correction_field(event)
+        field = event.correction_field
         if event.recorded is None:
             problems.append(origin.problem(
                 f"event {event.id!r}: a correction needs 'recorded': the day the record "
@@ -232,7 +252,7 @@ def raw_names(data: object) -> list[Named]:
     found = [(path, name, "actor") for field in fields
              for path, name in named_actors(field, data.get(field))]
     instrument = data.get("instrument")
-    if isinstance(instrument, str):
+    if isinstance(instrument, str) and (kind is None or issubclass(kind, TreatyAct)):
         found.append(("instrument", instrument, "instrument"))
     return found
 

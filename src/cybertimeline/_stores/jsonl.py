@@ -203,15 +203,9 @@ class JsonlStore:
         last line lacks a newline."""
         loader = Loader(self.path)
         version: int | None = FORMAT_VERSION
-        cut = self._unfinished(handle)
         lines = offset = 0
         newline = True
-        for whole in iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""):
-            raw = whole
-            if cut is not None and offset + len(whole) > cut:
-                raw = whole[:cut - offset]  # past it, an append that never returned: not data
-                if not raw:
-                    break
+        for raw in self._data_lines(handle):
             lines += 1
             offset += len(raw)
             newline = raw.endswith(b"\n")
@@ -219,28 +213,24 @@ class JsonlStore:
                 raise ValidationError([Problem(
                     message=f"a line longer than {MAX_LINE_BYTES} bytes: one event a line",
                     file=self.path, line=lines)])
-            record = _parse_line(raw, Origin(self.path, lines), loader)
-            if record is None:
-                if raw is not whole:
-                    break
-                continue
             origin = Origin(self.path, lines)
-            if "kind" not in record and set(record) == {"format"}:
-                version = loader.version(record["format"], origin)
-            elif "kind" not in record and _is_declaration(record):
-                replaces = record.pop("replace", False) is True
-                ((entry, data),) = record.items()
-                if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-                    loader.problem(f"'{entry}' must be an object with an 'id'", self.path, lines)
-                else:
-                    fields = {k: v for k, v in data.items() if k != "id"}
-                    loader.registry_entry("actor" if entry == "actor" else "instrument",
-                                          data["id"], fields, origin, replaces=replaces)
-            elif version is not None:  # else the header's problem is already reported
-                loader.event(record, origin, version)
-            if raw is not whole:
-                break
+            record = _parse_line(raw, origin, loader)
+            if record is not None:
+                version = _read_record(loader, record, origin, version)
         return loader.contents(), lines, offset, not newline
+
+    def _data_lines(self, handle: BinaryIO) -> Iterator[bytes]:
+        """The file's lines (each up to one byte past `MAX_LINE_BYTES`), up to where an
+        append that never returned started: past it, nothing is data."""
+        cut = self._unfinished(handle)
+        offset = 0
+        for whole in iter(lambda: handle.readline(MAX_LINE_BYTES + 1), b""):
+            if cut is not None and offset + len(whole) > cut:
+                if cut > offset:
+                    yield whole[:cut - offset]
+                return
+            offset += len(whole)
+            yield whole
 
     def _open_for_append(self) -> BinaryIO:
         """The store's file, opened to append, if it is still the file this store opened."""
@@ -327,6 +317,28 @@ class JsonlStore:
 
     def close(self) -> None:
         """Nothing to release: the file is opened only while read or written."""
+
+
+def _read_record(loader: Loader, record: dict[str, object], origin: Origin,
+                 version: int | None) -> int | None:
+    """Hand one line's object to the loader: the header, an actor's or instrument's
+    declaration, or an event (unless the header was unreadable, which is reported);
+    the format version of the lines after it."""
+    if "kind" not in record and set(record) == {"format"}:
+        return loader.version(record["format"], origin)
+    if "kind" in record or not _is_declaration(record):
+        if version is not None:
+            loader.event(record, origin, version)
+        return version
+    replaces = record.pop("replace", False) is True
+    ((entry, data),) = record.items()
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        loader.add(origin.problem(f"'{entry}' must be an object with an 'id'"))
+    else:
+        fields = {k: v for k, v in data.items() if k != "id"}
+        loader.registry_entry("actor" if entry == "actor" else "instrument", data["id"],
+                              fields, origin, replaces=replaces)
+    return version
 
 
 def _parse_line(raw: bytes, origin: Origin, loader: Loader) -> dict[str, object] | None:

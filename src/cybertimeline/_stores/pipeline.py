@@ -15,8 +15,8 @@ from typing import Any, Literal
 import attrs
 
 from cybertimeline._codec.converters import actor_from_dict, instrument_from_dict
-from cybertimeline._codec.reading import cattrs_problems, event_label, structure_event
-from cybertimeline._codec.versions import FORMAT_VERSION, check_version, upcast
+from cybertimeline._codec.reading import cattrs_problems, event_label
+from cybertimeline._codec.versions import FORMAT_VERSION, check_version
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.base import MAX_EVENTS, Contents
@@ -30,6 +30,7 @@ from cybertimeline._stores.checks import (
     failed_name_problems,
     raw_names,
 )
+from cybertimeline._stores.mapper import map_payload
 from cybertimeline.errors import Problem, ValidationError
 
 __all__ = ["MAX_PROBLEMS", "Loader"]
@@ -83,8 +84,10 @@ class Loader:
         assert isinstance(value, int)
         return value
 
-    def event(self, data: object, origin: Origin, version: int = FORMAT_VERSION) -> None:
-        """Read one event written in format ``version``; its problems are recorded."""
+    def event(self, data: object, origin: Origin, version: object = FORMAT_VERSION
+              ) -> Event | None:
+        """Read one event written in format ``version`` (`map_payload`): a dict, or JSON;
+        its problems are recorded. The event, if it is one."""
         if len(self) >= MAX_EVENTS:
             raise ValidationError([Problem(
                 message=f"holds more than {MAX_EVENTS} events, the limit of a store read "
@@ -92,16 +95,14 @@ class Loader:
                         f"events into a SQLite store (ct.create('store.sqlite'), then "
                         f"Timeline.extend in batches), which is not read whole",
                 file=self.location)])
-        if isinstance(data, dict):
-            data = upcast(data, version)
-        event, found = (None, [(None, "an event must be a table")]) if not isinstance(
-            data, Mapping) else structure_event(data)
-        for field, message in found:
-            self.add(origin.problem(f"{event_label(data)}: {message}", field or None))
-        if event is not None:
-            self._located.append((event, origin))
+        mapped = map_payload(data, version)
+        for problem in mapped.located(origin):
+            self.add(problem)
+        if mapped.event is not None:
+            self._located.append((mapped.event, origin))
         else:
-            self._failed.append((event_label(data), raw_names(data), origin))
+            self._failed.append((event_label(mapped.data), raw_names(mapped.data), origin))
+        return mapped.event
 
     def registry_entry(self, entry: Entry, key: str, data: object, origin: Origin, *,
                        replaces: bool = False) -> None:

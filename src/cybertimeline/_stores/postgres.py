@@ -20,22 +20,27 @@ from cybertimeline._codec.converters import (
     instrument_from_dict,
     registry_to_dicts,
 )
-from cybertimeline._codec.reading import event_from_dict
 from cybertimeline._codec.versions import FORMAT_VERSION, upcast
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
-from cybertimeline._model.sources import sources_json
-from cybertimeline._model.written import Entries, OnKey, Written
+from cybertimeline._model.written import OnKey
 from cybertimeline._stores import postgres_schema as pg_schema
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import Accept, Contents, Declaration, sized_json
 from cybertimeline._stores.checks import Origin
 from cybertimeline._stores.index import ActorWrites, Lane
-from cybertimeline._stores.lru import Lru
+from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.postgres_link import Address, CommitInDoubt, Link, is_url
+from cybertimeline._stores.sql_index import SqlIndex
+from cybertimeline._stores.sql_rows import (
+    column_problem,
+    entries_made,
+    index_problem,
+    writes_made,
+)
 from cybertimeline.errors import ConflictError, NoStoreError, ReadOnlyError, TimelineError
 
 if TYPE_CHECKING:
@@ -43,156 +48,92 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgresStore", "is_url"]
 
-EVENT_CACHE_LIMIT = 500_000
-"""How many parsed events a PostgreSQL store keeps in memory (about 1 KB each)."""
-LANE_CACHE_LIMIT = 512
-"""How many actors' and instruments' lanes a PostgreSQL store keeps in memory."""
+_BOUNDED = frozenset({"all", "actor", "instrument", "others", "written", "correctors",
+                      "key_entries", "section_entries", "section_writes"})
+"""The index's queries that read rows up to the last sequence number of a revision."""
 
 
-class PostgresIndex:
+class PostgresIndex(SqlIndex):
     """Answers a timeline's questions with indexed SQL, parsing only the events it returns.
 
     Each question first reads the store's revision (one row): when another
     writer has committed since, cached lanes and corrections are dropped.
     Rows are read up to the last sequence number of that revision, so that
     lanes, corrections and the count agree even while writers commit.
-    Parsed events are kept by sequence number (stored events never change),
-    up to `EVENT_CACHE_LIMIT`, and lanes up to `LANE_CACHE_LIMIT`.
     """
 
     def __init__(self, link: Link, queries: Mapping[str, bytes]) -> None:
+        super().__init__(link.address.location)
         self._link = link
         self._q = queries
         self._revision = -1
-        self._generation = 0  # counts reloads: the index's version
-        self._ballots: dict[tuple[int, str], Ballots] = {}
-        self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
-        self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
-        self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
-        self._correctors: dict[str, list[Event]] = {}
-        self._count = 0
+        self._ballots: dict[str, Ballots] = {}  # one section's, of the current revision
         self._last_seq = 0
-        self._fresh()
+        self._current()
 
-    def _fresh(self) -> None:
+    def _rows(self, query: str, args: Sequence[Any] = ()) -> Sequence[tuple[Any, ...]]:
+        if query in _BOUNDED:
+            args = (*args, self._last_seq)
+        return self._link.rows(self._q[query], args)
+
+    def _current(self) -> None:
         revision, count, last_seq = self._link.rows(self._q["head"])[0]
         if revision == self._revision:
             return
-        self._revision = revision
-        self._generation += 1
-        self._lanes.clear()
-        self._writes.clear()
-        self._count, self._last_seq = count, last_seq
-        correctors: defaultdict[str, list[Event]] = defaultdict(list)
-        for event in self._parse(self._link.rows(self._q["correctors"], (last_seq,))):
-            assert event.corrects is not None
-            correctors[event.corrects].append(event)
-        self._correctors = dict(correctors)
+        self._revision, self._last_seq = revision, last_seq
+        self._ballots = {}
+        self._reload(count)
+
+    def _snapshot(self) -> contextlib.AbstractContextManager[None]:
+        # Rows up to the revision's last sequence number: one version of the store.
+        return contextlib.nullcontext()
 
     def invalidate(self) -> None:
         """Read the revision again at the next question (this connection just wrote)."""
         self._revision = -1
 
-    def _parse(self, rows: Iterable[tuple[Any, ...]]) -> list[Event]:
-        parsed = []
-        cache = self._events
-        for seq, version, payload in rows:
-            event = cache.get(seq)
-            if event is None:
-                event = cache.put(seq, event_from_dict(upcast(orjson.loads(payload), version)))
-            parsed.append(event)
-        return parsed
-
-    def _lane(self, key: tuple[str, str | None], args: Sequence[Any]) -> Lane:
-        self._fresh()
-        lane = self._lanes.get(key)
-        if lane is None:
-            rows = self._link.rows(self._q[key[0]], (*args, self._last_seq))
-            lane = self._lanes.put(key, Lane.presorted(self._parse(rows)))
-        return lane
-
-    def __len__(self) -> int:
-        self._fresh()
-        return int(self._count)
-
-    def get(self, event_id: str) -> Event | None:
-        found = self._parse(self._link.rows(self._q["get"], (event_id,)))
-        return found[0] if found else None
-
     def get_many(self, event_ids: Iterable[str]) -> dict[str, Event]:
         return {e.id: e for e in (self.get(i) for i in dict.fromkeys(event_ids)) if e is not None}
-
-    def lane(self, actor: str | None = None) -> Lane:
-        if actor is None:
-            return self._lane(("all", None), ())
-        return self._lane(("actor", actor), (actor,))
 
     def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
         return self.lane(actor).between(first, last)
 
-    def instrument_lane(self, instrument: str) -> Lane:
-        return self._lane(("instrument", instrument), (instrument,))
-
-    def writes(self, actor: str) -> ActorWrites:
-        self._fresh()
-        found = self._writes.get(actor)
-        if found is None:
-            found = self._writes.put(actor, self._read_writes(actor))
-        return found
-
     def _read_writes(self, actor: str) -> ActorWrites:
         """What ``actor``'s position reads: its columnar sections' rows, not their events,
         and its other events, up to the revision read."""
-        others = self._parse(self._link.rows(self._q["others"], (actor, self._last_seq)))
-        columns: dict[str, Written] = {}
-        for section in sorted(COLUMNAR):
-            rows = self._link.rows(self._q["written"], (actor, section, self._last_seq))
-            try:
-                written = Written(Entries.of_columns([row[:8] for row in rows]),
-                                  range(len(rows)), [row[8] for row in rows])
-                if None in written.values:
-                    raise ValueError("a write without its value")
-            except (TypeError, ValueError) as exc:  # changed by something else
-                raise TimelineError(
-                    f"{self._link.address.location}: the writes of {actor!r} cannot be read "
-                    f"({exc}): the tables were changed by something other than this library; run "
-                    f"`cybertimeline --events URL validate`") from None
-            columns[section] = written
-        return ActorWrites(Lane.presorted(others), columns)
+        return ActorWrites(self._others(actor), {section: self._joined(actor, section)
+                                                 for section in sorted(COLUMNAR)})
 
     def on_key(self, section: str, key: str) -> OnKey:
-        self._fresh()
-        held = self._ballots.get((self._generation, section))
+        self._current()
+        held = self._ballots.get(section)
         if held is not None:
             return held.on_key(key)
-        entries = self._entries(self._link.rows(self._q["key_entries"],
-                                                (section, key, self._last_seq)))
-        pairs: dict[int, list[tuple[str, str | None]]] = {}
+        rows = self._rows("key_entries", (section, key))
+        found: dict[int, list[tuple[str, str | None]]] = {}
         for seq, whose, value in self._link.rows(self._q["key_writes"],
-                                                 (section, list(entries.rank))):
-            pairs.setdefault(seq, []).append((whose, value))
-        return OnKey(entries, [pairs.get(seq, []) for seq in entries.rank])
+                                                 (section, [row[0] for row in rows])):
+            found.setdefault(seq, []).append((whose, value))
+        return self._on_key(section, key, rows, (found.get(row[0], []) for row in rows))
 
     def ballots(self, section: str) -> Ballots:
-        self._fresh()
-        found = self._ballots.get((self._generation, section))
+        self._current()
+        found = self._ballots.get(section)
         if found is None:
             found = self._read_ballots(section)
-            self._ballots = {(self._generation, section): found}
+            self._ballots = {section: found}
         return found
 
     def _read_ballots(self, section: str) -> Ballots:
         """Every actor's writes in a columnar section, from its rows (numpy is loaded)."""
         import numpy as np
 
-        entries = self._entries(self._link.rows(self._q["section_entries"],
-                                                (section, self._last_seq)))
+        entries = self._entries(self._rows("section_entries", (section,)), repr(section))
         actors: dict[str, int] = {}
         values: dict[str | None, int] = {}
         ranks, columns, codes = [], [], []
         rank = entries.rank
-        for seq, whose, value in self._link.rows(self._q["section_writes"],
-                                                 (section, self._last_seq)):
+        for seq, whose, value in self._rows("section_writes", (section,)):
             place = rank.get(seq)
             if place is None:  # a row of no entry: `validate` reports it
                 continue
@@ -204,27 +145,9 @@ class PostgresIndex:
                                  np.array(columns, dtype=np.int32),
                                  np.array(codes, dtype=np.int32))
 
-    def _entries(self, rows: Sequence[tuple[Any, ...]]) -> Entries:
-        try:
-            return Entries.of_columns(rows)
-        except (TypeError, ValueError) as exc:  # changed by something else
-            raise TimelineError(
-                f"{self._link.address.location}: the entries of the votes cannot be read "
-                f"({exc}): the tables were changed by something other than this library; run "
-                f"`cybertimeline --events URL validate`") from None
-
-    def correctors(self) -> Mapping[str, Sequence[Event]]:
-        self._fresh()
-        return self._correctors
-
     def reading(self) -> contextlib.AbstractContextManager[None]:
         # Its reads are not one snapshot: answers compare versions (`Timeline`) instead.
         return contextlib.nullcontext()
-
-    @property
-    def version(self) -> int:
-        self._fresh()
-        return self._generation
 
 
 class PostgresStore:
@@ -375,12 +298,11 @@ class PostgresStore:
                                   _decoded(payload, loader, f"{entry} {key!r}"), Origin())
         last_seq = self._link.rows(self._q["head"])[0][2]
         events = []
-        for seq, version, payload in self._link.rows(self._q["all"], (last_seq,)):
-            record = _decoded(payload, loader, "an event")
-            if record is not None:
-                loader.event(record, Origin(), version)
-                with contextlib.suppress(Exception):  # what is wrong, the loader reports
-                    events.append((seq, event_from_dict(upcast(record, version))))
+        for seq, version, payload, event_id, _ in self._link.rows(self._q["all"], (last_seq,)):
+            origin = Origin(Path(self.location), row=f"row {seq} ({event_id!r})")
+            event = loader.event(payload, origin, version)
+            if event is not None:
+                events.append((seq, event))
         self._check_rows(loader, events, last_seq)
         loader.contents()
 
@@ -393,11 +315,15 @@ class PostgresStore:
             stored[seq].add(("entry", *row))
         for seq, *row in self._link.rows(self._q["writes_of"], (last_seq,)):
             stored[seq].add(("write", *row))
+        indexed = _Indexed(self._link, self._q, last_seq)
         for seq, event in events:
+            origin = Origin(Path(self.location), row=f"row {seq} ({event.id!r})")
+            for problem in indexed.problems(seq, event):
+                loader.add(origin.problem(problem))
             if stored.pop(seq, set()) != {_checked(row) for row in _rows(seq, event)}:
-                loader.problem(f"event {event.id!r}: its rows in entries and writes disagree "
-                               f"with its payload: the tables were changed by something "
-                               f"other than this library")
+                loader.add(origin.problem(
+                    f"event {event.id!r}: its rows in entries and writes disagree with its "
+                    f"payload: the tables were changed by something other than this library"))
         for seq in sorted(stored)[:10]:  # what is left names no event read above
             loader.problem(f"rows in entries or writes name event row {seq}, which is "
                            f"no event that can be read")
@@ -482,6 +408,29 @@ class PostgresStore:
         self._link.close()
 
 
+class _Indexed:
+    """The columns of every event's row and the rows of the tables that index it, as
+    `validate` compares them with its payload (`column_problem`, `index_problem`)."""
+
+    def __init__(self, link: Link, q: Mapping[str, bytes], last_seq: int) -> None:
+        self._columns = {seq: columns for seq, *columns
+                         in link.rows(q["columns_of"], (last_seq,))}
+        self._actors: defaultdict[int, set[str]] = defaultdict(set)
+        for actor, seq in link.rows(q["actors_of"], (last_seq,)):
+            self._actors[seq].add(actor)
+        self._instruments: defaultdict[int, set[str]] = defaultdict(set)
+        for instrument, seq in link.rows(q["instruments_of"], (last_seq,)):
+            self._instruments[seq].add(instrument)
+
+    def problems(self, seq: int, event: Event) -> Iterator[str]:
+        """What is wrong with the event's columns and index rows."""
+        for problem in (column_problem(event, self._columns.get(seq, ())),
+                        index_problem(event, self._actors.get(seq, set()),
+                                      self._instruments.get(seq, set()), writers_apart=False)):
+            if problem is not None:
+                yield problem
+
+
 def _decoded(payload: str, loader: Loader, what: str) -> Any:
     """A row's JSON payload, or None with the problem recorded."""
     try:
@@ -527,14 +476,9 @@ def _put_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
 def _rows(seq: int, event: Event) -> Iterator[tuple[Any, ...]]:
     """The rows of ``entries`` (10 columns) and ``writes`` (4) that ``event``, stored at row
     ``seq``, makes: its columnar writes."""
-    written = [row for row in event.written() if row[1] in COLUMNAR]
-    columns = (sources_json(event.sources), str(event.date), event.id,
-               event.date.earliest.isoformat(), event.date.latest.isoformat(),
-               event.recorded_on.isoformat())
-    for section in dict.fromkeys(row[1] for row in written):
-        key, detail = next((k, d) for _, s, k, _, d in written if s == section)
-        yield (seq, section, key, detail, *columns)
-    for whose, section, _, value, _ in written:
+    for row in entries_made(event, COLUMNAR):
+        yield (seq, *row)
+    for whose, section, value in writes_made(event, COLUMNAR):
         yield (whose, section, seq, value)
 
 
@@ -565,8 +509,7 @@ def _stored_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, byte
     """Every stored event that can be read, with its row (the upgrade to version 2: one that
     cannot be read gets no rows, and `validate` reports it)."""
     last_seq = db.execute(q["head"]).fetchone()
-    for seq, version, payload in db.execute(q["all"], (last_seq[2] if last_seq else 0,)):
-        try:
-            yield seq, event_from_dict(upcast(orjson.loads(payload), version))
-        except Exception:
-            continue
+    for seq, version, payload, *_ in db.execute(q["all"], (last_seq[2] if last_seq else 0,)):
+        event = map_payload(payload, version).event
+        if event is not None:
+            yield seq, event

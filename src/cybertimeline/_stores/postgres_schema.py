@@ -6,6 +6,8 @@ quoted by psycopg; values always go as parameters.
 
 from __future__ import annotations
 
+from cybertimeline._stores.sql_dialect import POSTGRES
+
 __all__ = ["QUERIES", "SCHEMA_VERSION", "TABLES", "UPGRADES", "qualified", "render"]
 
 SCHEMA_VERSION = 2
@@ -54,46 +56,38 @@ UPGRADES: dict[int, tuple[str, ...]] = {1: WRITES}
 """The statements that bring a store from each older schema version to the next one."""
 
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
+_EVENT = "e.seq, e.format, e.payload, e.id, e.corrects"  # as `SqlIndex._parse` reads them
 QUERIES = {
+    **POSTGRES.queries(),
     "head": "SELECT revision, events, last_seq FROM {s}.head",
     "meta": "SELECT key, value FROM {s}.meta",
     "registry": "SELECT entry, id, payload FROM {s}.registry",
-    "get": "SELECT seq, format, payload FROM {s}.events WHERE id = %s",
-    "all": f"SELECT e.seq, e.format, e.payload FROM {{s}}.events e WHERE e.seq <= %s {_ORDER}",
-    "actor": "SELECT e.seq, e.format, e.payload FROM {s}.event_actors a "
+    "actor": f"SELECT {_EVENT} FROM {{s}}.event_actors a "
              "JOIN {s}.events e ON e.seq = a.seq "
              f"WHERE a.actor = %s AND a.seq <= %s {_ORDER}",
-    "instrument": "SELECT e.seq, e.format, e.payload FROM {s}.event_instruments i "
-                  "JOIN {s}.events e ON e.seq = i.seq "
-                  f"WHERE i.instrument = %s AND i.seq <= %s {_ORDER}",
     # An actor's events but those whose only writes for it are columnar (read as rows).
-    "others": "SELECT e.seq, e.format, e.payload FROM {s}.event_actors a "
+    "others": f"SELECT {_EVENT} FROM {{s}}.event_actors a "
               "JOIN {s}.events e ON e.seq = a.seq WHERE a.actor = %s AND a.seq <= %s "
               "AND NOT EXISTS (SELECT 1 FROM {s}.writes w WHERE w.whose = a.actor "
               f"AND w.seq = a.seq) {_ORDER}",
-    "written": "SELECT n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, n.sources, "
-               "w.value FROM {s}.writes w JOIN {s}.entries n ON n.seq = w.seq AND "
-               "n.section = w.section WHERE w.whose = %s AND w.section = %s AND w.seq <= %s "
-               "ORDER BY n.latest, n.earliest, n.id",
     # Every actor's writes on one key (a resolution), and in one section (the matrix).
     "key_entries": "SELECT seq, id, latest, recorded, date, key, detail, sources "
                    "FROM {s}.entries WHERE section = %s AND key = %s AND seq <= %s "
                    "ORDER BY latest, earliest, id",
     "key_writes": "SELECT seq, whose, value FROM {s}.writes "
                   "WHERE section = %s AND seq = ANY(%s) ORDER BY seq, whose",
-    "section_entries": "SELECT seq, id, latest, recorded, date, key, detail, sources "
-                       "FROM {s}.entries WHERE section = %s AND seq <= %s "
-                       "ORDER BY latest, earliest, id",
     "section_writes": "SELECT seq, whose, value FROM {s}.writes WHERE section = %s "
                       "AND seq <= %s",
     "entries_of": "SELECT seq, section, key, detail, sources, date, id, earliest, latest, "
                   "recorded FROM {s}.entries WHERE seq <= %s",
     "writes_of": "SELECT seq, whose, section, value FROM {s}.writes WHERE seq <= %s",
+    "columns_of": "SELECT seq, id, kind, earliest, latest, recorded, corrects FROM {s}.events "
+                  "WHERE seq <= %s",
+    "actors_of": "SELECT actor, seq FROM {s}.event_actors WHERE seq <= %s",
+    "instruments_of": "SELECT instrument, seq FROM {s}.event_instruments WHERE seq <= %s",
     "copy_entries": "COPY {s}.entries (seq, section, key, detail, sources, date, id, earliest, "
                     "latest, recorded) FROM STDIN",
     "copy_writes": "COPY {s}.writes (whose, section, seq, value) FROM STDIN",
-    "correctors": "SELECT e.seq, e.format, e.payload FROM {s}.events e "
-                  f"WHERE e.corrects IS NOT NULL AND e.seq <= %s {_ORDER}",
     # The writers' lock, and optimistic concurrency checked by the server in one statement.
     "claim": "UPDATE {s}.head SET revision = revision + 1 "
              "WHERE %s::bigint IS NULL OR events = %s::bigint RETURNING events",

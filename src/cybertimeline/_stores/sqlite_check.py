@@ -14,19 +14,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
 from cybertimeline._codec.converters import actor_from_dict, instrument_from_dict
-from cybertimeline._codec.reading import cattrs_problems, event_label, structure_event
-from cybertimeline._codec.versions import check_version, upcast
+from cybertimeline._codec.reading import cattrs_problems, event_label
+from cybertimeline._codec.versions import check_version
 from cybertimeline._model.event import COLUMNAR
-from cybertimeline._model.events import Event, TreatyAct
+from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
-from cybertimeline._model.sources import sources_json
 from cybertimeline._stores.checks import (
     Budget,
+    Named,
     Origin,
     check_registry,
     correction_cycles,
@@ -35,7 +35,14 @@ from cybertimeline._stores.checks import (
     failed_name_problems,
     raw_names,
 )
+from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.pipeline import MAX_PROBLEMS
+from cybertimeline._stores.sql_rows import (
+    column_problem,
+    entries_made,
+    index_problem,
+    writes_made,
+)
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
 from cybertimeline._stores.sqlite_writes import NO_NAME, ballots_blob
 from cybertimeline.errors import Problem, ValidationError
@@ -58,8 +65,10 @@ class _Problems:
         self._budget.problems = MAX_PROBLEMS - len(self.found)
         return self._budget
 
-    def add(self, message: str) -> None:
-        self.found.append(Problem(message=message, file=self.path))
+    def add(self, problem: str | Problem) -> None:
+        if isinstance(problem, str):
+            problem = Problem(message=problem, file=self.path)
+        self.found.append(problem)
         if len(self.found) >= MAX_PROBLEMS:
             self.stop()
 
@@ -88,6 +97,36 @@ def check_database(connection: sqlite3.Connection, path: Path) -> None:
 
 
 def _check(db: sqlite3.Connection, problems: _Problems) -> None:
+    _check_file(db, problems)
+    registry = _registry(db, problems)
+    tables = _RowTables(db, problems)
+    targets: dict[str, str] = {}
+    failed: list[tuple[str, list[Named], Origin]] = []
+    rows = db.execute("SELECT seq, id, kind, earliest, latest, recorded, corrects, format, "
+                      "payload FROM events ORDER BY seq")
+    for seq, *columns, version, payload in rows:
+        origin = Origin(problems.path, row=f"row {seq} ({columns[0]!r})")
+        stored = tables.take(seq)
+        mapped = map_payload(payload, version)
+        for problem in mapped.located(origin):
+            problems.add(problem)
+        event = mapped.event
+        if event is None:
+            failed.append((event_label(mapped.data), raw_names(mapped.data), origin))
+            continue
+        _check_row(event, columns, stored, tables.names, origin, problems)
+        for problem in event_problems(event, origin, registry, budget=problems.budget):
+            problems.add(problem)
+        if event.corrects is not None:
+            targets[event.id] = event.corrects
+    tables.finish()
+    for problem in failed_name_problems(failed, registry, problems.budget):
+        problems.add(problem)
+    _check_across(db, targets, problems)
+
+
+def _check_file(db: sqlite3.Connection, problems: _Problems) -> None:
+    """The file's integrity, its schema and its meta table."""
     for (message,) in db.execute("PRAGMA quick_check(100)"):
         if message != "ok":
             problems.add(f"the database is damaged: {message}")
@@ -100,54 +139,28 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
         problems.add("the meta table does not name cybertimeline as its application")
     if (found := check_version(_integer(meta.get("format")))) is not None:
         problems.add(f"the meta table's {found}")
-    registry = _registry(db, problems)
-    targets: dict[str, str] = {}
-    failed = []
-    actors = _IndexTable(db, "event_actors", "actor", problems)
-    instruments = _IndexTable(db, "event_instruments", "instrument", problems)
-    names = {name: key for key, name in db.execute("SELECT id, name FROM names")}
-    entries = _IndexTable(db, "entries", "section, key, detail, sources, date, id, earliest, "
-                          "latest, recorded", problems)
-    ballots = _IndexTable(db, "ballots", "section, ballots", problems)
-    writes = _IndexTable(db, "writes", "whose, section, value", problems)
-    rows = db.execute("SELECT seq, id, kind, earliest, latest, recorded, corrects, format, "
-                      "payload FROM events ORDER BY seq")
-    for seq, *columns, version, payload in rows:
-        where = f"row {seq} ({columns[0]!r})"
-        indexed_actors, indexed_instruments = actors.take(seq), instruments.take(seq)
-        indexed_entries, indexed_writes = entries.take(seq), writes.take(seq)
-        indexed_ballots = ballots.take(seq)
-        event, data = _event(where, version, payload, problems)
-        if event is None:
-            failed.append((f"{where}: {event_label(data)}", raw_names(data), Origin(problems.path)))
-            continue
-        expected = [event.id, event.kind, event.date.earliest.isoformat(),
-                    event.date.latest.isoformat(), event.recorded_on.isoformat(), event.corrects]
-        if list(columns) != expected:
-            problems.add(f"{where}: its columns {columns} disagree with its payload "
-                         f"{expected}: the row was changed by something other than this library")
-        instrument = {(event.instrument,)} if isinstance(event, TreatyAct) else set()
-        whose = {(w,) for w, *_ in event.written()}
-        if (indexed_actors | whose != {(a,) for a in event.involved} or indexed_actors & whose
-                or indexed_instruments != instrument):
-            problems.add(f"{where}: its index rows (actors {sorted(indexed_actors)}, instruments "
-                         f"{sorted(indexed_instruments)}) disagree with its payload")
-        written = event.written()
-        if (indexed_writes != {(whose, section, value) for whose, section, _, value, _ in written}
-                or indexed_entries != _entries(event)
-                or indexed_ballots != _ballots(event, names)):
-            problems.add(f"{where}: its rows in writes and entries disagree with the writes of "
-                         f"its payload ({len(written)}): the tables were changed by something "
-                         f"other than this library")
-        for problem in event_problems(event, Origin(problems.path), registry,
-                                      budget=problems.budget):
-            problems.add(f"{where}: {problem.message}")
-        if event.corrects is not None:
-            targets[event.id] = event.corrects
-    for table in (actors, instruments, entries, ballots, writes):
-        table.finish()
-    for problem in failed_name_problems(failed, registry, problems.budget):
-        problems.add(problem.message)
+
+
+def _check_row(event: Event, columns: list[Any], stored: _Stored, names: dict[str, int],
+               origin: Origin, problems: _Problems) -> None:
+    """That an event's columns and the rows of the tables that index it are those its
+    payload makes."""
+    for problem in (column_problem(event, columns),
+                    index_problem(event, {a for a, *_ in stored.actors},
+                                  {i for i, *_ in stored.instruments}, writers_apart=True)):
+        if problem is not None:
+            problems.add(origin.problem(problem))
+    if (stored.writes != set(writes_made(event)) or stored.entries != set(entries_made(event))
+            or stored.ballots != _ballots(event, names)):
+        problems.add(origin.problem(
+            f"its rows in writes and entries disagree with the writes of its payload "
+            f"({len(event.written())}): the tables were changed by something other than "
+            f"this library"))
+
+
+def _check_across(db: sqlite3.Connection, targets: dict[str, str],
+                  problems: _Problems) -> None:
+    """What holds across rows: unique ids, corrections of events that exist, no cycle."""
     for event_id, count in db.execute("SELECT id, count(*) FROM events GROUP BY id "
                                       "HAVING count(*) > 1"):
         problems.add(f"duplicate id {event_id!r}: {count} rows")
@@ -159,19 +172,45 @@ def _check(db: sqlite3.Connection, problems: _Problems) -> None:
         problems.add(cycle_message(cycle))
 
 
+class _Stored(NamedTuple):
+    """An event's rows in the tables that index it."""
+
+    actors: set[tuple[Any, ...]]
+    instruments: set[tuple[Any, ...]]
+    entries: set[tuple[Any, ...]]
+    ballots: set[tuple[Any, ...]]
+    writes: set[tuple[Any, ...]]
+
+
+class _RowTables:
+    """The tables that index the events, read in step with them."""
+
+    def __init__(self, db: sqlite3.Connection, problems: _Problems) -> None:
+        self.names: dict[str, int] = {name: key for key, name in
+                                      db.execute("SELECT id, name FROM names")}
+        self._tables = [
+            _IndexTable(db, "event_actors", "actor", problems),
+            _IndexTable(db, "event_instruments", "instrument", problems),
+            _IndexTable(db, "entries", "section, key, detail, sources, date, id, earliest, "
+                        "latest, recorded", problems),
+            _IndexTable(db, "ballots", "section, ballots", problems),
+            _IndexTable(db, "writes", "whose, section, value", problems)]
+
+    def take(self, seq: int) -> _Stored:
+        """The rows of the event at row ``seq`` (the events are read in order of rows)."""
+        return _Stored(*(table.take(seq) for table in self._tables))
+
+    def finish(self) -> None:
+        """Report the rows left over: those that name no event."""
+        for table in self._tables:
+            table.finish()
+
+
 def _integer(value: object) -> object:
     try:
         return int(str(value))
     except ValueError:
         return value
-
-
-def _entries(event: Event) -> set[tuple[Any, ...]]:
-    """The rows of ``entries`` that the event's writes make."""
-    columns = (sources_json(event.sources), str(event.date), event.id,
-               event.date.earliest.isoformat(), event.date.latest.isoformat(),
-               event.recorded_on.isoformat())
-    return {(section, key, detail, *columns) for _, section, key, _, detail in event.written()}
 
 
 def _ballots(event: Event, names: dict[str, int]) -> set[tuple[Any, ...]]:
@@ -229,27 +268,6 @@ class _IndexTable:
         """Report a row left over: one that names no event."""
         if self._pending is not None:
             self._problems.add(f"{self._table} names row {self._pending[0]}, which is no event")
-
-
-def _event(where: str, version: object, payload: object,
-           problems: _Problems) -> tuple[Event | None, Any]:
-    """One row's event, or None with its problems recorded (and the data it holds)."""
-    if (found := check_version(version)) is not None:
-        problems.add(f"{where}: {found}")
-        return None, None
-    try:
-        data = orjson.loads(payload) if isinstance(payload, str | bytes) else payload
-    except orjson.JSONDecodeError as exc:
-        problems.add(f"{where}: its payload is not valid JSON: {exc.msg}")
-        return None, None
-    if not isinstance(data, dict):
-        problems.add(f"{where}: its payload is not a JSON object")
-        return None, data
-    assert isinstance(version, int)
-    event, found_problems = structure_event(upcast(data, version))
-    for field, message in found_problems:
-        problems.add(f"{where}: {event_label(data)}: {field + ': ' if field else ''}{message}")
-    return event, data
 
 
 def _registry(db: sqlite3.Connection, problems: _Problems) -> Registry:

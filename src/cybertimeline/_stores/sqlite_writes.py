@@ -7,14 +7,10 @@ import operator
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
-import orjson
-
-from cybertimeline._codec.versions import check_version, upcast
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
-from cybertimeline._model.sources import sources_json
+from cybertimeline._stores.sql_rows import entries_made, writes_made
 
 __all__ = ["NO_NAME", "Names", "ballots_blob", "batched", "insert_writes", "read_blob",
            "write_rows"]
@@ -90,27 +86,21 @@ def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Nam
                   ) -> set[str]:
     """Store the writes of ``event`` (row ``seq``), in the caller's transaction; return the
     actors it writes for (``event_actors`` holds only the others it involves)."""
-    rows = event.written()
-    columns = (sources_json(event.sources), str(event.date), event.id,
-               event.date.earliest.isoformat(), event.date.latest.isoformat(),
-               event.recorded_on.isoformat())
-    entries: dict[str, tuple[Any, ...]] = {}
+    entries = entries_made(event)
+    rows = writes_made(event)
     ballots = []
-    for _, section, key, _, detail in rows:
-        if section not in entries:
-            entries[section] = (seq, section, key, detail, *columns)
-            if section in COLUMNAR:
-                ours = [row for row in rows if row[1] == section]
-                pairs = array.array("i", bytes(8 * len(ours)))
-                pairs[0::2] = array.array("i", names.ids([row[0] for row in ours]))
-                pairs[1::2] = array.array("i", names.ids([row[3] for row in ours]))
-                if sys.byteorder == "big":
-                    pairs.byteswap()
-                ballots.append((seq, section, pairs.tobytes()))
-    writer.executemany(_ENTRY, list(entries.values()))
+    for section, *_ in entries:
+        if section in COLUMNAR:
+            ours = [row for row in rows if row[1] == section]
+            pairs = array.array("i", bytes(8 * len(ours)))
+            pairs[0::2] = array.array("i", names.ids([row[0] for row in ours]))
+            pairs[1::2] = array.array("i", names.ids([row[2] for row in ours]))
+            if sys.byteorder == "big":
+                pairs.byteswap()
+            ballots.append((seq, section, pairs.tobytes()))
+    writer.executemany(_ENTRY, [(seq, *row) for row in entries])
     writer.executemany(_BALLOTS, ballots)
-    writer.executemany(_WRITE, [(whose, section, seq, value)
-                                for whose, section, _, value, _ in rows])
+    writer.executemany(_WRITE, [(whose, section, seq, value) for whose, section, value in rows])
     return {whose for whose, *_ in rows}
 
 
@@ -119,17 +109,14 @@ def write_rows(writer: sqlite3.Connection) -> None:
     in the caller's transaction, and each event's knowledge day as this library's rules
     give it (rule 7: an act done in public is known from its date). A payload that cannot
     be read gets no rows: the store still opens, and `validate` reports that event."""
-    from cybertimeline._codec.reading import event_from_dict
+    from cybertimeline._stores.mapper import map_payload
 
     rows: Iterable[tuple[int, int, str, str]] = writer.execute(
         "SELECT seq, format, payload, recorded FROM events ORDER BY seq").fetchall()
     names = Names(writer)
     for seq, version, payload, recorded in rows:
-        try:
-            if check_version(version) is not None:
-                raise ValueError(check_version(version))
-            event = event_from_dict(upcast(orjson.loads(payload), version))
-        except Exception:
+        event = map_payload(payload, version).event
+        if event is None:
             continue
         insert_writes(writer, seq, event, names)
         known = event.recorded_on.isoformat()

@@ -1,0 +1,225 @@
+"""What the SQL stores' indexes share: rows to events, lanes, corrections, rows of writes.
+
+SQLite and PostgreSQL answer a timeline's questions with the same logic over
+tables of the same shape (``events``, ``event_actors``, ``event_instruments``,
+``entries``, ``writes``); a subclass says only what its database does its own
+way: how its statements are written (a `Dialect` of the shared ones in
+`sql_dialect`, and its own) and run (`SqlIndex._rows`), how it knows
+another writer committed and keeps one version of the store for a question
+(`SqlIndex._current`, `SqlIndex._snapshot`), and how a section's ballots are
+stored (SQLite keeps them as pairs of ids in ``ballots``, PostgreSQL reads the
+rows of ``writes``).
+
+Every row read becomes an event through the one mapper (`map_payload`), and is
+checked against the columns the queries trust (its id, what it corrects); the
+corrections read at each new version of the store are checked for cycles, on
+every SQL store alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cybertimeline._model.events import Event
+from cybertimeline._model.written import Entries, OnKey, Written
+from cybertimeline._stores.checks import correction_cycles, cycle_message
+from cybertimeline._stores.index import ActorWrites, Lane
+from cybertimeline._stores.lru import Lru
+from cybertimeline._stores.mapper import map_payload
+from cybertimeline._stores.sql_dialect import ENTRY_COLUMNS, EVENT_COLUMNS
+from cybertimeline.errors import Problem, ValidationError
+
+__all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "LANE_CACHE_LIMIT",
+           "SqlIndex", "unreadable"]
+
+EVENT_CACHE_LIMIT = 500_000
+"""How many parsed events a SQL store keeps in memory (about 1 KB each)."""
+LANE_CACHE_LIMIT = 512
+"""How many actors' and instruments' lanes a SQL store keeps in memory."""
+
+Row = tuple[Any, ...]
+
+
+def unreadable(location: Path | str, what: str, exc: Exception | str) -> ValidationError:
+    """The error of a row that was changed by something other than this library."""
+    cause = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+    return ValidationError([Problem(
+        message=f"{what} cannot be read ({cause}): the store was changed by something other "
+                f"than this library; run `cybertimeline --events {location} validate`",
+        file=Path(str(location)))])
+
+
+class SqlIndex:
+    """The answers both SQL indexes give alike, over the rows a subclass reads.
+
+    Parsed events are kept by row number (a stored event never changes) up to
+    `EVENT_CACHE_LIMIT`; lanes and actors' writes up to `LANE_CACHE_LIMIT`, until
+    the store moves on (`_reload`).
+    """
+
+    def __init__(self, location: Path | str) -> None:
+        self._location = location
+        self._generation = 0  # counts reloads: the index's version
+        self._count = 0
+        self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
+        self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
+        self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
+        self._correctors: dict[str, list[Event]] = {}
+
+    # What each database does its own way.
+
+    def _rows(self, query: str, args: Sequence[Any] = ()) -> Sequence[Row]:
+        """The rows of the named query (of this version of the store)."""
+        raise NotImplementedError
+
+    def _stream(self, query: str, args: Sequence[Any] = ()) -> Iterable[Row]:
+        """The rows of the named query, maybe as they come (read them inside a snapshot)."""
+        return self._rows(query, args)
+
+    def _current(self) -> None:
+        """Catch up with other writers' commits, if there were any since the last read."""
+        raise NotImplementedError
+
+    def _snapshot(self) -> contextlib.AbstractContextManager[None]:
+        """One version of the store for what is read inside (and caught up with)."""
+        raise NotImplementedError
+
+    def _read_writes(self, actor: str) -> ActorWrites:
+        """What ``actor``'s position reads (inside a snapshot)."""
+        raise NotImplementedError
+
+    # The logic they share.
+
+    def unreadable(self, what: str, exc: Exception | str) -> ValidationError:
+        """The error of a row changed by something else: it names the store and the fix."""
+        return unreadable(self._location, what, exc)
+
+    def _reload(self, count: int) -> None:
+        """The store moved on: drop what was kept of it, and read its corrections again,
+        refusing a cycle of them (call inside a snapshot)."""
+        self._generation += 1
+        self._lanes.clear()
+        self._writes.clear()
+        self._count = count
+        parsed = self._parse(self._stream("correctors"))
+        for cycle in correction_cycles({e.id: e.corrects for e in parsed if e.corrects}):
+            raise ValidationError([Problem(
+                message=f"{cycle_message(cycle)}; run `cybertimeline --events "
+                        f"{self._location} validate`", file=Path(str(self._location)))])
+        correctors: defaultdict[str, list[Event]] = defaultdict(list)
+        for event in parsed:
+            assert event.corrects is not None
+            correctors[event.corrects].append(event)
+        self._correctors = dict(correctors)
+
+    def _parse(self, rows: Iterable[Row]) -> list[Event]:
+        """The events of rows ``(seq, format, payload, id, corrects)``, each checked against
+        the columns queries trust (its id, what it corrects): a row changed by hand is an
+        error, not an answer."""
+        parsed = []
+        cache = self._events
+        for seq, version, payload, event_id, corrects in rows:
+            event = cache.get(seq)
+            if event is None:
+                event = cache.put(seq, self._mapped(seq, version, payload, event_id, corrects))
+            parsed.append(event)
+        return parsed
+
+    def _mapped(self, seq: int, version: object, payload: object, event_id: object,
+                corrects: object) -> Event:
+        mapped = map_payload(payload, version)
+        event = mapped.event
+        if event is None:
+            raise self.unreadable(f"the event of row {seq}", mapped.text())
+        if (event.id, event.corrects) != (event_id, corrects):
+            raise self.unreadable(f"the event of row {seq}", (
+                f"its columns (id {event_id!r}, corrects {corrects!r}) disagree with its "
+                f"payload"))
+        return event
+
+    def _lane(self, key: tuple[str, str | None], query: str, args: Sequence[Any]) -> Lane:
+        self._current()
+        lane = self._lanes.get(key)
+        if lane is not None:
+            return lane
+        with self._snapshot():  # the lane and the corrections of one version of the store
+            lane = self._lanes.get(key)
+            if lane is None:
+                lane = self._lanes.put(key, Lane.presorted(self._parse(self._stream(query,
+                                                                                    args))))
+        return lane
+
+    def __len__(self) -> int:
+        self._current()
+        return int(self._count)
+
+    def get(self, event_id: str) -> Event | None:
+        found = self._parse(self._rows("get", (event_id,)))
+        return found[0] if found else None
+
+    def lane(self, actor: str | None = None) -> Lane:
+        if actor is None:
+            return self._lane(("all", None), "all", ())
+        return self._lane(("actor", actor), "actor", (actor,))
+
+    def instrument_lane(self, instrument: str) -> Lane:
+        return self._lane(("instrument", instrument), "instrument", (instrument,))
+
+    def writes(self, actor: str) -> ActorWrites:
+        self._current()
+        found = self._writes.get(actor)
+        if found is not None:
+            return found
+        with self._snapshot():  # the rows and the lane of one version of the store
+            found = self._writes.get(actor)
+            if found is None:
+                found = self._writes.put(actor, self._read_writes(actor))
+        return found
+
+    def _others(self, actor: str) -> Lane:
+        """``actor``'s events that write other sections than the columnar ones."""
+        return Lane.presorted(self._parse(self._rows("others", (actor,))))
+
+    def _joined(self, actor: str, section: str) -> Written:
+        """``actor``'s writes in a columnar section: its rows of ``writes`` joined with
+        their entries, in order (a query that reads no other actor's rows)."""
+        rows = self._rows("written", (actor, section))
+        try:
+            written = Written(Entries.of_columns([row[:8] for row in rows]),
+                              range(len(rows)), [row[8] for row in rows])
+            if None in written.values:
+                raise ValueError("a write without its value")
+        except (KeyError, TypeError, ValueError) as exc:  # changed by something else
+            raise self.unreadable(f"the writes of {actor!r}", exc) from None
+        return written
+
+    def _entries(self, rows: Sequence[Row], what: str) -> Entries:
+        """The entries of these rows of ``entries`` (`ENTRY_COLUMNS`)."""
+        try:
+            return Entries.of_columns(rows)
+        except (TypeError, ValueError) as exc:  # changed by something else
+            raise self.unreadable(f"the entries of {what}", exc) from None
+
+    def _on_key(self, section: str, key: str, rows: Sequence[Row],
+                pairs: Iterator[list[tuple[str, str | None]]]) -> OnKey:
+        """Every actor's write on one key: its entries (rows of `ENTRY_COLUMNS`, then what
+        the dialect reads of their writes) and each entry's pairs (whose, value)."""
+        entries = self._entries([row[:8] for row in rows], f"{section} {key!r}")
+        try:
+            return OnKey(entries, list(pairs))
+        except (TypeError, ValueError, KeyError) as exc:  # changed by something else
+            raise self.unreadable(f"the ballots of {key!r}", exc) from None
+
+    def correctors(self) -> Mapping[str, Sequence[Event]]:
+        self._current()
+        return self._correctors
+
+    @property
+    def version(self) -> int:
+        self._current()
+        return self._generation
+

@@ -1,0 +1,108 @@
+"""One index logic for the SQL stores (issue 25): SQLite and PostgreSQL run the same
+statements, written once (`sql_dialect`), and differ only in their dialect; SQLite's fast
+paths survive the sharing."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import cybertimeline as ct
+from cybertimeline._stores.sql_dialect import INDEX_QUERIES, POSTGRES, SQLITE
+from tests.postgres_server import require
+from tests.store_contract import statement
+
+
+@pytest.mark.parametrize("name", sorted(INDEX_QUERIES))
+def test_each_shared_statement_differs_only_in_dialect(name: str) -> None:
+    lite, pg = SQLITE.render(INDEX_QUERIES[name]), POSTGRES.render(INDEX_QUERIES[name])
+    assert "{" not in lite
+    assert "%s" not in lite
+    assert "?" not in pg
+    # PostgreSQL bounds what the index reads by the revision's last row (one more value)...
+    bounded = name != "get"
+    assert pg.count("%s") == lite.count("?") + bounded
+    # ...and names the store's schema; else the statements are the same.
+    normalized = (pg.replace("{s}.", "").replace("%s", "?")
+                  .replace("writes w JOIN", "writes w CROSS JOIN")
+                  .replace(" WHERE e.seq <= ?", "").replace(" AND e.seq <= ?", ""))
+    for alias in "inw":
+        normalized = normalized.replace(f" AND {alias}.seq <= ?", "")
+    assert normalized == lite.replace(" INDEXED BY events_corrects", "")
+
+
+def _plan(path: Path, name: str, args: tuple[str, ...]) -> str:
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute(f"EXPLAIN QUERY PLAN {SQLITE.render(INDEX_QUERIES[name])}",
+                          args).fetchall()
+    finally:
+        db.close()
+    return " | ".join(row[-1] for row in rows)
+
+
+def test_sqlites_fast_paths_stay_in_the_shared_statements(tmp_path: Path) -> None:
+    """The corrections by their partial index, not a walk of every event; an actor's rows of
+    writes first, then their entries by row number (the joined path of a first query)."""
+    path = tmp_path / "store.sqlite"
+    ct.copy_into(ct.load(), path).close()
+    with ct.load(path) as timeline:
+        timeline.append(statement("can-x"))
+    assert "events_corrects" in _plan(path, "correctors", ())
+    written = _plan(path, "written", ("KOR", "votes"))
+    assert written.index("w") < written.index("n")
+    assert "SCAN n" not in written
+    assert written.startswith("SEARCH w")
+
+
+# -- validate's row checks, on both ---------------------------------------------------------
+
+_CHANGES = {
+    "a column": ("UPDATE {t}events SET latest = '1999-01-01' WHERE id = 'can-1'",
+                 "its columns"),
+    "an actor's index row": ("INSERT INTO {t}event_actors (actor, seq) SELECT 'USA', seq "
+                             "FROM {t}events WHERE id = 'can-1'", "index rows"),
+    "an instrument's index row": ("INSERT INTO {t}event_instruments (instrument, seq) SELECT "
+                                  "'budapest-convention', seq FROM {t}events WHERE "
+                                  "id = 'can-1'", "index rows"),
+}
+
+
+def _changed_sqlite(tmp_path: Path, change: str) -> str:
+    path = tmp_path / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend([statement("can-1"), statement("can-2")])
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute(change.format(t=""))
+    finally:
+        db.close()
+    return str(path)
+
+
+def _changed_postgres(tmp_path: Path, change: str) -> str:
+    cluster = require()
+    url = cluster.new_store_url()
+    with ct.create(url) as timeline:
+        timeline.extend([statement("can-1"), statement("can-2")])
+    schema = url.rsplit("schema=", 1)[1]
+    with cluster.superuser() as db:
+        db.execute(change.format(t=f'"{schema}".'))
+    return url
+
+
+@pytest.mark.parametrize("store", [_changed_sqlite, _changed_postgres],
+                         ids=["sqlite", "postgres"])
+@pytest.mark.parametrize("what", sorted(_CHANGES))
+def test_validate_checks_the_same_rows_on_both(what: str, store: Callable[[Path, str], str],
+                                               tmp_path: Path) -> None:
+    """A row's columns or index rows changed by hand: validate names the row on SQLite and on
+    PostgreSQL alike (PostgreSQL's once checked only its rows of writes)."""
+    change, expected = _CHANGES[what]
+    with pytest.raises(ct.ValidationError) as caught, ct.load(store(tmp_path, change)) as tl:
+        tl.validate()
+    found = [p.message for p in caught.value.problems]
+    assert any(m.startswith("row ") and "('can-1')" in m and expected in m for m in found), found
