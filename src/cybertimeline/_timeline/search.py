@@ -4,7 +4,7 @@ and the day an event entered the record, beside `Timeline.events`' actor, kind a
 Text is matched against what an event says in words: its title, summary, quote and its
 sources' titles and quotes, without regard to case or accents; every word of the text must
 be found (a phrase in double quotes as a whole). Each event's words are made plain once per
-version of the store's events, then every search scans them.
+version of the store's events (`Derived.words`), then every search scans them.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import weakref
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TypedDict
 
 import attrs
@@ -69,21 +68,6 @@ def words_of(event: Event) -> str:
     for source in event.sources:
         parts += [source.title, source.quote]
     return plain(" \n ".join(p for p in parts if isinstance(p, str)))
-
-
-_WORDS: weakref.WeakKeyDictionary[object, tuple[int, dict[str, str]]] = (
-    weakref.WeakKeyDictionary())
-
-
-def words_by_id(owner: object, version: int, events: Callable[[], Iterable[Event]]
-                ) -> Mapping[str, str]:
-    """Each event's `words_of`, by id, kept for ``owner`` (a timeline) while its events are
-    of ``version``."""
-    kept = _WORDS.get(owner)
-    if kept is None or kept[0] != version:
-        kept = (version, {e.id: words_of(e) for e in events()})
-        _WORDS[owner] = kept
-    return kept[1]
 
 
 def _set(value: str | Collection[str] | None,
