@@ -31,45 +31,34 @@ P = ParamSpec("P")
 class Versions:
     """A store, what a timeline last read of it, and the `Derived` of the current version."""
 
+    index: Index
+    """The store's index: its events, and its version (it moves with every write the index
+    sees)."""
+    registry: Registry
+    """The actors and instruments the store declares."""
+    origins: dict[str, Origin]
+    """Where each event was read from (file and line), for a store of files."""
+
     def __init__(self, store: Store, contents: Contents) -> None:
         self.store = store
         self.reset(contents)
 
     def reset(self, contents: Contents) -> None:
         """Read from these contents now (the store's answer to a write): derive afresh."""
-        self._contents = contents
+        self.index, self.registry = contents.index, contents.registry
+        self.origins = contents.origins
         self._derived = Derived(contents.index, contents.registry)
-
-    @property
-    def index(self) -> Index:
-        """The store's index: its events, and its version."""
-        return self._contents.index
-
-    @property
-    def registry(self) -> Registry:
-        """The actors and instruments the store declares."""
-        return self._contents.registry
-
-    @property
-    def origins(self) -> dict[str, Origin]:
-        """Where each event was read from (file and line), for a store of files."""
-        return self._contents.origins
-
-    @property
-    def version(self) -> int:
-        """The index's version: it moves with every write the index sees."""
-        return self._contents.index.version
 
     def moved(self, version: int) -> bool:
         """Whether an answer begun at ``version`` must be read again: the store sees other
         writers and one wrote since."""
-        return self.store.sees_other_writers and self.version != version
+        return self.store.sees_other_writers and self.index.version != version
 
     def current(self) -> Derived:
         """What is derived from the events, dropped whole and derived afresh (lazily) when
         the index's version has moved since it was made: the one rule of every cache."""
-        if self.version != self._derived.version:
-            self._derived = Derived(self._contents.index, self._contents.registry)
+        if self.index.version != self._derived.version:
+            self._derived = Derived(self.index, self.registry)
         return self._derived
 
     def consistent(self, read: Callable[[Derived], L]) -> tuple[Derived, L]:
@@ -83,7 +72,7 @@ class Versions:
         while True:
             derived = self.current()
             found = read(derived)
-            if not self.moved(derived.version):
+            if not self.store.sees_other_writers or self.index.version == derived.version:
                 return derived, found
 
 
@@ -103,7 +92,7 @@ def one_version(method: Callable[Concatenate[T, P], R]) -> Callable[Concatenate[
 
     def answer(self: T, *args: P.args, **kwargs: P.kwargs) -> R:
         while True:
-            version = self._versions.version
+            version = self._versions.index.version
             found = method(self, *args, **kwargs)
             if not self._versions.moved(version):
                 return found
