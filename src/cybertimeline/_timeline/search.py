@@ -84,6 +84,32 @@ def _day(value: DateLike | None, last: bool) -> dt.date | None:
     return date.latest if last else date.earliest
 
 
+def _terms_of(text: str | None) -> tuple[str, ...]:
+    """The `terms` of a text search (none without one).
+
+    Raises:
+        ValidationError: the text has no word.
+    """
+    found = () if text is None else terms(text)
+    if text is not None and not found:
+        raise ValidationError(["the text to search for has no word: give one or more"])
+    return found
+
+
+def _recorded(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last days of ``recorded_since`` and ``recorded_until``.
+
+    Raises:
+        ValidationError: recorded_since is after recorded_until.
+    """
+    since = _day(filters.get("recorded_since"), last=False)
+    until = _day(filters.get("recorded_until"), last=True)
+    if since is not None and until is not None and since > until:
+        raise ValidationError([f"recorded_since ({since}) is after recorded_until "
+                               f"({until}): swap them"])
+    return since, until
+
+
 @attrs.frozen(kw_only=True)
 class EventFilter:
     """Which events to keep: each field None (or empty) keeps every event."""
@@ -117,15 +143,8 @@ class EventFilter:
         given = {k: v for k, v in filters.items() if v is not None}
         if not given:
             return None
-        text = filters.get("text")
-        found = () if text is None else terms(text)
-        if text is not None and not found:
-            raise ValidationError(["the text to search for has no word: give one or more"])
-        since = _day(filters.get("recorded_since"), last=False)
-        until = _day(filters.get("recorded_until"), last=True)
-        if since is not None and until is not None and since > until:
-            raise ValidationError([f"recorded_since ({since}) is after recorded_until "
-                                   f"({until}): swap them"])
+        found = _terms_of(filters.get("text"))
+        since, until = _recorded(filters)
         said = words() if found else {}
         return cls(
             terms=found, words=said,
@@ -154,6 +173,10 @@ class EventFilter:
             return False
         if self.members is not None and not self.members.intersection(event.involved):
             return False
+        return self._recorded_in(event)
+
+    def _recorded_in(self, event: Event) -> bool:
+        """Whether the event entered the record within ``recorded_since`` and ``_until``."""
         if self.recorded_since is None and self.recorded_until is None:
             return True
         recorded = event.recorded_on
