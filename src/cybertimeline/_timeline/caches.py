@@ -1,15 +1,18 @@
 """What a timeline derives from one version of its store's events: every cache, in one place.
 
-A `Derived` belongs to one version of the index; when the version moves (an
-append here, or another writer's to a shared store), the timeline drops it
-whole and derives afresh. Every cache in it is bounded.
+The rule: whatever a timeline keeps that is derived from the events belongs to
+the `Derived` of one version of the index, and nothing else keeps such a thing.
+When the version moves (an append here, another writer's to a shared store, a
+store read again), `Versions.current` drops the `Derived` whole and a new one
+derives afresh, lazily. So no cached answer can be of an older version than the
+index it is asked of. Every cache in it is bounded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Instrument, Registry
@@ -18,6 +21,7 @@ from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._stores.index import ActorWrites, Index
 from cybertimeline._stores.lru import Lru
 from cybertimeline._timeline.known import KnownSet
+from cybertimeline._timeline.search import words_of
 from cybertimeline.errors import UnknownEventError
 
 __all__ = ["PREFIX_CACHE_LIMIT", "Derived"]
@@ -28,7 +32,8 @@ per event of the actor's, for as long as they are kept)."""
 
 
 class Derived:
-    """The known set, the charts declared complete and the actors' positions at every prefix,
+    """The known set, the charts declared complete, the actors' positions at every prefix,
+    their acts on charted instruments, vote entries and every event's words (text search),
     for one version of the events."""
 
     def __init__(self, index: Index, registry: Registry) -> None:
@@ -41,6 +46,7 @@ class Derived:
         self._index = index
         self._acts: dict[str, dict[str, list[Event]]] = {}
         self.votes = SharedVoteEntries(_Reader(index))
+        self._words: dict[str, str] | None = None
 
     def acts(self, instrument: str, actor: str) -> list[Event]:
         """The actor's stored acts on a charted instrument (corrected ones too)."""
@@ -79,11 +85,16 @@ class Derived:
                                         for section, written in columns.items()},
                                votes=self.votes)
 
+    def words(self) -> Mapping[str, str]:
+        """Each stored event's `words_of` (corrected ones too), by id: made once."""
+        if self._words is None:
+            self._words = {e.id: words_of(e) for e in self._index.lane().events}
+        return self._words
+
     def _about(self, event_id: str, actor: str) -> bool:
         """Whether the stored event ``event_id`` is in ``actor``'s lane."""
         event = self._index.get(event_id)
         return event is not None and actor in event.involved
-
 
 
 class _Reader:

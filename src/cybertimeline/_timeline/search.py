@@ -4,7 +4,7 @@ and the day an event entered the record, beside `Timeline.events`' actor, kind a
 Text is matched against what an event says in words: its title, summary, quote and its
 sources' titles and quotes, without regard to case or accents; every word of the text must
 be found (a phrase in double quotes as a whole). Each event's words are made plain once per
-version of the store's events, then every search scans them.
+version of the store's events (`Derived.words`), then every search scans them.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import weakref
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TypedDict
 
 import attrs
@@ -71,21 +70,6 @@ def words_of(event: Event) -> str:
     return plain(" \n ".join(p for p in parts if isinstance(p, str)))
 
 
-_WORDS: weakref.WeakKeyDictionary[object, tuple[int, dict[str, str]]] = (
-    weakref.WeakKeyDictionary())
-
-
-def words_by_id(owner: object, version: int, events: Callable[[], Iterable[Event]]
-                ) -> Mapping[str, str]:
-    """Each event's `words_of`, by id, kept for ``owner`` (a timeline) while its events are
-    of ``version``."""
-    kept = _WORDS.get(owner)
-    if kept is None or kept[0] != version:
-        kept = (version, {e.id: words_of(e) for e in events()})
-        _WORDS[owner] = kept
-    return kept[1]
-
-
 def _set(value: str | Collection[str] | None,
          resolve: Callable[[str], str] = str) -> frozenset[str] | None:
     if value is None:
@@ -98,6 +82,32 @@ def _day(value: DateLike | None, last: bool) -> dt.date | None:
         return None
     date = Date.coerce(value)
     return date.latest if last else date.earliest
+
+
+def _terms_of(text: str | None) -> tuple[str, ...]:
+    """The `terms` of a text search (none without one).
+
+    Raises:
+        ValidationError: the text has no word.
+    """
+    found = () if text is None else terms(text)
+    if text is not None and not found:
+        raise ValidationError(["the text to search for has no word: give one or more"])
+    return found
+
+
+def _recorded(filters: Filters) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last days of ``recorded_since`` and ``recorded_until``.
+
+    Raises:
+        ValidationError: recorded_since is after recorded_until.
+    """
+    since = _day(filters.get("recorded_since"), last=False)
+    until = _day(filters.get("recorded_until"), last=True)
+    if since is not None and until is not None and since > until:
+        raise ValidationError([f"recorded_since ({since}) is after recorded_until "
+                               f"({until}): swap them"])
+    return since, until
 
 
 @attrs.frozen(kw_only=True)
@@ -133,15 +143,8 @@ class EventFilter:
         given = {k: v for k, v in filters.items() if v is not None}
         if not given:
             return None
-        text = filters.get("text")
-        found = () if text is None else terms(text)
-        if text is not None and not found:
-            raise ValidationError(["the text to search for has no word: give one or more"])
-        since = _day(filters.get("recorded_since"), last=False)
-        until = _day(filters.get("recorded_until"), last=True)
-        if since is not None and until is not None and since > until:
-            raise ValidationError([f"recorded_since ({since}) is after recorded_until "
-                                   f"({until}): swap them"])
+        found = _terms_of(filters.get("text"))
+        since, until = _recorded(filters)
         said = words() if found else {}
         return cls(
             terms=found, words=said,
@@ -170,6 +173,10 @@ class EventFilter:
             return False
         if self.members is not None and not self.members.intersection(event.involved):
             return False
+        return self._recorded_in(event)
+
+    def _recorded_in(self, event: Event) -> bool:
+        """Whether the event entered the record within ``recorded_since`` and ``_until``."""
         if self.recorded_since is None and self.recorded_until is None:
             return True
         recorded = event.recorded_on

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import functools
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, Unpack, cast
-
-import attrs
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.event import COLUMNAR
-from cybertimeline._model.events import Event, Membership, TreatyAct
-from cybertimeline._model.frozen import FrozenDict
-from cybertimeline._model.order import canonical_key
-from cybertimeline._model.registry import Actor, Coverage, Instrument, Registry
+from cybertimeline._model.events import Event
+from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._projections.chart import TreatyChart
 from cybertimeline._projections.entries import VoteEntry
 from cybertimeline._projections.position import Position
 from cybertimeline._projections.projection import Projection, fold
-from cybertimeline._projections.treaty import TreatyStatus
-from cybertimeline._stores.base import Contents, MemoryStore, Store, declared
-from cybertimeline._stores.checks import Origin, check_events, check_registry
-from cybertimeline._stores.index import Lane
+from cybertimeline._stores.base import MemoryStore, Store
+from cybertimeline._stores.checks import Origin
+from cybertimeline._stores.index import Index
 from cybertimeline._stores.sequences import acts_of, sequence_problems
-from cybertimeline._timeline.caches import Derived
-from cybertimeline._timeline.search import EventFilter, FieldFilters, Filters, words_by_id
+from cybertimeline._timeline import positions as _positions
+from cybertimeline._timeline import reporting, selecting, status, writing
+from cybertimeline._timeline.coverage import coverage
+from cybertimeline._timeline.search import EventFilter, FieldFilters, Filters
+from cybertimeline._timeline.selecting import Query, last_day
+from cybertimeline._timeline.versions import Versions, in_one_read, one_version
 from cybertimeline.errors import Problem, UnknownEventError, ValidationError
 
 if TYPE_CHECKING:
@@ -46,9 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["Clock", "Timeline", "utc_today"]
 
 S = TypeVar("S")
-L = TypeVar("L")
-R = TypeVar("R")
-P = ParamSpec("P")
 Clock = Callable[[], dt.date]
 """Gives today's date: what `Timeline.append` stamps on an event without ``recorded``."""
 
@@ -57,40 +50,9 @@ BULK = 8
 """From how many actors `positions` reads every actor's ballots at once (`prepare_bulk`)."""
 
 
-def _one_version(method: Callable[Concatenate[Timeline, P], R]
-                 ) -> Callable[Concatenate[Timeline, P], R]:
-    """Answer from one version of the store's events: a store that sees other writers may
-    move on while an answer is read in several parts (a position, then the charts it rests
-    on): then the whole answer is read again."""
-
-    def answer(self: Timeline, *args: P.args, **kwargs: P.kwargs) -> R:
-        while True:
-            version = self._index.version
-            found = method(self, *args, **kwargs)
-            if not self._store.sees_other_writers or self._index.version == version:
-                return found
-
-    # The method's name, docstring and signature, for help() and the reference.
-    return cast("Callable[Concatenate[Timeline, P], R]", functools.wraps(method)(answer))
-
-
 def utc_today() -> dt.date:
     """Today's date in UTC: the default clock."""
     return dt.datetime.now(dt.UTC).date()
-
-
-def _last_day(value: DateLike | None) -> dt.date | None:
-    """A query date's last day (``as_of``, ``known_at``, ``until``)."""
-    return None if value is None else Date.coerce(value).latest
-
-
-def _first_day(value: DateLike | None) -> dt.date | None:
-    """A query date's first day (``since``)."""
-    return None if value is None else Date.coerce(value).earliest
-
-
-def _date(value: DateLike | None) -> Date | None:
-    return None if value is None else Date.coerce(value)
 
 
 class Timeline:
@@ -110,6 +72,10 @@ class Timeline:
     corrections recorded by then.
     """
 
+    # A facade: each question is answered by its module (`selecting`, `positions`,
+    # `status`, `writing`, `reporting`), from `Versions`, the store's events one version at
+    # a time; every cache derived from them is in the `Derived` of that version.
+
     def __init__(
         self,
         events: Iterable[Event] = (),
@@ -122,48 +88,15 @@ class Timeline:
             store = MemoryStore(events, registry)
         elif events != () or registry is not None:
             raise TypeError("give either a store or events and a registry, not both")
-        self._store = store
         self._clock = clock
-        self._reset(store.read())
+        self._versions = Versions(store, store.read())
 
-    def _reset(self, contents: Contents) -> None:
-        self._contents = contents
-        self._index = contents.index
-        self._derived = Derived(self._index, contents.registry)
+    @property
+    def _index(self) -> Index:
+        """The store's index (what the questions read)."""
+        return self._versions.index
 
-    def _current(self) -> Derived:
-        """What is derived from the events, derived afresh if the store has changed since."""
-        if self._index.version != self._derived.version:
-            self._derived = Derived(self._index, self._contents.registry)
-        return self._derived
-
-    def _known_lane(self, lane_of: Callable[[], L]) -> tuple[Derived, L]:
-        """A lane, and what is derived from the same version of the store's events.
-
-        A store that sees other writers may move on between the two reads (an
-        event and its correction, one read without the other): then both are
-        read again, so that no answer mixes two versions.
-        """
-        while True:
-            derived = self._current()
-            lane = lane_of()
-            if not self._store.sees_other_writers or self._index.version == derived.version:
-                return derived, lane
-
-    def _select(
-        self, lane_of: Callable[[], Lane], as_of: dt.date | None, known_at: dt.date | None,
-        possible: bool,
-    ) -> list[Event]:
-        """The known events of a lane settled by ``as_of`` (started by it, if ``possible``):
-        rules 2 and 3."""
-        derived, lane = self._known_lane(lane_of)
-        known = derived.known.at(known_at)
-        end = lane.settled(as_of)
-        chosen = [e for e in lane.events[:end] if known(e)]
-        if possible and as_of is not None:
-            chosen += [e for e in lane.events[end:] if e.date.earliest <= as_of and known(e)]
-            chosen.sort(key=canonical_key)
-        return chosen
+    _coverage = staticmethod(coverage)  # a method, so that a test can race it
 
     def _actors(self, names: Iterable[str]) -> list[str]:
         """Actor ids for names as `Registry.resolve` reads them, each once, in order."""
@@ -174,12 +107,12 @@ class Timeline:
     @property
     def registry(self) -> Registry:
         """The actors and instruments this timeline knows."""
-        return self._contents.registry
+        return self._versions.registry
 
     @property
     def location(self) -> str:
         """Where the timeline's store is (``memory`` for one built from events)."""
-        return self._store.location
+        return self._versions.store.location
 
     def today(self) -> dt.date:
         """The day an append records now: the timeline's clock (UTC by default, rule 7)."""
@@ -189,11 +122,11 @@ class Timeline:
     def sees_other_writers(self) -> bool:
         """Whether other processes' appends show in this timeline's next query (SQLite);
         otherwise it holds what it read, and its own appends."""
-        return self._store.sees_other_writers
+        return self._versions.store.sees_other_writers
 
     def close(self) -> None:
         """Release the store (a database connection); the timeline can no longer be used."""
-        self._store.close()
+        self._versions.store.close()
 
     def validate(self) -> None:
         """Check everything the store holds, afresh: every event and registry entry, the
@@ -208,7 +141,7 @@ class Timeline:
             ValidationError: every problem found (up to 1,000), each where it was found.
             TimelineError: the store cannot be read.
         """
-        self._store.validate()
+        self._versions.store.validate()
         acts = acts_of(self.events())
         problems = sequence_problems(acts, (), self.registry, self._locate)
         if problems:
@@ -269,7 +202,7 @@ class Timeline:
 
     def origin(self, event_id: str) -> Origin:
         """Where the event with this id was read from (file and line), if from a file."""
-        return self._contents.origins.get(event_id, Origin())
+        return self._versions.origins.get(event_id, Origin())
 
     def events(
         self,
@@ -314,29 +247,9 @@ class Timeline:
         matches = self._filter(filters, until, known_at)
         if actor is not None:
             actor = self.registry.resolve(actor)
-        start, stop = _first_day(since), _last_day(known_at)
-        end_day = _last_day(until)
-        if start is not None and end_day is not None and start > end_day:
-            raise ValidationError([f"since ({since}) is after until ({until}): swap them"])
-
-        def lane_of() -> Lane:
-            if actor is not None and self._derived.known:
-                # A retraction in the period may retract an event of the actor's from before.
-                return self._index.lane(actor)
-            return self._index.window(actor, start, end_day)
-
-        derived, lane = self._known_lane(lane_of)
-        if actor is not None and derived.known:
-            lane = self._with_retractions(lane, derived.known.correctors())
-        kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
-        end = lane.settled(end_day)
-        known = ((lambda e: stop is None or e.recorded_on <= stop) if include_corrected
-                 else derived.known.at(stop))
-        first = 0 if start is None else bisect.bisect_left(lane.latest, start)
-        for event in lane.events[first:end]:
-            if ((kinds is None or event.kind in kinds) and known(event)
-                    and (matches is None or matches(event))):
-                yield event
+        yield from selecting.events(self._versions, actor, kind, since=since, until=until,
+                                    known_at=known_at, include_corrected=include_corrected,
+                                    matches=matches)
 
     def _filter(self, filters: Filters, until: DateLike | None,
                 known_at: DateLike | None) -> EventFilter | None:
@@ -344,33 +257,12 @@ class Timeline:
         group = filters.get("group")
         members = (None if group is None
                    else self.members(group, as_of=until, known_at=known_at))
-        return EventFilter.of(filters, self.registry, members, lambda: words_by_id(
-            self, self._index.version, lambda: self.events(include_corrected=True)))
+        return selecting.event_filter(self._versions, filters, members)
 
     def corrections(self) -> Iterator[Event]:
         """Every stored supersession and retraction (corrected ones too), in canonical order,
         whenever each was recorded: what a changelog lists as corrections."""
-        found = self._current().known.correctors()
-        yield from sorted({e.id: e for fixes in found.values() for e in fixes}.values(),
-                          key=canonical_key)
-
-    @staticmethod
-    def _with_retractions(lane: Lane, correctors: Mapping[str, Iterable[Event]]) -> Lane:
-        """The lane and the retractions of its events (and of those retractions...).
-
-        A retraction names no actor: it is about the actors of what it retracts.
-        """
-        found: dict[str, Event] = {}
-        targets = [e.id for e in lane.events if e.id in correctors]
-        while targets:
-            target = targets.pop()
-            for corrector in correctors.get(target, ()):
-                if corrector.kind == "retraction" and corrector.id not in found:
-                    found[corrector.id] = corrector
-                    targets.append(corrector.id)
-        if not found:
-            return lane
-        return Lane([*lane.events, *found.values()])
+        yield from selecting.corrections(self._versions)
 
     # -- projections ----------------------------------------------------------------------------
 
@@ -396,10 +288,11 @@ class Timeline:
         """
         if actor is not None:
             actor = self.registry.resolve(actor)
-        return fold(projection, self._select(lambda: self._index.lane(actor), _last_day(as_of),
-                                             _last_day(known_at), possible))
+        return fold(projection, selecting.select(
+            self._versions, lambda: self._index.lane(actor), last_day(as_of), last_day(known_at),
+            possible))
 
-    @_one_version
+    @one_version
     def position(
         self,
         actor: str,
@@ -424,36 +317,8 @@ class Timeline:
         if stored_by is not None:
             return self.as_stored(stored_by).position(actor, as_of=as_of, known_at=known_at,
                                                       possible=possible)
-        actor = self.registry.resolve(actor)
-        as_of_date, known_date = _date(as_of), _date(known_at)
-        day = None if as_of_date is None else as_of_date.latest
-        known_day = None if known_date is None else known_date.latest
-        if possible and day is not None:
-            # Not a prefix of the known events: fold the chosen ones, in one pass.
-            chosen = self._select(lambda: self._index.lane(actor), day, known_day, possible)
-            derived = self._current()
-            prefixes = derived.build(actor, chosen)
-            upto = None
-        else:
-            derived, prefixes = self._known_lane(lambda: self._derived.prefixes(
-                actor, known_day, lambda: self._index.writes(actor)))
-            upto = day
-        return prefixes.at(upto, as_of=as_of_date, known_at=known_date, possible=possible,
-                           coverage=self._coverage(derived, actor, day, known_day, possible),
-                           registry=self.registry)
-
-    @staticmethod
-    def _coverage(derived: Derived, actor: str, day: dt.date | None, known_day: dt.date | None,
-                  possible: bool) -> Mapping[str, Coverage]:
-        """The instruments whose chart is complete on ``day``, as known at ``known_day``, and
-        on which the actor has no act that may already have happened (rule 10)."""
-        found = {}
-        for instrument in derived.charted:
-            coverage = instrument.coverage_on(day, known_day)
-            if coverage is not None and (possible or not _may_have_acted(
-                    derived, instrument.id, actor, day, known_day)):
-                found[instrument.id] = coverage
-        return FrozenDict(found)
+        return _positions.position(self._versions, self.registry.resolve(actor),
+                                   Query(as_of, known_at, possible), self._coverage)
 
     def positions(
         self,
@@ -491,26 +356,13 @@ class Timeline:
         for section in sorted(COLUMNAR):
             self._index.ballots(section)
 
-    @_one_version
+    @one_version
     def _known_ballots(self, known_at: DateLike | None = None) -> Ballots:
         """Every known roll call's ballots as one matrix (`Ballots`, canonical order): the
         stored ones less those corrected as known at ``known_at``, and none recorded after it."""
-        from cybertimeline._model.ballots import Ballots
-        from cybertimeline._model.written import Entries
+        return _positions.known_ballots(self._versions, last_day(known_at))
 
-        known_day = _last_day(known_at)
-        derived, found = self._known_lane(lambda: self._index.ballots("votes"))
-        if known_day is None and not derived.known:
-            return found
-        keep, entries = derived.known.keeps(known_day), found.entries
-        ranks = [r for r, (i, day) in enumerate(zip(entries.ids, entries.recorded, strict=True))
-                 if keep(i, day)]
-        if len(ranks) == len(entries):
-            return found
-        rows = [(r, entries.ids[r], entries.latest[r], entries.recorded[r], entries.dates[r],
-                 entries.keys[r], entries.details[r], entries.sources[r]) for r in ranks]
-        return Ballots(Entries(rows), found.actors, found.values, found.codes[ranks])
-
+    @in_one_read  # members, ballots and topics from one version
     def agreement(
         self,
         *actors: str,
@@ -528,10 +380,10 @@ class Timeline:
         """
         from cybertimeline._reports.agreement import agreement
 
-        with self._index.reading():  # members, ballots and topics from one version
-            return agreement(self, *actors, group=group, since=since, until=until,
-                             known_at=known_at, topic=topic, measure=measure, by=by)
+        return agreement(self, *actors, group=group, since=since, until=until,
+                         known_at=known_at, topic=topic, measure=measure, by=by)
 
+    @in_one_read  # members, ballots and topics from one version
     def vote_map(
         self,
         *actors: str,
@@ -547,9 +399,8 @@ class Timeline:
         votes is not. ``tl.vote_map(group="EU", since=2019, until=2019).save("eu.svg")``."""
         from cybertimeline._reports.heatmap import vote_map
 
-        with self._index.reading():  # members, ballots and topics from one version
-            return vote_map(self, actors, group=group, since=since, until=until,
-                            known_at=known_at, topic=topic, title=title)
+        return vote_map(self, actors, group=group, since=since, until=until,
+                        known_at=known_at, topic=topic, title=title)
 
     def compare(
         self,
@@ -566,7 +417,7 @@ class Timeline:
 
         return compare(self, actors, as_of=as_of, known_at=known_at, possible=possible)
 
-    @_one_version
+    @one_version
     def votes_on(
         self,
         resolution: str,
@@ -581,20 +432,9 @@ class Timeline:
         Where a resolution was voted on more than once, each actor's latest known vote
         settled by ``as_of`` counts, as in its position.
         """
-        day, known_day = _last_day(as_of), _last_day(known_at)
-        derived, on_key = self._known_lane(lambda: self._index.on_key("votes", resolution))
-        keep = (None if known_day is None and not derived.known
-                else derived.known.keeps(known_day))
-        entries, votes = on_key.entries, derived.votes
-        found = {}
-        for actor, (rank, option) in sorted(on_key.last(day, keep).items()):
-            detail = entries.details[rank]
-            if option is not None and detail is not None:
-                found[actor] = votes.written(entries.ids[rank], entries.dates[rank], resolution,
-                                             option, detail, entries.sources[rank])
-        return found
+        return _positions.votes_on(self._versions, resolution, Query(as_of, known_at))
 
-    @_one_version
+    @one_version
     def members(
         self,
         group: str,
@@ -604,15 +444,10 @@ class Timeline:
         possible: bool = False,
     ) -> tuple[str, ...]:
         """The members of a group as of a date, from its membership events, sorted."""
-        group = self.registry.resolve(group)
-        members: dict[str, bool] = {}
-        for event in self._select(lambda: self._index.lane(group), _last_day(as_of),
-                                  _last_day(known_at), possible):
-            if isinstance(event, Membership) and event.group == group:
-                members[event.actor] = event.action == "join"
-        return tuple(sorted(a for a, joined in members.items() if joined))
+        return _positions.members(self._versions, self.registry.resolve(group),
+                                  Query(as_of, known_at, possible))
 
-    @_one_version
+    @one_version
     def status(
         self,
         instrument: str,
@@ -648,35 +483,8 @@ class Timeline:
                                                     group=group)
         members = (None if group is None
                    else set(self.members(group, as_of=as_of, known_at=known_at)))
-        instrument = self.registry.resolve_instrument(instrument)
-        day, known_day = _last_day(as_of), _last_day(known_at)
-        acts: defaultdict[str, list[TreatyAct]] = defaultdict(list)
-        for event in self._select(lambda: self._index.instrument_lane(instrument), day,
-                                  known_day, possible):
-            assert isinstance(event, TreatyAct)
-            acts[event.actor].append(event)
-        found = self.registry.instruments.get(instrument)
-        coverage = None if found is None else found.coverage_on(day, known_day)
-        unopened = found is not None and found.not_yet_open(day)
-        opens = found.opening if found is not None and unopened else None
-        opens_sources = found.opening_sources if found is not None and unopened else ()
-        if all_actors:
-            for actor in self.registry.actors.values():
-                if actor.type == "state" or (members is not None and actor.id in members):
-                    acts.setdefault(actor.id, [])
-        if members is not None:
-            acts = defaultdict(list, {a: found for a, found in acts.items() if a in members})
-        derived = self._current()
-        return TreatyChart(
-            instrument=instrument, as_of=_date(as_of), known_at=_date(known_at),
-            possible=possible, all_actors=all_actors, coverage=coverage, registry=self.registry,
-            opens=opens,
-            statuses={actor: TreatyStatus(
-                actor=actor, instrument=instrument, events=tuple(events), opens=opens,
-                opens_sources=opens_sources,
-                coverage=None if coverage is None or (not possible and _may_have_acted(
-                    derived, instrument, actor, day, known_day)) else coverage)
-                for actor, events in sorted(acts.items())})
+        return status.chart(self._versions, self.registry.resolve_instrument(instrument),
+                            Query(as_of, known_at, possible), all_actors, members)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -722,40 +530,13 @@ class Timeline:
             ConflictError: as for `append`.
             ReadOnlyError: the store is read-only.
         """
-        batch = [self._stamped(e) for e in events]
-        for event in batch:
-            _check_writable(event)
-        entries = list(declare)
-
-        def accept(contents: Contents) -> None:
-            registry = declared(contents.registry, entries)
-            problems = [*check_registry(registry),
-                        *check_events([(e, Origin()) for e in batch], registry,
-                                      contents.index, contents.origins)]
-            if not problems:
-                problems = _sequences(batch, contents, registry)
-            if problems:
-                raise ValidationError(problems)
-
-        if batch or entries:
-            self._reset(self._store.extend(batch, accept, expected, entries))
-
-    def _stamped(self, event: Event) -> Event:
-        """The event stamped with the day the store receives it (its own history), and a
-        correction without ``recorded`` recorded on that day too (rule 7)."""
-        today = self._clock()
-        if event.recorded is None and not event.announced_ahead and today < event.date.earliest:
-            raise ValidationError([
-                f"event {event.id!r} is dated {event.date}, after today ({today}), the day "
-                f"of the append: a {event.kind} cannot be known before it happened "
-                f"(rule 9); append it once it has happened, or correct its date"])
-        day = Date.from_date(today)
-        if event.corrects is not None and event.recorded is None:
-            return attrs.evolve(event, recorded=day, stamped=day)
-        return attrs.evolve(event, stamped=day)
+        contents = writing.write(self._versions.store, events, self._clock, expected, declare)
+        if contents is not None:
+            self._versions.reset(contents)
 
     # -- reports: each is a function of a timeline, offered here as a method ----------------
 
+    @in_one_read  # every actor's answers from one version of the store
     def changelog(
         self,
         actors: str | Iterable[str] | None = None,
@@ -773,21 +554,11 @@ class Timeline:
         from cybertimeline._reports.changelog import changelog
 
         group = filters.pop("group", None)
-        with self._index.reading():  # every actor's answers from one version of the store
-            if group is not None:
-                members = self.members(group, as_of=until, known_at=known_at)
-                named = [actors] if isinstance(actors, str) else list(actors or ())
-                if not members and not named:
-                    raise ValidationError([f"{group} has no members as of "
-                                           f"{until or 'the end'}"])
-                actors = [*named, *members]
-            log = changelog(self, actors, since=since, until=until, known_at=known_at)
-            keep = self._filter(filters, until, known_at)
-        if keep is None:
-            return log
-        return attrs.evolve(
-            log, changes=tuple(c for c in log.changes if any(keep(e) for e in c.events)),
-            corrections=tuple(c for c in log.corrections if keep(c.event) or keep(c.corrected)))
+        if group is not None:
+            members = self.members(group, as_of=until, known_at=known_at)
+            actors = reporting.with_members(actors, group, members, until)
+        log = changelog(self, actors, since=since, until=until, known_at=known_at)
+        return reporting.kept(log, self._filter(filters, until, known_at))
 
     def resolution(
         self,
@@ -826,18 +597,9 @@ class Timeline:
             UnknownActorError: an actor is not known.
             ValidationError: ``since`` is after ``until``.
         """
-        from cybertimeline._reports.listing import EventListing
-
         chosen = self._actors([actors] if isinstance(actors, str) else actors or ())
-        seen: dict[str, Event] = {}
-        asked: list[str | None] = [*chosen] or [None]
-        for actor in asked:
-            for event in self.events(actor, kind, since=since, until=until, known_at=known_at,
-                                     **filters):
-                seen.setdefault(event.id, event)
-        return EventListing(events=sorted(seen.values(), key=canonical_key),
-                            actor=chosen[0] if len(chosen) == 1 else None,
-                            registry=self.registry)
+        return reporting.listing(chosen, self.registry, lambda actor: self.events(
+            actor, kind, since=since, until=until, known_at=known_at, **filters))
 
     def search(
         self,
@@ -920,48 +682,3 @@ class Timeline:
         return plot(self, actors, instrument, since=since, until=until, known_at=known_at,
                     topics=topics, title=title)
 
-
-def _may_have_acted(derived: Derived, instrument: str, actor: str, day: dt.date | None,
-                    known_day: dt.date | None) -> bool:
-    """Whether the actor has a known act on the instrument dated to a span that had begun by
-    ``day`` but not ended: it may already have acted, so "not a signatory" would be a guess."""
-    if day is None:
-        return False
-    known = derived.known.at(known_day)
-    return any(e.date.earliest <= day < e.date.latest and known(e)
-               for e in derived.acts(instrument, actor))
-
-
-def _sequences(batch: list[Event], contents: Contents, registry: Registry) -> list[Problem]:
-    """The sequence problems of appended treaty acts (rule 12), read with the acts already
-    stored of the same actors (and their parents' acts); corrected acts left out."""
-    new = acts_of(batch)
-    if not new:
-        return []
-    stored = [e for actor in {a.actor for a in new} for e in contents.index.lane(actor).events]
-    corrected = {e.corrects for e in (*stored, *batch) if e.corrects is not None}
-    others = [a for a in acts_of(stored) if a.id not in corrected]
-    return sequence_problems([a for a in new if a.id not in corrected], others, registry,
-                             lambda _id, message: Problem(message=message))
-
-
-def _check_writable(event: Event) -> None:
-    """Refuse an event that would not read back as itself: a store holds only what it can load.
-
-    Events built in Python skip the checks of the file format (a summary that is
-    a number, say); writing one would make the store unloadable.
-    """
-    try:
-        from cybertimeline._codec.converters import event_to_dict
-        from cybertimeline._codec.reading import event_from_dict
-
-        again = event_from_dict(event_to_dict(event))
-    except ValidationError as exc:
-        raise ValidationError(
-            [f"event {event.id!r} cannot be stored: {p.message}" for p in exc.problems]
-        ) from None
-    except Exception as exc:  # an event with fields of the wrong types
-        raise ValidationError([f"event {event.id!r} cannot be stored: {exc}"]) from None
-    if again != event:
-        raise ValidationError([f"event {event.id!r} cannot be stored: it does not read back "
-                               f"as itself (check the types of its fields)"])
