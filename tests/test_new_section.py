@@ -358,6 +358,15 @@ def test_register_kind_refuses_what_is_not_a_kind() -> None:
 
     with pytest.raises(ValueError, match="the kind 'vote' is already"):
         ct.register_kind(Impostor)
+
+    @attrs.frozen(kw_only=True)
+    class Unresolved(ct.BaseEvent):
+        kind: ClassVar[str] = "unresolved"
+        measure: Nowhere  # type: ignore[name-defined]  # noqa: F821
+
+    with pytest.raises(TypeError, match="Unresolved name types that cannot be found"):
+        ct.register_kind(Unresolved)
+    assert ct.event_from_dict(ct.event_to_dict(EVENTS[0])) == EVENTS[0]  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="built-in kind"):
         ct.unregister_kind("vote")
 
@@ -376,6 +385,34 @@ def test_the_command_line_offers_a_registered_kind(
     assert lines[-1] == "2 events"
     assert main(["timeline", "--events", str(where), "--kind", "sanctoin"]) == 2
     assert "'retraction', 'sanction', 'session'" in capsys.readouterr().err
+
+
+def _architecture_example() -> str:
+    """The example of docs/architecture.md that adds a kind with a section of its own."""
+    page = (Path(__file__).parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = page.split("## Extending: a kind with a section of its own", 1)[1]
+    # Fenced `python3`, not `python`: tests/test_docs_examples.py runs the pages' python
+    # blocks in one process, and this one registers a kind and a section for good.
+    return section.split("```python3\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_example_is_complete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example of docs/architecture.md, run as written with neither this module's kind
+    nor its section registered, is all it takes: its event is stored in JSON Lines, read
+    back, validated and folded into its section."""
+    ct.unregister_kind("sanction")
+    table._TABLE.pop("sanctions")
+    table._changed()
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {"__name__": "architecture_example"}
+    # As the page is run: without this module's `from __future__ import annotations`.
+    code = compile(_architecture_example(), "docs/architecture.md", "exec", dont_inherit=True)
+    exec(code, namespace)
+    stored = ct.load(tmp_path / "sanctions.jsonl")
+    (event,) = stored.events()
+    assert type(event) is namespace["Sanction"]
+    assert stored.position("USA").section("sanctions")["RUS"].measure == "asset-freeze"
 
 
 _SANCTIONS = st.builds(

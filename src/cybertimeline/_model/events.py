@@ -509,7 +509,8 @@ def register_kind(cls: type[BaseEventT]) -> type[BaseEventT]:
     again does nothing; the registry is process-wide (`unregister_kind` undoes it).
 
     Raises:
-        TypeError: ``cls`` is not an attrs subclass of `BaseEvent`.
+        TypeError: ``cls`` is not an attrs subclass of `BaseEvent`, or its fields' types
+            cannot be resolved.
         ValueError: it declares no ``kind``, or another class has that tag.
     """
     if not _an_event_class(cls):
@@ -522,6 +523,11 @@ def register_kind(cls: type[BaseEventT]) -> type[BaseEventT]:
     held = _KINDS.get(tag)
     if held is cls:
         return cls
+    try:  # here, not in the codec: a class the codec cannot read is never registered
+        attrs.resolve_types(cls)
+    except Exception as exc:
+        raise TypeError(f"the fields of {cls.__name__} name types that cannot be found "
+                        f"({exc}): import them in its module") from None
     if held is not None:
         raise ValueError(f"the kind {tag!r} is already {held.__module__}.{held.__qualname__}: "
                          f"give {cls.__name__} another tag")
