@@ -366,7 +366,8 @@ def test_register_kind_refuses_what_is_not_a_kind() -> None:
 
     with pytest.raises(TypeError, match="Unresolved name types that cannot be found"):
         ct.register_kind(Unresolved)
-    assert ct.event_from_dict(ct.event_to_dict(EVENTS[0])) == EVENTS[0]  # type: ignore[arg-type]
+    read_back: Any = ct.event_from_dict(ct.event_to_dict(EVENTS[0]))  # type: ignore[arg-type]
+    assert read_back == EVENTS[0]  # the converters still read the kinds registered
     with pytest.raises(ValueError, match="built-in kind"):
         ct.unregister_kind("vote")
 
