@@ -151,9 +151,11 @@ def run_python(block: Block, page: Path, namespace: dict[str, Any]) -> None:
     for statement in tree.body:
         if not isinstance(statement, ast.Expr):
             module = ast.Module(body=[statement], type_ignores=[])
-            exec(compile(module, filename, "exec"), namespace)
+            # As a reader's script runs: without this module's `from __future__` imports.
+            exec(compile(module, filename, "exec", dont_inherit=True), namespace)
             continue
-        value = eval(compile(ast.Expression(statement.value), filename, "eval"), namespace)
+        value = eval(compile(ast.Expression(statement.value), filename, "eval",
+                             dont_inherit=True), namespace)
         last = statement.end_lineno or statement.lineno
         comment = comments.get(last)
         if comment is None or comment[1]:

@@ -26,7 +26,6 @@ from hypothesis import strategies as st
 
 import cybertimeline as ct
 from cybertimeline._model import palette
-from cybertimeline._model.event import BaseEvent, Write
 from cybertimeline._model.fields import actor_id, one_of
 from cybertimeline._projections import sections as table
 from cybertimeline._reports.frames import panel_row
@@ -38,13 +37,13 @@ MEASURES: tuple[Measure, ...] = ("asset-freeze", "travel-ban", "lifted")
 
 
 @attrs.frozen(kw_only=True)
-class Sanction(BaseEvent):
+class Sanction(ct.BaseEvent):
     """An actor sanctions a target: the whole kind, declared once."""
 
     kind: ClassVar[str] = "sanction"
     headline: ClassVar[str] = "{actor} sanctions {target}: {measure}"
     actor_fields: ClassVar[tuple[str, ...]] = ("actor", "target")
-    writes: ClassVar[tuple[Write, ...]] = (Write("sanctions", "target", "actor"),)
+    writes: ClassVar[tuple[ct.Write, ...]] = (ct.Write("sanctions", "target", "actor"),)
     verbs: ClassVar[tuple[str, str]] = ("sanctions", "sanctioned")
 
     actor: str = attrs.field(validator=actor_id)
@@ -91,10 +90,13 @@ sentences are the defaults)."""
 
 @pytest.fixture(autouse=True)
 def sanctions() -> Iterator[ct.SectionSpec]:
-    """The section registered for each test, and the table and palette as they were after."""
+    """The kind and its section registered for each test; after, the kinds, the table and
+    the palette as they were (registration is for the whole process)."""
     held, colours = dict(table._TABLE), dict(palette._ADDED)
+    ct.register_kind(Sanction)
     ct.register_section(SPEC)
     yield SPEC
+    ct.unregister_kind("sanction")
     table._TABLE.clear()
     table._TABLE.update(held)
     table._changed()
@@ -260,6 +262,158 @@ def test_a_section_registered_after_a_first_answer(bundled: ct.Timeline) -> None
     answer = tl.position("USA", as_of="2022-01-01")
     assert {k: e.measure for k, e in answer.section("sanctions").items()} == {
         "RUS": "travel-ban", "CHN": "lifted"}
+
+
+STORES = {"folder": "store", "jsonl": "store.jsonl", "sqlite": "store.sqlite"}
+
+
+def _stored_and_read(where: str) -> None:
+    """Append the sanctions to a new store at ``where``, then read them back from it:
+    loaded, validated, queried by kind, and folded into the section."""
+    ct.create(where).extend(EVENTS)  # type: ignore[arg-type]
+    again = ct.load(where)
+    read: list[Any] = list(again.events(kind="sanction"))
+    assert [attrs.evolve(e, stamped=None) for e in read] == list(EVENTS)
+    assert all(isinstance(e, Sanction) and e.stamped is not None for e in read)
+    again.validate()
+    position = again.position("USA", as_of="2020-12-31")
+    assert {k: e.measure for k, e in position.section("sanctions").items()} == {
+        "RUS": "travel-ban", "CHN": "asset-freeze"}
+    assert again.position("CHN").section("sanctions") == {}
+    assert [e.id for e in again.events("CHN", kind=["sanction"])] == ["sanction-3", "sanction-4"]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_registered_kind_round_trips_through_every_file_store(
+        store: str, tmp_path: Path) -> None:
+    """A folder of TOML, JSON Lines and SQLite keep the registered kind, read it back as
+    itself, validate it, and fold its section from what they read."""
+    _stored_and_read(str(tmp_path / STORES[store]))
+    if store == "folder":
+        written = "".join(p.read_text(encoding="utf-8")
+                          for p in (tmp_path / "store").rglob("*.toml"))
+        assert 'kind = "sanction"' in written
+        assert 'measure = "travel-ban"' in written
+
+
+def test_a_registered_kind_round_trips_through_postgres() -> None:
+    """A PostgreSQL store (a real server the tests start) keeps it too."""
+    from tests.postgres_server import require
+
+    _stored_and_read(require().new_store_url())
+
+
+def test_the_codec_knows_a_registered_kind_and_forgets_it() -> None:
+    """The converters are made again when a kind comes or goes: a dict of the kind reads
+    back as the event; a misspelt kind is told the registered one; once unregistered,
+    the kind is refused with the named error and the kinds known."""
+    data = ct.event_to_dict(EVENTS[1])  # type: ignore[arg-type]
+    assert (data["kind"], data["target"], data["measure"]) == ("sanction", "RUS", "travel-ban")
+    read_back: Any = ct.event_from_dict(data)
+    assert read_back == EVENTS[1]
+    with pytest.raises(ct.ValidationError, match="did you mean 'sanction'"):
+        ct.event_from_dict({**data, "kind": "sanctoin"})
+    with pytest.raises(ct.ValidationError, match=r"unknown field 'measures'.*did you mean "
+                                                 r"'measure'"):
+        ct.event_from_dict({**data, "measures": "lifted"})
+    ct.unregister_kind("sanction")
+    with pytest.raises(ct.ValidationError, match="unknown kind 'sanction': "
+                                                 "did you mean 'retraction'"):
+        ct.event_from_dict(data)
+    ct.register_kind(Sanction)
+    read_back = ct.event_from_dict(data)
+    assert read_back == EVENTS[1]
+
+
+def test_a_store_with_an_unregistered_kind_is_refused_by_name(tmp_path: Path) -> None:
+    """A store written while the kind was registered, loaded once it is not, fails with a
+    ValidationError naming the file, the line and the kinds known, not a traceback."""
+    ct.create(tmp_path / "store.jsonl").extend(EVENTS)  # type: ignore[arg-type]
+    ct.unregister_kind("sanction")
+    with pytest.raises(ct.ValidationError) as caught:
+        ct.load(tmp_path / "store.jsonl")
+    message = str(caught.value)
+    assert message.startswith("4 problems")
+    assert "store.jsonl:2: event 'sanction-1': unknown kind 'sanction'" in message
+    assert "unknown kind 'sanction': did you mean 'retraction'?" in message
+
+
+def test_register_kind_refuses_what_is_not_a_kind() -> None:
+    """A class that is no event, has no tag, or takes another's tag is refused by name;
+    registering the same class again changes nothing; built-in kinds stay."""
+    assert ct.register_kind(Sanction) is Sanction
+    with pytest.raises(TypeError, match="not a kind of event"):
+        ct.register_kind(SanctionEntry)  # type: ignore[type-var]
+
+    @attrs.frozen(kw_only=True)
+    class Untagged(ct.BaseEvent):
+        pass
+
+    with pytest.raises(ValueError, match="declares no kind"):
+        ct.register_kind(Untagged)
+
+    @attrs.frozen(kw_only=True)
+    class Impostor(ct.BaseEvent):
+        kind: ClassVar[str] = "vote"
+
+    with pytest.raises(ValueError, match="the kind 'vote' is already"):
+        ct.register_kind(Impostor)
+
+    @attrs.frozen(kw_only=True)
+    class Unresolved(ct.BaseEvent):
+        kind: ClassVar[str] = "unresolved"
+        measure: Nowhere  # type: ignore[name-defined]  # noqa: F821
+
+    with pytest.raises(TypeError, match="Unresolved name types that cannot be found"):
+        ct.register_kind(Unresolved)
+    read_back: Any = ct.event_from_dict(ct.event_to_dict(EVENTS[0]))  # type: ignore[arg-type]
+    assert read_back == EVENTS[0]  # the converters still read the kinds registered
+    with pytest.raises(ValueError, match="built-in kind"):
+        ct.unregister_kind("vote")
+
+
+def test_the_command_line_offers_a_registered_kind(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--kind`` lists the registered kind among its choices, and filters by it."""
+    from cybertimeline._cli import main
+
+    where = tmp_path / "store.sqlite"
+    ct.create(where).extend(EVENTS)  # type: ignore[arg-type]
+    assert main(["timeline", "--events", str(where), "--kind", "sanction", "CHN"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[2:4] for line in lines[1:-1]] == [["USA", "sanction-3"],
+                                                           ["USA", "sanction-4"]]
+    assert lines[-1] == "2 events"
+    assert main(["timeline", "--events", str(where), "--kind", "sanctoin"]) == 2
+    assert "'retraction', 'sanction', 'session'" in capsys.readouterr().err
+
+
+def _architecture_example() -> str:
+    """The example of docs/architecture.md that adds a kind with a section of its own."""
+    page = (Path(__file__).parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = page.split("## Extending: a kind with a section of its own", 1)[1]
+    # Fenced `python3`, not `python`: tests/test_docs_examples.py runs the pages' python
+    # blocks in one process, and this one registers a kind and a section for good.
+    return section.split("```python3\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_example_is_complete(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example of docs/architecture.md, run as written with neither this module's kind
+    nor its section registered, is all it takes: its event is stored in JSON Lines, read
+    back, validated and folded into its section."""
+    ct.unregister_kind("sanction")
+    table._TABLE.pop("sanctions")
+    table._changed()
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, Any] = {"__name__": "architecture_example"}
+    # As the page is run: without this module's `from __future__ import annotations`.
+    code = compile(_architecture_example(), "docs/architecture.md", "exec", dont_inherit=True)
+    exec(code, namespace)
+    stored = ct.load(tmp_path / "sanctions.jsonl")
+    (event,) = stored.events()
+    assert type(event) is namespace["Sanction"]
+    assert stored.position("USA").section("sanctions")["RUS"].measure == "asset-freeze"
 
 
 _SANCTIONS = st.builds(

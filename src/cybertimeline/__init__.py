@@ -11,6 +11,7 @@ The timeline, its stores and the reports are imported when first used.
 import typing
 
 from cybertimeline._model.dates import Date, DateLike, Precision
+from cybertimeline._model.event import BaseEvent, Write
 from cybertimeline._model.events import (
     Acceptance,
     Accession,
@@ -32,6 +33,8 @@ from cybertimeline._model.events import (
     TreatyAct,
     Vote,
     Withdrawal,
+    register_kind,
+    unregister_kind,
 )
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import (
@@ -220,6 +223,7 @@ __all__ = [
     "Agreement",
     "AmbiguousActorError",
     "Approval",
+    "BaseEvent",
     "Change",
     "Changelog",
     "ChartChanges",
@@ -285,6 +289,7 @@ __all__ = [
     "VoteEntry",
     "VoteMap",
     "Withdrawal",
+    "Write",
     "agreement",
     "build_site",
     "canonical_key",
@@ -307,10 +312,12 @@ __all__ = [
     "position_change_points",
     "position_facts",
     "positions_frame",
+    "register_kind",
     "register_section",
     "resolution",
     "sections",
     "timelinejs",
+    "unregister_kind",
     "vote_change_points",
     "vote_map",
 ]

@@ -24,7 +24,7 @@ from cattrs.strategies import configure_tagged_union
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import BaseEvent
-from cybertimeline._model.events import EVENT_CLASSES, Event, VoteOption
+from cybertimeline._model.events import KINDS, Event, VoteOption, on_kinds_changed
 from cybertimeline._model.fields import MAX_TEXT_LENGTH
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline.errors import DateError
@@ -41,10 +41,7 @@ __all__ = [
     "unknown_key",
 ]
 
-_KIND_OF: dict[type, str] = {cls: cls.kind for cls in EVENT_CLASSES}
-
-for _cls in (BaseEvent, *EVENT_CLASSES):
-    attrs.resolve_types(_cls)  # real types on the fields: reading checks each on its own
+attrs.resolve_types(BaseEvent)  # real types on the fields: reading checks each on its own
 
 
 def _structure_date(value: object, _type: object) -> Date:
@@ -97,7 +94,7 @@ def _is_tuple(type_: Any) -> bool:
 
 
 def _is_table_class(type_: Any) -> bool:
-    return attrs.has(type_) and type_ not in _KIND_OF
+    return attrs.has(type_) and not issubclass(type_, BaseEvent)
 
 
 def _strict_tables(converter: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
@@ -286,8 +283,25 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
         converter.register_structure_hook_func(_is_literal, _structure_literal)
         converter.register_structure_hook_factory(_is_tuple, _fast_sequence(converter))
         converter.register_structure_hook_factory(_is_optional, _fast_optional(converter))
-    configure_tagged_union(Event, converter, tag_name="kind", tag_generator=_KIND_OF.__getitem__)
+    _tag_kinds(converter)
     return converter
+
+
+def _tag_kinds(converter: cattrs.Converter) -> None:
+    """`Event` as the union of every kind known now (`KINDS`), tagged with ``kind``.
+
+    cattrs fixes a tagged union's members when it is configured, so a kind registered
+    later (`register_kind`) makes the converters again (`_rebuild`).
+    """
+    classes = tuple(KINDS.values())
+    for cls in classes:
+        attrs.resolve_types(cls)
+    union: Any = typing.Union[classes]  # noqa: UP007 (a union made at run time)
+    kind_of = {cls: cls.kind for cls in classes}
+    configure_tagged_union(union, converter, tag_name="kind", tag_generator=kind_of.__getitem__)
+    if union != Event:  # `Event` names the built-in kinds only: it is read as the whole union
+        converter.register_structure_hook(Event, converter.get_structure_hook(union))
+        converter.register_unstructure_hook(Event, converter.get_unstructure_hook(union))
 
 
 @functools.cache
@@ -300,6 +314,14 @@ def detailed() -> cattrs.Converter:
 def fast() -> cattrs.Converter:
     """The converter for valid input: about twice as fast, its errors say little."""
     return make_converter(detailed=False)
+
+
+def _rebuild() -> None:
+    detailed.cache_clear()
+    fast.cache_clear()
+
+
+on_kinds_changed(_rebuild)
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:

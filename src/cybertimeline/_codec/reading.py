@@ -83,7 +83,7 @@ def field_problems(data: object) -> list[FieldProblem]:
             kind, str) else []
         hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(KINDS)}"
         return [("kind", f"unknown kind {reprlib.repr(kind)}: {hint}")]
-    names, allowed, required = _FIELDS[kind]
+    names, allowed, required = _fields_of(KINDS[kind])
     if allowed.issuperset(data) and required.issubset(data):
         return []
     problems: list[FieldProblem] = []
@@ -95,16 +95,18 @@ def field_problems(data: object) -> list[FieldProblem]:
     return problems
 
 
-# For each kind: its fields in order, the keys an event dict may have (those and "kind"),
-# and the keys it must have.
-_FIELDS = {
-    kind: (
-        tuple(a.alias for a in attrs.fields(cls)),
-        frozenset({"kind", *(a.alias for a in attrs.fields(cls))}),
-        frozenset(a.alias for a in attrs.fields(cls) if a.default is attrs.NOTHING),
-    )
-    for kind, cls in KINDS.items()
-}
+def _fields_of(cls: type[BaseEvent]) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """A kind's fields in order, the keys its event dict may have (those and "kind"), and
+    the keys it must have (kept by class: a kind registered later has its own)."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        names = tuple(a.alias for a in attrs.fields(cls))
+        found = _FIELDS[cls] = (names, frozenset({"kind", *names}), frozenset(
+            a.alias for a in attrs.fields(cls) if a.default is attrs.NOTHING))
+    return found
+
+
+_FIELDS: dict[type[BaseEvent], tuple[tuple[str, ...], frozenset[str], frozenset[str]]] = {}
 
 
 def structure_event(data: Mapping[str, Any]) -> tuple[Event | None, list[FieldProblem]]:

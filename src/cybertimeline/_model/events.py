@@ -2,7 +2,9 @@
 
 To add a kind: write its class here (its fields, ``kind``, ``actor_fields``,
 ``writes``, ``verbs``, and ``announced_ahead`` if it is announced before it
-happens) and add it to `Event`. Nothing else matches on kinds. A kind that writes a
+happens) and add it to `Event`. A kind defined outside the library (a user's, a
+test's) is its class and `register_kind(cls)`: `KINDS`, which the codec, the stores'
+checks and the command line read, then holds it. A kind that writes a
 section of its own also gives that section's spec (`cybertimeline.SectionSpec`,
 registered with `cybertimeline.register_section`), which every output reads.
 """
@@ -11,8 +13,9 @@ from __future__ import annotations
 
 import typing
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal, TypeVar
 
 import attrs
 
@@ -48,7 +51,12 @@ __all__ = [
     "Vote",
     "Withdrawal",
     "every_kind",
+    "on_kinds_changed",
+    "register_kind",
+    "unregister_kind",
 ]
+
+BaseEventT = TypeVar("BaseEventT", bound=BaseEvent)
 
 VoteOption = Literal["yes", "no", "abstain", "absent"]
 Stance = Literal["supports", "opposes", "neutral", "mixed"]
@@ -462,7 +470,14 @@ Event = (
 """Any event: the tagged union of every kind."""
 
 EVENT_CLASSES: tuple[type[Event], ...] = typing.get_args(Event)
-KINDS: Mapping[str, type[Event]] = FrozenDict({c.kind: c for c in EVENT_CLASSES})
+"""The built-in kinds' classes (those of `Event`), in order."""
+
+_KINDS: dict[str, type[Event]] = {c.kind: c for c in EVENT_CLASSES}
+KINDS: Mapping[str, type[Event]] = MappingProxyType(_KINDS)
+"""Every kind by its tag: the built-in ones, then those registered (`register_kind`), in
+order. A live view: what reads it sees a kind registered after it was imported."""
+
+_ON_CHANGE: list[Callable[[], None]] = []
 TREATY_ACT_KINDS = frozenset(c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct))
 CONSENT_KINDS = frozenset(
     c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct) and c.role == "consent")
@@ -481,3 +496,71 @@ def every_kind() -> dict[str, type[BaseEvent]]:
         if isinstance(tag, str):
             found.setdefault(tag, cls)
     return found
+
+
+def register_kind(cls: type[BaseEventT]) -> type[BaseEventT]:
+    """Make ``cls`` a kind every store reads, validates and appends, and returns it.
+
+    ``cls`` is an attrs subclass of `BaseEvent` declaring its ``kind`` tag; once
+    registered, files, JSON Lines and SQL stores load and validate events of that kind,
+    ``Timeline.events(kind=...)`` and the command line's ``--kind`` name it, and an
+    unknown kind is still refused with the kinds known. A kind writing a section of its
+    own also needs that section's spec (`register_section`). Registering the same class
+    again does nothing; the registry is process-wide (`unregister_kind` undoes it).
+
+    Raises:
+        TypeError: ``cls`` is not an attrs subclass of `BaseEvent`, or its fields' types
+            cannot be resolved.
+        ValueError: it declares no ``kind``, or another class has that tag.
+    """
+    if not _an_event_class(cls):
+        raise TypeError(f"{cls!r} is not a kind of event: subclass BaseEvent with "
+                        f"@attrs.frozen(kw_only=True)")
+    tag = cls.__dict__.get("kind")
+    if not isinstance(tag, str) or not tag:
+        raise ValueError(f"{cls.__name__} declares no kind: add kind: ClassVar[str] = "
+                         f"\"{cls.__name__.lower()}\"")
+    held = _KINDS.get(tag)
+    if held is cls:
+        return cls
+    try:  # here, not in the codec: a class the codec cannot read is never registered
+        attrs.resolve_types(cls)
+    except Exception as exc:
+        raise TypeError(f"the fields of {cls.__name__} name types that cannot be found "
+                        f"({exc}): import them in its module") from None
+    if held is not None:
+        raise ValueError(f"the kind {tag!r} is already {held.__module__}.{held.__qualname__}: "
+                         f"give {cls.__name__} another tag")
+    _KINDS[tag] = cls  # type: ignore[assignment]
+    _changed()
+    return cls
+
+
+def _an_event_class(cls: object) -> bool:
+    return isinstance(cls, type) and issubclass(cls, BaseEvent) and attrs.has(cls)
+
+
+def unregister_kind(kind: str) -> None:
+    """Forget a kind `register_kind` added (the built-in kinds stay).
+
+    Raises:
+        ValueError: ``kind`` is built in.
+    """
+    if kind in _BUILTIN:
+        raise ValueError(f"{kind!r} is a built-in kind: it cannot be unregistered")
+    if _KINDS.pop(kind, None) is not None:
+        _changed()
+
+
+def on_kinds_changed(rebuild: Callable[[], None]) -> None:
+    """Call ``rebuild`` whenever a kind is registered or unregistered: for what is made
+    once from the kinds (the codec's converters, its field lists)."""
+    _ON_CHANGE.append(rebuild)
+
+
+def _changed() -> None:
+    for rebuild in _ON_CHANGE:
+        rebuild()
+
+
+_BUILTIN = frozenset(_KINDS)

@@ -248,16 +248,14 @@ def raw_names(data: object) -> list[Named]:
     if not isinstance(data, Mapping):
         return []
     kind = KINDS.get(str(data.get("kind")))
-    fields = kind.actor_fields if kind is not None else _ACTOR_FIELDS
+    fields = kind.actor_fields if kind is not None else tuple(
+        dict.fromkeys(f for cls in KINDS.values() for f in cls.actor_fields))
     found = [(path, name, "actor") for field in fields
              for path, name in named_actors(field, data.get(field))]
     instrument = data.get("instrument")
     if isinstance(instrument, str) and (kind is None or issubclass(kind, TreatyAct)):
         found.append(("instrument", instrument, "instrument"))
     return found
-
-
-_ACTOR_FIELDS = tuple(dict.fromkeys(f for cls in KINDS.values() for f in cls.actor_fields))
 
 
 def failed_name_problems(
