@@ -29,6 +29,7 @@ from cybertimeline._model import palette
 from cybertimeline._model.event import BaseEvent, Write
 from cybertimeline._model.fields import actor_id, one_of
 from cybertimeline._projections import sections as table
+from cybertimeline._projections.section_table import BUILTIN
 from cybertimeline._reports.frames import panel_row
 from cybertimeline._reports.rows import event_row, write_csv
 from tests import strategies as s
@@ -285,3 +286,27 @@ def test_folding_an_event_changes_only_the_sections_it_declares(
     assert changed <= declared
     assert set(after.sections) == {spec.name for spec in ct.sections()}
     assert set(after.to_dict()) >= set(after.sections)
+
+
+@pytest.mark.parametrize("name", ["actor", "coverage", "not_yet_open", "possible", "to_dict",
+                                  "sources", "events", "sanctions.eu", "Sanctions", "my sanctions",
+                                  "\x1b[31mred", "", "_hidden"])
+def test_a_section_may_not_take_a_positions_own_name(name: str) -> None:
+    """A section named as a position's field would overwrite that key of its JSON
+    (``"actor": {}``); one that is not a plain lowercase name breaks its changes' paths
+    (``section.key``). Both are refused, and the table is left as it was."""
+    before = ct.sections()
+    with pytest.raises(ValueError, match="may not be called"):
+        ct.register_section(attrs.evolve(SPEC, name=name, colours={}))
+    assert ct.sections() == before
+    assert ct.Position(actor="USA").to_dict()["actor"] == "USA"
+
+
+def test_the_reserved_names_are_every_public_name_of_a_position() -> None:
+    """Every public attribute of `Position` that is not a section is reserved, so a new
+    field or method of a position cannot be taken by a section unseen."""
+    builtin = {spec.name for spec in BUILTIN}
+    own = {name for name in dir(ct.Position) if not name.startswith("_")}
+    assert own - builtin <= table.RESERVED
+    registered = {spec.name for spec in ct.sections()}
+    assert set(ct.Position(actor="USA").to_dict()) - registered <= table.RESERVED

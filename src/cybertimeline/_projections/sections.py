@@ -15,6 +15,7 @@ Register a new section with `register_section`; the built-in ones are in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, Protocol
 
@@ -26,7 +27,7 @@ from cybertimeline._model.palette import add_colours
 from cybertimeline._model.registry import Registry
 from cybertimeline._model.wording import Citations, Words
 
-__all__ = ["KeyNames", "Page", "SectionChange", "SectionSpec", "empties", "entries_in",
+__all__ = ["RESERVED", "KeyNames", "Page", "SectionChange", "SectionSpec", "empties", "entries_in",
            "register_section", "section_spec", "sections", "when"]
 
 KeyNames = Literal["instrument", "resolution", "topic", "actor", "event"]
@@ -177,6 +178,18 @@ class SectionSpec:
 
 _EMPTY: Mapping[str, Any] = FrozenDict()
 
+RESERVED = frozenset({
+    # A position's own fields and the other keys of its JSON (`Position.to_dict`)...
+    "actor", "as_of", "known_at", "possible", "sections", "coverage", "registry",
+    "not_yet_open",
+    # ...and its methods: a section named so would hide a JSON key or be no keyword.
+    "section", "text", "html", "treaty", "events", "sources", "is_empty", "to_dict",
+})
+"""Names no section may take (tests/test_new_section.py checks it against `Position`)."""
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+"""A section's name: a JSON key, a keyword and the head of a change's path (``votes.X``)."""
+
 _TABLE: dict[str, SectionSpec] = {}
 _SPECS: tuple[SectionSpec, ...] = ()
 _EMPTIES: dict[str, Any] = {}
@@ -192,9 +205,15 @@ def register_section(spec: SectionSpec) -> SectionSpec:
     section is read from its events.
 
     Raises:
-        ValueError: a listed section that ``removes`` or accumulates; a colour that another
+        ValueError: a name that is not lowercase letters, digits and ``_``, or that a
+            position uses for itself (`RESERVED`: ``actor``, ``to_dict``...); a listed
+            section that ``removes`` or accumulates; a colour that another
             value already has (`add_colours`).
     """
+    if not _NAME.fullmatch(spec.name) or spec.name in RESERVED:
+        raise ValueError(f"a section may not be called {spec.name!r}: give it a name of "
+                         f"lowercase letters, digits and _ that is not one of a position's "
+                         f"own ({', '.join(sorted(RESERVED))})")
     if not spec.keyed and (spec.removes or spec.accumulate is not None):
         raise ValueError(f"section {spec.name!r} is listed: only a keyed section removes "
                          f"or accumulates entries")
