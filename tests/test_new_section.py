@@ -310,3 +310,30 @@ def test_the_reserved_names_are_every_public_name_of_a_position() -> None:
     assert own - builtin <= table.RESERVED
     registered = {spec.name for spec in ct.sections()}
     assert set(ct.Position(actor="USA").to_dict()) - registered <= table.RESERVED
+
+
+def _lifted_is_none(event: Sanction, actor: str) -> SanctionEntry | None:
+    return None if event.measure == "lifted" else SanctionEntry.of(event, actor)
+
+
+@pytest.mark.parametrize("removes", [False, True])
+def test_an_entry_made_none_removes_only_where_the_section_says_so(
+        bundled: ct.Timeline, removes: bool) -> None:
+    """A keyed section whose ``make`` returns None: with ``removes`` the key is removed, by
+    the fold and the prefix positions alike; without, both refuse with a message naming
+    the section and the event (the fold dropped the key, the prefix positions failed an
+    assertion deep inside)."""
+    ct.register_section(attrs.evolve(SPEC, make=_lifted_is_none, removes=removes))
+    tl = ct.Timeline([*bundled.events("USA"), *EVENTS],  # type: ignore[list-item]
+                     registry=bundled.registry)
+    events = [e for e in tl.events("USA") if e.date.latest <= dt.date(2022, 1, 1)]
+    if removes:
+        folded = ct.fold(ct.PositionProjection("USA"), events)
+        assert set(folded.section("sanctions")) == {"RUS"}
+        assert tl.position("USA", as_of="2022-01-01").sections == folded.sections
+        return
+    with pytest.raises(ValueError, match="'sanctions' made no entry for event 'sanction-4'"):
+        ct.fold(ct.PositionProjection("USA"), events)
+    with pytest.raises(ValueError, match="'sanctions' made no entry for event 'sanction-4'"):
+        dict(tl.position("USA", as_of="2022-01-01").section("sanctions").items())
+    assert set(tl.position("USA", as_of="2020-12-31").section("sanctions")) == {"RUS", "CHN"}

@@ -259,7 +259,7 @@ def write(state: Position, spec: SectionSpec, key: str, event: Any, actor: str) 
                                 actor)
     else:
         entry = spec.make(event, actor)
-    if entry is None:
+    if spec.checked(entry, event) is None:
         entries.pop(key, None)
     else:
         entries[key] = entry

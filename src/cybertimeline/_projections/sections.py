@@ -145,6 +145,19 @@ class SectionSpec:
         """The section with nothing in it: an empty mapping, or an empty tuple."""
         return _EMPTY if self.keyed else ()
 
+    def checked(self, entry: Any, event: Any) -> Any:
+        """``entry``, made (`make`, `accumulate`) for ``event``: None only if the section
+        `removes` (else a fold would drop the key and prefix positions keep it).
+
+        Raises:
+            ValueError: None, and the section does not remove entries.
+        """
+        if entry is None and not self.removes:
+            raise ValueError(f"section {self.name!r} made no entry for event "
+                             f"{getattr(event, 'id', event)!r}: register it with "
+                             f"removes=True if None removes an entry")
+        return entry
+
     def word(self, entry: Any) -> str | None:
         """The entry's one word (`value`), or None."""
         if self.value is None or entry is None:
