@@ -337,3 +337,18 @@ def test_an_entry_made_none_removes_only_where_the_section_says_so(
     with pytest.raises(ValueError, match="'sanctions' made no entry for event 'sanction-4'"):
         dict(tl.position("USA", as_of="2022-01-01").section("sanctions").items())
     assert set(tl.position("USA", as_of="2020-12-31").section("sanctions")) == {"RUS", "CHN"}
+
+
+@pytest.mark.parametrize("colours", [
+    {"embargo": palette.VALUE_COLOURS["yes"]},            # a vote option's
+    {"embargo": palette.STATUS_COLOURS["party"].lower()},  # a treaty status's, in lower case
+    {"embargo": "#111111", "tariff": "#111111"},  # two of its own values
+])
+def test_a_section_may_not_take_a_colour_another_value_has(colours: dict[str, str]) -> None:
+    """One colour, one meaning: a section's value may not take a colour another value
+    already has (an embargo drawn in the blue of a yes vote); the palette and the
+    table are left as they were."""
+    before, held = ct.sections(), palette.value_colours()
+    with pytest.raises(ValueError, match="one colour, one meaning"):
+        ct.register_section(attrs.evolve(SPEC, name="measures", colours=colours))
+    assert (ct.sections(), palette.value_colours()) == (before, held)
