@@ -32,6 +32,7 @@ from cybertimeline._projections import sections as table
 from cybertimeline._projections.section_table import BUILTIN
 from cybertimeline._reports.frames import panel_row
 from cybertimeline._reports.rows import event_row, write_csv
+from tests import reference as ref
 from tests import strategies as s
 
 Measure = Literal["asset-freeze", "travel-ban", "lifted"]
@@ -352,3 +353,51 @@ def test_a_section_may_not_take_a_colour_another_value_has(colours: dict[str, st
     with pytest.raises(ValueError, match="one colour, one meaning"):
         ct.register_section(attrs.evolve(SPEC, name="measures", colours=colours))
     assert (ct.sections(), palette.value_colours()) == (before, held)
+
+
+@st.composite
+def _sanction_timelines(draw: st.DrawFn) -> list[Any]:
+    """Sanctions (partial dates too, some recorded late) of USA against two targets, some
+    corrected (``supersedes``) or retracted, corrections included: chains, no cycles."""
+    found: list[Any] = []
+    for number in range(draw(st.integers(0, 8))):
+        event: Any = _sanction(number, draw(s.date_texts(2010, 2022)),
+                               draw(st.sampled_from(["RUS", "CHN"])),
+                               draw(st.sampled_from(MEASURES)))
+        late = draw(st.integers(0, 900))
+        if found and draw(st.integers(0, 2)) == 0:
+            target = draw(st.sampled_from(found))
+            day = max(target.recorded_on + dt.timedelta(days=late), event.date.earliest)
+            if draw(st.booleans()):
+                event = attrs.evolve(event, supersedes=target.id,
+                                     recorded=ct.Date.from_date(day))
+            else:
+                event = ct.Retraction(id=f"retraction-{number}", date=str(day),
+                                      recorded=str(day), sources=(_source(),),
+                                      retracts=target.id, reason="recorded in error")
+        elif draw(st.booleans()):
+            event = attrs.evolve(event, recorded=ct.Date.from_date(
+                event.date.earliest + dt.timedelta(days=late)))
+        found.append(event)
+    return found
+
+
+@settings(max_examples=60)
+@given(_sanction_timelines(), st.sampled_from([{}, {"keyed": False}, {"removes": True}]),
+       st.lists(st.none() | s.query_dates(2009, 2024), min_size=1, max_size=3),
+       st.none() | s.query_dates(2009, 2024), st.booleans())
+def test_a_registered_section_reads_as_the_reference_fold(
+        events: list[Any], shape: dict[str, bool], days: list[Any], known_at: Any,
+        possible: bool) -> None:
+    """Keyed, listed or removing, with corrections, retractions, partial dates, ``known_at``
+    and ``possible``: `Timeline.position` holds the registered section as a fold of the
+    events rules 2 and 3 select, whatever was asked of the timeline before."""
+    ct.register_section(attrs.evolve(SPEC, **shape))  # type: ignore[arg-type]
+    tl = ct.Timeline(events)
+    for day in [*days, *reversed(days)]:
+        chosen = ref.folded(events, ref.last_day(day), ref.last_day(known_at), possible)
+        replay = ct.fold(ct.PositionProjection("USA"), chosen)
+        got = tl.position("USA", as_of=day, known_at=known_at, possible=possible)
+        assert got.section("sanctions") == replay.section("sanctions")
+        assert list(got.section("sanctions")) == list(replay.section("sanctions"))
+        assert got.to_dict()["sanctions"] == replay.to_dict()["sanctions"]
