@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -401,3 +403,29 @@ def test_a_registered_section_reads_as_the_reference_fold(
         assert got.section("sanctions") == replay.section("sanctions")
         assert list(got.section("sanctions")) == list(replay.section("sanctions"))
         assert got.to_dict()["sanctions"] == replay.to_dict()["sanctions"]
+
+
+def _register_at(start: threading.Barrier, name: str) -> None:
+    start.wait()
+    ct.register_section(attrs.evolve(SPEC, name=name, colours={}))
+
+
+def test_sections_registered_from_several_threads_are_all_kept() -> None:
+    """Threads registering sections at once (a thread switch forced every microsecond) each
+    keep theirs: one's table could be written over by another's, made a moment before."""
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for trial in range(150):
+            names = [f"sanctions_{trial}_{n}" for n in range(8)]
+            start = threading.Barrier(len(names))
+
+            threads = [threading.Thread(target=_register_at, args=(start, n)) for n in names]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert set(names) <= {spec.name for spec in ct.sections()}
+            assert set(names) <= set(ct.Position(actor="USA").sections)
+    finally:
+        sys.setswitchinterval(switching)

@@ -16,6 +16,7 @@ Register a new section with `register_section`; the built-in ones are in
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, Protocol
 
@@ -203,6 +204,7 @@ RESERVED = frozenset({
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 """A section's name: a JSON key, a keyword and the head of a change's path (``votes.X``)."""
 
+_REGISTERING = threading.Lock()
 _TABLE: dict[str, SectionSpec] = {}
 _SPECS: tuple[SectionSpec, ...] = ()
 _EMPTIES: dict[str, Any] = {}
@@ -230,9 +232,10 @@ def register_section(spec: SectionSpec) -> SectionSpec:
     if not spec.keyed and (spec.removes or spec.accumulate is not None):
         raise ValueError(f"section {spec.name!r} is listed: only a keyed section removes "
                          f"or accumulates entries")
-    add_colours(spec.colours)
-    _TABLE[spec.name] = spec
-    _changed()
+    with _REGISTERING:  # else two threads' registrations could each drop the other's
+        add_colours(spec.colours)
+        _TABLE[spec.name] = spec
+        _changed()
     return spec
 
 
