@@ -429,3 +429,23 @@ def test_sections_registered_from_several_threads_are_all_kept() -> None:
             assert set(names) <= set(ct.Position(actor="USA").sections)
     finally:
         sys.setswitchinterval(switching)
+
+
+@pytest.mark.parametrize("shape", [{"keyed": False}, {"removes": True},
+                                   {"make": _lifted_is_none, "removes": True}])
+def test_a_section_registered_again_after_an_answer(bundled: ct.Timeline,
+                                                    shape: dict[str, Any]) -> None:
+    """A section registered again in another shape (listed now, or removing) after the
+    timeline answered with it: the next answer holds it in its new shape, as a fold does
+    (the prefix positions kept reading it through its old keyed writes: a listed section
+    held as a mapping, and entries that now remove kept)."""
+    tl = ct.Timeline([*bundled.events("USA"), *EVENTS],  # type: ignore[list-item]
+                     registry=bundled.registry)
+    assert len(tl.position("USA", as_of="2022-01-01").section("sanctions")) == 2
+    ct.register_section(attrs.evolve(SPEC, **shape))
+    for day in ("2016-01-01", "2022-01-01"):
+        settled = [e for e in tl.events("USA") if e.date.latest <= dt.date.fromisoformat(day)]
+        folded = ct.fold(ct.PositionProjection("USA"), settled)
+        got = tl.position("USA", as_of=day)
+        assert got.sections == folded.sections
+        assert got.to_dict()["sanctions"] == folded.to_dict()["sanctions"]

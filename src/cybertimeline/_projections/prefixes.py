@@ -430,6 +430,7 @@ class PrefixPositions:
         shared = SharedVoteEntries() if votes is None else votes
         written = columns.get("votes")
         self._written = written
+        self._specs = {spec.name: spec for spec in registered()}
         keyed = _keyed_writes(registered(), actor, events, shared)
         self._keyed = dict(keyed)
         if written is not None:  # read from the stored writes, not from `events`
@@ -480,8 +481,11 @@ class PrefixPositions:
         # the folded ones.
         for spec in registered():
             writes = self._keyed.get(spec.name)
-            if writes is not None:
+            if writes is not None and (spec.columnar or self._specs[spec.name] is spec):
                 held[spec.name] = _PrefixMap(writes, vote_end if spec.columnar else end)
+            elif writes is not None:  # registered again since the scan (a listed one now?)
+                held[spec.name] = fold(PositionProjection(self.actor),
+                                       self.events[:end]).section(spec.name)
             elif state is not None:
                 held[spec.name] = state.section(spec.name)
         return Position(actor=self.actor, as_of=as_of, known_at=known_at, possible=possible,
