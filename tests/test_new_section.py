@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -28,8 +30,10 @@ import cybertimeline as ct
 from cybertimeline._model import palette
 from cybertimeline._model.fields import actor_id, one_of
 from cybertimeline._projections import sections as table
+from cybertimeline._projections.section_table import BUILTIN
 from cybertimeline._reports.frames import panel_row
 from cybertimeline._reports.rows import event_row, write_csv
+from tests import reference as ref
 from tests import strategies as s
 
 Measure = Literal["asset-freeze", "travel-ban", "lifted"]
@@ -439,3 +443,163 @@ def test_folding_an_event_changes_only_the_sections_it_declares(
     assert changed <= declared
     assert set(after.sections) == {spec.name for spec in ct.sections()}
     assert set(after.to_dict()) >= set(after.sections)
+
+
+@pytest.mark.parametrize("name", ["actor", "coverage", "not_yet_open", "possible", "to_dict",
+                                  "sources", "events", "sanctions.eu", "Sanctions", "my sanctions",
+                                  "\x1b[31mred", "", "_hidden"])
+def test_a_section_may_not_take_a_positions_own_name(name: str) -> None:
+    """A section named as a position's field would overwrite that key of its JSON
+    (``"actor": {}``); one that is not a plain lowercase name breaks its changes' paths
+    (``section.key``). Both are refused, and the table is left as it was."""
+    before = ct.sections()
+    with pytest.raises(ValueError, match="may not be called"):
+        ct.register_section(attrs.evolve(SPEC, name=name, colours={}))
+    assert ct.sections() == before
+    assert ct.Position(actor="USA").to_dict()["actor"] == "USA"
+
+
+def test_the_reserved_names_are_every_public_name_of_a_position() -> None:
+    """Every public attribute of `Position` that is not a section is reserved, so a new
+    field or method of a position cannot be taken by a section unseen."""
+    builtin = {spec.name for spec in BUILTIN}
+    own = {name for name in dir(ct.Position) if not name.startswith("_")}
+    assert own - builtin <= table.RESERVED
+    registered = {spec.name for spec in ct.sections()}
+    assert set(ct.Position(actor="USA").to_dict()) - registered <= table.RESERVED
+
+
+def _lifted_is_none(event: Sanction, actor: str) -> SanctionEntry | None:
+    return None if event.measure == "lifted" else SanctionEntry.of(event, actor)
+
+
+@pytest.mark.parametrize("removes", [False, True])
+def test_an_entry_made_none_removes_only_where_the_section_says_so(
+        bundled: ct.Timeline, removes: bool) -> None:
+    """A keyed section whose ``make`` returns None: with ``removes`` the key is removed, by
+    the fold and the prefix positions alike; without, both refuse with a message naming
+    the section and the event (the fold dropped the key, the prefix positions failed an
+    assertion deep inside)."""
+    ct.register_section(attrs.evolve(SPEC, make=_lifted_is_none, removes=removes))
+    tl = ct.Timeline([*bundled.events("USA"), *EVENTS],  # type: ignore[list-item]
+                     registry=bundled.registry)
+    events = [e for e in tl.events("USA") if e.date.latest <= dt.date(2022, 1, 1)]
+    if removes:
+        folded = ct.fold(ct.PositionProjection("USA"), events)
+        assert set(folded.section("sanctions")) == {"RUS"}
+        assert tl.position("USA", as_of="2022-01-01").sections == folded.sections
+        return
+    with pytest.raises(ValueError, match="'sanctions' made no entry for event 'sanction-4'"):
+        ct.fold(ct.PositionProjection("USA"), events)
+    with pytest.raises(ValueError, match="'sanctions' made no entry for event 'sanction-4'"):
+        dict(tl.position("USA", as_of="2022-01-01").section("sanctions").items())
+    assert set(tl.position("USA", as_of="2020-12-31").section("sanctions")) == {"RUS", "CHN"}
+
+
+@pytest.mark.parametrize("colours", [
+    {"embargo": palette.VALUE_COLOURS["yes"]},            # a vote option's
+    {"embargo": palette.STATUS_COLOURS["party"].lower()},  # a treaty status's, in lower case
+    {"embargo": "#111111", "tariff": "#111111"},  # two of its own values
+])
+def test_a_section_may_not_take_a_colour_another_value_has(colours: dict[str, str]) -> None:
+    """One colour, one meaning: a section's value may not take a colour another value
+    already has (an embargo drawn in the blue of a yes vote); the palette and the
+    table are left as they were."""
+    before, held = ct.sections(), palette.value_colours()
+    with pytest.raises(ValueError, match="one colour, one meaning"):
+        ct.register_section(attrs.evolve(SPEC, name="measures", colours=colours))
+    assert (ct.sections(), palette.value_colours()) == (before, held)
+
+
+@st.composite
+def _sanction_timelines(draw: st.DrawFn) -> list[Any]:
+    """Sanctions (partial dates too, some recorded late) of USA against two targets, some
+    corrected (``supersedes``) or retracted, corrections included: chains, no cycles."""
+    found: list[Any] = []
+    for number in range(draw(st.integers(0, 8))):
+        event: Any = _sanction(number, draw(s.date_texts(2010, 2022)),
+                               draw(st.sampled_from(["RUS", "CHN"])),
+                               draw(st.sampled_from(MEASURES)))
+        late = draw(st.integers(0, 900))
+        if found and draw(st.integers(0, 2)) == 0:
+            target = draw(st.sampled_from(found))
+            day = max(target.recorded_on + dt.timedelta(days=late), event.date.earliest)
+            if draw(st.booleans()):
+                event = attrs.evolve(event, supersedes=target.id,
+                                     recorded=ct.Date.from_date(day))
+            else:
+                event = ct.Retraction(id=f"retraction-{number}", date=str(day),
+                                      recorded=str(day), sources=(_source(),),
+                                      retracts=target.id, reason="recorded in error")
+        elif draw(st.booleans()):
+            event = attrs.evolve(event, recorded=ct.Date.from_date(
+                event.date.earliest + dt.timedelta(days=late)))
+        found.append(event)
+    return found
+
+
+@settings(max_examples=60)
+@given(_sanction_timelines(), st.sampled_from([{}, {"keyed": False}, {"removes": True}]),
+       st.lists(st.none() | s.query_dates(2009, 2024), min_size=1, max_size=3),
+       st.none() | s.query_dates(2009, 2024), st.booleans())
+def test_a_registered_section_reads_as_the_reference_fold(
+        events: list[Any], shape: dict[str, bool], days: list[Any], known_at: Any,
+        possible: bool) -> None:
+    """Keyed, listed or removing, with corrections, retractions, partial dates, ``known_at``
+    and ``possible``: `Timeline.position` holds the registered section as a fold of the
+    events rules 2 and 3 select, whatever was asked of the timeline before."""
+    ct.register_section(attrs.evolve(SPEC, **shape))  # type: ignore[arg-type]
+    tl = ct.Timeline(events)
+    for day in [*days, *reversed(days)]:
+        chosen = ref.folded(events, ref.last_day(day), ref.last_day(known_at), possible)
+        replay = ct.fold(ct.PositionProjection("USA"), chosen)
+        got = tl.position("USA", as_of=day, known_at=known_at, possible=possible)
+        assert got.section("sanctions") == replay.section("sanctions")
+        assert list(got.section("sanctions")) == list(replay.section("sanctions"))
+        assert got.to_dict()["sanctions"] == replay.to_dict()["sanctions"]
+
+
+def _register_at(start: threading.Barrier, name: str) -> None:
+    start.wait()
+    ct.register_section(attrs.evolve(SPEC, name=name, colours={}))
+
+
+def test_sections_registered_from_several_threads_are_all_kept() -> None:
+    """Threads registering sections at once (a thread switch forced every microsecond) each
+    keep theirs: one's table could be written over by another's, made a moment before."""
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for trial in range(150):
+            names = [f"sanctions_{trial}_{n}" for n in range(8)]
+            start = threading.Barrier(len(names))
+
+            threads = [threading.Thread(target=_register_at, args=(start, n)) for n in names]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert set(names) <= {spec.name for spec in ct.sections()}
+            assert set(names) <= set(ct.Position(actor="USA").sections)
+    finally:
+        sys.setswitchinterval(switching)
+
+
+@pytest.mark.parametrize("shape", [{"keyed": False}, {"removes": True},
+                                   {"make": _lifted_is_none, "removes": True}])
+def test_a_section_registered_again_after_an_answer(bundled: ct.Timeline,
+                                                    shape: dict[str, Any]) -> None:
+    """A section registered again in another shape (listed now, or removing) after the
+    timeline answered with it: the next answer holds it in its new shape, as a fold does
+    (the prefix positions kept reading it through its old keyed writes: a listed section
+    held as a mapping, and entries that now remove kept)."""
+    tl = ct.Timeline([*bundled.events("USA"), *EVENTS],  # type: ignore[list-item]
+                     registry=bundled.registry)
+    assert len(tl.position("USA", as_of="2022-01-01").section("sanctions")) == 2
+    ct.register_section(attrs.evolve(SPEC, **shape))
+    for day in ("2016-01-01", "2022-01-01"):
+        settled = [e for e in tl.events("USA") if e.date.latest <= dt.date.fromisoformat(day)]
+        folded = ct.fold(ct.PositionProjection("USA"), settled)
+        got = tl.position("USA", as_of=day)
+        assert got.sections == folded.sections
+        assert got.to_dict()["sanctions"] == folded.to_dict()["sanctions"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import cybertimeline as ct
@@ -328,3 +330,33 @@ def test_sessions_of_a_body():
     assert (session.status, str(session.date), session.location) == (
         "held", "2022-02-28/2022-03-11", "New York")
     assert tl.position("AHC", as_of="2022-03-10").sessions == ()
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ({"votes": []}, "votes is a list: give a mapping"),
+    ({"stances": "supports"}, "stances is a str: give a mapping"),
+    ({"cooperation": {"CAN": None}}, "cooperation is a dict: give a tuple"),
+    ({"sessions": "held"}, "sessions is a str: give a tuple"),
+])
+def test_a_section_of_the_wrong_shape_is_refused_when_made(given: dict[str, Any],
+                                                           message: str) -> None:
+    """A keyed section given as a list, a listed one as a mapping: refused at once, naming
+    the section (it failed later, in `to_dict`, with an AttributeError)."""
+    with pytest.raises(TypeError, match=message):
+        ct.Position(actor="CAN", **given)
+
+
+def test_a_position_made_by_hand_is_a_value_like_one_answered() -> None:
+    """Sections given as a dict and a list are frozen: the position hashes, equals the one
+    a timeline answers, and never changes when the caller's dict does."""
+    answered = ct.load().position("CAN", as_of="2016-01-01")
+    votes = dict(answered.votes)
+    made = ct.Position(actor="CAN", as_of=answered.as_of, known_at=answered.known_at,
+                       sections={**answered.sections, "votes": votes,
+                                 "sessions": list(answered.sessions)},
+                       coverage=answered.coverage)
+    assert made == answered
+    assert hash(made) == hash(answered)
+    votes.clear()
+    assert made.votes
+    assert made == answered

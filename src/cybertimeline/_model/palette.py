@@ -52,7 +52,8 @@ def add_colours(colours: Mapping[str, str]) -> None:
     """Give the values of a section registered later their colours (`SectionSpec.colours`).
 
     Raises:
-        ValueError: a value already has another colour, or a colour is not ``#RRGGBB``.
+        ValueError: a value already has another colour, another value has this colour, or a
+            colour is not ``#RRGGBB``.
     """
     for value, given in colours.items():
         if len(given) != 7 or not given.startswith("#") or not all(
@@ -62,6 +63,11 @@ def add_colours(colours: Mapping[str, str]) -> None:
         if held is not None and held.upper() != given.upper():
             raise ValueError(f"{value!r} already has the colour {held}, not {given}: "
                              f"one value, one colour")
+        taken = [other for other, known in {**COLOURS, **_ADDED, **colours}.items()
+                 if known.upper() == given.upper() and other != value]
+        if taken:
+            raise ValueError(f"the colour {given} of {value!r} is already {taken[0]!r}'s: "
+                             f"one colour, one meaning")
     _ADDED.update((value, given) for value, given in colours.items() if value not in COLOURS)
 
 

@@ -70,6 +70,24 @@ class _Held(Generic[T]):
         return position.section(self.name)  # type: ignore[no-any-return]
 
 
+def _held(name: str, entries: Any) -> Any:
+    """A section's entries as a position holds them: frozen, so that it stays a value
+    (hashable, never changed), and of its shape (a keyed section's a mapping)."""
+    if section_spec(name).keyed:
+        if type(entries) is dict:
+            return FrozenDict(entries)
+        if isinstance(entries, Mapping):
+            return entries
+        wanted = "a mapping of key to entry"
+    else:
+        if type(entries) is tuple:
+            return entries
+        if isinstance(entries, list):
+            return tuple(entries)
+        wanted = "a tuple of entries"
+    raise TypeError(f"Position's section {name} is a {type(entries).__name__}: give {wanted}")
+
+
 @attrs.frozen(kw_only=True, repr=False, init=False)
 class Position:
     """An actor's position: what it had signed, voted, said and joined, as of a date.
@@ -117,7 +135,8 @@ class Position:
         each section; a section not given is empty.
 
         Raises:
-            TypeError: a section is not registered.
+            TypeError: a section is not registered, or its entries are not a mapping (a
+                keyed section) or a tuple or list (a listed one).
         """
         given = {**sections, **by_name} if by_name else sections
         held = empties()
@@ -125,7 +144,7 @@ class Position:
             unknown = sorted(given.keys() - held.keys())
             raise TypeError(f"Position has no section {', '.join(unknown)}: register it "
                             f"with cybertimeline.register_section")
-        held.update(given)
+        held.update((name, _held(name, entries)) for name, entries in given.items())
         self.__attrs_init__(actor=actor, as_of=as_of, known_at=known_at, possible=possible,
                             sections=FrozenDict(held), coverage=coverage, registry=registry)
 
@@ -139,8 +158,14 @@ class Position:
         return section_spec(name).empty if found is None else found
 
     def _with(self, name: str, entries: Any) -> Position:
-        """The position with the section ``name`` holding ``entries``."""
-        return attrs.evolve(self, sections={**self.sections, name: entries})
+        """The position with the section ``name`` holding ``entries`` (of its shape, frozen:
+        the fold's step, which skips the checks of `__init__`)."""
+        changed = object.__new__(Position)
+        changed.__attrs_init__(actor=self.actor, as_of=self.as_of,
+                               known_at=self.known_at, possible=self.possible,
+                               sections=FrozenDict({**self.sections, name: entries}),
+                               coverage=self.coverage, registry=self.registry)
+        return changed
 
     def __str__(self) -> str:
         return self.text()
@@ -259,7 +284,7 @@ def write(state: Position, spec: SectionSpec, key: str, event: Any, actor: str) 
                                 actor)
     else:
         entry = spec.make(event, actor)
-    if entry is None:
+    if spec.checked(entry, event) is None:
         entries.pop(key, None)
     else:
         entries[key] = entry

@@ -312,11 +312,15 @@ class _Items(ItemsView[str, V]):
         return f"items({list(self)!r})"
 
 
-def _last(make: Callable[[Any, str], Any], actor: str) -> _Make[Any]:
-    """An entry made from the last write of its key (votes, stances: the latest wins)."""
+def _last(spec: SectionSpec, actor: str,
+          make: Callable[[Any, str], Any] | None = None) -> _Make[Any]:
+    """An entry made (by ``make``, else the spec's) from the last write of its key (votes,
+    stances: the latest wins)."""
+    made = spec.make if make is None else make
 
     def entry(events: Sequence[Event], ordinals: Sequence[int]) -> Any:
-        return make(events[ordinals[-1]], actor)
+        event = events[ordinals[-1]]
+        return spec.checked(made(event, actor), event)
 
     return entry
 
@@ -349,11 +353,14 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
     return entries
 
 
-def _accumulated(accumulate: Callable[[Sequence[Any], str], Any], actor: str) -> _Make[Any]:
+def _accumulated(spec: SectionSpec, actor: str) -> _Make[Any]:
     """An entry made from every write of its key (treaties: a status from all its acts)."""
+    accumulate = spec.accumulate
+    assert accumulate is not None
 
     def make(events: Sequence[Event], ordinals: Sequence[int]) -> Any:
-        return accumulate([events[i] for i in ordinals], actor)
+        return spec.checked(accumulate([events[i] for i in ordinals], actor),
+                            events[ordinals[-1]])
 
     return make
 
@@ -372,11 +379,11 @@ def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
         if not _prefixed(spec):
             continue
         if spec.accumulate is not None:
-            keyed[spec.name] = _Writes(_accumulated(spec.accumulate, actor), events)
+            keyed[spec.name] = _Writes(_accumulated(spec, actor), events)
         elif spec.columnar:  # vote entries, shared by every actor that voted so
-            keyed[spec.name] = _Writes(_last(shared.of, actor), events)
+            keyed[spec.name] = _Writes(_last(spec, actor, shared.of), events)
         else:
-            keyed[spec.name] = _Writes(_last(spec.make, actor), events)
+            keyed[spec.name] = _Writes(_last(spec, actor), events)
     return keyed
 
 
@@ -423,6 +430,7 @@ class PrefixPositions:
         shared = SharedVoteEntries() if votes is None else votes
         written = columns.get("votes")
         self._written = written
+        self._specs = {spec.name: spec for spec in registered()}
         keyed = _keyed_writes(registered(), actor, events, shared)
         self._keyed = dict(keyed)
         if written is not None:  # read from the stored writes, not from `events`
@@ -473,8 +481,11 @@ class PrefixPositions:
         # the folded ones.
         for spec in registered():
             writes = self._keyed.get(spec.name)
-            if writes is not None:
+            if writes is not None and (spec.columnar or self._specs[spec.name] is spec):
                 held[spec.name] = _PrefixMap(writes, vote_end if spec.columnar else end)
+            elif writes is not None:  # registered again since the scan (a listed one now?)
+                held[spec.name] = fold(PositionProjection(self.actor),
+                                       self.events[:end]).section(spec.name)
             elif state is not None:
                 held[spec.name] = state.section(spec.name)
         return Position(actor=self.actor, as_of=as_of, known_at=known_at, possible=possible,

@@ -15,6 +15,8 @@ Register a new section with `register_section`; the built-in ones are in
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal, Protocol
 
@@ -26,7 +28,7 @@ from cybertimeline._model.palette import add_colours
 from cybertimeline._model.registry import Registry
 from cybertimeline._model.wording import Citations, Words
 
-__all__ = ["KeyNames", "Page", "SectionChange", "SectionSpec", "empties", "entries_in",
+__all__ = ["RESERVED", "KeyNames", "Page", "SectionChange", "SectionSpec", "empties", "entries_in",
            "register_section", "section_spec", "sections", "when"]
 
 KeyNames = Literal["instrument", "resolution", "topic", "actor", "event"]
@@ -144,6 +146,19 @@ class SectionSpec:
         """The section with nothing in it: an empty mapping, or an empty tuple."""
         return _EMPTY if self.keyed else ()
 
+    def checked(self, entry: Any, event: Any) -> Any:
+        """``entry``, made (`make`, `accumulate`) for ``event``: None only if the section
+        `removes` (else a fold would drop the key and prefix positions keep it).
+
+        Raises:
+            ValueError: None, and the section does not remove entries.
+        """
+        if entry is None and not self.removes:
+            raise ValueError(f"section {self.name!r} made no entry for event "
+                             f"{getattr(event, 'id', event)!r}: register it with "
+                             f"removes=True if None removes an entry")
+        return entry
+
     def word(self, entry: Any) -> str | None:
         """The entry's one word (`value`), or None."""
         if self.value is None or entry is None:
@@ -177,6 +192,19 @@ class SectionSpec:
 
 _EMPTY: Mapping[str, Any] = FrozenDict()
 
+RESERVED = frozenset({
+    # A position's own fields and the other keys of its JSON (`Position.to_dict`)...
+    "actor", "as_of", "known_at", "possible", "sections", "coverage", "registry",
+    "not_yet_open",
+    # ...and its methods: a section named so would hide a JSON key or be no keyword.
+    "section", "text", "html", "treaty", "events", "sources", "is_empty", "to_dict",
+})
+"""Names no section may take (tests/test_new_section.py checks it against `Position`)."""
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+"""A section's name: a JSON key, a keyword and the head of a change's path (``votes.X``)."""
+
+_REGISTERING = threading.Lock()
 _TABLE: dict[str, SectionSpec] = {}
 _SPECS: tuple[SectionSpec, ...] = ()
 _EMPTIES: dict[str, Any] = {}
@@ -192,15 +220,22 @@ def register_section(spec: SectionSpec) -> SectionSpec:
     section is read from its events.
 
     Raises:
-        ValueError: a listed section that ``removes`` or accumulates; a colour that another
+        ValueError: a name that is not lowercase letters, digits and ``_``, or that a
+            position uses for itself (`RESERVED`: ``actor``, ``to_dict``...); a listed
+            section that ``removes`` or accumulates; a colour that another
             value already has (`add_colours`).
     """
+    if not _NAME.fullmatch(spec.name) or spec.name in RESERVED:
+        raise ValueError(f"a section may not be called {spec.name!r}: give it a name of "
+                         f"lowercase letters, digits and _ that is not one of a position's "
+                         f"own ({', '.join(sorted(RESERVED))})")
     if not spec.keyed and (spec.removes or spec.accumulate is not None):
         raise ValueError(f"section {spec.name!r} is listed: only a keyed section removes "
                          f"or accumulates entries")
-    add_colours(spec.colours)
-    _TABLE[spec.name] = spec
-    _changed()
+    with _REGISTERING:  # else two threads' registrations could each drop the other's
+        add_colours(spec.colours)
+        _TABLE[spec.name] = spec
+        _changed()
     return spec
 
 
