@@ -109,6 +109,29 @@ def test_an_entry_read_from_rows_equals_the_one_folded_and_pickles_with_its_even
     assert again.event == folded["A/RES/74/247"].event  # read before the store was closed
 
 
+def test_entries_read_from_rows_show_what_folded_ones_show_and_stay_frozen(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    # Entries of stored rows are made without `VoteEntry.__init__` (the rows were checked):
+    # every field, `to_dict` and `sources` must still be the folded entry's.
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    folded = bundled.position("USA", as_of="2022-01-01").votes
+    with ct.load(path) as timeline:
+        read = timeline.position("USA", as_of="2022-01-01").votes
+        assert len(read) > 10
+        assert list(read) == list(folded)
+        for key, entry in read.items():
+            expected = folded[key]
+            assert entry._fields() == expected._fields()
+            assert entry.to_dict() == expected.to_dict()
+            assert entry.sources == expected.sources
+            assert entry.event == expected.event
+        shown = entry.to_dict()
+        shown["option"] = "changed"  # a copy: the entry's own is kept
+        assert entry.to_dict() == expected.to_dict()
+        with pytest.raises(AttributeError):
+            entry.option = "yes"  # type: ignore[misc]
+
+
 def test_a_vote_entry_needs_its_event_or_a_way_to_read_it() -> None:
     with pytest.raises(TypeError, match="needs its event"):
         ct.VoteEntry(resolution="A/RES/74/247", option="no", body="UNGA",

@@ -38,6 +38,11 @@ def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
     return list(operator.itemgetter(*places)(column))
 
 
+def _texts(*columns: Sequence[object]) -> bool:
+    """Whether every value of ``columns`` is text (a set of their types: at the speed of C)."""
+    return all(set(map(type, column)) <= {str} for column in columns)
+
+
 class Entries:
     """The entries of every stored event in one columnar section, in canonical order, as
     columns: ``ids``, ``latest``, ``recorded``, ``dates`` describe each entry's event (its
@@ -84,8 +89,7 @@ class Entries:
         found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
         found.latest, found.recorded = list(map(day, latest)), list(map(day, recorded))
         found.details, found.sources = list(details), list(sources)
-        if not all(type(x) is str for x in (*found.ids, *found.dates, *found.keys,
-                                             *found.details, *found.sources)):
+        if not _texts(found.ids, found.dates, found.keys, found.details, found.sources):
             raise TypeError("an entry's id, date, key, detail or sources are not text")
         return found
 

@@ -182,7 +182,7 @@ class SharedVoteEntries:
 
     def __init__(self, load: Callable[[str], Any] | None = None) -> None:
         self._made: dict[tuple[str, str | None], VoteEntry] = {}
-        self._dates: dict[str, Date] = {}
+        self._dates: dict[str, tuple[Date, str]] = {}
         self._load = load
 
     def of(self, event: Vote, actor: str) -> VoteEntry:
@@ -213,17 +213,48 @@ class SharedVoteEntries:
             for place, (body, title) in zip(missing, read, strict=True):
                 event_id, option = keys[place]
                 assert option is not None  # a vote's write has one (the stores check it)
-                made[keys[place]] = VoteEntry(
-                    resolution=resolutions[place], option=option, body=body,
-                    date=self._date(dates[place]), event_id=event_id, title=title,
-                    sources=sources[place], load=self._load)
+                if self._load is None or not event_id:
+                    raise TypeError("a VoteEntry needs its event, or its event_id and a load")
+                date, shown = self._date(dates[place])
+                made[keys[place]] = _stored_entry(
+                    resolutions[place], option, body, date, event_id, title, sources[place],
+                    self._load, {"option": option, "body": body, "date": shown,
+                                 "title": title, "event": event_id})
         return [made[key] for key in keys]
 
-    def _date(self, text: str) -> Date:
+    def _date(self, text: str) -> tuple[Date, str]:
+        """The date of an EDTF text, and that date as text (as `VoteEntry.to_dict` shows
+        it), each made once."""
         found = self._dates.get(text)
         if found is None:
-            found = self._dates[text] = Date.parse(text)
+            date = Date.parse(text)
+            found = self._dates[text] = (date, str(date))
         return found
+
+
+_new_entry = object.__new__
+_set = object.__setattr__
+
+
+def _stored_entry(resolution: str, option: str, body: str, date: Date, event_id: str,
+                  title: str | None, sources: str, load: Callable[[str], Any] | None,
+                  shown: dict[str, Any]) -> VoteEntry:
+    """A `VoteEntry` of a stored write, made without its ``__init__``: the store's rows were
+    checked when appended (and by ``validate``), and what is read of them was checked as
+    read (`Entries.of_columns`, `_read_details`), so its checks would hold; this is the cost
+    of a position's votes. ``shown`` is what its `VoteEntry.to_dict` gives."""
+    entry = _new_entry(VoteEntry)
+    _set(entry, "resolution", resolution)
+    _set(entry, "option", option)
+    _set(entry, "body", body)
+    _set(entry, "date", date)
+    _set(entry, "_found", None)
+    _set(entry, "event_id", event_id)
+    _set(entry, "title", title)
+    _set(entry, "_sources", sources)
+    _set(entry, "_load", load)
+    _set(entry, "_dict", shown)
+    return entry
 
 
 def _read_sources(event_id: str, text: str) -> tuple[Source, ...]:
