@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybertimeline as ct
+from cybertimeline._projections import entries
 from cybertimeline._stores import mapper, sql_index
 from cybertimeline._stores.sqlite_db import WRITES_2
 from tests import reference as ref
@@ -130,6 +131,19 @@ def test_entries_read_from_rows_show_what_folded_ones_show_and_stay_frozen(
         assert entry.to_dict() == expected.to_dict()
         with pytest.raises(AttributeError):
             entry.option = "yes"  # type: ignore[misc]
+
+
+_DETAILS = st.sampled_from([
+    '["UNGA", "A title"]', '["UNGA", null]', '["UNGA"]', '["UNGA", "t", "x"]', '[1, "t"]',
+    '["UNGA", 2]', '{"UNGA": null}', '"UNGA"', 'null', '[', '', '[["UNGA"], null]'])
+
+
+@given(st.lists(_DETAILS, max_size=6))
+def test_details_are_read_as_pairs_all_or_none(details: list[str]) -> None:
+    # Read at once (by sets of types): the answer is each alone's, or None if any is not a pair.
+    one_by_one = [entries._pair(detail) for detail in details]
+    expected = None if None in one_by_one else one_by_one
+    assert entries._pairs(details) == expected
 
 
 def test_a_vote_entry_needs_its_event_or_a_way_to_read_it() -> None:

@@ -78,7 +78,7 @@ def _vote_entry(fields: dict[str, Any]) -> VoteEntry:
     return VoteEntry(**fields)
 
 
-@attrs.frozen(kw_only=True, eq=False, repr=False)
+@attrs.frozen(kw_only=True, eq=False, repr=False, slots=False)  # `_stored_entry` sets its dict
 class VoteEntry:
     """How the actor voted on one resolution.
 
@@ -244,16 +244,10 @@ def _stored_entry(resolution: str, option: str, body: str, date: Date, event_id:
     read (`Entries.of_columns`, `_read_details`), so its checks would hold; this is the cost
     of a position's votes. ``shown`` is what its `VoteEntry.to_dict` gives."""
     entry = _new_entry(VoteEntry)
-    _set(entry, "resolution", resolution)
-    _set(entry, "option", option)
-    _set(entry, "body", body)
-    _set(entry, "date", date)
-    _set(entry, "_found", None)
-    _set(entry, "event_id", event_id)
-    _set(entry, "title", title)
-    _set(entry, "_sources", sources)
-    _set(entry, "_load", load)
-    _set(entry, "_dict", shown)
+    _set(entry, "__dict__", {
+        "resolution": resolution, "option": option, "body": body, "date": date,
+        "_found": None, "event_id": event_id, "title": title, "_sources": sources,
+        "_load": load, "_dict": shown})
     return entry
 
 
@@ -291,12 +285,16 @@ def _is_pair(pair: Any) -> bool:
 def _pairs(details: Sequence[str | None]) -> list[tuple[str, str | None]] | None:
     """Every detail read as a ``[body, title]`` pair, or None if any is not one."""
     try:  # each alone: joined, two changed details could complete each other
-        read = [orjson.loads(detail) for detail in details]  # type: ignore[arg-type]
+        read = list(map(orjson.loads, details))  # type: ignore[arg-type]
     except (orjson.JSONDecodeError, TypeError):
         return None
-    if len(read) != len(details) or not all(_is_pair(pair) for pair in read):
+    # Checked by the sets of their types and lengths: at the speed of C.
+    if not read or set(map(type, read)) != {list} or set(map(len, read)) != {2}:
+        return None if read else []
+    bodies, titles = zip(*read, strict=True)
+    if set(map(type, bodies)) != {str} or not set(map(type, titles)) <= {str, type(None)}:
         return None
-    return [(body, title) for body, title in read]
+    return list(zip(bodies, titles, strict=True))
 
 
 def _pair(detail: str | None) -> tuple[str, str | None] | None:
