@@ -6,6 +6,8 @@ what it is as JSON (``to_dict``, with the id of its event).
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
@@ -209,17 +211,17 @@ class SharedVoteEntries:
         keys = list(zip(ids, options, strict=True))
         missing = [place for place, key in enumerate(keys) if key not in made]
         if missing:
+            picked = pick(keys, missing)
+            if self._load is None or None in set(map(operator.itemgetter(1), picked)) or not all(
+                    map(operator.itemgetter(0), picked)):  # a store checks both are there
+                raise TypeError("a VoteEntry needs its event, or its event_id and a load")
             read = _read_details(pick(ids, missing), pick(details, missing))
-            for place, (body, title) in zip(missing, read, strict=True):
-                event_id, option = keys[place]
-                assert option is not None  # a vote's write has one (the stores check it)
-                if self._load is None or not event_id:
-                    raise TypeError("a VoteEntry needs its event, or its event_id and a load")
-                date, shown = self._date(dates[place])
-                made[keys[place]] = _stored_entry(
-                    resolutions[place], option, body, date, event_id, title, sources[place],
-                    self._load, {"option": option, "body": body, "date": shown,
-                                 "title": title, "event": event_id})
+            texts = pick(dates, missing)
+            days = {text: self._date(text) for text in set(texts)}
+            made.update(zip(picked, map(
+                _stored_entry, picked, pick(resolutions, missing), read,
+                map(days.__getitem__, texts), pick(sources, missing),
+                itertools.repeat(self._load)), strict=True))
         return [made[key] for key in keys]
 
     def _date(self, text: str) -> tuple[Date, str]:
@@ -236,18 +238,22 @@ _new_entry = object.__new__
 _set = object.__setattr__
 
 
-def _stored_entry(resolution: str, option: str, body: str, date: Date, event_id: str,
-                  title: str | None, sources: str, load: Callable[[str], Any] | None,
-                  shown: dict[str, Any]) -> VoteEntry:
-    """A `VoteEntry` of a stored write, made without its ``__init__``: the store's rows were
-    checked when appended (and by ``validate``), and what is read of them was checked as
-    read (`Entries.of_columns`, `_read_details`), so its checks would hold; this is the cost
-    of a position's votes. ``shown`` is what its `VoteEntry.to_dict` gives."""
+def _stored_entry(key: tuple[str, str], resolution: str, detail: tuple[str, str | None],
+                  date: tuple[Date, str], sources: str, load: Callable[[str], Any]
+                  ) -> VoteEntry:
+    """A `VoteEntry` of a stored write (``key``: its event's id and its option), made
+    without its ``__init__``: the store's rows were checked when appended (and by
+    ``validate``), and what is read of them was checked as read (`Entries.of_columns`,
+    `_read_details`), so its checks would hold; this is the cost of a position's votes.
+    Its `VoteEntry.to_dict` is made with it (``date``: the date and its text)."""
+    event_id, option = key
+    body, title = detail
     entry = _new_entry(VoteEntry)
     _set(entry, "__dict__", {
-        "resolution": resolution, "option": option, "body": body, "date": date,
+        "resolution": resolution, "option": option, "body": body, "date": date[0],
         "_found": None, "event_id": event_id, "title": title, "_sources": sources,
-        "_load": load, "_dict": shown})
+        "_load": load, "_dict": {"option": option, "body": body, "date": date[1],
+                                 "title": title, "event": event_id}})
     return entry
 
 
