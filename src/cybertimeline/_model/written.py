@@ -80,10 +80,21 @@ class Entries:
         Raises:
             ValueError, TypeError: a row is not of that shape.
         """
-        found = cls()
         if not rows:
+            return cls()
+        columns = list(zip(*rows, strict=True))
+        if len(columns) != 8:
+            raise ValueError(f"an entry of {len(columns)} columns, not 8")
+        return cls.of_zipped(columns)
+
+    @classmethod
+    def of_zipped(cls, columns: Sequence[Sequence[Any]]) -> Entries:
+        """`of_columns` of rows already turned into columns (``zip(*rows)``): the first
+        eight, which may be followed by others (a query's values, say)."""
+        found = cls()
+        if not columns:
             return found
-        seqs, ids, latest, recorded, dates, keys, details, sources = zip(*rows, strict=True)
+        seqs, ids, latest, recorded, dates, keys, details, sources = columns[:8]
         day = dt.date.fromisoformat
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
         found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
