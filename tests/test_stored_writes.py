@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybertimeline as ct
+from cybertimeline._projections import entries
 from cybertimeline._stores import mapper, sql_index
 from cybertimeline._stores.sqlite_db import WRITES_2
 from tests import reference as ref
@@ -107,6 +108,42 @@ def test_an_entry_read_from_rows_equals_the_one_folded_and_pickles_with_its_even
         again = pickle.loads(pickle.dumps(entry))
     assert again == entry
     assert again.event == folded["A/RES/74/247"].event  # read before the store was closed
+
+
+def test_entries_read_from_rows_show_what_folded_ones_show_and_stay_frozen(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    # Entries of stored rows are made without `VoteEntry.__init__` (the rows were checked):
+    # every field, `to_dict` and `sources` must still be the folded entry's.
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    folded = bundled.position("USA", as_of="2022-01-01").votes
+    with ct.load(path) as timeline:
+        read = timeline.position("USA", as_of="2022-01-01").votes
+        assert len(read) > 10
+        assert list(read) == list(folded)
+        for key, entry in read.items():
+            expected = folded[key]
+            assert entry._fields() == expected._fields()
+            assert entry.to_dict() == expected.to_dict()
+            assert entry.sources == expected.sources
+            assert entry.event == expected.event
+        shown = entry.to_dict()
+        shown["option"] = "changed"  # a copy: the entry's own is kept
+        assert entry.to_dict() == expected.to_dict()
+        with pytest.raises(AttributeError):
+            entry.option = "yes"  # type: ignore[misc]
+
+
+_DETAILS = st.sampled_from([
+    '["UNGA", "A title"]', '["UNGA", null]', '["UNGA"]', '["UNGA", "t", "x"]', '[1, "t"]',
+    '["UNGA", 2]', '{"UNGA": null}', '"UNGA"', 'null', '[', '', '[["UNGA"], null]'])
+
+
+@given(st.lists(_DETAILS, max_size=6))
+def test_details_are_read_as_pairs_all_or_none(details: list[str]) -> None:
+    # Read at once (by sets of types): the answer is each alone's, or None if any is not a pair.
+    one_by_one = [entries._pair(detail) for detail in details]
+    expected = None if None in one_by_one else one_by_one
+    assert entries._pairs(details) == expected
 
 
 def test_a_vote_entry_needs_its_event_or_a_way_to_read_it() -> None:

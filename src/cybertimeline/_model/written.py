@@ -38,6 +38,11 @@ def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
     return list(operator.itemgetter(*places)(column))
 
 
+def _texts(*columns: Sequence[object]) -> bool:
+    """Whether every value of ``columns`` is text (a set of their types: at the speed of C)."""
+    return all(set(map(type, column)) <= {str} for column in columns)
+
+
 class Entries:
     """The entries of every stored event in one columnar section, in canonical order, as
     columns: ``ids``, ``latest``, ``recorded``, ``dates`` describe each entry's event (its
@@ -75,17 +80,27 @@ class Entries:
         Raises:
             ValueError, TypeError: a row is not of that shape.
         """
-        found = cls()
         if not rows:
+            return cls()
+        columns = list(zip(*rows, strict=True))
+        if len(columns) != 8:
+            raise ValueError(f"an entry of {len(columns)} columns, not 8")
+        return cls.of_zipped(columns)
+
+    @classmethod
+    def of_zipped(cls, columns: Sequence[Sequence[Any]]) -> Entries:
+        """`of_columns` of rows already turned into columns (``zip(*rows)``): the first
+        eight, which may be followed by others (a query's values, say)."""
+        found = cls()
+        if not columns:
             return found
-        seqs, ids, latest, recorded, dates, keys, details, sources = zip(*rows, strict=True)
+        seqs, ids, latest, recorded, dates, keys, details, sources = columns[:8]
         day = dt.date.fromisoformat
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
         found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
         found.latest, found.recorded = list(map(day, latest)), list(map(day, recorded))
         found.details, found.sources = list(details), list(sources)
-        if not all(type(x) is str for x in (*found.ids, *found.dates, *found.keys,
-                                             *found.details, *found.sources)):
+        if not _texts(found.ids, found.dates, found.keys, found.details, found.sources):
             raise TypeError("an entry's id, date, key, detail or sources are not text")
         return found
 

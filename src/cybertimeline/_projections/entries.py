@@ -6,6 +6,8 @@ what it is as JSON (``to_dict``, with the id of its event).
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
@@ -78,7 +80,7 @@ def _vote_entry(fields: dict[str, Any]) -> VoteEntry:
     return VoteEntry(**fields)
 
 
-@attrs.frozen(kw_only=True, eq=False, repr=False)
+@attrs.frozen(kw_only=True, eq=False, repr=False, slots=False)  # `_stored_entry` sets its dict
 class VoteEntry:
     """How the actor voted on one resolution.
 
@@ -182,7 +184,7 @@ class SharedVoteEntries:
 
     def __init__(self, load: Callable[[str], Any] | None = None) -> None:
         self._made: dict[tuple[str, str | None], VoteEntry] = {}
-        self._dates: dict[str, Date] = {}
+        self._dates: dict[str, tuple[Date, str]] = {}
         self._load = load
 
     def of(self, event: Vote, actor: str) -> VoteEntry:
@@ -209,21 +211,50 @@ class SharedVoteEntries:
         keys = list(zip(ids, options, strict=True))
         missing = [place for place, key in enumerate(keys) if key not in made]
         if missing:
+            picked = pick(keys, missing)
+            if self._load is None or None in set(map(operator.itemgetter(1), picked)) or not all(
+                    map(operator.itemgetter(0), picked)):  # a store checks both are there
+                raise TypeError("a VoteEntry needs its event, or its event_id and a load")
             read = _read_details(pick(ids, missing), pick(details, missing))
-            for place, (body, title) in zip(missing, read, strict=True):
-                event_id, option = keys[place]
-                assert option is not None  # a vote's write has one (the stores check it)
-                made[keys[place]] = VoteEntry(
-                    resolution=resolutions[place], option=option, body=body,
-                    date=self._date(dates[place]), event_id=event_id, title=title,
-                    sources=sources[place], load=self._load)
+            texts = pick(dates, missing)
+            days = {text: self._date(text) for text in set(texts)}
+            made.update(zip(picked, map(
+                _stored_entry, picked, pick(resolutions, missing), read,
+                map(days.__getitem__, texts), pick(sources, missing),
+                itertools.repeat(self._load)), strict=True))
         return [made[key] for key in keys]
 
-    def _date(self, text: str) -> Date:
+    def _date(self, text: str) -> tuple[Date, str]:
+        """The date of an EDTF text, and that date as text (as `VoteEntry.to_dict` shows
+        it), each made once."""
         found = self._dates.get(text)
         if found is None:
-            found = self._dates[text] = Date.parse(text)
+            date = Date.parse(text)
+            found = self._dates[text] = (date, str(date))
         return found
+
+
+_new_entry = object.__new__
+_set = object.__setattr__
+
+
+def _stored_entry(key: tuple[str, str], resolution: str, detail: tuple[str, str | None],
+                  date: tuple[Date, str], sources: str, load: Callable[[str], Any]
+                  ) -> VoteEntry:
+    """A `VoteEntry` of a stored write (``key``: its event's id and its option), made
+    without its ``__init__``: the store's rows were checked when appended (and by
+    ``validate``), and what is read of them was checked as read (`Entries.of_columns`,
+    `_read_details`), so its checks would hold; this is the cost of a position's votes.
+    Its `VoteEntry.to_dict` is made with it (``date``: the date and its text)."""
+    event_id, option = key
+    body, title = detail
+    entry = _new_entry(VoteEntry)
+    _set(entry, "__dict__", {
+        "resolution": resolution, "option": option, "body": body, "date": date[0],
+        "_found": None, "event_id": event_id, "title": title, "_sources": sources,
+        "_load": load, "_dict": {"option": option, "body": body, "date": date[1],
+                                 "title": title, "event": event_id}})
+    return entry
 
 
 def _read_sources(event_id: str, text: str) -> tuple[Source, ...]:
@@ -260,12 +291,16 @@ def _is_pair(pair: Any) -> bool:
 def _pairs(details: Sequence[str | None]) -> list[tuple[str, str | None]] | None:
     """Every detail read as a ``[body, title]`` pair, or None if any is not one."""
     try:  # each alone: joined, two changed details could complete each other
-        read = [orjson.loads(detail) for detail in details]  # type: ignore[arg-type]
+        read = list(map(orjson.loads, details))  # type: ignore[arg-type]
     except (orjson.JSONDecodeError, TypeError):
         return None
-    if len(read) != len(details) or not all(_is_pair(pair) for pair in read):
+    # Checked by the sets of their types and lengths: at the speed of C.
+    if not read or set(map(type, read)) != {list} or set(map(len, read)) != {2}:
+        return None if read else []
+    bodies, titles = zip(*read, strict=True)
+    if set(map(type, bodies)) != {str} or not set(map(type, titles)) <= {str, type(None)}:
         return None
-    return [(body, title) for body, title in read]
+    return list(zip(bodies, titles, strict=True))
 
 
 def _pair(detail: str | None) -> tuple[str, str | None] | None:

@@ -189,8 +189,11 @@ class SqlIndex:
         their entries, in order (a query that reads no other actor's rows)."""
         rows = self._rows("written", (actor, section))
         try:
-            written = Written(Entries.of_columns([row[:8] for row in rows]),
-                              range(len(rows)), [row[8] for row in rows])
+            columns = list(zip(*rows, strict=True))  # an entry's 8 columns, then the value
+            if columns and len(columns) != 9:
+                raise ValueError("a row of another shape")
+            written = Written(Entries.of_zipped(columns), range(len(rows)),
+                              list(columns[8]) if columns else [])
             if None in written.values:
                 raise ValueError("a write without its value")
         except (KeyError, TypeError, ValueError) as exc:  # changed by something else
