@@ -148,3 +148,28 @@ def test_a_step_function_reads_partial_dates_at_their_last_day() -> None:
     assert steps.at("2015-07") == "after"
     assert steps.at(dt.date(2015, 7, 8)) == "after"
     assert steps.at("1900") == "before"
+
+
+def test_a_treaty_act_of_a_kind_defined_later_moves_the_chart_and_the_position() -> None:
+    """The kinds a chart and a position's change points read are those known when asked,
+    not those of the library's import: a treaty act of a kind defined afterwards counts."""
+    import attrs
+    from typing import ClassVar
+
+    from cybertimeline._reports.changepoints import chart_days
+
+    @attrs.frozen(kw_only=True)
+    class DefinitiveSignature(ct.TreatyAct):
+        kind: ClassVar[str] = "definitive_signature_changepoints"
+        role: ClassVar[ct.ActRole] = "consent"
+
+    day = dt.date(2006, 6, 6)
+    act = DefinitiveSignature(id="mne-signs", date=ct.Date.parse(day.isoformat()),
+                              actor="MNE", instrument="budapest-convention",
+                              sources=[ct.Source(title="Chart")])
+    tl = ct.Timeline([act], registry=bundled().registry)
+    assert day in chart_days(tl, "budapest-convention")
+    found = position_change_points(tl, "MNE")
+    status = found["treaties.budapest-convention.status"]
+    assert status.days[-1] == day
+    assert status.at(day - dt.timedelta(days=1)) is None

@@ -121,6 +121,9 @@ class BaseEvent:
     which it happened on one day (a statement dated ``2019-07`` or ``2019-12-27/2021-05-09``)."""
     correction_field: ClassVar[str] = "supersedes"
     """The field that names the event it corrects (`corrects`), as problems name it."""
+    retracts_what_it_corrects: ClassVar[bool] = False
+    """Whether, as a correction, it withdraws the event it names with nothing in its place
+    (a retraction), rather than superseding it with itself."""
 
     id: str = attrs.field(validator=slug)
     date: Date = attrs.field(converter=date)

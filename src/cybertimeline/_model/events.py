@@ -26,10 +26,8 @@ from cybertimeline._model.frozen import FrozenDict
 from cybertimeline.errors import FieldError
 
 __all__ = [
-    "CONSENT_KINDS",
     "EVENT_CLASSES",
     "KINDS",
-    "TREATY_ACT_KINDS",
     "Acceptance",
     "Accession",
     "ActRole",
@@ -53,6 +51,7 @@ __all__ = [
     "every_kind",
     "on_kinds_changed",
     "register_kind",
+    "treaty_act_kinds",
     "unregister_kind",
 ]
 
@@ -436,6 +435,7 @@ class Retraction(BaseEvent):
     headline: ClassVar[str] = "Retraction of {retracts}"
     verbs: ClassVar[tuple[str, str]] = ("retracts", "retracted")
     correction_field: ClassVar[str] = "retracts"
+    retracts_what_it_corrects: ClassVar[bool] = True
 
     retracts: str = attrs.field(validator=slug)
     reason: str = attrs.field(validator=non_empty_text)
@@ -478,9 +478,6 @@ KINDS: Mapping[str, type[Event]] = MappingProxyType(_KINDS)
 order. A live view: what reads it sees a kind registered after it was imported."""
 
 _ON_CHANGE: list[Callable[[], None]] = []
-TREATY_ACT_KINDS = frozenset(c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct))
-CONSENT_KINDS = frozenset(
-    c.kind for c in EVENT_CLASSES if issubclass(c, TreatyAct) and c.role == "consent")
 
 
 def every_kind() -> dict[str, type[BaseEvent]]:
@@ -550,6 +547,11 @@ def unregister_kind(kind: str) -> None:
         raise ValueError(f"{kind!r} is a built-in kind: it cannot be unregistered")
     if _KINDS.pop(kind, None) is not None:
         _changed()
+
+
+def treaty_act_kinds() -> frozenset[str]:
+    """The tags of every kind that is a treaty act (`TreatyAct`), registered ones too."""
+    return frozenset(tag for tag, cls in every_kind().items() if issubclass(cls, TreatyAct))
 
 
 def on_kinds_changed(rebuild: Callable[[], None]) -> None:

@@ -94,8 +94,8 @@ class Position:
 
     Every entry names the event it rests on; `sources` gives every source
     behind the answer. ``sections`` holds every registered section
-    (`cybertimeline.register_section`), by name; each is also an attribute
-    (``position.votes``) and `section` reads any. Entries are keyed: ``treaties``
+    (`cybertimeline.register_section`), by name, and `section` reads any; the
+    built-in ones are also attributes (``position.votes``). Entries are keyed: ``treaties``
     and ``votes`` by instrument and resolution, ``stances`` by topic,
     ``memberships`` by group, ``members`` (for a group) by member; listed
     sections (``cooperation``, ``sessions``...) hold one entry per event.

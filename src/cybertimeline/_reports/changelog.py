@@ -11,7 +11,7 @@ from typing import Any, Literal
 import attrs
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._model.events import Event, Retraction
+from cybertimeline._model.events import Event
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.wording import Words, counted
@@ -214,7 +214,7 @@ def _corrections(
         if actors is not None and not actors.intersection(involved):
             continue
         kind: Literal["supersession", "retraction"] = (
-            "retraction" if isinstance(event, Retraction) else "supersession")
+            "retraction" if event.retracts_what_it_corrects else "supersession")
         found.append(Correction(recorded=day, kind=kind, event=event, corrected=corrected,
                                 actors=involved))
     found.sort(key=lambda c: (c.recorded, c.event.id))

@@ -28,7 +28,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 import attrs
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._model.events import KINDS, TREATY_ACT_KINDS, Event, Vote
+from cybertimeline._model.events import Event, Vote, every_kind, treaty_act_kinds
 from cybertimeline._projections.chart import DepositaryCounts, TreatyChart
 from cybertimeline._projections.entries import VoteEntry
 from cybertimeline._projections.position import Position
@@ -170,7 +170,7 @@ def chart_days(answers: Answers, instrument: str) -> set[dt.date]:
     dates (corrected ones too) and of its life's milestones, and the spans of its coverage
     declarations."""
     days: set[dt.date] = set()
-    for event in answers.events(kind=sorted(TREATY_ACT_KINDS), include_corrected=True):
+    for event in answers.events(kind=sorted(treaty_act_kinds()), include_corrected=True):
         if getattr(event, "instrument", None) == instrument:
             days.update(boundaries(event.date))
     found = answers.registry.instruments.get(instrument)
@@ -266,7 +266,10 @@ def _same_fact(one: Fact | None, other: Fact | None) -> bool:
     return one.same_as(other) and one.events == other.events
 
 
-NOT_VOTES = tuple(sorted(k for k in KINDS if k != "vote"))
+def _not_votes() -> tuple[str, ...]:
+    """Every kind but votes (whose change points `vote_change_points` finds), registered
+    ones too."""
+    return tuple(sorted(tag for tag, cls in every_kind().items() if not issubclass(cls, Vote)))
 
 
 def position_change_points(
@@ -292,7 +295,7 @@ def position_change_points(
         return positions[day]
 
     if events is None:
-        events = answers.events(actor, kind=NOT_VOTES, include_corrected=True)
+        events = answers.events(actor, kind=_not_votes(), include_corrected=True)
     days = {d for e in events for d in boundaries(e.date)}
     facts(min(days) - ONE_DAY if days else QUIET_DAY)
     for day in days:

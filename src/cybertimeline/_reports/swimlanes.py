@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._model.events import TREATY_ACT_KINDS, Event, every_kind
+from cybertimeline._model.events import Event, every_kind, treaty_act_kinds
 from cybertimeline._model.registry import UN_SYMBOL
 from cybertimeline._model.wording import Words
 from cybertimeline._projections.position import SectionSpec, sections
@@ -207,7 +207,7 @@ def _turns(timeline: Answers, actor: str, instrument: str, start: dt.date, stop:
            known_at: DateLike | None) -> list[dt.date]:
     """The days from ``start`` (before ``stop``) on which the status may change: the first
     and last day of each act on the instrument, and the chart's edges."""
-    acts = [e for e in timeline.events(actor, TREATY_ACT_KINDS, known_at=known_at)
+    acts = [e for e in timeline.events(actor, treaty_act_kinds(), known_at=known_at)
             if getattr(e, "instrument", None) == instrument]
     days = _chart_edges(timeline, instrument, start) | {
         d for e in acts for d in (e.date.earliest, e.date.latest)}
@@ -277,10 +277,10 @@ def _years_drawn(timeline: Answers, actors: Sequence[str], instrument: str | Non
                  known_at: DateLike | None) -> tuple[dt.date, dt.date]:
     """The first and last day of the whole years of the events a chart draws: the acts on
     the instrument and the events drawn as marks."""
-    kinds = {*marked_kinds(), *TREATY_ACT_KINDS}
+    acts = treaty_act_kinds()
     days = [d for actor in actors
-            for e in timeline.events(actor, kinds, known_at=known_at)
-            if e.kind not in TREATY_ACT_KINDS or getattr(e, "instrument", None) == instrument
+            for e in timeline.events(actor, {*marked_kinds(), *acts}, known_at=known_at)
+            if e.kind not in acts or getattr(e, "instrument", None) == instrument
             for d in (e.date.earliest, e.date.latest)]
     if not days:
         drawn = ", ".join(spec.plural for spec in marked().values())

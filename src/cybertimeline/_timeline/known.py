@@ -84,7 +84,7 @@ class KnownSet:
             return known_at is None or event.recorded_on <= known_at
 
         def retractions(event: Event) -> list[Event]:
-            return [r for r in correctors.get(event.id, ()) if r.kind == "retraction"]
+            return [r for r in correctors.get(event.id, ()) if r.retracts_what_it_corrects]
 
         def holds(correction: Event) -> bool:
             if correction.id in memo:

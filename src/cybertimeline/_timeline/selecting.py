@@ -145,7 +145,7 @@ def with_retractions(lane: Lane, correctors: Mapping[str, Iterable[Event]]) -> L
     while targets:
         target = targets.pop()
         for corrector in correctors.get(target, ()):
-            if corrector.kind == "retraction" and corrector.id not in found:
+            if corrector.retracts_what_it_corrects and corrector.id not in found:
                 found[corrector.id] = corrector
                 targets.append(corrector.id)
     if not found:
