@@ -21,28 +21,20 @@ from cybertimeline._model.registry import Coverage
 from cybertimeline._model.sources import Source
 from cybertimeline._model.wording import STATUS_WORDS, Citations, Words, aligned, headline
 from cybertimeline._projections.position import section_spec
+from cybertimeline._projections.sections import SectionChange
 
 __all__ = ["ChangeLike", "brief", "describe", "diff_text", "plain", "sentence",
            "treaty_sentences"]
 
 
-class ChangeLike(Protocol):
-    """What the words of a change read of it (`cybertimeline.Change`)."""
+class ChangeLike(SectionChange, Protocol):
+    """What the words of a change read of it (`cybertimeline.Change`): what its section
+    reads (`SectionChange`), and more."""
 
     @property
     def actor(self) -> str: ...
     @property
-    def section(self) -> str: ...
-    @property
-    def key(self) -> str: ...
-    @property
     def field(self) -> str | None: ...
-    @property
-    def before(self) -> Any: ...
-    @property
-    def after(self) -> Any: ...
-    @property
-    def events(self) -> tuple[Any, ...]: ...
     @property
     def coverage(self) -> Coverage | None: ...
     @property
