@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybertimeline as ct
-from cybertimeline._stores import mapper, sql_index
+from cybertimeline._stores import mapper, sql_index, sqlite, sqlite_writes
 from cybertimeline._stores.sqlite_db import WRITES_2
 from tests import reference as ref
 from tests import strategies as s
@@ -147,6 +147,51 @@ def test_a_store_of_the_second_schema_is_upgraded_in_place(
         assert db.execute("SELECT count(*) FROM ballots").fetchone()[0] > 0
         assert db.execute("SELECT count(DISTINCT sources) FROM entries").fetchone()[0] > 1
     db.close()
+
+
+def _rows(path: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as db:
+        found = db.execute("SELECT * FROM writes ORDER BY seq, section, whose").fetchall()
+    db.close()
+    return found
+
+
+def test_a_large_append_stages_its_writes_and_stores_the_rows_a_small_one_does(
+        bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(list(bundled.events())) >= sqlite_writes.STAGED_EVENTS
+    staged = _copy(bundled, tmp_path / "staged.sqlite")
+    monkeypatch.setattr(sqlite, "STAGED_EVENTS", 10**9)
+    plain = _copy(bundled, tmp_path / "plain.sqlite")
+    assert _rows(staged) == _rows(plain) != []
+    with ct.load(staged) as timeline:
+        timeline.validate()
+
+
+def test_a_staged_append_that_fails_writes_nothing_and_the_next_one_stages_afresh(
+        bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = [e for e in bundled.events(kind="vote") if isinstance(e, ct.Vote) and e.body == "UNGA"]
+    monkeypatch.setattr(sqlite, "STAGED_EVENTS", len(events) // 2)
+    path = tmp_path / "store.sqlite"
+    ct.create(path).close()
+    calls = 0
+    real = sqlite_writes.entries_made
+
+    def failing(event: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == len(events):  # the last event: its ballots' rows are staged by then
+            raise OSError("disk full")
+        return real(event, **kwargs)
+
+    monkeypatch.setattr(sqlite_writes, "entries_made", failing)
+    with ct.load(path) as timeline, pytest.raises(ct.TimelineError, match="disk full"):
+        timeline.extend(events)
+    assert _rows(path) == []
+    monkeypatch.setattr(sqlite_writes, "entries_made", real)
+    with ct.load(path) as timeline:
+        timeline.extend(events)
+        timeline.validate()
+    assert len(_rows(path)) == sum(len(e.votes) for e in events)
 
 
 @pytest.mark.parametrize(("change", "expected"), [
