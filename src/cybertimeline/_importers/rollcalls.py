@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import array
 import reprlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -205,9 +205,7 @@ def read_ballots(table: Table, layout: VoteLayout, voters: VoterMap,
     problems: list[Problem] = []
     # The loop runs once a vote (870,109 for the UN record): the rare paths are functions,
     # the common one stays here, on local names and list cells (no dict per row).
-    for number, (line, cells) in enumerate(table.cells()):
-        if progress is not None and number % 20_000 == 0:
-            progress("reading votes", table.position, table.size)
+    for line, cells in _told(table, progress):
         roll_call_id = cells[roll_at]
         wanted = admitted.get(roll_call_id)
         if wanted is None:  # the roll call's first vote (or one the roll-call file lacks)
@@ -231,6 +229,18 @@ def read_ballots(table: Table, layout: VoteLayout, voters: VoterMap,
         progress("reading votes", table.size, table.size)
     _raise_problems(table.path, layout, problems, unmapped)
     return ballots
+
+
+def _told(table: Table, progress: Progress | None) -> Iterator[tuple[int, list[str]]]:
+    """The table's `Table.cells`, ``progress`` told every 20,000 rows how far the file is
+    read."""
+    if progress is None:
+        yield from table.cells()
+        return
+    for number, row in enumerate(table.cells()):
+        if number % 20_000 == 0:
+            progress("reading votes", table.position, table.size)
+        yield row
 
 
 def _raise_problems(path: Path, layout: VoteLayout, problems: list[Problem],
