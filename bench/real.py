@@ -106,14 +106,15 @@ class RealBench(Figures):
             if attempt:
                 target.unlink()
         shutil.move(self.workdir / "import-0.sqlite", self.store)
-        walls, cpus = ([_median([run[i] for run in side]) for side in (ours, peer)]
-                       for i in (0, 1))
-        self.results["import_seconds_median"] = walls[0]
-        self.ratio("import_vs_sql_ballots", *walls,
+        (ours_wall, ours_cpu), (peer_wall, peer_cpu) = (
+            (_median([wall for wall, _ in side]), _median([cpu for _, cpu in side]))
+            for side in (ours, peer))
+        self.results["import_seconds_median"] = ours_wall
+        self.ratio("import_vs_sql_ballots", ours_wall, peer_wall,
                    "import-votes of the whole record vs plain SQLite ballot rows (3 indexes)",
                    "s")
         # CPU time too: on a loaded machine the wall times wait for other processes.
-        self.ratio("import_cpu_vs_sql_ballots", *cpus,
+        self.ratio("import_cpu_vs_sql_ballots", ours_cpu, peer_cpu,
                    "the same imports' CPU time (user and system)", "s")
 
     def peers(self) -> None:
@@ -198,7 +199,7 @@ class RealBench(Figures):
         # As installed (pip compiles a wheel's modules): an editable tree run with
         # PYTHONDONTWRITEBYTECODE would compile every module it imports on every run.
         compileall.compile_dir(Path(ct.__file__).parent, quiet=1)
-        seconds = _median([_run(command) for _ in range(self.args.repeat)])
+        seconds = _median([_run(command)[0] for _ in range(self.args.repeat)])
         self.results["cli_position_ms_median"] = seconds * 1e3
         self.row(f"`cybertimeline position {STATE} --as-of {DAY}`, whole process",
                  f"{seconds * 1e3:,.0f} ms", "-", "-")

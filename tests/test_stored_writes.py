@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybertimeline as ct
-from cybertimeline._stores import mapper, sql_index, sqlite, sqlite_writes
+from cybertimeline._stores import mapper, sql_index, sql_rows, sqlite, sqlite_writes
 from cybertimeline._stores.sqlite_db import WRITES_2
 from tests import reference as ref
 from tests import strategies as s
@@ -189,7 +189,7 @@ def test_a_staged_append_that_fails_writes_nothing_and_the_next_one_stages_afres
     path = tmp_path / "store.sqlite"
     ct.create(path).close()
     calls = 0
-    real = sqlite_writes.entries_made
+    real = sql_rows.entries_made
 
     def failing(event: Any, **kwargs: Any) -> Any:
         nonlocal calls
