@@ -4,7 +4,11 @@ last, the analysis tools' agreement and search (`bench.real_analysis`) on the sa
 
 Run ``make bench-real``, or::
 
-    .venv/bin/python -m bench.real [--repeat N] [--out PATH]
+    .venv/bin/python -m bench.real [--repeat N] [--out PATH] [--only STEP ...]
+
+``--only imports`` times the import alone (a step that queries runs the import
+first, for its store); a run of some steps only writes its results only where
+``--out`` says.
 
 It needs the record (see ``tests/real_data.py``: ``$CYBERTIMELINE_UNVOTES``, or
 ``shared/data/unvotes`` beside the repository or a folder above it); without it, it
@@ -24,6 +28,8 @@ import argparse
 import compileall
 import datetime as dt
 import gc
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -59,10 +65,14 @@ def _timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return _median(times), answer
 
 
-def _run(command: Sequence[str]) -> float:
+def _run(command: Sequence[str]) -> tuple[float, float]:
+    """The wall time and the CPU time (user and system) of a child running ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 class RealBench(Figures):
@@ -96,10 +106,16 @@ class RealBench(Figures):
             if attempt:
                 target.unlink()
         shutil.move(self.workdir / "import-0.sqlite", self.store)
-        self.results["import_seconds_median"] = _median(ours)
-        self.ratio("import_vs_sql_ballots", _median(ours), _median(peer),
+        (ours_wall, ours_cpu), (peer_wall, peer_cpu) = (
+            (_median([wall for wall, _ in side]), _median([cpu for _, cpu in side]))
+            for side in (ours, peer))
+        self.results["import_seconds_median"] = ours_wall
+        self.ratio("import_vs_sql_ballots", ours_wall, peer_wall,
                    "import-votes of the whole record vs plain SQLite ballot rows (3 indexes)",
                    "s")
+        # CPU time too: on a loaded machine the wall times wait for other processes.
+        self.ratio("import_cpu_vs_sql_ballots", ours_cpu, peer_cpu,
+                   "the same imports' CPU time (user and system)", "s")
 
     def peers(self) -> None:
         with ct.load(self.store) as timeline:
@@ -183,7 +199,7 @@ class RealBench(Figures):
         # As installed (pip compiles a wheel's modules): an editable tree run with
         # PYTHONDONTWRITEBYTECODE would compile every module it imports on every run.
         compileall.compile_dir(Path(ct.__file__).parent, quiet=1)
-        seconds = _median([_run(command) for _ in range(self.args.repeat)])
+        seconds = _median([_run(command)[0] for _ in range(self.args.repeat)])
         self.results["cli_position_ms_median"] = seconds * 1e3
         self.row(f"`cybertimeline position {STATE} --as-of {DAY}`, whole process",
                  f"{seconds * 1e3:,.0f} ms", "-", "-")
@@ -224,8 +240,9 @@ class RealBench(Figures):
 
     def finish(self, seconds: float) -> None:
         """Print the table and write the results."""
-        self.report(seconds, f"{self.results.get('votes', 0):,} votes of "
-                             f"{len(self.states)} states", self.args.out)
+        states = len(getattr(self, "states", ()))  # none known if the peers step did not run
+        self.report(seconds, f"{self.results.get('votes', 0):,} votes of {states} states",
+                    self.args.out)
 
 
 
@@ -246,13 +263,37 @@ def _child_growth(code: str, store: Path, states: str) -> int:
     return max(peaks[1] - peaks[0], 1)
 
 
+STEPS = ("imports", "peers", "state_record", "resolution", "all_states", "panel", "changelog",
+         "command_line", "memory", "analysis")
+
+
+def _steps(only: Sequence[str] | None) -> list[str]:
+    """The steps to run, in order: all, or those of ``only`` with what they need (the import
+    makes the store every step reads; the peers are what the queries compare with)."""
+    if only is None:
+        return list(STEPS)
+    needed = {"imports", *only}
+    if needed - {"imports"}:
+        needed.add("peers")
+    return [step for step in STEPS if step in needed]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the real-data benchmark and print its table, or say why it cannot run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query")
     parser.add_argument("--import-repeat", type=int, default=3, help="runs of each import")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"where to write the results (default: {RESULTS}, but for a "
+                             f"run of some steps only, nowhere)")
+    parser.add_argument("--only", action="append", choices=STEPS, metavar="STEP",
+                        help=f"run only this step (repeatable): {', '.join(STEPS)}; the "
+                             f"import runs first whatever is chosen, and the peers before a "
+                             f"query")
     args = parser.parse_args(argv)
+    chosen = _steps(args.only)
+    if args.out is None:
+        args.out = RESULTS if args.only is None else Path(os.devnull)
     folder = unvotes_folder()
     if folder is None:
         print(f"bench-real skipped: {ABSENT}", file=sys.stderr)
@@ -260,9 +301,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     start = time.perf_counter()
     bench = RealBench(args, folder)
     try:
-        for step in (bench.imports, bench.peers, bench.state_record, bench.resolution,
-                     bench.all_states, bench.panel, bench.changelog, bench.command_line,
-                     bench.memory, bench.analysis):
+        for step in (getattr(bench, name) for name in chosen):
             print(f"{step.__name__}...", file=sys.stderr, flush=True)
             step()
     finally:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from cybertimeline._reports.changepoints import (
     ChartChanges,
     Steps,
     chart_change_points,
+    chart_days,
     position_change_points,
     vote_change_points,
 )
@@ -153,11 +155,6 @@ def test_a_step_function_reads_partial_dates_at_their_last_day() -> None:
 def test_a_treaty_act_of_a_kind_defined_later_moves_the_chart_and_the_position() -> None:
     """The kinds a chart and a position's change points read are those known when asked,
     not those of the library's import: a treaty act of a kind defined afterwards counts."""
-    import attrs
-    from typing import ClassVar
-
-    from cybertimeline._reports.changepoints import chart_days
-
     @attrs.frozen(kw_only=True)
     class DefinitiveSignature(ct.TreatyAct):
         kind: ClassVar[str] = "definitive_signature_changepoints"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import cybertimeline as ct
 from cybertimeline._projections import entries
-from cybertimeline._stores import mapper, sql_index
+from cybertimeline._stores import mapper, sql_index, sql_rows, sqlite, sqlite_writes
 from cybertimeline._stores.sqlite_db import WRITES_2
 from tests import reference as ref
 from tests import strategies as s
@@ -66,6 +66,21 @@ def test_the_rows_of_an_actor_are_the_entries_the_event_declares(event: Any, act
     rows = event.written_for(actor)
     assert [(section, key) for _, section, key, _, _ in rows] == list(event.entries(actor))
     assert set(rows) == {row for row in event.written() if row[0] == actor}
+
+
+@given(s.events(kinds=s.BASE_KINDS))
+def test_the_writes_of_an_event_are_one_row_per_actor_and_entry_in_declared_order(
+        event: Any) -> None:
+    """`written` (fast where a kind declares one write) against its definition."""
+    rows: dict[tuple[str, str, str], Any] = {}
+    for write in event.writes:
+        key = str(getattr(event, write.key or "id"))
+        named = getattr(event, write.whose)
+        for actor in [named] if isinstance(named, str) else named:
+            rows.setdefault((actor, write.section, key),
+                            (actor, write.section, key, event.value(actor),
+                             event._detail(write.detail)))
+    assert event.written() == list(rows.values())
 
 
 def test_a_position_on_sqlite_decodes_no_vote_event_until_asked(
@@ -184,6 +199,51 @@ def test_a_store_of_the_second_schema_is_upgraded_in_place(
         assert db.execute("SELECT count(*) FROM ballots").fetchone()[0] > 0
         assert db.execute("SELECT count(DISTINCT sources) FROM entries").fetchone()[0] > 1
     db.close()
+
+
+def _rows(path: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as db:
+        found = db.execute("SELECT * FROM writes ORDER BY seq, section, whose").fetchall()
+    db.close()
+    return found
+
+
+def test_a_large_append_stages_its_writes_and_stores_the_rows_a_small_one_does(
+        bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(list(bundled.events())) >= sqlite_writes.STAGED_EVENTS
+    staged = _copy(bundled, tmp_path / "staged.sqlite")
+    monkeypatch.setattr(sqlite, "STAGED_EVENTS", 10**9)
+    plain = _copy(bundled, tmp_path / "plain.sqlite")
+    assert _rows(staged) == _rows(plain) != []
+    with ct.load(staged) as timeline:
+        timeline.validate()
+
+
+def test_a_staged_append_that_fails_writes_nothing_and_the_next_one_stages_afresh(
+        bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = [e for e in bundled.events(kind="vote") if isinstance(e, ct.Vote) and e.body == "UNGA"]
+    monkeypatch.setattr(sqlite, "STAGED_EVENTS", len(events) // 2)
+    path = tmp_path / "store.sqlite"
+    ct.create(path).close()
+    calls = 0
+    real = sql_rows.entries_made
+
+    def failing(event: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == len(events):  # the last event: its ballots' rows are staged by then
+            raise OSError("disk full")
+        return real(event, **kwargs)
+
+    monkeypatch.setattr(sqlite_writes, "entries_made", failing)
+    with ct.load(path) as timeline, pytest.raises(ct.TimelineError, match="disk full"):
+        timeline.extend(events)
+    assert _rows(path) == []
+    monkeypatch.setattr(sqlite_writes, "entries_made", real)
+    with ct.load(path) as timeline:
+        timeline.extend(events)
+        timeline.validate()
+    assert len(_rows(path)) == sum(len(e.votes) for e in events)
 
 
 @pytest.mark.parametrize(("change", "expected"), [

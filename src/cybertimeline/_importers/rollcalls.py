@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import array
 import reprlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -129,27 +129,29 @@ class Ballots:
 
     actors: list[str] = attrs.field(factory=list)
     _numbers: dict[str, int] = attrs.field(factory=dict)
-    _votes: dict[str, tuple[array.array[int], bytearray]] = attrs.field(factory=dict)
-    _seen: dict[str, bytearray] = attrs.field(factory=dict)
-    """Per roll call, a flag per actor number that has voted in it: found at once."""
+    _votes: dict[str, tuple[array.array[int], bytearray, bytearray]] = attrs.field(
+        factory=dict)
+    """Per roll call: its voters' numbers, their options, and a flag per actor number that
+    has voted in it (found at once)."""
     count: int = 0
 
-    def add(self, roll_call: str, actor: str, option: int) -> bool:
-        """Record a vote; False if the roll call already has one of this actor."""
+    def number(self, actor: str) -> int:
+        """The number that stands for ``actor`` in `add`."""
         number = self._numbers.get(actor)
         if number is None:
             number = self._numbers[actor] = len(self.actors)
             self.actors.append(actor)
+        return number
+
+    def add(self, roll_call: str, number: int, option: int) -> bool:
+        """Record a vote of the actor of ``number``; False if the roll call already has one
+        of this actor."""
         held = self._votes.get(roll_call)
         if held is None:
-            held = self._votes[roll_call] = (array.array("H"), bytearray())
-        voters, options = held
-        seen = self._seen.get(roll_call)
-        if seen is None or len(seen) <= number:
-            grown = bytearray(max(256, 2 * number + 2))
-            if seen is not None:
-                grown[:len(seen)] = seen
-            seen = self._seen[roll_call] = grown
+            held = self._votes[roll_call] = (array.array("H"), bytearray(), bytearray(256))
+        voters, options, seen = held
+        if len(seen) <= number:
+            seen.extend(bytes(number + 1 - len(seen)))
         if seen[number]:
             return False
         seen[number] = 1
@@ -160,8 +162,11 @@ class Ballots:
 
     def of(self, roll_call: str, names: tuple[VoteOption, ...]) -> dict[str, VoteOption]:
         """The votes of a roll call: actor -> option."""
-        voters, options = self._votes.get(roll_call, (array.array("H"), bytearray()))
-        return {self.actors[v]: names[o] for v, o in zip(voters, options, strict=True)}
+        held = self._votes.get(roll_call)
+        if held is None:
+            return {}
+        actors = self.actors
+        return {actors[v]: names[o] for v, o in zip(held[0], held[1], strict=True)}
 
 
 @attrs.define
@@ -186,46 +191,56 @@ def read_ballots(table: Table, layout: VoteLayout, voters: VoterMap,
             that maps to no actor, with how to map it.
     """
     table.require(list(layout.columns), f"a votes file of the {layout.name} layout")
-    columns = layout.vote_columns
-    roll_column, code_column = columns["roll_call"], columns["code"]
-    name_column, vote_column = columns["country"], columns["vote"]
+    index = {column: i for i, column in enumerate(table.header)}  # the last of a name, as rows
+    at = {name: index[column] for name, column in layout.vote_columns.items()}
+    roll_at, code_at, name_at, vote_at = at["roll_call"], at["code"], at["country"], at["vote"]
     names = tuple(dict.fromkeys(layout.options.values()))
     options = {value: names.index(option) for value, option in layout.options.items()}
     ballots = Ballots()
     unmapped: dict[str, _Unmapped] = {}
-    cached: dict[tuple[str, str], str | None] = {}
+    cached: dict[tuple[str, str], int | None] = {}
+    """Voter ``(code, name)`` -> its actor's number in ``ballots`` (None: no actor), for the
+    voters whose actor does not depend on the day."""
     admitted: dict[str, bool] = {}
     problems: list[Problem] = []
     # The loop runs once a vote (870,109 for the UN record): the rare paths are functions,
-    # the common one stays here, on local names.
-    for number, (line, row) in enumerate(table.rows()):
-        if progress is not None and number % 20_000 == 0:
-            progress("reading votes", table.position, table.size)
-        roll_call_id = row[roll_column]
+    # the common one stays here, on local names and list cells (no dict per row).
+    for line, cells in _told(table, progress):
+        roll_call_id = cells[roll_at]
         wanted = admitted.get(roll_call_id)
         if wanted is None:  # the roll call's first vote (or one the roll-call file lacks)
+            row = dict(zip(table.header, cells, strict=True))
             wanted = _admit(table, line, row, layout, roll_calls, admit, admitted, problems)
         if not wanted:
             continue
-        code, name = row[code_column], row[name_column]
-        key = (code, name)
-        if key in cached:
-            actor = cached[key]
-        else:
-            actor = _voter(voters, cached, key, roll_calls[roll_call_id])
+        key = (cells[code_at], cells[name_at])
+        actor = cached[key] if key in cached else _voter(
+            voters, ballots, cached, key, roll_calls[roll_call_id])
         if actor is None:
-            unmapped.setdefault(code or name, _Unmapped(code, name, line)).votes += 1
+            unmapped.setdefault(key[0] or key[1], _Unmapped(*key, line)).votes += 1
             continue
-        option = options.get(row[vote_column])
+        option = options.get(cells[vote_at])
         if option is None or not ballots.add(roll_call_id, actor, option):
-            problems.append(_vote_problem(table.path, line, layout, row[vote_column], option,
-                                          roll_call_id, actor, key))
+            problems.append(_vote_problem(table.path, line, layout, cells[vote_at], option,
+                                          roll_call_id, ballots.actors[actor], key))
         if len(problems) >= 50:
             break
     if progress is not None:
         progress("reading votes", table.size, table.size)
     _raise_problems(table.path, layout, problems, unmapped)
     return ballots
+
+
+def _told(table: Table, progress: Progress | None) -> Iterator[tuple[int, list[str]]]:
+    """The table's `Table.cells`, ``progress`` told every 20,000 rows how far the file is
+    read."""
+    if progress is None:
+        yield from table.cells()
+        return
+    for number, row in enumerate(table.cells()):
+        if number % 20_000 == 0:
+            progress("reading votes", table.position, table.size)
+        yield row
 
 
 def _raise_problems(path: Path, layout: VoteLayout, problems: list[Problem],
@@ -255,15 +270,17 @@ def _admit(table: Table, line: int, row: Mapping[str, str], layout: VoteLayout,
     return wanted
 
 
-def _voter(voters: VoterMap, cached: dict[tuple[str, str], str | None], key: tuple[str, str],
-           roll_call: RollCall) -> str | None:
-    """The actor of a voter ``(code, name)`` on the roll call's day, kept in ``cached`` for
-    the voters whose actor does not depend on the day."""
+def _voter(voters: VoterMap, ballots: Ballots, cached: dict[tuple[str, str], int | None],
+           key: tuple[str, str], roll_call: RollCall) -> int | None:
+    """The number in ``ballots`` of the actor of a voter ``(code, name)`` on the roll call's
+    day (None: no actor), kept in ``cached`` for the voters whose actor does not depend on
+    the day."""
     code, name = key
     actor = voters.actor(code, name, roll_call.date.earliest)
+    number = None if actor is None else ballots.number(actor)
     if not voters.dated(code):
-        cached[key] = actor
-    return actor
+        cached[key] = number
+    return number
 
 
 def _vote_problem(path: Path, line: int, layout: VoteLayout, value: str, option: int | None,

@@ -42,8 +42,20 @@ class Table:
             ValidationError: a row has more cells than the header, at its line.
         """
         header = self.header
-        width = len(header)
+        for line, cells in self.cells():
+            yield line, dict(zip(header, cells, strict=True))
+
+    def cells(self) -> Iterator[tuple[int, list[str]]]:
+        """``(line, values)`` for each row, the values in the header's order, stripped of
+        surrounding spaces, a short row's missing ones empty; blank rows skipped. Cheaper than
+        `rows` where a loop runs once a row (a votes file): no dict is made.
+
+        Raises:
+            ValidationError: a row has more cells than the header, at its line.
+        """
+        width = len(self.header)
         reader = self._reader
+        strip = str.strip
         while True:
             try:
                 cells = next(reader)
@@ -53,20 +65,19 @@ class Table:
                 raise ValidationError([Problem(
                     message=f"cannot be read from here on ({exc}): save it as UTF-8 CSV",
                     file=self.path, line=reader.line_num + 1)]) from None
-            line = reader.line_num
-            if len(cells) == width:  # the usual row: stripped and zipped at the speed of C
-                stripped = list(map(str.strip, cells))
+            if len(cells) == width:  # the usual row: stripped at the speed of C
+                stripped = list(map(strip, cells))
                 if any(stripped):
-                    yield line, dict(zip(header, stripped, strict=True))
+                    yield reader.line_num, stripped
                 continue
+            line = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) > width:
                 raise ValidationError([Problem(
                     message=f"{len(cells)} cells where the header has {width}: quote the "
                             f"cells that hold commas", file=self.path, line=line)])
-            yield line, {name: (cells[i].strip() if i < len(cells) else "")
-                         for i, name in enumerate(self.header)}
+            yield line, [c.strip() for c in cells] + [""] * (width - len(cells))
 
     @property
     def position(self) -> int:

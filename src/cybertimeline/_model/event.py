@@ -241,6 +241,14 @@ class BaseEvent:
     def written(self) -> list[WriteRow]:
         """Every write the event makes, in every actor's position, as a store keeps it: one
         row per actor and entry (a roll call: one per ballot), in the order declared."""
+        if len(self.writes) == 1:  # most kinds, and votes: one row per actor named, at once
+            (write,) = self.writes
+            key = str(getattr(self, write.key or "id"))
+            detail = self._detail(write.detail)
+            named = getattr(self, write.whose)
+            value = self.value
+            return [(actor, write.section, key, value(actor), detail)
+                    for actor in ((named,) if isinstance(named, str) else dict.fromkeys(named))]
         rows: dict[tuple[str, Section, str], WriteRow] = {}
         for write in self.writes:
             key = str(getattr(self, write.key or "id"))

@@ -13,29 +13,34 @@ import datetime as dt
 from collections.abc import Collection, Container, Sequence
 from typing import Any
 
+from cybertimeline._model.event import WriteRow
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.sources import sources_json
 
 __all__ = ["column_problem", "entries_made", "index_problem", "writes_made"]
 
 
-def entries_made(event: Event, sections: Container[str] | None = None) -> list[tuple[Any, ...]]:
+def entries_made(event: Event, sections: Container[str] | None = None,
+                 written: Sequence[WriteRow] | None = None) -> list[tuple[Any, ...]]:
     """``(section, key, detail, sources, date, id, earliest, latest, recorded)``: one per
-    section the event writes (those of ``sections`` only, if given)."""
+    section the event writes (those of ``sections`` only, if given; ``written``: the
+    event's `written`, if the caller has it)."""
     columns = (sources_json(event.sources), str(event.date), event.id,
                event.date.earliest.isoformat(), event.date.latest.isoformat(),
                event.recorded_on.isoformat())
     found: dict[str, tuple[Any, ...]] = {}
-    for _, section, key, _, detail in event.written():
+    for _, section, key, _, detail in event.written() if written is None else written:
         if section not in found and (sections is None or section in sections):
             found[section] = (section, key, detail, *columns)
     return list(found.values())
 
 
-def writes_made(event: Event, sections: Container[str] | None = None) -> list[tuple[Any, ...]]:
+def writes_made(event: Event, sections: Container[str] | None = None,
+                written: Sequence[WriteRow] | None = None) -> list[tuple[Any, ...]]:
     """``(whose, section, value)``: one per actor the event writes for in each section
-    (those of ``sections`` only, if given)."""
-    return [(whose, section, value) for whose, section, _, value, _ in event.written()
+    (those of ``sections`` only, if given; ``written`` as for `entries_made`)."""
+    return [(whose, section, value) for whose, section, _, value, _
+            in (event.written() if written is None else written)
             if sections is None or section in sections]
 
 

@@ -33,7 +33,12 @@ from cybertimeline._stores.sqlite_db import (
     schema_problem,
 )
 from cybertimeline._stores.sqlite_index import SqliteIndex, unreadable
-from cybertimeline._stores.sqlite_writes import Names, insert_writes
+from cybertimeline._stores.sqlite_writes import (
+    STAGED_EVENTS,
+    Names,
+    insert_writes,
+    staged_writes,
+)
 from cybertimeline._stores.suffixes import SQLITE_SUFFIXES
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
@@ -201,30 +206,31 @@ class SqliteStore:
             "INSERT OR REPLACE INTO registry (entry, id, payload) VALUES (?, ?, ?)",
             [(entry, key, orjson.dumps(data).decode("utf-8")) for entry, key, data in entries])
 
-    def _insert(self, writer: sqlite3.Connection, events: Iterable[Event],
+    def _insert(self, writer: sqlite3.Connection, events: Sequence[Event],
                 payloads: Iterable[str]) -> None:
         names = Names(writer)
-        for event, payload in zip(events, payloads, strict=True):
-            cursor = writer.execute(
-                "INSERT INTO events (id, kind, earliest, latest, recorded, corrects, format, "
-                "payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (event.id, event.kind, event.date.earliest.isoformat(),
-                 event.date.latest.isoformat(), event.recorded_on.isoformat(), event.corrects,
-                 FORMAT_VERSION, payload),
-            )
-            seq = cursor.lastrowid
-            assert seq is not None
-            written = insert_writes(writer, seq, event, names)
-            writer.executemany(  # the actors the event involves but writes nothing for
-                "INSERT INTO event_actors (actor, seq) VALUES (?, ?)",
-                [(actor, seq) for actor in dict.fromkeys(event.involved)
-                 if actor not in written],
-            )
-            if isinstance(event, TreatyAct):
-                writer.execute(
-                    "INSERT INTO event_instruments (instrument, seq) VALUES (?, ?)",
-                    (event.instrument, seq),
+        with staged_writes(writer, len(events) >= STAGED_EVENTS) as statement:
+            for event, payload in zip(events, payloads, strict=True):
+                cursor = writer.execute(
+                    "INSERT INTO events (id, kind, earliest, latest, recorded, corrects, "
+                    "format, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (event.id, event.kind, event.date.earliest.isoformat(),
+                     event.date.latest.isoformat(), event.recorded_on.isoformat(),
+                     event.corrects, FORMAT_VERSION, payload),
                 )
+                seq = cursor.lastrowid
+                assert seq is not None
+                written = insert_writes(writer, seq, event, names, statement)
+                writer.executemany(  # the actors the event involves but writes nothing for
+                    "INSERT INTO event_actors (actor, seq) VALUES (?, ?)",
+                    [(actor, seq) for actor in dict.fromkeys(event.involved)
+                     if actor not in written],
+                )
+                if isinstance(event, TreatyAct):
+                    writer.execute(
+                        "INSERT INTO event_instruments (instrument, seq) VALUES (?, ?)",
+                        (event.instrument, seq),
+                    )
 
     def fill(self, events: Iterable[Event], registry: Registry) -> None:
         """Write a whole store's events and registry in one transaction, without checking them.

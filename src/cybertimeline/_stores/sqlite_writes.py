@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+import contextlib
 import operator
 import sqlite3
 import sys
@@ -10,15 +11,18 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
-from cybertimeline._stores.sql_rows import entries_made, writes_made
+from cybertimeline._stores.sql_rows import entries_made
 
-__all__ = ["NO_NAME", "Names", "ballots_blob", "batched", "insert_writes", "read_blob",
-           "write_rows"]
+__all__ = ["NO_NAME", "STAGED_EVENTS", "Names", "ballots_blob", "batched", "insert_writes",
+           "read_blob", "staged_writes", "write_rows"]
 
 _ENTRY = ("INSERT INTO entries (seq, section, key, detail, sources, date, id, earliest, "
           "latest, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _BALLOTS = "INSERT INTO ballots (seq, section, ballots) VALUES (?, ?, ?)"
 _WRITE = "INSERT INTO writes (whose, section, seq, value) VALUES (?, ?, ?, ?)"
+_STAGE = "INSERT INTO temp.staged_writes (whose, section, seq, value) VALUES (?, ?, ?, ?)"
+STAGED_EVENTS = 100
+"""From this many events an append stages its writes (`staged_writes`)."""
 NO_NAME = 0
 """The id of no name (a write without a value); ``names`` counts from 1."""
 
@@ -82,26 +86,47 @@ def batched(values: Sequence[int], size: int) -> Iterator[tuple[int, ...]]:
     return zip(*[iter(values)] * size, strict=True)
 
 
-def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Names
-                  ) -> set[str]:
-    """Store the writes of ``event`` (row ``seq``), in the caller's transaction; return the
-    actors it writes for (``event_actors`` holds only the others it involves)."""
-    entries = entries_made(event)
-    rows = writes_made(event)
+@contextlib.contextmanager
+def staged_writes(writer: sqlite3.Connection, staged: bool) -> Iterator[str]:
+    """The statement that inserts a row of ``writes`` in the caller's transaction: for a
+    large batch (``staged``), into a temporary table, whose rows go into ``writes`` in the
+    table's key order when the block ends. A row inserted in event order lands at a
+    random place in ``writes`` (its key starts with the actor); in key order SQLite
+    appends: the whole UN record's 870,109 ballots take a third less time."""
+    if not staged:
+        yield _WRITE
+        return
+    writer.execute("CREATE TEMP TABLE IF NOT EXISTS staged_writes (whose, section, seq, value)")
+    writer.execute("DELETE FROM temp.staged_writes")
+    yield _STAGE
+    writer.execute("INSERT INTO writes (whose, section, seq, value) SELECT whose, section, "
+                   "seq, value FROM temp.staged_writes ORDER BY whose, section, seq")
+    writer.execute("DELETE FROM temp.staged_writes")
+
+
+def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Names,
+                  statement: str = _WRITE) -> set[str]:
+    """Store the writes of ``event`` (row ``seq``), in the caller's transaction, by
+    ``statement`` (`staged_writes`'); return the actors it writes for (``event_actors``
+    holds only the others it involves)."""
+    written = event.written()
+    entries = entries_made(event, written=written)
     ballots = []
     for section, *_ in entries:
         if section in COLUMNAR:
-            ours = [row for row in rows if row[1] == section]
+            ours = [row for row in written if row[1] == section]
             pairs = array.array("i", bytes(8 * len(ours)))
             pairs[0::2] = array.array("i", names.ids([row[0] for row in ours]))
-            pairs[1::2] = array.array("i", names.ids([row[2] for row in ours]))
+            pairs[1::2] = array.array("i", names.ids([row[3] for row in ours]))
             if sys.byteorder == "big":
                 pairs.byteswap()
             ballots.append((seq, section, pairs.tobytes()))
     writer.executemany(_ENTRY, [(seq, *row) for row in entries])
-    writer.executemany(_BALLOTS, ballots)
-    writer.executemany(_WRITE, [(whose, section, seq, value) for whose, section, value in rows])
-    return {whose for whose, *_ in rows}
+    if ballots:
+        writer.executemany(_BALLOTS, ballots)
+    writer.executemany(statement, [(whose, section, seq, value)
+                                   for whose, section, _, value, _ in written])
+    return {whose for whose, *_ in written}
 
 
 def write_rows(writer: sqlite3.Connection) -> None:
@@ -114,14 +139,15 @@ def write_rows(writer: sqlite3.Connection) -> None:
     rows: Iterable[tuple[int, int, str, str]] = writer.execute(
         "SELECT seq, format, payload, recorded FROM events ORDER BY seq").fetchall()
     names = Names(writer)
-    for seq, version, payload, recorded in rows:
-        event = map_payload(payload, version).event
-        if event is None:
-            continue
-        insert_writes(writer, seq, event, names)
-        known = event.recorded_on.isoformat()
-        if known != recorded:  # the knowledge days of rule 7 as this library reads them
-            writer.execute("UPDATE events SET recorded = ? WHERE seq = ?", (known, seq))
+    with staged_writes(writer, True) as statement:
+        for seq, version, payload, recorded in rows:
+            event = map_payload(payload, version).event
+            if event is None:
+                continue
+            insert_writes(writer, seq, event, names, statement)
+            known = event.recorded_on.isoformat()
+            if known != recorded:  # the knowledge days of rule 7 as this library reads them
+                writer.execute("UPDATE events SET recorded = ? WHERE seq = ?", (known, seq))
     # What the writes now say of each actor, event_actors need not say again.
     writer.execute("DELETE FROM event_actors WHERE EXISTS (SELECT 1 FROM writes w WHERE "
                    "w.whose = event_actors.actor AND w.seq = event_actors.seq)")
