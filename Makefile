@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test test-fast install lint typecheck pytest docs serve clean bench bench-quick \
+.PHONY: demo test test-fast slow-list install lint typecheck pytest docs serve clean bench bench-quick \
 	bench-real bench-real-analysis screenshots
 
 # Without pip, which takes longer to set up than the demo takes to install: the demo installs
@@ -84,6 +84,12 @@ site: $(VENV)/demo.stamp
 # `make test` runs everything, as CI does (.ci/run).
 test-fast: lint typecheck
 	HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not slow"
+
+# Adds to tests/slow_tests.txt the tests of the fast run that take 0.2 s or more here.
+slow-list: install
+	HYPOTHESIS_PROFILE=fast $(BIN)/pytest -q -m "not slow" -p no:randomly --durations=0 \
+		--durations-min=0.05 > .slow-durations.log || true
+	$(BIN)/python -m tests.slow_list .slow-durations.log
 
 # The side-by-side benchmark (bench/README.md): the full corpus (bench/results/latest.json),
 # or a tenth of it (bench/results/quick.json). Each first checks answers against full replays.

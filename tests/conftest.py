@@ -1,6 +1,6 @@
 """Hypothesis profiles: ``ci`` by default, ``fast`` for ``make test-fast``, ``thorough`` on request
-(select with ``HYPOTHESIS_PROFILE=thorough pytest``); the cases of parametrized tests that are
-slow; the load cache turned off; and the headless browser of the notebook and site tests.
+(select with ``HYPOTHESIS_PROFILE=thorough pytest``); the tests measured slow; the load cache
+turned off; and the headless browser of the notebook and site tests.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests import slow_list
 
 settings.register_profile(
     "ci",
@@ -34,17 +36,6 @@ settings.register_profile(
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
 
-SLOW_CASES = frozenset({
-    # Some eighty commands, each loading the bundled dataset afresh (the cache is off): the
-    # README's examples and the other pages' stay in the fast run.
-    "tests/test_docs_examples.py::test_examples_run[docs/cli.md]",
-    # The whole bundled site built: tests/test_dataset_site.py builds it in the fast run.
-    "tests/test_docs_examples.py::test_examples_run[docs/site.md]",
-})
-"""Cases of parametrized tests marked slow, by node id, where their other cases are not (a
-marker on the test would take them all)."""
-
-
 def cap_examples(test: Any, limit: int) -> None:
     """At most ``limit`` examples for a Hypothesis test, whatever its own ``@settings`` say."""
     # @given reads the settings from this attribute of its wrapper at each run (Hypothesis
@@ -55,11 +46,13 @@ def cap_examples(test: Any, limit: int) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the cases of `SLOW_CASES` slow; in the ``fast`` profile, cap every Hypothesis
-    test at the profile's examples (tests that ask more for themselves too)."""
+    """Mark slow the tests measured slow (`tests.slow_list`); in the ``fast`` profile, cap
+    every Hypothesis test at the profile's examples (tests that ask more for themselves
+    too)."""
     limit = settings.get_profile("fast").max_examples
+    slow = slow_list.listed()
     for item in items:
-        if item.nodeid in SLOW_CASES:
+        if item.nodeid in slow:
             item.add_marker(pytest.mark.slow)
         if PROFILE == "fast" and isinstance(item, pytest.Function):
             cap_examples(getattr(item.obj, "__func__", item.obj), limit)

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SLOW_CASES, cap_examples
+from tests import slow_list
+from tests.conftest import cap_examples
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -112,12 +113,29 @@ def test_the_fast_profile_caps_a_test_that_asks_for_more_examples() -> None:
     assert 1 <= len(runs) <= 5
 
 
-def test_each_slow_case_names_a_test_that_is_there() -> None:
-    """`SLOW_CASES` name cases by node id: a renamed test or page would leave its case in the
-    fast run unnoticed, so each must name a test function of its file, and a page that is."""
-    for node in SLOW_CASES:
-        path, test = node.split("::")
-        function, case = test.rstrip("]").split("[")
-        assert f"def {function}(" in (REPO / path).read_text(encoding="utf-8"), node
+def test_each_test_listed_slow_names_a_test_that_is_there() -> None:
+    """`tests/slow_tests.txt` names tests by node id: a renamed test or page would leave it
+    in the fast run unnoticed, so each must name a test function of its file (and a page
+    that is, for the documentation's examples)."""
+    assert len(slow_list.listed()) > 100
+    defined = {path: path.read_text(encoding="utf-8") for path in (REPO / "tests").glob("*.py")}
+    for node in slow_list.listed():
+        path, test = node.split("::", 1)
+        function = test.split("[")[0].split("::")[-1]
+        assert (REPO / path) in defined, node
+        # a test class may inherit it (tests/store_contract.py)
+        assert any(f"def {function}(" in text for text in defined.values()), node
         if path == "tests/test_docs_examples.py":
-            assert (REPO / case).is_file(), node
+            assert (REPO / test.rstrip("]").split("[")[1]).is_file(), node
+
+
+def test_the_slow_list_reads_a_durations_log() -> None:
+    """A test's setup, call and teardown add up; the bound is inclusive; the stateful test
+    stays in the fast run."""
+    log = ("0.25s call     tests/test_a.py::test_one\n"
+           "0.05s setup    tests/test_a.py::test_one\n"
+           "0.29s call     tests/test_a.py::test_two[x]\n"
+           "1.00s call     tests/test_b.py::TestC::test_three\n"
+           "9.00s call     tests/test_stateful.py::TestAppendAndQuery::runTest\n")
+    assert slow_list.measured_slow(log, bound=0.3) == {
+        "tests/test_a.py::test_one", "tests/test_b.py::TestC::test_three"}
