@@ -157,6 +157,20 @@ class Position:
         found = self.sections.get(name)
         return section_spec(name).empty if found is None else found
 
+    @classmethod
+    def _answered(cls, *, actor: str, as_of: Date | None, known_at: Date | None,
+                  possible: bool, sections: dict[str, Any], coverage: Mapping[str, Coverage],
+                  registry: Registry | None) -> Position:
+        """A position whose ``sections`` are registered ones already of their shape, frozen
+        (a prefix's answer): made without the checks of `__init__`, which a warm answer
+        would spend most of its time in."""
+        held = empties()
+        held.update(sections)
+        made = object.__new__(cls)
+        made.__attrs_init__(actor=actor, as_of=as_of, known_at=known_at, possible=possible,
+                            sections=FrozenDict(held), coverage=coverage, registry=registry)
+        return made
+
     def _with(self, name: str, entries: Any) -> Position:
         """The position with the section ``name`` holding ``entries`` (of its shape, frozen:
         the fold's step, which skips the checks of `__init__`)."""

@@ -488,5 +488,6 @@ class PrefixPositions:
                                        self.events[:end]).section(spec.name)
             elif state is not None:
                 held[spec.name] = state.section(spec.name)
-        return Position(actor=self.actor, as_of=as_of, known_at=known_at, possible=possible,
-                        sections=held, coverage=coverage, registry=registry)
+        return Position._answered(actor=self.actor, as_of=as_of, known_at=known_at,
+                                  possible=possible, sections=held, coverage=coverage,
+                                  registry=registry)
