@@ -18,6 +18,7 @@ every SQL store alike.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -53,7 +54,7 @@ def unreadable(location: Path | str, what: str, exc: Exception | str) -> Validat
         file=Path(str(location)))])
 
 
-class SqlIndex:
+class SqlIndex(abc.ABC):
     """The answers both SQL indexes give alike, over the rows a subclass reads.
 
     Parsed events are kept by row number (a stored event never changes) up to
@@ -72,25 +73,25 @@ class SqlIndex:
 
     # What each database does its own way.
 
+    @abc.abstractmethod
     def _rows(self, query: str, args: Sequence[Any] = ()) -> Sequence[Row]:
         """The rows of the named query (of this version of the store)."""
-        raise NotImplementedError
 
     def _stream(self, query: str, args: Sequence[Any] = ()) -> Iterable[Row]:
         """The rows of the named query, maybe as they come (read them inside a snapshot)."""
         return self._rows(query, args)
 
+    @abc.abstractmethod
     def _current(self) -> None:
         """Catch up with other writers' commits, if there were any since the last read."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _snapshot(self) -> contextlib.AbstractContextManager[None]:
         """One version of the store for what is read inside (and caught up with)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _read_writes(self, actor: str) -> ActorWrites:
         """What ``actor``'s position reads (inside a snapshot)."""
-        raise NotImplementedError
 
     # The logic they share.
 
