@@ -5,47 +5,12 @@
 >>> tl.position("CAN", as_of="2016-01-01").treaties["budapest-convention"].status
 'party'
 
-The timeline, its stores and the reports are imported when first used.
+The kinds of events, the timeline, its stores and the reports are imported when first used.
 """
 
 import typing
 
 from cybertimeline._model.dates import Date, DateLike, Precision
-from cybertimeline._model.event import BaseEvent, Write
-from cybertimeline._model.events import (
-    Acceptance,
-    Accession,
-    ActRole,
-    Adoption,
-    Approval,
-    Cooperation,
-    EntryIntoForce,
-    Event,
-    Legislation,
-    Membership,
-    Ratification,
-    Retraction,
-    Session,
-    Signature,
-    Statement,
-    Succession,
-    Tally,
-    TreatyAct,
-    Vote,
-    Withdrawal,
-    register_kind,
-    unregister_kind,
-)
-from cybertimeline._model.order import canonical_key
-from cybertimeline._model.registry import (
-    Actor,
-    Coverage,
-    EntryRule,
-    Instrument,
-    Milestone,
-    Registry,
-)
-from cybertimeline._model.sources import Source
 from cybertimeline.errors import (
     AmbiguousActorError,
     ConflictError,
@@ -65,6 +30,41 @@ if typing.TYPE_CHECKING:
     from cybertimeline._codec.converters import event_to_dict, make_converter
     from cybertimeline._codec.reading import event_from_dict
     from cybertimeline._codec.versions import FORMAT_VERSION
+    from cybertimeline._model.event import BaseEvent, Write
+    from cybertimeline._model.events import (
+        Acceptance,
+        Accession,
+        ActRole,
+        Adoption,
+        Approval,
+        Cooperation,
+        EntryIntoForce,
+        Event,
+        Legislation,
+        Membership,
+        Ratification,
+        Retraction,
+        Session,
+        Signature,
+        Statement,
+        Succession,
+        Tally,
+        TreatyAct,
+        Vote,
+        Withdrawal,
+        register_kind,
+        unregister_kind,
+    )
+    from cybertimeline._model.order import canonical_key
+    from cybertimeline._model.registry import (
+        Actor,
+        Coverage,
+        EntryRule,
+        Instrument,
+        Milestone,
+        Registry,
+    )
+    from cybertimeline._model.sources import Source
     from cybertimeline._projections.chart import DepositaryCounts, TreatyChart
     from cybertimeline._projections.entries import (
         AdoptionEntry,
@@ -118,6 +118,38 @@ if typing.TYPE_CHECKING:
     from cybertimeline._timeline.timeline import Timeline
 
 _LAZY = {
+    "BaseEvent": "cybertimeline._model.event",
+    "Write": "cybertimeline._model.event",
+    "Acceptance": "cybertimeline._model.events",
+    "Accession": "cybertimeline._model.events",
+    "ActRole": "cybertimeline._model.events",
+    "Adoption": "cybertimeline._model.events",
+    "Approval": "cybertimeline._model.events",
+    "Cooperation": "cybertimeline._model.events",
+    "EntryIntoForce": "cybertimeline._model.events",
+    "Event": "cybertimeline._model.events",
+    "Legislation": "cybertimeline._model.events",
+    "Membership": "cybertimeline._model.events",
+    "Ratification": "cybertimeline._model.events",
+    "Retraction": "cybertimeline._model.events",
+    "Session": "cybertimeline._model.events",
+    "Signature": "cybertimeline._model.events",
+    "Statement": "cybertimeline._model.events",
+    "Succession": "cybertimeline._model.events",
+    "Tally": "cybertimeline._model.events",
+    "TreatyAct": "cybertimeline._model.events",
+    "Vote": "cybertimeline._model.events",
+    "Withdrawal": "cybertimeline._model.events",
+    "register_kind": "cybertimeline._model.events",
+    "unregister_kind": "cybertimeline._model.events",
+    "canonical_key": "cybertimeline._model.order",
+    "Actor": "cybertimeline._model.registry",
+    "Coverage": "cybertimeline._model.registry",
+    "EntryRule": "cybertimeline._model.registry",
+    "Instrument": "cybertimeline._model.registry",
+    "Milestone": "cybertimeline._model.registry",
+    "Registry": "cybertimeline._model.registry",
+    "Source": "cybertimeline._model.sources",
     "Agreement": "cybertimeline._reports.agreement",
     "PairScore": "cybertimeline._reports.agreement",
     "agreement": "cybertimeline._reports.agreement",
@@ -179,10 +211,10 @@ _LAZY = {
     "positions_frame": "cybertimeline._reports.frames",
     "timelinejs": "cybertimeline._reports.timelinejs",
 }
-"""Names imported on first use: the vocabulary of events (dates, kinds, sources, the
-registry, errors) is there at once; the machinery behind a query (the codec, stores,
-projections, the timeline) and the reports load when first asked for, so that
-``import cybertimeline`` stays quick."""
+"""Names imported on first use: only dates and errors are there at once (the command line
+needs them to read its arguments); the kinds of events, the registry, the codec, stores,
+projections, the timeline and the reports load when first asked for, so that ``import
+cybertimeline`` stays quick and a position read from stored rows builds no event class."""
 
 
 _MODULES = ("errors", "importers")

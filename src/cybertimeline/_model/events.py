@@ -15,7 +15,7 @@ import typing
 from collections import Counter
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -23,11 +23,26 @@ from cybertimeline._model.event import BaseEvent, Write
 from cybertimeline._model.fields import actor_id, non_empty_text, one_of, optional_slug, slug
 from cybertimeline._model.fields import strings as _strings
 from cybertimeline._model.frozen import FrozenDict
+from cybertimeline._model.vocabulary import (
+    MEMBERSHIP_ACTIONS,
+    SESSION_STATUSES,
+    STANCES,
+    VOTE_OPTIONS,
+    ActRole,
+    MembershipAction,
+    SessionStatus,
+    Stance,
+    VoteOption,
+)
 from cybertimeline.errors import FieldError
 
 __all__ = [
     "EVENT_CLASSES",
     "KINDS",
+    "MEMBERSHIP_ACTIONS",
+    "SESSION_STATUSES",
+    "STANCES",
+    "VOTE_OPTIONS",
     "Acceptance",
     "Accession",
     "ActRole",
@@ -38,15 +53,19 @@ __all__ = [
     "Event",
     "Legislation",
     "Membership",
+    "MembershipAction",
     "Ratification",
     "Retraction",
     "Session",
+    "SessionStatus",
     "Signature",
+    "Stance",
     "Statement",
     "Succession",
     "Tally",
     "TreatyAct",
     "Vote",
+    "VoteOption",
     "Withdrawal",
     "every_kind",
     "on_kinds_changed",
@@ -57,16 +76,6 @@ __all__ = [
 
 BaseEventT = TypeVar("BaseEventT", bound=BaseEvent)
 
-VoteOption = Literal["yes", "no", "abstain", "absent"]
-Stance = Literal["supports", "opposes", "neutral", "mixed"]
-SessionStatus = Literal["scheduled", "held", "postponed", "cancelled"]
-MembershipAction = Literal["join", "leave"]
-ActRole = Literal["signature", "consent", "in_force", "withdrawal"]
-
-VOTE_OPTIONS: tuple[VoteOption, ...] = typing.get_args(VoteOption)
-STANCES: tuple[Stance, ...] = typing.get_args(Stance)
-SESSION_STATUSES: tuple[SessionStatus, ...] = typing.get_args(SessionStatus)
-MEMBERSHIP_ACTIONS: tuple[MembershipAction, ...] = typing.get_args(MembershipAction)
 
 
 # -- treaty acts ---------------------------------------------------------------------------

@@ -9,24 +9,26 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import orjson
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import (
-    Adoption,
-    Cooperation,
-    Legislation,
-    Membership,
-    Session,
-    Statement,
-    Vote,
-)
 from cybertimeline._model.sources import Source, sources_of_json, sources_of_many
 from cybertimeline._model.written import pick
 from cybertimeline.errors import ValidationError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import (
+        Adoption,
+        Cooperation,
+        Legislation,
+        Membership,
+        Session,
+        Statement,
+        Vote,
+    )
 
 __all__ = [
     "AdoptionEntry",
@@ -47,6 +49,8 @@ def read_events(entries: Iterable[object]) -> None:
     """Have the vote entries among ``entries`` that have not read their event yet read them
     all at once (their reader's ``many``: one query, not one per entry), before a text or
     the sources of a position need every one."""
+    from cybertimeline._model.events import Vote
+
     waiting: dict[int, tuple[Any, dict[str, list[VoteEntry]]]] = {}
     for entry in entries:
         if isinstance(entry, VoteEntry) and entry._found is None:
@@ -113,6 +117,8 @@ class VoteEntry:
     @property
     def event(self) -> Vote:
         """The roll call the entry rests on (read from the store at the first ask)."""
+        from cybertimeline._model.events import Vote
+
         found = self._found
         if found is None:
             assert self._load is not None

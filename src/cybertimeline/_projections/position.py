@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import attrs
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.event import BaseEvent
-from cybertimeline._model.events import Event
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage, Registry, unknown_message
@@ -38,6 +37,9 @@ from cybertimeline._projections.sections import sections as registered
 from cybertimeline._projections.text import position_html, position_text
 from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["BUILTIN", "EMPTY", "Position", "PositionProjection", "SectionSpec",
            "register_section", "section_spec", "sections", "write"]

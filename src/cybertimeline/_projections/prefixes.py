@@ -9,7 +9,6 @@ from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Se
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import Event
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.written import Ints, Written, below, listed, pick, taken
@@ -22,6 +21,8 @@ from cybertimeline._projections.sections import sections as registered
 
 if TYPE_CHECKING:
     import numpy.typing as npt
+
+    from cybertimeline._model.events import Event
 
 __all__ = ["PrefixPositions"]
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from cybertimeline._model.events import Event
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
+
 
 __all__ = ["Projection", "fold"]
 

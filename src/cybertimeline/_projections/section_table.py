@@ -9,12 +9,12 @@ a changelog (`SectionSpec.reads`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model import markup
-from cybertimeline._model.events import VOTE_OPTIONS, TreatyAct
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.palette import VALUE_COLOURS
+from cybertimeline._model.vocabulary import VOTE_OPTIONS
 from cybertimeline._model.wording import STATUS_WORDS, Words
 from cybertimeline._projections.entries import (
     AdoptionEntry,
@@ -34,6 +34,9 @@ from cybertimeline._projections.sections import (
 )
 from cybertimeline._projections.text import shown
 from cybertimeline._projections.treaty import TreatyStatus
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import TreatyAct
 
 __all__ = ["BUILTIN"]
 

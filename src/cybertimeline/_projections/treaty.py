@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import ActRole, TreatyAct
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage
 from cybertimeline._model.sources import Source
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import ActRole, TreatyAct
 
 __all__ = ["TreatyStatus", "TreatyStatusName"]
 

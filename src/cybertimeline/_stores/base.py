@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import Origin, check_events
 from cybertimeline._stores.index import Index, MemoryIndex
 from cybertimeline.errors import ConflictError, TimelineError, ValidationError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["MAX_EVENTS", "MAX_EVENT_BYTES", "Accept", "Contents", "Declaration", "FileStore",
            "MemoryStore", "Store", "check_expected", "declared", "event_json", "must_be_new",

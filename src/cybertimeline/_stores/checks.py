@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from cybertimeline._model.event import named_actors
-from cybertimeline._model.events import KINDS, Event, TreatyAct
 from cybertimeline._model.registry import Registry, unknown_message
 from cybertimeline.errors import Problem
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["MAX_HINTS", "MAX_PROBLEMS", "Budget", "Lookup", "Origin", "check_events",
            "check_registry", "correction_cycles", "cycle_message", "event_problems"]
@@ -155,6 +157,8 @@ def event_problems(event: Event, origin: Origin, registry: Registry,
                    budget: Budget | None = None) -> list[Problem]:
     """The problems of one event on its own: unknown names, a correction without
     ``recorded`` or of itself; no more than ``budget.problems`` unknown names."""
+    from cybertimeline._model.events import TreatyAct
+
     budget = budget or Budget()
     problems: list[Problem] = []
     if not (known_actors or frozenset(registry.actors)).issuperset(event.involved):
@@ -245,6 +249,8 @@ def raw_names(data: object) -> list[Named]:
     other problems once the registry is known. The fields that name actors are those
     its kind declares (every kind's, if the kind itself is unknown).
     """
+    from cybertimeline._model.events import KINDS, TreatyAct
+
     if not isinstance(data, Mapping):
         return []
     kind = KINDS.get(str(data.get("kind")))

@@ -7,12 +7,14 @@ import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from cybertimeline._model.ballots import Ballots
-from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.written import OnKey, Written
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "actor_writes"]
 
@@ -162,6 +164,8 @@ class MemoryIndex:
     """Every event in memory, indexed by actor, instrument and correction."""
 
     def __init__(self, events: Iterable[Event] = ()) -> None:
+        from cybertimeline._model.events import TreatyAct
+
         ordered = sorted(events, key=canonical_key)
         self._by_id: dict[str, Event] = {e.id: e for e in ordered}
         self._all = Lane.presorted(ordered)
@@ -183,6 +187,8 @@ class MemoryIndex:
 
     def add(self, event: Event) -> None:
         """Index one more event."""
+        from cybertimeline._model.events import TreatyAct
+
         self._version += 1
         self._by_id[event.id] = event
         self._all.insert(event)

@@ -11,14 +11,16 @@ store and row), so the same bad payload reads the same from every store.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
 from cybertimeline._codec.versions import FORMAT_VERSION, check_version, upcast
-from cybertimeline._model.events import Event
 from cybertimeline._stores.checks import Origin
 from cybertimeline.errors import Problem
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["Mapped", "map_payload"]
 

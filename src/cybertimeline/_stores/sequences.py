@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Instrument, Registry
 from cybertimeline.errors import Problem
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event, TreatyAct
 
 __all__ = ["sequence_problems"]
 
@@ -106,4 +109,6 @@ def _off_rule(act: TreatyAct, instrument: Instrument, own: list[TreatyAct]) -> l
 
 def acts_of(events: Iterable[Event]) -> list[TreatyAct]:
     """The treaty acts among ``events``."""
+    from cybertimeline._model.events import TreatyAct
+
     return [e for e in events if isinstance(e, TreatyAct)]

@@ -23,9 +23,8 @@ import contextlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cybertimeline._model.events import Event
 from cybertimeline._model.written import Entries, OnKey, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
 from cybertimeline._stores.index import ActorWrites, Lane
@@ -33,6 +32,9 @@ from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.sql_dialect import ENTRY_COLUMNS, EVENT_COLUMNS
 from cybertimeline.errors import Problem, ValidationError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "LANE_CACHE_LIMIT",
            "SqlIndex", "unreadable"]

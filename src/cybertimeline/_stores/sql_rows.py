@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Container, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.event import WriteRow
-from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.sources import sources_json
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["column_problem", "entries_made", "index_problem", "writes_made"]
 
@@ -61,6 +63,8 @@ def index_problem(event: Event, actors: Collection[str], instruments: Collection
     """What is wrong if the rows of ``event_actors`` and ``event_instruments`` that name an
     event are not those its payload makes: every actor it involves (``writers_apart``: but
     those it writes for, which ``writes`` names: SQLite), and a treaty act's instrument."""
+    from cybertimeline._model.events import TreatyAct
+
     involved = set(event.involved)
     expected = involved - {w for w, *_ in event.written()} if writers_apart else involved
     instrument = {event.instrument} if isinstance(event, TreatyAct) else set()

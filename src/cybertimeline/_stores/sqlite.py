@@ -7,12 +7,11 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from cybertimeline._codec.versions import FORMAT_VERSION, check_version
-from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Actor, Registry
 from cybertimeline._stores.base import (
     Accept,
@@ -41,6 +40,9 @@ from cybertimeline._stores.sqlite_writes import (
 )
 from cybertimeline._stores.suffixes import SQLITE_SUFFIXES
 from cybertimeline.errors import Problem, TimelineError, ValidationError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["BUSY_TIMEOUT_MS", "SUFFIXES", "SqliteStore"]
 
@@ -208,6 +210,8 @@ class SqliteStore:
 
     def _insert(self, writer: sqlite3.Connection, events: Sequence[Event],
                 payloads: Iterable[str]) -> None:
+        from cybertimeline._model.events import TreatyAct
+
         names = Names(writer)
         with staged_writes(writer, len(events) >= STAGED_EVENTS) as statement:
             for event, payload in zip(events, payloads, strict=True):

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
-from cybertimeline._model.events import Event
 from cybertimeline._model.written import Entries, OnKey, Written
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
@@ -32,6 +31,8 @@ from cybertimeline.errors import TimelineError
 
 if TYPE_CHECKING:
     import numpy.typing as npt
+
+    from cybertimeline._model.events import Event
 
 __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
 

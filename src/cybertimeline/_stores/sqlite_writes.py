@@ -8,10 +8,13 @@ import operator
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from cybertimeline._model.event import COLUMNAR
-from cybertimeline._model.events import Event
 from cybertimeline._stores.sql_rows import entries_made
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["NO_NAME", "STAGED_EVENTS", "Names", "ballots_blob", "batched", "insert_writes",
            "read_blob", "staged_writes", "write_rows"]

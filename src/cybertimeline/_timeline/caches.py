@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Instrument, Registry
 from cybertimeline._projections.entries import SharedVoteEntries
 from cybertimeline._projections.prefixes import PrefixPositions
@@ -23,6 +23,9 @@ from cybertimeline._stores.lru import Lru
 from cybertimeline._timeline.known import KnownSet
 from cybertimeline._timeline.search import words_of
 from cybertimeline.errors import UnknownEventError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["PREFIX_CACHE_LIMIT", "Derived"]
 

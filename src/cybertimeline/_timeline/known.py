@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from cybertimeline._model.events import Event
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
+
 
 __all__ = ["KnownSet"]
 

@@ -6,8 +6,8 @@ import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cybertimeline._model.events import Event
 from cybertimeline._stores.atomic import publish, temporary_name
 from cybertimeline._stores.base import FileStore, must_be_new, sized_json
 from cybertimeline._stores.files import storage_error
@@ -15,6 +15,9 @@ from cybertimeline._stores.opening import bundled_store, open_store, store_kind
 from cybertimeline._stores.postgres_link import is_url
 from cybertimeline._timeline.timeline import Clock, Timeline, utc_today
 from cybertimeline.errors import TimelineError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["building", "copy_into", "create", "load"]
 

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from cybertimeline._model.events import Membership
 from cybertimeline._model.registry import Coverage
 from cybertimeline._projections.entries import VoteEntry
 from cybertimeline._projections.position import Position
@@ -95,6 +94,8 @@ def known_ballots(versions: Versions, known_day: dt.date | None) -> Ballots:
 
 def members(versions: Versions, group: str, query: Query) -> tuple[str, ...]:
     """The members of ``group`` (an id) as asked, from its membership events, sorted."""
+    from cybertimeline._model.events import Membership
+
     joined: dict[str, bool] = {}
     for event in select(versions, lambda: versions.index.lane(group), query.day,
                         query.known_day, query.possible):

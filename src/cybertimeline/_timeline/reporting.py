@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 from cybertimeline._model.dates import DateLike
-from cybertimeline._model.events import Event
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Registry
 from cybertimeline._timeline.search import EventFilter
 from cybertimeline.errors import ValidationError
 
 if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
     from cybertimeline._reports.changelog import Changelog
     from cybertimeline._reports.listing import EventListing
 

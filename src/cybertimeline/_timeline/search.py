@@ -13,14 +13,16 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import attrs
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Registry
 from cybertimeline.errors import ValidationError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["EventFilter", "FieldFilters", "Filters", "plain", "terms"]
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._model.events import Event
 from cybertimeline._model.order import canonical_key
 from cybertimeline._stores.index import Lane
 from cybertimeline._timeline.caches import Derived
 from cybertimeline._timeline.search import EventFilter, Filters
 from cybertimeline._timeline.versions import Versions
 from cybertimeline.errors import ValidationError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["Query", "corrections", "date", "event_filter", "events", "first_day", "last_day",
            "select", "with_retractions"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import TreatyAct
 from cybertimeline._model.registry import Coverage, Instrument, Registry
 from cybertimeline._model.sources import Source
 from cybertimeline._projections.chart import TreatyChart
@@ -22,6 +22,9 @@ from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline._timeline.coverage import may_have_acted
 from cybertimeline._timeline.selecting import Query, select
 from cybertimeline._timeline.versions import Versions
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import TreatyAct
 
 __all__ = ["chart"]
 
@@ -59,6 +62,8 @@ def chart(versions: Versions, instrument: str, query: Query, all_actors: bool,
 
 def _acts(versions: Versions, instrument: str, query: Query) -> dict[str, list[TreatyAct]]:
     """The known acts on the instrument the chart folds, by actor."""
+    from cybertimeline._model.events import TreatyAct
+
     acts: defaultdict[str, list[TreatyAct]] = defaultdict(list)
     for event in select(versions, lambda: versions.index.instrument_lane(instrument), query.day,
                         query.known_day, query.possible):

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.event import COLUMNAR
-from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._projections.chart import TreatyChart
 from cybertimeline._projections.entries import VoteEntry
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cybertimeline._model.ballots import Ballots
+    from cybertimeline._model.events import Event
     from cybertimeline._reports.agreement import Agreement, Measure, Period
     from cybertimeline._reports.changelog import Changelog
     from cybertimeline._reports.compare import Comparison

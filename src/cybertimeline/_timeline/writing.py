@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Registry
 from cybertimeline._stores.base import Accept, Contents, Declaration, Store, declared
 from cybertimeline._stores.checks import Origin, check_events, check_registry
 from cybertimeline._stores.sequences import acts_of, sequence_problems
 from cybertimeline.errors import Problem, ValidationError
+
+if TYPE_CHECKING:
+    from cybertimeline._model.events import Event
 
 __all__ = ["write"]
 
