@@ -88,6 +88,7 @@ JSON shapes (``--format json``; keys are stable, absent values are ``null``):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -117,8 +118,35 @@ class _UsageError(Exception):
     """Bad usage: exit code 2."""
 
 
+def _columns() -> int:
+    """The terminal's width, as `shutil.get_terminal_size` finds it (``$COLUMNS``, else the
+    terminal of stdout, else 80)."""
+    with contextlib.suppress(ValueError):
+        if int(os.environ.get("COLUMNS", "0")) > 0:
+            return int(os.environ["COLUMNS"])
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, sized without `shutil`: argparse makes a formatter to check each
+    option added, help asked or not, and shutil imports the archive modules (bz2, lzma...),
+    milliseconds of every run."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         _columns() - 2 if width is None else width)
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line and exit code 2, via `main`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")

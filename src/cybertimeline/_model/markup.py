@@ -8,7 +8,6 @@ unless it is `Markup` (HTML this module built), and only ``http`` and
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Collection, Iterable, Sequence
 
@@ -36,6 +35,8 @@ class Markup(str):
 
 def escape(value: object) -> Markup:
     """``value`` as HTML text: escaped, unless it is already `Markup`."""
+    import html  # here: html imports its table of entities, which text output never needs
+
     if isinstance(value, Markup):
         return value
     return Markup(html.escape("" if value is None else str(value), quote=True))

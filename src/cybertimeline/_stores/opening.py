@@ -3,7 +3,6 @@ PostgreSQL URL."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -23,6 +22,8 @@ __all__ = ["StoreKind", "bundled_events_path", "bundled_store", "open_store", "s
 
 def bundled_events_path() -> Path:
     """The folder of the bundled dataset: inside the installed package, else the source tree's."""
+    from importlib import resources  # here: it imports tempfile, which a query never needs
+
     packaged = Path(str(resources.files("cybertimeline"))) / "_data" / "events"
     if packaged.is_dir():
         return packaged

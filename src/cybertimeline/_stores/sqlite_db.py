@@ -13,6 +13,7 @@ bounded by SQLite itself (`MAX_VALUE_BYTES`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import stat
@@ -143,13 +144,20 @@ def _expected(schema: str) -> Entries:
 
 
 _EXPECTED = _expected(SCHEMA)
-_OLDER = (_expected(SCHEMA_1), _expected(SCHEMA_1 + WRITES_2))
+
+
+@functools.cache
+def _older() -> tuple[Entries, ...]:
+    """The schemas `upgrade` brings up to date: made when a store is not of `SCHEMA`, not
+    at every import (each is a database made in memory)."""
+    return _expected(SCHEMA_1), _expected(SCHEMA_1 + WRITES_2)
 
 
 def is_older(connection: sqlite3.Connection) -> bool:
     """Whether the database is a store of an older schema (1, without the writes, or 2,
     with writes of another shape), which `upgrade` brings to `SCHEMA`."""
-    return _normal(connection.execute(_SCHEMA_QUERY).fetchall()) in _OLDER
+    found = _normal(connection.execute(_SCHEMA_QUERY).fetchall())
+    return found != _EXPECTED and found in _older()
 
 
 def schema_problem(connection: sqlite3.Connection) -> str | None:

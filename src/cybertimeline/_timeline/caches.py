@@ -21,7 +21,6 @@ from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._stores.index import ActorWrites, Index
 from cybertimeline._stores.lru import Lru
 from cybertimeline._timeline.known import KnownSet
-from cybertimeline._timeline.search import words_of
 from cybertimeline.errors import UnknownEventError
 
 if TYPE_CHECKING:
@@ -90,6 +89,8 @@ class Derived:
 
     def words(self) -> Mapping[str, str]:
         """Each stored event's `words_of` (corrected ones too), by id: made once."""
+        from cybertimeline._timeline.search import words_of
+
         if self._words is None:
             self._words = {e.id: words_of(e) for e in self._index.lane().events}
         return self._words

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,6 +123,8 @@ def _copy_to_server(events: list[Event], source: Timeline, url: str) -> Timeline
 
 def _remove(temporary: Path) -> None:
     """Remove what is left of a copy under its temporary name."""
+    import shutil  # here: shutil imports the archive modules, which no query needs
+
     if temporary.is_dir() and not temporary.is_symlink():
         shutil.rmtree(temporary, ignore_errors=True)
     for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm"),

@@ -18,12 +18,12 @@ from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.order import canonical_key
 from cybertimeline._stores.index import Lane
 from cybertimeline._timeline.caches import Derived
-from cybertimeline._timeline.search import EventFilter, Filters
 from cybertimeline._timeline.versions import Versions
 from cybertimeline.errors import ValidationError
 
 if TYPE_CHECKING:
     from cybertimeline._model.events import Event
+    from cybertimeline._timeline.search import EventFilter, Filters
 
 __all__ = ["Query", "corrections", "date", "event_filter", "events", "first_day", "last_day",
            "select", "with_retractions"]
@@ -76,6 +76,8 @@ def event_filter(versions: Versions, filters: Filters,
                  members: Collection[str] | None) -> EventFilter | None:
     """The filter of `Timeline.events`' ``filters`` (None for none): ``members`` those of the
     group asked about, the events' words those of the current version."""
+    from cybertimeline._timeline.search import EventFilter
+
     return EventFilter.of(filters, versions.registry, members,
                           lambda: versions.current().words())
 

@@ -9,28 +9,29 @@ from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from cybertimeline._model.dates import Date, DateLike
 from cybertimeline._model.event import COLUMNAR
-from cybertimeline._model.registry import Actor, Instrument, Registry
-from cybertimeline._projections.chart import TreatyChart
-from cybertimeline._projections.entries import VoteEntry
-from cybertimeline._projections.position import Position
-from cybertimeline._projections.projection import Projection, fold
-from cybertimeline._stores.base import MemoryStore, Store
+from cybertimeline._projections.projection import fold
+from cybertimeline._stores.base import MemoryStore
 from cybertimeline._stores.checks import Origin
-from cybertimeline._stores.index import Index
-from cybertimeline._stores.sequences import acts_of, sequence_problems
 from cybertimeline._timeline import positions as _positions
-from cybertimeline._timeline import reporting, selecting, status, writing
+from cybertimeline._timeline import selecting
 from cybertimeline._timeline.coverage import coverage
-from cybertimeline._timeline.search import EventFilter, FieldFilters, Filters
 from cybertimeline._timeline.selecting import Query, last_day
 from cybertimeline._timeline.versions import Versions, in_one_read, one_version
-from cybertimeline.errors import Problem, UnknownEventError, ValidationError
+from cybertimeline.errors import UnknownEventError, ValidationError
 
+# Imported where used: what only a write, a validation, a chart or a report needs (the
+# checks of sequences, the charts' projection, the search filters), so that a position
+# loads none of it.
 if TYPE_CHECKING:
     import pandas as pd
 
     from cybertimeline._model.ballots import Ballots
     from cybertimeline._model.events import Event
+    from cybertimeline._model.registry import Actor, Instrument, Registry
+    from cybertimeline._projections.chart import TreatyChart
+    from cybertimeline._projections.entries import VoteEntry
+    from cybertimeline._projections.position import Position
+    from cybertimeline._projections.projection import Projection
     from cybertimeline._reports.agreement import Agreement, Measure, Period
     from cybertimeline._reports.changelog import Changelog
     from cybertimeline._reports.compare import Comparison
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
     from cybertimeline._reports.listing import EventListing
     from cybertimeline._reports.resolutions import ResolutionView
     from cybertimeline._reports.swimlanes import Swimlanes
+    from cybertimeline._stores.base import Store
+    from cybertimeline._stores.index import Index
+    from cybertimeline._timeline.search import EventFilter, FieldFilters, Filters
+    from cybertimeline.errors import Problem
 
 __all__ = ["Clock", "Timeline", "utc_today"]
 
@@ -141,6 +146,8 @@ class Timeline:
             ValidationError: every problem found (up to 1,000), each where it was found.
             TimelineError: the store cannot be read.
         """
+        from cybertimeline._stores.sequences import acts_of, sequence_problems
+
         self._versions.store.validate()
         acts = acts_of(self.events())
         problems = sequence_problems(acts, (), self.registry, self._locate)
@@ -477,6 +484,8 @@ class Timeline:
             UnknownInstrumentError: the instrument is not known.
             UnknownActorError: the group is not known.
         """
+        from cybertimeline._timeline import status
+
         if stored_by is not None:
             return self.as_stored(stored_by).status(instrument, as_of=as_of, known_at=known_at,
                                                     possible=possible, all_actors=all_actors,
@@ -530,6 +539,8 @@ class Timeline:
             ConflictError: as for `append`.
             ReadOnlyError: the store is read-only.
         """
+        from cybertimeline._timeline import writing
+
         contents = writing.write(self._versions.store, events, self._clock, expected, declare)
         if contents is not None:
             self._versions.reset(contents)
@@ -552,6 +563,7 @@ class Timeline:
         (``instrument="Budapest Convention"``, ``topic="ict-security"``, ``text=...``).
         """
         from cybertimeline._reports.changelog import changelog
+        from cybertimeline._timeline import reporting
 
         group = filters.pop("group", None)
         if group is not None:
@@ -597,6 +609,8 @@ class Timeline:
             UnknownActorError: an actor is not known.
             ValidationError: ``since`` is after ``until``.
         """
+        from cybertimeline._timeline import reporting
+
         chosen = self._actors([actors] if isinstance(actors, str) else actors or ())
         return reporting.listing(chosen, self.registry, lambda actor: self.events(
             actor, kind, since=since, until=until, known_at=known_at, **filters))
