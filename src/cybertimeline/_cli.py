@@ -124,9 +124,10 @@ def _columns() -> int:
     with contextlib.suppress(ValueError):
         if int(os.environ.get("COLUMNS", "0")) > 0:
             return int(os.environ["COLUMNS"])
+    stdout = sys.__stdout__
     try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
-    except (AttributeError, ValueError, OSError):
+        return (stdout is not None and os.get_terminal_size(stdout.fileno()).columns) or 80
+    except (AttributeError, ValueError, OSError):  # no stdout, or no terminal
         return 80
 
 
