@@ -5,31 +5,16 @@
 >>> tl.position("CAN", as_of="2016-01-01").treaties["budapest-convention"].status
 'party'
 
-The kinds of events, the timeline, its stores and the reports are imported when first used.
+Each name is imported when first used.
 """
 
 import typing
-
-from cybertimeline._model.dates import Date, DateLike, Precision
-from cybertimeline.errors import (
-    AmbiguousActorError,
-    ConflictError,
-    DateError,
-    FieldError,
-    NoStoreError,
-    Problem,
-    ReadOnlyError,
-    TimelineError,
-    UnknownActorError,
-    UnknownEventError,
-    UnknownInstrumentError,
-    ValidationError,
-)
 
 if typing.TYPE_CHECKING:
     from cybertimeline._codec.converters import event_to_dict, make_converter
     from cybertimeline._codec.reading import event_from_dict
     from cybertimeline._codec.versions import FORMAT_VERSION
+    from cybertimeline._model.dates import Date, DateLike, Precision
     from cybertimeline._model.event import BaseEvent, Write
     from cybertimeline._model.events import (
         Acceptance,
@@ -116,8 +101,37 @@ if typing.TYPE_CHECKING:
     from cybertimeline._stores.checks import Origin
     from cybertimeline._timeline.loading import copy_into, create, load
     from cybertimeline._timeline.timeline import Timeline
+    from cybertimeline.errors import (
+        AmbiguousActorError,
+        ConflictError,
+        DateError,
+        FieldError,
+        NoStoreError,
+        Problem,
+        ReadOnlyError,
+        TimelineError,
+        UnknownActorError,
+        UnknownEventError,
+        UnknownInstrumentError,
+        ValidationError,
+    )
 
 _LAZY = {
+    "Date": "cybertimeline._model.dates",
+    "DateLike": "cybertimeline._model.dates",
+    "Precision": "cybertimeline._model.dates",
+    "AmbiguousActorError": "cybertimeline.errors",
+    "ConflictError": "cybertimeline.errors",
+    "DateError": "cybertimeline.errors",
+    "FieldError": "cybertimeline.errors",
+    "NoStoreError": "cybertimeline.errors",
+    "Problem": "cybertimeline.errors",
+    "ReadOnlyError": "cybertimeline.errors",
+    "TimelineError": "cybertimeline.errors",
+    "UnknownActorError": "cybertimeline.errors",
+    "UnknownEventError": "cybertimeline.errors",
+    "UnknownInstrumentError": "cybertimeline.errors",
+    "ValidationError": "cybertimeline.errors",
     "BaseEvent": "cybertimeline._model.event",
     "Write": "cybertimeline._model.event",
     "Acceptance": "cybertimeline._model.events",
@@ -211,10 +225,11 @@ _LAZY = {
     "positions_frame": "cybertimeline._reports.frames",
     "timelinejs": "cybertimeline._reports.timelinejs",
 }
-"""Names imported on first use: only dates and errors are there at once (the command line
-needs them to read its arguments); the kinds of events, the registry, the codec, stores,
-projections, the timeline and the reports load when first asked for, so that ``import
-cybertimeline`` stays quick and a position read from stored rows builds no event class."""
+"""Every name is imported on first use: the dates and errors, the kinds of events, the
+registry, the codec, stores, projections, the timeline and the reports; so ``import
+cybertimeline`` costs next to nothing, the command line imports only what its command needs
+(with the cyclic garbage collector paused: `cybertimeline.__main__`), and a position read
+from stored rows builds no event class."""
 
 
 _MODULES = ("errors", "importers")

@@ -502,15 +502,15 @@ def load(path: str | None = None) -> Timeline:
 
 def _opened(path: str | None) -> Timeline:
     """`_open`, the cyclic garbage collector paused, and what the process then holds frozen
-    out of its later collections (`main` thaws it): the modules a command imports and the
-    store it opens are many objects and no garbage, which each collection during the
-    command would walk again (milliseconds of a `position`)."""
+    out of its later collections: the modules a command imports and the store it opens are
+    many objects and no garbage, which each collection during the command would walk again
+    (milliseconds of a `position`). `main` thaws it, unless something was frozen before it
+    started (`python -m cybertimeline` freezes its imports: that process ends with it)."""
     running = gc.isenabled()
     gc.disable()
     try:
         opened = _open(path)
-        if not gc.get_freeze_count():  # else someone froze before us: leave theirs as it is
-            gc.freeze()  # before collections resume: else the first would walk it all
+        gc.freeze()  # before collections resume: else the first would walk it all
     finally:
         if running:
             gc.enable()
