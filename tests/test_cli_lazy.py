@@ -5,10 +5,12 @@ command's options) reads every command line exactly as the whole parser does."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -30,6 +32,17 @@ NEVER_FOR_POSITION = ("cybertimeline._cli_imports", "cybertimeline._importers",
                       "cybertimeline._reports", "pandas", "matplotlib", "tqdm", "psycopg")
 """Modules (and their submodules) that `position` never uses: the importers, every report,
 the plotting and data-frame libraries, the progress bars, the PostgreSQL driver."""
+
+NOR_FROM_STORED_ROWS = ("cybertimeline._model.events", "cattrs", "cybertimeline._codec.converters",
+                        "cybertimeline._codec.reading", "cybertimeline._projections.chart",
+                        "cybertimeline._timeline.search", "cybertimeline._timeline.writing",
+                        "cybertimeline._timeline.reporting", "cybertimeline._stores.sequences",
+                        "shutil", "tempfile", "html")
+"""Nor, for a position read from stored rows (votes: `Entries`, no event payload), any kind of
+event or the codec that decodes one (issue 21: a class per kind, made at import, is most of
+what the command would otherwise import), the charts, the search filters, the writers, the
+checks of treaty sequences, nor the standard modules only a copy (shutil), the bundled
+dataset's path (importlib.resources imports tempfile) or HTML output need."""
 
 NOR_ON_A_DATABASE = ("pycountry", "importlib.metadata")
 """Nor, on a database store, pycountry (which imports importlib.metadata): the registry is
@@ -77,6 +90,17 @@ def test_position_on_the_vote_record_loads_no_importer_report_or_frame_library(
     assert "A/RES/" in out
     assert "cybertimeline._timeline.timeline" in modules  # it did open the store
     assert _unwanted(modules, NEVER_FOR_POSITION + NOR_ON_A_DATABASE) == []
+    if form == "text":
+        assert _unwanted(modules, NOR_FROM_STORED_ROWS) == []
+
+
+def test_an_event_is_decoded_once_asked_for(record: Path) -> None:
+    """The lazy imports are reached: `timeline` lists whole events, so it decodes them (the
+    kinds and the codec are imported then), and their words name the roll call."""
+    out, modules = _loaded(["--events", str(record), "timeline", "KOR", "--since", "2019-12-27",
+                            "--until", "2019-12-27"])
+    assert "A/RES/74/247" in out
+    assert "cybertimeline._model.events" in modules
 
 
 def test_position_on_the_bundled_dataset_loads_none_either() -> None:
@@ -96,6 +120,51 @@ def test_the_other_commands_still_import_what_they_use(record: Path) -> None:
     out, modules = _loaded(["--events", str(record), "diff", "KOR", "2000", "2020"])
     assert "votes.A/RES/74/247" in out
     assert "cybertimeline._projections.sentences" in modules
+
+
+def test_importing_the_package_imports_none_of_it() -> None:
+    """``import cybertimeline`` imports no module of its own, nor attrs: every name loads when
+    first asked for (and then is the same object as in its module)."""
+    done = subprocess.run([sys.executable, "-c", "import json, sys, cybertimeline; "
+                           "print(json.dumps(sorted(sys.modules)))"], capture_output=True,
+                          text=True, check=True)
+    modules = json.loads(done.stdout)
+    assert [m for m in modules if m.startswith(("cybertimeline.", "attr"))] == []
+    import cybertimeline as ct
+    from cybertimeline._model.events import Vote
+
+    assert ct.Vote is Vote
+
+
+def test_main_leaves_the_garbage_collector_as_it_found_it(record: Path,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    """`main` pauses the collector and freezes what a command imports and opens; called in a
+    process (a notebook, a test), it leaves collection running and nothing frozen."""
+    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
+    assert main(["--events", str(record), "position", "KOR", "--as-of", "2020-01-01"]) == 0
+    assert "A/RES/74/247" in capsys.readouterr().out
+    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
+    assert main(["--events", str(record), "position", "NOSUCH"]) == 1
+    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
+    gc.disable()
+    try:
+        assert main(["--events", str(record), "position", "KOR"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("columns", [None, "50", "0", "x", "200"])
+def test_the_help_is_as_wide_as_shutil_says(columns: str | None,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help's width is found as `shutil.get_terminal_size` finds it (without importing
+    shutil on every run)."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert _cli._columns() == shutil.get_terminal_size().columns
 
 
 def test_the_import_commands_are_the_ones_named() -> None:
