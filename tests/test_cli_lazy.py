@@ -235,3 +235,15 @@ WORDS = (*_cli._SUBCOMMANDS, *IMPORT_COMMAND_NAMES, "--events", "--events=s.sqli
 def test_any_command_line_is_read_alike_by_the_lean_and_the_whole_parser(
         argv: list[str]) -> None:
     _alike(argv)
+
+
+ODD = "a\n\t\x00\x1b\x7f\x85\u061c\u200e\u202e\u2028\u00a0\u2066…"
+"""Letters, newline and tab, controls, bidirectional marks, separators, a printable ellipsis."""
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet=ODD))
+def test_printable_escapes_what_the_pattern_names_and_only_that(text: str) -> None:
+    """`printable` returns text with nothing unprintable as it is, without its pattern: the
+    same text the pattern makes, whatever the text."""
+    escaped = re.sub(_cli.UNSAFE, lambda found: f"\\u{ord(found.group()):04x}", text)
+    assert _cli.printable(text) == escaped

@@ -522,14 +522,17 @@ def _open(path: str | None) -> Timeline:
     return load(path if path is not None else os.environ.get(ENVIRONMENT_VARIABLE) or None)
 
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                     "\u2066-\u2069]")
+UNSAFE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+"""What `printable` escapes: control characters but newline and tab, and the bidirectional
+marks and overrides."""
 
 
 def printable(text: str) -> str:
     """Text safe to print: control characters (but newline and tab) and bidirectional
     overrides written as ``\\uXXXX``, which is also how JSON writes them (so JSON stays JSON)."""
-    return _UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # nothing to escape (each of them is unprintable): no pattern compiled
+    return re.sub(UNSAFE, lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _json(value: Any) -> str:
