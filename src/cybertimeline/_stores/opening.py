@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from cybertimeline._stores.base import FileStore
-from cybertimeline._stores.postgres_link import is_url
-from cybertimeline._stores.suffixes import JSONL_SUFFIXES, SQLITE_SUFFIXES
+from cybertimeline._stores.suffixes import JSONL_SUFFIXES, SQLITE_SUFFIXES, is_url
 from cybertimeline.errors import TimelineError
 
 if TYPE_CHECKING:

@@ -11,10 +11,11 @@ import re
 import urllib.parse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from cybertimeline._stores.suffixes import URL_SCHEMES, is_url
 from cybertimeline.errors import ConflictError, ReadOnlyError, TimelineError, ValidationError
 
 if TYPE_CHECKING:
@@ -23,18 +24,12 @@ if TYPE_CHECKING:
 __all__ = ["CONNECT_TIMEOUT_SECONDS", "DEFAULT_SCHEMA", "URL_SCHEMES", "Address",
            "CommitInDoubt", "Link", "is_url"]
 
-URL_SCHEMES = ("postgresql://", "postgres://")
 DEFAULT_SCHEMA = "cybertimeline"
 """The PostgreSQL schema a store's tables live in, unless the URL says ``?schema=NAME``."""
 CONNECT_TIMEOUT_SECONDS = 10
 """How long opening a store waits for the server, unless the URL says ``connect_timeout``."""
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _HIDDEN = "***"
-
-
-def is_url(path: object) -> TypeGuard[str]:
-    """Whether ``path`` is a PostgreSQL URL (``postgresql://...``) rather than a file's path."""
-    return isinstance(path, str) and path.lower().startswith(URL_SCHEMES)
 
 
 @attrs.frozen

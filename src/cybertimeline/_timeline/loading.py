@@ -11,7 +11,7 @@ from cybertimeline._stores.atomic import publish, temporary_name
 from cybertimeline._stores.base import FileStore, must_be_new, sized_json
 from cybertimeline._stores.files import storage_error
 from cybertimeline._stores.opening import bundled_store, open_store, store_kind
-from cybertimeline._stores.postgres_link import is_url
+from cybertimeline._stores.suffixes import is_url
 from cybertimeline._timeline.timeline import Clock, Timeline, utc_today
 from cybertimeline.errors import TimelineError
 
