@@ -14,12 +14,13 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cybertimeline._model.event import BaseEvent
 from cybertimeline._model.sources import sources_json
 from cybertimeline._model.written import Entries, EntryRow, OnKey, Written
 
 if TYPE_CHECKING:
     import numpy.typing as npt
+
+    from cybertimeline._model.event import BaseEvent
 
 __all__ = ["Ballots"]
 

@@ -20,20 +20,13 @@ import attrs
 from cybertimeline._model.dates import Date, optional_date
 from cybertimeline._model.fields import a_day, date, optional_slug, slug, strings
 from cybertimeline._model.sources import Source, some_source, sources
+from cybertimeline._model.vocabulary import COLUMNAR, Section
 from cybertimeline.errors import FieldError
 
 __all__ = ["COLUMNAR", "BaseEvent", "RecordedBasis", "Section", "Write", "WriteRow",
            "named_actors"]
 
 RecordedBasis = Literal["recorded", "published", "date"]
-Section = str
-"""A section of a position, by name: the built-in ones (``treaties``, ``votes``...) and any
-registered later. What each is (its entries, title, words, colours) is data: its
-`SectionSpec`, in the table of `cybertimeline._projections.sections`."""
-COLUMNAR: frozenset[Section] = frozenset({"votes"})
-"""The sections a timeline reads as columns of stored writes (`WriteRow`), never decoding the
-events behind them until asked: a roll call writes one entry in each voter's position, and
-a whole record holds a million of them. Their writes have a value and a detail."""
 
 
 @attrs.frozen

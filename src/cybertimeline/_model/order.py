@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from cybertimeline._model.event import BaseEvent
+if TYPE_CHECKING:
+    from cybertimeline._model.event import BaseEvent
+
 
 __all__ = ["canonical_key"]
 

@@ -9,11 +9,11 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from cybertimeline._model.event import BaseEvent
 from cybertimeline._model.registry import Registry
 from cybertimeline._model.sources import Source
 
 if TYPE_CHECKING:
+    from cybertimeline._model.event import BaseEvent
     from cybertimeline._model.events import Tally
 
 __all__ = ["STATUS_WORDS", "Citations", "Words", "aligned", "counted", "headline"]

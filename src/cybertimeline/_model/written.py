@@ -16,11 +16,12 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from cybertimeline._model.event import BaseEvent
 from cybertimeline._model.sources import sources_json
 
 if TYPE_CHECKING:
     import numpy.typing as npt
+
+    from cybertimeline._model.event import BaseEvent
 
 __all__ = ["Entries", "EntryRow", "Ints", "OnKey", "Written", "below", "listed", "pick", "taken"]
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 import attrs
 
 from cybertimeline._model.dates import Date
-from cybertimeline._model.event import BaseEvent
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.registry import Coverage, Registry, unknown_message
@@ -39,6 +38,7 @@ from cybertimeline._projections.treaty import TreatyStatus
 from cybertimeline.errors import UnknownInstrumentError
 
 if TYPE_CHECKING:
+    from cybertimeline._model.event import BaseEvent
     from cybertimeline._model.events import Event
 
 __all__ = ["BUILTIN", "EMPTY", "Position", "PositionProjection", "SectionSpec",

@@ -22,10 +22,10 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
-from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.palette import add_colours
 from cybertimeline._model.registry import Registry
+from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._model.wording import Citations, Words
 
 __all__ = ["RESERVED", "KeyNames", "Page", "SectionChange", "SectionSpec", "empties", "entries_in",

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from cybertimeline._model.event import named_actors
 from cybertimeline._model.registry import Registry, unknown_message
 from cybertimeline.errors import Problem
 
@@ -249,6 +248,7 @@ def raw_names(data: object) -> list[Named]:
     other problems once the registry is known. The fields that name actors are those
     its kind declares (every kind's, if the kind itself is unknown).
     """
+    from cybertimeline._model.event import named_actors
     from cybertimeline._model.events import KINDS, TreatyAct
 
     if not isinstance(data, Mapping):

@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Collection, Container, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cybertimeline._model.event import WriteRow
 from cybertimeline._model.sources import sources_json
 
 if TYPE_CHECKING:
+    from cybertimeline._model.event import WriteRow
     from cybertimeline._model.events import Event
 
 __all__ = ["column_problem", "entries_made", "index_problem", "writes_made"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.ballots import Ballots
-from cybertimeline._model.event import COLUMNAR
+from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._model.written import Entries, OnKey, Written
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru

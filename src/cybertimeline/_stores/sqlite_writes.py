@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from cybertimeline._model.event import COLUMNAR
+from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._stores.sql_rows import entries_made
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from cybertimeline._model.dates import Date, DateLike
-from cybertimeline._model.event import COLUMNAR
+from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._projections.projection import fold
 from cybertimeline._stores.base import MemoryStore
 from cybertimeline._stores.checks import Origin
