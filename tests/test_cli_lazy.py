@@ -33,7 +33,8 @@ NEVER_FOR_POSITION = ("cybertimeline._cli_imports", "cybertimeline._importers",
 """Modules (and their submodules) that `position` never uses: the importers, every report,
 the plotting and data-frame libraries, the progress bars, the PostgreSQL driver."""
 
-NOR_FROM_STORED_ROWS = ("cybertimeline._model.events", "cybertimeline._model.event", "cattrs", "cybertimeline._codec.converters",
+NOR_FROM_STORED_ROWS = ("cybertimeline._model.events", "cybertimeline._model.event", "cattrs",
+                        "cybertimeline._codec.converters",
                         "cybertimeline._codec.reading", "cybertimeline._projections.chart",
                         "cybertimeline._timeline.search", "cybertimeline._timeline.writing",
                         "cybertimeline._timeline.reporting", "cybertimeline._stores.sequences",
