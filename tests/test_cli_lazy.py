@@ -140,14 +140,16 @@ def test_importing_the_package_imports_none_of_it() -> None:
 def test_main_leaves_the_garbage_collector_as_it_found_it(record: Path,
                                                           capsys: pytest.CaptureFixture[str]
                                                           ) -> None:
-    """`main` pauses the collector and freezes what a command imports and opens; called in a
-    process (a notebook, a test), it leaves collection running and nothing frozen."""
-    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
+    """`main` pauses the collector, freezes what a command imports and opens and collects
+    less often while the command runs; called in a process (a notebook, a test), it leaves
+    collection running, at its thresholds, and nothing frozen."""
+    thresholds = gc.get_threshold()
+    assert (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold()) == (True, 0, thresholds)
     assert main(["--events", str(record), "position", "KOR", "--as-of", "2020-01-01"]) == 0
     assert "A/RES/74/247" in capsys.readouterr().out
-    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
+    assert (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold()) == (True, 0, thresholds)
     assert main(["--events", str(record), "position", "NOSUCH"]) == 1
-    assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
+    assert (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold()) == (True, 0, thresholds)
     gc.disable()
     try:
         assert main(["--events", str(record), "position", "KOR"]) == 0

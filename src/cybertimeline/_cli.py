@@ -500,17 +500,28 @@ def load(path: str | None = None) -> Timeline:
     return loaded(path)
 
 
+COMMAND_COLLECTION_THRESHOLD = 50_000
+"""How many more objects made than freed start a collection while a command runs (Python's
+default: 700). A command makes its objects in bursts (a position's entries, a page of
+rows) that live until it ends: collecting every 700 of them walks each burst again and
+again (about 2% of a `position`'s instructions). Cyclic garbage, rare, still goes: the
+collections still run, fewer of them."""
+
+
 def _opened(path: str | None) -> Timeline:
     """`_open`, the cyclic garbage collector paused, and what the process then holds frozen
     out of its later collections: the modules a command imports and the store it opens are
     many objects and no garbage, which each collection during the command would walk again
     (milliseconds of a `position`). `main` thaws it, unless something was frozen before it
-    started (`python -m cybertimeline` freezes its imports: that process ends with it)."""
+    started (`python -m cybertimeline` freezes its imports: that process ends with it).
+    Then collections come every `COMMAND_COLLECTION_THRESHOLD` objects (`main` restores
+    the thresholds it found)."""
     running = gc.isenabled()
     gc.disable()
     try:
         opened = _open(path)
         gc.freeze()  # before collections resume: else the first would walk it all
+        gc.set_threshold(COMMAND_COLLECTION_THRESHOLD)
     finally:
         if running:
             gc.enable()
@@ -868,7 +879,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wrong is not None:
         print(f"error: {wrong}", file=sys.stderr)
         return 2
-    frozen = gc.get_freeze_count()
+    frozen, thresholds = gc.get_freeze_count(), gc.get_threshold()
     try:
         print(printable(_run(args)))
         sys.stdout.flush()
@@ -888,6 +899,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {printable(_one_line(str(exc)))}", file=sys.stderr)
         return 1
     finally:
+        gc.set_threshold(*thresholds)
         if not frozen:
             gc.unfreeze()  # what `_opened` froze is collected again, as before the command
     return 0
