@@ -254,8 +254,8 @@ GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {role};
 EDITOR_GRANTS = """
 GRANT USAGE ON SCHEMA {s} TO {role};
 GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {role};
-GRANT INSERT ON {s}.events, {s}.event_actors, {s}.event_instruments, {s}.entries, {s}.writes
-    TO {role};
+GRANT INSERT ON {s}.events, {s}.event_actors, {s}.event_instruments, {s}.entries, {s}.writes,
+    {s}.ballots, {s}.names TO {role};
 GRANT UPDATE ON {s}.head TO {role};
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA {s} TO {role};
 """
@@ -567,7 +567,7 @@ def test_validate_finds_vote_rows_that_disagree_with_their_events(
     schema = url.rsplit("schema=", 1)[1]
     with cluster.superuser() as db:
         db.execute(change.format(s=f'"{schema}"'))
-    with pytest.raises(ct.ValidationError, match="rows in entries and writes disagree"):
+    with pytest.raises(ct.ValidationError, match="rows in writes and entries disagree"):
         ct.load(url).validate()
 
 
