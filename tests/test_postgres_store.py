@@ -489,7 +489,7 @@ def test_a_commit_that_never_reached_the_server_says_nothing_was_written(
     assert [e.id for e in ct.load(url).events()] == ["can-1"]
 
 
-# -- votes as rows (schema version 2) ----------------------------------------------------------
+# -- votes as rows (schema version 2, and 3: tests/test_postgres_layout.py) ----------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -533,7 +533,10 @@ def _to_version_1(cluster: Cluster, url: str) -> None:
     """What a store written before the rows of version 2 looks like."""
     schema = url.rsplit("schema=", 1)[1]
     with cluster.superuser() as db:
-        db.execute(f'DROP TABLE "{schema}".entries, "{schema}".writes')
+        db.execute(f'INSERT INTO "{schema}".event_actors (actor, seq) SELECT DISTINCT whose, seq '
+                   f'FROM "{schema}".writes ON CONFLICT DO NOTHING')
+        db.execute(f'DROP TABLE "{schema}".entries, "{schema}".writes, "{schema}".ballots, '
+                   f'"{schema}".names')
         db.execute(f"UPDATE \"{schema}\".meta SET value = '1' WHERE key = 'schema'")
 
 
