@@ -256,19 +256,20 @@ class PostgresStore:
         events = []
         for seq, version, payload, event_id, _ in self._link.rows(self._q["all"], (last_seq,)):
             origin = Origin(Path(self.location), row=f"row {seq} ({event_id!r})")
-            event = loader.event(payload, origin, version)
-            if event is not None:
-                events.append((seq, event))
+            events.append((seq, loader.event(payload, origin, version)))
         self._check_rows(loader, events, last_seq)
         loader.contents()
 
-    def _check_rows(self, loader: Loader, events: Sequence[tuple[int, Event]],
+    def _check_rows(self, loader: Loader, events: Sequence[tuple[int, Event | None]],
                     last_seq: int) -> None:
         """Report each event whose columns and rows in the tables that index it are not the
         ones its payload makes (`rows_problem`, as SQLite's `validate`), and rows that name
-        no event."""
+        no event (``None``: a row whose payload cannot be read, reported already)."""
         stored = _Indexed(self._link, self._q, last_seq)
         for seq, event in events:
+            if event is None:
+                stored.skip(seq)
+                continue
             origin = Origin(Path(self.location), row=f"row {seq} ({event.id!r})")
             for problem in stored.problems(seq, event):
                 loader.add(origin.problem(problem))
@@ -375,6 +376,11 @@ class _Indexed:
 
     def _take(self, table: str, seq: int) -> set[tuple[Any, ...]]:
         return self._rows[table].pop(seq, set())
+
+    def skip(self, seq: int) -> None:
+        """Take the rows of an event whose payload could not be read, unchecked."""
+        for table, _ in self._TABLES:
+            self._take(table, seq)
 
     def problems(self, seq: int, event: Event) -> Iterator[str]:
         """What is wrong with the event's columns and the rows that index it."""
