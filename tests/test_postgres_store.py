@@ -491,7 +491,7 @@ def test_a_commit_that_never_reached_the_server_says_nothing_was_written(
     assert [e.id for e in ct.load(url).events()] == ["can-1"]
 
 
-# -- votes as rows (schema version 2, and 3: tests/test_postgres_layout.py) ----------------------------------------------------------
+# -- votes as rows (and tests/test_postgres_layout.py) ---------------------------------------
 
 
 @pytest.fixture(scope="module")

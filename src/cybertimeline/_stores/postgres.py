@@ -450,7 +450,6 @@ def _put_rows(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
     entries: list[tuple[Any, ...]] = []
     writes: list[tuple[Any, ...]] = []
     columnar: list[tuple[int, list[WriteRow]]] = []
-    named: set[str] = set()
     for seq, event in events:
         written = event.written()
         entries.extend((seq, *row) for row in entries_made(event, written=written))
@@ -459,18 +458,23 @@ def _put_rows(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
         ours = [row for row in written if row[1] in COLUMNAR]
         if ours:
             columnar.append((seq, ours))
-            named.update(name for whose, _, _, value, _ in ours
-                         for name in (whose, value) if name is not None)
-    ids = _name_ids(db, q, named)
-    ballots = [(seq, section, blob) for seq, ours in columnar
-               for section, blob in ballots_made(ours, ids.__getitem__)]
     with db.cursor() as cursor:
         for query, rows in (("copy_entries", entries), ("copy_writes", writes),
-                            ("copy_ballots", ballots)):
+                            ("copy_ballots", _ballots(db, q, columnar))):
             if rows:
                 with cursor.copy(q[query]) as copy:
                     for row in rows:
                         copy.write_row(row)
+
+
+def _ballots(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
+             columnar: Sequence[tuple[int, Sequence[WriteRow]]]) -> list[tuple[Any, ...]]:
+    """The rows of ``ballots`` of events' columnar writes ``(seq, writes)``, with the ids of
+    their names (new ones added to ``names``)."""
+    ids = _name_ids(db, q, (name for _, ours in columnar for whose, _, _, value, _ in ours
+                            for name in (whose, value) if name is not None))
+    return [(seq, section, blob) for seq, ours in columnar
+            for section, blob in ballots_made(ours, ids.__getitem__)]
 
 
 def _name_ids(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
