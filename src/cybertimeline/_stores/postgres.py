@@ -487,6 +487,8 @@ def _name_ids(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
     writers never wait for each other.
     """
     wanted = sorted(set(names))
+    if not wanted:
+        return {}
     found: dict[str, int] = dict(db.execute(q["names_of"], (wanted,)).fetchall())
     missing = [name for name in wanted if name not in found]
     if missing:
