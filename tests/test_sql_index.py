@@ -131,16 +131,16 @@ def test_validate_checks_the_same_rows_on_both(what: str, store: Callable[[Path,
 
 _BALLOT_CHANGES = {
     # (SQLite's statement, PostgreSQL's)
-    "a ballots blob cut short": (
+    "a-ballots-blob-cut-short": (
         "UPDATE {t}ballots SET ballots = substr(ballots, 9) WHERE seq = (SELECT seq FROM "
         "{t}events WHERE id = 'unga-vote-74-247')",
         "UPDATE {t}ballots SET ballots = substring(ballots from 9) WHERE seq = (SELECT seq "
         "FROM {t}events WHERE id = 'unga-vote-74-247')"),
-    "a ballots row deleted": (
+    "a-ballots-row-deleted": (
         "DELETE FROM {t}ballots WHERE seq = (SELECT seq FROM {t}events WHERE "
         "id = 'unga-vote-73-27')",) * 2,
-    "a name changed": ("UPDATE {t}names SET name = 'XXX' WHERE name = 'KOR'",) * 2,
-    "a name's id changed": ("UPDATE {t}names SET id = 9999 WHERE name = 'abstain'",) * 2,
+    "a-name-changed": ("UPDATE {t}names SET name = 'XXX' WHERE name = 'KOR'",) * 2,
+    "a-names-id-changed": ("UPDATE {t}names SET id = 9999 WHERE name = 'abstain'",) * 2,
 }
 
 
