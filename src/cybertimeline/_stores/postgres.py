@@ -55,10 +55,12 @@ __all__ = ["PostgresStore", "is_url"]
 class PostgresIndex(SqlIndex):
     """Answers a timeline's questions with indexed SQL, parsing only the events it returns.
 
-    Each question first reads the store's revision (one row): when another
-    writer has committed since, cached lanes and corrections are dropped.
+    Its answers are `SqlIndex`'s, over the tables a SQLite store keeps; what is
+    its own is how it knows the store moved on and reads one version of it:
+    each question first reads the store's revision (one row), and when another
+    writer has committed since, what was read is dropped (`SqlIndex._reload`).
     Rows are read up to the last sequence number of that revision, so that
-    lanes, corrections and the count agree even while writers commit.
+    lanes, corrections, ballots and the count agree even while writers commit.
     """
 
     def __init__(self, link: Link, queries: Mapping[str, bytes]) -> None:
@@ -106,9 +108,9 @@ class PostgresStore:
     Each append is one transaction that first takes the store's single
     ``head`` row (so writers queue, and ``expected`` is checked by the server
     in the same statement), validates against what is committed, copies the
-    events and their actor and instrument index rows in, and advances the
-    count. The database keeps ids unique. Other processes' writes show in
-    the next query.
+    events, their actor and instrument index rows and their writes (`entries`,
+    `writes`, `ballots`, with new `names`) in, and advances the count. The
+    database keeps ids unique. Other processes' writes show in the next query.
     """
 
     sees_other_writers = True
