@@ -424,25 +424,27 @@ def _put_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
         return
     table = pg_schema.qualified(schema, "events")
     seqs = sorted(row[0] for row in db.execute(q["reserve"], (table, len(events))))
-    with db.cursor() as cursor:
-        with cursor.copy(q["copy_events"]) as copy:
-            for seq, event in zip(seqs, events, strict=True):
-                copy.write_row((seq, event.id, event.kind, event.date.earliest,
-                                event.date.latest, event.recorded_on, event.corrects,
-                                FORMAT_VERSION,
-                                json.dumps(event_to_dict(event), ensure_ascii=False)))
-        with cursor.copy(q["copy_actors"]) as copy:
-            for seq, event in zip(seqs, events, strict=True):
-                written = {whose for whose, *_ in event.written()}
-                for actor in dict.fromkeys(event.involved):  # those it writes nothing for
-                    if actor not in written:
-                        copy.write_row((actor, seq))
-        with cursor.copy(q["copy_instruments"]) as copy:
-            for seq, event in zip(seqs, events, strict=True):
-                if isinstance(event, TreatyAct):
-                    copy.write_row((event.instrument, seq))
-    _put_rows(db, q, zip(seqs, events, strict=True))
+    placed = list(zip(seqs, events, strict=True))
+    _copy(db, q["copy_events"], [
+        (seq, event.id, event.kind, event.date.earliest, event.date.latest, event.recorded_on,
+         event.corrects, FORMAT_VERSION, json.dumps(event_to_dict(event), ensure_ascii=False))
+        for seq, event in placed])
+    _copy(db, q["copy_actors"], [  # the actors it involves but writes nothing for
+        (actor, seq) for seq, event in placed
+        for actor in dict.fromkeys(event.involved).keys() - {w for w, *_ in event.written()}])
+    _copy(db, q["copy_instruments"], [(event.instrument, seq) for seq, event in placed
+                                      if isinstance(event, TreatyAct)])
+    _put_rows(db, q, placed)
     db.execute(q["advance"], (len(events), seqs[-1]))
+
+
+def _copy(db: psycopg.Connection[tuple[Any, ...]], statement: bytes,
+          rows: Sequence[tuple[Any, ...]]) -> None:
+    """Copy ``rows`` in by ``statement`` (``COPY ... FROM STDIN``); none: not a round trip."""
+    if rows:
+        with db.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _put_rows(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
@@ -460,13 +462,9 @@ def _put_rows(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
         ours = [row for row in written if row[1] in COLUMNAR]
         if ours:
             columnar.append((seq, ours))
-    with db.cursor() as cursor:
-        for query, rows in (("copy_entries", entries), ("copy_writes", writes),
-                            ("copy_ballots", _ballots(db, q, columnar))):
-            if rows:
-                with cursor.copy(q[query]) as copy:
-                    for row in rows:
-                        copy.write_row(row)
+    _copy(db, q["copy_entries"], entries)
+    _copy(db, q["copy_writes"], writes)
+    _copy(db, q["copy_ballots"], _ballots(db, q, columnar))
 
 
 def _ballots(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
