@@ -294,7 +294,13 @@ def test_an_editor_role_appends_but_cannot_rewrite(cluster: Cluster) -> None:
     editor_url = _role(cluster, url, "ct_editor", EDITOR_GRANTS)
     editor = ct.load(editor_url)
     editor.append(statement("can-2"))
-    assert [e.id for e in ct.load(url).events()] == ["can-1", "can-2"]
+    # A roll call: its ballots, and names new to the store (an identity column's sequence).
+    editor.append(ct.Vote(id="vote-1", date=ct.Date.parse("2020-12-01"), body="UNGA",
+                          resolution="A/RES/1/1", votes={"CAN": "yes", "FRA": "no"},
+                          sources=[ct.Source(title="t")]))
+    assert [e.id for e in ct.load(url).events()] == ["can-1", "can-2", "vote-1"]
+    assert {a: v.option for a, v in ct.load(url).votes_on("A/RES/1/1").items()} == {
+        "CAN": "yes", "FRA": "no"}
     import psycopg
 
     schema = url.rsplit("schema=", 1)[1]
