@@ -168,3 +168,31 @@ def test_votes_on_reports_an_entry_without_its_detail(tmp_path: Path) -> None:
     path = _hand_changed(tmp_path, "UPDATE entries SET detail = NULL WHERE section = 'votes'")
     with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
         timeline.votes_on("R1")
+
+
+def test_votes_as_json_from_stored_columns_read_as_their_entries_do(tmp_path: Path) -> None:
+    """A position's votes as JSON are made from the stored columns, without entries: the same
+    dicts in the same order (by date) as its entries give, a resolution voted again read as of
+    each day, with an interval date and a later knowledge day."""
+    events: list[ct.Event] = [
+        _vote("v1", "A/RES/1", "2001-03-01", {"FRA": "yes", "DEU": "no"}),
+        _vote("v2", "A/RES/2", "2001-01-15", {"FRA": "abstain"}),
+        _vote("v3", "A/RES/1", "2003-05-01", {"FRA": "no"}),
+        _vote("v4", "A/RES/3", "2002-01-01/2002-02-01", {"FRA": "yes"}, recorded="2004-01-01"),
+    ]
+    memory = ct.Timeline()
+    memory.extend(events)
+    with ct.load(_store(tmp_path / "store.sqlite", events)) as stored:
+        for as_of in ("2001-02-01", "2002-06-01", "2003-12-31", None):
+            for known_at in (None, "2003-12-31"):
+                position = stored.position("FRA", as_of=as_of, known_at=known_at)
+                got = position.to_dict()["votes"]
+                expected = {key: entry.to_dict() for key, entry in sorted(
+                    position.votes.items(), key=lambda item: item[1].date)}
+                assert list(got.items()) == list(expected.items())
+                folded = memory.position("FRA", as_of=as_of, known_at=known_at)
+                assert list(got.items()) == list(folded.to_dict()["votes"].items())
+        assert stored.position("FRA", as_of="2002-06-01").to_dict()["votes"]["A/RES/1"][
+            "event"] == "v1"
+        assert list(stored.position("FRA").to_dict()["votes"]) == ["A/RES/2", "A/RES/3",
+                                                                   "A/RES/1"]

@@ -43,6 +43,16 @@ def _texts(*columns: Sequence[object]) -> bool:
     return all(set(map(type, column)) <= {str} for column in columns)
 
 
+def _days(*columns: Sequence[str]) -> dict[str, dt.date]:
+    """Each distinct ISO day of ``columns`` read once: many entries share a day.
+
+    Raises:
+        ValueError: one is no ISO day.
+    """
+    texts = set().union(*map(set, columns))
+    return dict(zip(texts, map(dt.date.fromisoformat, texts), strict=True))
+
+
 class Entries:
     """The entries of every stored event in one columnar section, in canonical order, as
     columns: ``ids``, ``latest``, ``recorded``, ``dates`` describe each entry's event (its
@@ -88,20 +98,32 @@ class Entries:
         return cls.of_zipped(columns)
 
     @classmethod
-    def of_zipped(cls, columns: Sequence[Sequence[Any]]) -> Entries:
+    def of_zipped(cls, columns: Sequence[Sequence[Any]], *, elided: bool = False) -> Entries:
         """`of_columns` of rows already turned into columns (``zip(*rows)``): the first
-        eight, which may be followed by others (a query's values, say)."""
+        eight, which may be followed by others (a query's values, say).
+
+        ``elided``: a recorded day or an EDTF date the same as the latest day may be None
+        (a query reads it so: None is no text to make, and most entries' three are one).
+        """
         found = cls()
         if not columns:
             return found
         seqs, ids, latest, recorded, dates, keys, details, sources = columns[:8]
-        day = dt.date.fromisoformat
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
-        found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
-        found.latest, found.recorded = list(map(day, latest)), list(map(day, recorded))
+        found.ids, found.keys = list(ids), list(keys)
         found.details, found.sources = list(details), list(sources)
-        if not _texts(found.ids, found.dates, found.keys, found.details, found.sources):
-            raise TypeError("an entry's id, date, key, detail or sources are not text")
+        if elided:
+            dates = [text if date is None else date
+                     for text, date in zip(latest, dates, strict=True)]
+            recorded = [text if day is None else day
+                        for text, day in zip(latest, recorded, strict=True)]
+        found.dates = list(dates)
+        if not _texts(found.ids, found.dates, found.keys, found.details, found.sources,
+                      latest, recorded):
+            raise TypeError("an entry's id, date, key, detail, sources or days are not text")
+        days = _days(latest, recorded)
+        found.latest = list(map(days.__getitem__, latest))
+        found.recorded = list(map(days.__getitem__, recorded))
         return found
 
     def key_names(self) -> list[str]:

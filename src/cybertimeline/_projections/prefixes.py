@@ -27,6 +27,7 @@ __all__ = ["PrefixPositions"]
 
 V = TypeVar("V")
 _Make = Callable[[Any, Sequence[int]], V]
+_Json = Callable[[Any, list[str], list[int]], dict[str, Any]]
 
 
 class _Writes(Generic[V]):
@@ -39,15 +40,18 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_lock", "_made", "_pending", "_sealed", "events", "firsts", "keys",
-                 "make", "make_all", "multiple", "slots", "writes")
+    __slots__ = ("_finals", "_lock", "_made", "_pending", "_sealed", "events", "firsts", "json",
+                 "keys", "make", "make_all", "multiple", "slots", "writes")
 
     def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
-                 make_all: Callable[[Any, list[int]], list[V]] | None = None) -> None:
+                 make_all: Callable[[Any, list[int]], list[V]] | None = None,
+                 json: _Json | None = None) -> None:
         """``make_all``, if given, makes the entries of many last writes at once, as
-        ``make`` does for each."""
+        ``make`` does for each; ``json``, the section's JSON from the last writes of its
+        keys, without their entries (`_PrefixMap.stored_json`)."""
         self.make = make
         self.make_all = make_all
+        self.json = json
         self.events = events
         self.keys: list[str] = []
         self.firsts: Ints = []  # an array after `write_ids`, until `ready`
@@ -199,6 +203,19 @@ class _Writes(Generic[V]):
             made = self._made[held[cut - 1]] = self.make(self.events, held[:cut])
         return made
 
+    def lasts(self, size: int, end: int) -> list[int]:
+        """The ordinal of the last write before ``end`` of each of the first ``size`` keys
+        (all written before ``end``)."""
+        self.ready()
+        found = [w if isinstance(w, int) else w[-1] for w in self.writes[:size]]
+        for place in self.multiple:
+            if place >= size:
+                break
+            held = self.writes[place]
+            assert isinstance(held, list)
+            found[place] = held[bisect.bisect_left(held, end) - 1]
+        return found
+
     def entries(self, size: int, end: int) -> list[V]:
         """The entries of the first ``size`` keys (all written before ``end``) after the
         first ``end`` events: the final entries, but for keys written again later."""
@@ -254,6 +271,15 @@ class _PrefixMap(Mapping[str, V]):
         self._writes.ready()
         return _Items(self._writes.keys[: self._size],
                       self._writes.entries(self._size, self._end))
+
+    def stored_json(self) -> dict[str, Any] | None:
+        """The section as JSON (`SectionSpec.to_json`) made from its stored columns, without
+        an entry object, where its writes can (stored votes); else None."""
+        writes = self._writes
+        if writes.json is None:
+            return None
+        lasts = writes.lasts(self._size, self._end)
+        return writes.json(writes.events, writes.keys[: self._size], lasts)
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -353,6 +379,23 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
     return entries
 
 
+def _votes_json(votes: SharedVoteEntries) -> _Json:
+    """The votes' JSON from the last stored writes of their keys, in the order of their
+    entries (by date, as `SectionSpec.ordered` puts them), as their entries' would read."""
+
+    def json(written: Written, keys: list[str], lasts: list[int]) -> dict[str, Any]:
+        made = written.entries
+        ranks = taken(written.ranks, lasts)
+        order = sorted(range(len(ranks)), key=ranks.__getitem__)
+        ranks = pick(ranks, order)
+        dicts = votes.all_json(pick(made.ids, ranks), pick(made.dates, ranks),
+                               pick(written.values, pick(lasts, order)),
+                               pick(made.details, ranks))
+        return dict(zip(pick(keys, order), dicts, strict=True))
+
+    return json
+
+
 def _accumulated(spec: SectionSpec, actor: str) -> _Make[Any]:
     """An entry made from every write of its key (treaties: a status from all its acts)."""
     accumulate = spec.accumulate
@@ -389,7 +432,8 @@ def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
 
 def _stored_votes(written: Written, shared: SharedVoteEntries) -> _Writes[VoteEntry]:
     """The votes' writes, read from a store's rows (their events not decoded)."""
-    votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written, _written_votes(shared))
+    votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written, _written_votes(shared),
+                                        _votes_json(shared))
     if written.key_ids is not None:  # from every actor's ballots: arrays
         entries = written.entries
         votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())

@@ -186,6 +186,10 @@ class SectionSpec:
     def to_json(self, entries: Any) -> Any:
         """The section as JSON: a mapping for a keyed section, a list for a listed one."""
         if self.keyed:
+            made = getattr(entries, "stored_json", None)  # from stored columns, in one pass
+            found = made() if made is not None else None
+            if found is not None:
+                return found
             return {key: entry.to_dict() for key, entry in self.ordered(entries)}
         return [entry.to_dict() for entry in entries]
 

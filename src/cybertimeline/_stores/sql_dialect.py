@@ -18,6 +18,8 @@ and the columns to check it against."""
 ENTRY_COLUMNS = "n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, n.sources"
 """An entry's columns as `Entries.of_columns` reads them (``n``: the entries table)."""
 
+_ELIDED_COLUMNS = ("n.seq, n.id, n.latest, NULLIF(n.recorded, n.latest), NULLIF(n.date, n.latest), "
+                   "n.key, n.detail, n.sources")
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _ENTRY_ORDER = "ORDER BY n.latest, n.earliest, n.id"
 
@@ -30,7 +32,9 @@ INDEX_QUERIES = {
                   f"e.corrects IS NOT NULL{{upto.e}} {_ORDER}",
     # An actor's rows first, then their entries (`Dialect.join_in_order`), sorted: not every
     # entry to find its rows among them.
-    "written": f"SELECT {ENTRY_COLUMNS}, w.value FROM {{t}}writes w {{join_in_order}} "
+    # The recorded day and the date as NULL where they are the latest day (no text to
+    # make: `Entries.of_zipped`'s ``elided``).
+    "written": f"SELECT {_ELIDED_COLUMNS}, w.value FROM {{t}}writes w {{join_in_order}} "
                "{t}entries n ON n.seq = w.seq AND n.section = w.section WHERE w.whose = ? "
                f"AND w.section = ?{{upto.w}} {_ENTRY_ORDER}",
     "section_entries": f"SELECT {ENTRY_COLUMNS} FROM {{t}}entries n WHERE n.section = ?"

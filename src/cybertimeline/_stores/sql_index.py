@@ -193,7 +193,7 @@ class SqlIndex(abc.ABC):
             columns = list(zip(*rows, strict=True))  # an entry's 8 columns, then the value
             if columns and len(columns) != 9:
                 raise ValueError("a row of another shape")
-            written = Written(Entries.of_zipped(columns), range(len(rows)),
+            written = Written(Entries.of_zipped(columns, elided=True), range(len(rows)),
                               list(columns[8]) if columns else [])
             if None in written.values:
                 raise ValueError("a write without its value")
