@@ -22,9 +22,13 @@ from cybertimeline._model.sources import sources_json
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["Entries", "EntryRow", "Ints", "OnKey", "Written", "below", "listed", "pick", "taken"]
+__all__ = ["Entries", "EntryRow", "Ints", "OnKey", "SourcesReader", "Written", "below", "listed",
+           "pick", "taken"]
 
 EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None, str]
+SourcesReader = Callable[[list[int], list[str]], list[str]]
+"""What reads the sources of entries later: given their events' row numbers and ids, in
+order, their sources as JSON, in the same order."""
 """An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
 date, key, detail, sources)``, the event's sources as `sources_json` writes them."""
 
@@ -60,11 +64,12 @@ class Entries:
     and ``details`` the entry (a vote: the resolution and the body); ``sources`` the
     event's sources as JSON (`sources_json`; `sources_of` reads one).
 
-    ``rank`` maps each event's row number in its store to its entry's place.
+    ``rank`` maps each event's row number in its store to its entry's place. A store may
+    leave the sources to be read when first asked for (`of_zipped`'s ``sources``).
     """
 
-    __slots__ = ("_by_key", "_key_counts", "_key_ids", "_key_names", "dates", "details", "ids",
-                 "keys", "latest", "rank", "recorded", "sources")
+    __slots__ = ("_by_key", "_key_counts", "_key_ids", "_key_names", "_read_sources",
+                 "_sources", "dates", "details", "ids", "keys", "latest", "rank", "recorded")
 
     def __init__(self, rows: Iterable[EntryRow] = ()) -> None:
         listed = list(rows)
@@ -75,7 +80,8 @@ class Entries:
         self.dates: list[str] = [r[4] for r in listed]
         self.keys: list[str] = [r[5] for r in listed]
         self.details: list[str | None] = [r[6] for r in listed]
-        self.sources: list[str] = [r[7] for r in listed]
+        self._sources: list[str] | None = [r[7] for r in listed]
+        self._read_sources: SourcesReader | None = None
         self._by_key: dict[str, list[int]] | None = None
         self._key_names: list[str] | None = None
         self._key_ids: npt.NDArray[Any] | None = None
@@ -97,28 +103,49 @@ class Entries:
             raise ValueError(f"an entry of {len(columns)} columns, not 8")
         return cls.of_zipped(columns)
 
+    @property
+    def sources(self) -> list[str]:
+        """Each entry's event's sources as JSON (`sources_json`), read when first asked
+        for where the store left them for later.
+
+        Raises:
+            ValueError, TypeError: the store's rows were changed by something else (the
+                reader's errors, which name the store).
+        """
+        found = self._sources
+        if found is None:
+            assert self._read_sources is not None
+            found = self._read_sources(list(self.rank), self.ids)
+            if len(found) != len(self.ids) or not _texts(found):
+                raise ValueError("the sources read are not one text per entry")
+            self._sources = found
+        return found
+
     @classmethod
-    def of_zipped(cls, columns: Sequence[Sequence[Any]], *, elided: bool = False) -> Entries:
+    def of_zipped(cls, columns: Sequence[Sequence[Any]], *, elided: bool = False,
+                  sources: SourcesReader | None = None) -> Entries:
         """`of_columns` of rows already turned into columns (``zip(*rows)``): the first
         eight, which may be followed by others (a query's values, say).
 
         ``elided``: a recorded day or an EDTF date the same as the latest day may be None
         (a query reads it so: None is no text to make, and most entries' three are one).
+        ``sources``, if given, reads the entries' sources when they are first asked for
+        (the eighth column is not read): most answers never cite them.
         """
         found = cls()
         if not columns:
             return found
-        seqs, ids, latest, recorded, dates, keys, details, sources = columns[:8]
+        seqs, ids, latest, recorded, dates, keys, details, read = columns[:8]
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
-        found.ids, found.keys = list(ids), list(keys)
-        found.details, found.sources = list(details), list(sources)
+        found.ids, found.keys, found.details = list(ids), list(keys), list(details)
+        found._sources, found._read_sources = (None, sources) if sources else (list(read), None)
         if elided:
             dates = [text if date is None else date
                      for text, date in zip(latest, dates, strict=True)]
             recorded = [text if day is None else day
                         for text, day in zip(latest, recorded, strict=True)]
         found.dates = list(dates)
-        if not _texts(found.ids, found.dates, found.keys, found.details, found.sources,
+        if not _texts(found.ids, found.dates, found.keys, found.details, found._sources or (),
                       latest, recorded):
             raise TypeError("an entry's id, date, key, detail, sources or days are not text")
         days = _days(latest, recorded)

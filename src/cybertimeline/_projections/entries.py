@@ -234,9 +234,8 @@ class SharedVoteEntries:
         if not ids:
             return []
         texts = {text: self._date(text)[1] for text in set(dates)}
-        bodies, titles = zip(*_read_details(ids, details), strict=True)
-        return list(map(_vote_dict, options, bodies, map(texts.__getitem__, dates), titles,
-                        ids))
+        bodies, titles = _detail_columns(ids, details)
+        return _vote_dicts(options, bodies, list(map(texts.__getitem__, dates)), titles, ids)
 
     def _date(self, text: str) -> tuple[Date, str]:
         """The date of an EDTF text, and that date as text (as `VoteEntry.to_dict` shows
@@ -248,10 +247,18 @@ class SharedVoteEntries:
         return found
 
 
+def _vote_dicts(options: Sequence[str | None], bodies: Sequence[str], dates: Sequence[str],
+                titles: Sequence[str | None], ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Votes as JSON (`VoteEntry.to_dict`), dates as text, by columns."""
+    return [{"option": option, "body": body, "date": date, "title": title, "event": event_id}
+            for option, body, date, title, event_id in zip(options, bodies, dates, titles, ids,
+                                                            strict=True)]
+
+
 def _vote_dict(option: str | None, body: str, date: str, title: str | None, event_id: str
                ) -> dict[str, Any]:
     """A vote as JSON (`VoteEntry.to_dict`), ``date`` as text."""
-    return {"option": option, "body": body, "date": date, "title": title, "event": event_id}
+    return _vote_dicts([option], [body], [date], [title], [event_id])[0]
 
 
 _new_entry = object.__new__
@@ -293,6 +300,13 @@ def _read_details(ids: Sequence[str], details: Sequence[str | None]
                   ) -> list[tuple[str, str | None]]:
     """The ``[body, title]`` of each detail; a detail that is not such a pair is reported
     with its event."""
+    bodies, titles = _detail_columns(ids, details)
+    return list(zip(bodies, titles, strict=True))
+
+
+def _detail_columns(ids: Sequence[str], details: Sequence[str | None]
+                    ) -> tuple[Sequence[str], Sequence[str | None]]:
+    """`_read_details` as two columns: the bodies and the titles."""
     read = _pairs(details)
     if read is not None:
         return read
@@ -307,19 +321,21 @@ def _is_pair(pair: Any) -> bool:
             and (pair[1] is None or type(pair[1]) is str))
 
 
-def _pairs(details: Sequence[str | None]) -> list[tuple[str, str | None]] | None:
-    """Every detail read as a ``[body, title]`` pair, or None if any is not one."""
+def _pairs(details: Sequence[str | None]
+           ) -> tuple[Sequence[str], Sequence[str | None]] | None:
+    """Every detail read as a ``[body, title]`` pair, as two columns (the bodies and the
+    titles), or None if any is not one."""
     try:  # each alone: joined, two changed details could complete each other
         read = list(map(orjson.loads, details))  # type: ignore[arg-type]
     except (orjson.JSONDecodeError, TypeError):
         return None
     # Checked by the sets of their types and lengths: at the speed of C.
     if not read or set(map(type, read)) != {list} or set(map(len, read)) != {2}:
-        return None if read else []
+        return None if read else ([], [])
     bodies, titles = zip(*read, strict=True)
     if set(map(type, bodies)) != {str} or not set(map(type, titles)) <= {str, type(None)}:
         return None
-    return list(zip(bodies, titles, strict=True))
+    return bodies, titles
 
 
 def _pair(detail: str | None) -> tuple[str, str | None] | None:

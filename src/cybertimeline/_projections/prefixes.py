@@ -81,12 +81,14 @@ class _Writes(Generic[V]):
         (on an empty field), at the speed of C but for the keys written more than once."""
         assert not self.writes
         count = len(keys)
+        slots = dict(zip(keys, range(count), strict=True))
+        if len(slots) == count:  # each key written once (the common case)
+            self.slots, self.writes = slots, list(range(count))
+            return
         first = dict(zip(reversed(keys), range(count - 1, -1, -1), strict=True))
         order = sorted(first.values())  # the keys' places: the order of their first writes
         self.slots = {keys[ordinal]: place for place, ordinal in enumerate(order)}
         self.writes = list(order)
-        if len(first) == count:
-            return
         again: dict[str, list[int]] = {}
         for ordinal, key in enumerate(keys):  # collect the writes of repeated keys only
             if first[key] != ordinal:
@@ -158,7 +160,8 @@ class _Writes(Generic[V]):
         if self._sealed:
             return
         self.keys = list(self.slots)
-        self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes]
+        self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes
+                       ] if self.multiple else list(self.writes)  # type: ignore[arg-type]
 
     @collector_paused()
     def finals(self, size: int | None = None) -> list[V]:
@@ -207,6 +210,8 @@ class _Writes(Generic[V]):
         """The ordinal of the last write before ``end`` of each of the first ``size`` keys
         (all written before ``end``)."""
         self.ready()
+        if not self.multiple:  # each key written once: its one write
+            return self.writes[:size]  # type: ignore[return-value]
         found = [w if isinstance(w, int) else w[-1] for w in self.writes[:size]]
         for place in self.multiple:
             if place >= size:

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
-from cybertimeline._model.written import Entries, OnKey, Written
+from cybertimeline._model.written import Entries, OnKey, SourcesReader, Written
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.sql_dialect import SQLITE
@@ -89,6 +90,21 @@ def _numbered(ids: npt.NDArray[Any], largest: int) -> tuple[list[int], npt.NDArr
     place = np.zeros(largest + 1, dtype=np.int32)
     place[distinct] = np.arange(distinct.size, dtype=np.int32)
     return distinct.tolist(), place[ids]
+
+
+def _entry_sources(index: weakref.ref[SqliteIndex], path: Path, section: str, seqs: list[int],
+                   ids: list[str]) -> list[str]:
+    """The sources of the entries of rows ``seqs`` (of the events ``ids``) in ``section``:
+    through the index while it is open, else from the store opened afresh (a position
+    handed out outlives its store, and keeps no index alive)."""
+    found = index()
+    if found is not None and not found.closed:
+        return found.entry_sources(section, seqs, ids)
+    connection, schema_version = open_reader(path)
+    try:
+        return SqliteIndex(connection, path, schema_version).entry_sources(section, seqs, ids)
+    finally:
+        connection.close()
 
 
 def _read_detached(path: Path, event_ids: list[str]) -> dict[str, Event]:
@@ -216,6 +232,33 @@ class SqliteIndex(SqlIndex):
         """What reads events of this store once it is closed: the file opened afresh, read
         only (no reference to this index, which positions must not keep alive)."""
         return functools.partial(_read_detached, self._path)
+
+    def _sources_reader(self, section: str) -> SourcesReader:
+        return functools.partial(_entry_sources, weakref.ref(self), self._path, section)
+
+    def entry_sources(self, section: str, seqs: list[int], ids: list[str]) -> list[str]:
+        """The sources of the entries of rows ``seqs`` in ``section``, which are of the
+        events ``ids``, as JSON text (`SqlIndex._sources_reader`).
+
+        Raises:
+            ValidationError: one is missing, of another event, or not text (the store was
+                changed by something other than this library).
+        """
+        found: dict[int, tuple[object, object]] = {}
+        with database_errors(self._path):
+            for start in range(0, len(seqs), 500):  # SQLite's limit of parameters
+                chunk = seqs[start:start + 500]
+                found.update((seq, (event_id, text)) for seq, event_id, text in self._db.execute(
+                    "SELECT seq, id, sources FROM entries WHERE +section = ? AND seq IN "
+                    f"({', '.join('?' * len(chunk))})", (section, *chunk)))
+        texts = []
+        for seq, event_id in zip(seqs, ids, strict=True):
+            held = found.get(seq)
+            if held is None or held[0] != event_id or type(held[1]) is not str:
+                raise self.unreadable(f"the sources of {event_id!r} in {section}",
+                                      "its entry is gone, of another event, or not text")
+            texts.append(held[1])
+        return texts
 
     def get_many(self, event_ids: Iterable[str]) -> dict[str, Event]:
         wanted = list(dict.fromkeys(event_ids))
