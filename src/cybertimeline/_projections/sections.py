@@ -237,7 +237,7 @@ def register_section(spec: SectionSpec) -> SectionSpec:
         raise ValueError(f"section {spec.name!r} is listed: only a keyed section removes "
                          f"or accumulates entries")
     with _REGISTERING:  # else two threads' registrations could each drop the other's
-        add_colours(spec.colours)
+        add_colours(spec.colours, spec.name)
         _TABLE[spec.name] = spec
         _changed()
     return spec
