@@ -110,13 +110,18 @@ class SqlRecord:
     def state_record(self, db: sqlite3.Connection, state: str, day: dt.date
                      ) -> dict[str, dict[str, str | None]]:
         """One state's whole record as of ``day``, as ours gives it: the last vote on each
-        resolution with what its roll call says (event, body, date, title)."""
+        resolution with what its roll call says (event, body, date, title), in the order
+        of those last votes."""
         rows = db.execute(
             "SELECT b.key, b.option, r.body, r.date, r.title, r.event FROM ballots b JOIN "
             "rollcalls r ON r.ordinal = b.ordinal WHERE b.state = ? AND b.ordinal < ? "
-            "ORDER BY b.key, b.ordinal", (state, self._end(db, day)))
-        return {key: {"option": option, "body": body, "date": date, "title": title,
-                      "event": event} for key, option, body, date, title, event in rows}
+            "ORDER BY b.ordinal", (state, self._end(db, day)))
+        record: dict[str, dict[str, str | None]] = {}
+        for key, option, body, date, title, event in rows:
+            record.pop(key, None)  # a later vote on the key: it moves to its place
+            record[key] = {"option": option, "body": body, "date": date, "title": title,
+                           "event": event}
+        return record
 
     def state_options(self, db: sqlite3.Connection, state: str, day: dt.date
                       ) -> dict[str, tuple[str, str]]:

@@ -22,15 +22,15 @@ from cybertimeline._model.sources import sources_json
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["Entries", "EntryRow", "Ints", "OnKey", "SourcesReader", "Written", "below", "listed",
-           "pick", "taken"]
+__all__ = ["Cited", "Entries", "EntryRow", "Ints", "OnKey", "SourcesReader", "Written", "below",
+           "listed", "pick", "taken"]
 
 EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None, str]
+"""An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
+date, key, detail, sources)``, the event's sources as `sources_json` writes them."""
 SourcesReader = Callable[[list[int], list[str]], list[str]]
 """What reads the sources of entries later: given their events' row numbers and ids, in
 order, their sources as JSON, in the same order."""
-"""An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
-date, key, detail, sources)``, the event's sources as `sources_json` writes them."""
 
 
 def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
@@ -121,6 +121,14 @@ class Entries:
             self._sources = found
         return found
 
+    def sources_of(self, ranks: Sequence[int]) -> list[str | Cited]:
+        """The sources of the entries at ``ranks``: their text where it is held, else a
+        `Cited` each, which reads them when first cited (an entry made is not cited yet)."""
+        held = self._sources
+        if held is not None:
+            return pick(held, ranks)
+        return [Cited(self, rank) for rank in ranks]
+
     @classmethod
     def of_zipped(cls, columns: Sequence[Sequence[Any]], *, elided: bool = False,
                   sources: SourcesReader | None = None) -> Entries:
@@ -191,6 +199,25 @@ class Entries:
                 by_key.setdefault(found, []).append(rank)
             self._by_key = by_key
         return self._by_key.get(key, [])
+
+
+class Cited:
+    """The sources of one entry left in its store: read, with those of every entry read
+    with it, when first cited (`Entries.sources`)."""
+
+    __slots__ = ("_entries", "_rank")
+
+    def __init__(self, entries: Entries, rank: int) -> None:
+        self._entries = entries
+        self._rank = rank
+
+    def text(self) -> str:
+        """The sources as JSON (`sources_json`).
+
+        Raises:
+            TimelineError: the store cannot give them (the reader's errors).
+        """
+        return self._entries.sources[self._rank]
 
 
 Ints: TypeAlias = "Sequence[int] | npt.NDArray[Any]"
@@ -289,8 +316,8 @@ class Written:
     def detail(self, place: int) -> str | None:
         return self.entries.details[self.ranks[place]]
 
-    def sources(self, place: int) -> str:
-        return self.entries.sources[self.ranks[place]]
+    def sources(self, place: int) -> str | Cited:
+        return self.entries.sources_of([self.ranks[place]])[0]
 
     def kept(self, keep: Callable[[str, dt.date], bool]) -> Written:
         """The writes whose event ``keep(id, recorded day)`` keeps (the known set)."""

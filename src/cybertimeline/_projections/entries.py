@@ -25,7 +25,7 @@ from cybertimeline._model.events import (
     Vote,
 )
 from cybertimeline._model.sources import Source, sources_of_json, sources_of_many
-from cybertimeline._model.written import pick
+from cybertimeline._model.written import Cited, pick
 from cybertimeline.errors import ValidationError
 
 __all__ = [
@@ -62,11 +62,11 @@ def read_events(entries: Iterable[object]) -> None:
 
 
 def read_sources(entries: Iterable[object]) -> None:
-    """Have the vote entries among ``entries`` whose sources are still stored text read
-    them all at once, before a text or a table cites every one."""
+    """Have the vote entries among ``entries`` whose sources are still stored text (or
+    still in the store) read them all at once, before a text or a table cites every one."""
     waiting = [entry for entry in entries
-               if isinstance(entry, VoteEntry) and isinstance(entry._sources, str)]
-    texts = [cast(str, entry._sources) for entry in waiting]
+               if isinstance(entry, VoteEntry) and isinstance(entry._sources, (str, Cited))]
+    texts = [_text(cast("str | Cited", entry._sources)) for entry in waiting]
     try:
         read = sources_of_many(texts)
     except (ValueError, TypeError):  # name the one that cannot be read
@@ -74,6 +74,10 @@ def read_sources(entries: Iterable[object]) -> None:
                                                                          strict=True)]
     for entry, found in zip(waiting, read, strict=True):
         object.__setattr__(entry, "_sources", found)
+
+
+def _text(sources: str | Cited) -> str:
+    return sources if isinstance(sources, str) else sources.text()
 
 
 def _vote_entry(fields: dict[str, Any]) -> VoteEntry:
@@ -101,8 +105,9 @@ class VoteEntry:
         lambda self: None if self._found is None else self._found.title, takes_self=True))
     """The resolution's title, where the roll call gives one."""
     # The roll call's sources: None to read them from the event, their stored JSON text
-    # until first read.
-    _sources: tuple[Source, ...] | str | None = attrs.field(default=None, alias="sources")
+    # (or where the store keeps it: `Cited`) until first read.
+    _sources: tuple[Source, ...] | str | Cited | None = attrs.field(default=None,
+                                                                    alias="sources")
     _load: Callable[[str], Any] | None = attrs.field(default=None, alias="load")
     _dict: dict[str, Any] | None = attrs.field(default=None, init=False)
 
@@ -131,8 +136,8 @@ class VoteEntry:
         held = self._sources
         if held is None:
             return self.event.sources
-        if isinstance(held, str):
-            held = _read_sources(self.event_id, held)
+        if isinstance(held, (str, Cited)):
+            held = _read_sources(self.event_id, _text(held))
             object.__setattr__(self, "_sources", held)
         return held
 
@@ -196,7 +201,7 @@ class SharedVoteEntries:
         return found
 
     def written(self, event_id: str, date: str, resolution: str, option: str,
-                detail: str, sources: str) -> VoteEntry:
+                detail: str, sources: str | Cited) -> VoteEntry:
         """The entry of a stored write: a vote of ``option`` in the roll call ``event_id``
         (``detail``: its `Write` detail, ``[body, title]`` as JSON; ``sources``: the roll
         call's, as `sources_json` writes them)."""
@@ -205,7 +210,7 @@ class SharedVoteEntries:
 
     def all_written(self, ids: Sequence[str], dates: Sequence[str], resolutions: Sequence[str],
                     options: Sequence[str | None], details: Sequence[str | None],
-                    sources: Sequence[str]) -> list[VoteEntry]:
+                    sources: Sequence[str | Cited]) -> list[VoteEntry]:
         """`written` for each of many stored writes (a position's votes, made at once)."""
         made = self._made
         keys = list(zip(ids, options, strict=True))
@@ -266,7 +271,7 @@ _set = object.__setattr__
 
 
 def _stored_entry(key: tuple[str, str], resolution: str, detail: tuple[str, str | None],
-                  date: tuple[Date, str], sources: str, load: Callable[[str], Any]
+                  date: tuple[Date, str], sources: str | Cited, load: Callable[[str], Any]
                   ) -> VoteEntry:
     """A `VoteEntry` of a stored write (``key``: its event's id and its option), made
     without its ``__init__``: the store's rows were checked when appended (and by

@@ -379,7 +379,7 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
         ranks = taken(written.ranks, lasts)  # not all of them: `finals` grows by a few
         return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
                                  pick(made.keys, ranks), pick(written.values, lasts),
-                                 pick(made.details, ranks), pick(made.sources, ranks))
+                                 pick(made.details, ranks), made.sources_of(ranks))
 
     return entries
 

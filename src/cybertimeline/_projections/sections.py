@@ -186,7 +186,9 @@ class SectionSpec:
     def to_json(self, entries: Any) -> Any:
         """The section as JSON: a mapping for a keyed section, a list for a listed one."""
         if self.keyed:
-            made = getattr(entries, "stored_json", None)  # from stored columns, in one pass
+            # From stored columns, in one pass: in the order of their dates, so only where
+            # the spec asks for that order (the section may be registered again).
+            made = getattr(entries, "stored_json", None) if self.by_date else None
             found = made() if made is not None else None
             if found is not None:
                 return found

@@ -29,7 +29,7 @@ from cybertimeline._stores.sql_index import (
 )
 from cybertimeline._stores.sqlite_db import database_errors, open_reader, schema_problem
 from cybertimeline._stores.sqlite_writes import NO_NAME, batched, read_blob
-from cybertimeline.errors import TimelineError
+from cybertimeline.errors import TimelineError, UnknownEventError
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -102,7 +102,8 @@ def _entry_sources(index: weakref.ref[SqliteIndex], path: Path, section: str, se
         return found.entry_sources(section, seqs, ids)
     connection, schema_version = open_reader(path)
     try:
-        return SqliteIndex(connection, path, schema_version).entry_sources(section, seqs, ids)
+        return SqliteIndex(connection, path, schema_version).entry_sources(
+            section, seqs, ids, detached=True)
     finally:
         connection.close()
 
@@ -236,11 +237,15 @@ class SqliteIndex(SqlIndex):
     def _sources_reader(self, section: str) -> SourcesReader:
         return functools.partial(_entry_sources, weakref.ref(self), self._path, section)
 
-    def entry_sources(self, section: str, seqs: list[int], ids: list[str]) -> list[str]:
+    def entry_sources(self, section: str, seqs: list[int], ids: list[str], *,
+                      detached: bool = False) -> list[str]:
         """The sources of the entries of rows ``seqs`` in ``section``, which are of the
-        events ``ids``, as JSON text (`SqlIndex._sources_reader`).
+        events ``ids``, as JSON text (`SqlIndex._sources_reader`); ``detached``: for
+        positions of this store answered before it was closed.
 
         Raises:
+            UnknownEventError: one is missing or of another event, read ``detached``: the
+                file is no longer the store the positions were answered from.
             ValidationError: one is missing, of another event, or not text (the store was
                 changed by something other than this library).
         """
@@ -254,6 +259,9 @@ class SqliteIndex(SqlIndex):
         texts = []
         for seq, event_id in zip(seqs, ids, strict=True):
             held = found.get(seq)
+            if detached and (held is None or held[0] != event_id):
+                raise UnknownEventError(f"no event with id {event_id!r}: the store changed "
+                                        f"since the position was answered")
             if held is None or held[0] != event_id or type(held[1]) is not str:
                 raise self.unreadable(f"the sources of {event_id!r} in {section}",
                                       "its entry is gone, of another event, or not text")
