@@ -33,6 +33,8 @@ def test_each_shared_statement_differs_only_in_dialect(name: str) -> None:
                   .replace(" WHERE e.seq <= ?", "").replace(" AND e.seq <= ?", ""))
     for alias in "inw":
         normalized = normalized.replace(f" AND {alias}.seq <= ?", "")
+    if name == "written":  # SQLite leaves an actor's entries' sources for when first cited
+        normalized = normalized.replace("n.detail, n.sources", "n.detail, NULL")
     assert normalized == lite.replace(" INDEXED BY events_corrects", "")
 
 

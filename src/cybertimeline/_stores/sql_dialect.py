@@ -24,6 +24,8 @@ and the columns to check it against."""
 ENTRY_COLUMNS = "n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, n.sources"
 """An entry's columns as `Entries.of_columns` reads them (``n``: the entries table)."""
 
+_ELIDED_COLUMNS = ("n.seq, n.id, n.latest, NULLIF(n.recorded, n.latest), NULLIF(n.date, n.latest), "
+                   "n.key, n.detail, {written_sources}")
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _ENTRY_ORDER = "ORDER BY n.latest, n.earliest, n.id"
 _COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
@@ -40,7 +42,9 @@ INDEX_QUERIES = {
                   f"e.corrects IS NOT NULL{{upto.e}} {_ORDER}",
     # An actor's rows first, then their entries (`Dialect.join_in_order`), sorted: not every
     # entry to find its rows among them.
-    "written": f"SELECT {ENTRY_COLUMNS}, w.value FROM {{t}}writes w {{join_in_order}} "
+    # The recorded day and the date as NULL where they are the latest day (no text to
+    # make: `Entries.of_zipped`'s ``elided``); the sources as the dialect reads them.
+    "written": f"SELECT {_ELIDED_COLUMNS}, w.value FROM {{t}}writes w {{join_in_order}} "
                "{t}entries n ON n.seq = w.seq AND n.section = w.section WHERE w.whose = ? "
                f"AND w.section = ?{{upto.w}} {_ENTRY_ORDER}",
     "section_entries": f"SELECT {ENTRY_COLUMNS} FROM {{t}}entries n WHERE n.section = ?"
@@ -97,6 +101,9 @@ class Dialect:
     """A join whose tables are read in the order written (SQLite: ``CROSS JOIN``)."""
     corrects_index: str
     """How the statement of the corrections names the index of correctors, if it must."""
+    written_sources: str
+    """What an actor's written rows read of their entries' sources: ``n.sources``, or
+    ``NULL`` where the index reads them when first cited (`SqlIndex._sources_reader`)."""
 
     def render(self, template: str) -> str:
         """A shared template in this dialect."""
@@ -104,7 +111,8 @@ class Dialect:
         where = " WHERE {0}.seq <= ?" if self.bounded else ""
         text = template.format(t=self.tables, upto=_Bound(upto), where=_Bound(where),
                                join_in_order=self.join_in_order,
-                               corrects_index=self.corrects_index)
+                               corrects_index=self.corrects_index,
+                               written_sources=self.written_sources)
         return text.replace("?", self.parameter)
 
     def queries(self) -> dict[str, str]:
@@ -114,6 +122,9 @@ class Dialect:
 
 SQLITE = Dialect(tables="", parameter="?", bounded=False, join_in_order="CROSS JOIN",
                  # By the partial index of correctors: else SQLite walks every event in order.
-                 corrects_index=" INDEXED BY events_corrects")
+                 corrects_index=" INDEXED BY events_corrects",
+                 # Read when first cited, in one query by row number: most answers cite none.
+                 written_sources="NULL")
 POSTGRES = Dialect(tables="{s}.", parameter="%s", bounded=True, join_in_order="JOIN",
-                   corrects_index="")
+                   # With the rows: a later read is a round trip, and needs the connection.
+                   corrects_index="", written_sources="n.sources")

@@ -27,7 +27,7 @@ from typing import Any
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
-from cybertimeline._model.written import Entries, OnKey, Written
+from cybertimeline._model.written import Entries, OnKey, SourcesReader, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
@@ -97,6 +97,11 @@ class SqlIndex(abc.ABC):
     @abc.abstractmethod
     def _snapshot(self) -> contextlib.AbstractContextManager[None]:
         """One version of the store for what is read inside (and caught up with)."""
+
+    def _sources_reader(self, section: str) -> SourcesReader | None:
+        """What reads the sources of a section's entries when first cited, if the rows of
+        ``written`` leave them for later (`Dialect.written_sources`)."""
+        return None
 
     # The logic they share.
 
@@ -242,7 +247,9 @@ class SqlIndex(abc.ABC):
             columns = list(zip(*rows, strict=True))  # an entry's 8 columns, then the value
             if columns and len(columns) != 9:
                 raise ValueError("a row of another shape")
-            written = Written(Entries.of_zipped(columns), range(len(rows)),
+            entries = Entries.of_zipped(columns, elided=True,
+                                        sources=self._sources_reader(section))
+            written = Written(entries, range(len(rows)),
                               list(columns[8]) if columns else [])
             if None in written.values:
                 raise ValueError("a write without its value")

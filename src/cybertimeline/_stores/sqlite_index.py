@@ -6,11 +6,13 @@ import contextlib
 import datetime as dt
 import functools
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from cybertimeline._model.events import Event
+from cybertimeline._model.written import SourcesReader
 from cybertimeline._stores.index import Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.sql_dialect import SQLITE
@@ -23,7 +25,7 @@ from cybertimeline._stores.sql_index import (
     unreadable,
 )
 from cybertimeline._stores.sqlite_db import database_errors, open_reader, schema_problem
-from cybertimeline.errors import TimelineError
+from cybertimeline.errors import TimelineError, UnknownEventError
 
 __all__ = ["EVENT_CACHE_LIMIT", "LANE_CACHE_LIMIT", "SqliteIndex", "unreadable"]
 
@@ -39,6 +41,22 @@ _QUERIES = {
 }
 """The statements of a SQLite store's index, by name (`SqlIndex._rows`): the shared ones
 (`sql_dialect`), and its own windows of a period."""
+
+
+def _entry_sources(index: weakref.ref[SqliteIndex], path: Path, section: str, seqs: list[int],
+                   ids: list[str]) -> list[str]:
+    """The sources of the entries of rows ``seqs`` (of the events ``ids``) in ``section``:
+    through the index while it is open, else from the store opened afresh (a position
+    handed out outlives its store, and keeps no index alive)."""
+    found = index()
+    if found is not None and not found.closed:
+        return found.entry_sources(section, seqs, ids)
+    connection, schema_version = open_reader(path)
+    try:
+        return SqliteIndex(connection, path, schema_version).entry_sources(
+            section, seqs, ids, detached=True)
+    finally:
+        connection.close()
 
 
 def _read_detached(path: Path, event_ids: list[str]) -> dict[str, Event]:
@@ -157,6 +175,40 @@ class SqliteIndex(SqlIndex):
         """What reads events of this store once it is closed: the file opened afresh, read
         only (no reference to this index, which positions must not keep alive)."""
         return functools.partial(_read_detached, self._path)
+
+    def _sources_reader(self, section: str) -> SourcesReader:
+        return functools.partial(_entry_sources, weakref.ref(self), self._path, section)
+
+    def entry_sources(self, section: str, seqs: list[int], ids: list[str], *,
+                      detached: bool = False) -> list[str]:
+        """The sources of the entries of rows ``seqs`` in ``section``, which are of the
+        events ``ids``, as JSON text (`SqlIndex._sources_reader`); ``detached``: for
+        positions of this store answered before it was closed.
+
+        Raises:
+            UnknownEventError: one is missing or of another event, read ``detached``: the
+                file is no longer the store the positions were answered from.
+            ValidationError: one is missing, of another event, or not text (the store was
+                changed by something other than this library).
+        """
+        found: dict[int, tuple[object, object]] = {}
+        with database_errors(self._path):
+            for start in range(0, len(seqs), 500):  # SQLite's limit of parameters
+                chunk = seqs[start:start + 500]
+                found.update((seq, (event_id, text)) for seq, event_id, text in self._db.execute(
+                    "SELECT seq, id, sources FROM entries WHERE +section = ? AND seq IN "
+                    f"({', '.join('?' * len(chunk))})", (section, *chunk)))
+        texts = []
+        for seq, event_id in zip(seqs, ids, strict=True):
+            held = found.get(seq)
+            if detached and (held is None or held[0] != event_id):
+                raise UnknownEventError(f"no event with id {event_id!r}: the store changed "
+                                        f"since the position was answered")
+            if held is None or held[0] != event_id or type(held[1]) is not str:
+                raise self.unreadable(f"the sources of {event_id!r} in {section}",
+                                      "its entry is gone, of another event, or not text")
+            texts.append(held[1])
+        return texts
 
     def get_many(self, event_ids: Iterable[str]) -> dict[str, Event]:
         wanted = list(dict.fromkeys(event_ids))
