@@ -60,19 +60,26 @@ def add_colours(colours: Mapping[str, str], section: str = "") -> None:
     others = {value: given for name, held in _ADDED.items() if name != section
               for value, given in held.items()}
     for value, given in colours.items():
-        if len(given) != 7 or not given.startswith("#") or not all(
-                c in "0123456789abcdefABCDEF" for c in given[1:]):
-            raise ValueError(f"the colour of {value!r} is {given!r}: give it as #RRGGBB")
-        held = COLOURS.get(value) or others.get(value)
-        if held is not None and held.upper() != given.upper():
-            raise ValueError(f"{value!r} already has the colour {held}, not {given}: "
-                             f"one value, one colour")
-        taken = [other for other, known in {**COLOURS, **others, **colours}.items()
-                 if known.upper() == given.upper() and other != value]
-        if taken:
-            raise ValueError(f"the colour {given} of {value!r} is already {taken[0]!r}'s: "
-                             f"one colour, one meaning")
+        _check_colour(value, given, {**COLOURS, **others}, colours)
     _ADDED[section] = {value: given for value, given in colours.items() if value not in COLOURS}
+
+
+def _check_colour(value: str, given: str, held: Mapping[str, str],
+                  colours: Mapping[str, str]) -> None:
+    """Refuse ``given`` for ``value`` if it is no ``#RRGGBB``, ``value`` has another colour
+    in ``held``, or another value has it (in ``held`` or among ``colours``)."""
+    if len(given) != 7 or not given.startswith("#") or not all(
+            c in "0123456789abcdefABCDEF" for c in given[1:]):
+        raise ValueError(f"the colour of {value!r} is {given!r}: give it as #RRGGBB")
+    known = held.get(value)
+    if known is not None and known.upper() != given.upper():
+        raise ValueError(f"{value!r} already has the colour {known}, not {given}: "
+                         f"one value, one colour")
+    taken = [other for other, colour in {**held, **colours}.items()
+             if colour.upper() == given.upper() and other != value]
+    if taken:
+        raise ValueError(f"the colour {given} of {value!r} is already {taken[0]!r}'s: "
+                         f"one colour, one meaning")
 
 
 def _added() -> dict[str, str]:
