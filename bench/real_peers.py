@@ -65,25 +65,29 @@ class PandasRecord:
 
 class SqlRecord:
     """Plain SQL in its best form: one row per ballot with its canonical ordinal, a covering
-    index on (state, key, ordinal) and one on (key, ordinal); the roll calls' settled days
-    in a table of their own."""
+    index on (state, key, ordinal) and one on (key, ordinal); the roll calls in a table of
+    their own by ordinal (its primary key): the day each settles, and what a vote shows of
+    it (its event, body, date and title)."""
 
     def __init__(self, timeline: ct.Timeline, path: Path) -> None:
         db = sqlite3.connect(path, isolation_level=None)
         db.executescript("""
-            CREATE TABLE rollcalls (ordinal INTEGER PRIMARY KEY, latest TEXT NOT NULL);
+            CREATE TABLE rollcalls (ordinal INTEGER PRIMARY KEY, latest TEXT NOT NULL,
+                event TEXT NOT NULL, date TEXT NOT NULL, body TEXT NOT NULL, title TEXT);
             CREATE TABLE ballots (state TEXT NOT NULL, key TEXT NOT NULL,
                 ordinal INTEGER NOT NULL, option TEXT NOT NULL, event TEXT NOT NULL);
         """)
         ordinals: dict[str, int] = {}
         rows = []
-        for actor, key, option, latest, event_id in ballots(timeline):
-            if event_id not in ordinals:
-                ordinals[event_id] = len(ordinals)
-                db.execute("INSERT INTO rollcalls VALUES (?, ?)",
-                           (ordinals[event_id], latest.isoformat()))
-            rows.append((actor, key, ordinals[event_id], option, event_id))
         db.execute("BEGIN")
+        for event in timeline.events(kind="vote"):
+            assert isinstance(event, ct.Vote)
+            ordinals[event.id] = len(ordinals)
+            db.execute("INSERT INTO rollcalls VALUES (?, ?, ?, ?, ?, ?)", (
+                ordinals[event.id], event.date.latest.isoformat(), event.id, str(event.date),
+                event.body, event.title))
+        for actor, key, option, _, event_id in ballots(timeline):
+            rows.append((actor, key, ordinals[event_id], option, event_id))
         db.executemany("INSERT INTO ballots VALUES (?, ?, ?, ?, ?)", rows)
         db.execute("COMMIT")
         db.executescript("""
@@ -104,8 +108,25 @@ class SqlRecord:
         return int(found)
 
     def state_record(self, db: sqlite3.Connection, state: str, day: dt.date
-                     ) -> dict[str, tuple[str, str]]:
-        """One state's votes as of ``day``: the last (option, event) of each resolution."""
+                     ) -> dict[str, dict[str, str | None]]:
+        """One state's whole record as of ``day``, as ours gives it: the last vote on each
+        resolution with what its roll call says (event, body, date, title), in the order
+        of those last votes."""
+        rows = db.execute(
+            "SELECT b.key, b.option, r.body, r.date, r.title, r.event FROM ballots b JOIN "
+            "rollcalls r ON r.ordinal = b.ordinal WHERE b.state = ? AND b.ordinal < ? "
+            "ORDER BY b.ordinal", (state, self._end(db, day)))
+        record: dict[str, dict[str, str | None]] = {}
+        for key, option, body, date, title, event in rows:
+            record.pop(key, None)  # a later vote on the key: it moves to its place
+            record[key] = {"option": option, "body": body, "date": date, "title": title,
+                           "event": event}
+        return record
+
+    def state_options(self, db: sqlite3.Connection, state: str, day: dt.date
+                      ) -> dict[str, tuple[str, str]]:
+        """Two of a record's five fields only: the last (option, event) of each resolution
+        (the peer this benchmark ran before it returned the whole record)."""
         rows = db.execute("SELECT key, option, event FROM ballots WHERE state = ? AND "
                           "ordinal < ? ORDER BY key, ordinal", (state, self._end(db, day)))
         return {key: (option, event) for key, option, event in rows}

@@ -4,15 +4,25 @@ store can still be validated, and hand-changed rows are reported, never a crash.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import os
 import pickle
 import sqlite3
 import weakref
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
+from hypothesis import given, settings, target
+from hypothesis import strategies as st
 
 import cybertimeline as ct
+from cybertimeline._projections import sections as table
+from tests import reference as ref
+from tests import strategies as s
 
 SOURCE = [ct.Source(title="Record")]
 
@@ -168,3 +178,142 @@ def test_votes_on_reports_an_entry_without_its_detail(tmp_path: Path) -> None:
     path = _hand_changed(tmp_path, "UPDATE entries SET detail = NULL WHERE section = 'votes'")
     with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
         timeline.votes_on("R1")
+
+
+def test_votes_as_json_from_stored_columns_read_as_their_entries_do(tmp_path: Path) -> None:
+    """A position's votes as JSON are made from the stored columns, without entries: the same
+    dicts in the same order (by date) as its entries give, a resolution voted again read as of
+    each day, with an interval date and a later knowledge day."""
+    events: list[ct.Event] = [
+        _vote("v1", "A/RES/1", "2001-03-01", {"FRA": "yes", "DEU": "no"}),
+        _vote("v2", "A/RES/2", "2001-01-15", {"FRA": "abstain"}),
+        _vote("v3", "A/RES/1", "2003-05-01", {"FRA": "no"}),
+        _vote("v4", "A/RES/3", "2002-01-01/2002-02-01", {"FRA": "yes"}, recorded="2004-01-01"),
+    ]
+    memory = ct.Timeline()
+    memory.extend(events)
+    with ct.load(_store(tmp_path / "store.sqlite", events)) as stored:
+        for as_of in ("2001-02-01", "2002-06-01", "2003-12-31", None):
+            for known_at in (None, "2003-12-31"):
+                position = stored.position("FRA", as_of=as_of, known_at=known_at)
+                got = position.to_dict()["votes"]
+                expected = {key: entry.to_dict() for key, entry in sorted(
+                    position.votes.items(), key=lambda item: item[1].date)}
+                assert list(got.items()) == list(expected.items())
+                folded = memory.position("FRA", as_of=as_of, known_at=known_at)
+                assert list(got.items()) == list(folded.to_dict()["votes"].items())
+        assert stored.position("FRA", as_of="2002-06-01").to_dict()["votes"]["A/RES/1"][
+            "event"] == "v1"
+        assert list(stored.position("FRA").to_dict()["votes"]) == ["A/RES/2", "A/RES/3",
+                                                                   "A/RES/1"]
+
+
+@st.composite
+def _vote_records(draw: st.DrawFn) -> list[ct.Event]:
+    """Votes of three states on three resolutions over five years, each voted again and
+    again (partial dates, intervals, some known late), some superseded or retracted."""
+    found: list[ct.Event] = []
+    for place in range(draw(st.integers(2, 12))):
+        event_id = f"v{place:02d}"
+        target = draw(st.sampled_from(found)) if found and draw(st.integers(0, 3)) == 0 else None
+        if target is not None and draw(st.booleans()):
+            when = target.recorded_on + dt.timedelta(days=draw(st.integers(0, 400)))
+            found.append(ct.Retraction(id=event_id, date=ct.Date.from_date(when),
+                                       retracts=target.id, reason="wrong", sources=SOURCE,
+                                       recorded=ct.Date.from_date(when)))
+            continue
+        vote = ct.Vote(id=event_id, date=draw(s.dates(2000, 2004)), body="UNGA",
+                       resolution=draw(st.sampled_from(("R1", "R2", "R3"))),
+                       votes=draw(st.dictionaries(st.sampled_from(("CAN", "FRA", "DEU")),
+                                                  st.sampled_from(("yes", "no", "abstain")),
+                                                  min_size=1, max_size=3)),
+                       title=draw(st.none() | st.sampled_from(("T", "U"))),
+                       sources=[ct.Source(title=f"Record {place}")])
+        late = draw(st.sampled_from((0, 0, 0, 500)))
+        if target is not None:
+            day = target.recorded_on + dt.timedelta(days=late)
+            vote = attrs.evolve(vote, supersedes=target.id, recorded=s._knowable(vote, day))
+        elif late:
+            vote = attrs.evolve(vote, recorded=s._knowable(
+                vote, vote.date.earliest + dt.timedelta(days=late)))
+        found.append(vote)
+    return found
+
+
+_QUERY_DAYS = st.none() | s.query_dates(2000, 2006)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_vote_records(), st.sampled_from(("CAN", "FRA", "DEU")), _QUERY_DAYS, _QUERY_DAYS,
+       st.booleans())
+def test_votes_as_json_from_sqlite_columns_equal_the_fold_in_order(
+        tmp_path_factory: pytest.TempPathFactory, events: Sequence[Any], actor: str,
+        as_of: Any, known_at: Any, possible: bool) -> None:
+    """Votes (resolutions voted again, partial dates, late knowledge days, supersessions,
+    retractions) as JSON from a SQLite store's columns: the fold's, item for item, in its
+    order."""
+    path = tmp_path_factory.mktemp("votes") / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend(events)
+        stored = list(timeline.events(include_corrected=True))  # stamped by the append
+    chosen = ref.folded(stored, ref.last_day(as_of), ref.last_day(known_at), possible)
+    expected = ct.fold(ct.PositionProjection(actor), chosen).to_dict()["votes"]
+    target(float(len(expected)))  # towards positions of many votes
+    with ct.load(path) as timeline:
+        position = timeline.position(actor, as_of=as_of, known_at=known_at, possible=possible)
+        assert list(position.to_dict()["votes"].items()) == list(expected.items())
+
+
+def test_a_position_reads_its_votes_after_its_store_is_removed(tmp_path: Path) -> None:
+    """A position of a SQLite store whose file is removed after it closed still reads its
+    votes (their sources are read only when cited); citing them says the file is gone."""
+    path = _store(tmp_path / "s.sqlite", [_vote("v1", "R1", "2019-12-27", {"CAN": "no"}),
+                                          _vote("v2", "R2", "2019-12-28", {"CAN": "yes"})])
+    with ct.load(path) as timeline:
+        position = timeline.position("CAN")
+    os.unlink(path)
+    assert position.votes["R1"].option == "no"
+    assert "R2" in position.votes
+    assert [key for key, _ in position.votes.items()] == ["R1", "R2"]
+    assert position == position  # equality reads every entry
+    assert isinstance(hash(position), int)
+    assert position.to_dict()["votes"]["R2"]["option"] == "yes"
+    with pytest.raises(ct.TimelineError, match=r"s\.sqlite"):
+        position.text()
+
+
+def test_a_position_citing_sources_of_a_store_replaced_since_says_so(tmp_path: Path) -> None:
+    """A store replaced by another file after it closed: its positions' votes cannot cite
+    sources there, and the error says the store changed (not that it needs validating)."""
+    path = _store(tmp_path / "s.sqlite", [_vote("v1", "R1", "2019-12-27", {"CAN": "no"})])
+    other = _store(tmp_path / "other.sqlite", [_vote("w1", "R1", "2019-12-27", {"CAN": "no"})])
+    with ct.load(path) as timeline:
+        position = timeline.position("CAN")
+    os.replace(other, path)
+    with pytest.raises(ct.UnknownEventError, match="the store changed since"):
+        position.votes["R1"].sources  # noqa: B018 - read for its error
+
+
+@pytest.fixture
+def votes_by_key() -> Iterator[None]:
+    """The votes section registered again, listed by key rather than by date; the table
+    as it was after."""
+    held = dict(table._TABLE)
+    ct.register_section(attrs.evolve(table.section_spec("votes"), by_date=False))
+    yield
+    table._TABLE.clear()
+    table._TABLE.update(held)
+    table._changed()
+
+
+@pytest.mark.usefixtures("votes_by_key")
+def test_votes_registered_again_in_another_order_read_so_from_columns(tmp_path: Path) -> None:
+    """The votes' JSON from a SQLite store's columns follows the section as registered now:
+    by key once it is registered so, as the fold and a memory store give it."""
+    events: list[ct.Event] = [_vote("v1", "B-res", "2001-01-01", {"FRA": "yes"}),
+                              _vote("v2", "A-res", "2002-01-01", {"FRA": "no"})]
+    memory = ct.Timeline()
+    memory.extend(events)
+    with ct.load(_store(tmp_path / "s.sqlite", events)) as stored:
+        assert list(stored.position("FRA").to_dict()["votes"]) == ["A-res", "B-res"]
+    assert list(memory.position("FRA").to_dict()["votes"]) == ["A-res", "B-res"]

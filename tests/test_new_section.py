@@ -603,3 +603,23 @@ def test_a_section_registered_again_after_an_answer(bundled: ct.Timeline,
         got = tl.position("USA", as_of=day)
         assert got.sections == folded.sections
         assert got.to_dict()["sanctions"] == folded.to_dict()["sanctions"]
+
+
+def test_a_section_registered_again_gives_its_values_new_colours() -> None:
+    """A section registered again under its name declares its values' colours anew: the
+    new ones are used, and the colours it gave up are free for another section's values;
+    another section still may not take a colour it holds now."""
+    old = dict(COLOURS)
+    new: dict[str, str] = {measure: f"#{0x102030 + 16 * place:06X}"
+                           for place, measure in enumerate(MEASURES)}
+    assert not set(new.values()) & set(palette.value_colours().values())
+    ct.register_section(attrs.evolve(SPEC, colours=new))
+    assert {m: palette.colour(m) for m in MEASURES} == new
+    assert palette.value_colours().items() >= new.items()
+    assert not set(old.values()) & set(palette.value_colours().values())
+    freed = next(iter(old.values()))
+    ct.register_section(attrs.evolve(SPEC, name="measures", colours={"embargo": freed}))
+    assert palette.colour("embargo") == freed
+    with pytest.raises(ValueError, match="one colour, one meaning"):
+        ct.register_section(attrs.evolve(SPEC, name="other_measures",
+                                         colours={"quota": next(iter(new.values()))}))

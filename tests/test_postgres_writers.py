@@ -41,7 +41,8 @@ def stored_ids(cluster: Cluster, url: str) -> list[str]:
         ids, counted, indexed = db.execute(
             f'SELECT array(SELECT id FROM "{schema}".events), '
             f'(SELECT events FROM "{schema}".head), '
-            f'(SELECT count(DISTINCT seq) FROM "{schema}".event_actors)').fetchone()
+            f'(SELECT count(*) FROM (SELECT seq FROM "{schema}".event_actors UNION '
+            f'SELECT seq FROM "{schema}".writes) AS indexed)').fetchone()
     assert counted == len(ids) == indexed, "the head's count or the actor index disagrees"
     return list(ids)
 

@@ -158,7 +158,8 @@ def test_details_are_read_as_pairs_all_or_none(details: list[str]) -> None:
     # Read at once (by sets of types): the answer is each alone's, or None if any is not a pair.
     one_by_one = [entries._pair(detail) for detail in details]
     expected = None if None in one_by_one else one_by_one
-    assert entries._pairs(details) == expected
+    read = entries._pairs(details)  # as two columns, the bodies and the titles
+    assert (None if read is None else list(zip(*read, strict=True))) == expected
 
 
 def test_a_vote_entry_needs_its_event_or_a_way_to_read_it() -> None:

@@ -39,8 +39,9 @@ VALUE_COLOURS: Mapping[str, str] = FrozenDict({
 The sections of a position declare these (`SectionSpec.colours`); they are here so that
 one table holds every colour, and a test checks any two apart."""
 
-_ADDED: dict[str, str] = {}
-"""The colours of values that sections registered later declare (`add_colours`)."""
+_ADDED: dict[str, dict[str, str]] = {}
+"""The colours of values that sections registered later declare (`add_colours`), by the
+section that declared them: a section registered again gives its values anew."""
 
 COLOURS: Mapping[str, str] = FrozenDict({**STATUS_COLOURS, **VALUE_COLOURS})
 """Every value's colour."""
@@ -48,37 +49,54 @@ COLOURS: Mapping[str, str] = FrozenDict({**STATUS_COLOURS, **VALUE_COLOURS})
 _NO_COLOUR = "#FFFFFF"
 
 
-def add_colours(colours: Mapping[str, str]) -> None:
-    """Give the values of a section registered later their colours (`SectionSpec.colours`).
+def add_colours(colours: Mapping[str, str], section: str = "") -> None:
+    """Give the values of ``section``, registered later, their colours
+    (`SectionSpec.colours`), in place of those it gave before (a section registered again).
 
     Raises:
-        ValueError: a value already has another colour, another value has this colour, or a
-            colour is not ``#RRGGBB``.
+        ValueError: a value already has another colour (the built-in ones', or another
+            section's), another value has this colour, or a colour is not ``#RRGGBB``.
     """
+    others = {value: given for name, held in _ADDED.items() if name != section
+              for value, given in held.items()}
     for value, given in colours.items():
-        if len(given) != 7 or not given.startswith("#") or not all(
-                c in "0123456789abcdefABCDEF" for c in given[1:]):
-            raise ValueError(f"the colour of {value!r} is {given!r}: give it as #RRGGBB")
-        held = COLOURS.get(value) or _ADDED.get(value)
-        if held is not None and held.upper() != given.upper():
-            raise ValueError(f"{value!r} already has the colour {held}, not {given}: "
-                             f"one value, one colour")
-        taken = [other for other, known in {**COLOURS, **_ADDED, **colours}.items()
-                 if known.upper() == given.upper() and other != value]
-        if taken:
-            raise ValueError(f"the colour {given} of {value!r} is already {taken[0]!r}'s: "
-                             f"one colour, one meaning")
-    _ADDED.update((value, given) for value, given in colours.items() if value not in COLOURS)
+        _check_colour(value, given, {**COLOURS, **others}, colours)
+    _ADDED[section] = {value: given for value, given in colours.items() if value not in COLOURS}
+
+
+def _check_colour(value: str, given: str, held: Mapping[str, str],
+                  colours: Mapping[str, str]) -> None:
+    """Refuse ``given`` for ``value`` if it is no ``#RRGGBB``, ``value`` has another colour
+    in ``held``, or another value has it (in ``held`` or among ``colours``)."""
+    if len(given) != 7 or not given.startswith("#") or not all(
+            c in "0123456789abcdefABCDEF" for c in given[1:]):
+        raise ValueError(f"the colour of {value!r} is {given!r}: give it as #RRGGBB")
+    known = held.get(value)
+    if known is not None and known.upper() != given.upper():
+        raise ValueError(f"{value!r} already has the colour {known}, not {given}: "
+                         f"one value, one colour")
+    taken = [other for other, colour in {**held, **colours}.items()
+             if colour.upper() == given.upper() and other != value]
+    if taken:
+        raise ValueError(f"the colour {given} of {value!r} is already {taken[0]!r}'s: "
+                         f"one colour, one meaning")
+
+
+def _added() -> dict[str, str]:
+    return {value: given for held in _ADDED.values() for value, given in held.items()}
 
 
 def value_colours() -> dict[str, str]:
     """Every value's colour but the treaty statuses': the built-in ones, then those added."""
-    return {**VALUE_COLOURS, **_ADDED}
+    return {**VALUE_COLOURS, **_added()}
 
 
 def colour(value: str) -> str:
     """The colour of a status, option, stance or session status; white for any other."""
-    return COLOURS.get(value) or _ADDED.get(value, _NO_COLOUR)
+    found = COLOURS.get(value)
+    if found is None:
+        found = next((held[value] for held in _ADDED.values() if value in held), _NO_COLOUR)
+    return found
 
 
 def ink(value: str) -> str:

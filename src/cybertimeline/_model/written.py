@@ -23,11 +23,15 @@ if TYPE_CHECKING:
 
     from cybertimeline._model.event import BaseEvent
 
-__all__ = ["Entries", "EntryRow", "Ints", "OnKey", "Written", "below", "listed", "pick", "taken"]
+__all__ = ["Cited", "Entries", "EntryRow", "Ints", "OnKey", "SourcesReader", "Written", "below",
+           "listed", "pick", "taken"]
 
 EntryRow = tuple[int, str, dt.date, dt.date, str, str, str | None, str]
 """An entry as a store reads it: ``(event row, event id, latest day, recorded day, EDTF
 date, key, detail, sources)``, the event's sources as `sources_json` writes them."""
+SourcesReader = Callable[[list[int], list[str]], list[str]]
+"""What reads the sources of entries later: given their events' row numbers and ids, in
+order, their sources as JSON, in the same order."""
 
 
 def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
@@ -44,6 +48,16 @@ def _texts(*columns: Sequence[object]) -> bool:
     return all(set(map(type, column)) <= {str} for column in columns)
 
 
+def _days(*columns: Sequence[str]) -> dict[str, dt.date]:
+    """Each distinct ISO day of ``columns`` read once: many entries share a day.
+
+    Raises:
+        ValueError: one is no ISO day.
+    """
+    texts = set().union(*map(set, columns))
+    return dict(zip(texts, map(dt.date.fromisoformat, texts), strict=True))
+
+
 class Entries:
     """The entries of every stored event in one columnar section, in canonical order, as
     columns: ``ids``, ``latest``, ``recorded``, ``dates`` describe each entry's event (its
@@ -51,11 +65,12 @@ class Entries:
     and ``details`` the entry (a vote: the resolution and the body); ``sources`` the
     event's sources as JSON (`sources_json`; `sources_of` reads one).
 
-    ``rank`` maps each event's row number in its store to its entry's place.
+    ``rank`` maps each event's row number in its store to its entry's place. A store may
+    leave the sources to be read when first asked for (`of_zipped`'s ``sources``).
     """
 
-    __slots__ = ("_by_key", "_key_counts", "_key_ids", "_key_names", "dates", "details", "ids",
-                 "keys", "latest", "rank", "recorded", "sources")
+    __slots__ = ("_by_key", "_key_counts", "_key_ids", "_key_names", "_read_sources",
+                 "_sources", "dates", "details", "ids", "keys", "latest", "rank", "recorded")
 
     def __init__(self, rows: Iterable[EntryRow] = ()) -> None:
         listed = list(rows)
@@ -66,7 +81,8 @@ class Entries:
         self.dates: list[str] = [r[4] for r in listed]
         self.keys: list[str] = [r[5] for r in listed]
         self.details: list[str | None] = [r[6] for r in listed]
-        self.sources: list[str] = [r[7] for r in listed]
+        self._sources: list[str] | None = [r[7] for r in listed]
+        self._read_sources: SourcesReader | None = None
         self._by_key: dict[str, list[int]] | None = None
         self._key_names: list[str] | None = None
         self._key_ids: npt.NDArray[Any] | None = None
@@ -88,21 +104,62 @@ class Entries:
             raise ValueError(f"an entry of {len(columns)} columns, not 8")
         return cls.of_zipped(columns)
 
+    @property
+    def sources(self) -> list[str]:
+        """Each entry's event's sources as JSON (`sources_json`), read when first asked
+        for where the store left them for later.
+
+        Raises:
+            ValueError, TypeError: the store's rows were changed by something else (the
+                reader's errors, which name the store).
+        """
+        found = self._sources
+        if found is None:
+            assert self._read_sources is not None
+            found = self._read_sources(list(self.rank), self.ids)
+            if len(found) != len(self.ids) or not _texts(found):
+                raise ValueError("the sources read are not one text per entry")
+            self._sources = found
+        return found
+
+    def sources_of(self, ranks: Sequence[int]) -> list[str | Cited]:
+        """The sources of the entries at ``ranks``: their text where it is held, else a
+        `Cited` each, which reads them when first cited (an entry made is not cited yet)."""
+        held = self._sources
+        if held is not None:
+            return pick(held, ranks)
+        return [Cited(self, rank) for rank in ranks]
+
     @classmethod
-    def of_zipped(cls, columns: Sequence[Sequence[Any]]) -> Entries:
+    def of_zipped(cls, columns: Sequence[Sequence[Any]], *, elided: bool = False,
+                  sources: SourcesReader | None = None) -> Entries:
         """`of_columns` of rows already turned into columns (``zip(*rows)``): the first
-        eight, which may be followed by others (a query's values, say)."""
+        eight, which may be followed by others (a query's values, say).
+
+        ``elided``: a recorded day or an EDTF date the same as the latest day may be None
+        (a query reads it so: None is no text to make, and most entries' three are one).
+        ``sources``, if given, reads the entries' sources when they are first asked for
+        (the eighth column is not read): most answers never cite them.
+        """
         found = cls()
         if not columns:
             return found
-        seqs, ids, latest, recorded, dates, keys, details, sources = columns[:8]
-        day = dt.date.fromisoformat
+        seqs, ids, latest, recorded, dates, keys, details, read = columns[:8]
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
-        found.ids, found.dates, found.keys = list(ids), list(dates), list(keys)
-        found.latest, found.recorded = list(map(day, latest)), list(map(day, recorded))
-        found.details, found.sources = list(details), list(sources)
-        if not _texts(found.ids, found.dates, found.keys, found.details, found.sources):
-            raise TypeError("an entry's id, date, key, detail or sources are not text")
+        found.ids, found.keys, found.details = list(ids), list(keys), list(details)
+        found._sources, found._read_sources = (None, sources) if sources else (list(read), None)
+        if elided:
+            dates = [text if date is None else date
+                     for text, date in zip(latest, dates, strict=True)]
+            recorded = [text if day is None else day
+                        for text, day in zip(latest, recorded, strict=True)]
+        found.dates = list(dates)
+        if not _texts(found.ids, found.dates, found.keys, found.details, found._sources or (),
+                      latest, recorded):
+            raise TypeError("an entry's id, date, key, detail, sources or days are not text")
+        days = _days(latest, recorded)
+        found.latest = list(map(days.__getitem__, latest))
+        found.recorded = list(map(days.__getitem__, recorded))
         return found
 
     def key_names(self) -> list[str]:
@@ -143,6 +200,25 @@ class Entries:
                 by_key.setdefault(found, []).append(rank)
             self._by_key = by_key
         return self._by_key.get(key, [])
+
+
+class Cited:
+    """The sources of one entry left in its store: read, with those of every entry read
+    with it, when first cited (`Entries.sources`)."""
+
+    __slots__ = ("_entries", "_rank")
+
+    def __init__(self, entries: Entries, rank: int) -> None:
+        self._entries = entries
+        self._rank = rank
+
+    def text(self) -> str:
+        """The sources as JSON (`sources_json`).
+
+        Raises:
+            TimelineError: the store cannot give them (the reader's errors).
+        """
+        return self._entries.sources[self._rank]
 
 
 Ints: TypeAlias = "Sequence[int] | npt.NDArray[Any]"
@@ -241,8 +317,8 @@ class Written:
     def detail(self, place: int) -> str | None:
         return self.entries.details[self.ranks[place]]
 
-    def sources(self, place: int) -> str:
-        return self.entries.sources[self.ranks[place]]
+    def sources(self, place: int) -> str | Cited:
+        return self.entries.sources_of([self.ranks[place]])[0]
 
     def kept(self, keep: Callable[[str, dt.date], bool]) -> Written:
         """The writes whose event ``keep(id, recorded day)`` keeps (the known set)."""

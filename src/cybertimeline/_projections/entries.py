@@ -16,7 +16,7 @@ import orjson
 
 from cybertimeline._model.dates import Date
 from cybertimeline._model.sources import Source, sources_of_json, sources_of_many
-from cybertimeline._model.written import pick
+from cybertimeline._model.written import Cited, pick
 from cybertimeline.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -66,11 +66,11 @@ def read_events(entries: Iterable[object]) -> None:
 
 
 def read_sources(entries: Iterable[object]) -> None:
-    """Have the vote entries among ``entries`` whose sources are still stored text read
-    them all at once, before a text or a table cites every one."""
+    """Have the vote entries among ``entries`` whose sources are still stored text (or
+    still in the store) read them all at once, before a text or a table cites every one."""
     waiting = [entry for entry in entries
-               if isinstance(entry, VoteEntry) and isinstance(entry._sources, str)]
-    texts = [cast(str, entry._sources) for entry in waiting]
+               if isinstance(entry, VoteEntry) and isinstance(entry._sources, (str, Cited))]
+    texts = [_text(cast("str | Cited", entry._sources)) for entry in waiting]
     try:
         read = sources_of_many(texts)
     except (ValueError, TypeError):  # name the one that cannot be read
@@ -78,6 +78,10 @@ def read_sources(entries: Iterable[object]) -> None:
                                                                          strict=True)]
     for entry, found in zip(waiting, read, strict=True):
         object.__setattr__(entry, "_sources", found)
+
+
+def _text(sources: str | Cited) -> str:
+    return sources if isinstance(sources, str) else sources.text()
 
 
 def _vote_entry(fields: dict[str, Any]) -> VoteEntry:
@@ -105,8 +109,9 @@ class VoteEntry:
         lambda self: None if self._found is None else self._found.title, takes_self=True))
     """The resolution's title, where the roll call gives one."""
     # The roll call's sources: None to read them from the event, their stored JSON text
-    # until first read.
-    _sources: tuple[Source, ...] | str | None = attrs.field(default=None, alias="sources")
+    # (or where the store keeps it: `Cited`) until first read.
+    _sources: tuple[Source, ...] | str | Cited | None = attrs.field(default=None,
+                                                                    alias="sources")
     _load: Callable[[str], Any] | None = attrs.field(default=None, alias="load")
     _dict: dict[str, Any] | None = attrs.field(default=None, init=False)
 
@@ -137,8 +142,8 @@ class VoteEntry:
         held = self._sources
         if held is None:
             return self.event.sources
-        if isinstance(held, str):
-            held = _read_sources(self.event_id, held)
+        if isinstance(held, (str, Cited)):
+            held = _read_sources(self.event_id, _text(held))
             object.__setattr__(self, "_sources", held)
         return held
 
@@ -165,8 +170,8 @@ class VoteEntry:
     def to_dict(self) -> dict[str, Any]:
         made = self._dict
         if made is None:  # kept: an entry is shared by every actor that voted so
-            made = {"option": self.option, "body": self.body, "date": str(self.date),
-                    "title": self.title, "event": self.event_id}
+            made = _vote_dict(self.option, self.body, str(self.date), self.title,
+                              self.event_id)
             object.__setattr__(self, "_dict", made)
         return dict(made)
 
@@ -202,7 +207,7 @@ class SharedVoteEntries:
         return found
 
     def written(self, event_id: str, date: str, resolution: str, option: str,
-                detail: str, sources: str) -> VoteEntry:
+                detail: str, sources: str | Cited) -> VoteEntry:
         """The entry of a stored write: a vote of ``option`` in the roll call ``event_id``
         (``detail``: its `Write` detail, ``[body, title]`` as JSON; ``sources``: the roll
         call's, as `sources_json` writes them)."""
@@ -211,7 +216,7 @@ class SharedVoteEntries:
 
     def all_written(self, ids: Sequence[str], dates: Sequence[str], resolutions: Sequence[str],
                     options: Sequence[str | None], details: Sequence[str | None],
-                    sources: Sequence[str]) -> list[VoteEntry]:
+                    sources: Sequence[str | Cited]) -> list[VoteEntry]:
         """`written` for each of many stored writes (a position's votes, made at once)."""
         made = self._made
         keys = list(zip(ids, options, strict=True))
@@ -230,6 +235,19 @@ class SharedVoteEntries:
                 itertools.repeat(self._load)), strict=True))
         return [made[key] for key in keys]
 
+    def all_json(self, ids: Sequence[str], dates: Sequence[str],
+                 options: Sequence[str | None], details: Sequence[str | None]
+                 ) -> list[dict[str, Any]]:
+        """What `VoteEntry.to_dict` reads for each of many stored writes, without making
+        their entries (a position's votes as JSON, from its stored columns)."""
+        if None in set(options):  # a store checks every vote's write has its option
+            raise TypeError("a stored vote without its option")
+        if not ids:
+            return []
+        texts = {text: self._date(text)[1] for text in set(dates)}
+        bodies, titles = _detail_columns(ids, details)
+        return _vote_dicts(options, bodies, list(map(texts.__getitem__, dates)), titles, ids)
+
     def _date(self, text: str) -> tuple[Date, str]:
         """The date of an EDTF text, and that date as text (as `VoteEntry.to_dict` shows
         it), each made once."""
@@ -240,12 +258,26 @@ class SharedVoteEntries:
         return found
 
 
+def _vote_dicts(options: Sequence[str | None], bodies: Sequence[str], dates: Sequence[str],
+                titles: Sequence[str | None], ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Votes as JSON (`VoteEntry.to_dict`), dates as text, by columns."""
+    return [{"option": option, "body": body, "date": date, "title": title, "event": event_id}
+            for option, body, date, title, event_id in zip(options, bodies, dates, titles, ids,
+                                                            strict=True)]
+
+
+def _vote_dict(option: str | None, body: str, date: str, title: str | None, event_id: str
+               ) -> dict[str, Any]:
+    """A vote as JSON (`VoteEntry.to_dict`), ``date`` as text."""
+    return _vote_dicts([option], [body], [date], [title], [event_id])[0]
+
+
 _new_entry = object.__new__
 _set = object.__setattr__
 
 
 def _stored_entry(key: tuple[str, str], resolution: str, detail: tuple[str, str | None],
-                  date: tuple[Date, str], sources: str, load: Callable[[str], Any]
+                  date: tuple[Date, str], sources: str | Cited, load: Callable[[str], Any]
                   ) -> VoteEntry:
     """A `VoteEntry` of a stored write (``key``: its event's id and its option), made
     without its ``__init__``: the store's rows were checked when appended (and by
@@ -258,8 +290,7 @@ def _stored_entry(key: tuple[str, str], resolution: str, detail: tuple[str, str 
     _set(entry, "__dict__", {
         "resolution": resolution, "option": option, "body": body, "date": date[0],
         "_found": None, "event_id": event_id, "title": title, "_sources": sources,
-        "_load": load, "_dict": {"option": option, "body": body, "date": date[1],
-                                 "title": title, "event": event_id}})
+        "_load": load, "_dict": _vote_dict(option, body, date[1], title, event_id)})
     return entry
 
 
@@ -280,6 +311,13 @@ def _read_details(ids: Sequence[str], details: Sequence[str | None]
                   ) -> list[tuple[str, str | None]]:
     """The ``[body, title]`` of each detail; a detail that is not such a pair is reported
     with its event."""
+    bodies, titles = _detail_columns(ids, details)
+    return list(zip(bodies, titles, strict=True))
+
+
+def _detail_columns(ids: Sequence[str], details: Sequence[str | None]
+                    ) -> tuple[Sequence[str], Sequence[str | None]]:
+    """`_read_details` as two columns: the bodies and the titles."""
     read = _pairs(details)
     if read is not None:
         return read
@@ -294,19 +332,21 @@ def _is_pair(pair: Any) -> bool:
             and (pair[1] is None or type(pair[1]) is str))
 
 
-def _pairs(details: Sequence[str | None]) -> list[tuple[str, str | None]] | None:
-    """Every detail read as a ``[body, title]`` pair, or None if any is not one."""
+def _pairs(details: Sequence[str | None]
+           ) -> tuple[Sequence[str], Sequence[str | None]] | None:
+    """Every detail read as a ``[body, title]`` pair, as two columns (the bodies and the
+    titles), or None if any is not one."""
     try:  # each alone: joined, two changed details could complete each other
         read = list(map(orjson.loads, details))  # type: ignore[arg-type]
     except (orjson.JSONDecodeError, TypeError):
         return None
     # Checked by the sets of their types and lengths: at the speed of C.
     if not read or set(map(type, read)) != {list} or set(map(len, read)) != {2}:
-        return None if read else []
+        return None if read else ([], [])
     bodies, titles = zip(*read, strict=True)
     if set(map(type, bodies)) != {str} or not set(map(type, titles)) <= {str, type(None)}:
         return None
-    return list(zip(bodies, titles, strict=True))
+    return bodies, titles
 
 
 def _pair(detail: str | None) -> tuple[str, str | None] | None:

@@ -28,6 +28,7 @@ __all__ = ["PrefixPositions"]
 
 V = TypeVar("V")
 _Make = Callable[[Any, Sequence[int]], V]
+_Json = Callable[[Any, list[str], list[int]], dict[str, Any]]
 
 
 class _Writes(Generic[V]):
@@ -40,15 +41,18 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_lock", "_made", "_pending", "_sealed", "events", "firsts", "keys",
-                 "make", "make_all", "multiple", "slots", "writes")
+    __slots__ = ("_finals", "_lock", "_made", "_pending", "_sealed", "events", "firsts", "json",
+                 "keys", "make", "make_all", "multiple", "slots", "writes")
 
     def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
-                 make_all: Callable[[Any, list[int]], list[V]] | None = None) -> None:
+                 make_all: Callable[[Any, list[int]], list[V]] | None = None,
+                 json: _Json | None = None) -> None:
         """``make_all``, if given, makes the entries of many last writes at once, as
-        ``make`` does for each."""
+        ``make`` does for each; ``json``, the section's JSON from the last writes of its
+        keys, without their entries (`_PrefixMap.stored_json`)."""
         self.make = make
         self.make_all = make_all
+        self.json = json
         self.events = events
         self.keys: list[str] = []
         self.firsts: Ints = []  # an array after `write_ids`, until `ready`
@@ -78,12 +82,14 @@ class _Writes(Generic[V]):
         (on an empty field), at the speed of C but for the keys written more than once."""
         assert not self.writes
         count = len(keys)
+        slots = dict(zip(keys, range(count), strict=True))
+        if len(slots) == count:  # each key written once (the common case)
+            self.slots, self.writes = slots, list(range(count))
+            return
         first = dict(zip(reversed(keys), range(count - 1, -1, -1), strict=True))
         order = sorted(first.values())  # the keys' places: the order of their first writes
         self.slots = {keys[ordinal]: place for place, ordinal in enumerate(order)}
         self.writes = list(order)
-        if len(first) == count:
-            return
         again: dict[str, list[int]] = {}
         for ordinal, key in enumerate(keys):  # collect the writes of repeated keys only
             if first[key] != ordinal:
@@ -155,7 +161,8 @@ class _Writes(Generic[V]):
         if self._sealed:
             return
         self.keys = list(self.slots)
-        self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes]
+        self.firsts = [w if isinstance(w, int) else w[0] for w in self.writes
+                       ] if self.multiple else list(self.writes)  # type: ignore[arg-type]
 
     @collector_paused()
     def finals(self, size: int | None = None) -> list[V]:
@@ -199,6 +206,21 @@ class _Writes(Generic[V]):
         if made is None:
             made = self._made[held[cut - 1]] = self.make(self.events, held[:cut])
         return made
+
+    def lasts(self, size: int, end: int) -> list[int]:
+        """The ordinal of the last write before ``end`` of each of the first ``size`` keys
+        (all written before ``end``)."""
+        self.ready()
+        if not self.multiple:  # each key written once: its one write
+            return self.writes[:size]  # type: ignore[return-value]
+        found = [w if isinstance(w, int) else w[-1] for w in self.writes[:size]]
+        for place in self.multiple:
+            if place >= size:
+                break
+            held = self.writes[place]
+            assert isinstance(held, list)
+            found[place] = held[bisect.bisect_left(held, end) - 1]
+        return found
 
     def entries(self, size: int, end: int) -> list[V]:
         """The entries of the first ``size`` keys (all written before ``end``) after the
@@ -255,6 +277,15 @@ class _PrefixMap(Mapping[str, V]):
         self._writes.ready()
         return _Items(self._writes.keys[: self._size],
                       self._writes.entries(self._size, self._end))
+
+    def stored_json(self) -> dict[str, Any] | None:
+        """The section as JSON (`SectionSpec.to_json`) made from its stored columns, without
+        an entry object, where its writes can (stored votes); else None."""
+        writes = self._writes
+        if writes.json is None:
+            return None
+        lasts = writes.lasts(self._size, self._end)
+        return writes.json(writes.events, writes.keys[: self._size], lasts)
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -349,9 +380,26 @@ def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
         ranks = taken(written.ranks, lasts)  # not all of them: `finals` grows by a few
         return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
                                  pick(made.keys, ranks), pick(written.values, lasts),
-                                 pick(made.details, ranks), pick(made.sources, ranks))
+                                 pick(made.details, ranks), made.sources_of(ranks))
 
     return entries
+
+
+def _votes_json(votes: SharedVoteEntries) -> _Json:
+    """The votes' JSON from the last stored writes of their keys, in the order of their
+    entries (by date, as `SectionSpec.ordered` puts them), as their entries' would read."""
+
+    def json(written: Written, keys: list[str], lasts: list[int]) -> dict[str, Any]:
+        made = written.entries
+        ranks = taken(written.ranks, lasts)
+        order = sorted(range(len(ranks)), key=ranks.__getitem__)
+        ranks = pick(ranks, order)
+        dicts = votes.all_json(pick(made.ids, ranks), pick(made.dates, ranks),
+                               pick(written.values, pick(lasts, order)),
+                               pick(made.details, ranks))
+        return dict(zip(pick(keys, order), dicts, strict=True))
+
+    return json
 
 
 def _accumulated(spec: SectionSpec, actor: str) -> _Make[Any]:
@@ -390,7 +438,8 @@ def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
 
 def _stored_votes(written: Written, shared: SharedVoteEntries) -> _Writes[VoteEntry]:
     """The votes' writes, read from a store's rows (their events not decoded)."""
-    votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written, _written_votes(shared))
+    votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written, _written_votes(shared),
+                                        _votes_json(shared))
     if written.key_ids is not None:  # from every actor's ballots: arrays
         entries = written.entries
         votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())

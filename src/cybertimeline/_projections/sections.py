@@ -186,6 +186,12 @@ class SectionSpec:
     def to_json(self, entries: Any) -> Any:
         """The section as JSON: a mapping for a keyed section, a list for a listed one."""
         if self.keyed:
+            # From stored columns, in one pass: in the order of their dates, so only where
+            # the spec asks for that order (the section may be registered again).
+            made = getattr(entries, "stored_json", None) if self.by_date else None
+            found = made() if made is not None else None
+            if found is not None:
+                return found
             return {key: entry.to_dict() for key, entry in self.ordered(entries)}
         return [entry.to_dict() for entry in entries]
 
@@ -233,7 +239,7 @@ def register_section(spec: SectionSpec) -> SectionSpec:
         raise ValueError(f"section {spec.name!r} is listed: only a keyed section removes "
                          f"or accumulates entries")
     with _REGISTERING:  # else two threads' registrations could each drop the other's
-        add_colours(spec.colours)
+        add_colours(spec.colours, spec.name)
         _TABLE[spec.name] = spec
         _changed()
     return spec

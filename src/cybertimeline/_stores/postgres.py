@@ -21,24 +21,26 @@ from cybertimeline._codec.converters import (
     registry_to_dicts,
 )
 from cybertimeline._codec.versions import FORMAT_VERSION, upcast
-from cybertimeline._model.ballots import Ballots
-from cybertimeline._model.event import COLUMNAR
+from cybertimeline._model.event import COLUMNAR, WriteRow
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.registry import Registry
-from cybertimeline._model.written import OnKey
 from cybertimeline._stores import postgres_schema as pg_schema
 from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import Accept, Contents, Declaration, sized_json
 from cybertimeline._stores.checks import Origin
-from cybertimeline._stores.index import ActorWrites, Lane
+from cybertimeline._stores.index import Lane
 from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.pipeline import Loader
 from cybertimeline._stores.postgres_link import Address, CommitInDoubt, Link, is_url
+from cybertimeline._stores.sql_ballots import ballots_made
+from cybertimeline._stores.sql_dialect import BOUNDED
 from cybertimeline._stores.sql_index import SqlIndex
 from cybertimeline._stores.sql_rows import (
     column_problem,
     entries_made,
     index_problem,
+    orphan_problem,
+    rows_problem,
     writes_made,
 )
 from cybertimeline.errors import ConflictError, NoStoreError, ReadOnlyError, TimelineError
@@ -48,18 +50,17 @@ if TYPE_CHECKING:
 
 __all__ = ["PostgresStore", "is_url"]
 
-_BOUNDED = frozenset({"all", "actor", "instrument", "others", "written", "correctors",
-                      "key_entries", "section_entries", "section_writes"})
-"""The index's queries that read rows up to the last sequence number of a revision."""
 
 
 class PostgresIndex(SqlIndex):
     """Answers a timeline's questions with indexed SQL, parsing only the events it returns.
 
-    Each question first reads the store's revision (one row): when another
-    writer has committed since, cached lanes and corrections are dropped.
+    Its answers are `SqlIndex`'s, over the tables a SQLite store keeps; what is
+    its own is how it knows the store moved on and reads one version of it:
+    each question first reads the store's revision (one row), and when another
+    writer has committed since, what was read is dropped (`SqlIndex._reload`).
     Rows are read up to the last sequence number of that revision, so that
-    lanes, corrections and the count agree even while writers commit.
+    lanes, corrections, ballots and the count agree even while writers commit.
     """
 
     def __init__(self, link: Link, queries: Mapping[str, bytes]) -> None:
@@ -67,12 +68,11 @@ class PostgresIndex(SqlIndex):
         self._link = link
         self._q = queries
         self._revision = -1
-        self._ballots: dict[str, Ballots] = {}  # one section's, of the current revision
         self._last_seq = 0
         self._current()
 
     def _rows(self, query: str, args: Sequence[Any] = ()) -> Sequence[tuple[Any, ...]]:
-        if query in _BOUNDED:
+        if query in BOUNDED:
             args = (*args, self._last_seq)
         return self._link.rows(self._q[query], args)
 
@@ -81,7 +81,6 @@ class PostgresIndex(SqlIndex):
         if revision == self._revision:
             return
         self._revision, self._last_seq = revision, last_seq
-        self._ballots = {}
         self._reload(count)
 
     def _snapshot(self) -> contextlib.AbstractContextManager[None]:
@@ -98,53 +97,6 @@ class PostgresIndex(SqlIndex):
     def window(self, actor: str | None, first: dt.date | None, last: dt.date | None) -> Lane:
         return self.lane(actor).between(first, last)
 
-    def _read_writes(self, actor: str) -> ActorWrites:
-        """What ``actor``'s position reads: its columnar sections' rows, not their events,
-        and its other events, up to the revision read."""
-        return ActorWrites(self._others(actor), {section: self._joined(actor, section)
-                                                 for section in sorted(COLUMNAR)})
-
-    def on_key(self, section: str, key: str) -> OnKey:
-        self._current()
-        held = self._ballots.get(section)
-        if held is not None:
-            return held.on_key(key)
-        rows = self._rows("key_entries", (section, key))
-        found: dict[int, list[tuple[str, str | None]]] = {}
-        for seq, whose, value in self._link.rows(self._q["key_writes"],
-                                                 (section, [row[0] for row in rows])):
-            found.setdefault(seq, []).append((whose, value))
-        return self._on_key(section, key, rows, (found.get(row[0], []) for row in rows))
-
-    def ballots(self, section: str) -> Ballots:
-        self._current()
-        found = self._ballots.get(section)
-        if found is None:
-            found = self._read_ballots(section)
-            self._ballots = {section: found}
-        return found
-
-    def _read_ballots(self, section: str) -> Ballots:
-        """Every actor's writes in a columnar section, from its rows (numpy is loaded)."""
-        import numpy as np
-
-        entries = self._entries(self._rows("section_entries", (section,)), repr(section))
-        actors: dict[str, int] = {}
-        values: dict[str | None, int] = {}
-        ranks, columns, codes = [], [], []
-        rank = entries.rank
-        for seq, whose, value in self._rows("section_writes", (section,)):
-            place = rank.get(seq)
-            if place is None:  # a row of no entry: `validate` reports it
-                continue
-            ranks.append(place)
-            columns.append(actors.setdefault(whose, len(actors)))
-            codes.append(values.setdefault(value, len(values)) + 1)
-        return Ballots.of_arrays(entries, list(actors), list(values),
-                                 np.array(ranks, dtype=np.int32),
-                                 np.array(columns, dtype=np.int32),
-                                 np.array(codes, dtype=np.int32))
-
     def reading(self) -> contextlib.AbstractContextManager[None]:
         # Its reads are not one snapshot: answers compare versions (`Timeline`) instead.
         return contextlib.nullcontext()
@@ -156,9 +108,9 @@ class PostgresStore:
     Each append is one transaction that first takes the store's single
     ``head`` row (so writers queue, and ``expected`` is checked by the server
     in the same statement), validates against what is committed, copies the
-    events and their actor and instrument index rows in, and advances the
-    count. The database keeps ids unique. Other processes' writes show in
-    the next query.
+    events, their actor and instrument index rows and their writes (`entries`,
+    `writes`, `ballots`, with new `names`) in, and advances the count. The
+    database keeps ids unique. Other processes' writes show in the next query.
     """
 
     sees_other_writers = True
@@ -212,15 +164,21 @@ class PostgresStore:
         return int(text)
 
     def _upgrade(self, version: int, latest: int) -> None:
-        """Bring the tables from ``version`` to ``latest``, in one transaction."""
+        """Bring the tables from ``version`` to ``latest``, in one transaction: the rows of
+        writes (`pg_schema.WRITES`) made from every stored event. Another process may be
+        doing the same: the second to take the writers' lock finds the work done."""
         try:
             with self._link.transaction() as db:
                 db.execute(self._q["claim"], (None, None))
+                found = db.execute(self._q["schema_version"]).fetchone()
+                if found is not None and found[0] != str(version):
+                    return  # upgraded by another process while this one waited
                 for step in range(version, latest):
                     for statement in pg_schema.UPGRADES[step]:
                         db.execute(self._sql(statement))
-                    if step == 1:  # the rows of version 2, from every stored event
+                    if step == pg_schema.FILLED_AT:  # the rows, from every stored event
                         _put_rows(db, self._q, _stored_events(db, self._q))
+                        db.execute(self._q["unwrite_actors"])
                 db.execute(self._sql("UPDATE {s}.meta SET value = %s WHERE key = 'schema'"),
                            (str(latest),))
         except ReadOnlyError:
@@ -300,33 +258,25 @@ class PostgresStore:
         events = []
         for seq, version, payload, event_id, _ in self._link.rows(self._q["all"], (last_seq,)):
             origin = Origin(Path(self.location), row=f"row {seq} ({event_id!r})")
-            event = loader.event(payload, origin, version)
-            if event is not None:
-                events.append((seq, event))
+            events.append((seq, loader.event(payload, origin, version)))
         self._check_rows(loader, events, last_seq)
         loader.contents()
 
-    def _check_rows(self, loader: Loader, events: Sequence[tuple[int, Event]],
+    def _check_rows(self, loader: Loader, events: Sequence[tuple[int, Event | None]],
                     last_seq: int) -> None:
-        """Report each event whose rows in ``entries`` and ``writes`` are not the ones its
-        payload makes, and rows that name no event."""
-        stored: dict[int, set[tuple[Any, ...]]] = defaultdict(set)
-        for seq, *row in self._link.rows(self._q["entries_of"], (last_seq,)):
-            stored[seq].add(("entry", *row))
-        for seq, *row in self._link.rows(self._q["writes_of"], (last_seq,)):
-            stored[seq].add(("write", *row))
-        indexed = _Indexed(self._link, self._q, last_seq)
+        """Report each event whose columns and rows in the tables that index it are not the
+        ones its payload makes (`rows_problem`, as SQLite's `validate`), and rows that name
+        no event (``None``: a row whose payload cannot be read, reported already)."""
+        stored = _Indexed(self._link, self._q, last_seq)
         for seq, event in events:
+            if event is None:
+                stored.skip(seq)
+                continue
             origin = Origin(Path(self.location), row=f"row {seq} ({event.id!r})")
-            for problem in indexed.problems(seq, event):
+            for problem in stored.problems(seq, event):
                 loader.add(origin.problem(problem))
-            if stored.pop(seq, set()) != {_checked(row) for row in _rows(seq, event)}:
-                loader.add(origin.problem(
-                    f"event {event.id!r}: its rows in entries and writes disagree with its "
-                    f"payload: the tables were changed by something other than this library"))
-        for seq in sorted(stored)[:10]:  # what is left names no event read above
-            loader.problem(f"rows in entries or writes name event row {seq}, which is "
-                           f"no event that can be read")
+        for problem in stored.left_over()[:10]:
+            loader.problem(problem)
 
     def _claim(self, db: psycopg.Connection[tuple[Any, ...]], expected: int | None) -> None:
         """Take the writers' lock; raise ConflictError unless ``expected`` events are stored."""
@@ -410,25 +360,45 @@ class PostgresStore:
 
 class _Indexed:
     """The columns of every event's row and the rows of the tables that index it, as
-    `validate` compares them with its payload (`column_problem`, `index_problem`)."""
+    `validate` compares them with its payload (`column_problem`, `index_problem`,
+    `rows_problem`), taken event by event."""
+
+    _TABLES = (("event_actors", "actors_of"), ("event_instruments", "instruments_of"),
+               ("entries", "entries_of"), ("writes", "writes_of"), ("ballots", "ballots_of"))
 
     def __init__(self, link: Link, q: Mapping[str, bytes], last_seq: int) -> None:
         self._columns = {seq: columns for seq, *columns
                          in link.rows(q["columns_of"], (last_seq,))}
-        self._actors: defaultdict[int, set[str]] = defaultdict(set)
-        for actor, seq in link.rows(q["actors_of"], (last_seq,)):
-            self._actors[seq].add(actor)
-        self._instruments: defaultdict[int, set[str]] = defaultdict(set)
-        for instrument, seq in link.rows(q["instruments_of"], (last_seq,)):
-            self._instruments[seq].add(instrument)
+        self._rows: dict[str, defaultdict[int, set[tuple[Any, ...]]]] = {}
+        for table, query in self._TABLES:
+            rows = self._rows[table] = defaultdict(set)
+            for seq, *row in link.rows(q[query], (last_seq,)):
+                rows[seq].add(tuple(row))
+        self._names = dict(link.rows(q["names_by_name"]))
+
+    def _take(self, table: str, seq: int) -> set[tuple[Any, ...]]:
+        return self._rows[table].pop(seq, set())
+
+    def skip(self, seq: int) -> None:
+        """Take the rows of an event whose payload could not be read, unchecked."""
+        for table, _ in self._TABLES:
+            self._take(table, seq)
 
     def problems(self, seq: int, event: Event) -> Iterator[str]:
-        """What is wrong with the event's columns and index rows."""
+        """What is wrong with the event's columns and the rows that index it."""
+        actors, instruments, entries, writes, ballots = (
+            self._take(table, seq) for table, _ in self._TABLES)
         for problem in (column_problem(event, self._columns.get(seq, ())),
-                        index_problem(event, self._actors.get(seq, set()),
-                                      self._instruments.get(seq, set()), writers_apart=False)):
+                        index_problem(event, {a for a, *_ in actors},
+                                      {i for i, *_ in instruments}),
+                        rows_problem(event, entries, writes, ballots, self._names)):
             if problem is not None:
                 yield problem
+
+    def left_over(self) -> list[str]:
+        """The rows not taken: those that name no event that could be read."""
+        return [orphan_problem(table, seq) for table, _ in self._TABLES
+                for seq in sorted(self._rows[table])]
 
 
 def _decoded(payload: str, loader: Loader, what: str) -> Any:
@@ -454,59 +424,82 @@ def _put_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
         return
     table = pg_schema.qualified(schema, "events")
     seqs = sorted(row[0] for row in db.execute(q["reserve"], (table, len(events))))
-    with db.cursor() as cursor:
-        with cursor.copy(q["copy_events"]) as copy:
-            for seq, event in zip(seqs, events, strict=True):
-                copy.write_row((seq, event.id, event.kind, event.date.earliest,
-                                event.date.latest, event.recorded_on, event.corrects,
-                                FORMAT_VERSION,
-                                json.dumps(event_to_dict(event), ensure_ascii=False)))
-        with cursor.copy(q["copy_actors"]) as copy:
-            for seq, event in zip(seqs, events, strict=True):
-                for actor in dict.fromkeys(event.involved):
-                    copy.write_row((actor, seq))
-        with cursor.copy(q["copy_instruments"]) as copy:
-            for seq, event in zip(seqs, events, strict=True):
-                if isinstance(event, TreatyAct):
-                    copy.write_row((event.instrument, seq))
-    _put_rows(db, q, zip(seqs, events, strict=True))
+    placed = list(zip(seqs, events, strict=True))
+    _copy(db, q["copy_events"], [
+        (seq, event.id, event.kind, event.date.earliest, event.date.latest, event.recorded_on,
+         event.corrects, FORMAT_VERSION, json.dumps(event_to_dict(event), ensure_ascii=False))
+        for seq, event in placed])
+    _copy(db, q["copy_actors"], [  # the actors it involves but writes nothing for
+        (actor, seq) for seq, event in placed
+        for actor in dict.fromkeys(event.involved).keys() - {w for w, *_ in event.written()}])
+    _copy(db, q["copy_instruments"], [(event.instrument, seq) for seq, event in placed
+                                      if isinstance(event, TreatyAct)])
+    _put_rows(db, q, placed)
     db.execute(q["advance"], (len(events), seqs[-1]))
 
 
-def _rows(seq: int, event: Event) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``entries`` (10 columns) and ``writes`` (4) that ``event``, stored at row
-    ``seq``, makes: its columnar writes."""
-    for row in entries_made(event, COLUMNAR):
-        yield (seq, *row)
-    for whose, section, value in writes_made(event, COLUMNAR):
-        yield (whose, section, seq, value)
-
-
-def _checked(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A row of `_rows` without its event's row number, as `validate` compares them."""
-    return ("entry", *row[1:]) if len(row) == 10 else ("write", row[0], row[1], row[3])
+def _copy(db: psycopg.Connection[tuple[Any, ...]], statement: bytes,
+          rows: Sequence[tuple[Any, ...]]) -> None:
+    """Copy ``rows`` in by ``statement`` (``COPY ... FROM STDIN``); none: not a round trip."""
+    if rows:
+        with db.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _put_rows(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
               events: Iterable[tuple[int, Event]]) -> None:
-    """Copy the rows of ``entries`` and ``writes`` that ``(seq, event)`` pairs make."""
+    """Copy the rows of ``entries``, ``writes`` and ``ballots`` that ``(seq, event)`` pairs
+    make (`sql_rows`, as SQLite's), with the ids of new names added to ``names``."""
     entries: list[tuple[Any, ...]] = []
     writes: list[tuple[Any, ...]] = []
+    columnar: list[tuple[int, list[WriteRow]]] = []
     for seq, event in events:
-        for row in _rows(seq, event):
-            (entries if len(row) == 10 else writes).append(row)
-    with db.cursor() as cursor:
-        with cursor.copy(q["copy_entries"]) as copy:
-            for row in entries:
-                copy.write_row(row)
-        with cursor.copy(q["copy_writes"]) as copy:
-            for row in writes:
-                copy.write_row(row)
+        written = event.written()
+        entries.extend((seq, *row) for row in entries_made(event, written=written))
+        writes.extend((whose, section, seq, value)
+                      for whose, section, value in writes_made(event, written=written))
+        ours = [row for row in written if row[1] in COLUMNAR]
+        if ours:
+            columnar.append((seq, ours))
+    _copy(db, q["copy_entries"], entries)
+    _copy(db, q["copy_writes"], writes)
+    _copy(db, q["copy_ballots"], _ballots(db, q, columnar))
+
+
+def _ballots(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
+             columnar: Sequence[tuple[int, Sequence[WriteRow]]]) -> list[tuple[Any, ...]]:
+    """The rows of ``ballots`` of events' columnar writes ``(seq, writes)``, with the ids of
+    their names (new ones added to ``names``)."""
+    ids = _name_ids(db, q, (name for _, ours in columnar for whose, _, _, value, _ in ours
+                            for name in (whose, value) if name is not None))
+    return [(seq, section, blob) for seq, ours in columnar
+            for section, blob in ballots_made(ours, ids.__getitem__)]
+
+
+def _name_ids(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes],
+              names: Iterable[str]) -> dict[str, int]:
+    """The ids of ``names`` in ``names``, those missing added (in the caller's transaction).
+
+    Writers hold the store's lock while they append; were two ever to add a name at once,
+    the second would wait for the first's commit and read the first's id
+    (`pg_schema.QUERIES` ``add_names``), and names are added in sorted order, so that two
+    writers never wait for each other.
+    """
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    found: dict[str, int] = dict(db.execute(q["names_of"], (wanted,)).fetchall())
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        db.execute(q["add_names"], (missing,))
+        found.update(db.execute(q["names_of"], (missing,)).fetchall())
+    return found
 
 
 def _stored_events(db: psycopg.Connection[tuple[Any, ...]], q: Mapping[str, bytes]
                    ) -> Iterator[tuple[int, Event]]:
-    """Every stored event that can be read, with its row (the upgrade to version 2: one that
+    """Every stored event that can be read, with its row (the upgrade to version 3: one that
     cannot be read gets no rows, and `validate` reports it)."""
     last_seq = db.execute(q["head"]).fetchone()
     for seq, version, payload, *_ in db.execute(q["all"], (last_seq[2] if last_seq else 0,)):

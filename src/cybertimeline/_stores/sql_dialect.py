@@ -1,16 +1,22 @@
 """The statements both SQL indexes run, written once, and what each database says its own way.
 
-A template names its tables ``{t}events``, its values ``?``, and marks where rows are
-bounded by a revision (``{upto.e}``: PostgreSQL reads rows up to the last sequence
-number of the revision it read, a bound that comes last in the statement; SQLite reads
-one version in a read transaction, and needs none). A `Dialect` fills these in.
+Both stores keep the same tables (``events``, ``event_actors``, ``event_instruments``,
+``entries``, ``writes``, ``ballots``, ``names``), so every statement of their shared
+index (`SqlIndex`) is written here once. A template names its tables ``{t}events``, its
+values ``?``, and marks where rows are bounded by a revision (``{upto.e}``: PostgreSQL
+reads rows up to the last sequence number of the revision it read, a bound that comes
+last in the statement; SQLite reads one version in a read transaction, and needs none).
+A `Dialect` fills these in.
 """
 
 from __future__ import annotations
 
 import attrs
 
-__all__ = ["ENTRY_COLUMNS", "EVENT_COLUMNS", "INDEX_QUERIES", "POSTGRES", "SQLITE", "Dialect"]
+from cybertimeline._model.vocabulary import COLUMNAR
+
+__all__ = ["BOUNDED", "ENTRY_COLUMNS", "EVENT_COLUMNS", "INDEX_QUERIES", "POSTGRES", "SQLITE",
+           "Dialect"]
 
 EVENT_COLUMNS = "e.seq, e.format, e.payload, e.id, e.corrects"
 """What `SqlIndex._parse` reads of an event's row (``e``: the events table): its payload,
@@ -18,8 +24,14 @@ and the columns to check it against."""
 ENTRY_COLUMNS = "n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, n.sources"
 """An entry's columns as `Entries.of_columns` reads them (``n``: the entries table)."""
 
+_ELIDED_COLUMNS = ("n.seq, n.id, n.latest, NULLIF(n.recorded, n.latest), NULLIF(n.date, n.latest), "
+                   "n.key, n.detail, {written_sources}")
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _ENTRY_ORDER = "ORDER BY n.latest, n.earliest, n.id"
+_COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
+_BALLOTS = ("SELECT {columns}, b.ballots FROM {{t}}entries n LEFT JOIN {{t}}ballots b ON "
+            "b.seq = n.seq AND b.section = n.section WHERE n.section = ?{key}{{upto.n}} "
+            "{order}")
 
 INDEX_QUERIES = {
     "get": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.id = ?",
@@ -30,13 +42,39 @@ INDEX_QUERIES = {
                   f"e.corrects IS NOT NULL{{upto.e}} {_ORDER}",
     # An actor's rows first, then their entries (`Dialect.join_in_order`), sorted: not every
     # entry to find its rows among them.
-    "written": f"SELECT {ENTRY_COLUMNS}, w.value FROM {{t}}writes w {{join_in_order}} "
+    # The recorded day and the date as NULL where they are the latest day (no text to
+    # make: `Entries.of_zipped`'s ``elided``); the sources as the dialect reads them.
+    "written": f"SELECT {_ELIDED_COLUMNS}, w.value FROM {{t}}writes w {{join_in_order}} "
                "{t}entries n ON n.seq = w.seq AND n.section = w.section WHERE w.whose = ? "
                f"AND w.section = ?{{upto.w}} {_ENTRY_ORDER}",
     "section_entries": f"SELECT {ENTRY_COLUMNS} FROM {{t}}entries n WHERE n.section = ?"
                        f"{{upto.n}} {_ENTRY_ORDER}",
+    # The events an actor is involved in: those that write for it, and the others.
+    "actor": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN (SELECT seq FROM "
+             "{t}event_actors WHERE actor = ? UNION SELECT seq FROM {t}writes WHERE "
+             f"whose = ?){{upto.e}} {_ORDER}",
+    # An actor's events that write its sections but the columnar ones (read as rows)...
+    "others": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN (SELECT seq FROM "
+              f"{{t}}writes WHERE whose = ? AND section NOT IN ({_COLUMNAR})){{upto.e}} "
+              f"{_ORDER}",
+    # ...and every actor's at once, with whose they are.
+    "all_others": f"SELECT w.whose, {EVENT_COLUMNS} FROM {{t}}events e JOIN {{t}}writes w ON "
+                  f"w.seq = e.seq WHERE w.section NOT IN ({_COLUMNAR}){{upto.w}} {_ORDER}",
+    # An actor's values in a section, whose entries are read whole once (`section_entries`).
+    "actor_values": "SELECT w.seq, w.value FROM {t}writes w WHERE w.whose = ? AND "
+                    "w.section = ?{upto.w}",
+    # A key's or a section's entries, each with its ballots (`sql_ballots`).
+    "key_ballots": _BALLOTS.format(columns=ENTRY_COLUMNS, key=" AND n.key = ?",
+                                   order=_ENTRY_ORDER),
+    "section_ballots": _BALLOTS.format(columns=ENTRY_COLUMNS, key="", order=_ENTRY_ORDER),
+    "names": "SELECT id, name FROM {t}names",
 }
 """The statements of the SQL indexes (`SqlIndex._rows`) that both databases run."""
+
+BOUNDED = frozenset(name for name, template in INDEX_QUERIES.items()
+                    if "{upto." in template or "{where." in template)
+"""The shared statements that take a revision's last sequence number as their last value,
+where the dialect is `Dialect.bounded`."""
 
 
 class _Bound:
@@ -63,6 +101,9 @@ class Dialect:
     """A join whose tables are read in the order written (SQLite: ``CROSS JOIN``)."""
     corrects_index: str
     """How the statement of the corrections names the index of correctors, if it must."""
+    written_sources: str
+    """What an actor's written rows read of their entries' sources: ``n.sources``, or
+    ``NULL`` where the index reads them when first cited (`SqlIndex._sources_reader`)."""
 
     def render(self, template: str) -> str:
         """A shared template in this dialect."""
@@ -70,7 +111,8 @@ class Dialect:
         where = " WHERE {0}.seq <= ?" if self.bounded else ""
         text = template.format(t=self.tables, upto=_Bound(upto), where=_Bound(where),
                                join_in_order=self.join_in_order,
-                               corrects_index=self.corrects_index)
+                               corrects_index=self.corrects_index,
+                               written_sources=self.written_sources)
         return text.replace("?", self.parameter)
 
     def queries(self) -> dict[str, str]:
@@ -80,6 +122,9 @@ class Dialect:
 
 SQLITE = Dialect(tables="", parameter="?", bounded=False, join_in_order="CROSS JOIN",
                  # By the partial index of correctors: else SQLite walks every event in order.
-                 corrects_index=" INDEXED BY events_corrects")
+                 corrects_index=" INDEXED BY events_corrects",
+                 # Read when first cited, in one query by row number: most answers cite none.
+                 written_sources="NULL")
 POSTGRES = Dialect(tables="{s}.", parameter="%s", bounded=True, join_in_order="JOIN",
-                   corrects_index="")
+                   # With the rows: a later read is a round trip, and needs the connection.
+                   corrects_index="", written_sources="n.sources")

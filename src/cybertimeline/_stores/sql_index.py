@@ -1,14 +1,13 @@
-"""What the SQL stores' indexes share: rows to events, lanes, corrections, rows of writes.
+"""What the SQL stores' indexes share: rows to events, lanes, corrections, writes, ballots.
 
-SQLite and PostgreSQL answer a timeline's questions with the same logic over
-tables of the same shape (``events``, ``event_actors``, ``event_instruments``,
-``entries``, ``writes``); a subclass says only what its database does its own
-way: how its statements are written (a `Dialect` of the shared ones in
-`sql_dialect`, and its own) and run (`SqlIndex._rows`), how it knows
-another writer committed and keeps one version of the store for a question
-(`SqlIndex._current`, `SqlIndex._snapshot`), and how a section's ballots are
-stored (SQLite keeps them as pairs of ids in ``ballots``, PostgreSQL reads the
-rows of ``writes``).
+SQLite and PostgreSQL keep the same tables (``events``, ``event_actors``,
+``event_instruments``, ``entries``, ``writes``, ``ballots``, ``names``) and answer a
+timeline's questions with the same logic and the same statements (`sql_dialect`); a
+subclass says only what its database does its own way: how its statements are written
+(a `Dialect`) and run (`SqlIndex._rows`), how it knows another writer committed and
+keeps one version of the store for a question (`SqlIndex._current`,
+`SqlIndex._snapshot`), and the few questions it answers its own way (a period's events,
+many events by id).
 
 Every row read becomes an event through the one mapper (`map_payload`), and is
 checked against the columns the queries trust (its id, what it corrects); the
@@ -21,28 +20,34 @@ from __future__ import annotations
 import abc
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cybertimeline._model.written import Entries, OnKey, Written
+from cybertimeline._model.ballots import Ballots
+from cybertimeline._model.vocabulary import COLUMNAR
+from cybertimeline._model.written import Entries, OnKey, SourcesReader, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
 from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.mapper import map_payload
+from cybertimeline._stores.sql_ballots import NO_NAME, batched, numbered, read_blob
 from cybertimeline._stores.sql_dialect import ENTRY_COLUMNS, EVENT_COLUMNS
 from cybertimeline.errors import Problem, ValidationError
 
 if TYPE_CHECKING:
     from cybertimeline._model.events import Event
 
-__all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "LANE_CACHE_LIMIT",
-           "SqlIndex", "unreadable"]
+__all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "JOINED_QUERIES",
+           "LANE_CACHE_LIMIT", "SqlIndex", "unreadable"]
 
 EVENT_CACHE_LIMIT = 500_000
 """How many parsed events a SQL store keeps in memory (about 1 KB each)."""
 LANE_CACHE_LIMIT = 512
 """How many actors' and instruments' lanes a SQL store keeps in memory."""
+JOINED_QUERIES = 2
+"""How many actors' first queries on a store read their own entries (a join) before the
+store reads every entry of the section once, which later actors' queries share."""
 
 Row = tuple[Any, ...]
 
@@ -60,8 +65,8 @@ class SqlIndex(abc.ABC):
     """The answers both SQL indexes give alike, over the rows a subclass reads.
 
     Parsed events are kept by row number (a stored event never changes) up to
-    `EVENT_CACHE_LIMIT`; lanes and actors' writes up to `LANE_CACHE_LIMIT`, until
-    the store moves on (`_reload`).
+    `EVENT_CACHE_LIMIT`; lanes and actors' writes up to `LANE_CACHE_LIMIT`, and the
+    columnar sections' entries and ballots, until the store moves on (`_reload`).
     """
 
     def __init__(self, location: Path | str) -> None:
@@ -72,6 +77,10 @@ class SqlIndex(abc.ABC):
         self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
         self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
         self._correctors: dict[str, list[Event]] = {}
+        self._entries_held: dict[str, Entries] = {}  # a columnar section's, read whole
+        self._ballots: dict[str, Ballots] = {}
+        self._all_others: dict[str, list[Event]] | None = None  # by actor, with the ballots
+        self._joined_count = 0  # actors whose entries were read alone (`JOINED_QUERIES`)
 
     # What each database does its own way.
 
@@ -91,9 +100,10 @@ class SqlIndex(abc.ABC):
     def _snapshot(self) -> contextlib.AbstractContextManager[None]:
         """One version of the store for what is read inside (and caught up with)."""
 
-    @abc.abstractmethod
-    def _read_writes(self, actor: str) -> ActorWrites:
-        """What ``actor``'s position reads (inside a snapshot)."""
+    def _sources_reader(self, section: str) -> SourcesReader | None:
+        """What reads the sources of a section's entries when first cited, if the rows of
+        ``written`` leave them for later (`Dialect.written_sources`)."""
+        return None
 
     # The logic they share.
 
@@ -105,8 +115,7 @@ class SqlIndex(abc.ABC):
         """The store moved on: drop what was kept of it, and read its corrections again,
         refusing a cycle of them (call inside a snapshot)."""
         self._generation += 1
-        self._lanes.clear()
-        self._writes.clear()
+        self._drop_held()
         self._count = count
         parsed = self._parse(self._stream("correctors"))
         for cycle in correction_cycles({e.id: e.corrects for e in parsed if e.corrects}):
@@ -118,6 +127,12 @@ class SqlIndex(abc.ABC):
             assert event.corrects is not None
             correctors[event.corrects].append(event)
         self._correctors = dict(correctors)
+
+    def _drop_held(self) -> None:
+        """Drop what was read of one version of the store (not the events, which stay)."""
+        self._lanes.clear()
+        self._writes.clear()
+        self._entries_held, self._ballots, self._all_others = {}, {}, None
 
     def _parse(self, rows: Iterable[Row]) -> list[Event]:
         """The events of rows ``(seq, format, payload, id, corrects)``, each checked against
@@ -167,7 +182,7 @@ class SqlIndex(abc.ABC):
     def lane(self, actor: str | None = None) -> Lane:
         if actor is None:
             return self._lane(("all", None), "all", ())
-        return self._lane(("actor", actor), "actor", (actor,))
+        return self._lane(("actor", actor), "actor", (actor, actor))
 
     def instrument_lane(self, instrument: str) -> Lane:
         return self._lane(("instrument", instrument), "instrument", (instrument,))
@@ -177,10 +192,49 @@ class SqlIndex(abc.ABC):
         found = self._writes.get(actor)
         if found is not None:
             return found
+        if self._all_others is not None:  # every actor's writes are in memory (`ballots`)
+            return self._writes.put(actor, ActorWrites(
+                Lane.presorted(self._all_others.get(actor, [])),
+                {section: self._ballots[section].written(actor) for section in COLUMNAR}))
         with self._snapshot():  # the rows and the lane of one version of the store
             found = self._writes.get(actor)
             if found is None:
                 found = self._writes.put(actor, self._read_writes(actor))
+        return found
+
+    def _read_writes(self, actor: str) -> ActorWrites:
+        """What ``actor``'s position reads: its columnar sections' rows, not their events
+        (call inside a snapshot)."""
+        columns: dict[str, Written] = {}
+        for section in sorted(COLUMNAR):
+            held = self._ballots.get(section)
+            if held is not None:  # every actor's writes are in memory
+                columns[section] = held.written(actor)
+            elif section in self._entries_held or self._joined_count >= JOINED_QUERIES:
+                columns[section] = self._gathered(actor, section)
+            else:  # the first queries of a store: this actor's entries alone
+                self._joined_count += 1
+                columns[section] = self._joined(actor, section)
+        return ActorWrites(self._others(actor), columns)
+
+    def _gathered(self, actor: str, section: str) -> Written:
+        """``actor``'s writes in a section whose entries are read whole once, then shared
+        by every actor's query."""
+        try:
+            written = Written.gather(self._entries_of(section),
+                                     self._rows("actor_values", (actor, section)))
+            if None in written.values:
+                raise ValueError("a write without its value")
+        except (KeyError, TypeError, ValueError) as exc:  # changed by something else
+            raise self.unreadable(f"the writes of {actor!r}", exc) from None
+        return written
+
+    def _entries_of(self, section: str) -> Entries:
+        """The entries of a columnar section, read once per version (inside a snapshot)."""
+        found = self._entries_held.get(section)
+        if found is None:
+            found = self._entries_held[section] = self._entries(
+                self._rows("section_entries", (section,)), repr(section))
         return found
 
     def _others(self, actor: str) -> Lane:
@@ -195,7 +249,9 @@ class SqlIndex(abc.ABC):
             columns = list(zip(*rows, strict=True))  # an entry's 8 columns, then the value
             if columns and len(columns) != 9:
                 raise ValueError("a row of another shape")
-            written = Written(Entries.of_zipped(columns), range(len(rows)),
+            entries = Entries.of_zipped(columns, elided=True,
+                                        sources=self._sources_reader(section))
+            written = Written(entries, range(len(rows)),
                               list(columns[8]) if columns else [])
             if None in written.values:
                 raise ValueError("a write without its value")
@@ -210,15 +266,78 @@ class SqlIndex(abc.ABC):
         except (TypeError, ValueError) as exc:  # changed by something else
             raise self.unreadable(f"the entries of {what}", exc) from None
 
-    def _on_key(self, section: str, key: str, rows: Sequence[Row],
-                pairs: Iterator[list[tuple[str, str | None]]]) -> OnKey:
-        """Every actor's write on one key: its entries (rows of `ENTRY_COLUMNS`, then what
-        the dialect reads of their writes) and each entry's pairs (whose, value)."""
+    def on_key(self, section: str, key: str) -> OnKey:
+        self._current()
+        held = self._ballots.get(section)
+        if held is not None:
+            return held.on_key(key)
+        with self._snapshot():
+            names = self._names()
+            rows = self._rows("key_ballots", (section, key))
         entries = self._entries([row[:8] for row in rows], f"{section} {key!r}")
         try:
-            return OnKey(entries, list(pairs))
+            return OnKey(entries, [[(names[whose], None if value == NO_NAME else names[value])
+                                    for whose, value in batched(read_blob(blob), 2)]
+                                   for *_, blob in rows])
         except (TypeError, ValueError, KeyError) as exc:  # changed by something else
             raise self.unreadable(f"the ballots of {key!r}", exc) from None
+
+    def _names(self) -> dict[int, str]:
+        """The ``names`` ballots number (call inside a snapshot)."""
+        names: dict[int, str] = dict(self._rows("names"))
+        if not all(type(k) is int and type(v) is str for k, v in names.items()):
+            raise self.unreadable("the names of the ballots",
+                                  TypeError("a name or its id of another type"))
+        return names
+
+    def ballots(self, section: str) -> Ballots:
+        self._current()
+        found = self._ballots.get(section)
+        if found is not None:
+            return found
+        with self._snapshot():
+            found = self._ballots.get(section)
+            if found is None:
+                found = self._ballots[section] = self._read_ballots(section)
+                self._entries_held[section] = found.entries
+            if self._all_others is None and self._ballots.keys() >= COLUMNAR:
+                self._all_others = self._read_all_others()
+        return found
+
+    def _read_all_others(self) -> dict[str, list[Event]]:
+        """Every actor's events that write its other sections than the columnar ones
+        (call inside a snapshot)."""
+        rows = self._rows("all_others")
+        events = self._parse([row[1:] for row in rows])
+        found: dict[str, dict[str, Event]] = {}
+        for (whose, *_), event in zip(rows, events, strict=True):
+            found.setdefault(whose, {})[event.id] = event
+        return {actor: list(held.values()) for actor, held in found.items()}
+
+    def _read_ballots(self, section: str) -> Ballots:
+        """Every actor's writes in a columnar section, from the entries' ``ballots`` (call
+        inside a snapshot; numpy is loaded)."""
+        import numpy as np
+
+        names = self._names()
+        rows = self._rows("section_ballots", (section,))
+        entries = self._entries([row[:8] for row in rows], repr(section))
+        try:
+            blobs = [blob for *_, blob in rows]
+            del rows  # what is held at once is what a large record's memory peaks at
+            counts = [len(blob) // 8 for blob in blobs]
+            pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
+            del blobs
+            ranks = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+            actor_ids, columns = numbered(pairs[:, 0], max(names, default=0))
+            value_ids, codes = numbered(pairs[:, 1], max(names, default=0))
+            del pairs
+            codes += 1
+            actors = [names[i] for i in actor_ids]
+            values = [None if i == NO_NAME else names[i] for i in value_ids]
+        except (TypeError, ValueError, KeyError) as exc:  # changed by something else
+            raise self.unreadable(f"the ballots of {section!r}", exc) from None
+        return Ballots.of_arrays(entries, actors, values, ranks, columns, codes)
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._current()

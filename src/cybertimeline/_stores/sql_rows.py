@@ -2,24 +2,27 @@
 
 An event's writes (`BaseEvent.written`) become one row of ``entries`` per section it
 writes (its key and detail, the event's sources, its EDTF date and the columns that
-order it) and one row of ``writes`` per actor written, with its value. SQLite keeps
-every section's (schema 3), PostgreSQL the columnar sections' (schema version 2); both
-insert these rows and `validate` compares the stored ones with them.
+order it), one row of ``writes`` per actor written, with its value, and for a columnar
+section one row of ``ballots`` (`sql_ballots`). SQLite (schema 3) and PostgreSQL
+(schema version 3) keep the same rows: both insert these, and both `validate`s compare
+the stored ones with them (`rows_problem`, `index_problem`), in the same words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Container, Sequence
+from collections.abc import Collection, Container, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.sources import sources_json
+from cybertimeline._stores.sql_ballots import ballots_made
 
 if TYPE_CHECKING:
     from cybertimeline._model.event import WriteRow
     from cybertimeline._model.events import Event
 
-__all__ = ["column_problem", "entries_made", "index_problem", "writes_made"]
+__all__ = ["column_problem", "entries_made", "index_problem", "orphan_problem", "rows_problem",
+           "writes_made"]
 
 
 def entries_made(event: Event, sections: Container[str] | None = None,
@@ -58,15 +61,35 @@ def column_problem(event: Event, columns: Sequence[Any]) -> str | None:
             f"by something other than this library")
 
 
-def index_problem(event: Event, actors: Collection[str], instruments: Collection[str],
-                  *, writers_apart: bool) -> str | None:
+def rows_problem(event: Event, entries: Collection[tuple[Any, ...]],
+                 writes: Collection[tuple[Any, ...]], ballots: Collection[tuple[Any, ...]],
+                 names: Mapping[str, int]) -> str | None:
+    """What is wrong if an event's stored rows are not those its payload makes: of
+    ``entries`` (as `entries_made`), ``writes`` (as `writes_made`) and ``ballots``
+    (``(section, blob)``, with the store's ``names`` by name)."""
+    written = event.written()
+    if (set(writes) == set(writes_made(event, written=written))
+            and set(entries) == set(entries_made(event, written=written))
+            and set(ballots) == set(ballots_made(written, lambda name: names.get(name, -1)))):
+        return None
+    return (f"its rows in writes and entries disagree with the writes of its payload "
+            f"({len(written)}): the tables were changed by something other than this library")
+
+
+def orphan_problem(table: str, seq: object) -> str:
+    """The problem of a row of ``table`` that names event row ``seq``, where there is none
+    that can be read."""
+    return f"{table} names row {seq}, which is no event"
+
+
+def index_problem(event: Event, actors: Collection[str], instruments: Collection[str]
+                  ) -> str | None:
     """What is wrong if the rows of ``event_actors`` and ``event_instruments`` that name an
-    event are not those its payload makes: every actor it involves (``writers_apart``: but
-    those it writes for, which ``writes`` names: SQLite), and a treaty act's instrument."""
+    event are not those its payload makes: every actor it involves but those it writes
+    for (which ``writes`` names), and a treaty act's instrument."""
     from cybertimeline._model.events import TreatyAct
 
-    involved = set(event.involved)
-    expected = involved - {w for w, *_ in event.written()} if writers_apart else involved
+    expected = set(event.involved) - {w for w, *_ in event.written()}
     instrument = {event.instrument} if isinstance(event, TreatyAct) else set()
     if set(actors) == expected and set(instruments) == instrument:
         return None

@@ -21,7 +21,6 @@ import orjson
 from cybertimeline._codec.converters import actor_from_dict, instrument_from_dict
 from cybertimeline._codec.reading import cattrs_problems, event_label
 from cybertimeline._codec.versions import check_version
-from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Actor, Instrument, Registry
 from cybertimeline._stores.checks import (
@@ -39,12 +38,11 @@ from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.pipeline import MAX_PROBLEMS
 from cybertimeline._stores.sql_rows import (
     column_problem,
-    entries_made,
     index_problem,
-    writes_made,
+    orphan_problem,
+    rows_problem,
 )
 from cybertimeline._stores.sqlite_db import database_errors, schema_problem
-from cybertimeline._stores.sqlite_writes import NO_NAME, ballots_blob
 from cybertimeline.errors import Problem, ValidationError
 
 __all__ = ["check_database"]
@@ -147,15 +145,10 @@ def _check_row(event: Event, columns: list[Any], stored: _Stored, names: dict[st
     payload makes."""
     for problem in (column_problem(event, columns),
                     index_problem(event, {a for a, *_ in stored.actors},
-                                  {i for i, *_ in stored.instruments}, writers_apart=True)):
+                                  {i for i, *_ in stored.instruments}),
+                    rows_problem(event, stored.entries, stored.writes, stored.ballots, names)):
         if problem is not None:
             problems.add(origin.problem(problem))
-    if (stored.writes != set(writes_made(event)) or stored.entries != set(entries_made(event))
-            or stored.ballots != _ballots(event, names)):
-        problems.add(origin.problem(
-            f"its rows in writes and entries disagree with the writes of its payload "
-            f"({len(event.written())}): the tables were changed by something other than "
-            f"this library"))
 
 
 def _check_across(db: sqlite3.Connection, targets: dict[str, str],
@@ -213,15 +206,6 @@ def _integer(value: object) -> object:
         return value
 
 
-def _ballots(event: Event, names: dict[str, int]) -> set[tuple[Any, ...]]:
-    """The rows of ``ballots`` that the event's writes make, with the store's ``names``."""
-    written = event.written()
-    return {(section, ballots_blob((names.get(whose, -1), NO_NAME if value is None else
-                                    names.get(value, -1))
-                                   for whose, found, _, value, _ in written if found == section))
-            for section in {section for _, section, *_ in written} & COLUMNAR}
-
-
 class _IndexTable:
     """The rows of an index table (``event_actors``, ``writes``...), read in step with the
     events, grouped by event row: each event's rows are taken in turn, and a row that
@@ -267,7 +251,7 @@ class _IndexTable:
     def finish(self) -> None:
         """Report a row left over: one that names no event."""
         if self._pending is not None:
-            self._problems.add(f"{self._table} names row {self._pending[0]}, which is no event")
+            self._problems.add(orphan_problem(self._table, self._pending[0]))
 
 
 def _registry(db: sqlite3.Connection, problems: _Problems) -> Registry:

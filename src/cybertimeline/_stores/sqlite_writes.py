@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from cybertimeline._model.vocabulary import COLUMNAR
+from cybertimeline._stores.sql_ballots import NO_NAME, ballots_blob, batched, read_blob
 from cybertimeline._stores.sql_rows import entries_made
 
 if TYPE_CHECKING:
@@ -26,8 +27,6 @@ _WRITE = "INSERT INTO writes (whose, section, seq, value) VALUES (?, ?, ?, ?)"
 _STAGE = "INSERT INTO temp.staged_writes (whose, section, seq, value) VALUES (?, ?, ?, ?)"
 STAGED_EVENTS = 100
 """From this many events an append stages its writes (`staged_writes`)."""
-NO_NAME = 0
-"""The id of no name (a write without a value); ``names`` counts from 1."""
 
 
 class Names:
@@ -59,34 +58,6 @@ class Names:
         except (KeyError, TypeError):  # a new name, or None
             return [self.id(name) for name in names]
         return [found] if len(names) == 1 else list(found)
-
-
-def ballots_blob(pairs: Iterable[tuple[int, int]]) -> bytes:
-    """``(actor id, value id)`` pairs as the ``ballots`` column holds them."""
-    packed = array.array("i", [number for pair in pairs for number in pair])
-    if sys.byteorder == "big":
-        packed.byteswap()
-    return packed.tobytes()
-
-
-def read_blob(blob: bytes) -> array.array[int]:
-    """The ids a ``ballots`` column holds, in order (actor, value, actor, value...).
-
-    Raises:
-        ValueError: it is no whole number of pairs.
-    """
-    if not isinstance(blob, bytes) or len(blob) % 8:
-        raise ValueError("a ballots column of another shape")
-    ids = array.array("i")
-    ids.frombytes(blob)
-    if sys.byteorder == "big":
-        ids.byteswap()
-    return ids
-
-
-def batched(values: Sequence[int], size: int) -> Iterator[tuple[int, ...]]:
-    """``values`` in tuples of ``size`` (itertools.batched, of Python 3.12)."""
-    return zip(*[iter(values)] * size, strict=True)
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cybertimeline._model.registry import Instrument, Registry
+from cybertimeline._model.written import listed, pick
 from cybertimeline._projections.entries import SharedVoteEntries
 from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._stores.index import ActorWrites, Index
@@ -76,9 +77,8 @@ class Derived:
         if not isinstance(events, ActorWrites):
             return PrefixPositions(actor, events, votes=self.votes)
         others, columns = events
-        if known_at is None and not any(self._about(dropped, actor)
-                                        for dropped in self.known.dropped_now()):
-            # Every event is known (the common case): no filter, and the lane's days.
+        if known_at is None and not _reads_any(events, self.known.dropped_now()):
+            # No event it reads is dropped (the common case): no filter, and the lane's days.
             return PrefixPositions(actor, others.events, latest=others.latest, columns=columns,
                                    votes=self.votes)
         keeps = self.known.keeps(known_at)
@@ -95,10 +95,17 @@ class Derived:
             self._words = {e.id: words_of(e) for e in self._index.lane().events}
         return self._words
 
-    def _about(self, event_id: str, actor: str) -> bool:
-        """Whether the stored event ``event_id`` is in ``actor``'s lane."""
-        event = self._index.get(event_id)
-        return event is not None and actor in event.involved
+
+
+def _reads_any(writes: ActorWrites, dropped: frozenset[str]) -> bool:
+    """Whether an actor's position reads any of the events ``dropped`` (by id): its events,
+    or the entries of its columnar writes. Read from what is held, not asked of the store."""
+    if not dropped:
+        return False
+    others, columns = writes
+    return any(event.id in dropped for event in others.events) or any(
+        not dropped.isdisjoint(pick(written.entries.ids, listed(written.ranks)))
+        for written in columns.values())
 
 
 class _Reader:
