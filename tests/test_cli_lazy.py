@@ -250,3 +250,36 @@ def test_printable_escapes_what_the_pattern_names_and_only_that(text: str) -> No
     same text the pattern makes, whatever the text."""
     escaped = re.sub(_cli.UNSAFE, lambda found: f"\\u{ord(found.group()):04x}", text)
     assert _cli.printable(text) == escaped
+
+
+def test_the_text_of_a_position_reads_the_sources_it_cites_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A position's text shows the latest 20 votes of a state's many and cites their roll
+    calls' sources: it reads those 20 from the store (not every vote's), and says what it
+    says when every vote's sources were read."""
+    import cybertimeline as ct
+    from cybertimeline._stores.sqlite_index import SqliteIndex
+
+    record = tmp_path / "votes.sqlite"
+    with ct.create(record) as made:
+        made.extend([ct.Vote(id=f"v{n}", date=ct.Date.parse(f"{1990 + n}-06-01"), body="UNGA",
+                             resolution=f"A/RES/{n}", votes={"KOR": "yes", "CAN": "no"},
+                             sources=[ct.Source(title=f"Record {n}")]) for n in range(25)])
+
+    asked: list[int] = []
+    read = SqliteIndex.entry_sources
+
+    def counted(index: SqliteIndex, section: str, seqs: list[int], ids: list[str],
+                **options: Any) -> list[str]:
+        asked.append(len(seqs))
+        return read(index, section, seqs, ids, **options)
+
+    monkeypatch.setattr(SqliteIndex, "entry_sources", counted)
+    with ct.load(record) as timeline:
+        position = timeline.position("KOR", as_of="2020-01-01")
+        assert len(position.votes) > 20
+        text = position.text()
+        assert sum(asked) == 20
+        whole = timeline.position("KOR", as_of="2020-01-01")
+        assert all(vote.sources for vote in whole.votes.values())  # every one read
+        assert whole.text() == text

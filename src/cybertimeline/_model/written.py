@@ -122,6 +122,22 @@ class Entries:
             self._sources = found
         return found
 
+    def sources_at(self, ranks: Sequence[int]) -> list[str]:
+        """The sources of the entries at ``ranks`` as JSON: where the store left them, read
+        for these alone (a text cites the 20 votes it shows of thousands).
+
+        Raises:
+            ValueError, TypeError: as `sources`.
+        """
+        held = self._sources
+        if held is not None:
+            return pick(held, ranks)
+        assert self._read_sources is not None
+        found = self._read_sources(pick(list(self.rank), ranks), pick(self.ids, ranks))
+        if len(found) != len(ranks) or not _texts(found):
+            raise ValueError("the sources read are not one text per entry")
+        return found
+
     def sources_of(self, ranks: Sequence[int]) -> list[str | Cited]:
         """The sources of the entries at ``ranks``: their text where it is held, else a
         `Cited` each, which reads them when first cited (an entry made is not cited yet)."""
@@ -219,6 +235,27 @@ class Cited:
             TimelineError: the store cannot give them (the reader's errors).
         """
         return self._entries.sources[self._rank]
+
+    @staticmethod
+    def texts(sources: Sequence[str | Cited]) -> list[str]:
+        """Each of ``sources`` as JSON: text as it is; those left in a store read at once,
+        for these entries alone (`Entries.sources_at`).
+
+        Raises:
+            TimelineError, ValueError, TypeError: as `text`.
+        """
+        found = [text if isinstance(text, str) else "" for text in sources]
+        waiting: dict[int, tuple[Entries, list[int], list[int]]] = {}
+        for place, cited in enumerate(sources):
+            if isinstance(cited, Cited):
+                _, places, ranks = waiting.setdefault(id(cited._entries),
+                                                      (cited._entries, [], []))
+                places.append(place)
+                ranks.append(cited._rank)
+        for entries, places, ranks in waiting.values():
+            for place, text in zip(places, entries.sources_at(ranks), strict=True):
+                found[place] = text
+        return found
 
 
 Ints: TypeAlias = "Sequence[int] | npt.NDArray[Any]"

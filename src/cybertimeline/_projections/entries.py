@@ -70,7 +70,7 @@ def read_sources(entries: Iterable[object]) -> None:
     still in the store) read them all at once, before a text or a table cites every one."""
     waiting = [entry for entry in entries
                if isinstance(entry, VoteEntry) and isinstance(entry._sources, (str, Cited))]
-    texts = [_text(cast("str | Cited", entry._sources)) for entry in waiting]
+    texts = Cited.texts([cast("str | Cited", entry._sources) for entry in waiting])
     try:
         read = sources_of_many(texts)
     except (ValueError, TypeError):  # name the one that cannot be read
