@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -223,8 +224,8 @@ class SqliteStore:
                 written = insert_writes(writer, seq, event, names, statement)
                 writer.executemany(  # the actors the event involves but writes nothing for
                     "INSERT INTO event_actors (actor, seq) VALUES (?, ?)",
-                    [(actor, seq) for actor in dict.fromkeys(event.involved)
-                     if actor not in written],
+                    zip(itertools.filterfalse(written.__contains__, event.involved),
+                        itertools.repeat(seq)),
                 )
                 if isinstance(event, TreatyAct):
                     writer.execute(
