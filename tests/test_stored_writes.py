@@ -219,6 +219,36 @@ def test_a_large_append_stages_its_writes_and_stores_the_rows_a_small_one_does(
         timeline.validate()
 
 
+ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=6)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.sampled_from(["CAN", "KOR", "A\x00B", "é", "K\\u0000"]),
+                          st.none() | ANY_TEXT | st.sampled_from(["\x00", "\\u0000", "a\x00"])
+                          | st.integers() | st.booleans()),
+                max_size=6))
+def test_the_rows_of_writes_hold_what_binding_each_would(pairs: list[tuple[str, Any]]) -> None:
+    """An event's writes of a section go in as one JSON object where JSON keeps them as
+    binding does, else bound row by row: any text (a NUL, escapes), None, numbers, an
+    actor twice (refused by the key, as bound rows are)."""
+    rows = [(whose, "votes", "A/RES/1/1", value, None) for whose, value in pairs]
+    schema = "CREATE TABLE writes (whose TEXT NOT NULL, section TEXT NOT NULL, seq INTEGER "
+    schema += "NOT NULL, value TEXT, PRIMARY KEY (whose, section, seq)) WITHOUT ROWID"
+
+    def stored(insert: Any) -> Any:
+        db = sqlite3.connect(":memory:")
+        db.execute(schema)
+        try:
+            insert(db)
+        except sqlite3.IntegrityError:
+            return "refused"
+        return db.execute("SELECT *, typeof(value) FROM writes ORDER BY whose").fetchall()
+
+    bound = stored(lambda db: db.executemany(
+        "INSERT INTO writes VALUES (?, ?, ?, ?)", [(w, s, 7, v) for w, s, _, v, _ in rows]))
+    assert stored(lambda db: sqlite_writes._insert_values(db, "writes", "votes", 7, rows)) == bound
+
+
 def test_a_staged_append_that_fails_writes_nothing_and_the_next_one_stages_afresh(
         bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     events = [e for e in bundled.events(kind="vote") if isinstance(e, ct.Vote) and e.body == "UNGA"]
