@@ -8,6 +8,7 @@ the whole UN record (870,109 votes) takes a few megabytes.
 from __future__ import annotations
 
 import array
+import itertools
 import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -136,7 +137,11 @@ class Ballots:
     _numbers: dict[str, int] = attrs.field(factory=dict)
     _votes: dict[str, Held] = attrs.field(factory=dict)
     """Per roll call: its `held` votes."""
-    count: int = 0
+
+    @property
+    def count(self) -> int:
+        """How many votes are held."""
+        return sum(len(voters) for voters, _, _ in self._votes.values())
 
     def number(self, actor: str) -> int:
         """The number that stands for ``actor`` in `add`."""
@@ -165,7 +170,6 @@ class Ballots:
         seen[number] = 1
         voters.append(number)
         options.append(option)
-        self.count += 1
         return True
 
     def of(self, roll_call: str, names: tuple[VoteOption, ...]) -> dict[str, VoteOption]:
@@ -173,8 +177,8 @@ class Ballots:
         held = self._votes.get(roll_call)
         if held is None:
             return {}
-        actors = self.actors
-        return {actors[v]: names[o] for v, o in zip(held[0], held[1], strict=True)}
+        return dict(zip(map(self.actors.__getitem__, held[0]), map(names.__getitem__, held[1]),
+                        strict=True))
 
 
 @attrs.define
@@ -240,31 +244,38 @@ class _VoteReading:
         self.actor_by_cells: dict[tuple[str, str], int] = {}
 
     def read(self, progress: Progress | None) -> None:
-        """Read every row, each by `row` but where all it holds is known."""
+        """Read every row, each by `row` but where all it holds is known; ``progress`` told
+        every 20,000 rows how far the file is read."""
         roll_at, code_at, name_at, vote_at = self.at
         held_of, actor_of, option_of = (self.held_by_cell.get, self.actor_by_cells.get,
                                         self.options.get)
-        width, row, table, ballots = len(self.table.header), self.row, self.table, self.ballots
+        width, row, table = len(self.table.header), self.row, self.table
         with table.reading() as reader:
-            for number, cells in enumerate(reader):
-                if progress is not None and not number % 20_000:
-                    progress("reading votes", table.position, table.size)
-                if len(cells) == width:
-                    held = held_of(cells[roll_at], _MISSING)
-                    if held is None:  # a roll call not chosen
-                        continue
-                    actor = actor_of((cells[code_at], cells[name_at]))
-                    option = option_of(cells[vote_at])
-                    if held is not _MISSING and actor is not None and option is not None:
-                        voters, options, seen = held
-                        if actor < len(seen) and not seen[actor]:
-                            seen[actor] = 1
-                            voters.append(actor)
-                            options.append(option)
-                            ballots.count += 1
+            while True:
+                before = reader.line_num
+                for cells in itertools.islice(reader, 20_000):
+                    if len(cells) == width:
+                        held = held_of(cells[roll_at], _MISSING)
+                        if held is None:  # a roll call not chosen
                             continue
-                if row(reader.line_num, cells):
+                        actor = actor_of((cells[code_at], cells[name_at]))
+                        option = option_of(cells[vote_at])
+                        if held is not _MISSING and actor is not None and option is not None:
+                            voters, options, seen = held
+                            try:
+                                if not seen[actor]:
+                                    seen[actor] = 1
+                                    voters.append(actor)
+                                    options.append(option)
+                                    continue
+                            except IndexError:  # an actor `seen` has no flag for yet
+                                pass
+                    if row(reader.line_num, cells):
+                        return
+                if reader.line_num == before:  # nothing more was read
                     return
+                if progress is not None:
+                    progress("reading votes", table.position, table.size)
 
     def row(self, line: int, cells: list[str]) -> bool:
         """Read one row as written at ``line``, as `Table.cells` gives it and the layout says;
