@@ -223,30 +223,37 @@ ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=6)
 
 
 @settings(max_examples=200)
-@given(st.lists(st.tuples(st.sampled_from(["CAN", "KOR", "A\x00B", "é", "K\\u0000"]),
-                          st.none() | ANY_TEXT | st.sampled_from(["\x00", "\\u0000", "a\x00"])
-                          | st.integers() | st.booleans()),
-                max_size=6))
-def test_the_rows_of_writes_hold_what_binding_each_would(pairs: list[tuple[str, Any]]) -> None:
-    """An event's writes of a section go in as one JSON object where JSON keeps them as
-    binding does, else bound row by row: any text (a NUL, escapes), None, numbers, an
-    actor twice (refused by the key, as bound rows are)."""
-    rows = [(whose, "votes", "A/RES/1/1", value, None) for whose, value in pairs]
-    schema = "CREATE TABLE writes (whose TEXT NOT NULL, section TEXT NOT NULL, seq INTEGER "
-    schema += "NOT NULL, value TEXT, PRIMARY KEY (whose, section, seq)) WITHOUT ROWID"
+@given(st.lists(st.lists(st.tuples(
+    st.sampled_from(["CAN", "KOR", "A\x00B", "é", "K\\u0000"]),
+    st.none() | ANY_TEXT | st.sampled_from(["\x00", "\\u0000", "a\x00"]) | st.integers()
+    | st.booleans()), max_size=5), max_size=4), st.booleans())
+def test_the_rows_of_writes_hold_what_binding_each_would(
+        events: list[list[tuple[str, Any]]], gathered: bool) -> None:
+    """An append's writes go in as JSON objects, by event or gathered by actor, where JSON
+    keeps them as binding does, else bound row by row: any text (a NUL, escapes), None,
+    numbers, an actor twice in an event (refused by the key, as bound rows are)."""
+    rows = {seq: [(whose, "votes", "A/RES/1/1", value, None) for whose, value in pairs]
+            for seq, pairs in enumerate(events, 1)}
 
     def stored(insert: Any) -> Any:
         db = sqlite3.connect(":memory:")
-        db.execute(schema)
+        db.executescript(sqlite.SCHEMA)
         try:
             insert(db)
         except sqlite3.IntegrityError:
             return "refused"
-        return db.execute("SELECT *, typeof(value) FROM writes ORDER BY whose").fetchall()
+        return db.execute("SELECT *, typeof(value) FROM writes").fetchall()
+
+    def by_writes(db: sqlite3.Connection) -> None:
+        writes = sqlite_writes.Writes(db, gathered)
+        for seq, ours in rows.items():
+            writes.add("votes", seq, ours)
+        writes.flush()
 
     bound = stored(lambda db: db.executemany(
-        "INSERT INTO writes VALUES (?, ?, ?, ?)", [(w, s, 7, v) for w, s, _, v, _ in rows]))
-    assert stored(lambda db: sqlite_writes._insert_values(db, "writes", "votes", 7, rows)) == bound
+        "INSERT INTO writes VALUES (?, ?, ?, ?)",
+        [(w, s, seq, v) for seq, ours in rows.items() for w, s, _, v, _ in ours]))
+    assert stored(by_writes) == bound
 
 
 def test_a_staged_append_that_fails_writes_nothing_and_the_next_one_stages_afresh(

@@ -210,7 +210,7 @@ class SqliteStore:
     def _insert(self, writer: sqlite3.Connection, events: Sequence[Event],
                 payloads: Iterable[str]) -> None:
         names = Names(writer)
-        with staged_writes(writer, len(events) >= STAGED_EVENTS) as table:
+        with staged_writes(writer, len(events) >= STAGED_EVENTS) as writes:
             for event, payload in zip(events, payloads, strict=True):
                 cursor = writer.execute(
                     "INSERT INTO events (id, kind, earliest, latest, recorded, corrects, "
@@ -221,7 +221,7 @@ class SqliteStore:
                 )
                 seq = cursor.lastrowid
                 assert seq is not None
-                written = insert_writes(writer, seq, event, names, table)
+                written = insert_writes(writer, seq, event, names, writes)
                 writer.executemany(  # the actors the event involves but writes nothing for
                     "INSERT INTO event_actors (actor, seq) VALUES (?, ?)",
                     zip(itertools.filterfalse(written.__contains__, event.involved),
