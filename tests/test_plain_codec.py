@@ -93,3 +93,14 @@ def test_stamping_copies_the_event_with_its_day_and_checks_it_again() -> None:
     object.__setattr__(broken, "tally", ct.Tally(yes=0, no=0, abstain=0))
     with pytest.raises(ct.ValidationError, match=r"cannot be stored: .*tally"):
         stamped(broken, TODAY)
+
+
+def test_an_append_stamps_all_its_events_with_the_one_day_it_is_received() -> None:
+    """The clock is read once an append: one running over midnight stamps every event with
+    the day it began."""
+    days = iter([dt.date(2026, 12, 7), dt.date(2026, 12, 8), dt.date(2026, 12, 9)])
+    timeline = ct.Timeline(clock=lambda: next(days))
+    timeline.extend([ct.Statement(id=f"can-{n}", date="2020-01-01", actor="CAN",
+                                  topic="cybercrime", stance="supports",
+                                  sources=[{"title": "A source"}]) for n in range(3)])
+    assert {str(e.stamped) for e in timeline.events()} == {"2026-12-07"}
