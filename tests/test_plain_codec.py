@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -104,3 +104,23 @@ def test_an_append_stamps_all_its_events_with_the_one_day_it_is_received() -> No
                                   topic="cybercrime", stance="supports",
                                   sources=[{"title": "A source"}]) for n in range(3)])
     assert {str(e.stamped) for e in timeline.events()} == {"2026-12-07"}
+
+
+def test_a_kind_that_caches_its_hash_is_stamped_and_hashes_as_one_built_so() -> None:
+    """Stamping copies as pickle does: a registered kind's cached hash is of the copy."""
+
+    @attrs.frozen(kw_only=True, cache_hash=True)
+    class Remark(ct.BaseEvent):
+        kind: ClassVar[str] = "remark-cached"
+        actor_fields: ClassVar[tuple[str, ...]] = ("actor",)
+        actor: str
+
+    ct.register_kind(Remark)
+    try:
+        event = Remark(id="r-1", date="2020-01-01", actor="CAN", sources=[{"title": "A"}])
+        hash(event)  # cached before the copy
+        stored = stamped(event, TODAY)
+        assert hash(stored) == hash(attrs.evolve(event, stamped=ct.Date.from_date(TODAY)))
+        assert reads_back(stored)
+    finally:
+        ct.unregister_kind("remark-cached")

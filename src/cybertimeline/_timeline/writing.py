@@ -10,6 +10,7 @@ every event's references, the treaties' sequences (rule 12).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable
 
@@ -75,23 +76,21 @@ def stamped(event: Event, today: dt.date) -> Event:
             f"(rule 9); append it once it has happened, or correct its date"])
     day = Date.from_date(today)
     if event.corrects is not None and event.recorded is None:
-        copy = attrs.evolve(event, recorded=day, stamped=day)
+        made = attrs.evolve(event, recorded=day, stamped=day)
     else:
-        copy = _restamped(event, day)
-    check_writable(copy)
-    return copy
+        made = _restamped(event, day)
+    check_writable(made)
+    return made
 
 
 def _restamped(event: Event, day: Date) -> Event:
-    """The event with ``stamped`` set to ``day``, its fields copied as they are, without
-    `attrs.evolve`'s conversions and checks of each (a vote's table of 193 options):
-    `check_writable` runs every check of the class on the copy, and those of the format."""
-    cls = type(event)
-    copy = object.__new__(cls)
-    for field in attrs.fields(cls):
-        object.__setattr__(copy, field.name, getattr(event, field.name))
-    object.__setattr__(copy, "stamped", day)
-    return copy
+    """The event with ``stamped`` set to ``day``, its fields copied as they are (as pickle
+    would, a cached hash dropped), without `attrs.evolve`'s conversions and checks of each
+    (a vote's table of 193 options): `check_writable` runs every check of the class on
+    the copy, and those of the format."""
+    copied = copy.copy(event)
+    object.__setattr__(copied, "stamped", day)
+    return copied
 
 
 def _sequences(batch: list[Event], contents: Contents, registry: Registry) -> list[Problem]:
