@@ -189,7 +189,8 @@ def insert_writes(writer: sqlite3.Connection, seq: int, event: Event, names: Nam
     writer.executemany(_ENTRY, [(seq, *row) for row in entries])
     if ballots:
         writer.executemany(_BALLOTS, ballots)
-    writes = writes or Writes(writer, gathered=False)
+    if writes is None:
+        writes = Writes(writer, gathered=False)
     for section in firsts:
         writes.add(section, seq,
                    written if len(firsts) == 1 else [r for r in written if r[1] == section])
