@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import cybertimeline as ct
 from cybertimeline._projections import entries
 from cybertimeline._stores import mapper, sql_index, sql_rows, sqlite, sqlite_writes
-from cybertimeline._stores.sqlite_db import WRITES_2
+from cybertimeline._stores.sqlite_db import SCHEMA, WRITES_2
 from tests import reference as ref
 from tests import strategies as s
 
@@ -218,6 +218,43 @@ def test_a_large_append_stages_its_writes_and_stores_the_rows_a_small_one_does(
     assert _rows(staged) == _rows(plain) != []
     with ct.load(staged) as timeline:
         timeline.validate()
+
+
+ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=6)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.lists(st.tuples(
+    st.sampled_from(["CAN", "KOR", "A\x00B", "é", "K\\u0000"]),
+    st.none() | ANY_TEXT | st.sampled_from(["\x00", "\\u0000", "a\x00"])
+    | st.integers(-(2**63), 2**63 - 1) | st.booleans()), max_size=5), max_size=4), st.booleans())
+def test_the_rows_of_writes_hold_what_binding_each_would(
+        events: list[list[tuple[str, Any]]], gathered: bool) -> None:
+    """An append's writes go in as JSON objects, by event or gathered by actor, where JSON
+    keeps them as binding does, else bound row by row: any text (a NUL, escapes), None,
+    numbers, an actor twice in an event (refused by the key, as bound rows are)."""
+    rows = {seq: [(whose, "votes", "A/RES/1/1", value, None) for whose, value in pairs]
+            for seq, pairs in enumerate(events, 1)}
+
+    def stored(insert: Any) -> Any:
+        db = sqlite3.connect(":memory:")
+        db.executescript(SCHEMA)
+        try:
+            insert(db)
+        except sqlite3.IntegrityError:
+            return "refused"
+        return db.execute("SELECT *, typeof(value) FROM writes").fetchall()
+
+    def by_writes(db: sqlite3.Connection) -> None:
+        writes = sqlite_writes.Writes(db, gathered)
+        for seq, ours in rows.items():
+            writes.add("votes", seq, ours)
+        writes.flush()
+
+    bound = stored(lambda db: db.executemany(
+        "INSERT INTO writes VALUES (?, ?, ?, ?)",
+        [(w, s, seq, v) for seq, ours in rows.items() for w, s, _, v, _ in ours]))
+    assert stored(by_writes) == bound
 
 
 def test_a_staged_append_that_fails_writes_nothing_and_the_next_one_stages_afresh(

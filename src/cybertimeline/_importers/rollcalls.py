@@ -8,9 +8,11 @@ the whole UN record (870,109 votes) takes a few megabytes.
 from __future__ import annotations
 
 import array
+import itertools
 import reprlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -123,17 +125,23 @@ def read_issues(path: Path, layout: VoteLayout) -> dict[str, tuple[str, ...]]:
     return {rcid: tuple(dict.fromkeys(found)) for rcid, found in topics.items()}
 
 
+Held = tuple["array.array[int]", bytearray, bytearray]
+"""A roll call's votes as `Ballots` holds them: voters' numbers, options, who has voted."""
+
+
 @attrs.define
 class Ballots:
     """The votes read, kept small: per roll call, actor numbers and option numbers."""
 
     actors: list[str] = attrs.field(factory=list)
     _numbers: dict[str, int] = attrs.field(factory=dict)
-    _votes: dict[str, tuple[array.array[int], bytearray, bytearray]] = attrs.field(
-        factory=dict)
-    """Per roll call: its voters' numbers, their options, and a flag per actor number that
-    has voted in it (found at once)."""
-    count: int = 0
+    _votes: dict[str, Held] = attrs.field(factory=dict)
+    """Per roll call: its `held` votes."""
+
+    @property
+    def count(self) -> int:
+        """How many votes are held."""
+        return sum(len(voters) for voters, _, _ in self._votes.values())
 
     def number(self, actor: str) -> int:
         """The number that stands for ``actor`` in `add`."""
@@ -143,13 +151,18 @@ class Ballots:
             self.actors.append(actor)
         return number
 
-    def add(self, roll_call: str, number: int, option: int) -> bool:
-        """Record a vote of the actor of ``number``; False if the roll call already has one
-        of this actor."""
+    def held(self, roll_call: str) -> Held:
+        """What holds a roll call's votes (its voters' numbers, their options, and a flag per
+        actor number that has voted in it), made empty if it has none yet."""
         held = self._votes.get(roll_call)
         if held is None:
             held = self._votes[roll_call] = (array.array("H"), bytearray(), bytearray(256))
-        voters, options, seen = held
+        return held
+
+    def add(self, roll_call: str, number: int, option: int) -> bool:
+        """Record a vote of the actor of ``number``; False if the roll call already has one
+        of this actor."""
+        voters, options, seen = self.held(roll_call)
         if len(seen) <= number:
             seen.extend(bytes(number + 1 - len(seen)))
         if seen[number]:
@@ -157,7 +170,6 @@ class Ballots:
         seen[number] = 1
         voters.append(number)
         options.append(option)
-        self.count += 1
         return True
 
     def of(self, roll_call: str, names: tuple[VoteOption, ...]) -> dict[str, VoteOption]:
@@ -165,8 +177,8 @@ class Ballots:
         held = self._votes.get(roll_call)
         if held is None:
             return {}
-        actors = self.actors
-        return {actors[v]: names[o] for v, o in zip(held[0], held[1], strict=True)}
+        return dict(zip(map(self.actors.__getitem__, held[0]), map(names.__getitem__, held[1]),
+                        strict=True))
 
 
 @attrs.define
@@ -191,56 +203,154 @@ def read_ballots(table: Table, layout: VoteLayout, voters: VoterMap,
             that maps to no actor, with how to map it.
     """
     table.require(list(layout.columns), f"a votes file of the {layout.name} layout")
-    index = {column: i for i, column in enumerate(table.header)}  # the last of a name, as rows
-    at = {name: index[column] for name, column in layout.vote_columns.items()}
-    roll_at, code_at, name_at, vote_at = at["roll_call"], at["code"], at["country"], at["vote"]
-    names = tuple(dict.fromkeys(layout.options.values()))
-    options = {value: names.index(option) for value, option in layout.options.items()}
-    ballots = Ballots()
-    unmapped: dict[str, _Unmapped] = {}
-    cached: dict[tuple[str, str], int | None] = {}
-    """Voter ``(code, name)`` -> its actor's number in ``ballots`` (None: no actor), for the
-    voters whose actor does not depend on the day."""
-    admitted: dict[str, bool] = {}
-    problems: list[Problem] = []
-    # The loop runs once a vote (870,109 for the UN record): the rare paths are functions,
-    # the common one stays here, on local names and list cells (no dict per row).
-    for line, cells in _told(table, progress):
-        roll_call_id = cells[roll_at]
-        wanted = admitted.get(roll_call_id)
-        if wanted is None:  # the roll call's first vote (or one the roll-call file lacks)
-            row = dict(zip(table.header, cells, strict=True))
-            wanted = _admit(table, line, row, layout, roll_calls, admit, admitted, problems)
-        if not wanted:
-            continue
-        key = (cells[code_at], cells[name_at])
-        actor = cached[key] if key in cached else _voter(
-            voters, ballots, cached, key, roll_calls[roll_call_id])
-        if actor is None:
-            unmapped.setdefault(key[0] or key[1], _Unmapped(*key, line)).votes += 1
-            continue
-        option = options.get(cells[vote_at])
-        if option is None or not ballots.add(roll_call_id, actor, option):
-            problems.append(_vote_problem(table.path, line, layout, cells[vote_at], option,
-                                          roll_call_id, ballots.actors[actor], key))
-        if len(problems) >= 50:
-            break
+    reading = _VoteReading(table, layout, voters, roll_calls, admit)
+    reading.read(progress)
     if progress is not None:
         progress("reading votes", table.size, table.size)
-    _raise_problems(table.path, layout, problems, unmapped)
-    return ballots
+    _raise_problems(table.path, layout, reading.problems, reading.unmapped)
+    return reading.ballots
 
 
-def _told(table: Table, progress: Progress | None) -> Iterator[tuple[int, list[str]]]:
-    """The table's `Table.cells`, ``progress`` told every 20,000 rows how far the file is
-    read."""
-    if progress is None:
-        yield from table.cells()
-        return
-    for number, row in enumerate(table.cells()):
-        if number % 20_000 == 0:
-            progress("reading votes", table.position, table.size)
-        yield row
+_MISSING: Any = object()
+_STOP = 50
+"""A read stops at this many problems (each vote of an unknown roll call is one)."""
+
+
+class _VoteReading:
+    """One read of a votes file: `read` runs once a vote (870,109 for the UN record) and
+    takes each row whose roll call, voter and value it has met as they are written (no
+    cell stripped, no dict, no call); `row` reads every other row as the layout says."""
+
+    def __init__(self, table: Table, layout: VoteLayout, voters: VoterMap,
+                 roll_calls: dict[str, RollCall], admit: Callable[[RollCall], bool]) -> None:
+        self.table, self.layout, self.voters = table, layout, voters
+        self.roll_calls, self.admit = roll_calls, admit
+        index = {column: i for i, column in enumerate(table.header)}  # the last of a name
+        at = {name: index[column] for name, column in layout.vote_columns.items()}
+        self.at = at["roll_call"], at["code"], at["country"], at["vote"]
+        names = tuple(dict.fromkeys(layout.options.values()))
+        self.options = {value: names.index(option) for value, option in layout.options.items()}
+        self.ballots = Ballots()
+        self.unmapped: dict[str, _Unmapped] = {}
+        self.cached: dict[tuple[str, str], int | None] = {}
+        """Voter ``(code, name)`` -> its actor's number in ``ballots`` (None: no actor), for
+        the voters whose actor does not depend on the day."""
+        self.admitted: dict[str, bool] = {}
+        self.problems: list[Problem] = []
+        # What `read` takes rows by, keyed by cells as written (each stands for what `row`
+        # found of them stripped): an admitted roll call's votes (None: not admitted), and
+        # a voter's actor number where it does not depend on the day.
+        self.held_by_cell: dict[str, Held | None] = {}
+        self.actor_by_cells: dict[tuple[str, str], int] = {}
+
+    def read(self, progress: Progress | None) -> None:
+        """Read every row, each by `row` but where all it holds is known; ``progress`` told
+        every 20,000 rows how far the file is read."""
+        roll_at, code_at, name_at, vote_at = self.at
+        held_of, actor_of, option_of = (self.held_by_cell.get, self.actor_by_cells.get,
+                                        self.options.get)
+        width, row, table = len(self.table.header), self.row, self.table
+        with table.reading() as reader:
+            while True:
+                before = reader.line_num
+                for cells in itertools.islice(reader, 20_000):
+                    if len(cells) == width:
+                        held = held_of(cells[roll_at], _MISSING)
+                        if held is None:  # a roll call not chosen
+                            continue
+                        actor = actor_of((cells[code_at], cells[name_at]))
+                        option = option_of(cells[vote_at])
+                        if held is not _MISSING and actor is not None and option is not None:
+                            voters, options, seen = held
+                            try:
+                                if not seen[actor]:
+                                    seen[actor] = 1
+                                    voters.append(actor)
+                                    options.append(option)
+                                    continue
+                            except IndexError:  # an actor `seen` has no flag for yet
+                                pass
+                    if row(reader.line_num, cells):
+                        return
+                if reader.line_num == before:  # nothing more was read
+                    return
+                if progress is not None:
+                    progress("reading votes", table.position, table.size)
+
+    def row(self, line: int, cells: list[str]) -> bool:
+        """Read one row as written at ``line``, as `Table.cells` gives it and the layout says;
+        True when the read must stop (`_STOP` problems)."""
+        stripped = self._stripped(line, cells)
+        if stripped is None:
+            return False
+        whole = len(cells) == len(stripped)
+        roll_at, code_at, name_at, vote_at = self.at
+        roll_call_id = stripped[roll_at]
+        wanted = self.admitted.get(roll_call_id)
+        if wanted is None:  # the roll call's first vote (or one the roll-call file lacks)
+            wanted = self._admit(line, dict(zip(self.table.header, stripped, strict=True)))
+        if roll_call_id in self.admitted and whole:
+            self.held_by_cell[cells[roll_at]] = (self.ballots.held(roll_call_id) if wanted
+                                                 else None)
+        if not wanted:
+            return len(self.problems) >= _STOP
+        key = (stripped[code_at], stripped[name_at])
+        actor = self.cached[key] if key in self.cached else self._voter(
+            key, self.roll_calls[roll_call_id])
+        if actor is None:
+            self.unmapped.setdefault(key[0] or key[1], _Unmapped(*key, line)).votes += 1
+            return False
+        if key in self.cached and whole:
+            self.actor_by_cells[cells[code_at], cells[name_at]] = actor
+        option = self.options.get(stripped[vote_at])
+        if option is None or not self.ballots.add(roll_call_id, actor, option):
+            self.problems.append(_vote_problem(
+                self.table.path, line, self.layout, stripped[vote_at], option, roll_call_id,
+                self.ballots.actors[actor], key))
+        return len(self.problems) >= _STOP
+
+    def _stripped(self, line: int, cells: list[str]) -> list[str] | None:
+        """The row's cells as `Table.cells` gives them (None: a blank row, skipped).
+
+        Raises:
+            ValidationError: the row has more cells than the header.
+        """
+        width = len(self.table.header)
+        if len(cells) > width:
+            raise ValidationError([Problem(
+                message=f"{len(cells)} cells where the header has {width}: quote the cells "
+                        f"that hold commas", file=self.table.path, line=line)])
+        stripped = [c.strip() for c in cells] + [""] * (width - len(cells))
+        return stripped if any(stripped) else None
+
+    def _admit(self, line: int, row: Mapping[str, str]) -> bool:
+        """Whether the votes of a row's roll call are read, kept in ``admitted``; a roll call
+        the roll-call file lacks is a problem (at each of its votes), and in a one-file
+        layout it is read from this row into ``roll_calls``."""
+        layout = self.layout
+        roll_call_id = row[layout.vote_columns["roll_call"]]
+        roll_call = self.roll_calls.get(roll_call_id)
+        if roll_call is None:
+            if not layout.one_file:
+                self.problems.append(Problem(
+                    message=f"a vote of roll call {roll_call_id!r}, which the roll-call file "
+                            f"does not have", file=self.table.path, line=line))
+                return False
+            roll_call = self.roll_calls[roll_call_id] = roll_call_from_row(
+                layout, self.table.path, line, row)
+        wanted = self.admitted[roll_call_id] = self.admit(roll_call)
+        return wanted
+
+    def _voter(self, key: tuple[str, str], roll_call: RollCall) -> int | None:
+        """The number in ``ballots`` of the actor of a voter ``(code, name)`` on the roll
+        call's day (None: no actor), kept in ``cached`` for the voters whose actor does not
+        depend on the day."""
+        code, name = key
+        actor = self.voters.actor(code, name, roll_call.date.earliest)
+        number = None if actor is None else self.ballots.number(actor)
+        if not self.voters.dated(code):
+            self.cached[key] = number
+        return number
 
 
 def _raise_problems(path: Path, layout: VoteLayout, problems: list[Problem],
@@ -249,38 +359,6 @@ def _raise_problems(path: Path, layout: VoteLayout, problems: list[Problem],
     found = [*problems, *(_unmapped_problem(path, gap, layout) for gap in unmapped.values())]
     if found:
         raise ValidationError(found)
-
-
-def _admit(table: Table, line: int, row: Mapping[str, str], layout: VoteLayout,
-           roll_calls: dict[str, RollCall], admit: Callable[[RollCall], bool],
-           admitted: dict[str, bool], problems: list[Problem]) -> bool:
-    """Whether the votes of a row's roll call are read, kept in ``admitted``; a roll call
-    the roll-call file lacks is a problem (at each of its votes), and in a one-file layout
-    it is read from this row into ``roll_calls``."""
-    roll_call_id = row[layout.vote_columns["roll_call"]]
-    roll_call = roll_calls.get(roll_call_id)
-    if roll_call is None:
-        if not layout.one_file:
-            problems.append(Problem(message=f"a vote of roll call {roll_call_id!r}, which "
-                                    f"the roll-call file does not have",
-                                    file=table.path, line=line))
-            return False
-        roll_call = roll_calls[roll_call_id] = roll_call_from_row(layout, table.path, line, row)
-    wanted = admitted[roll_call_id] = admit(roll_call)
-    return wanted
-
-
-def _voter(voters: VoterMap, ballots: Ballots, cached: dict[tuple[str, str], int | None],
-           key: tuple[str, str], roll_call: RollCall) -> int | None:
-    """The number in ``ballots`` of the actor of a voter ``(code, name)`` on the roll call's
-    day (None: no actor), kept in ``cached`` for the voters whose actor does not depend on
-    the day."""
-    code, name = key
-    actor = voters.actor(code, name, roll_call.date.earliest)
-    number = None if actor is None else ballots.number(actor)
-    if not voters.dated(code):
-        cached[key] = number
-    return number
 
 
 def _vote_problem(path: Path, line: int, layout: VoteLayout, value: str, option: int | None,

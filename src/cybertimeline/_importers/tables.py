@@ -3,6 +3,7 @@ row by row, each row with its line."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = ["Table", "open_table"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_UNREADABLE = (UnicodeDecodeError, csv.Error, EOFError, gzip.BadGzipFile, zlib.error)
+"""What reading a row raises where the file is not a UTF-8 CSV file (or gzip file) there."""
 
 
 @attrs.define
@@ -61,10 +64,8 @@ class Table:
                 cells = next(reader)
             except StopIteration:
                 return
-            except (UnicodeDecodeError, csv.Error, EOFError, gzip.BadGzipFile, zlib.error) as exc:
-                raise ValidationError([Problem(
-                    message=f"cannot be read from here on ({exc}): save it as UTF-8 CSV",
-                    file=self.path, line=reader.line_num + 1)]) from None
+            except _UNREADABLE as exc:
+                raise self._unreadable(exc) from None
             if len(cells) == width:  # the usual row: stripped at the speed of C
                 stripped = list(map(strip, cells))
                 if any(stripped):
@@ -78,6 +79,22 @@ class Table:
                     message=f"{len(cells)} cells where the header has {width}: quote the "
                             f"cells that hold commas", file=self.path, line=line)])
             yield line, [c.strip() for c in cells] + [""] * (width - len(cells))
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[CsvReader]:
+        """The CSV reader itself, for a loop that runs once a row of a large file (a votes
+        file) and does itself what `cells` does where it must: its rows are as read (not
+        stripped; blank, short and long rows kept), its ``line_num`` the current row's last
+        line. A row that cannot be read raises a ValidationError at its line."""
+        try:
+            yield self._reader
+        except _UNREADABLE as exc:
+            raise self._unreadable(exc) from None
+
+    def _unreadable(self, exc: Exception) -> ValidationError:
+        return ValidationError([Problem(
+            message=f"cannot be read from here on ({exc}): save it as UTF-8 CSV",
+            file=self.path, line=self._reader.line_num + 1)])
 
     @property
     def position(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -213,7 +214,7 @@ class SqliteStore:
         from cybertimeline._model.events import TreatyAct
 
         names = Names(writer)
-        with staged_writes(writer, len(events) >= STAGED_EVENTS) as statement:
+        with staged_writes(writer, len(events) >= STAGED_EVENTS) as writes:
             for event, payload in zip(events, payloads, strict=True):
                 cursor = writer.execute(
                     "INSERT INTO events (id, kind, earliest, latest, recorded, corrects, "
@@ -224,11 +225,11 @@ class SqliteStore:
                 )
                 seq = cursor.lastrowid
                 assert seq is not None
-                written = insert_writes(writer, seq, event, names, statement)
+                written = insert_writes(writer, seq, event, names, writes)
                 writer.executemany(  # the actors the event involves but writes nothing for
                     "INSERT INTO event_actors (actor, seq) VALUES (?, ?)",
-                    [(actor, seq) for actor in dict.fromkeys(event.involved)
-                     if actor not in written],
+                    zip(itertools.filterfalse(written.__contains__, event.involved),
+                        itertools.repeat(seq)),
                 )
                 if isinstance(event, TreatyAct):
                     writer.execute(

@@ -2,13 +2,15 @@
 
 `write` is `Timeline.extend`: each event stamped with the day the store receives
 it (rule 7; refused if it cannot be known yet, rule 9), refused if it would not
-read back as itself, then handed to the store with the check the store runs
+read back as itself (told from its fields' types where they are plain, else by a
+round trip through the codec), then handed to the store with the check the store runs
 against its contents as they are when it writes (under its lock): the registry,
 every event's references, the treaties' sequences (rule 12).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -38,9 +40,8 @@ def write(store: Store, events: Iterable[Event], clock: Callable[[], dt.date],
         ConflictError: the store no longer holds ``expected`` events.
         ReadOnlyError: the store is read-only.
     """
-    batch = [stamped(e, clock()) for e in events]
-    for event in batch:
-        check_writable(event)
+    today = clock()  # one append, received on one day
+    batch = [stamped(e, today) for e in events]
     entries = list(declare)
     if not batch and not entries:
         return None
@@ -65,10 +66,11 @@ def _acceptance(batch: list[Event], entries: list[Declaration]) -> Accept:
 
 def stamped(event: Event, today: dt.date) -> Event:
     """The event stamped with the day the store receives it (its own history), and a
-    correction without ``recorded`` recorded on that day too (rule 7).
+    correction without ``recorded`` recorded on that day too (rule 7); checked as the
+    store will hold it (`check_writable`).
 
     Raises:
-        ValidationError: the event cannot be known ``today`` (rule 9).
+        ValidationError: the event cannot be known ``today`` (rule 9), or cannot be stored.
     """
     if event.recorded is None and not event.announced_ahead and today < event.date.earliest:
         raise ValidationError([
@@ -77,8 +79,21 @@ def stamped(event: Event, today: dt.date) -> Event:
             f"(rule 9); append it once it has happened, or correct its date"])
     day = Date.from_date(today)
     if event.corrects is not None and event.recorded is None:
-        return attrs.evolve(event, recorded=day, stamped=day)
-    return attrs.evolve(event, stamped=day)
+        made = attrs.evolve(event, recorded=day, stamped=day)
+    else:
+        made = _restamped(event, day)
+    check_writable(made)
+    return made
+
+
+def _restamped(event: Event, day: Date) -> Event:
+    """The event with ``stamped`` set to ``day``, its fields copied as they are (as pickle
+    would, a cached hash dropped), without `attrs.evolve`'s conversions and checks of each
+    (a vote's table of 193 options): `check_writable` runs every check of the class on
+    the copy, and those of the format."""
+    copied = copy.copy(event)
+    object.__setattr__(copied, "stamped", day)
+    return copied
 
 
 def _sequences(batch: list[Event], contents: Contents, registry: Registry) -> list[Problem]:
@@ -105,9 +120,16 @@ def check_writable(event: Event) -> None:
     Events built in Python skip the checks of the file format (a summary that is
     a number, say); writing one would make the store unloadable.
 
+    An event whose fields are plain values of their declared types surely reads back
+    as itself (`reads_back`): only the others are encoded and decoded to find out.
+
     Raises:
         ValidationError: the event cannot be stored.
     """
+    from cybertimeline._codec.plain import reads_back
+
+    if reads_back(event):
+        return
     try:
         from cybertimeline._codec.converters import event_to_dict
         from cybertimeline._codec.reading import event_from_dict
