@@ -194,6 +194,10 @@ class _Writes(Generic[V]):
             return None
         if cut == len(held):
             return self.finals(place + 1)[place]
+        return self._earlier(held, cut)
+
+    def _earlier(self, held: list[int], cut: int) -> V:
+        """The entry of a key after its first ``cut`` writes ``held`` (not all of them)."""
         made = self._made.get(held[cut - 1])
         if made is None:
             made = self._made[held[cut - 1]] = self.make(self.events, held[:cut])
@@ -203,12 +207,16 @@ class _Writes(Generic[V]):
         """The entries of the first ``size`` keys (all written before ``end``) after the
         first ``end`` events: the final entries, but for keys written again later."""
         found = self.finals(size)[:size]
+        writes = self.writes
         for place in self.multiple:
             if place >= size:
                 break
-            entry = self.entry(place, end)
-            assert entry is not None  # its first write is before `end`
-            found[place] = entry
+            held = writes[place]
+            assert isinstance(held, list)  # a key written more than once
+            cut = bisect.bisect_left(held, end)
+            assert cut  # its first write is before `end`
+            if cut < len(held):
+                found[place] = self._earlier(held, cut)
         return found
 
 
@@ -438,6 +446,8 @@ class PrefixPositions:
             self._keyed["votes"] = _stored_votes(written, shared)
         self._others: list[Event] = []
         self._other_ordinals: list[int] = []
+        self._planned: tuple[tuple[SectionSpec, ...], list[tuple[str, _Writes[Any] | None,
+                                                                 bool]]] | None = None
         self._scan(actor, events, keyed)
         for writes in self._keyed.values():
             writes.seal()
@@ -465,6 +475,26 @@ class PrefixPositions:
     def __len__(self) -> int:
         return len(self.events) + (0 if self._written is None else len(self._written))
 
+    def _plan(self) -> list[tuple[str, _Writes[Any] | None, bool]]:
+        """How `at` reads each section registered now, made once per table of sections:
+        ``(name, writes, columnar)`` for a section read through its keys' writes; ``(name,
+        None, True)`` for one registered again since the scan (folded from the events);
+        ``(name, None, False)`` for one folded from the other events. A section registered
+        after the scan has its events among the folded ones."""
+        specs = registered()
+        made = self._planned
+        if made is not None and made[0] is specs:
+            return made[1]
+        plan: list[tuple[str, _Writes[Any] | None, bool]] = []
+        for spec in specs:
+            writes = self._keyed.get(spec.name)
+            if writes is not None and (spec.columnar or self._specs[spec.name] is spec):
+                plan.append((spec.name, writes, spec.columnar))
+            else:
+                plan.append((spec.name, None, writes is not None))
+        self._planned = (specs, plan)  # one assignment: threads may be here at once
+        return plan
+
     @collector_paused()
     def at(self, day: dt.date | None, *, as_of: Date | None = None,
            known_at: Date | None = None, possible: bool = False,
@@ -477,17 +507,14 @@ class PrefixPositions:
         others = self._others[: bisect.bisect_left(self._other_ordinals, end)]
         state = fold(PositionProjection(self.actor), others) if others else None
         held: dict[str, Any] = {}
-        # The sections registered now: one registered after the scan has its events among
-        # the folded ones.
-        for spec in registered():
-            writes = self._keyed.get(spec.name)
-            if writes is not None and (spec.columnar or self._specs[spec.name] is spec):
-                held[spec.name] = _PrefixMap(writes, vote_end if spec.columnar else end)
-            elif writes is not None:  # registered again since the scan (a listed one now?)
-                held[spec.name] = fold(PositionProjection(self.actor),
-                                       self.events[:end]).section(spec.name)
+        for name, writes, flag in self._plan():  # flag: columnar, or folded afresh
+            if writes is not None:
+                held[name] = _PrefixMap(writes, vote_end if flag else end)
+            elif flag:  # registered again since the scan (a listed one now?)
+                held[name] = fold(PositionProjection(self.actor),
+                                  self.events[:end]).section(name)
             elif state is not None:
-                held[spec.name] = state.section(spec.name)
+                held[name] = state.section(name)
         return Position._answered(actor=self.actor, as_of=as_of, known_at=known_at,
                                   possible=possible, sections=held, coverage=coverage,
                                   registry=registry)
