@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import orjson
@@ -25,8 +25,11 @@ from cybertimeline._model.events import (
     Vote,
 )
 from cybertimeline._model.sources import Source, sources_of_json, sources_of_many
-from cybertimeline._model.written import pick
+from cybertimeline._model.written import Entries, Written, pick
 from cybertimeline.errors import ValidationError
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 __all__ = [
     "AdoptionEntry",
@@ -180,12 +183,13 @@ class SharedVoteEntries:
     writes (`written`) read their event through ``load`` when asked for it.
     """
 
-    __slots__ = ("_dates", "_load", "_made")
+    __slots__ = ("_dates", "_load", "_made", "_table")
 
     def __init__(self, load: Callable[[str], Any] | None = None) -> None:
         self._made: dict[tuple[str, str | None], VoteEntry] = {}
         self._dates: dict[str, tuple[Date, str]] = {}
         self._load = load
+        self._table: _Table | None = None
 
     def of(self, event: Vote, actor: str) -> VoteEntry:
         """``actor``'s vote in ``event``, as `VoteEntry.of` makes it."""
@@ -224,6 +228,48 @@ class SharedVoteEntries:
                 itertools.repeat(self._load)), strict=True))
         return [made[key] for key in keys]
 
+    def coded(self, written: Written, places: Sequence[int]) -> list[VoteEntry]:
+        """`all_written` of the writes at ``places`` of a column of every actor's ballots
+        (`Written.coded`, from `Ballots.written`): each entry looked up in a table by its
+        entry's place and its code, those not made yet made (at the speed of C: a whole
+        position's votes, when another actor's made most of them)."""
+        import numpy as np
+
+        coded = written.coded
+        assert coded is not None
+        codes, meaning = coded
+        table = self._table
+        if table is None or table.entries is not written.entries or table.meaning is not meaning:
+            table = _Table(written.entries, meaning)
+            # Every entry and option at once (a few per roll call): then no actor's
+            # position makes any.
+            self._fill(table, np.flatnonzero(np.tile(
+                [value is not None for value in meaning], len(written.entries))))
+            self._table = table
+        at = (np.arange(places.start, places.stop) if isinstance(places, range)
+              else np.asarray(places, dtype=np.intp))
+        cells = np.asarray(written.ranks)[at].astype(np.intp) * len(meaning) + codes[at]
+        if None in meaning[1:]:  # a cell of an option of None: `all_written` says what is wrong
+            missing = np.unique(cells[~table.made[cells]])
+            if missing.size:
+                self._fill(table, missing)
+        return pick(table.cells, cells.tolist())
+
+    def _fill(self, table: _Table, cells: npt.NDArray[Any]) -> None:
+        """Make the entries of ``cells`` of ``table``."""
+        import numpy as np
+
+        ranks, values = np.divmod(cells, len(table.meaning))
+        entries, rank_list = table.entries, ranks.tolist()
+        made = self.all_written(
+            pick(entries.ids, rank_list), pick(entries.dates, rank_list),
+            pick(entries.keys, rank_list), pick(table.meaning, values.tolist()),
+            pick(entries.details, rank_list), pick(entries.sources, rank_list))
+        held = table.cells
+        for cell, entry in zip(cells.tolist(), made, strict=True):
+            held[cell] = entry
+        table.made[cells] = True  # last: a thread that sees it reads the entry
+
     def _date(self, text: str) -> tuple[Date, str]:
         """The date of an EDTF text, and that date as text (as `VoteEntry.to_dict` shows
         it), each made once."""
@@ -232,6 +278,22 @@ class SharedVoteEntries:
             date = Date.parse(text)
             found = self._dates[text] = (date, str(date))
         return found
+
+
+class _Table:
+    """The vote entries of every actor's ballots (`Ballots`), by cell: an entry's place
+    times the number of codes, plus the code of its option (`meaning`: what each means)."""
+
+    __slots__ = ("cells", "entries", "made", "meaning")
+
+    def __init__(self, entries: Entries, meaning: Sequence[str | None]) -> None:
+        import numpy as np
+
+        self.entries = entries
+        self.meaning = meaning
+        size = len(entries) * len(meaning)
+        self.cells: list[VoteEntry | None] = [None] * size
+        self.made = np.zeros(size, dtype=bool)
 
 
 _new_entry = object.__new__

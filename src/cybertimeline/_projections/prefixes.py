@@ -6,14 +6,14 @@ import bisect
 import datetime as dt
 import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.dates import Date
 from cybertimeline._model.events import Event
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.written import Ints, Written, below, listed, pick, taken
-from cybertimeline._projections.collection import collector_paused
 from cybertimeline._projections.entries import SharedVoteEntries, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["PrefixPositions"]
 
 V = TypeVar("V")
+Scanned = Mapping[str, tuple[Sequence[str], Sequence[int]]]
+"""An actor's writes among its events, by section: the keys and the places of the events that
+write them, in order (as a store's index makes them: `cybertimeline._stores.index.scanned`)."""
 _Make = Callable[[Any, Sequence[int]], V]
 
 
@@ -39,13 +42,13 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_lock", "_made", "_pending", "_sealed", "events", "firsts", "keys",
-                 "make", "make_all", "multiple", "slots", "writes")
+    __slots__ = ("_finals", "_lock", "_made", "_pending", "_ranged", "_sealed", "_unslotted",
+                 "events", "firsts", "keys", "make", "make_all", "multiple", "slots", "writes")
 
     def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
-                 make_all: Callable[[Any, list[int]], list[V]] | None = None) -> None:
+                 make_all: Callable[[Any, Sequence[int]], list[V]] | None = None) -> None:
         """``make_all``, if given, makes the entries of many last writes at once, as
-        ``make`` does for each."""
+        ``make`` does for each (given their ordinals: a list, or a range)."""
         self.make = make
         self.make_all = make_all
         self.events = events
@@ -58,6 +61,8 @@ class _Writes(Generic[V]):
         self._finals: list[V] | None = None
         self._made: dict[int, V] = {}  # entries of keys written more than once, by last ordinal
         self._sealed = False
+        self._ranged = False  # whether `writes` is 0, 1, 2...: every key written once
+        self._unslotted = False  # whether `slots` is yet to be made from `keys`
         # The key ids and names `write_ids` was given, until `ready` turns them into keys.
         self._pending: tuple[npt.NDArray[Any], Sequence[str]] | None = None
         # What `ready` and `finals` make later, once: threads may read one position at once.
@@ -72,24 +77,26 @@ class _Writes(Generic[V]):
         else:
             self.rewrite(place, ordinal)
 
-    def write_all(self, keys: Sequence[str]) -> None:
-        """Record the writes of ``keys`` in order, by ordinals 0, 1...: as `write` for each
-        (on an empty field), at the speed of C but for the keys written more than once."""
+    def write_all(self, keys: Sequence[str], ordinals: Sequence[int] | None = None) -> None:
+        """Record the writes of ``keys`` in order, by ``ordinals`` (0, 1... if None): as
+        `write` for each (on an empty field), at the speed of C but for the keys written
+        more than once."""
         assert not self.writes
         count = len(keys)
+        at = range(count) if ordinals is None else ordinals
         first = dict(zip(reversed(keys), range(count - 1, -1, -1), strict=True))
         order = sorted(first.values())  # the keys' places: the order of their first writes
-        self.slots = {keys[ordinal]: place for place, ordinal in enumerate(order)}
-        self.writes = list(order)
+        self.slots = {keys[index]: place for place, index in enumerate(order)}
+        self.writes = pick(at, order)
         if len(first) == count:
             return
         again: dict[str, list[int]] = {}
-        for ordinal, key in enumerate(keys):  # collect the writes of repeated keys only
-            if first[key] != ordinal:
-                again.setdefault(key, [first[key]]).append(ordinal)
-        for key, ordinals in again.items():
+        for index, key in enumerate(keys):  # collect the writes of repeated keys only
+            if first[key] != index:
+                again.setdefault(key, [at[first[key]]]).append(at[index])
+        for key, ordinals_of in again.items():
             place = self.slots[key]
-            self.writes[place] = ordinals
+            self.writes[place] = ordinals_of
             bisect.insort(self.multiple, place)
 
     def write_ids(self, key_ids: npt.NDArray[Any], names: Sequence[str],
@@ -102,8 +109,12 @@ class _Writes(Generic[V]):
         assert not self.writes
         assert self._pending is None
         # `firsts` stays an array (4 bytes a key) until a prefix is read (`ready`).
-        if len(key_ids) and counts[key_ids].max() > 1:  # a key written more than once
-            self.firsts = np.sort(np.unique(key_ids, return_index=True)[1]).astype(np.int32)
+        shared = counts[key_ids] > 1 if len(key_ids) else None
+        if shared is not None and shared.any():  # a key that may be written more than once
+            again = np.flatnonzero(shared)  # the first write of each of those keys is first
+            first = np.logical_not(shared)
+            first[again[np.unique(key_ids[again], return_index=True)[1]]] = True
+            self.firsts = np.flatnonzero(first).astype(np.int32)
         else:
             self.firsts = np.arange(len(key_ids), dtype=np.int32)
         # How many keys a prefix holds needs only `firsts`; the keys, the writes of each
@@ -125,20 +136,36 @@ class _Writes(Generic[V]):
         import numpy as np
 
         firsts = self.firsts
-        first_ids = key_ids[firsts].tolist()
-        later: list[int] = []
-        if len(firsts) != len(key_ids):  # the writes that are not their key's first
-            again = np.ones(len(key_ids), dtype=bool)
-            again[firsts] = False
-            later = np.flatnonzero(again).tolist()
-        self.firsts = listed(firsts)
+        first_ids_array = key_ids[firsts]
+        first_ids = first_ids_array.tolist()
         self.keys = pick(names, first_ids)
-        self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        self._unslotted = True  # `slots` made when a key is looked up: a whole read needs none
+        if len(firsts) == len(key_ids):  # every key written once (the common case)
+            # The writes' ordinals are their places: a range, not a list of them.
+            self.firsts = range(len(firsts))
+            self.writes = cast(list[int | list[int]], range(len(firsts)))  # read only
+            self._ranged = True
+            return
+        again = np.ones(len(key_ids), dtype=bool)  # the writes that are not their key's first
+        again[firsts] = False
+        later = np.flatnonzero(again).tolist()
+        self.firsts = listed(firsts)
         self.writes = list(self.firsts)
         if later:
-            place_of = dict(zip(first_ids, range(len(first_ids)), strict=True))
-            for ordinal, key_id in zip(later, key_ids[later].tolist(), strict=True):
-                self.rewrite(place_of[key_id], ordinal)
+            place_of = np.zeros(len(names), dtype=np.intp)  # each key id's place
+            place_of[first_ids_array] = np.arange(len(first_ids))
+            for ordinal, place in zip(later, place_of[key_ids[later]].tolist(), strict=True):
+                self.rewrite(place, ordinal)
+
+    def place(self, key: str) -> int | None:
+        """The place of ``key`` in `keys`, if written."""
+        self.ready()
+        if self._unslotted:
+            with self._lock:
+                if self._unslotted:
+                    self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
+                    self._unslotted = False
+        return self.slots.get(key)
 
     def rewrite(self, place: int, ordinal: int) -> None:
         """Record another write of the key at ``place``."""
@@ -174,7 +201,9 @@ class _Writes(Generic[V]):
             made = self._finals = []
         if len(made) < wanted:
             more = self.writes[len(made):wanted]
-            if self.make_all is not None:
+            if self._ranged and self.make_all is not None:  # the writes' own ordinals
+                made += self.make_all(self.events, range(len(made), wanted))
+            elif self.make_all is not None:
                 made += self.make_all(self.events,
                                       [w if isinstance(w, int) else w[-1] for w in more])
             else:
@@ -207,7 +236,8 @@ class _Writes(Generic[V]):
         """The entries of the first ``size`` keys (all written before ``end``) after the
         first ``end`` events: the final entries, but for keys written again later."""
         found = self.finals(size)[:size]
-        writes = self.writes
+        writes, made = self.writes, self._made
+        later: list[tuple[int, int]] = []  # keys written again after `end`: (place, last)
         for place in self.multiple:
             if place >= size:
                 break
@@ -216,7 +246,18 @@ class _Writes(Generic[V]):
             cut = bisect.bisect_left(held, end)
             assert cut  # its first write is before `end`
             if cut < len(held):
-                found[place] = self._earlier(held, cut)
+                if self.make_all is None:
+                    found[place] = self._earlier(held, cut)
+                elif held[cut - 1] in made:
+                    found[place] = made[held[cut - 1]]
+                else:
+                    later.append((place, held[cut - 1]))
+        if later:  # made at once, as the finals are
+            assert self.make_all is not None
+            ordinals = [last for _, last in later]
+            for (place, last), entry in zip(later, self.make_all(self.events, ordinals),
+                                            strict=True):
+                found[place] = made[last] = entry
         return found
 
 
@@ -235,16 +276,14 @@ class _PrefixMap(Mapping[str, V]):
         self._size = below(writes.firsts, end)
 
     def __getitem__(self, key: str) -> V:
-        self._writes.ready()
-        place = self._writes.slots.get(key)
+        place = self._writes.place(key)
         entry = None if place is None else self._writes.entry(place, self._end)
         if entry is None:
             raise KeyError(key)
         return entry
 
     def __contains__(self, key: object) -> bool:
-        self._writes.ready()
-        place = self._writes.slots.get(key) if isinstance(key, str) else None
+        place = self._writes.place(key) if isinstance(key, str) else None
         return place is not None and place < self._size and (
             self._writes.entry(place, self._end) is not None)
 
@@ -347,15 +386,18 @@ def _written_vote(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]]
     return entry
 
 
-def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
+def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]],
                                                          list[VoteEntry]]:
     """The vote entries of many last stored writes at once, as `_written_vote` for each."""
 
-    def entries(written: Written, lasts: list[int]) -> list[VoteEntry]:
+    def entries(written: Written, lasts: Sequence[int]) -> list[VoteEntry]:
+        if written.coded is not None:  # a column of every actor's ballots
+            return votes.coded(written, lasts)
         made = written.entries
-        ranks = taken(written.ranks, lasts)  # not all of them: `finals` grows by a few
+        places = list(lasts)
+        ranks = taken(written.ranks, places)  # not all of them: `finals` grows by a few
         return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
-                                 pick(made.keys, ranks), pick(written.values, lasts),
+                                 pick(made.keys, ranks), pick(written.values, places),
                                  pick(made.details, ranks), pick(made.sources, ranks))
 
     return entries
@@ -428,9 +470,12 @@ class PrefixPositions:
     def __init__(self, actor: str, events: Iterable[Event], *,
                  latest: Iterable[dt.date] | None = None,
                  columns: Mapping[str, Written] = EMPTY,
-                 votes: SharedVoteEntries | None = None) -> None:
+                 votes: SharedVoteEntries | None = None,
+                 sections: Scanned | None = None) -> None:
         """``latest``, if given, is the last day of each event's date, in order; ``votes``
-        shares vote entries with other actors' positions (and reads their events)."""
+        shares vote entries with other actors' positions (and reads their events);
+        ``sections``, if given, is the actor's writes among ``events`` by section
+        (`Scanned`), made beforehand."""
         self.actor = actor
         self.events: list[Event] = list(events)
         self.latest = [e.date.latest for e in self.events] if latest is None else list(latest)
@@ -448,9 +493,24 @@ class PrefixPositions:
         self._other_ordinals: list[int] = []
         self._planned: tuple[tuple[SectionSpec, ...], list[tuple[str, _Writes[Any] | None,
                                                                  bool]]] | None = None
-        self._scan(actor, events, keyed)
+        if sections is None:
+            self._scan(actor, events, keyed)
+        else:
+            self._take(sections, keyed)
         for writes in self._keyed.values():
             writes.seal()
+
+    def _take(self, sections: Scanned, keyed: dict[str, _Writes[Any]]) -> None:
+        """As `_scan`, from the writes of each section made beforehand."""
+        folded: set[int] = set()
+        for section, (keys, ordinals) in sections.items():
+            writes = keyed.get(section)
+            if writes is None:
+                folded.update(ordinals)
+            else:
+                writes.write_all(keys, ordinals)
+        self._other_ordinals = sorted(folded)
+        self._others = pick(self.events, self._other_ordinals)
 
     def _scan(self, actor: str, events: list[Event], keyed: dict[str, _Writes[Any]]) -> None:
         """Record each event's writes in the keyed sections; keep the others' events, to

@@ -10,11 +10,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from cybertimeline._model.ballots import Ballots
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.written import OnKey, Written
 
-__all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "actor_writes"]
+__all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "Scanned", "actor_writes", "scanned"]
 
 
 class Lane:
@@ -58,12 +59,32 @@ class Lane:
         return len(self.events)
 
 
+Scanned = Mapping[str, tuple[Sequence[str], Sequence[int]]]
+"""An actor's writes in each section among some of its events, by section: the keys
+written and the places of the events that write them, in order."""
+
+
 class ActorWrites(NamedTuple):
     """What an actor's position reads: the events that write its other sections, and the
-    writes of its columnar sections (`COLUMNAR`), without their events."""
+    writes of its columnar sections (`COLUMNAR`), without their events; and, where the
+    index made them beforehand, the writes of ``others`` by section (`scanned`)."""
 
     others: Lane
     columns: Mapping[str, Written]
+    sections: Scanned | None = None
+
+
+def scanned(lane: Lane, actor: str) -> Scanned:
+    """The actor's writes among the events of ``lane``, by section (`BaseEvent.entries`)."""
+    found: dict[str, tuple[list[str], list[int]]] = {}
+    for ordinal, event in enumerate(lane.events):
+        for section, key in event.entries(actor):
+            held = found.get(section)
+            if held is None:
+                held = found[section] = ([], [])
+            held[0].append(key)
+            held[1].append(ordinal)
+    return found
 
 
 def actor_writes(lane: Lane, actor: str) -> ActorWrites:
@@ -139,6 +160,8 @@ class _Lanes:
 
     def __init__(self) -> None:
         self.pending: defaultdict[str, list[Event]] = defaultdict(list)
+        # The last days of the pending events, where loading gave them.
+        self.days: defaultdict[str, list[dt.date]] = defaultdict(list)
         self._lanes: dict[str, Lane] = {}
 
     def get(self, key: str) -> Lane:
@@ -147,8 +170,18 @@ class _Lanes:
             events = self.pending.pop(key, None)
             if events is None:
                 return Lane()
-            lane = self._lanes[key] = Lane.presorted(events)
+            days = self.days.pop(key, None)
+            if days is None or len(days) != len(events):
+                lane = Lane.presorted(events)
+            else:
+                lane = Lane.__new__(Lane)
+                lane.events, lane.latest = events, days
+            self._lanes[key] = lane
         return lane
+
+    def named(self) -> list[str]:
+        """Every key with a lane."""
+        return [*self._lanes, *self.pending]
 
     def insert(self, key: str, event: Event) -> None:
         lane = self._lanes.get(key)
@@ -156,38 +189,76 @@ class _Lanes:
             lane.insert(event)
         else:
             bisect.insort(self.pending[key], event, key=canonical_key)
+            self.days.pop(key, None)  # made again, when the lane is
+
+
+def _columnar_whose(kind: type[Event]) -> str | None:
+    """The field naming the actors a kind writes a columnar section for (`COLUMNAR`: a roll
+    call's voters), or None for a kind that writes none."""
+    for write in kind.writes:
+        if write.section in COLUMNAR:
+            return write.whose
+    return None
 
 
 class MemoryIndex:
-    """Every event in memory, indexed by actor, instrument and correction."""
+    """Every event in memory, indexed by actor, instrument and correction.
+
+    An actor's position reads what a database's reads (`writes`): the columnar sections
+    from every actor's matrix (`ballots`, made once for all actors when a position is
+    first asked, a column then per actor), and the actor's other events, whose lanes
+    (`_others`) are kept beside the whole ones.
+    """
 
     def __init__(self, events: Iterable[Event] = ()) -> None:
         ordered = sorted(events, key=canonical_key)
         self._by_id: dict[str, Event] = {e.id: e for e in ordered}
         self._all = Lane.presorted(ordered)
         self._by_actor = _Lanes()
+        self._others = _Lanes()  # each actor's events less those of its columnar writes
         self._by_instrument = _Lanes()
         self._correctors: defaultdict[str, list[Event]] = defaultdict(list)
         self._version = 0
         self._ballots: dict[tuple[int, str], Ballots] = {}
+        self._whose: dict[type, str | None] = {}
         # In canonical order already: each lane is filled by appending (a vote has 193
         # voters, so a bisection per event and actor would cost more than the load).
         by_actor, by_instrument = self._by_actor.pending, self._by_instrument.pending
-        for event in ordered:
-            for actor in dict.fromkeys(event.involved):
+        others, other_days = self._others.pending, self._others.days
+        self._scanned: tuple[int, dict[str, Scanned]] | None = None
+        for event, day in zip(ordered, self._all.latest, strict=True):
+            involved = dict.fromkeys(event.involved)
+            for actor in involved:
                 by_actor[actor].append(event)
+            for actor in self._other_actors(event, involved):
+                others[actor].append(event)
+                other_days[actor].append(day)
             if isinstance(event, TreatyAct):
                 by_instrument[event.instrument].append(event)
             if event.corrects is not None:
                 self._correctors[event.corrects].append(event)
+
+    def _other_actors(self, event: Event, involved: Iterable[str]) -> Iterable[str]:
+        """The actors whose other events (`_others`) ``event`` is among: those it involves,
+        less those it writes a columnar section for."""
+        kind = type(event)
+        whose = self._whose[kind] if kind in self._whose else self._whose.setdefault(
+            kind, _columnar_whose(kind))
+        if whose is None:
+            return involved
+        named = getattr(event, whose)
+        return set(involved).difference((named,) if isinstance(named, str) else named)
 
     def add(self, event: Event) -> None:
         """Index one more event."""
         self._version += 1
         self._by_id[event.id] = event
         self._all.insert(event)
-        for actor in dict.fromkeys(event.involved):
+        involved = dict.fromkeys(event.involved)
+        for actor in involved:
             self._by_actor.insert(actor, event)
+        for actor in self._other_actors(event, involved):
+            self._others.insert(actor, event)
         if isinstance(event, TreatyAct):
             self._by_instrument.insert(event.instrument, event)
         if event.corrects is not None:
@@ -215,7 +286,24 @@ class MemoryIndex:
         return self._by_instrument.get(instrument)
 
     def writes(self, actor: str) -> ActorWrites:
-        return actor_writes(self.lane(actor), actor)
+        """The actor's other events and its column of every columnar section's matrix. The
+        matrices are made for all actors at once, when the events are as loaded (or by
+        `ballots`); after appends, until then, the actor's whole lane (`actor_writes`):
+        remaking them for each append would cost more than the actors' lanes."""
+        if self._version and any((self._version, section) not in self._ballots
+                                 for section in COLUMNAR):
+            return actor_writes(self.lane(actor), actor)
+        return ActorWrites(self._others.get(actor), {
+            section: self.ballots(section).written(actor) for section in sorted(COLUMNAR)},
+            self._every_scanned().get(actor, {}))
+
+    def _every_scanned(self) -> dict[str, Scanned]:
+        """Every actor's writes among its other events (`scanned`), made at once."""
+        held = self._scanned
+        if held is None or held[0] != self._version:
+            held = self._scanned = (self._version, {
+                actor: scanned(self._others.get(actor), actor) for actor in self._others.named()})
+        return held[1]
 
     def on_key(self, section: str, key: str) -> OnKey:
         held = self._ballots.get((self._version, section))
@@ -226,9 +314,10 @@ class MemoryIndex:
     def ballots(self, section: str) -> Ballots:
         found = self._ballots.get((self._version, section))
         if found is None:
-            self._ballots = {(self._version, section): Ballots.from_events(self._all.events,
-                                                                         section)}
-            found = self._ballots[(self._version, section)]
+            found = Ballots.from_events(self._all.events, section)
+            held = {k: v for k, v in self._ballots.items() if k[0] == self._version}
+            held[(self._version, section)] = found
+            self._ballots = held  # one assignment: threads may read it meanwhile
         return found
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:

@@ -14,6 +14,7 @@ import datetime as dt
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 
+from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event
 from cybertimeline._model.registry import Instrument, Registry
 from cybertimeline._projections.entries import SharedVoteEntries
@@ -47,6 +48,7 @@ class Derived:
         self._acts: dict[str, dict[str, list[Event]]] = {}
         self.votes = SharedVoteEntries(_Reader(index))
         self._words: dict[str, str] | None = None
+        self._dropped: dict[str, list[Event]] | None = None
 
     def acts(self, instrument: str, actor: str) -> list[Event]:
         """The actor's stored acts on a charted instrument (corrected ones too)."""
@@ -73,29 +75,41 @@ class Derived:
         """The actor's positions at every prefix of ``events`` known at ``known_at``."""
         if not isinstance(events, ActorWrites):
             return PrefixPositions(actor, events, votes=self.votes)
-        others, columns = events
-        if known_at is None and not any(self._about(dropped, actor)
-                                        for dropped in self.known.dropped_now()):
+        others, columns = events.others, events.columns
+        dropped = self._dropped_about().get(actor, []) if known_at is None else None
+        if dropped == []:
             # Every event is known (the common case): no filter, and the lane's days.
             return PrefixPositions(actor, others.events, latest=others.latest, columns=columns,
-                                   votes=self.votes)
+                                   votes=self.votes, sections=events.sections)
+        if dropped is not None and not any(COLUMNAR.intersection(
+                section for section, _ in event.entries(actor)) for event in dropped):
+            # Only the actor's other events are corrected: its columns stand whole.
+            return PrefixPositions(actor, filter(self.known.at(None), others.events),
+                                   columns=columns, votes=self.votes)
         keeps = self.known.keeps(known_at)
         return PrefixPositions(actor, filter(self.known.at(known_at), others.events),
                                columns={section: written.kept(keeps)
                                         for section, written in columns.items()},
                                votes=self.votes)
 
+    def _dropped_about(self) -> dict[str, list[Event]]:
+        """The stored events corrections drop (every event counting as recorded), by each
+        actor they are about: made once."""
+        found = self._dropped
+        if found is None:
+            found = {}
+            for event_id in sorted(self.known.dropped_now()):
+                event = self._index.get(event_id)
+                for actor in () if event is None else event.involved:
+                    found.setdefault(actor, []).append(event)  # type: ignore[arg-type]
+            self._dropped = found
+        return found
+
     def words(self) -> Mapping[str, str]:
         """Each stored event's `words_of` (corrected ones too), by id: made once."""
         if self._words is None:
             self._words = {e.id: words_of(e) for e in self._index.lane().events}
         return self._words
-
-    def _about(self, event_id: str, actor: str) -> bool:
-        """Whether the stored event ``event_id`` is in ``actor``'s lane."""
-        event = self._index.get(event_id)
-        return event is not None and actor in event.involved
-
 
 class _Reader:
     """Reads the stored events that positions' entries name, one or many at once: through
