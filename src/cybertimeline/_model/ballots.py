@@ -97,6 +97,8 @@ class Ballots:
             if write is None:
                 continue
             whose, value = _ballots_of(event, write)
+            if not whose:  # no write: no entry (a roll call of no ballots)
+                continue
             layout = by_layout.get(whose)
             if layout is None:  # the same voters in the same order: one array for all
                 layout = by_layout[whose] = np.fromiter(

@@ -43,7 +43,8 @@ class _Writes(Generic[V]):
     """
 
     __slots__ = ("_finals", "_lock", "_made", "_pending", "_ranged", "_sealed", "_unslotted",
-                 "events", "firsts", "keys", "make", "make_all", "multiple", "slots", "writes")
+                 "dated", "events", "firsts", "keys", "make", "make_all", "multiple", "slots",
+                 "writes")
 
     def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
                  make_all: Callable[[Any, Sequence[int]], list[V]] | None = None) -> None:
@@ -61,6 +62,8 @@ class _Writes(Generic[V]):
         self._finals: list[V] | None = None
         self._made: dict[int, V] = {}  # entries of keys written more than once, by last ordinal
         self._sealed = False
+        # Whether each entry's date and event are those of its key's last write (votes).
+        self.dated = False
         self._ranged = False  # whether `writes` is 0, 1, 2...: every key written once
         self._unslotted = False  # whether `slots` is yet to be made from `keys`
         # The key ids and names `write_ids` was given, until `ready` turns them into keys.
@@ -302,6 +305,19 @@ class _PrefixMap(Mapping[str, V]):
         return _Items(self._writes.keys[: self._size],
                       self._writes.entries(self._size, self._end))
 
+    def by_date(self) -> list[tuple[str, V]]:
+        """``(key, entry)`` sorted by the entries' events, as `SectionSpec.ordered` sorts a
+        section shown by date (votes): the keys are in the canonical order of their first
+        writes, so where each entry is of its key's write (`_Writes.dated`) and no key holds
+        a later write than its first, they are sorted already."""
+        writes, size = self._writes, self._size
+        pairs = list(self.items())
+        if not writes.dated or (writes.multiple and writes.multiple[0] < size):
+            pairs.sort(key=lambda item: (item[1].date.latest,  # type: ignore[attr-defined]
+                                         item[1].date.earliest,  # type: ignore[attr-defined]
+                                         item[1].event_id))  # type: ignore[attr-defined]
+        return pairs
+
     def __repr__(self) -> str:
         return repr(dict(self.items()))
 
@@ -432,6 +448,7 @@ def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
             keyed[spec.name] = _Writes(_accumulated(spec, actor), events)
         elif spec.columnar:  # vote entries, shared by every actor that voted so
             keyed[spec.name] = _Writes(_last(spec, actor, shared.of), events)
+            keyed[spec.name].dated = True
         else:
             keyed[spec.name] = _Writes(_last(spec, actor), events)
     return keyed
@@ -440,6 +457,7 @@ def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
 def _stored_votes(written: Written, shared: SharedVoteEntries) -> _Writes[VoteEntry]:
     """The votes' writes, read from a store's rows (their events not decoded)."""
     votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written, _written_votes(shared))
+    votes.dated = True
     if written.key_ids is not None:  # from every actor's ballots: arrays
         entries = written.entries
         votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())
