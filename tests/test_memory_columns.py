@@ -135,5 +135,7 @@ def test_vote_entries_are_shared_by_every_actor_that_voted_alike() -> None:
     tl = ct.Timeline([vote])
     can, kor, usa = (tl.position(a).votes["A/RES/1"] for a in ("CAN", "KOR", "USA"))
     assert can is kor
-    assert usa is not can and usa.option == "no"
-    assert can.event == vote and can.to_dict()["event"] == "v1"
+    assert usa is not can
+    assert usa.option == "no"
+    assert can.event == vote
+    assert can.to_dict()["event"] == "v1"
