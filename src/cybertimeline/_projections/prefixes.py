@@ -235,6 +235,7 @@ class _Writes(Generic[V]):
             made = self._made[held[cut - 1]] = self.make(self.events, held[:cut])
         return made
 
+    @collector_paused()
     def entries(self, size: int, end: int) -> list[V]:
         """The entries of the first ``size`` keys (all written before ``end``) after the
         first ``end`` events: the final entries, but for keys written again later."""

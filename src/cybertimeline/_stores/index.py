@@ -6,14 +6,14 @@ import bisect
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
-from cybertimeline._model.written import OnKey, Written
+from cybertimeline._model.written import OnKey, Written, pick
 
 __all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "Scanned", "actor_writes", "scanned"]
 
@@ -72,6 +72,26 @@ class ActorWrites(NamedTuple):
     others: Lane
     columns: Mapping[str, Written]
     sections: Scanned | None = None
+
+    def without(self, dropped: Container[str]) -> ActorWrites:
+        """The same writes less the other events whose ids are ``dropped`` (the known set's:
+        an actor's columns stand whole where only its other events are corrected)."""
+        lane = self.others
+        kept = [place for place, event in enumerate(lane.events) if event.id not in dropped]
+        if len(kept) == len(lane.events):
+            return self
+        others = Lane.__new__(Lane)
+        others.events, others.latest = pick(lane.events, kept), pick(lane.latest, kept)
+        sections = self.sections
+        if sections is not None:
+            new = dict(zip(kept, range(len(kept)), strict=True))  # old place -> new
+            renumbered: dict[str, tuple[list[str], list[int]]] = {}
+            for section, (keys, ordinals) in sections.items():
+                pairs = [(key, new[o]) for key, o in zip(keys, ordinals, strict=True) if o in new]
+                if pairs:
+                    renumbered[section] = ([k for k, _ in pairs], [o for _, o in pairs])
+            sections = renumbered
+        return ActorWrites(others, self.columns, sections)
 
 
 def scanned(lane: Lane, actor: str) -> Scanned:

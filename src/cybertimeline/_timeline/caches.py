@@ -84,8 +84,9 @@ class Derived:
         if dropped is not None and not any(COLUMNAR.intersection(
                 section for section, _ in event.entries(actor)) for event in dropped):
             # Only the actor's other events are corrected: its columns stand whole.
-            return PrefixPositions(actor, filter(self.known.at(None), others.events),
-                                   columns=columns, votes=self.votes)
+            kept = events.without(self.known.dropped_now())
+            return PrefixPositions(actor, kept.others.events, latest=kept.others.latest,
+                                   columns=columns, votes=self.votes, sections=kept.sections)
         keeps = self.known.keeps(known_at)
         return PrefixPositions(actor, filter(self.known.at(known_at), others.events),
                                columns={section: written.kept(keeps)
