@@ -31,6 +31,8 @@ from cybertimeline.errors import ValidationError
 if TYPE_CHECKING:
     import numpy.typing as npt
 
+    from cybertimeline._model.ballots import Ballots
+
 __all__ = [
     "AdoptionEntry",
     "CooperationEntry",
@@ -183,13 +185,15 @@ class SharedVoteEntries:
     writes (`written`) read their event through ``load`` when asked for it.
     """
 
-    __slots__ = ("_dates", "_load", "_made", "_table")
+    __slots__ = ("_columns", "_dates", "_load", "_made", "_table")
 
     def __init__(self, load: Callable[[str], Any] | None = None) -> None:
         self._made: dict[tuple[str, str | None], VoteEntry] = {}
         self._dates: dict[str, tuple[Date, str]] = {}
         self._load = load
         self._table: _Table | None = None
+        # Each actor's keys and entries of every actor's ballots, made at once (`prepare`).
+        self._columns: tuple[Entries, dict[str, tuple[list[str], list[VoteEntry]]]] | None = None
 
     def of(self, event: Vote, actor: str) -> VoteEntry:
         """``actor``'s vote in ``event``, as `VoteEntry.of` makes it."""
@@ -254,6 +258,32 @@ class SharedVoteEntries:
             if missing.size:
                 self._fill(table, missing)
         return pick(table.cells, cells.tolist())
+
+    def prepare(self, ballots: Ballots) -> None:
+        """Make every actor's keys and entries of ``ballots`` at once, where each of its
+        keys is written once (`column`): an actor's first position then reads lists made
+        already. Done once per matrix (a few milliseconds per hundred actors)."""
+        held = self._columns
+        if held is not None and held[0] is ballots.entries:
+            return
+        counts, key_ids = ballots.entries.key_counts(), ballots.entries.key_ids()
+        made: dict[str, tuple[list[str], list[VoteEntry]]] = {}
+        for actor in ballots.actors:
+            written = ballots.written(actor)
+            ranks = written.ranks
+            if len(ranks) and counts[key_ids[ranks]].max() > 1:
+                continue  # a key that may be written again: read as its writes are
+            made[actor] = (written.keys, self.coded(written, range(len(written))))
+        self._columns = (ballots.entries, made)
+
+    def column(self, actor: str, written: Written) -> tuple[list[str], list[VoteEntry]] | None:
+        """The actor's keys and entries made by `prepare`, if ``written`` is the actor's
+        column of the ballots prepared (each key written once); else None."""
+        held = self._columns
+        if held is None or written.coded is None or held[0] is not written.entries:
+            return None
+        found = held[1].get(actor)
+        return found if found is not None and len(found[0]) == len(written) else None
 
     def _fill(self, table: _Table, cells: npt.NDArray[Any]) -> None:
         """Make the entries of ``cells`` of ``table``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -93,14 +94,17 @@ class _Writes(Generic[V]):
         self.writes = pick(at, order)
         if len(first) == count:
             return
-        again: dict[str, list[int]] = {}
-        for index, key in enumerate(keys):  # collect the writes of repeated keys only
-            if first[key] != index:
-                again.setdefault(key, [at[first[key]]]).append(at[index])
-        for key, ordinals_of in again.items():
-            place = self.slots[key]
-            self.writes[place] = ordinals_of
-            bisect.insort(self.multiple, place)
+        # The writes of each key, in order: the places sorted by key (a stable sort), cut
+        # where the key changes.
+        by_key = sorted(range(count), key=keys.__getitem__)
+        multiple = []
+        for key, places in itertools.groupby(by_key, key=keys.__getitem__):
+            held = pick(at, list(places))
+            if len(held) > 1:
+                place = self.slots[key]
+                self.writes[place] = held
+                multiple.append(place)
+        self.multiple = sorted(multiple)
 
     def write_ids(self, key_ids: npt.NDArray[Any], names: Sequence[str],
                   counts: npt.NDArray[Any]) -> None:
@@ -124,6 +128,16 @@ class _Writes(Generic[V]):
         # and their entries are made when a prefix is first read (`ready`).
         self._pending = (key_ids, names)
         self._sealed = True
+
+    def write_once(self, keys: list[str], finals: list[V]) -> None:
+        """Record one write of each of ``keys``, by ordinals 0, 1..., whose entries are
+        ``finals`` (made beforehand, shared, never changed), and seal."""
+        assert not self.writes
+        assert self._pending is None
+        self.keys, self._finals = keys, finals
+        self.firsts = range(len(keys))
+        self.writes = cast(list[int | list[int]], range(len(keys)))  # read only
+        self._ranged = self._unslotted = self._sealed = True
 
     def ready(self) -> None:
         """Make the keys and the writes of each that `write_ids` left for later."""
@@ -455,11 +469,16 @@ def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
     return keyed
 
 
-def _stored_votes(written: Written, shared: SharedVoteEntries) -> _Writes[VoteEntry]:
-    """The votes' writes, read from a store's rows (their events not decoded)."""
+def _stored_votes(written: Written, shared: SharedVoteEntries,
+                  actor: str | None = None) -> _Writes[VoteEntry]:
+    """The votes' writes, read from a store's rows (their events not decoded), or from the
+    actor's keys and entries made beforehand for every actor (`SharedVoteEntries.column`)."""
     votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written, _written_votes(shared))
     votes.dated = True
-    if written.key_ids is not None:  # from every actor's ballots: arrays
+    made = None if actor is None else shared.column(actor, written)
+    if made is not None:
+        votes.write_once(*made)
+    elif written.key_ids is not None:  # from every actor's ballots: arrays
         entries = written.entries
         votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())
     else:
@@ -507,7 +526,7 @@ class PrefixPositions:
         self._keyed = dict(keyed)
         if written is not None:  # read from the stored writes, not from `events`
             del keyed["votes"]
-            self._keyed["votes"] = _stored_votes(written, shared)
+            self._keyed["votes"] = _stored_votes(written, shared, actor)
         self._others: list[Event] = []
         self._other_ordinals: list[int] = []
         self._planned: tuple[tuple[SectionSpec, ...], list[tuple[str, _Writes[Any] | None,

@@ -6,14 +6,14 @@ import bisect
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
-from cybertimeline._model.written import OnKey, Written, pick
+from cybertimeline._model.written import OnKey, Written
 
 __all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "Scanned", "actor_writes", "scanned"]
 
@@ -45,6 +45,12 @@ class Lane:
         """How many events settle on or before ``day`` (all of them for None)."""
         return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
 
+    def place(self, event: Event) -> int | None:
+        """The place of ``event`` in the lane, if there."""
+        place = bisect.bisect_left(self.events, canonical_key(event), key=canonical_key)
+        found = place < len(self.events) and self.events[place] is event
+        return place if found else None
+
     def between(self, first: dt.date | None, last: dt.date | None) -> Lane:
         """The events that settle from ``first`` to ``last`` (either open if None)."""
         if first is None and last is None:
@@ -73,21 +79,24 @@ class ActorWrites(NamedTuple):
     columns: Mapping[str, Written]
     sections: Scanned | None = None
 
-    def without(self, dropped: Container[str]) -> ActorWrites:
-        """The same writes less the other events whose ids are ``dropped`` (the known set's:
+    def without(self, dropped: Iterable[Event]) -> ActorWrites:
+        """The same writes less the ``dropped`` events among the other ones (the known set's:
         an actor's columns stand whole where only its other events are corrected)."""
         lane = self.others
-        kept = [place for place, event in enumerate(lane.events) if event.id not in dropped]
-        if len(kept) == len(lane.events):
+        places = sorted({place for place in map(lane.place, dropped) if place is not None})
+        if not places:
             return self
+        cuts = list(zip([-1, *places], [*places, len(lane.events)], strict=True))
         others = Lane.__new__(Lane)
-        others.events, others.latest = pick(lane.events, kept), pick(lane.latest, kept)
+        others.events = [e for start, stop in cuts for e in lane.events[start + 1:stop]]
+        others.latest = [d for start, stop in cuts for d in lane.latest[start + 1:stop]]
         sections = self.sections
         if sections is not None:
-            new = dict(zip(kept, range(len(kept)), strict=True))  # old place -> new
+            gone = set(places)
             renumbered: dict[str, tuple[list[str], list[int]]] = {}
             for section, (keys, ordinals) in sections.items():
-                pairs = [(key, new[o]) for key, o in zip(keys, ordinals, strict=True) if o in new]
+                pairs = [(key, o - bisect.bisect_left(places, o))
+                         for key, o in zip(keys, ordinals, strict=True) if o not in gone]
                 if pairs:
                     renumbered[section] = ([k for k, _ in pairs], [o for _, o in pairs])
             sections = renumbered

@@ -76,6 +76,10 @@ class Derived:
         if not isinstance(events, ActorWrites):
             return PrefixPositions(actor, events, votes=self.votes)
         others, columns = events.others, events.columns
+        if any(written.coded is not None for written in columns.values()):
+            # Columns of every actor's ballots, held: every actor's votes made at once.
+            for section in columns:
+                self.votes.prepare(self._index.ballots(section))
         dropped = self._dropped_about().get(actor, []) if known_at is None else None
         if dropped == []:
             # Every event is known (the common case): no filter, and the lane's days.
@@ -84,7 +88,7 @@ class Derived:
         if dropped is not None and not any(COLUMNAR.intersection(
                 section for section, _ in event.entries(actor)) for event in dropped):
             # Only the actor's other events are corrected: its columns stand whole.
-            kept = events.without(self.known.dropped_now())
+            kept = events.without(dropped)
             return PrefixPositions(actor, kept.others.events, latest=kept.others.latest,
                                    columns=columns, votes=self.votes, sections=kept.sections)
         keeps = self.known.keeps(known_at)
