@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 import orjson
 
+from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.dates import Date
 from cybertimeline._model.events import (
     Adoption,
@@ -259,6 +260,7 @@ class SharedVoteEntries:
                 self._fill(table, missing)
         return pick(table.cells, cells.tolist())
 
+    @collector_paused()
     def prepare(self, ballots: Ballots) -> None:
         """Make every actor's keys and entries of ``ballots`` at once, where each of its
         keys is written once (`column`): an actor's first position then reads lists made

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from cybertimeline._model.ballots import Ballots
+from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
@@ -107,7 +108,7 @@ def scanned(lane: Lane, actor: str) -> Scanned:
     """The actor's writes among the events of ``lane``, by section (`BaseEvent.entries`)."""
     found: dict[str, tuple[list[str], list[int]]] = {}
     for ordinal, event in enumerate(lane.events):
-        for section, key in event.entries(actor):
+        for section, key in type(event)._entries(event, actor):  # `BaseEvent.entries`
             held = found.get(section)
             if held is None:
                 held = found[section] = ([], [])
@@ -326,6 +327,7 @@ class MemoryIndex:
             section: self.ballots(section).written(actor) for section in sorted(COLUMNAR)},
             self._every_scanned().get(actor, {}))
 
+    @collector_paused()
     def _every_scanned(self) -> dict[str, Scanned]:
         """Every actor's writes among its other events (`scanned`), made at once."""
         held = self._scanned
