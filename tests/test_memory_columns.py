@@ -25,7 +25,8 @@ from tests import strategies as s
 
 def _ballots_of_rows(events: list[Any]) -> Ballots:
     """The ballots as every event's `written` rows make them, one row at a time."""
-    rows, written = [], []
+    rows: list[Any] = []
+    written: list[list[tuple[str, str | None]]] = []
     for event in sorted(events, key=ct.canonical_key):
         found = [row for row in event.written() if row[1] == "votes"]
         if found:
@@ -121,7 +122,8 @@ def test_positions_after_appends_equal_a_replay_with_or_without_the_matrix(event
     tl.append(last)
     chosen = ref.folded(events, ref.last_day(as_of), None, False)
     replay = ct.fold(ct.PositionProjection(actor), chosen).to_dict()
-    blank = {"as_of": None, "known_at": None, "possible": False, "not_yet_open": {}}
+    blank: dict[str, Any] = {"as_of": None, "known_at": None, "possible": False,
+                             "not_yet_open": {}}
     assert tl.position(actor, as_of=as_of).to_dict() | blank == replay
     tl.prepare_bulk()
     assert tl.position(actor, as_of=as_of).to_dict() | blank == replay
@@ -152,7 +154,7 @@ def test_an_actors_writes_without_some_events_are_those_of_the_rest(events, acto
     writes = index.writes(actor)
     ids = [e.id for e in events]
     dropped = set(data.draw(st.lists(st.sampled_from(ids), unique=True) if ids else st.just([])))
-    kept = writes.without(index.get(i) for i in dropped)
+    kept = writes.without(e for e in events if e.id in dropped)
     rest = [e for e in writes.others.events if e.id not in dropped]
     assert kept.others.events == rest
     assert kept.others.latest == [e.date.latest for e in rest]

@@ -91,17 +91,21 @@ class ActorWrites(NamedTuple):
         others = Lane.__new__(Lane)
         others.events = [e for start, stop in cuts for e in lane.events[start + 1:stop]]
         others.latest = [d for start, stop in cuts for d in lane.latest[start + 1:stop]]
-        sections = self.sections
-        if sections is not None:
-            gone = set(places)
-            renumbered: dict[str, tuple[list[str], list[int]]] = {}
-            for section, (keys, ordinals) in sections.items():
-                pairs = [(key, o - bisect.bisect_left(places, o))
-                         for key, o in zip(keys, ordinals, strict=True) if o not in gone]
-                if pairs:
-                    renumbered[section] = ([k for k, _ in pairs], [o for _, o in pairs])
-            sections = renumbered
+        sections = None if self.sections is None else _renumbered(self.sections, places)
         return ActorWrites(others, self.columns, sections)
+
+
+def _renumbered(sections: Scanned, places: list[int]) -> Scanned:
+    """``sections`` less the writes of the events at ``places`` (sorted), the places of the
+    others moved down past them."""
+    gone = set(places)
+    found: dict[str, tuple[list[str], list[int]]] = {}
+    for section, (keys, ordinals) in sections.items():
+        pairs = [(key, o - bisect.bisect_left(places, o))
+                 for key, o in zip(keys, ordinals, strict=True) if o not in gone]
+        if pairs:
+            found[section] = ([k for k, _ in pairs], [o for _, o in pairs])
+    return found
 
 
 def scanned(lane: Lane, actor: str) -> Scanned:
