@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,9 +19,16 @@ from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.event import COLUMNAR
 from cybertimeline._model.sources import sources_json
 from cybertimeline._model.written import Entries
+from cybertimeline._stores import index as index_module
 from cybertimeline._stores.index import MemoryIndex
 from tests import reference as ref
 from tests import strategies as s
+
+
+@pytest.fixture(autouse=True)
+def _columns_of_any_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Columns made for stores of any size (the examples here are small)."""
+    monkeypatch.setattr(index_module, "COLUMNS_FROM", 0)
 
 
 def _ballots_of_rows(events: list[Any]) -> Ballots:
@@ -127,6 +135,20 @@ def test_positions_after_appends_equal_a_replay_with_or_without_the_matrix(event
     assert tl.position(actor, as_of=as_of).to_dict() | blank == replay
     tl.prepare_bulk()
     assert tl.position(actor, as_of=as_of).to_dict() | blank == replay
+
+
+def test_a_small_store_folds_an_actors_lane_without_numpy(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Below `COLUMNS_FROM` events, an actor's first position folds its lane: the command
+    line on a small store does not import numpy for one actor."""
+    monkeypatch.setattr(index_module, "COLUMNS_FROM", 2)
+    vote = ct.Vote(id="v1", date=ct.Date.parse("2020-01-02"), sources=[ct.Source(title="R")],
+                   body="UNGA", resolution="A/RES/1", votes={"CAN": "yes"})
+    index = MemoryIndex([vote])
+    assert index.writes("CAN").columns == {}
+    assert index.writes("CAN").others.events == [vote]
+    monkeypatch.setattr(index_module, "COLUMNS_FROM", 1)
+    assert list(index.writes("CAN").columns["votes"].keys) == ["A/RES/1"]
 
 
 def test_vote_entries_are_shared_by_every_actor_that_voted_alike() -> None:

@@ -16,7 +16,7 @@ from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.written import OnKey, Written
 
-__all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "Scanned", "actor_writes", "scanned"]
+__all__ = ["COLUMNS_FROM", "ActorWrites", "Index", "Lane", "MemoryIndex", "Scanned", "actor_writes", "scanned"]
 
 
 class Lane:
@@ -226,6 +226,12 @@ class _Lanes:
             self.days.pop(key, None)  # made again, when the lane is
 
 
+COLUMNS_FROM = 5_000
+"""From how many events a store held in memory reads positions from columns made for all
+actors at once (`MemoryIndex.writes`): below, an actor's lane is folded at its first
+query in less time than numpy takes to import (the command line on a small store)."""
+
+
 def _columnar_whose(kind: type[Event]) -> str | None:
     """The field naming the actors a kind writes a columnar section for (`COLUMNAR`: a roll
     call's voters), or None for a kind that writes none."""
@@ -321,11 +327,12 @@ class MemoryIndex:
 
     def writes(self, actor: str) -> ActorWrites:
         """The actor's other events and its column of every columnar section's matrix. The
-        matrices are made for all actors at once, when the events are as loaded (or by
-        `ballots`); after appends, until then, the actor's whole lane (`actor_writes`):
-        remaking them for each append would cost more than the actors' lanes."""
-        if self._version and any((self._version, section) not in self._ballots
-                                 for section in COLUMNAR):
+        matrices are made for all actors at once, when the events are as loaded and at
+        least `COLUMNS_FROM` (or by `ballots`); else, until then, the actor's whole lane
+        (`actor_writes`): remaking them for each append would cost more than the actors'
+        lanes, and a small store's lanes cost less than importing numpy."""
+        held = all((self._version, section) in self._ballots for section in COLUMNAR)
+        if not held and (self._version or len(self._by_id) < COLUMNS_FROM):
             return actor_writes(self.lane(actor), actor)
         return ActorWrites(self._others.get(actor), {
             section: self.ballots(section).written(actor) for section in sorted(COLUMNAR)},
