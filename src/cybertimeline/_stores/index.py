@@ -16,7 +16,8 @@ from cybertimeline._model.events import Event, TreatyAct
 from cybertimeline._model.order import canonical_key
 from cybertimeline._model.written import OnKey, Written
 
-__all__ = ["COLUMNS_FROM", "ActorWrites", "Index", "Lane", "MemoryIndex", "Scanned", "actor_writes", "scanned"]
+__all__ = ["COLUMNS_FROM", "ActorWrites", "Index", "Lane", "MemoryIndex", "Scanned",
+           "actor_writes", "scanned"]
 
 
 class Lane:
