@@ -151,6 +151,30 @@ def test_a_small_store_folds_an_actors_lane_without_numpy(monkeypatch: pytest.Mo
     assert list(index.writes("CAN").columns["votes"].keys) == ["A/RES/1"]
 
 
+def test_a_matrix_far_larger_than_its_ballots_is_not_made_for_a_position(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many actors each voting once: a position reads its lane, not a matrix of roll calls
+    by actors far larger than its ballots, and answers the same."""
+    from cybertimeline._model import ballots as ballots_module
+
+    monkeypatch.setattr(ballots_module, "DENSE_FLOOR", 0)
+
+    def vote(i: int, voters: list[str]) -> ct.Vote:
+        return ct.Vote(id=f"v{i}", date=ct.Date.parse(f"2020-01-{i + 1:02d}"),
+                       sources=[ct.Source(title="R")], body="UNGA", resolution=f"R/{i}",
+                       votes=dict.fromkeys(voters, "yes"))
+
+    names = ["CAN", "KOR", "USA", "JPN", "DEU", "FRA", "GBR", "ITA", "ESP", "BRA", "IND", "CHN"]
+    sparse = [vote(i, [names[i]]) for i in range(12)]  # 144 cells for 12 ballots
+    dense = [vote(i, names) for i in range(12)]  # 144 cells for 144 ballots
+    assert Ballots.dense_of_events(sparse, "votes") is None
+    assert Ballots.dense_of_events(dense, "votes") is not None
+    assert MemoryIndex(sparse).writes("CAN").columns == {}
+    assert list(MemoryIndex(dense).writes("CAN").columns["votes"].keys) == [
+        f"R/{i}" for i in range(12)]
+    assert ct.Timeline(sparse).position("JPN").votes["R/3"].option == "yes"
+
+
 def test_vote_entries_are_shared_by_every_actor_that_voted_alike() -> None:
     """One entry per roll call and option, whichever actor's position reads it."""
     vote = ct.Vote(id="v1", date=ct.Date.parse("2020-01-02"), sources=[ct.Source(title="R")],

@@ -24,7 +24,13 @@ from cybertimeline._model.written import Entries, EntryRow, OnKey, Written
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["Ballots"]
+__all__ = ["DENSE", "DENSE_FLOOR", "Ballots"]
+
+DENSE = 8.0
+"""How many cells a ballot `Ballots.dense_of_events` lets a matrix hold (beyond a million):
+a record of roll calls holds about one (the UN's: 1.4)."""
+DENSE_FLOOR = 2**20
+"""The cells any matrix may hold, however few its ballots (a megabyte)."""
 
 
 class _Codes(dict[Any, int]):
@@ -77,11 +83,25 @@ class Ballots:
         self._by_actor: npt.NDArray[Any] | None = None
 
     @classmethod
-    @collector_paused()
     def from_events(cls, events: Iterable[BaseEvent], section: str) -> Ballots:
         """The ballots that ``events`` (in canonical order) write in ``section``: what
         `of_rows` makes of each event's `BaseEvent.written` rows, a roll call's ballots read
         at the speed of C (a million of them on a store of 6,000 roll calls)."""
+        found = cls._of_events(events, section, None)
+        assert found is not None
+        return found
+
+    @classmethod
+    def dense_of_events(cls, events: Iterable[BaseEvent], section: str) -> Ballots | None:
+        """`from_events`, or None where the matrix would hold more than `DENSE` cells a
+        ballot (beyond `DENSE_FLOOR`): many actors each voting in few roll calls, a matrix far
+        larger than its ballots (what a position reads then is each actor's lane)."""
+        return cls._of_events(events, section, DENSE)
+
+    @classmethod
+    @collector_paused()
+    def _of_events(cls, events: Iterable[BaseEvent], section: str,
+                   dense: float | None) -> Ballots | None:
         import numpy as np
 
         rows: list[EntryRow] = []
@@ -109,6 +129,8 @@ class Ballots:
             layouts.append(layout)
             values.append(value)
         sizes = [len(layout) for layout in layouts]
+        if dense is not None and len(rows) * len(columns) > dense * sum(sizes) + DENSE_FLOOR:
+            return None
         coded = np.fromiter(map(codes.__getitem__, itertools.chain.from_iterable(values)),
                             dtype=np.intp, count=sum(sizes))  # fills `codes`
         return cls.of_arrays(

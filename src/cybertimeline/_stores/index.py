@@ -262,6 +262,7 @@ class MemoryIndex:
         self._version = 0
         self._ballots: dict[tuple[int, str], Ballots] = {}
         self._whose: dict[type, str | None] = {}
+        self._sparse = -1  # the version whose matrix `_dense` found too sparse to make
         # In canonical order already: each lane is filled by appending (a vote has 193
         # voters, so a bisection per event and actor would cost more than the load).
         by_actor, by_instrument = self._by_actor.pending, self._by_instrument.pending
@@ -333,11 +334,32 @@ class MemoryIndex:
         (`actor_writes`): remaking them for each append would cost more than the actors'
         lanes, and a small store's lanes cost less than importing numpy."""
         held = all((self._version, section) in self._ballots for section in COLUMNAR)
-        if not held and (self._version or len(self._by_id) < COLUMNS_FROM):
+        if not held and (self._version or len(self._by_id) < COLUMNS_FROM
+                         or not self._dense()):
             return actor_writes(self.lane(actor), actor)
         return ActorWrites(self._others.get(actor), {
             section: self.ballots(section).written(actor) for section in sorted(COLUMNAR)},
             self._every_scanned().get(actor, {}))
+
+    def _dense(self) -> bool:
+        """Whether every columnar section's matrix is made (as `ballots`), where it is not
+        much larger than its ballots (`Ballots.dense_of_events`); tried once a version."""
+        if self._sparse == self._version:
+            return False
+        for section in sorted(COLUMNAR):
+            if (self._version, section) not in self._ballots:
+                found = Ballots.dense_of_events(self._all.events, section)
+                if found is None:
+                    self._sparse = self._version
+                    return False
+                self._hold(section, found)
+        return True
+
+    def _hold(self, section: str, ballots: Ballots) -> None:
+        """Keep ``ballots`` as the matrix of ``section`` for this version (only)."""
+        held = {k: v for k, v in self._ballots.items() if k[0] == self._version}
+        held[(self._version, section)] = ballots
+        self._ballots = held  # one assignment: threads may read it meanwhile
 
     @collector_paused()
     def _every_scanned(self) -> dict[str, Scanned]:
@@ -358,9 +380,7 @@ class MemoryIndex:
         found = self._ballots.get((self._version, section))
         if found is None:
             found = Ballots.from_events(self._all.events, section)
-            held = {k: v for k, v in self._ballots.items() if k[0] == self._version}
-            held[(self._version, section)] = found
-            self._ballots = held  # one assignment: threads may read it meanwhile
+            self._hold(section, found)
         return found
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
