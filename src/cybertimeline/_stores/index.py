@@ -48,9 +48,10 @@ class Lane:
         return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
 
     def place(self, event: Event) -> int | None:
-        """The place of ``event`` in the lane, if there."""
+        """The place of the event of ``event``'s id in the lane, if there (found by its
+        canonical key, which ends with its id: a store may hold another copy of it)."""
         place = bisect.bisect_left(self.events, canonical_key(event), key=canonical_key)
-        found = place < len(self.events) and self.events[place] is event
+        found = place < len(self.events) and self.events[place].id == event.id
         return place if found else None
 
     def between(self, first: dt.date | None, last: dt.date | None) -> Lane:
