@@ -91,13 +91,13 @@ def test_repeated_positions_of_one_actor_in_memory_do_not_rederive_its_writes(
     from cybertimeline._stores import index as index_module
 
     calls: list[str] = []
-    real = index_module.actor_writes
+    real = index_module.MemoryIndex.writes
 
-    def counting(lane: index_module.Lane, actor: str) -> index_module.ActorWrites:
+    def counting(index: index_module.MemoryIndex, actor: str) -> index_module.ActorWrites:
         calls.append(actor)
-        return real(lane, actor)
+        return real(index, actor)
 
-    monkeypatch.setattr(index_module, "actor_writes", counting)
+    monkeypatch.setattr(index_module.MemoryIndex, "writes", counting)
     timeline = ct.Timeline([_vote(f"v{i}", f"R{i}", f"20{10 + i}-01-01", {"CAN": "yes"})
                             for i in range(5)])
     for year in range(2010, 2016):

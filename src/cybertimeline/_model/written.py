@@ -316,6 +316,12 @@ class Written:
             self._values = pick(meaning, codes.tolist())  # the codes kept: a thread may be here
         return self._values
 
+    @property
+    def coded(self) -> tuple[npt.NDArray[Any], Sequence[str | None]] | None:
+        """Each write's value as a code and what each code means, where the writes are a
+        column of every actor's ballots (`Ballots.written`); else None."""
+        return self._codes
+
     @classmethod
     def gather(cls, entries: Entries, written: Iterable[tuple[int, str | None]]) -> Written:
         """An actor's writes from its rows ``(event row, value)`` and the section's entries

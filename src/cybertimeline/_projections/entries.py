@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, Any, cast
 import attrs
 import orjson
 
+from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.dates import Date
 from cybertimeline._model.sources import Source, sources_of_json, sources_of_many
-from cybertimeline._model.written import Cited, pick
+from cybertimeline._model.written import Cited, Entries, Written, pick
 from cybertimeline.errors import ValidationError
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from cybertimeline._model.ballots import Ballots
     from cybertimeline._model.events import (
         Adoption,
         Cooperation,
@@ -191,12 +195,15 @@ class SharedVoteEntries:
     writes (`written`) read their event through ``load`` when asked for it.
     """
 
-    __slots__ = ("_dates", "_load", "_made")
+    __slots__ = ("_columns", "_dates", "_load", "_made", "_table")
 
     def __init__(self, load: Callable[[str], Any] | None = None) -> None:
         self._made: dict[tuple[str, str | None], VoteEntry] = {}
         self._dates: dict[str, tuple[Date, str]] = {}
         self._load = load
+        self._table: _Table | None = None
+        # Each actor's keys and entries of every actor's ballots, made at once (`prepare`).
+        self._columns: tuple[Entries, dict[str, tuple[list[str], list[VoteEntry]]]] | None = None
 
     def of(self, event: Vote, actor: str) -> VoteEntry:
         """``actor``'s vote in ``event``, as `VoteEntry.of` makes it."""
@@ -248,6 +255,75 @@ class SharedVoteEntries:
         bodies, titles = _detail_columns(ids, details)
         return _vote_dicts(options, bodies, list(map(texts.__getitem__, dates)), titles, ids)
 
+    def coded(self, written: Written, places: Sequence[int]) -> list[VoteEntry]:
+        """`all_written` of the writes at ``places`` of a column of every actor's ballots
+        (`Written.coded`, from `Ballots.written`): each entry looked up in a table by its
+        entry's place and its code, those not made yet made (at the speed of C: a whole
+        position's votes, when another actor's made most of them)."""
+        import numpy as np
+
+        coded = written.coded
+        assert coded is not None
+        codes, meaning = coded
+        table = self._table
+        if table is None or table.entries is not written.entries or table.meaning is not meaning:
+            table = _Table(written.entries, meaning)
+            # Every entry and option at once (a few per roll call): then no actor's
+            # position makes any.
+            self._fill(table, np.flatnonzero(np.tile(
+                [value is not None for value in meaning], len(written.entries))))
+            self._table = table
+        at = (np.arange(places.start, places.stop) if isinstance(places, range)
+              else np.asarray(places, dtype=np.intp))
+        cells = np.asarray(written.ranks)[at].astype(np.intp) * len(meaning) + codes[at]
+        if None in meaning[1:]:  # a cell of an option of None: `all_written` says what is wrong
+            missing = np.unique(cells[~table.made[cells]])
+            if missing.size:
+                self._fill(table, missing)
+        return pick(table.cells, cells.tolist())
+
+    @collector_paused()
+    def prepare(self, ballots: Ballots) -> None:
+        """Make every actor's keys and entries of ``ballots`` at once, where each of its
+        keys is written once (`column`): an actor's first position then reads lists made
+        already. Done once per matrix (a few milliseconds per hundred actors)."""
+        held = self._columns
+        if held is not None and held[0] is ballots.entries:
+            return
+        counts, key_ids = ballots.entries.key_counts(), ballots.entries.key_ids()
+        made: dict[str, tuple[list[str], list[VoteEntry]]] = {}
+        for actor in ballots.actors:
+            written = ballots.written(actor)
+            ranks = written.ranks
+            if len(ranks) and counts[key_ids[ranks]].max() > 1:
+                continue  # a key that may be written again: read as its writes are
+            made[actor] = (written.keys, self.coded(written, range(len(written))))
+        self._columns = (ballots.entries, made)
+
+    def column(self, actor: str, written: Written) -> tuple[list[str], list[VoteEntry]] | None:
+        """The actor's keys and entries made by `prepare`, if ``written`` is the actor's
+        column of the ballots prepared (each key written once); else None."""
+        held = self._columns
+        if held is None or written.coded is None or held[0] is not written.entries:
+            return None
+        found = held[1].get(actor)
+        return found if found is not None and len(found[0]) == len(written) else None
+
+    def _fill(self, table: _Table, cells: npt.NDArray[Any]) -> None:
+        """Make the entries of ``cells`` of ``table``."""
+        import numpy as np
+
+        ranks, values = np.divmod(cells, len(table.meaning))
+        entries, rank_list = table.entries, ranks.tolist()
+        made = self.all_written(
+            pick(entries.ids, rank_list), pick(entries.dates, rank_list),
+            pick(entries.keys, rank_list), pick(table.meaning, values.tolist()),
+            pick(entries.details, rank_list), entries.sources_of(rank_list))
+        held = table.cells
+        for cell, entry in zip(cells.tolist(), made, strict=True):
+            held[cell] = entry
+        table.made[cells] = True  # last: a thread that sees it reads the entry
+
     def _date(self, text: str) -> tuple[Date, str]:
         """The date of an EDTF text, and that date as text (as `VoteEntry.to_dict` shows
         it), each made once."""
@@ -270,6 +346,21 @@ def _vote_dict(option: str | None, body: str, date: str, title: str | None, even
                ) -> dict[str, Any]:
     """A vote as JSON (`VoteEntry.to_dict`), ``date`` as text."""
     return _vote_dicts([option], [body], [date], [title], [event_id])[0]
+
+class _Table:
+    """The vote entries of every actor's ballots (`Ballots`), by cell: an entry's place
+    times the number of codes, plus the code of its option (`meaning`: what each means)."""
+
+    __slots__ = ("cells", "entries", "made", "meaning")
+
+    def __init__(self, entries: Entries, meaning: Sequence[str | None]) -> None:
+        import numpy as np
+
+        self.entries = entries
+        self.meaning = meaning
+        size = len(entries) * len(meaning)
+        self.cells: list[VoteEntry | None] = [None] * size
+        self.made = np.zeros(size, dtype=bool)
 
 
 _new_entry = object.__new__

@@ -213,11 +213,9 @@ class Position:
         ``as_of``, with the day each opened (rule 11): no state could have signed them."""
         if self.registry is None or self.as_of is None:
             return EMPTY
-        day = self.as_of.latest
-        return FrozenDict({i.id: i.opening for i in sorted(self.registry.instruments.values(),
-                                                           key=lambda i: i.id)
-                           if i.opening is not None and i.not_yet_open(day)
-                           and i.id not in self.treaties})
+        day, treaties = self.as_of.latest, self.treaties
+        return FrozenDict({name: opening for name, opening, first in _openings(self.registry)
+                           if day < first and name not in treaties})
 
     def treaty(self, instrument: str) -> TreatyStatus:
         """The actor's standing towards any instrument, acted on or not (rules 10 and 11).
@@ -282,6 +280,26 @@ class Position:
         found["coverage"] = {k: v.to_dict() for k, v in sorted(self.coverage.items())}
         found["not_yet_open"] = {k: str(v) for k, v in self.not_yet_open.items()}
         return found
+
+
+_OPENINGS: dict[int, tuple[Mapping[str, Any], list[tuple[str, Date, Any]]]] = {}
+"""`_openings` of the last registries' instruments, by the id of their mapping."""
+
+
+def _openings(registry: Registry) -> list[tuple[str, Date, Any]]:
+    """Each instrument of the registry with an opening (`Instrument.opening`), by id: its id,
+    its opening and that opening's first day (`Instrument.not_yet_open` of a day before
+    it); made once per registry's instruments (a registry is a value)."""
+    instruments = registry.instruments
+    held = _OPENINGS.get(id(instruments))
+    if held is not None and held[0] is instruments:
+        return held[1]
+    found = [(i.id, i.opening, i.opening.earliest)
+             for i in sorted(instruments.values(), key=lambda i: i.id) if i.opening is not None]
+    if len(_OPENINGS) >= 8:  # a few registries at a time
+        _OPENINGS.clear()
+    _OPENINGS[id(instruments)] = (instruments, found)
+    return found
 
 
 # -- folding: how an event writes a section of a position ---------------------------------

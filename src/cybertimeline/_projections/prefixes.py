@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
+from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.dates import Date
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
 from cybertimeline._model.written import Ints, Written, below, listed, pick, taken
-from cybertimeline._projections.collection import collector_paused
 from cybertimeline._projections.entries import SharedVoteEntries, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
 from cybertimeline._projections.projection import fold
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["PrefixPositions"]
 
 V = TypeVar("V")
+Scanned = Mapping[str, tuple[Sequence[str], Sequence[int]]]
+"""An actor's writes among its events, by section: the keys and the places of the events that
+write them, in order (as a store's index makes them: `cybertimeline._stores.index.scanned`)."""
 _Make = Callable[[Any, Sequence[int]], V]
 _Json = Callable[[Any, list[str], list[int]], dict[str, Any]]
 
@@ -41,15 +45,17 @@ class _Writes(Generic[V]):
     writes always make the same entry.
     """
 
-    __slots__ = ("_finals", "_lock", "_made", "_pending", "_sealed", "events", "firsts", "json",
-                 "keys", "make", "make_all", "multiple", "slots", "writes")
+    __slots__ = ("_finals", "_lock", "_made", "_pending", "_ranged", "_sealed", "_unslotted",
+                 "dated", "events", "firsts", "json", "keys", "make", "make_all", "multiple",
+                 "slots", "writes")
 
     def __init__(self, make: _Make[V], events: Sequence[Event] | Written,
-                 make_all: Callable[[Any, list[int]], list[V]] | None = None,
+                 make_all: Callable[[Any, Sequence[int]], list[V]] | None = None,
                  json: _Json | None = None) -> None:
         """``make_all``, if given, makes the entries of many last writes at once, as
-        ``make`` does for each; ``json``, the section's JSON from the last writes of its
-        keys, without their entries (`_PrefixMap.stored_json`)."""
+        ``make`` does for each (given their ordinals: a list, or a range); ``json``, the
+        section's JSON from the last writes of its keys, without their entries
+        (`_PrefixMap.stored_json`)."""
         self.make = make
         self.make_all = make_all
         self.json = json
@@ -63,6 +69,10 @@ class _Writes(Generic[V]):
         self._finals: list[V] | None = None
         self._made: dict[int, V] = {}  # entries of keys written more than once, by last ordinal
         self._sealed = False
+        # Whether each entry's date and event are those of its key's last write (votes).
+        self.dated = False
+        self._ranged = False  # whether `writes` is 0, 1, 2...: every key written once
+        self._unslotted = False  # whether `slots` is yet to be made from `keys`
         # The key ids and names `write_ids` was given, until `ready` turns them into keys.
         self._pending: tuple[npt.NDArray[Any], Sequence[str]] | None = None
         # What `ready` and `finals` make later, once: threads may read one position at once.
@@ -77,27 +87,32 @@ class _Writes(Generic[V]):
         else:
             self.rewrite(place, ordinal)
 
-    def write_all(self, keys: Sequence[str]) -> None:
-        """Record the writes of ``keys`` in order, by ordinals 0, 1...: as `write` for each
-        (on an empty field), at the speed of C but for the keys written more than once."""
+    def write_all(self, keys: Sequence[str], ordinals: Sequence[int] | None = None) -> None:
+        """Record the writes of ``keys`` in order, by ``ordinals`` (0, 1... if None): as
+        `write` for each (on an empty field), at the speed of C but for the keys written
+        more than once."""
         assert not self.writes
         count = len(keys)
+        at = range(count) if ordinals is None else ordinals
         slots = dict(zip(keys, range(count), strict=True))
-        if len(slots) == count:  # each key written once (the common case)
-            self.slots, self.writes = slots, list(range(count))
+        if len(slots) == count:  # each key written once (the common case): no sort
+            self.slots, self.writes = slots, list(at)
             return
         first = dict(zip(reversed(keys), range(count - 1, -1, -1), strict=True))
         order = sorted(first.values())  # the keys' places: the order of their first writes
-        self.slots = {keys[ordinal]: place for place, ordinal in enumerate(order)}
-        self.writes = list(order)
-        again: dict[str, list[int]] = {}
-        for ordinal, key in enumerate(keys):  # collect the writes of repeated keys only
-            if first[key] != ordinal:
-                again.setdefault(key, [first[key]]).append(ordinal)
-        for key, ordinals in again.items():
-            place = self.slots[key]
-            self.writes[place] = ordinals
-            bisect.insort(self.multiple, place)
+        self.slots = {keys[index]: place for place, index in enumerate(order)}
+        self.writes = pick(at, order)
+        # The writes of each key, in order: the places sorted by key (a stable sort), cut
+        # where the key changes.
+        by_key = sorted(range(count), key=keys.__getitem__)
+        multiple = []
+        for key, places in itertools.groupby(by_key, key=keys.__getitem__):
+            held = pick(at, list(places))
+            if len(held) > 1:
+                place = self.slots[key]
+                self.writes[place] = held
+                multiple.append(place)
+        self.multiple = sorted(multiple)
 
     def write_ids(self, key_ids: npt.NDArray[Any], names: Sequence[str],
                   counts: npt.NDArray[Any]) -> None:
@@ -109,14 +124,28 @@ class _Writes(Generic[V]):
         assert not self.writes
         assert self._pending is None
         # `firsts` stays an array (4 bytes a key) until a prefix is read (`ready`).
-        if len(key_ids) and counts[key_ids].max() > 1:  # a key written more than once
-            self.firsts = np.sort(np.unique(key_ids, return_index=True)[1]).astype(np.int32)
+        shared = counts[key_ids] > 1 if len(key_ids) else None
+        if shared is not None and shared.any():  # a key that may be written more than once
+            again = np.flatnonzero(shared)  # the first write of each of those keys is first
+            first = np.logical_not(shared)
+            first[again[np.unique(key_ids[again], return_index=True)[1]]] = True
+            self.firsts = np.flatnonzero(first).astype(np.int32)
         else:
             self.firsts = np.arange(len(key_ids), dtype=np.int32)
         # How many keys a prefix holds needs only `firsts`; the keys, the writes of each
         # and their entries are made when a prefix is first read (`ready`).
         self._pending = (key_ids, names)
         self._sealed = True
+
+    def write_once(self, keys: list[str], finals: list[V]) -> None:
+        """Record one write of each of ``keys``, by ordinals 0, 1..., whose entries are
+        ``finals`` (made beforehand, shared, never changed), and seal."""
+        assert not self.writes
+        assert self._pending is None
+        self.keys, self._finals = keys, finals
+        self.firsts = range(len(keys))
+        self.writes = cast(list[int | list[int]], range(len(keys)))  # read only
+        self._ranged = self._unslotted = self._sealed = True
 
     def ready(self) -> None:
         """Make the keys and the writes of each that `write_ids` left for later."""
@@ -132,20 +161,36 @@ class _Writes(Generic[V]):
         import numpy as np
 
         firsts = self.firsts
-        first_ids = key_ids[firsts].tolist()
-        later: list[int] = []
-        if len(firsts) != len(key_ids):  # the writes that are not their key's first
-            again = np.ones(len(key_ids), dtype=bool)
-            again[firsts] = False
-            later = np.flatnonzero(again).tolist()
-        self.firsts = listed(firsts)
+        first_ids_array = key_ids[firsts]
+        first_ids = first_ids_array.tolist()
         self.keys = pick(names, first_ids)
-        self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        self._unslotted = True  # `slots` made when a key is looked up: a whole read needs none
+        if len(firsts) == len(key_ids):  # every key written once (the common case)
+            # The writes' ordinals are their places: a range, not a list of them.
+            self.firsts = range(len(firsts))
+            self.writes = cast(list[int | list[int]], range(len(firsts)))  # read only
+            self._ranged = True
+            return
+        again = np.ones(len(key_ids), dtype=bool)  # the writes that are not their key's first
+        again[firsts] = False
+        later = np.flatnonzero(again).tolist()
+        self.firsts = listed(firsts)
         self.writes = list(self.firsts)
         if later:
-            place_of = dict(zip(first_ids, range(len(first_ids)), strict=True))
-            for ordinal, key_id in zip(later, key_ids[later].tolist(), strict=True):
-                self.rewrite(place_of[key_id], ordinal)
+            place_of = np.zeros(len(names), dtype=np.intp)  # each key id's place
+            place_of[first_ids_array] = np.arange(len(first_ids))
+            for ordinal, place in zip(later, place_of[key_ids[later]].tolist(), strict=True):
+                self.rewrite(place, ordinal)
+
+    def place(self, key: str) -> int | None:
+        """The place of ``key`` in `keys`, if written."""
+        self.ready()
+        if self._unslotted:
+            with self._lock:
+                if self._unslotted:
+                    self.slots = dict(zip(self.keys, range(len(self.keys)), strict=True))
+                    self._unslotted = False
+        return self.slots.get(key)
 
     def rewrite(self, place: int, ordinal: int) -> None:
         """Record another write of the key at ``place``."""
@@ -182,7 +227,9 @@ class _Writes(Generic[V]):
             made = self._finals = []
         if len(made) < wanted:
             more = self.writes[len(made):wanted]
-            if self.make_all is not None:
+            if self._ranged and self.make_all is not None:  # the writes' own ordinals
+                made += self.make_all(self.events, range(len(made), wanted))
+            elif self.make_all is not None:
                 made += self.make_all(self.events,
                                       [w if isinstance(w, int) else w[-1] for w in more])
             else:
@@ -202,6 +249,10 @@ class _Writes(Generic[V]):
             return None
         if cut == len(held):
             return self.finals(place + 1)[place]
+        return self._earlier(held, cut)
+
+    def _earlier(self, held: list[int], cut: int) -> V:
+        """The entry of a key after its first ``cut`` writes ``held`` (not all of them)."""
         made = self._made.get(held[cut - 1])
         if made is None:
             made = self._made[held[cut - 1]] = self.make(self.events, held[:cut])
@@ -222,16 +273,33 @@ class _Writes(Generic[V]):
             found[place] = held[bisect.bisect_left(held, end) - 1]
         return found
 
+    @collector_paused()
     def entries(self, size: int, end: int) -> list[V]:
         """The entries of the first ``size`` keys (all written before ``end``) after the
         first ``end`` events: the final entries, but for keys written again later."""
         found = self.finals(size)[:size]
+        writes, made = self.writes, self._made
+        later: list[tuple[int, int]] = []  # keys written again after `end`: (place, last)
         for place in self.multiple:
             if place >= size:
                 break
-            entry = self.entry(place, end)
-            assert entry is not None  # its first write is before `end`
-            found[place] = entry
+            held = writes[place]
+            assert isinstance(held, list)  # a key written more than once
+            cut = bisect.bisect_left(held, end)
+            assert cut  # its first write is before `end`
+            if cut < len(held):
+                if self.make_all is None:
+                    found[place] = self._earlier(held, cut)
+                elif held[cut - 1] in made:
+                    found[place] = made[held[cut - 1]]
+                else:
+                    later.append((place, held[cut - 1]))
+        if later:  # made at once, as the finals are
+            assert self.make_all is not None
+            ordinals = [last for _, last in later]
+            for (place, last), entry in zip(later, self.make_all(self.events, ordinals),
+                                            strict=True):
+                found[place] = made[last] = entry
         return found
 
 
@@ -250,16 +318,14 @@ class _PrefixMap(Mapping[str, V]):
         self._size = below(writes.firsts, end)
 
     def __getitem__(self, key: str) -> V:
-        self._writes.ready()
-        place = self._writes.slots.get(key)
+        place = self._writes.place(key)
         entry = None if place is None else self._writes.entry(place, self._end)
         if entry is None:
             raise KeyError(key)
         return entry
 
     def __contains__(self, key: object) -> bool:
-        self._writes.ready()
-        place = self._writes.slots.get(key) if isinstance(key, str) else None
+        place = self._writes.place(key) if isinstance(key, str) else None
         return place is not None and place < self._size and (
             self._writes.entry(place, self._end) is not None)
 
@@ -280,12 +346,27 @@ class _PrefixMap(Mapping[str, V]):
 
     def stored_json(self) -> dict[str, Any] | None:
         """The section as JSON (`SectionSpec.to_json`) made from its stored columns, without
-        an entry object, where its writes can (stored votes); else None."""
+        an entry object, where its writes can (stored votes) and its entries are not made yet
+        (a first answer); else None."""
         writes = self._writes
-        if writes.json is None:
-            return None
+        made = writes._finals
+        if writes.json is None or (made is not None and len(made) >= self._size):
+            return None  # its entries are made already: their JSON is kept with them
         lasts = writes.lasts(self._size, self._end)
         return writes.json(writes.events, writes.keys[: self._size], lasts)
+
+    def by_date(self) -> list[tuple[str, V]]:
+        """``(key, entry)`` sorted by the entries' events, as `SectionSpec.ordered` sorts a
+        section shown by date (votes): the keys are in the canonical order of their first
+        writes, so where each entry is of its key's write (`_Writes.dated`) and no key holds
+        a later write than its first, they are sorted already."""
+        writes, size = self._writes, self._size
+        pairs = list(self.items())
+        if not writes.dated or (writes.multiple and writes.multiple[0] < size):
+            pairs.sort(key=lambda item: (item[1].date.latest,  # type: ignore[attr-defined]
+                                         item[1].date.earliest,  # type: ignore[attr-defined]
+                                         item[1].event_id))  # type: ignore[attr-defined]
+        return pairs
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -371,15 +452,18 @@ def _written_vote(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]]
     return entry
 
 
-def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, list[int]],
+def _written_votes(votes: SharedVoteEntries) -> Callable[[Written, Sequence[int]],
                                                          list[VoteEntry]]:
     """The vote entries of many last stored writes at once, as `_written_vote` for each."""
 
-    def entries(written: Written, lasts: list[int]) -> list[VoteEntry]:
+    def entries(written: Written, lasts: Sequence[int]) -> list[VoteEntry]:
+        if written.coded is not None:  # a column of every actor's ballots
+            return votes.coded(written, lasts)
         made = written.entries
-        ranks = taken(written.ranks, lasts)  # not all of them: `finals` grows by a few
+        places = list(lasts)
+        ranks = taken(written.ranks, places)  # not all of them: `finals` grows by a few
         return votes.all_written(pick(made.ids, ranks), pick(made.dates, ranks),
-                                 pick(made.keys, ranks), pick(written.values, lasts),
+                                 pick(made.keys, ranks), pick(written.values, places),
                                  pick(made.details, ranks), made.sources_of(ranks))
 
     return entries
@@ -431,16 +515,23 @@ def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
             keyed[spec.name] = _Writes(_accumulated(spec, actor), events)
         elif spec.columnar:  # vote entries, shared by every actor that voted so
             keyed[spec.name] = _Writes(_last(spec, actor, shared.of), events)
+            keyed[spec.name].dated = True
         else:
             keyed[spec.name] = _Writes(_last(spec, actor), events)
     return keyed
 
 
-def _stored_votes(written: Written, shared: SharedVoteEntries) -> _Writes[VoteEntry]:
-    """The votes' writes, read from a store's rows (their events not decoded)."""
+def _stored_votes(written: Written, shared: SharedVoteEntries,
+                  actor: str | None = None) -> _Writes[VoteEntry]:
+    """The votes' writes, read from a store's rows (their events not decoded), or from the
+    actor's keys and entries made beforehand for every actor (`SharedVoteEntries.column`)."""
     votes: _Writes[VoteEntry] = _Writes(_written_vote(shared), written, _written_votes(shared),
                                         _votes_json(shared))
-    if written.key_ids is not None:  # from every actor's ballots: arrays
+    votes.dated = True
+    made = None if actor is None else shared.column(actor, written)
+    if made is not None:
+        votes.write_once(*made)
+    elif written.key_ids is not None:  # from every actor's ballots: arrays
         entries = written.entries
         votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())
     else:
@@ -470,9 +561,12 @@ class PrefixPositions:
     def __init__(self, actor: str, events: Iterable[Event], *,
                  latest: Iterable[dt.date] | None = None,
                  columns: Mapping[str, Written] = EMPTY,
-                 votes: SharedVoteEntries | None = None) -> None:
+                 votes: SharedVoteEntries | None = None,
+                 sections: Scanned | None = None) -> None:
         """``latest``, if given, is the last day of each event's date, in order; ``votes``
-        shares vote entries with other actors' positions (and reads their events)."""
+        shares vote entries with other actors' positions (and reads their events);
+        ``sections``, if given, is the actor's writes among ``events`` by section
+        (`Scanned`), made beforehand."""
         self.actor = actor
         self.events: list[Event] = list(events)
         self.latest = [e.date.latest for e in self.events] if latest is None else list(latest)
@@ -485,12 +579,29 @@ class PrefixPositions:
         self._keyed = dict(keyed)
         if written is not None:  # read from the stored writes, not from `events`
             del keyed["votes"]
-            self._keyed["votes"] = _stored_votes(written, shared)
+            self._keyed["votes"] = _stored_votes(written, shared, actor)
         self._others: list[Event] = []
         self._other_ordinals: list[int] = []
-        self._scan(actor, events, keyed)
+        self._planned: tuple[tuple[SectionSpec, ...], list[tuple[str, _Writes[Any] | None,
+                                                                 bool]]] | None = None
+        if sections is None:
+            self._scan(actor, events, keyed)
+        else:
+            self._take(sections, keyed)
         for writes in self._keyed.values():
             writes.seal()
+
+    def _take(self, sections: Scanned, keyed: dict[str, _Writes[Any]]) -> None:
+        """As `_scan`, from the writes of each section made beforehand."""
+        folded: set[int] = set()
+        for section, (keys, ordinals) in sections.items():
+            writes = keyed.get(section)
+            if writes is None:
+                folded.update(ordinals)
+            else:
+                writes.write_all(keys, ordinals)
+        self._other_ordinals = sorted(folded)
+        self._others = pick(self.events, self._other_ordinals)
 
     def _scan(self, actor: str, events: list[Event], keyed: dict[str, _Writes[Any]]) -> None:
         """Record each event's writes in the keyed sections; keep the others' events, to
@@ -515,6 +626,26 @@ class PrefixPositions:
     def __len__(self) -> int:
         return len(self.events) + (0 if self._written is None else len(self._written))
 
+    def _plan(self) -> list[tuple[str, _Writes[Any] | None, bool]]:
+        """How `at` reads each section registered now, made once per table of sections:
+        ``(name, writes, columnar)`` for a section read through its keys' writes; ``(name,
+        None, True)`` for one registered again since the scan (folded from the events);
+        ``(name, None, False)`` for one folded from the other events. A section registered
+        after the scan has its events among the folded ones."""
+        specs = registered()
+        made = self._planned
+        if made is not None and made[0] is specs:
+            return made[1]
+        plan: list[tuple[str, _Writes[Any] | None, bool]] = []
+        for spec in specs:
+            writes = self._keyed.get(spec.name)
+            if writes is not None and (spec.columnar or self._specs[spec.name] is spec):
+                plan.append((spec.name, writes, spec.columnar))
+            else:
+                plan.append((spec.name, None, writes is not None))
+        self._planned = (specs, plan)  # one assignment: threads may be here at once
+        return plan
+
     @collector_paused()
     def at(self, day: dt.date | None, *, as_of: Date | None = None,
            known_at: Date | None = None, possible: bool = False,
@@ -527,17 +658,14 @@ class PrefixPositions:
         others = self._others[: bisect.bisect_left(self._other_ordinals, end)]
         state = fold(PositionProjection(self.actor), others) if others else None
         held: dict[str, Any] = {}
-        # The sections registered now: one registered after the scan has its events among
-        # the folded ones.
-        for spec in registered():
-            writes = self._keyed.get(spec.name)
-            if writes is not None and (spec.columnar or self._specs[spec.name] is spec):
-                held[spec.name] = _PrefixMap(writes, vote_end if spec.columnar else end)
-            elif writes is not None:  # registered again since the scan (a listed one now?)
-                held[spec.name] = fold(PositionProjection(self.actor),
-                                       self.events[:end]).section(spec.name)
+        for name, writes, flag in self._plan():  # flag: columnar, or folded afresh
+            if writes is not None:
+                held[name] = _PrefixMap(writes, vote_end if flag else end)
+            elif flag:  # registered again since the scan (a listed one now?)
+                held[name] = fold(PositionProjection(self.actor),
+                                  self.events[:end]).section(name)
             elif state is not None:
-                held[spec.name] = state.section(spec.name)
+                held[name] = state.section(name)
         return Position._answered(actor=self.actor, as_of=as_of, known_at=known_at,
                                   possible=possible, sections=held, coverage=coverage,
                                   registry=registry)

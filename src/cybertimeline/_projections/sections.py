@@ -179,6 +179,9 @@ class SectionSpec:
         if not self.keyed:
             return [(entry.event_id, entry) for entry in entries]
         if self.by_date:
+            by_date = getattr(entries, "by_date", None)  # a prefix's, sorted where it can be
+            if by_date is not None:
+                return by_date()  # type: ignore[no-any-return]
             return sorted(entries.items(), key=lambda item: (
                 item[1].date.latest, item[1].date.earliest, item[1].event_id))
         return sorted(entries.items())

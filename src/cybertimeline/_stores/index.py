@@ -10,13 +10,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from cybertimeline._model.ballots import Ballots
+from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.order import canonical_key
+from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._model.written import OnKey, Written
 
 if TYPE_CHECKING:
     from cybertimeline._model.events import Event
 
-__all__ = ["ActorWrites", "Index", "Lane", "MemoryIndex", "actor_writes"]
+__all__ = ["COLUMNS_FROM", "ActorWrites", "Index", "Lane", "MemoryIndex", "Scanned",
+           "actor_writes", "scanned"]
 
 
 class Lane:
@@ -46,6 +49,13 @@ class Lane:
         """How many events settle on or before ``day`` (all of them for None)."""
         return len(self.events) if day is None else bisect.bisect_right(self.latest, day)
 
+    def place(self, event: Event) -> int | None:
+        """The place of the event of ``event``'s id in the lane, if there (found by its
+        canonical key, which ends with its id: a store may hold another copy of it)."""
+        place = bisect.bisect_left(self.events, canonical_key(event), key=canonical_key)
+        found = place < len(self.events) and self.events[place].id == event.id
+        return place if found else None
+
     def between(self, first: dt.date | None, last: dt.date | None) -> Lane:
         """The events that settle from ``first`` to ``last`` (either open if None)."""
         if first is None and last is None:
@@ -60,12 +70,59 @@ class Lane:
         return len(self.events)
 
 
+Scanned = Mapping[str, tuple[Sequence[str], Sequence[int]]]
+"""An actor's writes in each section among some of its events, by section: the keys
+written and the places of the events that write them, in order."""
+
+
 class ActorWrites(NamedTuple):
     """What an actor's position reads: the events that write its other sections, and the
-    writes of its columnar sections (`COLUMNAR`), without their events."""
+    writes of its columnar sections (`COLUMNAR`), without their events; and, where the
+    index made them beforehand, the writes of ``others`` by section (`scanned`)."""
 
     others: Lane
     columns: Mapping[str, Written]
+    sections: Scanned | None = None
+
+    def without(self, dropped: Iterable[Event]) -> ActorWrites:
+        """The same writes less the ``dropped`` events among the other ones (the known set's:
+        an actor's columns stand whole where only its other events are corrected)."""
+        lane = self.others
+        places = sorted({place for place in map(lane.place, dropped) if place is not None})
+        if not places:
+            return self
+        cuts = list(zip([-1, *places], [*places, len(lane.events)], strict=True))
+        others = Lane.__new__(Lane)
+        others.events = [e for start, stop in cuts for e in lane.events[start + 1:stop]]
+        others.latest = [d for start, stop in cuts for d in lane.latest[start + 1:stop]]
+        sections = None if self.sections is None else _renumbered(self.sections, places)
+        return ActorWrites(others, self.columns, sections)
+
+
+def _renumbered(sections: Scanned, places: list[int]) -> Scanned:
+    """``sections`` less the writes of the events at ``places`` (sorted), the places of the
+    others moved down past them."""
+    gone = set(places)
+    found: dict[str, tuple[list[str], list[int]]] = {}
+    for section, (keys, ordinals) in sections.items():
+        pairs = [(key, o - bisect.bisect_left(places, o))
+                 for key, o in zip(keys, ordinals, strict=True) if o not in gone]
+        if pairs:
+            found[section] = ([k for k, _ in pairs], [o for _, o in pairs])
+    return found
+
+
+def scanned(lane: Lane, actor: str) -> Scanned:
+    """The actor's writes among the events of ``lane``, by section (`BaseEvent.entries`)."""
+    found: dict[str, tuple[list[str], list[int]]] = {}
+    for ordinal, event in enumerate(lane.events):
+        for section, key in type(event)._entries(event, actor):  # `BaseEvent.entries`
+            held = found.get(section)
+            if held is None:
+                held = found[section] = ([], [])
+            held[0].append(key)
+            held[1].append(ordinal)
+    return found
 
 
 def actor_writes(lane: Lane, actor: str) -> ActorWrites:
@@ -141,6 +198,8 @@ class _Lanes:
 
     def __init__(self) -> None:
         self.pending: defaultdict[str, list[Event]] = defaultdict(list)
+        # The last days of the pending events, where loading gave them.
+        self.days: defaultdict[str, list[dt.date]] = defaultdict(list)
         self._lanes: dict[str, Lane] = {}
 
     def get(self, key: str) -> Lane:
@@ -149,8 +208,18 @@ class _Lanes:
             events = self.pending.pop(key, None)
             if events is None:
                 return Lane()
-            lane = self._lanes[key] = Lane.presorted(events)
+            days = self.days.pop(key, None)
+            if days is None or len(days) != len(events):
+                lane = Lane.presorted(events)
+            else:
+                lane = Lane.__new__(Lane)
+                lane.events, lane.latest = events, days
+            self._lanes[key] = lane
         return lane
+
+    def named(self) -> list[str]:
+        """Every key with a lane."""
+        return [*self._lanes, *self.pending]
 
     def insert(self, key: str, event: Event) -> None:
         lane = self._lanes.get(key)
@@ -158,10 +227,32 @@ class _Lanes:
             lane.insert(event)
         else:
             bisect.insort(self.pending[key], event, key=canonical_key)
+            self.days.pop(key, None)  # made again, when the lane is
+
+
+COLUMNS_FROM = 5_000
+"""From how many events a store held in memory reads positions from columns made for all
+actors at once (`MemoryIndex.writes`): below, an actor's lane is folded at its first
+query in less time than numpy takes to import (the command line on a small store)."""
+
+
+def _columnar_whose(kind: type[Event]) -> str | None:
+    """The field naming the actors a kind writes a columnar section for (`COLUMNAR`: a roll
+    call's voters), or None for a kind that writes none."""
+    for write in kind.writes:
+        if write.section in COLUMNAR:
+            return write.whose
+    return None
 
 
 class MemoryIndex:
-    """Every event in memory, indexed by actor, instrument and correction."""
+    """Every event in memory, indexed by actor, instrument and correction.
+
+    An actor's position reads what a database's reads (`writes`): the columnar sections
+    from every actor's matrix (`ballots`, made once for all actors when a position is
+    first asked, a column then per actor), and the actor's other events, whose lanes
+    (`_others`) are kept beside the whole ones.
+    """
 
     def __init__(self, events: Iterable[Event] = ()) -> None:
         from cybertimeline._model.events import TreatyAct
@@ -170,20 +261,40 @@ class MemoryIndex:
         self._by_id: dict[str, Event] = {e.id: e for e in ordered}
         self._all = Lane.presorted(ordered)
         self._by_actor = _Lanes()
+        self._others = _Lanes()  # each actor's events less those of its columnar writes
         self._by_instrument = _Lanes()
         self._correctors: defaultdict[str, list[Event]] = defaultdict(list)
         self._version = 0
         self._ballots: dict[tuple[int, str], Ballots] = {}
+        self._whose: dict[type, str | None] = {}
+        self._sparse = -1  # the version whose matrix `_dense` found too sparse to make
         # In canonical order already: each lane is filled by appending (a vote has 193
         # voters, so a bisection per event and actor would cost more than the load).
         by_actor, by_instrument = self._by_actor.pending, self._by_instrument.pending
-        for event in ordered:
-            for actor in dict.fromkeys(event.involved):
+        others, other_days = self._others.pending, self._others.days
+        self._scanned: tuple[int, dict[str, Scanned]] | None = None
+        for event, day in zip(ordered, self._all.latest, strict=True):
+            involved = dict.fromkeys(event.involved)
+            for actor in involved:
                 by_actor[actor].append(event)
+            for actor in self._other_actors(event, involved):
+                others[actor].append(event)
+                other_days[actor].append(day)
             if isinstance(event, TreatyAct):
                 by_instrument[event.instrument].append(event)
             if event.corrects is not None:
                 self._correctors[event.corrects].append(event)
+
+    def _other_actors(self, event: Event, involved: Iterable[str]) -> Iterable[str]:
+        """The actors whose other events (`_others`) ``event`` is among: those it involves,
+        less those it writes a columnar section for."""
+        kind = type(event)
+        whose = self._whose[kind] if kind in self._whose else self._whose.setdefault(
+            kind, _columnar_whose(kind))
+        if whose is None:
+            return involved
+        named = getattr(event, whose)
+        return set(involved).difference((named,) if isinstance(named, str) else named)
 
     def add(self, event: Event) -> None:
         """Index one more event."""
@@ -192,8 +303,11 @@ class MemoryIndex:
         self._version += 1
         self._by_id[event.id] = event
         self._all.insert(event)
-        for actor in dict.fromkeys(event.involved):
+        involved = dict.fromkeys(event.involved)
+        for actor in involved:
             self._by_actor.insert(actor, event)
+        for actor in self._other_actors(event, involved):
+            self._others.insert(actor, event)
         if isinstance(event, TreatyAct):
             self._by_instrument.insert(event.instrument, event)
         if event.corrects is not None:
@@ -221,7 +335,47 @@ class MemoryIndex:
         return self._by_instrument.get(instrument)
 
     def writes(self, actor: str) -> ActorWrites:
-        return actor_writes(self.lane(actor), actor)
+        """The actor's other events and its column of every columnar section's matrix. The
+        matrices are made for all actors at once, when the events are as loaded and at
+        least `COLUMNS_FROM` (or by `ballots`); else, until then, the actor's whole lane
+        (`actor_writes`): remaking them for each append would cost more than the actors'
+        lanes, and a small store's lanes cost less than importing numpy."""
+        held = all((self._version, section) in self._ballots for section in COLUMNAR)
+        if not held and (self._version or len(self._by_id) < COLUMNS_FROM
+                         or not self._dense()):
+            return actor_writes(self.lane(actor), actor)
+        return ActorWrites(self._others.get(actor), {
+            section: self.ballots(section).written(actor) for section in sorted(COLUMNAR)},
+            self._every_scanned().get(actor, {}))
+
+    def _dense(self) -> bool:
+        """Whether every columnar section's matrix is made (as `ballots`), where it is not
+        much larger than its ballots (`Ballots.dense_of_events`); tried once a version."""
+        if self._sparse == self._version:
+            return False
+        for section in sorted(COLUMNAR):
+            if (self._version, section) not in self._ballots:
+                found = Ballots.dense_of_events(self._all.events, section)
+                if found is None:
+                    self._sparse = self._version
+                    return False
+                self._hold(section, found)
+        return True
+
+    def _hold(self, section: str, ballots: Ballots) -> None:
+        """Keep ``ballots`` as the matrix of ``section`` for this version (only)."""
+        held = {k: v for k, v in self._ballots.items() if k[0] == self._version}
+        held[(self._version, section)] = ballots
+        self._ballots = held  # one assignment: threads may read it meanwhile
+
+    @collector_paused()
+    def _every_scanned(self) -> dict[str, Scanned]:
+        """Every actor's writes among its other events (`scanned`), made at once."""
+        held = self._scanned
+        if held is None or held[0] != self._version:
+            held = self._scanned = (self._version, {
+                actor: scanned(self._others.get(actor), actor) for actor in self._others.named()})
+        return held[1]
 
     def on_key(self, section: str, key: str) -> OnKey:
         held = self._ballots.get((self._version, section))
@@ -232,9 +386,8 @@ class MemoryIndex:
     def ballots(self, section: str) -> Ballots:
         found = self._ballots.get((self._version, section))
         if found is None:
-            self._ballots = {(self._version, section): Ballots.from_events(self._all.events,
-                                                                         section)}
-            found = self._ballots[(self._version, section)]
+            found = Ballots.from_events(self._all.events, section)
+            self._hold(section, found)
         return found
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:

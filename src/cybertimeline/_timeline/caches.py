@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from cybertimeline._model.registry import Instrument, Registry
-from cybertimeline._model.written import listed, pick
+from cybertimeline._model.written import Entries, Written, listed
 from cybertimeline._projections.entries import SharedVoteEntries
 from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._stores.index import ActorWrites, Index
@@ -50,6 +50,8 @@ class Derived:
         self._acts: dict[str, dict[str, list[Event]]] = {}
         self.votes = SharedVoteEntries(_Reader(index))
         self._words: dict[str, str] | None = None
+        # The places of the dropped events among a section's entries, by the entries.
+        self._dropped_places: dict[int, tuple[Entries, frozenset[int]]] = {}
 
     def acts(self, instrument: str, actor: str) -> list[Event]:
         """The actor's stored acts on a charted instrument (corrected ones too)."""
@@ -76,16 +78,53 @@ class Derived:
         """The actor's positions at every prefix of ``events`` known at ``known_at``."""
         if not isinstance(events, ActorWrites):
             return PrefixPositions(actor, events, votes=self.votes)
-        others, columns = events
-        if known_at is None and not _reads_any(events, self.known.dropped_now()):
+        others, columns = events.others, events.columns
+        if any(written.coded is not None for written in columns.values()):
+            # Columns of every actor's ballots, held: every actor's votes made at once.
+            for section in columns:
+                self.votes.prepare(self._index.ballots(section))
+        dropped = self.known.dropped_now() if known_at is None else None
+        if dropped is not None and not self._reads_any(events, dropped):
             # No event it reads is dropped (the common case): no filter, and the lane's days.
             return PrefixPositions(actor, others.events, latest=others.latest, columns=columns,
-                                   votes=self.votes)
+                                   votes=self.votes, sections=events.sections)
+        if dropped is not None and not self._columns_read_any(columns, dropped):
+            # Only the actor's other events are corrected: its columns stand whole.
+            kept = events.without([e for e in others.events if e.id in dropped])
+            return PrefixPositions(actor, kept.others.events, latest=kept.others.latest,
+                                   columns=columns, votes=self.votes, sections=kept.sections)
         keeps = self.known.keeps(known_at)
         return PrefixPositions(actor, filter(self.known.at(known_at), others.events),
                                columns={section: written.kept(keeps)
                                         for section, written in columns.items()},
                                votes=self.votes)
+
+    def _reads_any(self, writes: ActorWrites, dropped: frozenset[str]) -> bool:
+        """Whether an actor's position reads any of the events ``dropped`` (by id): its
+        events, or the entries of its columnar writes. Read from what is held, not asked of
+        the store."""
+        if not dropped:
+            return False
+        return any(event.id in dropped for event in writes.others.events) or (
+            self._columns_read_any(writes.columns, dropped))
+
+    def _columns_read_any(self, columns: Mapping[str, Written], dropped: frozenset[str]
+                          ) -> bool:
+        """Whether an actor's columnar writes read any of the events ``dropped`` (by id):
+        the places of the dropped among a section's entries found once for every actor."""
+        for written in columns.values():
+            entries = written.entries
+            if len(written) == len(entries):  # the actor's own entries (its rows)
+                if not dropped.isdisjoint(entries.ids):
+                    return True
+                continue
+            held = self._dropped_places.get(id(entries))
+            if held is None or held[0] is not entries:
+                places = frozenset(p for p, i in enumerate(entries.ids) if i in dropped)
+                held = self._dropped_places[id(entries)] = (entries, places)
+            if held[1] and not held[1].isdisjoint(listed(written.ranks)):
+                return True
+        return False
 
     def words(self) -> Mapping[str, str]:
         """Each stored event's `words_of` (corrected ones too), by id: made once."""
@@ -95,17 +134,6 @@ class Derived:
             self._words = {e.id: words_of(e) for e in self._index.lane().events}
         return self._words
 
-
-
-def _reads_any(writes: ActorWrites, dropped: frozenset[str]) -> bool:
-    """Whether an actor's position reads any of the events ``dropped`` (by id): its events,
-    or the entries of its columnar writes. Read from what is held, not asked of the store."""
-    if not dropped:
-        return False
-    others, columns = writes
-    return any(event.id in dropped for event in others.events) or any(
-        not dropped.isdisjoint(pick(written.entries.ids, listed(written.ranks)))
-        for written in columns.values())
 
 
 class _Reader:
