@@ -267,7 +267,7 @@ def listed(values: Ints) -> list[int]:
     return values.tolist() if not isinstance(values, Sequence) else list(values)
 
 
-def taken(values: Ints, places: list[int]) -> list[int]:
+def taken(values: Ints, places: Sequence[int]) -> list[int]:
     """``values[p]`` for each of ``places``: of an array, without listing it whole."""
     if isinstance(values, Sequence):
         return pick(values, places)

@@ -32,7 +32,7 @@ Scanned = Mapping[str, tuple[Sequence[str], Sequence[int]]]
 """An actor's writes among its events, by section: the keys and the places of the events that
 write them, in order (as a store's index makes them: `cybertimeline._stores.index.scanned`)."""
 _Make = Callable[[Any, Sequence[int]], V]
-_Json = Callable[[Any, list[str], list[int]], dict[str, Any]]
+_Json = Callable[[Any, list[str], Sequence[int]], dict[str, Any]]
 
 
 class _Writes(Generic[V]):
@@ -258,12 +258,12 @@ class _Writes(Generic[V]):
             made = self._made[held[cut - 1]] = self.make(self.events, held[:cut])
         return made
 
-    def lasts(self, size: int, end: int) -> list[int]:
+    def lasts(self, size: int, end: int) -> Sequence[int]:
         """The ordinal of the last write before ``end`` of each of the first ``size`` keys
         (all written before ``end``)."""
         self.ready()
         if not self.multiple:  # each key written once: its one write
-            return self.writes[:size]  # type: ignore[return-value]
+            return cast(Sequence[int], self.writes[:size])  # ints only: a list or a range
         found = [w if isinstance(w, int) else w[-1] for w in self.writes[:size]]
         for place in self.multiple:
             if place >= size:
@@ -473,7 +473,7 @@ def _votes_json(votes: SharedVoteEntries) -> _Json:
     """The votes' JSON from the last stored writes of their keys, in the order of their
     entries (by date, as `SectionSpec.ordered` puts them), as their entries' would read."""
 
-    def json(written: Written, keys: list[str], lasts: list[int]) -> dict[str, Any]:
+    def json(written: Written, keys: list[str], lasts: Sequence[int]) -> dict[str, Any]:
         made = written.entries
         ranks = taken(written.ranks, lasts)
         order = sorted(range(len(ranks)), key=ranks.__getitem__)
