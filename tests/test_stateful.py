@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -195,15 +196,21 @@ class AppendAndQuery(RuleBasedStateMachine):
           known_at=st.none() | QUERY_DAYS)
     def votes_on(self, resolution: str, as_of: Any, known_at: Any) -> None:
         """Every actor's vote on one resolution (`Index.on_key`) is its vote in a full replay."""
-        chosen = ref.folded(self.model, as_of, known_at, False)
-        expected = {}
-        for actor in s.STATES:
-            entry = ct.fold(ct.PositionProjection(actor), chosen).votes.get(resolution)
-            if entry is not None:
-                expected[actor] = entry.to_dict()
+        expected = self._replayed("votes", resolution, s.STATES, as_of, known_at)
         for timeline in self.timelines:
             found = timeline.votes_on(resolution, as_of=as_of, known_at=known_at)
             assert {a: v.to_dict() for a, v in found.items()} == expected
+
+    def _replayed(self, section: str, key: str, actors: Sequence[str], as_of: Any,
+                  known_at: Any) -> dict[str, Any]:
+        """Each actor's entry of ``key`` in ``section`` (as JSON) in a full replay."""
+        chosen = ref.folded(self.model, as_of, known_at, False)
+        expected = {}
+        for actor in actors:
+            entry = ct.fold(ct.PositionProjection(actor), chosen).section(section).get(key)
+            if entry is not None:
+                expected[actor] = entry.to_dict()
+        return expected
 
     def _expected_position(self, actor: str, as_of: Any, known_at: Any,
                            possible: bool) -> dict[str, Any]:
@@ -252,12 +259,7 @@ class AppendAndQuery(RuleBasedStateMachine):
           known_at=st.none() | QUERY_DAYS)
     def status(self, instrument: str, as_of: Any, known_at: Any) -> None:
         """The chart of an instrument is every actor's treaty entry from a full replay."""
-        chosen = ref.folded(self.model, as_of, known_at, False)
-        expected = {}
-        for actor in s.ACTORS:
-            entry = ct.fold(ct.PositionProjection(actor), chosen).treaties.get(instrument)
-            if entry is not None:
-                expected[actor] = entry.to_dict()
+        expected = self._replayed("treaties", instrument, s.ACTORS, as_of, known_at)
         for timeline in self.timelines:
             chart = timeline.status(instrument, as_of=as_of, known_at=known_at)
             assert {a: t.to_dict() for a, t in chart.items()} == expected
