@@ -1,6 +1,7 @@
 """Hypothesis profiles: ``ci`` by default, ``fast`` for ``make test-fast``, ``thorough`` on request
 (select with ``HYPOTHESIS_PROFILE=thorough pytest``); the tests measured slow; the load cache
-turned off; and the headless browser of the notebook and site tests.
+turned off; the headless browser of the notebook and site tests; and the kinds of the events a
+SQL store decodes (`decoded`).
 """
 
 from __future__ import annotations
@@ -98,3 +99,21 @@ def browser() -> Iterator[Any]:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The kinds of the events a SQL store decodes from here on (clear it to start again)."""
+    from cybertimeline._stores import mapper, sql_index
+
+    kinds: list[str] = []
+    real = mapper.map_payload
+
+    def counting(payload: Any, version: Any) -> Any:
+        mapped = real(payload, version)
+        assert mapped.event is not None
+        kinds.append(mapped.event.kind)
+        return mapped
+
+    monkeypatch.setattr(sql_index, "map_payload", counting)
+    return kinds

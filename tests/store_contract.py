@@ -51,6 +51,13 @@ def statement(event_id: str, date: str = "2020-05", actor: str = "CAN", **fields
                         **fields)
 
 
+def validate_problems(source: str) -> list[str]:
+    """What a load, else a validate, of the store at ``source`` finds (it must find some)."""
+    with pytest.raises(ct.ValidationError) as caught, ct.load(source) as timeline:
+        timeline.validate()
+    return [p.message for p in caught.value.problems]
+
+
 def stamped(event: Any) -> Any:
     """The event as an append on ``TODAY`` stores it: stamped with the day, and a correction
     without ``recorded`` recorded on it (rule 7)."""

@@ -23,7 +23,7 @@ from cybertimeline._codec.versions import FORMAT_VERSION
 from cybertimeline._stores.mapper import map_payload
 from tests import strategies as cts
 from tests.postgres_server import require
-from tests.store_contract import statement
+from tests.store_contract import statement, validate_problems
 
 BAD = {"kind": "statement", "id": "bad-1", "date": "2021-13-01", "actor": "CAN",
        "topic": "budapest-convention", "stanse": "supports", "sources": [{"title": "t"}]}
@@ -72,20 +72,13 @@ STORES: dict[str, Callable[[Path], str]] = {
 """Each store that can hold a payload the library did not write, and how to put ``BAD`` in."""
 
 
-def _problems(source: str) -> list[str]:
-    """What a load, else a validate, of the store finds."""
-    with pytest.raises(ct.ValidationError) as caught, ct.load(source) as timeline:
-        timeline.validate()
-    return [p.message for p in caught.value.problems]
-
-
 @pytest.mark.parametrize("kind", list(STORES))
 def test_a_bad_payload_reads_the_same_from_every_store(kind: str, tmp_path: Path) -> None:
     expected = [message for _, message in map_payload(BAD).problems]
     assert any("'date'" in m for m in expected)
     assert any("stanse" in m for m in expected)
     assert any("'stance'" in m and "missing" in m for m in expected), expected
-    found = _problems(STORES[kind](tmp_path))
+    found = validate_problems(STORES[kind](tmp_path))
     for message in expected:  # the mapper's words, after where the store says it is
         assert any(m.endswith(message) for m in found), (message, found)
     if kind in ("sqlite", "postgres"):  # a row names itself, as a file's line does

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 
 import cybertimeline as ct
 from cybertimeline._cli import main
-from cybertimeline._stores import mapper, postgres_schema, sql_index
 from cybertimeline._stores import postgres as _postgres
+from cybertimeline._stores import postgres_schema
 from cybertimeline._stores.opening import bundled_events_path
 from tests import postgres_server
 from tests import strategies as cts
@@ -506,22 +506,6 @@ def bundled_url(cluster: Cluster) -> str:
     url = cluster.new_store_url()
     ct.copy_into(ct.load(), url).close()
     return url
-
-
-@pytest.fixture
-def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The kinds of the events the PostgreSQL store decodes from here on."""
-    kinds: list[str] = []
-    real = mapper.map_payload
-
-    def counting(payload: Any, version: Any) -> Any:
-        mapped = real(payload, version)
-        assert mapped.event is not None
-        kinds.append(mapped.event.kind)
-        return mapped
-
-    monkeypatch.setattr(sql_index, "map_payload", counting)
-    return kinds
 
 
 def test_a_position_on_postgres_reads_its_votes_as_rows_and_decodes_no_roll_call(

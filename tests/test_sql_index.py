@@ -14,7 +14,7 @@ import pytest
 import cybertimeline as ct
 from cybertimeline._stores.sql_dialect import BOUNDED, INDEX_QUERIES, POSTGRES, SQLITE
 from tests.postgres_server import require
-from tests.store_contract import statement
+from tests.store_contract import statement, validate_problems
 
 
 @pytest.mark.parametrize("name", sorted(INDEX_QUERIES))
@@ -146,12 +146,6 @@ _BALLOT_CHANGES = {
 }
 
 
-def _problems(source: str) -> list[str]:
-    with pytest.raises(ct.ValidationError) as caught, ct.load(source) as timeline:
-        timeline.validate()
-    return [p.message for p in caught.value.problems]
-
-
 @pytest.mark.parametrize("what", sorted(_BALLOT_CHANGES))
 def test_validate_says_the_same_of_changed_ballots_on_both(what: str, tmp_path: Path) -> None:
     """The bundled dataset in SQLite and in PostgreSQL, the same ballots or names changed by
@@ -166,8 +160,8 @@ def test_validate_says_the_same_of_changed_ballots_on_both(what: str, tmp_path: 
     ct.copy_into(ct.load(), url).close()
     with cluster.superuser() as db:
         db.execute(pg.format(t=f'"{url.rsplit("schema=", 1)[1]}".'))
-    found = _problems(str(path))
-    assert found == _problems(url)
+    found = validate_problems(str(path))
+    assert found == validate_problems(url)
     assert found, what
     assert all("rows in writes and entries disagree with the writes of its payload" in m
                for m in found), found

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import cybertimeline as ct
 from cybertimeline._projections import entries
-from cybertimeline._stores import mapper, sql_index, sql_rows, sqlite, sqlite_writes
+from cybertimeline._stores import sql_rows, sqlite, sqlite_writes
 from cybertimeline._stores.sqlite_db import SCHEMA, WRITES_2
 from tests import reference as ref
 from tests import strategies as s
@@ -84,18 +84,8 @@ def test_the_writes_of_an_event_are_one_row_per_actor_and_entry_in_declared_orde
 
 
 def test_a_position_on_sqlite_decodes_no_vote_event_until_asked(
-        bundled: ct.Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        bundled: ct.Timeline, tmp_path: Path, decoded: list[str]) -> None:
     path = _copy(bundled, tmp_path / "store.sqlite")
-    decoded: list[str] = []
-    real = mapper.map_payload
-
-    def counting(payload: Any, version: Any) -> Any:
-        mapped = real(payload, version)
-        assert mapped.event is not None
-        decoded.append(mapped.event.kind)
-        return mapped
-
-    monkeypatch.setattr(sql_index, "map_payload", counting)
     with ct.load(path) as timeline:
         decoded.clear()
         position = timeline.position("KOR", as_of="2022-01-01")
