@@ -192,6 +192,25 @@ def test_a_store_of_the_second_schema_is_upgraded_in_place(
     db.close()
 
 
+def test_a_store_of_the_third_schema_gets_its_index_in_place(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    """Schema 4 adds the entries' canonical index to schema 3's rows, which stay as they are."""
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("DROP INDEX entries_canonical")
+        before = db.execute("SELECT * FROM entries ORDER BY seq, section").fetchall()
+    db.close()
+    with ct.load(path) as timeline:
+        assert (timeline.position("KOR", as_of="2022-01-01").to_dict()
+                == bundled.position("KOR", as_of="2022-01-01").to_dict())
+        timeline.validate()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM sqlite_schema WHERE name = "
+                          "'entries_canonical'").fetchone()[0] == 1
+        assert db.execute("SELECT * FROM entries ORDER BY seq, section").fetchall() == before
+    db.close()
+
+
 def _rows(path: Path) -> list[tuple[Any, ...]]:
     with sqlite3.connect(path) as db:
         found = db.execute("SELECT * FROM writes ORDER BY seq, section, whose").fetchall()

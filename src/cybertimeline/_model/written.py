@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -46,16 +47,6 @@ def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
 def _texts(*columns: Sequence[object]) -> bool:
     """Whether every value of ``columns`` is text (a set of their types: at the speed of C)."""
     return all(set(map(type, column)) <= {str} for column in columns)
-
-
-def _days(*columns: Sequence[str]) -> dict[str, dt.date]:
-    """Each distinct ISO day of ``columns`` read once: many entries share a day.
-
-    Raises:
-        ValueError: one is no ISO day.
-    """
-    texts = set().union(*map(set, columns))
-    return dict(zip(texts, map(dt.date.fromisoformat, texts), strict=True))
 
 
 class Entries:
@@ -167,15 +158,20 @@ class Entries:
         if elided:
             dates = [text if date is None else date
                      for text, date in zip(latest, dates, strict=True)]
-            recorded = [text if day is None else day
-                        for text, day in zip(latest, recorded, strict=True)]
+            given = [day for day in recorded if day is not None]
+        else:
+            given = recorded
         found.dates = list(dates)
         if not _texts(found.ids, found.dates, found.keys, found.details, found._sources or (),
-                      latest, recorded):
+                      latest, given):
             raise TypeError("an entry's id, date, key, detail, sources or days are not text")
-        days = _days(latest, recorded)
-        found.latest = list(map(days.__getitem__, latest))
-        found.recorded = list(map(days.__getitem__, recorded))
+        # Each day read on its own: faster than finding the distinct ones first.
+        found.latest = list(map(dt.date.fromisoformat, latest))
+        if elided:
+            found.recorded = [day if text is None else dt.date.fromisoformat(text)
+                              for day, text in zip(found.latest, recorded, strict=True)]
+        else:
+            found.recorded = list(map(dt.date.fromisoformat, recorded))
         return found
 
     def key_names(self) -> list[str]:
@@ -325,14 +321,22 @@ class Written:
     @classmethod
     def gather(cls, entries: Entries, written: Iterable[tuple[int, str | None]]) -> Written:
         """An actor's writes from its rows ``(event row, value)`` and the section's entries
-        (`Entries`), put in canonical order.
+        (`Entries`), put in canonical order (rows read in the order of their events' rows
+        are in it already, where the events were appended in order: no sort).
 
         Raises:
             KeyError: a row names an event that has no entry.
+            ValueError: a row is not a pair.
         """
-        rank = entries.rank
-        ranked = sorted((rank[seq], value) for seq, value in written)
-        return cls(entries, [r for r, _ in ranked], [v for _, v in ranked])
+        rows = list(written)
+        if not rows:
+            return cls(entries, [], [])
+        seqs, values = zip(*rows, strict=True)
+        places = list(map(entries.rank.__getitem__, seqs))
+        if any(map(operator.gt, places, itertools.islice(places, 1, None))):
+            order = sorted(range(len(places)), key=places.__getitem__)
+            return cls(entries, pick(places, order), pick(values, order))
+        return cls(entries, places, list(values))
 
     def __len__(self) -> int:
         return len(self.ranks)

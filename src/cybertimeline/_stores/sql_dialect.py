@@ -29,7 +29,7 @@ _ELIDED_COLUMNS = ("n.seq, n.id, n.latest, NULLIF(n.recorded, n.latest), NULLIF(
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _ENTRY_ORDER = "ORDER BY n.latest, n.earliest, n.id"
 _COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
-_BALLOTS = ("SELECT {columns}, b.ballots FROM {{t}}entries n LEFT JOIN {{t}}ballots b ON "
+_BALLOTS = ("SELECT {columns}, b.ballots FROM {{t}}entries n{index} LEFT JOIN {{t}}ballots b ON "
             "b.seq = n.seq AND b.section = n.section WHERE n.section = ?{key}{{upto.n}} "
             "{order}")
 
@@ -47,8 +47,10 @@ INDEX_QUERIES = {
     "written": f"SELECT {_ELIDED_COLUMNS}, w.value FROM {{t}}writes w {{join_in_order}} "
                "{t}entries n ON n.seq = w.seq AND n.section = w.section WHERE w.whose = ? "
                f"AND w.section = ?{{upto.w}} {_ENTRY_ORDER}",
-    "section_entries": f"SELECT {ENTRY_COLUMNS} FROM {{t}}entries n WHERE n.section = ?"
+    # A section's entries, as "written" reads an actor's (without its values).
+    "section_entries": f"SELECT {_ELIDED_COLUMNS} FROM {{t}}entries n WHERE n.section = ?"
                        f"{{upto.n}} {_ENTRY_ORDER}",
+    "section_size": "SELECT count(*) FROM {t}entries n WHERE n.section = ?{upto.n}",
     # The events an actor is involved in: those that write for it, and the others.
     "actor": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN (SELECT seq FROM "
              "{t}event_actors WHERE actor = ? UNION SELECT seq FROM {t}writes WHERE "
@@ -65,8 +67,9 @@ INDEX_QUERIES = {
                     "w.section = ?{upto.w}",
     # A key's or a section's entries, each with its ballots (`sql_ballots`).
     "key_ballots": _BALLOTS.format(columns=ENTRY_COLUMNS, key=" AND n.key = ?",
-                                   order=_ENTRY_ORDER),
-    "section_ballots": _BALLOTS.format(columns=ENTRY_COLUMNS, key="", order=_ENTRY_ORDER),
+                                   order=_ENTRY_ORDER, index="{key_index}"),
+    "section_ballots": _BALLOTS.format(columns=ENTRY_COLUMNS, key="", order=_ENTRY_ORDER,
+                                       index=""),
     "names": "SELECT id, name FROM {t}names",
 }
 """The statements of the SQL indexes (`SqlIndex._rows`) that both databases run."""
@@ -101,6 +104,8 @@ class Dialect:
     """A join whose tables are read in the order written (SQLite: ``CROSS JOIN``)."""
     corrects_index: str
     """How the statement of the corrections names the index of correctors, if it must."""
+    key_index: str
+    """How the statement of a key's ballots names the index of entries by key, if it must."""
     written_sources: str
     """What an actor's written rows read of their entries' sources: ``n.sources``, or
     ``NULL`` where the index reads them when first cited (`SqlIndex._sources_reader`)."""
@@ -112,6 +117,7 @@ class Dialect:
         text = template.format(t=self.tables, upto=_Bound(upto), where=_Bound(where),
                                join_in_order=self.join_in_order,
                                corrects_index=self.corrects_index,
+                               key_index=self.key_index,
                                written_sources=self.written_sources)
         return text.replace("?", self.parameter)
 
@@ -123,8 +129,10 @@ class Dialect:
 SQLITE = Dialect(tables="", parameter="?", bounded=False, join_in_order="CROSS JOIN",
                  # By the partial index of correctors: else SQLite walks every event in order.
                  corrects_index=" INDEXED BY events_corrects",
+                 # A key's few entries, not the section's in order (`entries_canonical`).
+                 key_index=" INDEXED BY entries_by_key",
                  # Read when first cited, in one query by row number: most answers cite none.
                  written_sources="NULL")
 POSTGRES = Dialect(tables="{s}.", parameter="%s", bounded=True, join_in_order="JOIN",
                    # With the rows: a later read is a round trip, and needs the connection.
-                   corrects_index="", written_sources="n.sources")
+                   corrects_index="", key_index="", written_sources="n.sources")

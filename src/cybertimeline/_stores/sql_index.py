@@ -38,16 +38,17 @@ from cybertimeline.errors import Problem, ValidationError
 if TYPE_CHECKING:
     from cybertimeline._model.events import Event
 
-__all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "JOINED_QUERIES",
+__all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "SHARED_SHARE",
            "LANE_CACHE_LIMIT", "SqlIndex", "unreadable"]
 
 EVENT_CACHE_LIMIT = 500_000
 """How many parsed events a SQL store keeps in memory (about 1 KB each)."""
 LANE_CACHE_LIMIT = 512
 """How many actors' and instruments' lanes a SQL store keeps in memory."""
-JOINED_QUERIES = 2
-"""How many actors' first queries on a store read their own entries (a join) before the
-store reads every entry of the section once, which later actors' queries share."""
+SHARED_SHARE = 2
+"""An actor's writes in a columnar section are read with the section's entries, read whole
+and kept for later actors' queries, where it writes at least one in this many of them;
+else with its own entries alone (a join)."""
 
 Row = tuple[Any, ...]
 
@@ -80,7 +81,7 @@ class SqlIndex(abc.ABC):
         self._entries_held: dict[str, Entries] = {}  # a columnar section's, read whole
         self._ballots: dict[str, Ballots] = {}
         self._all_others: dict[str, list[Event]] | None = None  # by actor, with the ballots
-        self._joined_count = 0  # actors whose entries were read alone (`JOINED_QUERIES`)
+        self._sizes: dict[str, int] = {}  # how many entries a columnar section has
 
     # What each database does its own way.
 
@@ -133,6 +134,7 @@ class SqlIndex(abc.ABC):
         self._lanes.clear()
         self._writes.clear()
         self._entries_held, self._ballots, self._all_others = {}, {}, None
+        self._sizes = {}
 
     def _parse(self, rows: Iterable[Row]) -> list[Event]:
         """The events of rows ``(seq, format, payload, id, corrects)``, each checked against
@@ -210,19 +212,35 @@ class SqlIndex(abc.ABC):
             held = self._ballots.get(section)
             if held is not None:  # every actor's writes are in memory
                 columns[section] = held.written(actor)
-            elif section in self._entries_held or self._joined_count >= JOINED_QUERIES:
-                columns[section] = self._gathered(actor, section)
-            else:  # the first queries of a store: this actor's entries alone
-                self._joined_count += 1
-                columns[section] = self._joined(actor, section)
+            else:
+                columns[section] = self._column(actor, section)
         return ActorWrites(self._others(actor), columns)
 
-    def _gathered(self, actor: str, section: str) -> Written:
-        """``actor``'s writes in a section whose entries are read whole once, then shared
-        by every actor's query."""
+    def _column(self, actor: str, section: str) -> Written:
+        """``actor``'s writes in a columnar section: with the section's entries, read whole
+        once and shared by later actors' queries, where the actor writes most of them (a
+        state's votes); else with its own entries alone (a join: a state that voted for a
+        few years of a long record). Call inside a snapshot."""
+        if section in self._entries_held:
+            return self._gathered(actor, section, self._rows("actor_values", (actor, section)))
+        values = self._rows("actor_values", (actor, section))
+        if len(values) * SHARED_SHARE < self._section_size(section):
+            return self._joined(actor, section)
+        return self._gathered(actor, section, values)
+
+    def _section_size(self, section: str) -> int:
+        """How many entries a section has (read once per version of the store)."""
+        found = self._sizes.get(section)
+        if found is None:
+            ((found,),) = self._rows("section_size", (section,))
+            self._sizes[section] = found = int(found)
+        return found
+
+    def _gathered(self, actor: str, section: str, values: Sequence[Row]) -> Written:
+        """``actor``'s writes in a section from its rows ``(event row, value)`` and the
+        section's entries, read whole once, then shared by every actor's query."""
         try:
-            written = Written.gather(self._entries_of(section),
-                                     self._rows("actor_values", (actor, section)))
+            written = Written.gather(self._entries_of(section), values)
             if None in written.values:
                 raise ValueError("a write without its value")
         except (KeyError, TypeError, ValueError) as exc:  # changed by something else
@@ -233,8 +251,13 @@ class SqlIndex(abc.ABC):
         """The entries of a columnar section, read once per version (inside a snapshot)."""
         found = self._entries_held.get(section)
         if found is None:
-            found = self._entries_held[section] = self._entries(
-                self._rows("section_entries", (section,)), repr(section))
+            rows = self._rows("section_entries", (section,))
+            try:
+                found = Entries.of_zipped(list(zip(*rows, strict=True)), elided=True,
+                                          sources=self._sources_reader(section))
+            except (TypeError, ValueError) as exc:  # changed by something else
+                raise self.unreadable(f"the entries of {section!r}", exc) from None
+            self._entries_held[section] = found
         return found
 
     def _others(self, actor: str) -> Lane:
