@@ -158,7 +158,7 @@ class Entries:
         if elided:
             dates = [text if date is None else date
                      for text, date in zip(latest, dates, strict=True)]
-            given = [day for day in recorded if day is not None]
+            given: Sequence[Any] = [day for day in recorded if day is not None]
         else:
             given = recorded
         found.dates = list(dates)

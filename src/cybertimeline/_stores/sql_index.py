@@ -38,8 +38,8 @@ from cybertimeline.errors import Problem, ValidationError
 if TYPE_CHECKING:
     from cybertimeline._model.events import Event
 
-__all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "SHARED_SHARE",
-           "LANE_CACHE_LIMIT", "SqlIndex", "unreadable"]
+__all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "LANE_CACHE_LIMIT",
+           "SHARED_SHARE", "SqlIndex", "unreadable"]
 
 EVENT_CACHE_LIMIT = 500_000
 """How many parsed events a SQL store keeps in memory (about 1 KB each)."""

@@ -130,13 +130,13 @@ roll call) from this index alone, in order, not by a lookup and a sort of each r
 
 WRITES = WRITES_3 + ENTRIES_CANONICAL
 """Each event's writes (`BaseEvent.written`), in the same transaction as the event (schema
-3, and 4 with `ENTRIES_CANONICAL`): an entry per event and section (its key, detail, sources, EDTF date, and the event's
-columns that order and filter it) and a row per actor it writes for, with its value (a
-ballot is one). An actor's position reads these, not the events: a position's rows, then
-their entries by row number, which are kept small and in row order (``WITHOUT ROWID``) for
-that. An entry of a columnar section also has its writes whole in ``ballots`` (little-endian
-32-bit pairs of ids in ``names``, the actor's and the value's), which a question about every
-actor reads at once."""
+3, and 4 with `ENTRIES_CANONICAL`): an entry per event and section (its key, detail,
+sources, EDTF date, and the event's columns that order and filter it) and a row per actor it
+writes for, with its value (a ballot is one). An actor's position reads these, not the
+events: a position's rows, then their entries by row number, which are kept small and in
+row order (``WITHOUT ROWID``) for that. An entry of a columnar section also has its writes
+whole in ``ballots`` (little-endian 32-bit pairs of ids in ``names``, the actor's and the
+value's), which a question about every actor reads at once."""
 
 SCHEMA = SCHEMA_1 + WRITES
 
