@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.ballots import Ballots
+from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._model.written import Entries, OnKey, SourcesReader, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
@@ -112,6 +113,7 @@ class SqlIndex(abc.ABC):
         """The error of a row changed by something else: it names the store and the fix."""
         return unreadable(self._location, what, exc)
 
+    @collector_paused()
     def _reload(self, count: int) -> None:
         """The store moved on: drop what was kept of it, and read its corrections again,
         refusing a cycle of them (call inside a snapshot)."""
@@ -204,6 +206,7 @@ class SqlIndex(abc.ABC):
                 found = self._writes.put(actor, self._read_writes(actor))
         return found
 
+    @collector_paused()
     def _read_writes(self, actor: str) -> ActorWrites:
         """What ``actor``'s position reads: its columnar sections' rows, not their events
         (call inside a snapshot)."""
