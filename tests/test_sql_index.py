@@ -8,6 +8,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,7 +175,7 @@ def test_validate_says_the_same_of_changed_ballots_on_both(what: str, tmp_path: 
 
 # -- an actor's columnar writes, read with the section's entries or with its own ------------
 
-def _vote(number: int, day: str, votes: dict[str, str], **fields: object) -> ct.Vote:
+def _vote(number: int, day: str, votes: dict[str, str], **fields: Any) -> ct.Vote:
     return ct.Vote(id=f"vote-{number}", date=ct.Date.parse(day), body="UNGA",
                    resolution=f"A/RES/{number % 7}", votes=votes,
                    sources=[ct.Source(title=f"Record {number}")], **fields)
@@ -212,3 +213,66 @@ def test_an_actors_votes_read_either_way_are_the_memory_stores(
                 assert (fresh.position(actor, as_of=as_of, known_at=known_at).to_dict()
                         == expected.position(actor, as_of=as_of,
                                              known_at=known_at).to_dict()), (actor, as_of)
+
+
+# -- corrections read as rows, their events when first asked for ----------------------------
+
+def _corrected(tmp_path: Path, store: Callable[[Path, str], str]) -> str:
+    """A store of two statements, the second superseded and its supersession retracted."""
+    fix = statement("can-3", date="2020-06", supersedes="can-2", quote="Fixed")
+    undo = ct.Retraction(id="undo", date=ct.Date.parse("2020-07"), retracts="can-3",
+                         reason="Misread", sources=[ct.Source(title="Erratum")])
+    source = store(tmp_path, "SELECT 1")
+    with ct.load(source) as timeline:
+        timeline.extend([fix, undo])
+    return source
+
+
+@pytest.mark.parametrize("store", [_changed_sqlite, _changed_postgres],
+                         ids=["sqlite", "postgres"])
+def test_corrections_are_read_as_rows_and_their_events_when_asked_for(
+        store: Callable[[Path, str], str], tmp_path: Path) -> None:
+    """The known set reads the corrections' rows; their events, read when asked for, are
+    those of the version the rows were read from, even after another writer appended."""
+    source = _corrected(tmp_path, store)
+    with ct.load(source) as timeline:
+        # The supersession is retracted: what it superseded stands.
+        assert timeline.position("CAN").stances["budapest-convention"].event_id == "can-2"
+        known = timeline._versions.current().known
+        rows = known.correctors()
+        with ct.load(source) as other:
+            other.append(statement("can-4", date="2020-08", supersedes="can-1"))
+        assert sorted(rows) == ["can-2", "can-3"]
+        assert [e.id for e in rows["can-2"]] == ["can-3"]
+        assert [e.id for e in rows["can-3"]] == ["undo"]
+        assert [e.id for e in timeline.corrections()] == ["can-3", "undo", "can-4"]
+
+
+@pytest.mark.parametrize("store", [_changed_sqlite, _changed_postgres],
+                         ids=["sqlite", "postgres"])
+@pytest.mark.parametrize("change", [
+    "UPDATE {t}events SET payload = replace(payload, '\"Misread\"', '3') WHERE id = 'undo'",
+    "UPDATE {t}events SET kind = 'signature' WHERE id = 'undo'",
+    "UPDATE {t}events SET payload = replace(payload, '\"can-2\"', '\"can-1\"') WHERE id = "
+    "'can-3'",
+])
+def test_a_correction_changed_by_hand_is_an_error_when_its_event_is_read(
+        store: Callable[[Path, str], str], change: str, tmp_path: Path) -> None:
+    """A correction's payload (or kind) changed by hand (a field of another type, another
+    kind, another event corrected): reading its event says the store was changed and how
+    to find out more, and validate names it."""
+    source = _corrected(tmp_path, store)
+    if source.startswith("postgresql:"):
+        schema = source.rsplit("schema=", 1)[1]
+        with require().superuser() as db:
+            db.execute(change.format(t=f'"{schema}".').replace("payload, '", "payload::text, '"))
+    else:
+        db = sqlite3.connect(source, isolation_level=None)
+        try:
+            db.execute(change.format(t=""))
+        finally:
+            db.close()
+    with ct.load(source) as timeline, pytest.raises(ct.ValidationError) as caught:
+        list(timeline.corrections())
+    assert "validate" in str(caught.value)
+    assert validate_problems(source)

@@ -40,6 +40,9 @@ INDEX_QUERIES = {
                   f"ON e.seq = i.seq WHERE i.instrument = ?{{upto.i}} {_ORDER}",
     "correctors": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e{{corrects_index}} WHERE "
                   f"e.corrects IS NOT NULL{{upto.e}} {_ORDER}",
+    # The same, as the rows the known set reads (`Corrections`): their events read later.
+    "corrections": "SELECT e.seq, e.id, e.kind, e.recorded, e.corrects FROM {t}events "
+                   "e{corrects_index} WHERE e.corrects IS NOT NULL{upto.e} " + _ORDER,
     # An actor's rows first, then their entries (`Dialect.join_in_order`), sorted: not every
     # entry to find its rows among them.
     # The recorded day and the date as NULL where they are the latest day (no text to

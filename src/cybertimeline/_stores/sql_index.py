@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import datetime as dt
+import functools
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.collection import collector_paused
+from cybertimeline._model.corrections import Correction, Corrections
+from cybertimeline._model.events import KINDS
 from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._model.written import Entries, OnKey, SourcesReader, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
@@ -34,7 +39,7 @@ from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.sql_ballots import NO_NAME, batched, numbered, read_blob
 from cybertimeline._stores.sql_dialect import ENTRY_COLUMNS, EVENT_COLUMNS
-from cybertimeline.errors import Problem, ValidationError
+from cybertimeline.errors import Problem, TimelineError, ValidationError
 
 if TYPE_CHECKING:
     from cybertimeline._model.events import Event
@@ -63,6 +68,23 @@ def unreadable(location: Path | str, what: str, exc: Exception | str) -> Validat
         file=Path(str(location)))])
 
 
+def _day(value: object) -> dt.date:
+    """A day as a store keeps it in a column: ISO text (SQLite) or a date (PostgreSQL)."""
+    if type(value) is dt.date:
+        return value
+    if type(value) is not str:
+        raise TypeError(f"a day of type {type(value).__name__}")
+    return dt.date.fromisoformat(value)
+
+
+def _corrector_events(index: weakref.ref[SqlIndex], rows: Sequence[Row]
+                      ) -> Mapping[str, Sequence[Event]]:
+    found = index()
+    if found is None:
+        raise TimelineError("the store was closed before its corrections were read")
+    return found._corrector_events(rows)
+
+
 class SqlIndex(abc.ABC):
     """The answers both SQL indexes give alike, over the rows a subclass reads.
 
@@ -78,7 +100,7 @@ class SqlIndex(abc.ABC):
         self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
         self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
         self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
-        self._correctors: dict[str, list[Event]] = {}
+        self._correctors: Mapping[str, Sequence[Event]] = {}
         self._entries_held: dict[str, Entries] = {}  # a columnar section's, read whole
         self._ballots: dict[str, Ballots] = {}
         self._all_others: dict[str, list[Event]] | None = None  # by actor, with the ballots
@@ -115,21 +137,45 @@ class SqlIndex(abc.ABC):
 
     @collector_paused()
     def _reload(self, count: int) -> None:
-        """The store moved on: drop what was kept of it, and read its corrections again,
-        refusing a cycle of them (call inside a snapshot)."""
+        """The store moved on: drop what was kept of it, and read its corrections again as
+        rows (their events read when first asked for), refusing a cycle of them (call
+        inside a snapshot)."""
         self._generation += 1
         self._drop_held()
         self._count = count
-        parsed = self._parse(self._stream("correctors"))
-        for cycle in correction_cycles({e.id: e.corrects for e in parsed if e.corrects}):
+        rows = self._rows("corrections")
+        for cycle in correction_cycles({row[1]: row[4] for row in rows}):
             raise ValidationError([Problem(
                 message=f"{cycle_message(cycle)}; run `cybertimeline --events "
                         f"{self._location} validate`", file=Path(str(self._location)))])
-        correctors: defaultdict[str, list[Event]] = defaultdict(list)
-        for event in parsed:
-            assert event.corrects is not None
-            correctors[event.corrects].append(event)
-        self._correctors = dict(correctors)
+        by_target: defaultdict[str, list[Correction]] = defaultdict(list)
+        try:
+            for _, event_id, kind, recorded, corrects in rows:
+                by_target[corrects].append(Correction(
+                    event_id, _day(recorded), KINDS[kind].retracts_what_it_corrects))
+        except (KeyError, TypeError, ValueError) as exc:  # changed by something else
+            raise self.unreadable("the corrections", exc) from None
+        # The index by a weak reference: what it keeps must not keep it alive.
+        self._correctors = Corrections(dict(by_target),
+                                       functools.partial(_corrector_events, weakref.ref(self),
+                                                         rows))
+
+    def _corrector_events(self, rows: Sequence[Row]) -> dict[str, list[Event]]:
+        """The events of the corrections of ``rows`` (`corrections`), by the id each
+        corrects, each checked against its row: the store read again, for these alone."""
+        with self._snapshot():
+            read = self._rows("correctors")
+        events = dict(zip((row[0] for row in read), self._parse(read), strict=True))
+        found: defaultdict[str, list[Event]] = defaultdict(list)
+        for seq, event_id, kind, recorded, corrects in rows:
+            event = events.get(seq)
+            if event is None or (event.id, event.kind, event.recorded_on,
+                                 event.corrects) != (event_id, kind, _day(recorded), corrects):
+                raise self.unreadable(f"the event of row {seq}", (
+                    "it is gone, or its columns (id, kind, recorded, corrects) disagree "
+                    "with its payload"))
+            found[corrects].append(event)
+        return dict(found)
 
     def _drop_held(self) -> None:
         """Drop what was read of one version of the store (not the events, which stay)."""
