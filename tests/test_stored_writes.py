@@ -317,10 +317,17 @@ def test_validate_finds_rows_that_disagree_with_their_events(
     assert any(expected in p.message for p in caught.value.problems)
 
 
+_KOR_FIRST = ("whose = 'KOR' AND section = 'votes' AND seq = (SELECT min(seq) FROM writes "
+              "WHERE whose = 'KOR' AND section = 'votes')")
+
+
 @pytest.mark.parametrize(("change", "reads"), [
     # One actor's query reads its rows, a bulk one the entries' ballots: each finds what
     # it reads; `validate` finds both.
     ("UPDATE writes SET value = NULL WHERE whose = 'KOR'", (False,)),
+    (f"UPDATE writes SET value = 'y' || char(31) || 'es' WHERE {_KOR_FIRST}", (False,)),
+    (f"UPDATE writes SET value = NULL WHERE {_KOR_FIRST}", (False,)),
+    (f"UPDATE writes SET seq = 99999 WHERE {_KOR_FIRST}", (False,)),
     ("UPDATE ballots SET ballots = x'0102' WHERE section = 'votes'", (True,)),
     ("UPDATE entries SET detail = '{not json' WHERE section = 'votes'", (False, True)),
     ("UPDATE entries SET detail = NULL WHERE section = 'votes'", (False, True)),

@@ -319,19 +319,19 @@ class Written:
         return self._codes
 
     @classmethod
-    def gather(cls, entries: Entries, written: Iterable[tuple[int, str | None]]) -> Written:
-        """An actor's writes from its rows ``(event row, value)`` and the section's entries
-        (`Entries`), put in canonical order (rows read in the order of their events' rows
-        are in it already, where the events were appended in order: no sort).
+    def gather(cls, entries: Entries, seqs: Sequence[int], values: Sequence[str | None]
+               ) -> Written:
+        """An actor's writes from the event rows ``seqs`` they are of and its value in each,
+        and the section's entries (`Entries`), put in canonical order (rows read in the
+        order of their events' rows are in it already, where the events were appended in
+        order: no sort).
 
         Raises:
             KeyError: a row names an event that has no entry.
-            ValueError: a row is not a pair.
+            ValueError: there are not as many values as rows.
         """
-        rows = list(written)
-        if not rows:
-            return cls(entries, [], [])
-        seqs, values = zip(*rows, strict=True)
+        if len(seqs) != len(values):
+            raise ValueError(f"{len(values)} values of {len(seqs)} writes")
         places = list(map(entries.rank.__getitem__, seqs))
         if any(map(operator.gt, places, itertools.islice(places, 1, None))):
             order = sorted(range(len(places)), key=places.__getitem__)

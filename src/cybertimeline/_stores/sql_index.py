@@ -270,12 +270,27 @@ class SqlIndex(abc.ABC):
         once and shared by later actors' queries, where the actor writes most of them (a
         state's votes); else with its own entries alone (a join: a state that voted for a
         few years of a long record). Call inside a snapshot."""
-        if section in self._entries_held:
-            return self._gathered(actor, section, self._rows("actor_values", (actor, section)))
-        values = self._rows("actor_values", (actor, section))
-        if len(values) * SHARED_SHARE < self._section_size(section):
+        try:
+            values = self._actor_values(actor, section)
+        except (TypeError, ValueError) as exc:  # changed by something else
+            raise self.unreadable(f"the writes of {actor!r}", exc) from None
+        if (section not in self._entries_held
+                and len(values[0]) * SHARED_SHARE < self._section_size(section)):
             return self._joined(actor, section)
-        return self._gathered(actor, section, values)
+        return self._gathered(actor, section, *values)
+
+    def _actor_values(self, actor: str, section: str
+                      ) -> tuple[Sequence[int], Sequence[str | None]]:
+        """The event rows of ``actor``'s writes in a section, and its value in each.
+
+        Raises:
+            TypeError, ValueError: the rows were changed by something else.
+        """
+        rows = self._rows("actor_values", (actor, section))
+        if not rows:
+            return [], []
+        seqs, values = zip(*rows, strict=True)
+        return seqs, values
 
     def _section_size(self, section: str) -> int:
         """How many entries a section has (read once per version of the store)."""
@@ -285,11 +300,13 @@ class SqlIndex(abc.ABC):
             self._sizes[section] = found = int(found)
         return found
 
-    def _gathered(self, actor: str, section: str, values: Sequence[Row]) -> Written:
-        """``actor``'s writes in a section from its rows ``(event row, value)`` and the
-        section's entries, read whole once, then shared by every actor's query."""
+    def _gathered(self, actor: str, section: str, seqs: Sequence[int],
+                  values: Sequence[str | None]) -> Written:
+        """``actor``'s writes in a section from the event rows they are of, its values in
+        them, and the section's entries, read whole once, then shared by every actor's
+        query."""
         try:
-            written = Written.gather(self._entries_of(section), values)
+            written = Written.gather(self._entries_of(section), seqs, values)
             if None in written.values:
                 raise ValueError("a write without its value")
         except (KeyError, TypeError, ValueError) as exc:  # changed by something else
