@@ -94,3 +94,23 @@ def test_a_changed_payload_still_reads_as_the_converter_says(payload: str) -> No
     mapped = map_payload(payload)
     assert mapped.event is None
     assert mapped.problems
+
+
+@given(st.dates().map(lambda day: day.isoformat())
+       | st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True) | st.text(max_size=12))
+def test_a_day_read_quickly_is_the_day_parse_makes(text: str) -> None:
+    """A date's text read by the quick reader is the date `Date.parse` makes, every field of
+    it (dates equal by their text alone), or no event where `Date.parse` refuses it."""
+    from cybertimeline._codec.quick import _date
+
+    try:
+        expected = ct.Date.parse(text)
+    except ct.DateError:
+        expected = None
+    try:
+        found = _date(text)
+    except Exception:
+        found = None
+    assert (found is None) == (expected is None)
+    if found is not None and expected is not None:
+        assert (found._start, found._end) == (expected._start, expected._end)

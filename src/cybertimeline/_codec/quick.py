@@ -15,6 +15,7 @@ through the converter, which builds the same event or says what is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import types
 import typing
@@ -23,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from cybertimeline._model.dates import Date
+from cybertimeline._model.dates import Date, Precision, _Point
 from cybertimeline._model.event import BaseEvent
 from cybertimeline._model.events import KINDS
 from cybertimeline._model.fields import MAX_TEXT_LENGTH
@@ -73,8 +74,13 @@ def _text(value: Any) -> str:
 
 
 def _date(value: Any) -> Date:
-    if value.__class__ is not str or len(value) > MAX_TEXT_LENGTH:
+    if value.__class__ is not str:
         raise _NOT_PLAIN
+    if len(value) == 10 and value[4] == value[7] == "-" and value.isascii() and (
+            value[:4] + value[5:7] + value[8:]).isdigit():
+        # A day (most events' dates): as `Date.parse` makes it, without its cache's miss.
+        day = dt.date.fromisoformat(value)  # ValueError: no such day (year 0, a 13th month)
+        return Date(_Point(value, day, day, Precision.DAY, False, False), None)
     return Date.parse(value)
 
 
