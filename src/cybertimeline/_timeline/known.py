@@ -107,8 +107,12 @@ class KnownSet:
             return [r for r in correctors.get(event.id, ()) if r.retracts_what_it_corrects]
 
         def holds(correction: _Correction) -> bool:
-            if correction.id in memo:
-                return memo[correction.id]
+            found = memo.get(correction.id)
+            if found is not None:
+                return found
+            if correction.id not in correctors:  # nothing withdraws it (the common case)
+                found = memo[correction.id] = recorded(correction)
+                return found
             # Depth first, without recursion: a correction's answer waits for those
             # of the retractions of it, which wait for theirs...
             stack: list[tuple[_Correction, bool]] = [(correction, False)]
