@@ -138,40 +138,56 @@ class Entries:
         return [Cited(self, rank) for rank in ranks]
 
     @classmethod
-    def of_zipped(cls, columns: Sequence[Sequence[Any]], *, elided: bool = False,
-                  sources: SourcesReader | None = None) -> Entries:
-        """`of_columns` of rows already turned into columns (``zip(*rows)``): the first
-        eight, which may be followed by others (a query's values, say).
-
-        ``elided``: a recorded day or an EDTF date the same as the latest day may be None
-        (a query reads it so: None is no text to make, and most entries' three are one).
-        ``sources``, if given, reads the entries' sources when they are first asked for
-        (the eighth column is not read): most answers never cite them.
-        """
-        found = cls()
+    def of_zipped(cls, columns: Sequence[Sequence[Any]]) -> Entries:
+        """`of_columns` of rows already turned into columns (``zip(*rows)``)."""
         if not columns:
-            return found
-        seqs, ids, latest, recorded, dates, keys, details, read = columns[:8]
+            return cls()
+        seqs, ids, latest, recorded, dates, keys, details, sources = columns[:8]
+        return cls._made(seqs, ids, latest, list(recorded), list(dates), keys, details,
+                         list(sources), None)
+
+    @classmethod
+    def of_elided(cls, columns: Sequence[Sequence[Any]],
+                  sources: SourcesReader | None = None) -> Entries:
+        """Entries from columns as a query reads them where most entries' three days are
+        one: ``(event row, event id, latest day, dated, key, detail)``, then the sources
+        unless ``sources`` reads them when first asked for (most answers never cite them);
+        ``dated`` is None where the recorded day and the EDTF date are the latest day, else
+        both as ``"recorded date"``. More columns may follow (a query's values, say).
+
+        Raises:
+            ValueError, TypeError: a column is not of that shape.
+        """
+        if not columns:
+            return cls()
+        seqs, ids, latest, dated, keys, details = columns[:6]
+        recorded, dates = list(latest), list(latest)
+        for place in [place for place, text in enumerate(dated) if text is not None]:
+            text = dated[place]
+            if text.__class__ is not str:
+                raise TypeError("an entry's recorded day and date are not text")
+            recorded[place], dates[place] = text.split(" ", 1)  # ValueError: no pair
+        return cls._made(seqs, ids, latest, recorded, dates, keys, details,
+                         None if sources else list(columns[6]), sources)
+
+    @classmethod
+    def _made(cls, seqs: Sequence[Any], ids: Sequence[Any], latest: Sequence[Any],
+              recorded: list[Any], dates: list[Any], keys: Sequence[Any],
+              details: Sequence[Any], held: list[Any] | None, sources: SourcesReader | None
+              ) -> Entries:
+        found = cls()
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
         found.ids, found.keys, found.details = list(ids), list(keys), list(details)
-        found._sources, found._read_sources = (None, sources) if sources else (list(read), None)
-        if elided:
-            dates = [text if date is None else date
-                     for text, date in zip(latest, dates, strict=True)]
-            given: Sequence[Any] = [day for day in recorded if day is not None]
-        else:
-            given = recorded
-        found.dates = list(dates)
-        if not _texts(found.ids, found.dates, found.keys, found.details, found._sources or (),
-                      latest, given):
+        found._sources, found._read_sources = held, sources
+        found.dates = dates
+        if not _texts(found.ids, dates, found.keys, found.details, held or (), latest,
+                      recorded):
             raise TypeError("an entry's id, date, key, detail, sources or days are not text")
         # Each day read on its own: faster than finding the distinct ones first.
         found.latest = list(map(dt.date.fromisoformat, latest))
-        if elided:
-            found.recorded = [day if text is None else dt.date.fromisoformat(text)
-                              for day, text in zip(found.latest, recorded, strict=True)]
-        else:
-            found.recorded = list(map(dt.date.fromisoformat, recorded))
+        found.recorded = [day if text is same else dt.date.fromisoformat(text)
+                          for day, text, same in zip(found.latest, recorded, latest,
+                                                     strict=True)]
         return found
 
     def key_names(self) -> list[str]:

@@ -24,8 +24,11 @@ and the columns to check it against."""
 ENTRY_COLUMNS = "n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, n.sources"
 """An entry's columns as `Entries.of_columns` reads them (``n``: the entries table)."""
 
-_ELIDED_COLUMNS = ("n.seq, n.id, n.latest, NULLIF(n.recorded, n.latest), NULLIF(n.date, n.latest), "
-                   "n.key, n.detail, {written_sources}")
+# As `Entries.of_elided` reads them: most entries' recorded day and date are their latest
+# day, and then read as one NULL (no text to make).
+_ELIDED_COLUMNS = ("n.seq, n.id, n.latest, CASE WHEN n.recorded = n.latest AND n.date = "
+                   "n.latest THEN NULL ELSE n.recorded || ' ' || n.date END, n.key, n.detail"
+                   "{written_sources}")
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _ENTRY_ORDER = "ORDER BY n.latest, n.earliest, n.id"
 _COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
@@ -46,7 +49,7 @@ INDEX_QUERIES = {
     # An actor's rows first, then their entries (`Dialect.join_in_order`), sorted: not every
     # entry to find its rows among them.
     # The recorded day and the date as NULL where they are the latest day (no text to
-    # make: `Entries.of_zipped`'s ``elided``); the sources as the dialect reads them.
+    # make: `Entries.of_elided`); the sources as the dialect reads them.
     "written": f"SELECT {_ELIDED_COLUMNS}, w.value FROM {{t}}writes w {{join_in_order}} "
                "{t}entries n ON n.seq = w.seq AND n.section = w.section WHERE w.whose = ? "
                f"AND w.section = ?{{upto.w}} {_ENTRY_ORDER}",
@@ -110,8 +113,8 @@ class Dialect:
     key_index: str
     """How the statement of a key's ballots names the index of entries by key, if it must."""
     written_sources: str
-    """What an actor's written rows read of their entries' sources: ``n.sources``, or
-    ``NULL`` where the index reads them when first cited (`SqlIndex._sources_reader`)."""
+    """What an actor's written rows read of their entries' sources: ``, n.sources``, or
+    nothing where the index reads them when first cited (`SqlIndex._sources_reader`)."""
 
     def render(self, template: str) -> str:
         """A shared template in this dialect."""
@@ -135,7 +138,7 @@ SQLITE = Dialect(tables="", parameter="?", bounded=False, join_in_order="CROSS J
                  # A key's few entries, not the section's in order (`entries_canonical`).
                  key_index=" INDEXED BY entries_by_key",
                  # Read when first cited, in one query by row number: most answers cite none.
-                 written_sources="NULL")
+                 written_sources="")
 POSTGRES = Dialect(tables="{s}.", parameter="%s", bounded=True, join_in_order="JOIN",
                    # With the rows: a later read is a round trip, and needs the connection.
-                   corrects_index="", key_index="", written_sources="n.sources")
+                   corrects_index="", key_index="", written_sources=", n.sources")

@@ -319,8 +319,8 @@ class SqlIndex(abc.ABC):
         if found is None:
             rows = self._rows("section_entries", (section,))
             try:
-                found = Entries.of_zipped(list(zip(*rows, strict=True)), elided=True,
-                                          sources=self._sources_reader(section))
+                found = Entries.of_elided(list(zip(*rows, strict=True)),
+                                          self._sources_reader(section))
             except (TypeError, ValueError) as exc:  # changed by something else
                 raise self.unreadable(f"the entries of {section!r}", exc) from None
             self._entries_held[section] = found
@@ -334,14 +334,14 @@ class SqlIndex(abc.ABC):
         """``actor``'s writes in a columnar section: its rows of ``writes`` joined with
         their entries, in order (a query that reads no other actor's rows)."""
         rows = self._rows("written", (actor, section))
+        reader = self._sources_reader(section)
         try:
-            columns = list(zip(*rows, strict=True))  # an entry's 8 columns, then the value
-            if columns and len(columns) != 9:
+            columns = list(zip(*rows, strict=True))  # an entry's columns, then the value
+            if columns and len(columns) != (7 if reader else 8):
                 raise ValueError("a row of another shape")
-            entries = Entries.of_zipped(columns, elided=True,
-                                        sources=self._sources_reader(section))
+            entries = Entries.of_elided(columns, reader)
             written = Written(entries, range(len(rows)),
-                              list(columns[8]) if columns else [])
+                              list(columns[-1]) if columns else [])
             if None in written.values:
                 raise ValueError("a write without its value")
         except (KeyError, TypeError, ValueError) as exc:  # changed by something else
