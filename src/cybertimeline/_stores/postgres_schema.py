@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from cybertimeline._stores.sql_dialect import POSTGRES
 
-__all__ = ["ENTRIES_CANONICAL", "FILLED_AT", "QUERIES", "SCHEMA_VERSION", "TABLES", "UPGRADES", "qualified", "render"]
+__all__ = ["ENTRIES_CANONICAL", "FILLED_AT", "QUERIES", "SCHEMA_VERSION", "TABLES", "UPGRADES",
+           "qualified", "render"]
 
 SCHEMA_VERSION = 4
 """The version of the tables below, kept in ``meta``; opening a store checks it."""
