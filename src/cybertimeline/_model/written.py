@@ -45,8 +45,14 @@ def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
 
 
 def _texts(*columns: Sequence[object]) -> bool:
-    """Whether every value of ``columns`` is text (a set of their types: at the speed of C)."""
-    return all(set(map(type, column)) <= {str} for column in columns)
+    """Whether every value of ``columns`` is text (joined: at the speed of C, and faster than
+    a set of their types; a query's text is never of a subclass)."""
+    try:
+        for column in columns:
+            "".join(column)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True
 
 
 class Entries:
