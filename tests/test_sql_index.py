@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 
 import cybertimeline as ct
-from cybertimeline._stores.sql_dialect import BOUNDED, INDEX_QUERIES, POSTGRES, SQLITE
+from cybertimeline._stores.sql_dialect import (
+    BOUNDED,
+    INDEX_QUERIES,
+    OTHERS_RANGES,
+    POSTGRES,
+    SQLITE,
+)
 from tests.postgres_server import require
 from tests.store_contract import statement, validate_problems
 
@@ -64,11 +70,15 @@ def test_sqlites_fast_paths_stay_in_the_shared_statements(tmp_path: Path) -> Non
     assert written.startswith("SEARCH w")
     # The statements moved into the shared index keep SQLite's indexed paths: an actor's
     # events by its rows (no walk of every event), a key's ballots by the entries' index.
-    for name, args in (("actor", ("KOR", "KOR")), ("others", ("KOR",))):
+    for name, args in (("actor", ("KOR", "KOR")), ("others", ("KOR",) * OTHERS_RANGES)):
         plan = _plan(path, name, args)
         assert "SEARCH e USING INTEGER PRIMARY KEY" in plan, plan
-        assert "SEARCH writes USING PRIMARY KEY (whose=?)" in plan, plan
+        assert "SEARCH writes USING PRIMARY KEY (whose=?" in plan, plan
         assert "SCAN" not in plan, plan
+    # An actor's other events by the ranges of its writes outside the columnar sections,
+    # not a walk of its votes.
+    assert "SEARCH writes USING PRIMARY KEY (whose=? AND section<?)" in _plan(
+        path, "others", ("KOR",) * OTHERS_RANGES)
     assert "SEARCH event_actors USING PRIMARY KEY (actor=?)" in _plan(path, "actor",
                                                                      ("KOR", "KOR"))
     assert _plan(path, "actor_values", ("KOR", "votes")) == (

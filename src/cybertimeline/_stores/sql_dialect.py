@@ -11,12 +11,14 @@ A `Dialect` fills these in.
 
 from __future__ import annotations
 
+import itertools
+
 import attrs
 
 from cybertimeline._model.vocabulary import COLUMNAR
 
-__all__ = ["BOUNDED", "ENTRY_COLUMNS", "EVENT_COLUMNS", "INDEX_QUERIES", "POSTGRES", "SQLITE",
-           "Dialect"]
+__all__ = ["BOUNDED", "ENTRY_COLUMNS", "EVENT_COLUMNS", "INDEX_QUERIES", "OTHERS_RANGES",
+           "POSTGRES", "SQLITE", "Dialect"]
 
 EVENT_COLUMNS = "e.seq, e.format, e.payload, e.id, e.corrects"
 """What `SqlIndex._parse` reads of an event's row (``e``: the events table): its payload,
@@ -32,6 +34,18 @@ _ELIDED_COLUMNS = ("n.seq, n.id, n.latest, CASE WHEN n.recorded = n.latest AND n
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _ENTRY_ORDER = "ORDER BY n.latest, n.earliest, n.id"
 _COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
+_BOUNDS = sorted(COLUMNAR)
+_OUTSIDE = " UNION ALL ".join(
+    f"SELECT seq FROM {{t}}writes WHERE whose = ? AND {condition}" for condition in (
+        f"section < '{_BOUNDS[0]}'",
+        *(f"section > '{low}' AND section < '{high}'"
+          for low, high in itertools.pairwise(_BOUNDS)),
+        f"section > '{_BOUNDS[-1]}'"))
+"""An actor's writes outside the columnar sections, as ranges of the primary key of
+``writes`` (whose, section, row): not a walk of its thousands of votes. The actor is given
+once for each range (`OTHERS_RANGES`)."""
+OTHERS_RANGES = len(_BOUNDS) + 1
+"""How many times the statement ``others`` takes the actor."""
 _BALLOTS = ("SELECT {columns}, b.ballots FROM {{t}}entries n{index} LEFT JOIN {{t}}ballots b ON "
             "b.seq = n.seq AND b.section = n.section WHERE n.section = ?{key}{{upto.n}} "
             "{order}")
@@ -62,9 +76,8 @@ INDEX_QUERIES = {
              "{t}event_actors WHERE actor = ? UNION SELECT seq FROM {t}writes WHERE "
              f"whose = ?){{upto.e}} {_ORDER}",
     # An actor's events that write its sections but the columnar ones (read as rows)...
-    "others": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN (SELECT seq FROM "
-              f"{{t}}writes WHERE whose = ? AND section NOT IN ({_COLUMNAR})){{upto.e}} "
-              f"{_ORDER}",
+    "others": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN ({_OUTSIDE})"
+              f"{{upto.e}} {_ORDER}",
     # ...and every actor's at once, with whose they are.
     "all_others": f"SELECT w.whose, {EVENT_COLUMNS} FROM {{t}}events e JOIN {{t}}writes w ON "
                   f"w.seq = e.seq WHERE w.section NOT IN ({_COLUMNAR}){{upto.w}} {_ORDER}",

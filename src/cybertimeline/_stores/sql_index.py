@@ -38,7 +38,7 @@ from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.sql_ballots import NO_NAME, batched, numbered, read_blob
-from cybertimeline._stores.sql_dialect import ENTRY_COLUMNS, EVENT_COLUMNS
+from cybertimeline._stores.sql_dialect import ENTRY_COLUMNS, EVENT_COLUMNS, OTHERS_RANGES
 from cybertimeline.errors import Problem, TimelineError, ValidationError
 
 if TYPE_CHECKING:
@@ -328,7 +328,7 @@ class SqlIndex(abc.ABC):
 
     def _others(self, actor: str) -> Lane:
         """``actor``'s events that write other sections than the columnar ones."""
-        return Lane.presorted(self._parse(self._rows("others", (actor,))))
+        return Lane.presorted(self._parse(self._rows("others", (actor,) * OTHERS_RANGES)))
 
     def _joined(self, actor: str, section: str) -> Written:
         """``actor``'s writes in a columnar section: its rows of ``writes`` joined with
