@@ -473,8 +473,9 @@ def test_an_answer_read_while_another_writer_commits_is_of_one_version(
 def test_one_states_position_from_sqlite_loads_no_codec_no_iso_table_no_numpy(
         tmp_path: Path) -> None:
     """What `cybertimeline position KOR` on an imported record needs: its rows and the UN's
-    names, not cattrs (events are not decoded), pycountry (a State is found by its id) or
-    numpy (one actor is not a matrix). Each takes longer to load than the answer takes."""
+    names, not cattrs or even the events' classes (events are not decoded), pycountry (a
+    State is found by its id) or numpy (one actor is not a matrix). Each takes longer to
+    load than the answer takes."""
     path = tmp_path / "votes.sqlite"
     with ct.create(path) as timeline:
         timeline.extend([
@@ -485,7 +486,8 @@ def test_one_states_position_from_sqlite_loads_no_codec_no_iso_table_no_numpy(
     code = ("import sys, cybertimeline as ct\n"
             "from cybertimeline._cli import main\n"
             "code = main(['--events', sys.argv[1], 'position', 'KOR', '--as-of', '2020'])\n"
-            "print(sorted(m for m in ('cattrs', 'pycountry', 'numpy') if m in sys.modules))\n"
+            "print(sorted(m for m in ('cattrs', 'pycountry', 'numpy', "
+            "'cybertimeline._model.events') if m in sys.modules))\n"
             "sys.exit(code)")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                           text=True, check=False, timeout=120)

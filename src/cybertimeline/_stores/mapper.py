@@ -10,17 +10,18 @@ store and row), so the same bad payload reads the same from every store.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
-from cybertimeline._codec.quick import quick_event
 from cybertimeline._codec.versions import FORMAT_VERSION, check_version, upcast
 from cybertimeline._stores.checks import Origin
 from cybertimeline.errors import Problem
 
 if TYPE_CHECKING:
+    from cybertimeline._model.event import BaseEvent
     from cybertimeline._model.events import Event
 
 __all__ = ["Mapped", "map_payload"]
@@ -53,12 +54,20 @@ def _not_json(exc: orjson.JSONDecodeError) -> Mapped:
                                f"{exc.colno}): fix or remove it"),))
 
 
+@functools.cache
+def _quick_reader() -> Callable[[dict[str, Any]], BaseEvent | None]:
+    # The events' classes are loaded when a first event is read whole, not when a store opens.
+    from cybertimeline._codec.quick import quick_event
+
+    return quick_event
+
+
 def _quickly(data: object) -> Mapped | None:
     """A plain kind's event (statements, treaty acts...) without the converter, where it
     can (`quick_event`)."""
     if data.__class__ is not dict:
         return None
-    event = quick_event(data)
+    event = _quick_reader()(data)
     return None if event is None else Mapped(event, (), data)  # type: ignore[arg-type]
 
 

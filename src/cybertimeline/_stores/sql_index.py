@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.corrections import Correction, Corrections
-from cybertimeline._model.events import KINDS
 from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._model.written import Entries, OnKey, SourcesReader, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
@@ -149,6 +148,8 @@ class SqlIndex(abc.ABC):
                 message=f"{cycle_message(cycle)}; run `cybertimeline --events "
                         f"{self._location} validate`", file=Path(str(self._location)))])
         by_target: defaultdict[str, list[Correction]] = defaultdict(list)
+        if rows:  # the kinds, loaded only where there are corrections (a first import)
+            from cybertimeline._model.events import KINDS
         try:
             for _, event_id, kind, recorded, corrects in rows:
                 by_target[corrects].append(Correction(
