@@ -494,3 +494,25 @@ def test_one_states_position_from_sqlite_loads_no_codec_no_iso_table_no_numpy(
     assert done.returncode == 0, done.stderr
     assert "A/RES/74/2" in done.stdout
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_store_of_the_third_schema_that_cannot_be_written_is_read_as_it_is(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    """Where a store of schema 3 cannot be upgraded (a read-only medium), it is read without
+    the index schema 4 adds: the same answers, and the file left as it was."""
+    from tests.test_untrusted_sqlite import read_only_copy
+
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("DROP INDEX entries_canonical")
+        db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    with read_only_copy(path) as copy:
+        with ct.load(copy) as timeline:
+            assert (timeline.position("KOR", as_of="2022-01-01").to_dict()
+                    == bundled.position("KOR", as_of="2022-01-01").to_dict())
+            timeline.validate()
+        with sqlite3.connect(f"{copy.as_uri()}?mode=ro&immutable=1", uri=True) as db:
+            assert db.execute("SELECT count(*) FROM sqlite_schema WHERE name = "
+                              "'entries_canonical'").fetchone()[0] == 0
+        db.close()

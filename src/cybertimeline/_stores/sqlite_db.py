@@ -179,12 +179,13 @@ def _of_schema_3(connection: sqlite3.Connection) -> bool:
 
 
 def schema_problem(connection: sqlite3.Connection) -> str | None:
-    """What is wrong with the database's schema (``None`` if it is exactly `SCHEMA`).
+    """What is wrong with the database's schema (``None`` if it is exactly `SCHEMA`, or
+    schema 3, which lacks only an index: a store that could not be upgraded where it is).
 
     Reads only ``sqlite_schema``, which runs no view or trigger.
     """
     found = _normal(connection.execute(_SCHEMA_QUERY).fetchall())
-    if found == _EXPECTED:
+    if found == _EXPECTED or found == _older()[2]:  # schema 3 where it cannot be upgraded
         return None
     names = {(kind, name) for kind, name, _, _ in _EXPECTED}
     extra = [f"{kind} {name!r}" for kind, name, _, _ in found if (kind, name) not in names]
@@ -231,8 +232,9 @@ def open_reader(path: Path) -> tuple[sqlite3.Connection, int]:
         connection = _connect(path, "mode=ro")
         try:
             if is_older(connection):
+                readable = _of_schema_3(connection)
                 connection.close()
-                upgrade(path)
+                _upgraded(path, readable)
                 connection = _connect(path, "mode=ro")
             problem = schema_problem(connection)
         except sqlite3.OperationalError:
@@ -250,6 +252,17 @@ def open_reader(path: Path) -> tuple[sqlite3.Connection, int]:
             raise TimelineError(f"{path}: {problem}")
         version = connection.execute("PRAGMA schema_version").fetchone()[0]
     return connection, int(version)
+
+
+def _upgraded(path: Path, readable: bool) -> None:
+    """`upgrade`; a store of schema 3 (``readable``) that cannot be written here is read as
+    it is: its rows are whole, only the index of schema 4 is missing (the same answers,
+    read more slowly)."""
+    try:
+        upgrade(path)
+    except TimelineError:
+        if not readable:
+            raise
 
 
 def upgrade(path: Path) -> None:
