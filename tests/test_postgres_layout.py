@@ -100,13 +100,33 @@ def test_a_store_of_version_2_is_upgraded_in_place_to_the_rows_an_append_makes(
     with ct.load(url) as timeline:
         assert _answers(timeline) == answers
         timeline.validate()
-    assert _version(cluster, url) == str(postgres_schema.SCHEMA_VERSION) == "3"
+    assert _version(cluster, url) == str(postgres_schema.SCHEMA_VERSION) == "4"
     assert _rows(cluster, url) == rows  # the very rows a copy into a new store makes
     with ct.load(url) as timeline:  # a second open finds nothing to do
         assert _answers(timeline) == answers
 
 
-def test_a_store_of_version_1_is_upgraded_to_version_3(
+def test_a_store_of_version_3_gets_the_index_of_version_4(
+        cluster: Cluster, fresh: tuple[str, dict[str, set[tuple[Any, ...]]], list[Any]]
+) -> None:
+    """Version 4 adds the entries' canonical index to version 3's rows, which stay."""
+    _, rows, answers = fresh
+    url = _copy(cluster)
+    s = _schema(url)
+    with cluster.superuser() as db:
+        db.execute(f"DROP INDEX {s}.entries_canonical")
+        db.execute(f"UPDATE {s}.meta SET value = '3' WHERE key = 'schema'")
+    with ct.load(url) as timeline:
+        assert _answers(timeline) == answers
+        timeline.validate()
+    assert _version(cluster, url) == "4"
+    assert _rows(cluster, url) == rows
+    with cluster.superuser() as db:
+        assert db.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = %s AND "
+                          "indexname = 'entries_canonical'", (s.strip('"'),)).fetchone() == (1,)
+
+
+def test_a_store_of_version_1_is_upgraded_to_the_latest_version(
         cluster: Cluster, fresh: tuple[str, dict[str, set[tuple[Any, ...]]], list[Any]]
 ) -> None:
     _, rows, answers = fresh

@@ -8,11 +8,18 @@ import contextlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import cybertimeline as ct
-from cybertimeline._stores.sql_dialect import BOUNDED, INDEX_QUERIES, POSTGRES, SQLITE
+from cybertimeline._stores.sql_dialect import (
+    BOUNDED,
+    INDEX_QUERIES,
+    OTHERS_RANGES,
+    POSTGRES,
+    SQLITE,
+)
 from tests.postgres_server import require
 from tests.store_contract import statement, validate_problems
 
@@ -33,9 +40,10 @@ def test_each_shared_statement_differs_only_in_dialect(name: str) -> None:
                   .replace(" WHERE e.seq <= ?", "").replace(" AND e.seq <= ?", ""))
     for alias in "inw":
         normalized = normalized.replace(f" AND {alias}.seq <= ?", "")
-    if name == "written":  # SQLite leaves an actor's entries' sources for when first cited
-        normalized = normalized.replace("n.detail, n.sources", "n.detail, NULL")
-    assert normalized == lite.replace(" INDEXED BY events_corrects", "")
+    if name in ("written", "section_entries"):  # SQLite leaves entries' sources for later
+        normalized = normalized.replace("n.detail, n.sources", "n.detail")
+    assert normalized == (lite.replace(" INDEXED BY events_corrects", "")
+                          .replace(" INDEXED BY entries_by_key", ""))
 
 
 def _plan(path: Path, name: str, args: tuple[str, ...]) -> str:
@@ -62,20 +70,28 @@ def test_sqlites_fast_paths_stay_in_the_shared_statements(tmp_path: Path) -> Non
     assert written.startswith("SEARCH w")
     # The statements moved into the shared index keep SQLite's indexed paths: an actor's
     # events by its rows (no walk of every event), a key's ballots by the entries' index.
-    for name, args in (("actor", ("KOR", "KOR")), ("others", ("KOR",))):
+    for name, args in (("actor", ("KOR", "KOR")), ("others", ("KOR",) * OTHERS_RANGES)):
         plan = _plan(path, name, args)
         assert "SEARCH e USING INTEGER PRIMARY KEY" in plan, plan
-        assert "SEARCH writes USING PRIMARY KEY (whose=?)" in plan, plan
+        assert "SEARCH writes USING PRIMARY KEY (whose=?" in plan, plan
         assert "SCAN" not in plan, plan
+    # An actor's other events by the ranges of its writes outside the columnar sections,
+    # not a walk of its votes.
+    assert "SEARCH writes USING PRIMARY KEY (whose=? AND section<?)" in _plan(
+        path, "others", ("KOR",) * OTHERS_RANGES)
     assert "SEARCH event_actors USING PRIMARY KEY (actor=?)" in _plan(path, "actor",
                                                                      ("KOR", "KOR"))
     assert _plan(path, "actor_values", ("KOR", "votes")) == (
         "SEARCH w USING PRIMARY KEY (whose=? AND section=?)")
-    for name, args in (("key_ballots", ("votes", "A/RES/74/247")),
-                       ("section_ballots", ("votes",))):
+    for name, args, index in (("key_ballots", ("votes", "A/RES/74/247"), "entries_by_key"),
+                              ("section_ballots", ("votes",), "entries_canonical")):
         plan = _plan(path, name, args)
-        assert plan.startswith("SEARCH n USING INDEX entries_by_key"), plan
+        assert plan.startswith(f"SEARCH n USING INDEX {index}"), plan
         assert "SEARCH b USING INDEX" in plan, plan
+    # A section's entries (an actor's first position reads every roll call's) from their
+    # covering index alone, in canonical order: no lookup of each row, no sort.
+    assert _plan(path, "section_entries", ("votes",)) == (
+        "SEARCH n USING COVERING INDEX entries_canonical (section=?)")
     assert "SEARCH e USING INTEGER PRIMARY KEY" in _plan(path, "all_others", ())
 
 
@@ -165,3 +181,108 @@ def test_validate_says_the_same_of_changed_ballots_on_both(what: str, tmp_path: 
     assert found, what
     assert all("rows in writes and entries disagree with the writes of its payload" in m
                for m in found), found
+
+
+# -- an actor's columnar writes, read with the section's entries or with its own ------------
+
+def _vote(number: int, day: str, votes: dict[str, str], **fields: Any) -> ct.Vote:
+    return ct.Vote(id=f"vote-{number}", date=ct.Date.parse(day), body="UNGA",
+                   resolution=f"A/RES/{number % 7}", votes=votes,
+                   sources=[ct.Source(title=f"Record {number}")], **fields)
+
+
+@pytest.mark.parametrize("share", [0, 2, 10**9])
+def test_an_actors_votes_read_either_way_are_the_memory_stores(
+        share: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the section's entries read whole (shared by later actors' queries) or with the
+    actor's own entries alone (a join), a fresh store answers as memory does: appended out of
+    order (row order is not canonical order), with a day that is several, a correction and an
+    actor that voted on few of them."""
+    from cybertimeline._stores import sql_index
+
+    monkeypatch.setattr(sql_index, "SHARED_SHARE", share)
+    events: list[ct.Event] = []
+    for number in range(40, 0, -1):  # the latest first
+        votes = {"CAN": "yes", "RUS": "no" if number % 3 else "abstain"}
+        if number % 9 == 0:
+            votes["SSD"] = "yes"
+        day = f"20{10 + number // 12}-{1 + number % 12:02d}" if number % 5 else (
+            f"20{10 + number // 12}")
+        events.append(_vote(number, day, votes))
+    events.append(_vote(41, "2016-05-01", {"CAN": "no", "RUS": "no"},
+                        supersedes="vote-30", recorded=ct.Date.parse("2016-06-01")))
+    path = tmp_path / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend(events)
+        ct.copy_into(timeline, tmp_path / "memory.jsonl").close()
+    expected = ct.load(tmp_path / "memory.jsonl")  # held in memory
+    for actor in ("SSD", "CAN", "RUS", "FRA"):
+        for as_of, known_at in (("2030-01-01", None), ("2013-06", None),
+                                ("2030-01-01", "2016-05-15")):
+            with ct.load(path) as fresh:  # each query a store's first
+                assert (fresh.position(actor, as_of=as_of, known_at=known_at).to_dict()
+                        == expected.position(actor, as_of=as_of,
+                                             known_at=known_at).to_dict()), (actor, as_of)
+
+
+# -- corrections read as rows, their events when first asked for ----------------------------
+
+def _corrected(tmp_path: Path, store: Callable[[Path, str], str]) -> str:
+    """A store of two statements, the second superseded and its supersession retracted."""
+    fix = statement("can-3", date="2020-06", supersedes="can-2", quote="Fixed")
+    undo = ct.Retraction(id="undo", date=ct.Date.parse("2020-07"), retracts="can-3",
+                         reason="Misread", sources=[ct.Source(title="Erratum")])
+    source = store(tmp_path, "SELECT 1")
+    with ct.load(source) as timeline:
+        timeline.extend([fix, undo])
+    return source
+
+
+@pytest.mark.parametrize("store", [_changed_sqlite, _changed_postgres],
+                         ids=["sqlite", "postgres"])
+def test_corrections_are_read_as_rows_and_their_events_when_asked_for(
+        store: Callable[[Path, str], str], tmp_path: Path) -> None:
+    """The known set reads the corrections' rows; their events, read when asked for, are
+    those of the version the rows were read from, even after another writer appended."""
+    source = _corrected(tmp_path, store)
+    with ct.load(source) as timeline:
+        # The supersession is retracted: what it superseded stands.
+        assert timeline.position("CAN").stances["budapest-convention"].event_id == "can-2"
+        known = timeline._versions.current().known
+        rows = known.correctors()
+        with ct.load(source) as other:
+            other.append(statement("can-4", date="2020-08", supersedes="can-1"))
+        assert sorted(rows) == ["can-2", "can-3"]
+        assert [e.id for e in rows["can-2"]] == ["can-3"]
+        assert [e.id for e in rows["can-3"]] == ["undo"]
+        assert [e.id for e in timeline.corrections()] == ["can-3", "undo", "can-4"]
+
+
+@pytest.mark.parametrize("store", [_changed_sqlite, _changed_postgres],
+                         ids=["sqlite", "postgres"])
+@pytest.mark.parametrize("change", [
+    "UPDATE {t}events SET payload = replace(payload, '\"Misread\"', '3') WHERE id = 'undo'",
+    "UPDATE {t}events SET kind = 'signature' WHERE id = 'undo'",
+    "UPDATE {t}events SET payload = replace(payload, '\"can-2\"', '\"can-1\"') WHERE id = "
+    "'can-3'",
+])
+def test_a_correction_changed_by_hand_is_an_error_when_its_event_is_read(
+        store: Callable[[Path, str], str], change: str, tmp_path: Path) -> None:
+    """A correction's payload (or kind) changed by hand (a field of another type, another
+    kind, another event corrected): reading its event says the store was changed and how
+    to find out more, and validate names it."""
+    source = _corrected(tmp_path, store)
+    if source.startswith("postgresql:"):
+        schema = source.rsplit("schema=", 1)[1]
+        with require().superuser() as db:
+            db.execute(change.format(t=f'"{schema}".').replace("payload, '", "payload::text, '"))
+    else:
+        db = sqlite3.connect(source, isolation_level=None)
+        try:
+            db.execute(change.format(t=""))
+        finally:
+            db.close()
+    with ct.load(source) as timeline, pytest.raises(ct.ValidationError) as caught:
+        list(timeline.corrections())
+    assert "validate" in str(caught.value)
+    assert validate_problems(source)

@@ -192,6 +192,25 @@ def test_a_store_of_the_second_schema_is_upgraded_in_place(
     db.close()
 
 
+def test_a_store_of_the_third_schema_gets_its_index_in_place(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    """Schema 4 adds the entries' canonical index to schema 3's rows, which stay as they are."""
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("DROP INDEX entries_canonical")
+        before = db.execute("SELECT * FROM entries ORDER BY seq, section").fetchall()
+    db.close()
+    with ct.load(path) as timeline:
+        assert (timeline.position("KOR", as_of="2022-01-01").to_dict()
+                == bundled.position("KOR", as_of="2022-01-01").to_dict())
+        timeline.validate()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM sqlite_schema WHERE name = "
+                          "'entries_canonical'").fetchone()[0] == 1
+        assert db.execute("SELECT * FROM entries ORDER BY seq, section").fetchall() == before
+    db.close()
+
+
 def _rows(path: Path) -> list[tuple[Any, ...]]:
     with sqlite3.connect(path) as db:
         found = db.execute("SELECT * FROM writes ORDER BY seq, section, whose").fetchall()
@@ -298,10 +317,17 @@ def test_validate_finds_rows_that_disagree_with_their_events(
     assert any(expected in p.message for p in caught.value.problems)
 
 
+_KOR_FIRST = ("whose = 'KOR' AND section = 'votes' AND seq = (SELECT min(seq) FROM writes "
+              "WHERE whose = 'KOR' AND section = 'votes')")
+
+
 @pytest.mark.parametrize(("change", "reads"), [
     # One actor's query reads its rows, a bulk one the entries' ballots: each finds what
     # it reads; `validate` finds both.
     ("UPDATE writes SET value = NULL WHERE whose = 'KOR'", (False,)),
+    (f"UPDATE writes SET value = 'y' || char(31) || 'es' WHERE {_KOR_FIRST}", (False,)),
+    (f"UPDATE writes SET value = NULL WHERE {_KOR_FIRST}", (False,)),
+    (f"UPDATE writes SET seq = 99999 WHERE {_KOR_FIRST}", (False,)),
     ("UPDATE ballots SET ballots = x'0102' WHERE section = 'votes'", (True,)),
     ("UPDATE entries SET detail = '{not json' WHERE section = 'votes'", (False, True)),
     ("UPDATE entries SET detail = NULL WHERE section = 'votes'", (False, True)),
@@ -447,8 +473,9 @@ def test_an_answer_read_while_another_writer_commits_is_of_one_version(
 def test_one_states_position_from_sqlite_loads_no_codec_no_iso_table_no_numpy(
         tmp_path: Path) -> None:
     """What `cybertimeline position KOR` on an imported record needs: its rows and the UN's
-    names, not cattrs (events are not decoded), pycountry (a State is found by its id) or
-    numpy (one actor is not a matrix). Each takes longer to load than the answer takes."""
+    names, not cattrs or even the events' classes (events are not decoded), pycountry (a
+    State is found by its id) or numpy (one actor is not a matrix). Each takes longer to
+    load than the answer takes."""
     path = tmp_path / "votes.sqlite"
     with ct.create(path) as timeline:
         timeline.extend([
@@ -459,10 +486,33 @@ def test_one_states_position_from_sqlite_loads_no_codec_no_iso_table_no_numpy(
     code = ("import sys, cybertimeline as ct\n"
             "from cybertimeline._cli import main\n"
             "code = main(['--events', sys.argv[1], 'position', 'KOR', '--as-of', '2020'])\n"
-            "print(sorted(m for m in ('cattrs', 'pycountry', 'numpy') if m in sys.modules))\n"
+            "print(sorted(m for m in ('cattrs', 'pycountry', 'numpy', "
+            "'cybertimeline._model.events') if m in sys.modules))\n"
             "sys.exit(code)")
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                           text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "A/RES/74/2" in done.stdout
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_store_of_the_third_schema_that_cannot_be_written_is_read_as_it_is(
+        bundled: ct.Timeline, tmp_path: Path) -> None:
+    """Where a store of schema 3 cannot be upgraded (a read-only medium), it is read without
+    the index schema 4 adds: the same answers, and the file left as it was."""
+    from tests.test_untrusted_sqlite import read_only_copy
+
+    path = _copy(bundled, tmp_path / "store.sqlite")
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("DROP INDEX entries_canonical")
+        db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
+    with read_only_copy(path) as copy:
+        with ct.load(copy) as timeline:
+            assert (timeline.position("KOR", as_of="2022-01-01").to_dict()
+                    == bundled.position("KOR", as_of="2022-01-01").to_dict())
+            timeline.validate()
+        with sqlite3.connect(f"{copy.as_uri()}?mode=ro&immutable=1", uri=True) as db:
+            assert db.execute("SELECT count(*) FROM sqlite_schema WHERE name = "
+                              "'entries_canonical'").fetchone()[0] == 0
+        db.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -44,18 +45,14 @@ def pick(column: Sequence[Any], places: Sequence[int]) -> list[Any]:
 
 
 def _texts(*columns: Sequence[object]) -> bool:
-    """Whether every value of ``columns`` is text (a set of their types: at the speed of C)."""
-    return all(set(map(type, column)) <= {str} for column in columns)
-
-
-def _days(*columns: Sequence[str]) -> dict[str, dt.date]:
-    """Each distinct ISO day of ``columns`` read once: many entries share a day.
-
-    Raises:
-        ValueError: one is no ISO day.
-    """
-    texts = set().union(*map(set, columns))
-    return dict(zip(texts, map(dt.date.fromisoformat, texts), strict=True))
+    """Whether every value of ``columns`` is text (joined: at the speed of C, and faster than
+    a set of their types; a query's text is never of a subclass)."""
+    try:
+        for column in columns:
+            "".join(column)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True
 
 
 class Entries:
@@ -147,35 +144,56 @@ class Entries:
         return [Cited(self, rank) for rank in ranks]
 
     @classmethod
-    def of_zipped(cls, columns: Sequence[Sequence[Any]], *, elided: bool = False,
-                  sources: SourcesReader | None = None) -> Entries:
-        """`of_columns` of rows already turned into columns (``zip(*rows)``): the first
-        eight, which may be followed by others (a query's values, say).
-
-        ``elided``: a recorded day or an EDTF date the same as the latest day may be None
-        (a query reads it so: None is no text to make, and most entries' three are one).
-        ``sources``, if given, reads the entries' sources when they are first asked for
-        (the eighth column is not read): most answers never cite them.
-        """
-        found = cls()
+    def of_zipped(cls, columns: Sequence[Sequence[Any]]) -> Entries:
+        """`of_columns` of rows already turned into columns (``zip(*rows)``)."""
         if not columns:
-            return found
-        seqs, ids, latest, recorded, dates, keys, details, read = columns[:8]
+            return cls()
+        seqs, ids, latest, recorded, dates, keys, details, sources = columns[:8]
+        return cls._made(seqs, ids, latest, list(recorded), list(dates), keys, details,
+                         list(sources), None)
+
+    @classmethod
+    def of_elided(cls, columns: Sequence[Sequence[Any]],
+                  sources: SourcesReader | None = None) -> Entries:
+        """Entries from columns as a query reads them where most entries' three days are
+        one: ``(event row, event id, latest day, dated, key, detail)``, then the sources
+        unless ``sources`` reads them when first asked for (most answers never cite them);
+        ``dated`` is None where the recorded day and the EDTF date are the latest day, else
+        both as ``"recorded date"``. More columns may follow (a query's values, say).
+
+        Raises:
+            ValueError, TypeError: a column is not of that shape.
+        """
+        if not columns:
+            return cls()
+        seqs, ids, latest, dated, keys, details = columns[:6]
+        recorded, dates = list(latest), list(latest)
+        for place in [place for place, text in enumerate(dated) if text is not None]:
+            text = dated[place]
+            if text.__class__ is not str:
+                raise TypeError("an entry's recorded day and date are not text")
+            recorded[place], dates[place] = text.split(" ", 1)  # ValueError: no pair
+        return cls._made(seqs, ids, latest, recorded, dates, keys, details,
+                         None if sources else list(columns[6]), sources)
+
+    @classmethod
+    def _made(cls, seqs: Sequence[Any], ids: Sequence[Any], latest: Sequence[Any],
+              recorded: list[Any], dates: list[Any], keys: Sequence[Any],
+              details: Sequence[Any], held: list[Any] | None, sources: SourcesReader | None
+              ) -> Entries:
+        found = cls()
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
         found.ids, found.keys, found.details = list(ids), list(keys), list(details)
-        found._sources, found._read_sources = (None, sources) if sources else (list(read), None)
-        if elided:
-            dates = [text if date is None else date
-                     for text, date in zip(latest, dates, strict=True)]
-            recorded = [text if day is None else day
-                        for text, day in zip(latest, recorded, strict=True)]
-        found.dates = list(dates)
-        if not _texts(found.ids, found.dates, found.keys, found.details, found._sources or (),
-                      latest, recorded):
+        found._sources, found._read_sources = held, sources
+        found.dates = dates
+        if not _texts(found.ids, dates, found.keys, found.details, held or (), latest,
+                      recorded):
             raise TypeError("an entry's id, date, key, detail, sources or days are not text")
-        days = _days(latest, recorded)
-        found.latest = list(map(days.__getitem__, latest))
-        found.recorded = list(map(days.__getitem__, recorded))
+        # Each day read on its own: faster than finding the distinct ones first.
+        found.latest = list(map(dt.date.fromisoformat, latest))
+        found.recorded = [day if text is same else dt.date.fromisoformat(text)
+                          for day, text, same in zip(found.latest, recorded, latest,
+                                                     strict=True)]
         return found
 
     def key_names(self) -> list[str]:
@@ -323,16 +341,24 @@ class Written:
         return self._codes
 
     @classmethod
-    def gather(cls, entries: Entries, written: Iterable[tuple[int, str | None]]) -> Written:
-        """An actor's writes from its rows ``(event row, value)`` and the section's entries
-        (`Entries`), put in canonical order.
+    def gather(cls, entries: Entries, seqs: Sequence[int], values: Sequence[str | None]
+               ) -> Written:
+        """An actor's writes from the event rows ``seqs`` they are of and its value in each,
+        and the section's entries (`Entries`), put in canonical order (rows read in the
+        order of their events' rows are in it already, where the events were appended in
+        order: no sort).
 
         Raises:
             KeyError: a row names an event that has no entry.
+            ValueError: there are not as many values as rows.
         """
-        rank = entries.rank
-        ranked = sorted((rank[seq], value) for seq, value in written)
-        return cls(entries, [r for r, _ in ranked], [v for _, v in ranked])
+        if len(seqs) != len(values):
+            raise ValueError(f"{len(values)} values of {len(seqs)} writes")
+        places = list(map(entries.rank.__getitem__, seqs))
+        if any(map(operator.gt, places, itertools.islice(places, 1, None))):
+            order = sorted(range(len(places)), key=places.__getitem__)
+            return cls(entries, pick(places, order), pick(values, order))
+        return cls(entries, places, list(values))
 
     def __len__(self) -> int:
         return len(self.ranks)

@@ -10,7 +10,8 @@ store and row), so the same bad payload reads the same from every store.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
@@ -20,6 +21,7 @@ from cybertimeline._stores.checks import Origin
 from cybertimeline.errors import Problem
 
 if TYPE_CHECKING:
+    from cybertimeline._model.event import BaseEvent
     from cybertimeline._model.events import Event
 
 __all__ = ["Mapped", "map_payload"]
@@ -47,16 +49,35 @@ class Mapped(NamedTuple):
         return "; ".join(message for _, message in self.problems)
 
 
+def _not_json(exc: orjson.JSONDecodeError) -> Mapped:
+    return Mapped(None, ((None, f"its payload is not valid JSON: {exc.msg} (column "
+                               f"{exc.colno}): fix or remove it"),))
+
+
+@functools.cache
+def _quick_reader() -> Callable[[dict[str, Any]], BaseEvent | None]:
+    # The events' classes are loaded when a first event is read whole, not when a store opens.
+    from cybertimeline._codec.quick import quick_event
+
+    return quick_event
+
+
+def _quickly(data: object) -> Mapped | None:
+    """A plain kind's event (statements, treaty acts...) without the converter, where it
+    can (`quick_event`)."""
+    if data.__class__ is not dict:
+        return None
+    event = _quick_reader()(data)
+    return None if event is None else Mapped(event, (), data)  # type: ignore[arg-type]
+
+
 def map_payload(payload: object, version: object = FORMAT_VERSION) -> Mapped:
     """The event a stored payload holds, or what is wrong with it; never raises.
 
     ``payload`` is JSON (str or bytes) or already decoded (a dict from a TOML or JSON
     Lines file); ``version`` the format it was written in.
     """
-    # The codec (cattrs) is loaded when a first event is read whole, not when a store opens.
-    from cybertimeline._codec.reading import event_label, structure_event
-
-    current = type(version) is int and version == FORMAT_VERSION
+    current = version.__class__ is int and version == FORMAT_VERSION
     if not current and (problem := check_version(version)) is not None:
         return Mapped(None, ((None, problem),))
     data: object = payload
@@ -64,8 +85,12 @@ def map_payload(payload: object, version: object = FORMAT_VERSION) -> Mapped:
         try:
             data = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
-            return Mapped(None, ((None, f"its payload is not valid JSON: {exc.msg} (column "
-                                       f"{exc.colno}): fix or remove it"),))
+            return _not_json(exc)
+    if current and (quick := _quickly(data)) is not None:
+        return quick
+    # The codec (cattrs) is loaded when a first event needs it, not when a store opens.
+    from cybertimeline._codec.reading import event_label, structure_event
+
     if not isinstance(data, Mapping):
         return Mapped(None, ((None, f"an event must be a table (a JSON object), not "
                                    f"{type(data).__name__}"),), data)

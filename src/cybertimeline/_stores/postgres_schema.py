@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from cybertimeline._stores.sql_dialect import POSTGRES
 
-__all__ = ["FILLED_AT", "QUERIES", "SCHEMA_VERSION", "TABLES", "UPGRADES", "qualified", "render"]
+__all__ = ["ENTRIES_CANONICAL", "FILLED_AT", "QUERIES", "SCHEMA_VERSION", "TABLES", "UPGRADES",
+           "qualified", "render"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The version of the tables below, kept in ``meta``; opening a store checks it."""
 
 # Version 3: each event's writes as rows, the same as a SQLite store's (`sqlite_db.WRITES`):
@@ -20,6 +21,11 @@ SCHEMA_VERSION = 3
 # `names`, the actor's and the value's), which a question about every actor reads at once.
 # `event_actors` keeps only the actors an event involves but writes nothing for. (Version 2
 # kept rows of the columnar sections only, and every actor in `event_actors`.)
+# Version 4: an index of the entries in canonical order, holding all a position reads of
+# them but their sources (SQLite's `sqlite_db.ENTRIES_CANONICAL`): an actor's first
+# position reads its columnar section's entries (every roll call) from it, in order.
+ENTRIES_CANONICAL = ("CREATE INDEX IF NOT EXISTS entries_canonical ON {s}.entries (section, "
+                     "latest, earliest, id) INCLUDE (seq, recorded, date, key, detail)")
 WRITES = (
     "CREATE TABLE {s}.entries (seq bigint NOT NULL REFERENCES {s}.events, "
     'section text NOT NULL, key text COLLATE "C" NOT NULL, detail text, sources text NOT NULL, '
@@ -27,6 +33,7 @@ WRITES = (
     'latest text COLLATE "C" NOT NULL, recorded text COLLATE "C" NOT NULL, '
     "PRIMARY KEY (seq, section))",
     "CREATE INDEX entries_by_key ON {s}.entries (section, key)",
+    ENTRIES_CANONICAL,
     "CREATE TABLE {s}.ballots (seq bigint NOT NULL REFERENCES {s}.events, "
     "section text NOT NULL, ballots bytea NOT NULL, PRIMARY KEY (seq, section))",
     'CREATE TABLE {s}.writes (whose text COLLATE "C" NOT NULL, section text NOT NULL, '
@@ -63,6 +70,7 @@ TABLES = (
 UPGRADES: dict[int, tuple[str, ...]] = {
     1: (),  # the rows of version 2 are made again by the next step
     2: ("DROP TABLE IF EXISTS {s}.entries, {s}.writes, {s}.ballots, {s}.names", *WRITES),
+    3: (ENTRIES_CANONICAL,),  # on the rows a store of version 3 holds (a no-op after step 2)
 }
 """The statements that bring a store from each older schema version to the next one."""
 FILLED_AT = 2

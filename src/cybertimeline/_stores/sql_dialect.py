@@ -11,12 +11,14 @@ A `Dialect` fills these in.
 
 from __future__ import annotations
 
+import itertools
+
 import attrs
 
 from cybertimeline._model.vocabulary import COLUMNAR
 
-__all__ = ["BOUNDED", "ENTRY_COLUMNS", "EVENT_COLUMNS", "INDEX_QUERIES", "POSTGRES", "SQLITE",
-           "Dialect"]
+__all__ = ["BOUNDED", "ENTRY_COLUMNS", "EVENT_COLUMNS", "INDEX_QUERIES", "OTHERS_RANGES",
+           "POSTGRES", "SQLITE", "Dialect"]
 
 EVENT_COLUMNS = "e.seq, e.format, e.payload, e.id, e.corrects"
 """What `SqlIndex._parse` reads of an event's row (``e``: the events table): its payload,
@@ -24,12 +26,27 @@ and the columns to check it against."""
 ENTRY_COLUMNS = "n.seq, n.id, n.latest, n.recorded, n.date, n.key, n.detail, n.sources"
 """An entry's columns as `Entries.of_columns` reads them (``n``: the entries table)."""
 
-_ELIDED_COLUMNS = ("n.seq, n.id, n.latest, NULLIF(n.recorded, n.latest), NULLIF(n.date, n.latest), "
-                   "n.key, n.detail, {written_sources}")
+# As `Entries.of_elided` reads them: most entries' recorded day and date are their latest
+# day, and then read as one NULL (no text to make).
+_ELIDED_COLUMNS = ("n.seq, n.id, n.latest, CASE WHEN n.recorded = n.latest AND n.date = "
+                   "n.latest THEN NULL ELSE n.recorded || ' ' || n.date END, n.key, n.detail"
+                   "{written_sources}")
 _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _ENTRY_ORDER = "ORDER BY n.latest, n.earliest, n.id"
 _COLUMNAR = ", ".join(f"'{section}'" for section in sorted(COLUMNAR))
-_BALLOTS = ("SELECT {columns}, b.ballots FROM {{t}}entries n LEFT JOIN {{t}}ballots b ON "
+_BOUNDS = sorted(COLUMNAR)
+_OUTSIDE = " UNION ALL ".join(
+    f"SELECT seq FROM {{t}}writes WHERE whose = ? AND {condition}" for condition in (
+        f"section < '{_BOUNDS[0]}'",
+        *(f"section > '{low}' AND section < '{high}'"
+          for low, high in itertools.pairwise(_BOUNDS)),
+        f"section > '{_BOUNDS[-1]}'"))
+"""An actor's writes outside the columnar sections, as ranges of the primary key of
+``writes`` (whose, section, row): not a walk of its thousands of votes. The actor is given
+once for each range (`OTHERS_RANGES`)."""
+OTHERS_RANGES = len(_BOUNDS) + 1
+"""How many times the statement ``others`` takes the actor."""
+_BALLOTS = ("SELECT {columns}, b.ballots FROM {{t}}entries n{index} LEFT JOIN {{t}}ballots b ON "
             "b.seq = n.seq AND b.section = n.section WHERE n.section = ?{key}{{upto.n}} "
             "{order}")
 
@@ -40,23 +57,27 @@ INDEX_QUERIES = {
                   f"ON e.seq = i.seq WHERE i.instrument = ?{{upto.i}} {_ORDER}",
     "correctors": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e{{corrects_index}} WHERE "
                   f"e.corrects IS NOT NULL{{upto.e}} {_ORDER}",
+    # The same, as the rows the known set reads (`Corrections`): their events read later.
+    "corrections": "SELECT e.seq, e.id, e.kind, e.recorded, e.corrects FROM {t}events "
+                   "e{corrects_index} WHERE e.corrects IS NOT NULL{upto.e} " + _ORDER,
     # An actor's rows first, then their entries (`Dialect.join_in_order`), sorted: not every
     # entry to find its rows among them.
     # The recorded day and the date as NULL where they are the latest day (no text to
-    # make: `Entries.of_zipped`'s ``elided``); the sources as the dialect reads them.
+    # make: `Entries.of_elided`); the sources as the dialect reads them.
     "written": f"SELECT {_ELIDED_COLUMNS}, w.value FROM {{t}}writes w {{join_in_order}} "
                "{t}entries n ON n.seq = w.seq AND n.section = w.section WHERE w.whose = ? "
                f"AND w.section = ?{{upto.w}} {_ENTRY_ORDER}",
-    "section_entries": f"SELECT {ENTRY_COLUMNS} FROM {{t}}entries n WHERE n.section = ?"
+    # A section's entries, as "written" reads an actor's (without its values).
+    "section_entries": f"SELECT {_ELIDED_COLUMNS} FROM {{t}}entries n WHERE n.section = ?"
                        f"{{upto.n}} {_ENTRY_ORDER}",
+    "section_size": "SELECT count(*) FROM {t}entries n WHERE n.section = ?{upto.n}",
     # The events an actor is involved in: those that write for it, and the others.
     "actor": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN (SELECT seq FROM "
              "{t}event_actors WHERE actor = ? UNION SELECT seq FROM {t}writes WHERE "
              f"whose = ?){{upto.e}} {_ORDER}",
     # An actor's events that write its sections but the columnar ones (read as rows)...
-    "others": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN (SELECT seq FROM "
-              f"{{t}}writes WHERE whose = ? AND section NOT IN ({_COLUMNAR})){{upto.e}} "
-              f"{_ORDER}",
+    "others": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN ({_OUTSIDE})"
+              f"{{upto.e}} {_ORDER}",
     # ...and every actor's at once, with whose they are.
     "all_others": f"SELECT w.whose, {EVENT_COLUMNS} FROM {{t}}events e JOIN {{t}}writes w ON "
                   f"w.seq = e.seq WHERE w.section NOT IN ({_COLUMNAR}){{upto.w}} {_ORDER}",
@@ -65,8 +86,9 @@ INDEX_QUERIES = {
                     "w.section = ?{upto.w}",
     # A key's or a section's entries, each with its ballots (`sql_ballots`).
     "key_ballots": _BALLOTS.format(columns=ENTRY_COLUMNS, key=" AND n.key = ?",
-                                   order=_ENTRY_ORDER),
-    "section_ballots": _BALLOTS.format(columns=ENTRY_COLUMNS, key="", order=_ENTRY_ORDER),
+                                   order=_ENTRY_ORDER, index="{key_index}"),
+    "section_ballots": _BALLOTS.format(columns=ENTRY_COLUMNS, key="", order=_ENTRY_ORDER,
+                                       index=""),
     "names": "SELECT id, name FROM {t}names",
 }
 """The statements of the SQL indexes (`SqlIndex._rows`) that both databases run."""
@@ -101,9 +123,11 @@ class Dialect:
     """A join whose tables are read in the order written (SQLite: ``CROSS JOIN``)."""
     corrects_index: str
     """How the statement of the corrections names the index of correctors, if it must."""
+    key_index: str
+    """How the statement of a key's ballots names the index of entries by key, if it must."""
     written_sources: str
-    """What an actor's written rows read of their entries' sources: ``n.sources``, or
-    ``NULL`` where the index reads them when first cited (`SqlIndex._sources_reader`)."""
+    """What an actor's written rows read of their entries' sources: ``, n.sources``, or
+    nothing where the index reads them when first cited (`SqlIndex._sources_reader`)."""
 
     def render(self, template: str) -> str:
         """A shared template in this dialect."""
@@ -112,6 +136,7 @@ class Dialect:
         text = template.format(t=self.tables, upto=_Bound(upto), where=_Bound(where),
                                join_in_order=self.join_in_order,
                                corrects_index=self.corrects_index,
+                               key_index=self.key_index,
                                written_sources=self.written_sources)
         return text.replace("?", self.parameter)
 
@@ -123,8 +148,10 @@ class Dialect:
 SQLITE = Dialect(tables="", parameter="?", bounded=False, join_in_order="CROSS JOIN",
                  # By the partial index of correctors: else SQLite walks every event in order.
                  corrects_index=" INDEXED BY events_corrects",
+                 # A key's few entries, not the section's in order (`entries_canonical`).
+                 key_index=" INDEXED BY entries_by_key",
                  # Read when first cited, in one query by row number: most answers cite none.
-                 written_sources="NULL")
+                 written_sources="")
 POSTGRES = Dialect(tables="{s}.", parameter="%s", bounded=True, join_in_order="JOIN",
                    # With the rows: a later read is a round trip, and needs the connection.
-                   corrects_index="", written_sources="n.sources")
+                   corrects_index="", key_index="", written_sources=", n.sources")

@@ -19,12 +19,17 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import datetime as dt
+import functools
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.ballots import Ballots
+from cybertimeline._model.collection import collector_paused
+from cybertimeline._model.corrections import Correction, Corrections
 from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._model.written import Entries, OnKey, SourcesReader, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
@@ -32,22 +37,23 @@ from cybertimeline._stores.index import ActorWrites, Lane
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.sql_ballots import NO_NAME, batched, numbered, read_blob
-from cybertimeline._stores.sql_dialect import ENTRY_COLUMNS, EVENT_COLUMNS
-from cybertimeline.errors import Problem, ValidationError
+from cybertimeline._stores.sql_dialect import ENTRY_COLUMNS, EVENT_COLUMNS, OTHERS_RANGES
+from cybertimeline.errors import Problem, TimelineError, ValidationError
 
 if TYPE_CHECKING:
     from cybertimeline._model.events import Event
 
-__all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "JOINED_QUERIES",
-           "LANE_CACHE_LIMIT", "SqlIndex", "unreadable"]
+__all__ = ["ENTRY_COLUMNS", "EVENT_CACHE_LIMIT", "EVENT_COLUMNS", "LANE_CACHE_LIMIT",
+           "SHARED_SHARE", "SqlIndex", "unreadable"]
 
 EVENT_CACHE_LIMIT = 500_000
 """How many parsed events a SQL store keeps in memory (about 1 KB each)."""
 LANE_CACHE_LIMIT = 512
 """How many actors' and instruments' lanes a SQL store keeps in memory."""
-JOINED_QUERIES = 2
-"""How many actors' first queries on a store read their own entries (a join) before the
-store reads every entry of the section once, which later actors' queries share."""
+SHARED_SHARE = 2
+"""An actor's writes in a columnar section are read with the section's entries, read whole
+and kept for later actors' queries, where it writes at least one in this many of them;
+else with its own entries alone (a join)."""
 
 Row = tuple[Any, ...]
 
@@ -59,6 +65,23 @@ def unreadable(location: Path | str, what: str, exc: Exception | str) -> Validat
         message=f"{what} cannot be read ({cause}): the store was changed by something other "
                 f"than this library; run `cybertimeline --events {location} validate`",
         file=Path(str(location)))])
+
+
+def _day(value: object) -> dt.date:
+    """A day as a store keeps it in a column: ISO text (SQLite) or a date (PostgreSQL)."""
+    if type(value) is dt.date:
+        return value
+    if type(value) is not str:
+        raise TypeError(f"a day of type {type(value).__name__}")
+    return dt.date.fromisoformat(value)
+
+
+def _corrector_events(index: weakref.ref[SqlIndex], rows: Sequence[Row]
+                      ) -> Mapping[str, Sequence[Event]]:
+    found = index()
+    if found is None:
+        raise TimelineError("the store was closed before its corrections were read")
+    return found._corrector_events(rows)
 
 
 class SqlIndex(abc.ABC):
@@ -76,11 +99,11 @@ class SqlIndex(abc.ABC):
         self._events: Lru[int, Event] = Lru(EVENT_CACHE_LIMIT)
         self._lanes: Lru[tuple[str, str | None], Lane] = Lru(LANE_CACHE_LIMIT)
         self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
-        self._correctors: dict[str, list[Event]] = {}
+        self._correctors: Mapping[str, Sequence[Event]] = {}
         self._entries_held: dict[str, Entries] = {}  # a columnar section's, read whole
         self._ballots: dict[str, Ballots] = {}
         self._all_others: dict[str, list[Event]] | None = None  # by actor, with the ballots
-        self._joined_count = 0  # actors whose entries were read alone (`JOINED_QUERIES`)
+        self._sizes: dict[str, int] = {}  # how many entries a columnar section has
 
     # What each database does its own way.
 
@@ -111,28 +134,56 @@ class SqlIndex(abc.ABC):
         """The error of a row changed by something else: it names the store and the fix."""
         return unreadable(self._location, what, exc)
 
+    @collector_paused()
     def _reload(self, count: int) -> None:
-        """The store moved on: drop what was kept of it, and read its corrections again,
-        refusing a cycle of them (call inside a snapshot)."""
+        """The store moved on: drop what was kept of it, and read its corrections again as
+        rows (their events read when first asked for), refusing a cycle of them (call
+        inside a snapshot)."""
         self._generation += 1
         self._drop_held()
         self._count = count
-        parsed = self._parse(self._stream("correctors"))
-        for cycle in correction_cycles({e.id: e.corrects for e in parsed if e.corrects}):
+        rows = self._rows("corrections")
+        for cycle in correction_cycles({row[1]: row[4] for row in rows}):
             raise ValidationError([Problem(
                 message=f"{cycle_message(cycle)}; run `cybertimeline --events "
                         f"{self._location} validate`", file=Path(str(self._location)))])
-        correctors: defaultdict[str, list[Event]] = defaultdict(list)
-        for event in parsed:
-            assert event.corrects is not None
-            correctors[event.corrects].append(event)
-        self._correctors = dict(correctors)
+        by_target: defaultdict[str, list[Correction]] = defaultdict(list)
+        if rows:  # the kinds, loaded only where there are corrections (a first import)
+            from cybertimeline._model.events import KINDS
+        try:
+            for _, event_id, kind, recorded, corrects in rows:
+                by_target[corrects].append(Correction(
+                    event_id, _day(recorded), KINDS[kind].retracts_what_it_corrects))
+        except (KeyError, TypeError, ValueError) as exc:  # changed by something else
+            raise self.unreadable("the corrections", exc) from None
+        # The index by a weak reference: what it keeps must not keep it alive.
+        self._correctors = Corrections(dict(by_target),
+                                       functools.partial(_corrector_events, weakref.ref(self),
+                                                         rows))
+
+    def _corrector_events(self, rows: Sequence[Row]) -> dict[str, list[Event]]:
+        """The events of the corrections of ``rows`` (`corrections`), by the id each
+        corrects, each checked against its row: the store read again, for these alone."""
+        with self._snapshot():
+            read = self._rows("correctors")
+        events = dict(zip((row[0] for row in read), self._parse(read), strict=True))
+        found: defaultdict[str, list[Event]] = defaultdict(list)
+        for seq, event_id, kind, recorded, corrects in rows:
+            event = events.get(seq)
+            if event is None or (event.id, event.kind, event.recorded_on,
+                                 event.corrects) != (event_id, kind, _day(recorded), corrects):
+                raise self.unreadable(f"the event of row {seq}", (
+                    "it is gone, or its columns (id, kind, recorded, corrects) disagree "
+                    "with its payload"))
+            found[corrects].append(event)
+        return dict(found)
 
     def _drop_held(self) -> None:
         """Drop what was read of one version of the store (not the events, which stay)."""
         self._lanes.clear()
         self._writes.clear()
         self._entries_held, self._ballots, self._all_others = {}, {}, None
+        self._sizes = {}
 
     def _parse(self, rows: Iterable[Row]) -> list[Event]:
         """The events of rows ``(seq, format, payload, id, corrects)``, each checked against
@@ -202,6 +253,7 @@ class SqlIndex(abc.ABC):
                 found = self._writes.put(actor, self._read_writes(actor))
         return found
 
+    @collector_paused()
     def _read_writes(self, actor: str) -> ActorWrites:
         """What ``actor``'s position reads: its columnar sections' rows, not their events
         (call inside a snapshot)."""
@@ -210,19 +262,52 @@ class SqlIndex(abc.ABC):
             held = self._ballots.get(section)
             if held is not None:  # every actor's writes are in memory
                 columns[section] = held.written(actor)
-            elif section in self._entries_held or self._joined_count >= JOINED_QUERIES:
-                columns[section] = self._gathered(actor, section)
-            else:  # the first queries of a store: this actor's entries alone
-                self._joined_count += 1
-                columns[section] = self._joined(actor, section)
+            else:
+                columns[section] = self._column(actor, section)
         return ActorWrites(self._others(actor), columns)
 
-    def _gathered(self, actor: str, section: str) -> Written:
-        """``actor``'s writes in a section whose entries are read whole once, then shared
-        by every actor's query."""
+    def _column(self, actor: str, section: str) -> Written:
+        """``actor``'s writes in a columnar section: with the section's entries, read whole
+        once and shared by later actors' queries, where the actor writes most of them (a
+        state's votes); else with its own entries alone (a join: a state that voted for a
+        few years of a long record). Call inside a snapshot."""
         try:
-            written = Written.gather(self._entries_of(section),
-                                     self._rows("actor_values", (actor, section)))
+            values = self._actor_values(actor, section)
+        except (TypeError, ValueError) as exc:  # changed by something else
+            raise self.unreadable(f"the writes of {actor!r}", exc) from None
+        if (section not in self._entries_held
+                and len(values[0]) * SHARED_SHARE < self._section_size(section)):
+            return self._joined(actor, section)
+        return self._gathered(actor, section, *values)
+
+    def _actor_values(self, actor: str, section: str
+                      ) -> tuple[Sequence[int], Sequence[str | None]]:
+        """The event rows of ``actor``'s writes in a section, and its value in each.
+
+        Raises:
+            TypeError, ValueError: the rows were changed by something else.
+        """
+        rows = self._rows("actor_values", (actor, section))
+        if not rows:
+            return [], []
+        seqs, values = zip(*rows, strict=True)
+        return seqs, values
+
+    def _section_size(self, section: str) -> int:
+        """How many entries a section has (read once per version of the store)."""
+        found = self._sizes.get(section)
+        if found is None:
+            ((found,),) = self._rows("section_size", (section,))
+            self._sizes[section] = found = int(found)
+        return found
+
+    def _gathered(self, actor: str, section: str, seqs: Sequence[int],
+                  values: Sequence[str | None]) -> Written:
+        """``actor``'s writes in a section from the event rows they are of, its values in
+        them, and the section's entries, read whole once, then shared by every actor's
+        query."""
+        try:
+            written = Written.gather(self._entries_of(section), seqs, values)
             if None in written.values:
                 raise ValueError("a write without its value")
         except (KeyError, TypeError, ValueError) as exc:  # changed by something else
@@ -233,26 +318,31 @@ class SqlIndex(abc.ABC):
         """The entries of a columnar section, read once per version (inside a snapshot)."""
         found = self._entries_held.get(section)
         if found is None:
-            found = self._entries_held[section] = self._entries(
-                self._rows("section_entries", (section,)), repr(section))
+            rows = self._rows("section_entries", (section,))
+            try:
+                found = Entries.of_elided(list(zip(*rows, strict=True)),
+                                          self._sources_reader(section))
+            except (TypeError, ValueError) as exc:  # changed by something else
+                raise self.unreadable(f"the entries of {section!r}", exc) from None
+            self._entries_held[section] = found
         return found
 
     def _others(self, actor: str) -> Lane:
         """``actor``'s events that write other sections than the columnar ones."""
-        return Lane.presorted(self._parse(self._rows("others", (actor,))))
+        return Lane.presorted(self._parse(self._rows("others", (actor,) * OTHERS_RANGES)))
 
     def _joined(self, actor: str, section: str) -> Written:
         """``actor``'s writes in a columnar section: its rows of ``writes`` joined with
         their entries, in order (a query that reads no other actor's rows)."""
         rows = self._rows("written", (actor, section))
+        reader = self._sources_reader(section)
         try:
-            columns = list(zip(*rows, strict=True))  # an entry's 8 columns, then the value
-            if columns and len(columns) != 9:
+            columns = list(zip(*rows, strict=True))  # an entry's columns, then the value
+            if columns and len(columns) != (7 if reader else 8):
                 raise ValueError("a row of another shape")
-            entries = Entries.of_zipped(columns, elided=True,
-                                        sources=self._sources_reader(section))
+            entries = Entries.of_elided(columns, reader)
             written = Written(entries, range(len(rows)),
-                              list(columns[8]) if columns else [])
+                              list(columns[-1]) if columns else [])
             if None in written.values:
                 raise ValueError("a write without its value")
         except (KeyError, TypeError, ValueError) as exc:  # changed by something else

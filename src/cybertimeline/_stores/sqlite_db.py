@@ -24,7 +24,8 @@ from cybertimeline._stores.atomic import LOCK_TIMEOUT_SECONDS
 from cybertimeline._stores.base import MAX_EVENT_BYTES
 from cybertimeline.errors import ConflictError, Problem, TimelineError, ValidationError
 
-__all__ = ["BUSY_TIMEOUT_MS", "MAX_VALUE_BYTES", "SCHEMA", "WRITES", "database_errors",
+__all__ = ["BUSY_TIMEOUT_MS", "ENTRIES_CANONICAL", "MAX_VALUE_BYTES", "SCHEMA", "WRITES",
+           "database_errors",
            "is_older", "open_reader", "open_writer", "schema_problem", "upgrade"]
 
 BUSY_TIMEOUT_MS = int(LOCK_TIMEOUT_SECONDS * 1000)
@@ -87,7 +88,7 @@ CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNI
 """
 """The writes of schema 2, which a store of schema 3 replaces (`upgrade`)."""
 
-WRITES = """
+WRITES_3 = """
 CREATE TABLE IF NOT EXISTS entries (
     seq INTEGER NOT NULL,
     section TEXT NOT NULL,
@@ -117,14 +118,25 @@ CREATE TABLE IF NOT EXISTS writes (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 """
+"""The writes of schema 3, to which schema 4 adds an index (`ENTRIES_CANONICAL`)."""
+
+ENTRIES_CANONICAL = """
+CREATE INDEX IF NOT EXISTS entries_canonical ON entries (
+    section, latest, earliest, id, seq, recorded, date, key, detail);
+"""
+"""A section's entries in canonical order, with all a position reads of them but their
+sources (schema 4): an actor's first position reads its columnar section's entries (every
+roll call) from this index alone, in order, not by a lookup and a sort of each row."""
+
+WRITES = WRITES_3 + ENTRIES_CANONICAL
 """Each event's writes (`BaseEvent.written`), in the same transaction as the event (schema
-3): an entry per event and section (its key, detail, sources, EDTF date, and the event's
-columns that order and filter it) and a row per actor it writes for, with its value (a
-ballot is one). An actor's position reads these, not the events: a position's rows, then
-their entries by row number, which are kept small and in row order (``WITHOUT ROWID``) for
-that. An entry of a columnar section also has its writes whole in ``ballots`` (little-endian
-32-bit pairs of ids in ``names``, the actor's and the value's), which a question about every
-actor reads at once."""
+3, and 4 with `ENTRIES_CANONICAL`): an entry per event and section (its key, detail,
+sources, EDTF date, and the event's columns that order and filter it) and a row per actor it
+writes for, with its value (a ballot is one). An actor's position reads these, not the
+events: a position's rows, then their entries by row number, which are kept small and in
+row order (``WITHOUT ROWID``) for that. An entry of a columnar section also has its writes
+whole in ``ballots`` (little-endian 32-bit pairs of ids in ``names``, the actor's and the
+value's), which a question about every actor reads at once."""
 
 SCHEMA = SCHEMA_1 + WRITES
 
@@ -150,23 +162,30 @@ _EXPECTED = _expected(SCHEMA)
 def _older() -> tuple[Entries, ...]:
     """The schemas `upgrade` brings up to date: made when a store is not of `SCHEMA`, not
     at every import (each is a database made in memory)."""
-    return _expected(SCHEMA_1), _expected(SCHEMA_1 + WRITES_2)
+    return _expected(SCHEMA_1), _expected(SCHEMA_1 + WRITES_2), _expected(SCHEMA_1 + WRITES_3)
 
 
 def is_older(connection: sqlite3.Connection) -> bool:
-    """Whether the database is a store of an older schema (1, without the writes, or 2,
-    with writes of another shape), which `upgrade` brings to `SCHEMA`."""
+    """Whether the database is a store of an older schema (1, without the writes; 2, with
+    writes of another shape; 3, without `ENTRIES_CANONICAL`), which `upgrade` brings to
+    `SCHEMA`."""
     found = _normal(connection.execute(_SCHEMA_QUERY).fetchall())
     return found != _EXPECTED and found in _older()
 
 
+def _of_schema_3(connection: sqlite3.Connection) -> bool:
+    """Whether the database is a store of schema 3: its rows as they are, an index to add."""
+    return _normal(connection.execute(_SCHEMA_QUERY).fetchall()) == _older()[2]
+
+
 def schema_problem(connection: sqlite3.Connection) -> str | None:
-    """What is wrong with the database's schema (``None`` if it is exactly `SCHEMA`).
+    """What is wrong with the database's schema (``None`` if it is exactly `SCHEMA`, or
+    schema 3, which lacks only an index: a store that could not be upgraded where it is).
 
     Reads only ``sqlite_schema``, which runs no view or trigger.
     """
     found = _normal(connection.execute(_SCHEMA_QUERY).fetchall())
-    if found == _EXPECTED:
+    if found == _EXPECTED or found == _older()[2]:  # schema 3 where it cannot be upgraded
         return None
     names = {(kind, name) for kind, name, _, _ in _EXPECTED}
     extra = [f"{kind} {name!r}" for kind, name, _, _ in found if (kind, name) not in names]
@@ -213,8 +232,9 @@ def open_reader(path: Path) -> tuple[sqlite3.Connection, int]:
         connection = _connect(path, "mode=ro")
         try:
             if is_older(connection):
+                readable = _of_schema_3(connection)
                 connection.close()
-                upgrade(path)
+                _upgraded(path, readable)
                 connection = _connect(path, "mode=ro")
             problem = schema_problem(connection)
         except sqlite3.OperationalError:
@@ -234,10 +254,22 @@ def open_reader(path: Path) -> tuple[sqlite3.Connection, int]:
     return connection, int(version)
 
 
+def _upgraded(path: Path, readable: bool) -> None:
+    """`upgrade`; a store of schema 3 (``readable``) that cannot be written here is read as
+    it is: its rows are whole, only the index of schema 4 is missing (the same answers,
+    read more slowly)."""
+    try:
+        upgrade(path)
+    except TimelineError:
+        if not readable:
+            raise
+
+
 def upgrade(path: Path) -> None:
     """Bring a store of an older schema to the current one, in place, in one transaction:
-    the writes of every event (`WRITES`), read from its payload. Another process may be doing
-    the same: the second to take the lock finds the work done.
+    the writes of every event (`WRITES`), read from its payload; of schema 3, which has them,
+    the index it lacks (`ENTRIES_CANONICAL`). Another process may be doing the same: the
+    second to take the lock finds the work done.
 
     Raises:
         TimelineError: the store cannot be written here (open it once where it can be, or
@@ -253,7 +285,9 @@ def upgrade(path: Path) -> None:
     with contextlib.closing(writer), database_errors(path):
         writer.execute("BEGIN IMMEDIATE")
         try:
-            if is_older(writer):
+            if _of_schema_3(writer):
+                writer.execute(ENTRIES_CANONICAL)
+            elif is_older(writer):
                 for table in ("entries", "writes", "names"):  # of schema 2, remade
                     writer.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in filter(str.strip, WRITES.split(";")):

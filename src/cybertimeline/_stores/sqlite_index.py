@@ -35,6 +35,11 @@ _ORDER = "ORDER BY e.latest, e.earliest, e.id"
 _QUERIES = {
     **SQLITE.queries(),
     "window": f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.latest BETWEEN ? AND ? {_ORDER}",
+    # An actor's values in a section as one row: its row numbers and its values, each
+    # joined in one text (thousands of rows, each a tuple, cost more than the SQL).
+    "actor_values_joined": "SELECT count(*), count(w.value), group_concat(w.seq), "
+                           "group_concat(w.value, char(31)) FROM writes w WHERE w.whose = ? "
+                           "AND w.section = ?",
     # The period's events first: a period is usually short.
     "actor_window": f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.latest BETWEEN ? AND ? "
                     "AND (EXISTS (SELECT 1 FROM event_actors a WHERE a.actor = ?3 AND "
@@ -94,6 +99,18 @@ class SqliteIndex(SqlIndex):
     def _rows(self, query: str, args: Sequence[Any] = ()) -> Sequence[Row]:
         with database_errors(self._path):
             return self._db.execute(_QUERIES[query], args).fetchall()
+
+    def _actor_values(self, actor: str, section: str
+                      ) -> tuple[Sequence[int], Sequence[str | None]]:
+        ((count, valued, seqs, values),) = self._rows("actor_values_joined", (actor, section))
+        if count == 0:
+            return [], []
+        if valued != count:
+            raise ValueError("a write without its value")
+        found = values.split("\x1f")
+        if len(found) != count:  # a value holding the separator
+            raise ValueError("a value of a write holds a unit separator")
+        return list(map(int, seqs.split(","))), found
 
     def _stream(self, query: str, args: Sequence[Any] = ()) -> Iterable[Row]:
         return self._db.execute(_QUERIES[query], args)  # inside a snapshot's error handling

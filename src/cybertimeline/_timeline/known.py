@@ -11,10 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
+
+from cybertimeline._model.corrections import Corrections
 
 if TYPE_CHECKING:
     from cybertimeline._model.events import Event
+
+
+class _Correction(Protocol):
+    """What the known set reads of a correction: an event, or a store's row of it
+    (`Correction`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def recorded_on(self) -> dt.date: ...
+    @property
+    def retracts_what_it_corrects(self) -> bool: ...
 
 
 __all__ = ["KnownSet"]
@@ -24,12 +38,15 @@ class KnownSet:
     """Decides what is known, given every correction in a store: a pure function of them.
 
     ``correctors`` maps each corrected event id to the events that supersede or
-    retract it. The set of events dropped when every event counts as recorded
+    retract it; where it is a store's `Corrections`, their rows are read, not their
+    events. The set of events dropped when every event counts as recorded
     (``known_at`` None) is worked out once; any other day gets a filter of its own.
     """
 
     def __init__(self, correctors: Mapping[str, Sequence[Event]]) -> None:
-        self._correctors = correctors
+        self._given = correctors
+        self._correctors: Mapping[str, Sequence[_Correction]] = (
+            correctors.rows if isinstance(correctors, Corrections) else correctors)
         self._dropped_now: frozenset[str] | None = None
 
     def __bool__(self) -> bool:
@@ -38,7 +55,7 @@ class KnownSet:
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         """For each corrected event id, the events that supersede or retract it."""
-        return self._correctors
+        return self._given
 
     def dropped_now(self) -> frozenset[str]:
         """The ids of the events a correction drops when every event counts as recorded."""
@@ -73,7 +90,7 @@ class KnownSet:
 
         return known
 
-    def _holds(self, known_at: dt.date | None) -> Callable[[Event], bool]:
+    def _holds(self, known_at: dt.date | None) -> Callable[[_Correction], bool]:
         """Whether a correction is in force at ``known_at``, memoised for that day.
 
         In force once recorded, unless a retraction in force withdraws it. A
@@ -83,18 +100,22 @@ class KnownSet:
         memo: dict[str, bool] = {}
         correctors = self._correctors
 
-        def recorded(event: Event) -> bool:
+        def recorded(event: _Correction) -> bool:
             return known_at is None or event.recorded_on <= known_at
 
-        def retractions(event: Event) -> list[Event]:
+        def retractions(event: _Correction) -> list[_Correction]:
             return [r for r in correctors.get(event.id, ()) if r.retracts_what_it_corrects]
 
-        def holds(correction: Event) -> bool:
-            if correction.id in memo:
-                return memo[correction.id]
+        def holds(correction: _Correction) -> bool:
+            found = memo.get(correction.id)
+            if found is not None:
+                return found
+            if correction.id not in correctors:  # nothing withdraws it (the common case)
+                found = memo[correction.id] = recorded(correction)
+                return found
             # Depth first, without recursion: a correction's answer waits for those
             # of the retractions of it, which wait for theirs...
-            stack: list[tuple[Event, bool]] = [(correction, False)]
+            stack: list[tuple[_Correction, bool]] = [(correction, False)]
             pending: set[str] = set()
             while stack:
                 event, ready = stack.pop()
