@@ -626,6 +626,14 @@ class PrefixPositions:
     def __len__(self) -> int:
         return len(self.events) + (0 if self._written is None else len(self._written))
 
+    @collector_paused()
+    def make_entries(self) -> None:
+        """Make now the entry of every key after all its writes, in every section read
+        through its keys' writes (as a first read of the whole position would): for
+        positions made beforehand, whose first answer then only reads them."""
+        for writes in self._keyed.values():
+            writes.finals()
+
     def _plan(self) -> list[tuple[str, _Writes[Any] | None, bool]]:
         """How `at` reads each section registered now, made once per table of sections:
         ``(name, writes, columnar)`` for a section read through its keys' writes; ``(name,

@@ -1,0 +1,136 @@
+"""A store held in memory makes every actor's positions at every prefix at once, from the
+second actor asked (`cybertimeline._timeline.prepared.every_prefix`): each answer read from
+them equals a full replay, with corrections, retractions, partial dates and ``known_at``,
+in the order positions show and write their entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cybertimeline as ct
+from cybertimeline._stores import index as index_module
+from cybertimeline._stores.index import MemoryIndex
+from cybertimeline._timeline.prepared import every_prefix
+from tests import reference as ref
+from tests import strategies as s
+
+
+@pytest.fixture(autouse=True)
+def _columns_of_any_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Columns made for stores of any size (the examples here are small)."""
+    monkeypatch.setattr(index_module, "COLUMNS_FROM", 0)
+
+
+@st.composite
+def _voted(draw: st.DrawFn) -> list[Any]:
+    """A timeline (corrections and retractions among its events) and roll calls on
+    resolutions of their own, some voted on again, some corrected."""
+    events = draw(s.timelines())
+    votes = draw(st.lists(s.events(kinds=("vote",), date=s.dates(2000, 2025), light=True),
+                          max_size=8))
+    repeat = draw(st.integers(0, 3))
+    calls = [attrs.evolve(vote, id=f"v{i:02d}", resolution=f"R/{i % 8 or repeat}",
+                          supersedes=None) for i, vote in enumerate(votes)]
+    if calls and draw(st.booleans()):  # a roll call corrected (some of its ballots gone)
+        late = dt.timedelta(days=draw(st.integers(0, 900)))
+        kept = draw(st.sets(st.sampled_from(sorted(calls[0].votes)))) if calls[0].votes else ()
+        calls.append(attrs.evolve(calls[0], id="v99", supersedes=calls[0].id,
+                                  votes={a: calls[0].votes[a] for a in sorted(kept)},
+                                  recorded=ct.Date.from_date(calls[0].recorded_on + late)))
+    return events + calls
+
+
+def _blank(position: ct.Position) -> dict[str, Any]:
+    return position.to_dict() | {"as_of": None, "known_at": None, "possible": False,
+                                 "not_yet_open": {}}
+
+
+def _same(got: ct.Position, replay: ct.Position) -> None:
+    """Equal JSON, byte for byte (so every section's order), and equal entries in order."""
+    assert json.dumps(_blank(got)) == json.dumps(replay.to_dict(), default=str)
+    for spec in ct.sections():
+        if spec.keyed:
+            assert [k for k, _ in spec.ordered(got.section(spec.name))] == [
+                k for k, _ in spec.ordered(replay.section(spec.name))]
+    assert {k: list(v) for k, v in got.sections.items()} == {
+        k: list(v) for k, v in replay.sections.items()}
+
+
+@settings(max_examples=150, deadline=None)
+@given(_voted(), st.data(), st.lists(st.none() | s.query_dates(1995, 2030), min_size=1,
+                                     max_size=3),
+       st.none() | s.query_dates(1995, 2030))
+def test_every_actors_positions_made_at_once_equal_a_replay(events, data, days, known_at):
+    """After one actor is asked, the others' positions come from those made for every actor
+    at once; each, on any day, read whole or by key, equals the fold of the events known
+    (and with ``known_at``, built as asked: the same answers)."""
+    named = sorted({a for e in events for a in e.involved} | {"CAN", "EU"})
+    actors = data.draw(st.lists(st.sampled_from(named), min_size=2, max_size=6))
+    tl = ct.Timeline(events)
+    for actor in actors:
+        for day in days:
+            got = tl.position(actor, as_of=day, known_at=known_at)
+            chosen = ref.folded(events, ref.last_day(day), ref.last_day(known_at), False)
+            replay = ct.fold(ct.PositionProjection(actor), chosen)
+            _same(got, replay)
+            for spec in ct.sections():
+                if spec.keyed:
+                    for key, entry in replay.section(spec.name).items():
+                        assert got.section(spec.name)[key] == entry
+
+
+@settings(max_examples=60, deadline=None)
+@given(_voted(), st.sampled_from(s.ACTORS), st.none() | s.query_dates(1995, 2030))
+def test_positions_made_at_once_are_those_one_actor_builds(events, actor, day):
+    """`every_prefix` makes, for each actor it holds, what `Derived.build` makes of that
+    actor's writes known now; an actor whose column reads a corrected roll call is left
+    to be built as asked."""
+    tl = ct.Timeline(events)
+    tl.position(actor)  # the columns of the events as loaded
+    versions = tl._versions
+    derived, index = versions.current(), versions.index
+    assert isinstance(index, MemoryIndex)
+    made = every_prefix(index, derived.known.dropped_now(), derived.votes)
+    dropped = derived.known.dropped_now()
+    for other, prefixes in made.items():
+        alone = derived.build(other, index.writes(other))
+        assert prefixes.at(ref.last_day(day)) == alone.at(ref.last_day(day))
+        assert _blank(prefixes.at(ref.last_day(day))) == _blank(alone.at(ref.last_day(day)))
+    voters = {a for e in events if isinstance(e, ct.Vote) and e.id in dropped for a in e.votes}
+    assert not voters & set(made)
+    assert set(made) | voters >= {a for e in events for a in e.involved}
+
+
+def test_the_second_actor_asked_makes_every_actors_positions() -> None:
+    """One question builds its actor alone (the command line); the second makes every
+    actor's at once, then each is read, not built."""
+    vote = ct.Vote(id="v1", date=ct.Date.parse("2020-01-02"), sources=[ct.Source(title="R")],
+                   body="UNGA", resolution="A/RES/1", votes={"CAN": "yes", "KOR": "yes",
+                                                             "USA": "no"})
+    tl = ct.Timeline([vote])
+    tl.position("CAN")
+    derived = tl._versions.current()
+    assert derived._every is None
+    tl.position("KOR")
+    assert derived._every is not None
+    assert set(derived._every) == {"CAN", "KOR", "USA", "UNGA"}  # the body too
+    assert tl.position("USA").votes["A/RES/1"].option == "no"
+    assert len(derived._prefixes) == 1  # USA and KOR read, not built
+
+
+def test_a_small_store_makes_none_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below `COLUMNS_FROM` events, positions are folded from lanes, one actor at a time."""
+    monkeypatch.setattr(index_module, "COLUMNS_FROM", 2)
+    vote = ct.Vote(id="v1", date=ct.Date.parse("2020-01-02"), sources=[ct.Source(title="R")],
+                   body="UNGA", resolution="A/RES/1", votes={"CAN": "yes", "KOR": "no"})
+    tl = ct.Timeline([vote])
+    assert tl.position("CAN").votes["A/RES/1"].option == "yes"
+    assert tl.position("KOR").votes["A/RES/1"].option == "no"
+    assert tl._versions.current()._every == {}
