@@ -346,10 +346,11 @@ class MemoryIndex:
             section: self.ballots(section).written(actor) for section in sorted(COLUMNAR)},
             self._every_scanned().get(actor, {}))
 
-    def every_writes(self) -> dict[str, ActorWrites] | None:
-        """`writes` of every actor with a stored event, made at once (each actor's column of
-        every matrix, and its other events' writes by section); None where `writes` reads
-        whole lanes (a small store, a sparse matrix, an append since the load)."""
+    def every_writes(self) -> Iterator[tuple[str, ActorWrites]] | None:
+        """`writes` of every actor with a stored event (each actor's column of every
+        matrix, and its other events' writes by section), actor by actor; None where
+        `writes` reads whole lanes (a small store, a sparse matrix, an append since the
+        load)."""
         if not self._columnar():
             return None
         scanned_all = self._every_scanned()
@@ -357,9 +358,9 @@ class MemoryIndex:
         actors = dict.fromkeys(scanned_all)
         for _, matrix in matrices:
             actors.update(dict.fromkeys(matrix.actors))
-        return {actor: ActorWrites(self._others.get(actor), {
+        return ((actor, ActorWrites(self._others.get(actor), {
             section: matrix.written(actor) for section, matrix in matrices},
-            scanned_all.get(actor, {})) for actor in actors}
+            scanned_all.get(actor, {}))) for actor in actors)
 
     def _columnar(self) -> bool:
         """Whether `writes` reads the columnar sections from every actor's matrices: they

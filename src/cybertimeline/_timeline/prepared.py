@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.vocabulary import COLUMNAR
+from cybertimeline._model.written import Written
 from cybertimeline._projections.entries import SharedVoteEntries
 from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._stores.index import MemoryIndex
@@ -42,18 +43,28 @@ def every_prefix(index: MemoryIndex, dropped: frozenset[str],
     skipped = _reading_dropped(index, dropped)
     gone = _dropped_of_actors(index, dropped)
     made: dict[str, PrefixPositions] = {}
-    for actor, writes in every.items():
+    for actor, writes in every:  # one at a time: what an actor's columns do not keep is freed
         if actor in skipped:
             continue
         if actor in gone:
             writes = writes.without(gone[actor])
         others = writes.others
         prefixes = PrefixPositions(actor, others.events, latest=others.latest,
-                                   columns=writes.columns, votes=votes,
+                                   columns=_held(actor, writes.columns, votes), votes=votes,
                                    sections=writes.sections)
         prefixes.make_entries()
         made[actor] = prefixes
     return made
+
+
+def _held(actor: str, columns: Mapping[str, Written], votes: SharedVoteEntries
+          ) -> dict[str, Written]:
+    """The actor's columns as its positions keep them: without each write's key id where
+    its keys and entries are made already (`SharedVoteEntries.column`), as they read only
+    those then (4 bytes a vote, for every actor)."""
+    return {section: written if written.coded is None or votes.column(actor, written) is None
+            else Written(written.entries, written.ranks, codes=written.coded)
+            for section, written in columns.items()}
 
 
 def _reading_dropped(index: MemoryIndex, dropped: frozenset[str]) -> set[str]:
