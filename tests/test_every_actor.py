@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from typing import Any
 
 import attrs
@@ -134,3 +136,19 @@ def test_a_small_store_makes_none_at_once(monkeypatch: pytest.MonkeyPatch) -> No
     assert tl.position("CAN").votes["A/RES/1"].option == "yes"
     assert tl.position("KOR").votes["A/RES/1"].option == "no"
     assert tl._versions.current()._every == {}
+
+
+def test_a_small_store_asked_of_many_actors_imports_no_numpy() -> None:
+    """The guard holds for many actors too: a store below `COLUMNS_FROM` never makes the
+    columns, so its positions do not import numpy (a process of its own)."""
+    script = (
+        "import sys, cybertimeline as ct\n"
+        "v = ct.Vote(id='v1', date=ct.Date.parse('2020-01-02'), body='UNGA',"
+        " sources=[ct.Source(title='R')], resolution='A/RES/1',"
+        " votes={'CAN': 'yes', 'KOR': 'no', 'USA': 'no'})\n"
+        "tl = ct.Timeline([v])\n"
+        "print([tl.position(a).votes['A/RES/1'].option for a in ('CAN', 'KOR', 'USA')])\n"
+        "print('numpy' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split("\n")[:2] == ["['yes', 'no', 'no']", "False"]
