@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import threading
+import time
 from typing import Any
 
 import attrs
@@ -19,6 +21,7 @@ from hypothesis import strategies as st
 import cybertimeline as ct
 from cybertimeline._stores import index as index_module
 from cybertimeline._stores.index import MemoryIndex
+from cybertimeline._timeline import caches
 from cybertimeline._timeline.prepared import every_prefix
 from tests import reference as ref
 from tests import strategies as s
@@ -152,3 +155,42 @@ def test_a_small_store_asked_of_many_actors_imports_no_numpy() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split("\n")[:2] == ["['yes', 'no', 'no']", "False"]
+
+
+def test_threads_asking_many_actors_at_once_get_the_answers_of_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threads asking for other actors while every actor's positions are being made wait
+    for them (made once), and each answer equals the one a single thread gets."""
+    made: list[int] = []
+
+    def counted(*args: Any) -> Any:
+        made.append(1)
+        time.sleep(0.05)  # long enough for every thread to ask meanwhile
+        return every_prefix(*args)
+
+    monkeypatch.setattr(caches, "every_prefix", counted)
+    names = ["CAN", "KOR", "USA", "JPN", "DEU", "FRA", "GBR", "ITA"]
+    events = [ct.Vote(id=f"v{n}", date=ct.Date.parse(f"2020-01-{n % 28 + 1:02d}"),
+                      sources=[ct.Source(title="R")], body="UNGA", resolution=f"A/RES/{n}",
+                      votes={a: ("yes", "no")[(n + i) % 2] for i, a in enumerate(names)})
+              for n in range(60)]
+    expected = {a: ct.Timeline(events).position(a).to_dict() for a in names}
+    tl = ct.Timeline(events)
+    tl.position("CAN")
+    got: dict[str, list[Any]] = {a: [] for a in names}
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=lambda a=a: got[a].append(tl.position(a).to_dict()))
+                   for a in names * 3]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(before)
+    assert got == {a: [expected[a]] * 3 for a in names}
+    every = tl._versions.current()._every
+    assert every is not None
+    assert set(every) >= set(names)
+    assert made == [1]
