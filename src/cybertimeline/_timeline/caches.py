@@ -71,7 +71,8 @@ class Derived:
                  writes: Callable[[], ActorWrites]) -> PrefixPositions:
         """The actor's positions at every prefix of its writes (``writes()``, read only when
         they are not kept) known at ``known_at``: built once, then kept for the most
-        recently asked pairs."""
+        recently asked pairs (or, known now on a store in memory, made with every actor's
+        at once: `_every_actor`)."""
         key = (actor, known_at)
         found = self._prefixes.get(key)
         if found is None and known_at is None:
