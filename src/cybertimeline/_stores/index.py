@@ -102,13 +102,21 @@ class ActorWrites(NamedTuple):
 def _renumbered(sections: Scanned, places: list[int]) -> Scanned:
     """``sections`` less the writes of the events at ``places`` (sorted), the places of the
     others moved down past them."""
-    gone = set(places)
     found: dict[str, tuple[list[str], list[int]]] = {}
     for section, (keys, ordinals) in sections.items():
-        pairs = [(key, o - bisect.bisect_left(places, o))
-                 for key, o in zip(keys, ordinals, strict=True) if o not in gone]
-        if pairs:
-            found[section] = ([k for k, _ in pairs], [o for _, o in pairs])
+        # The places are in order: the writes between two dropped events move down by as
+        # many as were dropped before them, a slice at a time.
+        kept_keys: list[str] = []
+        kept: list[int] = []
+        start = 0
+        for shift, place in enumerate([*places, len(ordinals) and ordinals[-1] + 1]):
+            stop = bisect.bisect_left(ordinals, place, start)
+            kept_keys += keys[start:stop]
+            kept += ordinals[start:stop] if not shift else [o - shift for o in
+                                                             ordinals[start:stop]]
+            start = bisect.bisect_right(ordinals, place, stop)  # past the dropped one's
+        if kept:
+            found[section] = (kept_keys, kept)
     return found
 
 
