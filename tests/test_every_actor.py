@@ -68,21 +68,27 @@ def _same(got: ct.Position, replay: ct.Position) -> None:
         k: list(v) for k, v in replay.sections.items()}
 
 
+_QUERIES = st.lists(st.tuples(st.none() | s.query_dates(1995, 2030),
+                              st.none() | st.none() | s.query_dates(1995, 2030),
+                              st.booleans()), min_size=1, max_size=4)
+"""Queries asked of each actor: ``(as_of, known_at, possible)``, known now most often."""
+
+
 @settings(max_examples=150, deadline=None)
-@given(_voted(), st.data(), st.lists(st.none() | s.query_dates(1995, 2030), min_size=1,
-                                     max_size=3),
-       st.none() | s.query_dates(1995, 2030))
-def test_every_actors_positions_made_at_once_equal_a_replay(events, data, days, known_at):
-    """After one actor is asked, the others' positions come from those made for every actor
-    at once; each, on any day, read whole or by key, equals the fold of the events known
-    (and with ``known_at``, built as asked: the same answers)."""
+@given(_voted(), st.data(), _QUERIES)
+def test_every_actors_positions_made_at_once_equal_a_replay(events, data, queries):
+    """After one actor is asked, the others' positions known now come from those made for
+    every actor at once; each, on any day, read whole or by key, equals the fold of the
+    events known, and so do the answers built as asked between them (``known_at``,
+    ``possible``)."""
     named = sorted({a for e in events for a in e.involved} | {"CAN", "EU"})
     actors = data.draw(st.lists(st.sampled_from(named), min_size=2, max_size=6))
     tl = ct.Timeline(events)
     for actor in actors:
-        for day in days:
-            got = tl.position(actor, as_of=day, known_at=known_at)
-            chosen = ref.folded(events, ref.last_day(day), ref.last_day(known_at), False)
+        for day, known_at, possible in queries:
+            got = tl.position(actor, as_of=day, known_at=known_at, possible=possible)
+            chosen = ref.folded(events, ref.last_day(day), ref.last_day(known_at),
+                                possible and day is not None)
             replay = ct.fold(ct.PositionProjection(actor), chosen)
             _same(got, replay)
             for spec in ct.sections():
