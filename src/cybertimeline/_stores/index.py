@@ -102,13 +102,21 @@ class ActorWrites(NamedTuple):
 def _renumbered(sections: Scanned, places: list[int]) -> Scanned:
     """``sections`` less the writes of the events at ``places`` (sorted), the places of the
     others moved down past them."""
-    gone = set(places)
     found: dict[str, tuple[list[str], list[int]]] = {}
     for section, (keys, ordinals) in sections.items():
-        pairs = [(key, o - bisect.bisect_left(places, o))
-                 for key, o in zip(keys, ordinals, strict=True) if o not in gone]
-        if pairs:
-            found[section] = ([k for k, _ in pairs], [o for _, o in pairs])
+        # The places are in order: the writes between two dropped events move down by as
+        # many as were dropped before them, a slice at a time.
+        kept_keys: list[str] = []
+        kept: list[int] = []
+        start = 0
+        for shift, place in enumerate([*places, len(ordinals) and ordinals[-1] + 1]):
+            stop = bisect.bisect_left(ordinals, place, start)
+            kept_keys += keys[start:stop]
+            kept += ordinals[start:stop] if not shift else [o - shift for o in
+                                                             ordinals[start:stop]]
+            start = bisect.bisect_right(ordinals, place, stop)  # past the dropped one's
+        if kept:
+            found[section] = (kept_keys, kept)
     return found
 
 
@@ -340,13 +348,35 @@ class MemoryIndex:
         least `COLUMNS_FROM` (or by `ballots`); else, until then, the actor's whole lane
         (`actor_writes`): remaking them for each append would cost more than the actors'
         lanes, and a small store's lanes cost less than importing numpy."""
-        held = all((self._version, section) in self._ballots for section in COLUMNAR)
-        if not held and (self._version or len(self._by_id) < COLUMNS_FROM
-                         or not self._dense()):
+        if not self._columnar():
             return actor_writes(self.lane(actor), actor)
         return ActorWrites(self._others.get(actor), {
             section: self.ballots(section).written(actor) for section in sorted(COLUMNAR)},
             self._every_scanned().get(actor, {}))
+
+    def every_writes(self) -> Iterator[tuple[str, ActorWrites]] | None:
+        """`writes` of every actor with a stored event (each actor's column of every
+        matrix, and its other events' writes by section), actor by actor; None where
+        `writes` reads whole lanes (a small store, a sparse matrix, an append since the
+        load)."""
+        if not self._columnar():
+            return None
+        scanned_all = self._every_scanned()
+        matrices = [(section, self.ballots(section)) for section in sorted(COLUMNAR)]
+        actors = dict.fromkeys(scanned_all)
+        for _, matrix in matrices:
+            actors.update(dict.fromkeys(matrix.actors))
+        return ((actor, ActorWrites(self._others.get(actor), {
+            section: matrix.written(actor) for section, matrix in matrices},
+            scanned_all.get(actor, {}))) for actor in actors)
+
+    def _columnar(self) -> bool:
+        """Whether `writes` reads the columnar sections from every actor's matrices: they
+        are made (`ballots`), or the events are as loaded, at least `COLUMNS_FROM`, and the
+        matrices not much larger than their ballots (`_dense`)."""
+        if all((self._version, section) in self._ballots for section in COLUMNAR):
+            return True
+        return not self._version and len(self._by_id) >= COLUMNS_FROM and self._dense()
 
     def _dense(self) -> bool:
         """Whether every columnar section's matrix is made (as `ballots`), where it is not

@@ -11,6 +11,7 @@ index it is asked of. Every cache in it is bounded.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from cybertimeline._projections.prefixes import PrefixPositions
 from cybertimeline._stores.index import ActorWrites, Index, MemoryIndex
 from cybertimeline._stores.lru import Lru
 from cybertimeline._timeline.known import KnownSet
+from cybertimeline._timeline.prepared import every_prefix
 from cybertimeline.errors import UnknownEventError
 
 if TYPE_CHECKING:
@@ -46,6 +48,9 @@ class Derived:
             i for i in registry.instruments.values() if i.coverage)
         self._prefixes: Lru[tuple[str, dt.date | None], PrefixPositions] = Lru(
             PREFIX_CACHE_LIMIT)
+        # Every actor's, known now, made at once on a store in memory (`_every_actor`).
+        self._every: dict[str, PrefixPositions] | None = None
+        self._lock = threading.Lock()
         self._index = index
         self._acts: dict[str, dict[str, list[Event]]] = {}
         self.votes = SharedVoteEntries(_Reader(index))
@@ -66,12 +71,31 @@ class Derived:
                  writes: Callable[[], ActorWrites]) -> PrefixPositions:
         """The actor's positions at every prefix of its writes (``writes()``, read only when
         they are not kept) known at ``known_at``: built once, then kept for the most
-        recently asked pairs."""
+        recently asked pairs (or, known now on a store in memory, made with every actor's
+        at once: `_every_actor`)."""
         key = (actor, known_at)
         found = self._prefixes.get(key)
+        if found is None and known_at is None:
+            found = self._every_actor(actor)
         if found is None:
             found = self._prefixes.put(key, self.build(actor, writes(), known_at))
         return found
+
+    def _every_actor(self, actor: str) -> PrefixPositions | None:
+        """The actor's positions at every prefix known now, made with every actor's at once
+        (`every_prefix`) on a store held in memory, from the second actor asked: a single
+        question (the command line) builds its one actor alone. None where they are not
+        made (a store of rows, or one read as whole lanes)."""
+        every = self._every
+        if every is None:
+            if not isinstance(self._index, MemoryIndex) or not len(self._prefixes):
+                return None
+            with self._lock:  # made once: threads may ask for two actors at once
+                every = self._every
+                if every is None:
+                    every = self._every = every_prefix(self._index, self.known.dropped_now(),
+                                                       self.votes)
+        return every.get(actor)
 
     def build(self, actor: str, events: ActorWrites | Iterable[Event],
               known_at: dt.date | None = None) -> PrefixPositions:
