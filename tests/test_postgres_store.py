@@ -518,7 +518,23 @@ def test_a_position_on_postgres_reads_its_votes_as_rows_and_decodes_no_roll_call
             assert position.to_dict() == bundled.position(actor, as_of=day).to_dict()
             assert str(position) == str(bundled.position(actor, as_of=day))
         assert "vote" not in decoded, decoded
-        assert "statement" in decoded  # the other events are read as before
+        assert "statement" in decoded  # the statements its entries show, when read
+
+
+def test_a_position_on_postgres_decodes_its_other_events_only_when_read(
+        bundled_url: str, decoded: list[str]) -> None:
+    """The actor's statements are read as rows: the position decodes none (the treaty acts
+    of the charts its coverage rests on are read whole), reading it decodes the last of
+    each topic (RUS made 11 statements on 4 topics by 2022)."""
+    expected = ct.load().position("RUS", as_of="2022-01-01")
+    with ct.load(bundled_url) as timeline:
+        decoded.clear()
+        position = timeline.position("RUS", as_of="2022-01-01")
+        assert "statement" not in decoded
+        assert position.to_dict() == expected.to_dict()
+        assert len(expected.stances) == 4
+        # and one spoken after 2022 on a topic: its last entry is made, then the day's
+        assert decoded.count("statement") == 5
 
 
 def _to_version_1(cluster: Cluster, url: str) -> None:

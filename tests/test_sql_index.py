@@ -74,7 +74,9 @@ def test_sqlites_fast_paths_stay_in_the_shared_statements(tmp_path: Path) -> Non
         plan = _plan(path, name, args)
         assert "SEARCH e USING INTEGER PRIMARY KEY" in plan, plan
         assert "SEARCH writes USING PRIMARY KEY (whose=?" in plan, plan
-        assert "SCAN" not in plan, plan
+        # (The actor's rows outside the columnar sections are read by their ranges, then
+        # walked: no other walk.)
+        assert "SCAN" not in plan.replace("SCAN w |", ""), plan
     # An actor's other events by the ranges of its writes outside the columnar sections,
     # not a walk of its votes.
     assert "SEARCH writes USING PRIMARY KEY (whose=? AND section<?)" in _plan(

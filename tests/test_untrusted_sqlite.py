@@ -77,12 +77,13 @@ def test_validate_checks_every_row_of_a_sqlite_store(
 
 def test_a_tampered_payload_gives_the_librarys_error_on_query(tmp_path: Path) -> None:
     """A query meeting a bad row raises a ValidationError saying to validate, not a
-    JSON or type error (issue 18, M3)."""
+    JSON or type error (issue 18, M3): when the position reads it (its events are decoded
+    when an entry is made from them: here the topic's latest statement)."""
     path = store(tmp_path)
     with database(path) as db:
-        db.execute("UPDATE events SET payload = '[1, 2]' WHERE id = 'can-1'")
+        db.execute("UPDATE events SET payload = '[1, 2]' WHERE id = 'can-2'")
     with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
-        timeline.position("CAN", as_of="2030")
+        timeline.position("CAN", as_of="2030").to_dict()
 
 
 def test_a_retraction_cycle_written_into_sqlite_is_reported(tmp_path: Path) -> None:

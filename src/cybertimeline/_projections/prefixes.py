@@ -12,6 +12,7 @@ from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.dates import Date
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.registry import Coverage, Registry
+from cybertimeline._model.stored import StoredEvents
 from cybertimeline._model.written import Ints, Written, below, listed, pick, taken
 from cybertimeline._projections.entries import SharedVoteEntries, VoteEntry
 from cybertimeline._projections.position import EMPTY, Position, PositionProjection
@@ -505,7 +506,7 @@ def _prefixed(spec: SectionSpec) -> bool:
     return spec.keyed and not spec.removes
 
 
-def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: list[Event],
+def _keyed_writes(table: Sequence[SectionSpec], actor: str, events: Sequence[Event],
                   shared: SharedVoteEntries) -> dict[str, _Writes[Any]]:
     """Empty writes of every section read through its keys' writes (`_prefixed`), by name."""
     keyed: dict[str, _Writes[Any]] = {}
@@ -555,7 +556,8 @@ class PrefixPositions:
     `PositionProjection` itself, so every registered section is here.
     The columnar section (votes) may come from stored writes (``columns``). The
     events are copied, so later changes to the caller's list never reach
-    positions already handed out.
+    positions already handed out; a store's rows (`StoredEvents`) are read-only, kept
+    as they are, and decoded only where an entry is made from them.
     """
 
     @collector_paused()
@@ -569,7 +571,9 @@ class PrefixPositions:
         ``sections``, if given, is the actor's writes among ``events`` by section
         (`Scanned`), made beforehand."""
         self.actor = actor
-        self.events: list[Event] = list(events)
+        # A store's rows are kept undecoded (`StoredEvents`: read-only), a list is copied.
+        self.events: Sequence[Event] = (events if isinstance(events, StoredEvents)
+                                        else list(events))
         self.latest = [e.date.latest for e in self.events] if latest is None else list(latest)
         events = self.events
         shared = SharedVoteEntries() if votes is None else votes
@@ -604,7 +608,7 @@ class PrefixPositions:
         self._other_ordinals = sorted(folded)
         self._others = pick(self.events, self._other_ordinals)
 
-    def _scan(self, actor: str, events: list[Event], keyed: dict[str, _Writes[Any]]) -> None:
+    def _scan(self, actor: str, events: Sequence[Event], keyed: dict[str, _Writes[Any]]) -> None:
         """Record each event's writes in the keyed sections; keep the others' events, to
         fold in `at`. The hot loop of an actor's first query: `_Writes.write`, inlined."""
         for ordinal, event in enumerate(events):

@@ -6,12 +6,13 @@ import bisect
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.order import canonical_key
+from cybertimeline._model.stored import StoredEvents
 from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._model.written import OnKey, Written
 
@@ -23,12 +24,13 @@ __all__ = ["COLUMNS_FROM", "ActorWrites", "Index", "Lane", "MemoryIndex", "Scann
 
 
 class Lane:
-    """Events in canonical order, with their latest days alongside for bisection."""
+    """Events in canonical order, with their latest days alongside for bisection: a list,
+    or a store's rows decoded when read (`StoredEvents`: never changed in place)."""
 
     __slots__ = ("events", "latest")
 
     def __init__(self, events: Iterable[Event] = ()) -> None:
-        self.events: list[Event] = sorted(events, key=canonical_key)
+        self.events: list[Event] | StoredEvents = sorted(events, key=canonical_key)
         self.latest: list[dt.date] = [e.date.latest for e in self.events]
 
     @classmethod
@@ -39,8 +41,30 @@ class Lane:
         lane.latest = [e.date.latest for e in events]
         return lane
 
+    @classmethod
+    def of_rows(cls, events: StoredEvents, latest: list[dt.date]) -> Lane:
+        """A lane over a store's rows in canonical order, with their latest days."""
+        lane = cls.__new__(cls)
+        lane.events, lane.latest = events, latest
+        return lane
+
+    def ids(self) -> Sequence[str]:
+        """The events' ids, in order (of rows: not decoded)."""
+        events = self.events
+        return events.ids if isinstance(events, StoredEvents) else [e.id for e in events]
+
+    def kept(self, places: Sequence[int]) -> Lane:
+        """The events at ``places`` (in order), rows left undecoded."""
+        lane = Lane.__new__(Lane)
+        events = self.events
+        lane.events = (events.kept(places) if isinstance(events, StoredEvents)
+                       else [events[p] for p in places])
+        lane.latest = [self.latest[p] for p in places]
+        return lane
+
     def insert(self, event: Event) -> None:
-        """Put ``event`` in its place in the canonical order."""
+        """Put ``event`` in its place in the canonical order (of a list of events)."""
+        assert isinstance(self.events, list)
         index = bisect.bisect_right(self.events, canonical_key(event), key=canonical_key)
         self.events.insert(index, event)
         self.latest.insert(index, event.date.latest)
@@ -84,17 +108,17 @@ class ActorWrites(NamedTuple):
     columns: Mapping[str, Written]
     sections: Scanned | None = None
 
-    def without(self, dropped: Iterable[Event]) -> ActorWrites:
-        """The same writes less the ``dropped`` events among the other ones (the known set's:
-        an actor's columns stand whole where only its other events are corrected)."""
+    def without(self, dropped: Container[str]) -> ActorWrites:
+        """The same writes less the events of the ``dropped`` ids among the other ones (the
+        known set's: an actor's columns stand whole where only its other events are
+        corrected). Found by the lane's ids: a store's rows stay undecoded."""
         lane = self.others
-        places = sorted({place for place in map(lane.place, dropped) if place is not None})
+        ids = lane.ids()
+        places = [place for place, event_id in enumerate(ids) if event_id in dropped]
         if not places:
             return self
-        cuts = list(zip([-1, *places], [*places, len(lane.events)], strict=True))
-        others = Lane.__new__(Lane)
-        others.events = [e for start, stop in cuts for e in lane.events[start + 1:stop]]
-        others.latest = [d for start, stop in cuts for d in lane.latest[start + 1:stop]]
+        gone = set(places)
+        others = lane.kept([place for place in range(len(ids)) if place not in gone])
         sections = None if self.sections is None else _renumbered(self.sections, places)
         return ActorWrites(others, self.columns, sections)
 

@@ -44,6 +44,8 @@ _OUTSIDE = " UNION ALL ".join(
 """An actor's writes outside the columnar sections, as ranges of the primary key of
 ``writes`` (whose, section, row): not a walk of its thousands of votes. The actor is given
 once for each range (`OTHERS_RANGES`)."""
+_OUTSIDE_ROWS = _OUTSIDE.replace("SELECT seq FROM", "SELECT seq, section FROM")
+"""The same, with the section of each write."""
 OTHERS_RANGES = len(_BOUNDS) + 1
 """How many times the statement ``others`` takes the actor."""
 _BALLOTS = ("SELECT {columns}, b.ballots FROM {{t}}entries n{index} LEFT JOIN {{t}}ballots b ON "
@@ -75,9 +77,12 @@ INDEX_QUERIES = {
     "actor": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN (SELECT seq FROM "
              "{t}event_actors WHERE actor = ? UNION SELECT seq FROM {t}writes WHERE "
              f"whose = ?){{upto.e}} {_ORDER}",
-    # An actor's events that write its sections but the columnar ones (read as rows)...
-    "others": f"SELECT {EVENT_COLUMNS} FROM {{t}}events e WHERE e.seq IN ({_OUTSIDE})"
-              f"{{upto.e}} {_ORDER}",
+    # An actor's events that write its sections but the columnar ones, as rows: an event's
+    # once per section it writes for the actor, with its key there (the events decoded
+    # when read: `StoredEvents`; the writes by section from the rows)...
+    "others": f"SELECT {EVENT_COLUMNS}, e.latest, w.section, n.key FROM ({_OUTSIDE_ROWS}) w "
+              "JOIN {t}events e ON e.seq = w.seq JOIN {t}entries n ON n.seq = w.seq AND "
+              f"n.section = w.section{{where.e}} {_ORDER}, w.section",
     # ...and every actor's at once, with whose they are.
     "all_others": f"SELECT w.whose, {EVENT_COLUMNS} FROM {{t}}events e JOIN {{t}}writes w ON "
                   f"w.seq = e.seq WHERE w.section NOT IN ({_COLUMNAR}){{upto.w}} {_ORDER}",

@@ -23,17 +23,18 @@ import datetime as dt
 import functools
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cybertimeline._model.ballots import Ballots
 from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.corrections import Correction, Corrections
+from cybertimeline._model.stored import StoredEvents
 from cybertimeline._model.vocabulary import COLUMNAR
 from cybertimeline._model.written import Entries, OnKey, SourcesReader, Written
 from cybertimeline._stores.checks import correction_cycles, cycle_message
-from cybertimeline._stores.index import ActorWrites, Lane
+from cybertimeline._stores.index import ActorWrites, Lane, Scanned
 from cybertimeline._stores.lru import Lru
 from cybertimeline._stores.mapper import map_payload
 from cybertimeline._stores.sql_ballots import NO_NAME, batched, numbered, read_blob
@@ -74,6 +75,35 @@ def _day(value: object) -> dt.date:
     if type(value) is not str:
         raise TypeError(f"a day of type {type(value).__name__}")
     return dt.date.fromisoformat(value)
+
+
+def _mapped(location: Path | str, seq: int, version: object, payload: object,
+            event_id: object, corrects: object) -> Event:
+    """The event of a row's payload, checked against the columns queries trust (its id,
+    what it corrects): a row changed by hand is an error naming the store, not an answer."""
+    mapped = map_payload(payload, version)
+    event = mapped.event
+    if event is None:
+        raise unreadable(location, f"the event of row {seq}", mapped.text())
+    if (event.id, event.corrects) != (event_id, corrects):
+        raise unreadable(location, f"the event of row {seq}", (
+            f"its columns (id {event_id!r}, corrects {corrects!r}) disagree with its payload"))
+    return event
+
+
+def _decoder(cache: Lru[int, Event], location: Path | str) -> Callable[[Row], Event]:
+    """What decodes a row ``(seq, format, payload, id, corrects)`` when first read
+    (`StoredEvents`), through the store's cache of events: it keeps no index alive, so a
+    position read later, after the store is closed, decodes from the rows it holds."""
+
+    def decode(row: Row) -> Event:
+        seq, version, payload, event_id, corrects = row
+        event = cache.get(seq)
+        if event is None:
+            event = cache.put(seq, _mapped(location, seq, version, payload, event_id, corrects))
+        return event
+
+    return decode
 
 
 def _corrector_events(index: weakref.ref[SqlIndex], rows: Sequence[Row]
@@ -200,15 +230,7 @@ class SqlIndex(abc.ABC):
 
     def _mapped(self, seq: int, version: object, payload: object, event_id: object,
                 corrects: object) -> Event:
-        mapped = map_payload(payload, version)
-        event = mapped.event
-        if event is None:
-            raise self.unreadable(f"the event of row {seq}", mapped.text())
-        if (event.id, event.corrects) != (event_id, corrects):
-            raise self.unreadable(f"the event of row {seq}", (
-                f"its columns (id {event_id!r}, corrects {corrects!r}) disagree with its "
-                f"payload"))
-        return event
+        return _mapped(self._location, seq, version, payload, event_id, corrects)
 
     def _lane(self, key: tuple[str, str | None], query: str, args: Sequence[Any]) -> Lane:
         self._current()
@@ -264,7 +286,8 @@ class SqlIndex(abc.ABC):
                 columns[section] = held.written(actor)
             else:
                 columns[section] = self._column(actor, section)
-        return ActorWrites(self._others(actor), columns)
+        others, sections = self._others(actor)
+        return ActorWrites(others, columns, sections)
 
     def _column(self, actor: str, section: str) -> Written:
         """``actor``'s writes in a columnar section: with the section's entries, read whole
@@ -327,9 +350,33 @@ class SqlIndex(abc.ABC):
             self._entries_held[section] = found
         return found
 
-    def _others(self, actor: str) -> Lane:
-        """``actor``'s events that write other sections than the columnar ones."""
-        return Lane.presorted(self._parse(self._rows("others", (actor,) * OTHERS_RANGES)))
+    def _others(self, actor: str) -> tuple[Lane, Scanned]:
+        """``actor``'s events that write other sections than the columnar ones, as their
+        rows (each decoded when read: `StoredEvents`), and its writes among them by section
+        (`scanned`), read from the rows: a position of a day reads one statement per topic,
+        not all of them."""
+        rows, ids, latest = [], [], []
+        sections: dict[str, tuple[list[str], list[int]]] = {}
+        last = None
+        try:
+            for row in self._rows("others", (actor,) * OTHERS_RANGES):
+                if row[0] != last:  # an event's rows are one after another, one per section
+                    last = row[0]
+                    rows.append(row[:5])
+                    ids.append(row[3])
+                    latest.append(_day(row[5]))
+                held = sections.get(row[6])
+                if held is None:
+                    held = sections[row[6]] = ([], [])
+                held[0].append(row[7])
+                held[1].append(len(rows) - 1)
+            if not all(type(i) is str for i in ids) or not all(
+                    type(key) is str for keys, _ in sections.values() for key in keys):
+                raise TypeError("an id or a key of another type")
+        except (TypeError, ValueError) as exc:  # changed by something else
+            raise self.unreadable(f"the events of {actor!r}", exc) from None
+        events = StoredEvents(rows, ids, _decoder(self._events, self._location))
+        return Lane.of_rows(events, latest), sections
 
     def _joined(self, actor: str, section: str) -> Written:
         """``actor``'s writes in a columnar section: its rows of ``writes`` joined with

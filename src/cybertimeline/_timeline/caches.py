@@ -120,7 +120,7 @@ class Derived:
                                    votes=self.votes, sections=events.sections)
         if dropped is not None and not self._columns_read_any(columns, dropped):
             # Only the actor's other events are corrected: its columns stand whole.
-            kept = events.without([e for e in others.events if e.id in dropped])
+            kept = events.without(dropped)
             return PrefixPositions(actor, kept.others.events, latest=kept.others.latest,
                                    columns=columns, votes=self.votes, sections=kept.sections)
         keeps = self.known.keeps(known_at)
@@ -135,7 +135,7 @@ class Derived:
         the store."""
         if not dropped:
             return False
-        return any(event.id in dropped for event in writes.others.events) or (
+        return not dropped.isdisjoint(writes.others.ids()) or (
             self._columns_read_any(writes.columns, dropped))
 
     def _columns_read_any(self, columns: Mapping[str, Written], dropped: frozenset[str]

@@ -47,7 +47,7 @@ def every_prefix(index: MemoryIndex, dropped: frozenset[str],
         if actor in skipped:
             continue
         if actor in gone:
-            writes = writes.without(gone[actor])
+            writes = writes.without(dropped)
         others = writes.others
         prefixes = PrefixPositions(actor, others.events, latest=others.latest,
                                    columns=_held(actor, writes.columns, votes), votes=votes,
