@@ -72,19 +72,23 @@ def _each(fn: Callable[[str, dt.date], object], queries: Sequence[tuple[str, dt.
 
 
 def _fresh(store: Path, queries: Sequence[tuple[str, dt.date]]
-           ) -> tuple[list[float], list[float]]:
+           ) -> tuple[list[float], list[float], list[float]]:
     """Each query's first answer on the store opened afresh (``ct.load``): the open's times,
-    and the query's apart from it ("fresh", as ``bench/real.py`` times it)."""
-    opens, firsts = [], []
+    the query's apart from it ("fresh", as ``bench/real.py`` times it), and the query's
+    with its answer then read whole (``to_dict``: entries are made when read)."""
+    opens, firsts, wholes = [], [], []
     for actor, day in queries:
         start = time.perf_counter()
         timeline = ct.load(store)
         opened = time.perf_counter()
-        timeline.position(actor, as_of=day)
-        firsts.append(time.perf_counter() - opened)
+        position = timeline.position(actor, as_of=day)
+        answered = time.perf_counter()
+        position.to_dict()
+        firsts.append(answered - opened)
+        wholes.append(time.perf_counter() - opened)
         opens.append(opened - start)
         timeline.close()
-    return opens, firsts
+    return opens, firsts, wholes
 
 
 def _median(times: Sequence[float]) -> float:
@@ -252,8 +256,8 @@ class Bench(Figures):
 
         # Fresh: a store opened afresh (as the command line opens it), one actor's first
         # query timed apart from the open, which is reported beside it.
-        sqlite_opens, sqlite_cold = _fresh(self.sqlite,
-                                           [(a, LAST_DAY) for a in actors[: args.sqlite_cold]])
+        sqlite_opens, sqlite_cold, sqlite_whole = _fresh(
+            self.sqlite, [(a, LAST_DAY) for a in actors[: args.sqlite_cold]])
         sqlite_tl = ct.load(self.sqlite)
         sqlite = _each(lambda a, d: sqlite_tl.position(a, as_of=d), queries)
         self.results.update(
@@ -266,6 +270,7 @@ class Bench(Figures):
             sqlite_position_ms_median=_median(sqlite) * 1e3,
             sqlite_first_query_ms_median=_median(sqlite_cold) * 1e3,
             sqlite_fresh_open_ms_median=_median(sqlite_opens) * 1e3,
+            sqlite_first_query_to_dict_ms_median=_median(sqlite_whole) * 1e3,
             sqlite_open_and_first_query_ms_median=_median(
                 [o + q for o, q in zip(sqlite_opens, sqlite_cold, strict=True)]) * 1e3,
         )
@@ -285,6 +290,8 @@ class Bench(Figures):
         self.row("position on SQLite, fresh store (ms; the open beside)",
                  f"{_median(sqlite_cold) * 1e3:,.1f}", f"{_median(sqlite_opens) * 1e3:,.1f}",
                  "the open")
+        self.row("  the same read whole, to_dict() (ms)", f"{_median(sqlite_whole) * 1e3:,.1f}",
+                 "-", "-")
         self.frame = frame
 
     # -- whole answers: every entry read ----------------------------------------------------
@@ -406,7 +413,7 @@ class Bench(Figures):
         actors = random.Random(self.args.seed).sample(corpus.states(), self.args.sqlite_cold)
         figures = {}
         for label, store in (("full", self.sqlite), (f"{factor}x", path)):
-            opens, firsts = _fresh(store, [(a, LAST_DAY) for a in actors])
+            opens, firsts, wholes = _fresh(store, [(a, LAST_DAY) for a in actors])
             def plain(actor: str, day: dt.date,
                       peer: real_peers.SqlRecord = sql_peers[label]) -> object:
                 with contextlib.closing(peer.open()) as db:
@@ -422,10 +429,10 @@ class Bench(Figures):
 
             queries = _queries(random.Random(self.args.seed), actors, self.args.queries // 4)
             warm = _median(_each(query, queries))
-            figures[label] = (_median(firsts), warm, _median(opens), sql)
+            figures[label] = (_median(firsts), warm, _median(opens), sql, _median(wholes))
             tl.close()
-        (cold_full, warm_full, open_full, sql_full), (cold_big, warm_big, open_big, sql_big) = (
-            figures.values())
+        ((cold_full, warm_full, open_full, sql_full, whole_full),
+         (cold_big, warm_big, open_big, sql_big, whole_big)) = figures.values()
         self.results.update(
             scale_factor=factor, scale_events=events,
             sqlite_cold_ms_full=cold_full * 1e3, sqlite_cold_ms_scaled=cold_big * 1e3,
@@ -435,10 +442,16 @@ class Bench(Figures):
             open_growth_10x_vs_full=open_big / open_full,
             sql_record_ms_full=sql_full * 1e3, sql_record_ms_scaled=sql_big * 1e3,
             query_growth_10x_vs_full_sql_peer=sql_big / sql_full,
+            sqlite_cold_to_dict_ms_full=whole_full * 1e3,
+            sqlite_cold_to_dict_ms_scaled=whole_big * 1e3,
+            query_to_dict_growth_10x_vs_full=whole_big / whole_full,
         )
         self.row(f"SQLite, {events:,} events: first query, fresh store (ms)",
                  f"{cold_big * 1e3:,.1f}", f"{cold_full * 1e3:,.1f}",
                  f"{cold_big / cold_full:.2f}x the full corpus")
+        self.row(f"SQLite, {events:,} events: the same read whole, to_dict() (ms)",
+                 f"{whole_big * 1e3:,.1f}", f"{whole_full * 1e3:,.1f}",
+                 f"{whole_big / whole_full:.2f}x the full corpus")
         self.row(f"SQLite, {events:,} events: warm position (µs)", f"{warm_big * 1e6:,.1f}",
                  f"{warm_full * 1e6:,.1f}", f"{warm_big / warm_full:.2f}x the full corpus")
         self.row(f"SQLite, {events:,} events: the open (ms)", f"{open_big * 1e3:,.1f}",
