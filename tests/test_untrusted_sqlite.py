@@ -289,3 +289,26 @@ def test_a_changed_index_column_never_brings_back_a_superseded_stance(
 
     with pytest.raises(ct.ValidationError, match="validate"):
         answer()
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE events SET corrects = 'can-9' WHERE id = 'can-2'",
+    "UPDATE events SET kind = 'retraction' WHERE id = 'can-2'",
+    "UPDATE events SET recorded = '2030-01-01' WHERE id = 'can-2'",
+])
+def test_validate_reports_a_changed_correction_row_the_answers_refuse(
+        tmp_path: Path, change: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The known set reads each correction's columns (what it corrects, its kind, its day):
+    a column changed by hand stops every answer with the library's error saying to run
+    `validate`, and `validate` itself still opens the store and names the row."""
+    later = attrs.evolve(statement("can-2", date="2021", supersedes="can-1",
+                                   recorded=RECORDED), stance="opposes")
+    path = store(tmp_path, statement("can-1"), later)
+    with database(path) as db:
+        db.execute(change)
+    with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
+        timeline.position("CAN")
+    assert main(["--events", str(path), "validate"]) == 1
+    problems = capsys.readouterr().err
+    assert "row 2 ('can-2')" in problems
+    assert "disagree with its payload" in problems

@@ -42,6 +42,10 @@ class Corrections(Mapping[str, Sequence["Event"]]):
         self._events: Mapping[str, Sequence[Event]] | None = None
         self._lock = threading.Lock()
 
+    def events(self) -> Mapping[str, Sequence[Event]]:
+        """The events of every correction, by the id each corrects (read once)."""
+        return self._read_events()
+
     def _read_events(self) -> Mapping[str, Sequence[Event]]:
         found = self._events
         if found is None:

@@ -43,7 +43,7 @@ class Derived:
 
     def __init__(self, index: Index, registry: Registry) -> None:
         self.version = index.version
-        self.known = KnownSet(index.correctors())
+        self._known: KnownSet | None = None
         self.charted: tuple[Instrument, ...] = tuple(
             i for i in registry.instruments.values() if i.coverage)
         self._prefixes: Lru[tuple[str, dt.date | None], PrefixPositions] = Lru(
@@ -57,6 +57,15 @@ class Derived:
         self._words: dict[str, str] | None = None
         # The places of the dropped events among a section's entries, by the entries.
         self._dropped_places: dict[int, tuple[Entries, frozenset[int]]] = {}
+
+    @property
+    def known(self) -> KnownSet:
+        """The known set of this version's corrections, made when first asked for (so a
+        store whose corrections cannot be read still opens, for `validate` to report them)."""
+        found = self._known
+        if found is None:
+            found = self._known = KnownSet(self._index.correctors())
+        return found
 
     def acts(self, instrument: str, actor: str) -> list[Event]:
         """The actor's stored acts on a charted instrument (corrected ones too)."""
