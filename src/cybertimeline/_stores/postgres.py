@@ -152,7 +152,13 @@ class PostgresStore:
                 f"{self.location}: the store's tables are of schema version {version}, newer "
                 f"than this cybertimeline reads ({latest}): upgrade cybertimeline")
         if version < latest:
-            self._upgrade(version, latest)
+            try:
+                self._upgrade(version, latest)
+            except ReadOnlyError:
+                if version < pg_schema.READABLE_FROM:
+                    raise
+                # Only an index is missing: a role that may only read answers from the
+                # tables as they are, as SQLite reads a read-only file of schema 3.
 
     def _meta_number(self, meta: Mapping[str, str], key: str, default: int) -> int:
         """A number the table ``meta`` holds; a TimelineError if it holds something else."""

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from cybertimeline._stores.sql_dialect import POSTGRES
 
-__all__ = ["ENTRIES_CANONICAL", "FILLED_AT", "QUERIES", "SCHEMA_VERSION", "TABLES", "UPGRADES",
-           "qualified", "render"]
+__all__ = ["ENTRIES_CANONICAL", "FILLED_AT", "QUERIES", "READABLE_FROM", "SCHEMA_VERSION",
+           "TABLES", "UPGRADES", "qualified", "render"]
 
 SCHEMA_VERSION = 4
 """The version of the tables below, kept in ``meta``; opening a store checks it."""
+READABLE_FROM = 3
+"""The oldest version whose tables this version reads as they are where it may not upgrade
+them (a role that may only read): from it on, an upgrade adds only an index."""
 
 # Version 3: each event's writes as rows, the same as a SQLite store's (`sqlite_db.WRITES`):
 # an entry per event and section (its key, detail, sources and the event's order columns,
