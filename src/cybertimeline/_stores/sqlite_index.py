@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import sqlite3
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -91,10 +92,22 @@ class SqliteIndex(SqlIndex):
         self._path = path
         self._schema_version = schema_version
         self._data_version = -1
-        self._pinned = False  # inside `reading`: one read transaction, no checks
+        # Threads share the connection: one thread's read transaction at a time (the lock),
+        # and whether a thread is inside `reading` is its own (a thread-local flag).
+        self._lock = threading.RLock()
+        self._local = threading.local()
         self.closed = False
         with self._snapshot():
             pass
+
+    @property
+    def _pinned(self) -> bool:
+        """Whether this thread is inside `reading`: one read transaction, no checks."""
+        return bool(getattr(self._local, "pinned", False))
+
+    @_pinned.setter
+    def _pinned(self, pinned: bool) -> None:
+        self._local.pinned = pinned
 
     def _rows(self, query: str, args: Sequence[Any] = ()) -> Sequence[Row]:
         with database_errors(self._path):
@@ -121,7 +134,7 @@ class SqliteIndex(SqlIndex):
         if self._pinned:  # inside `reading`'s transaction already
             yield
             return
-        with database_errors(self._path):
+        with self._lock, database_errors(self._path):
             outermost = not self._db.in_transaction
             if outermost:
                 self._db.execute("BEGIN")
