@@ -492,6 +492,8 @@ class SqlIndex(abc.ABC):
 
     def correctors(self) -> Mapping[str, Sequence[Event]]:
         self._current()
+        if self._damaged is not None:
+            raise self._damaged
         return self._correctors
 
     @property
