@@ -131,6 +131,7 @@ class SqlIndex(abc.ABC):
         self._writes: Lru[str, ActorWrites] = Lru(LANE_CACHE_LIMIT)
         self._correctors: Mapping[str, Sequence[Event]] = {}
         self._damaged: ValidationError | None = None  # a correction's row changed by hand
+        self._checked: set[Row] = set()  # corrections' rows found to agree with their payloads
         self._entries_held: dict[str, Entries] = {}  # a columnar section's, read whole
         self._ballots: dict[str, Ballots] = {}
         self._all_others: dict[str, list[Event]] | None = None  # by actor, with the ballots
@@ -192,15 +193,17 @@ class SqlIndex(abc.ABC):
                                        functools.partial(_corrector_events, weakref.ref(self),
                                                          rows))
         self._damaged = None
-        if rows:
-            # Each correction's columns checked against its payload now: the known set reads
-            # the columns, and a column changed by hand must stop every answer, not drop
-            # another event or keep one in force (about 20 µs a correction). Not the open:
-            # `validate` must still open the store to report the row.
+        if not self._checked.issuperset(rows):
+            # Each correction's columns checked against its payload (once per row): the
+            # known set reads the columns, and a column changed by hand must stop every
+            # answer, not drop another event or keep one in force (about 20 µs a correction).
+            # Not the open: `validate` must still open the store to report the row.
             try:
                 self._correctors.events()
             except ValidationError as exc:
                 self._damaged = exc
+            else:
+                self._checked.update(rows)
 
     def _corrector_events(self, rows: Sequence[Row]) -> dict[str, list[Event]]:
         """The events of the corrections of ``rows`` (`corrections`), by the id each

@@ -10,6 +10,7 @@ index it is asked of. Every cache in it is bounded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import weakref
@@ -24,7 +25,7 @@ from cybertimeline._stores.index import ActorWrites, Index, MemoryIndex
 from cybertimeline._stores.lru import Lru
 from cybertimeline._timeline.known import KnownSet
 from cybertimeline._timeline.prepared import every_prefix
-from cybertimeline.errors import UnknownEventError
+from cybertimeline.errors import UnknownEventError, ValidationError
 
 if TYPE_CHECKING:
     from cybertimeline._model.events import Event
@@ -44,6 +45,8 @@ class Derived:
     def __init__(self, index: Index, registry: Registry) -> None:
         self.version = index.version
         self._known: KnownSet | None = None
+        with contextlib.suppress(ValidationError):  # raised again when an answer asks
+            self._known = KnownSet(index.correctors())
         self.charted: tuple[Instrument, ...] = tuple(
             i for i in registry.instruments.values() if i.coverage)
         self._prefixes: Lru[tuple[str, dt.date | None], PrefixPositions] = Lru(
@@ -60,8 +63,9 @@ class Derived:
 
     @property
     def known(self) -> KnownSet:
-        """The known set of this version's corrections, made when first asked for (so a
-        store whose corrections cannot be read still opens, for `validate` to report them)."""
+        """The known set of this version's corrections (made with the version; where its
+        corrections cannot be read, the error is raised here, when an answer asks, so that
+        the store still opens for `validate` to report them)."""
         found = self._known
         if found is None:
             found = self._known = KnownSet(self._index.correctors())
