@@ -312,3 +312,21 @@ def test_validate_reports_a_changed_correction_row_the_answers_refuse(
     problems = capsys.readouterr().err
     assert "row 2 ('can-2')" in problems
     assert "disagree with its payload" in problems
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE entries SET detail = x'00ff' WHERE section = 'votes' AND seq = {seq}",
+    "UPDATE entries SET latest = 5 WHERE section = 'votes' AND seq = {seq}",
+])
+def test_a_changed_vote_entry_read_with_every_roll_call_is_refused(
+        tmp_path: Path, change: str) -> None:
+    """A state that voted on most roll calls reads the section's entries whole, each column
+    one JSON array made by SQLite: a value put there by hand that is no text of its kind (a
+    blob, a number where a day is) gives the library's error saying to run `validate`, not a crash or an answer."""
+    path = tmp_path / "store.sqlite"
+    ct.copy_into(ct.load(), path)
+    with database(path) as db:
+        (seq,) = db.execute("SELECT min(seq) FROM entries WHERE section = 'votes'").fetchone()
+        db.execute(change.format(seq=seq))
+    with ct.load(path) as timeline, pytest.raises(ct.ValidationError, match="validate"):
+        timeline.position("KOR").to_dict()
