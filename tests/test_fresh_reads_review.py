@@ -27,17 +27,18 @@ from tests.store_contract import SOURCE, statement
 from tests.test_every_actor import _same, _voted
 
 
-def _retracted_store(tmp_path: Path) -> Path:
+def _retracted() -> list[ct.Event]:
     """CAN's statement on the Budapest Convention retracted (recorded 2021-06-01), and
     one on the OEWG that stands."""
+    return [statement("can-1"), attrs.evolve(statement("can-2"), topic="oewg"),
+            ct.Retraction(id="r1", date=ct.Date.parse("2021"), retracts="can-1",
+                          reason="wrong", sources=SOURCE, recorded=ct.Date.parse("2021-06-01"))]
+
+
+def _retracted_store(tmp_path: Path) -> Path:
     path = tmp_path / "store.sqlite"
     with ct.create(path) as timeline:
-        timeline.extend([
-            statement("can-1"),
-            attrs.evolve(statement("can-2"), topic="oewg"),
-            ct.Retraction(id="r1", date=ct.Date.parse("2021"), retracts="can-1",
-                          reason="wrong", sources=SOURCE, recorded=ct.Date.parse("2021-06-01")),
-        ])
+        timeline.extend(_retracted())
     return path
 
 
@@ -281,12 +282,7 @@ def test_a_hand_changed_correction_column_in_postgres_is_refused_not_answered() 
     cluster = require()
     url = cluster.new_store_url()
     with ct.create(url) as timeline:
-        timeline.extend([
-            statement("can-1"),
-            attrs.evolve(statement("can-2"), topic="oewg"),
-            ct.Retraction(id="r1", date=ct.Date.parse("2021"), retracts="can-1",
-                          reason="wrong", sources=SOURCE, recorded=ct.Date.parse("2021-06-01")),
-        ])
+        timeline.extend(_retracted())
     with ct.load(url) as timeline:
         assert sorted(timeline.position("CAN").to_dict()["stances"]) == ["oewg"]
     schema = url.rsplit("schema=", 1)[1]
