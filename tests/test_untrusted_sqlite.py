@@ -320,9 +320,9 @@ def test_validate_reports_a_changed_correction_row_the_answers_refuse(
 ])
 def test_a_changed_vote_entry_read_with_every_roll_call_is_refused(
         tmp_path: Path, change: str) -> None:
-    """A state that voted on most roll calls reads the section's entries whole, each column
-    one JSON array made by SQLite: a value put there by hand that is no text of its kind (a
-    blob, a number where a day is) gives the library's error saying to run `validate`, not a crash or an answer."""
+    """A state that voted on most roll calls reads the section's entries whole: a value put
+    there by hand that is no text of its kind (a blob, a number where a day is) gives the
+    library's error saying to run `validate`, not a crash or an answer."""
     path = tmp_path / "store.sqlite"
     ct.copy_into(ct.load(), path)
     with database(path) as db:
