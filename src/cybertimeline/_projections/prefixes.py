@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import threading
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.dates import Date
@@ -357,12 +357,19 @@ class _PrefixMap(Mapping[str, V]):
         lasts = writes.lasts(self._size, self._end)
         return writes.json(writes.events, writes.keys[: self._size], lasts)
 
-    def by_date(self) -> list[tuple[str, V]]:
+    def by_date(self) -> Sequence[tuple[str, V]]:
         """``(key, entry)`` sorted by the entries' events, as `SectionSpec.ordered` sorts a
         section shown by date (votes): the keys are in the canonical order of their first
         writes, so where each entry is of its key's write (`_Writes.dated`) and no key holds
         a later write than its first, they are sorted already."""
         writes, size = self._writes, self._size
+        if writes.json is not None and isinstance(writes.events, Written):
+            # Stored writes: their entries are in canonical order, so the places of the
+            # last writes' entries order the keys by date, and an entry is made when read
+            # (a text shows the latest few of thousands of votes).
+            lasts = writes.lasts(size, self._end)
+            ranks = taken(writes.events.ranks, lasts)
+            return _Dated(writes, self._end, sorted(range(size), key=ranks.__getitem__))
         pairs = list(self.items())
         if not writes.dated or (writes.multiple and writes.multiple[0] < size):
             pairs.sort(key=lambda item: (item[1].date.latest,  # type: ignore[attr-defined]
@@ -403,6 +410,44 @@ class _Values(ValuesView[V]):
 
     def __repr__(self) -> str:
         return f"values({self._entries!r})"
+
+
+class _Dated(Sequence[tuple[str, V]]):
+    """The ``(key, entry)`` pairs of a `_PrefixMap` of stored writes by date
+    (`_PrefixMap.by_date`): read whole, the map's entries; a slice makes its own alone."""
+
+    __slots__ = ("_end", "_order", "_writes")
+
+    def __init__(self, writes: _Writes[V], end: int, order: list[int]) -> None:
+        self._writes = writes
+        self._end = end
+        self._order = order  # the keys' places, by date
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[tuple[str, V]]:
+        writes = self._writes
+        entries = writes.entries(len(self._order), self._end)
+        return ((writes.keys[place], entries[place]) for place in self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, V]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, V]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, V] | list[tuple[str, V]]:
+        if isinstance(index, int):
+            return self._pairs([self._order[index]])[0]
+        return self._pairs(self._order[index])
+
+    def _pairs(self, places: list[int]) -> list[tuple[str, V]]:
+        writes = self._writes
+        lasts = writes.lasts(len(self._order), self._end)
+        assert writes.make_all is not None  # stored writes make many at once
+        made = writes.make_all(writes.events, [lasts[place] for place in places])
+        return list(zip([writes.keys[place] for place in places], made, strict=True))
 
 
 class _Items(ItemsView[str, V]):

@@ -173,7 +173,7 @@ class SectionSpec:
             return iter(entries.items())
         return ((entry.event_id, entry) for entry in entries)
 
-    def ordered(self, entries: Any) -> list[tuple[str, Any]]:
+    def ordered(self, entries: Any) -> Sequence[tuple[str, Any]]:
         """``(key, entry)`` of a section's entries, as shown and written: keyed sections by
         key (or by date: votes), listed ones by event id in the order folded."""
         if not self.keyed:
