@@ -106,6 +106,21 @@ def test_a_store_of_version_2_is_upgraded_in_place_to_the_rows_an_append_makes(
         assert _answers(timeline) == answers
 
 
+def _made_older(cluster: Cluster, url: str, version: int, statement: str) -> None:
+    """The store at ``url`` made one of ``version`` by ``statement`` (``{s}``: its schema)."""
+    s = _schema(url)
+    with cluster.superuser() as db:
+        db.execute(statement.format(s=s))
+        db.execute(f"UPDATE {s}.meta SET value = '{version}' WHERE key = 'schema'")
+
+
+def _opened_alike(url: str, answers: list[Any]) -> None:
+    """Opened (so upgraded), the store answers as the fresh copy does, and validates."""
+    with ct.load(url) as timeline:
+        assert _answers(timeline) == answers
+        timeline.validate()
+
+
 def test_a_store_of_version_3_gets_the_index_of_version_4(
         cluster: Cluster, fresh: tuple[str, dict[str, set[tuple[Any, ...]]], list[Any]]
 ) -> None:
@@ -113,12 +128,8 @@ def test_a_store_of_version_3_gets_the_index_of_version_4(
     _, rows, answers = fresh
     url = _copy(cluster)
     s = _schema(url)
-    with cluster.superuser() as db:
-        db.execute(f"DROP INDEX {s}.entries_canonical")
-        db.execute(f"UPDATE {s}.meta SET value = '3' WHERE key = 'schema'")
-    with ct.load(url) as timeline:
-        assert _answers(timeline) == answers
-        timeline.validate()
+    _made_older(cluster, url, 3, "DROP INDEX {s}.entries_canonical")
+    _opened_alike(url, answers)
     assert _version(cluster, url) == "4"
     assert _rows(cluster, url) == rows
     with cluster.superuser() as db:
@@ -132,13 +143,8 @@ def test_a_store_of_version_1_is_upgraded_to_the_latest_version(
     _, rows, answers = fresh
     url = _copy(cluster)
     _to_version_2(cluster, url)
-    s = _schema(url)
-    with cluster.superuser() as db:
-        db.execute(f"DROP TABLE {s}.entries, {s}.writes")
-        db.execute(f"UPDATE {s}.meta SET value = '1' WHERE key = 'schema'")
-    with ct.load(url) as timeline:
-        assert _answers(timeline) == answers
-        timeline.validate()
+    _made_older(cluster, url, 1, "DROP TABLE {s}.entries, {s}.writes")
+    _opened_alike(url, answers)
     assert _rows(cluster, url) == rows
 
 

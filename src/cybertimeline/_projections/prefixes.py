@@ -359,9 +359,11 @@ class _PrefixMap(Mapping[str, V]):
 
     def by_date(self) -> Sequence[tuple[str, V]]:
         """``(key, entry)`` sorted by the entries' events, as `SectionSpec.ordered` sorts a
-        section shown by date (votes): the keys are in the canonical order of their first
-        writes, so where each entry is of its key's write (`_Writes.dated`) and no key holds
-        a later write than its first, they are sorted already."""
+        section shown by date (votes). Stored writes are ordered by the places of their
+        entries and make each entry when read (`_Dated`); else the keys are in the canonical
+        order of their first writes, so where each entry is of its key's write
+        (`_Writes.dated`) and no key holds a later write than its first, they are sorted
+        already."""
         writes, size = self._writes, self._size
         if writes.json is not None and isinstance(writes.events, Written):
             # Stored writes: their entries are in canonical order, so the places of the
