@@ -74,11 +74,25 @@ def _each(fn: Callable[[str, dt.date], object], queries: Sequence[tuple[str, dt.
     return times
 
 
+def _page_cached(store: Path) -> None:
+    """Read a store's files once, so that its fresh queries time the library, not the disk:
+    a kernel may drop the pages of a file it deems cold (this machine's reclaims them within
+    minutes, with most of its memory free), and a first query then waits on reads that take
+    longer than the query."""
+    for path in (store, Path(f"{store}-wal")):
+        if path.exists():
+            with path.open("rb") as file:
+                while file.read(1 << 24):
+                    pass
+
+
 def _fresh(store: Path, queries: Sequence[tuple[str, dt.date]]
            ) -> tuple[list[float], list[float], list[float]]:
-    """Each query's first answer on the store opened afresh (``ct.load``): the open's times,
-    the query's apart from it ("fresh", as ``bench/real.py`` times it), and the query's
-    with its answer then read whole (``to_dict``: entries are made when read)."""
+    """Each query's first answer on the store opened afresh (``ct.load``), its file in the
+    page cache (`_page_cached`): the open's times, the query's apart from it ("fresh", as
+    ``bench/real.py`` times it), and the query's with its answer then read whole
+    (``to_dict``: entries are made when read)."""
+    _page_cached(store)
     opens, firsts, wholes = [], [], []
     for actor, day in queries:
         start = time.perf_counter()
@@ -453,6 +467,7 @@ class Bench(Figures):
         actors = random.Random(self.args.seed).sample(corpus.states(), self.args.sqlite_cold)
         figures, floors = {}, {}
         for label, store in (("full", self.sqlite), (f"{factor}x", path)):
+            _page_cached(store)
             floors[label] = _median([_row_floor(store, actor) for actor in actors])
             opens, firsts, wholes = _fresh(store, [(a, LAST_DAY) for a in actors])
             def plain(actor: str, day: dt.date,
@@ -460,6 +475,7 @@ class Bench(Figures):
                 with contextlib.closing(peer.open()) as db:
                     return peer.state_record(db, actor, day)
 
+            _page_cached(sql_peers[label].path)
             sql = _median(_each(plain, [(a, LAST_DAY) for a in actors]))
             tl = ct.load(store)
             for actor in actors:
@@ -715,8 +731,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="corpus sizes for query growth, e.g. 10k,100k,full")
     parser.add_argument("--changelog-until", default=None,
                         help="end of the changelog's range (default: the whole record)")
-    parser.add_argument("--sqlite-cold", type=int, default=7,
-                        help="actors asked once each of a freshly opened SQLite store")
+    parser.add_argument("--sqlite-cold", type=int, default=12,
+                        help="actors asked once each of a freshly opened SQLite store (at most --actors)")
     parser.add_argument("--snapshot-every", type=int, default=50,
                         help="versions between the eventsourcing peer's snapshots")
     parser.add_argument("--startup-repeat", type=int, default=20,
