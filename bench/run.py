@@ -732,7 +732,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--changelog-until", default=None,
                         help="end of the changelog's range (default: the whole record)")
     parser.add_argument("--sqlite-cold", type=int, default=12,
-                        help="actors asked once each of a freshly opened SQLite store (at most --actors)")
+                        help="actors asked once each of a freshly opened SQLite store "
+                             "(at most --actors)")
     parser.add_argument("--snapshot-every", type=int, default=50,
                         help="versions between the eventsourcing peer's snapshots")
     parser.add_argument("--startup-repeat", type=int, default=20,
