@@ -119,11 +119,12 @@ def _scaled_store(fraction: float, path: Path, peer: Path) -> int:
 
 
 def _row_floor(store: Path, actor: str) -> float:
-    """Seconds to read, on a fresh connection, the least of a store's rows that an actor's
-    whole position holds: its votes' row numbers and options, every roll call's key and
-    last day, and the keys of its other writes, each column as one joined text split in
-    Python. No order, no check, no object but those texts: what any reader of these rows
-    pays at least, whatever it makes of them."""
+    """Seconds to read, on a fresh connection, the least of a store's rows that the whole
+    position of an actor that voted on every roll call holds (as every state the bench
+    samples did): its votes' row numbers and options, every roll call's key and last day,
+    and the keys of its other writes, each column as one joined text split in Python. No
+    order, no check, no object but those texts: what any reader of these rows pays at
+    least for such an actor, whatever it makes of them."""
     with contextlib.closing(sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True)) as db:
         start = time.perf_counter()
         ((seqs, values),) = db.execute(
@@ -572,6 +573,8 @@ class Bench(Figures):
             def fresh(actor: str, day: dt.date, place: str = place) -> object:
                 return ct.load(place).position(actor, as_of=day)
 
+            if name == "sqlite":
+                _page_cached(self.sqlite)
             cold = _each(fresh, [(a, LAST_DAY) for a in actors[: args.sqlite_cold]])
             tl = ct.load(place)
             for actor in actors:
@@ -733,7 +736,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="end of the changelog's range (default: the whole record)")
     parser.add_argument("--sqlite-cold", type=int, default=12,
                         help="actors asked once each of a freshly opened SQLite store "
-                             "(at most --actors)")
+                             "(the position step asks at most --actors of them)")
     parser.add_argument("--snapshot-every", type=int, default=50,
                         help="versions between the eventsourcing peer's snapshots")
     parser.add_argument("--startup-repeat", type=int, default=20,

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import attrs
 
-from cybertimeline._model.collection import collector_paused
 from cybertimeline._model.dates import Date
 from cybertimeline._model.frozen import FrozenDict
 from cybertimeline._model.order import canonical_key
@@ -266,7 +265,6 @@ class Position:
         """True when no event speaks for the actor by this date."""
         return not self.events()
 
-    @collector_paused()  # thousands of dicts, none in a cycle (see `collector_paused`)
     def to_dict(self) -> dict[str, Any]:
         """The position as JSON: ``actor``, ``as_of``, ``known_at``, ``possible``, each section
         keyed or listed as on the object, ``coverage`` (the complete charts on this date:
