@@ -98,6 +98,13 @@ class SqlRecord:
         db.close()
         self.path = path
 
+    @classmethod
+    def at(cls, path: Path) -> SqlRecord:
+        """The peer whose database was written at ``path`` (by another process)."""
+        peer = cls.__new__(cls)
+        peer.path = path
+        return peer
+
     def open(self) -> sqlite3.Connection:
         return sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
 

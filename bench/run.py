@@ -11,12 +11,15 @@ See ``bench/README.md`` and ``docs/performance.md`` for what each figure means.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import datetime as dt
 import gc
+import multiprocessing
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -71,13 +74,28 @@ def _each(fn: Callable[[str, dt.date], object], queries: Sequence[tuple[str, dt.
     return times
 
 
+def _page_cached(store: Path) -> None:
+    """Read a store's files once, so that its fresh queries time the library, not the disk:
+    a kernel may drop the pages of a file it deems cold (this machine's reclaims them within
+    minutes, with most of its memory free), and a first query then waits on reads that take
+    longer than the query."""
+    for path in (store, Path(f"{store}-wal")):
+        if path.exists():
+            with path.open("rb") as file:
+                while file.read(1 << 24):
+                    pass
+
+
 def _fresh(store: Path, queries: Sequence[tuple[str, dt.date]]
            ) -> tuple[list[float], list[float], list[float]]:
-    """Each query's first answer on the store opened afresh (``ct.load``): the open's times,
-    the query's apart from it ("fresh", as ``bench/real.py`` times it), and the query's
-    with its answer then read whole (``to_dict``: entries are made when read)."""
+    """Each query's first answer on the store opened afresh (``ct.load``), its file in the
+    page cache (`_page_cached`): the open's times, the query's apart from it ("fresh", as
+    ``bench/real.py`` times it), and the query's with its answer then read whole
+    (``to_dict``: entries are made when read)."""
+    _page_cached(store)
     opens, firsts, wholes = [], [], []
     for actor, day in queries:
+        gc.collect()  # not the garbage of the query before (untimed, as `_seconds` does)
         start = time.perf_counter()
         timeline = ct.load(store)
         opened = time.perf_counter()
@@ -89,6 +107,42 @@ def _fresh(store: Path, queries: Sequence[tuple[str, dt.date]]
         opens.append(opened - start)
         timeline.close()
     return opens, firsts, wholes
+
+
+def _scaled_store(fraction: float, path: Path, peer: Path) -> int:
+    """Write the corpus at ``fraction`` into a SQLite store at ``path`` and plain SQL's
+    ballot rows at ``peer`` (`real_peers.SqlRecord`); how many events it holds. Run in a
+    process of its own (`Bench.scale`)."""
+    big = corpus.generate(fraction).timeline()
+    ct.copy_into(big, path).close()
+    real_peers.SqlRecord(big, peer)
+    return len(big)
+
+
+def _row_floor(store: Path, actor: str) -> float:
+    """Seconds to read, on a fresh connection, the least of a store's rows that the whole
+    position of an actor that voted on every roll call holds (as every state the bench
+    samples did): its votes' row numbers and options, every roll call's key and last day,
+    and the keys of its other writes, each column as one joined text split in Python. No
+    order, no check, no object but those texts: what any reader of these rows pays at
+    least for such an actor, whatever it makes of them."""
+    with contextlib.closing(sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True)) as db:
+        start = time.perf_counter()
+        ((seqs, values),) = db.execute(
+            "SELECT group_concat(seq), group_concat(value, char(31)) FROM writes WHERE "
+            "whose = ? AND section = 'votes'", (actor,)).fetchall()
+        ((keys, days),) = db.execute(
+            "SELECT group_concat(key, char(31)), group_concat(latest, char(31)) FROM entries "
+            "WHERE section = 'votes'").fetchall()
+        ((others,),) = db.execute(
+            "SELECT group_concat(n.key, char(31)) FROM writes w JOIN entries n ON n.seq = "
+            "w.seq AND n.section = w.section WHERE w.whose = ? AND w.section <> 'votes'",
+            (actor,)).fetchall()
+        for text, separator in ((seqs, ","), (values, "\x1f"), (keys, "\x1f"), (days, "\x1f"),
+                                (others, "\x1f")):
+            if text:
+                text.split(separator)
+        return time.perf_counter() - start
 
 
 def _median(times: Sequence[float]) -> float:
@@ -400,25 +454,30 @@ class Bench(Figures):
         """The first query of a fresh store and a warm query, on the corpus and on a corpus
         ``--scale`` times larger (its actors' histories as many times longer), beside plain
         SQL's growth for the same record (`real_peers.SqlRecord`, one row per ballot with a
-        covering index): what no store that reads an actor's whole answer can beat."""
+        covering index) and the floor of any reader of a store's rows (`_row_floor`): what
+        no store that reads an actor's whole answer can beat. The larger store is written
+        by another process, so that this one does not hold its 760,000 events."""
         factor = self.args.scale
-        big = corpus.generate(self.args.fraction * factor).timeline()
         path = self.workdir / "big.sqlite"
-        ct.copy_into(big, path)
-        events = len(big)
+        with concurrent.futures.ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn")) as child:
+            events = child.submit(_scaled_store, self.args.fraction * factor, path,
+                                  self.workdir / "peer-big.sqlite").result()
         sql_peers = {"full": real_peers.SqlRecord(self.timeline, self.workdir / "peer.sqlite"),
-                     f"{factor}x": real_peers.SqlRecord(big, self.workdir / "peer-big.sqlite")}
-        del big
+                     f"{factor}x": real_peers.SqlRecord.at(self.workdir / "peer-big.sqlite")}
         gc.collect()
         actors = random.Random(self.args.seed).sample(corpus.states(), self.args.sqlite_cold)
-        figures = {}
+        figures, floors = {}, {}
         for label, store in (("full", self.sqlite), (f"{factor}x", path)):
+            _page_cached(store)
+            floors[label] = _median([_row_floor(store, actor) for actor in actors])
             opens, firsts, wholes = _fresh(store, [(a, LAST_DAY) for a in actors])
             def plain(actor: str, day: dt.date,
                       peer: real_peers.SqlRecord = sql_peers[label]) -> object:
                 with contextlib.closing(peer.open()) as db:
                     return peer.state_record(db, actor, day)
 
+            _page_cached(sql_peers[label].path)
             sql = _median(_each(plain, [(a, LAST_DAY) for a in actors]))
             tl = ct.load(store)
             for actor in actors:
@@ -445,6 +504,12 @@ class Bench(Figures):
             sqlite_cold_to_dict_ms_full=whole_full * 1e3,
             sqlite_cold_to_dict_ms_scaled=whole_big * 1e3,
             query_to_dict_growth_10x_vs_full=whole_big / whole_full,
+            row_floor_ms_full=floors["full"] * 1e3,
+            row_floor_ms_scaled=floors[f"{factor}x"] * 1e3,
+            row_floor_growth_10x_vs_full=floors[f"{factor}x"] / floors["full"],
+            # Above 3, no reader of these rows meets `query_growth_10x_vs_full` <= 3 without
+            # a first query on the full corpus slower than this run's.
+            row_floor_scaled_vs_first_query_full=floors[f"{factor}x"] / cold_full,
         )
         self.row(f"SQLite, {events:,} events: first query, fresh store (ms)",
                  f"{cold_big * 1e3:,.1f}", f"{cold_full * 1e3:,.1f}",
@@ -459,6 +524,10 @@ class Bench(Figures):
         self.row(f"plain SQL, {events:,} events: one state's vote record, fresh (ms)",
                  f"{sql_big * 1e3:,.1f}", f"{sql_full * 1e3:,.1f}",
                  f"{sql_big / sql_full:.2f}x the full corpus")
+        floor_full, floor_big = floors["full"], floors[f"{factor}x"]
+        self.row(f"rows' floor, {events:,} events: an answer's keys, days, values (ms)",
+                 f"{floor_big * 1e3:,.1f}", f"{floor_full * 1e3:,.1f}",
+                 f"{floor_big / floor_full:.2f}x; {floor_big / cold_full:.2f}x our full query")
 
     # -- the chart, a changelog, memory, growth ---------------------------------------------
 
@@ -505,6 +574,8 @@ class Bench(Figures):
             def fresh(actor: str, day: dt.date, place: str = place) -> object:
                 return ct.load(place).position(actor, as_of=day)
 
+            if name == "sqlite":
+                _page_cached(self.sqlite)
             cold = _each(fresh, [(a, LAST_DAY) for a in actors[: args.sqlite_cold]])
             tl = ct.load(place)
             for actor in actors:
@@ -664,8 +735,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="corpus sizes for query growth, e.g. 10k,100k,full")
     parser.add_argument("--changelog-until", default=None,
                         help="end of the changelog's range (default: the whole record)")
-    parser.add_argument("--sqlite-cold", type=int, default=7,
-                        help="actors asked once each of a freshly opened SQLite store")
+    parser.add_argument("--sqlite-cold", type=int, default=12,
+                        help="actors asked once each of a freshly opened SQLite store "
+                             "(the position step asks at most --actors of them)")
     parser.add_argument("--snapshot-every", type=int, default=50,
                         help="versions between the eventsourcing peer's snapshots")
     parser.add_argument("--startup-repeat", type=int, default=20,

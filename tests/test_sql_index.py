@@ -227,6 +227,38 @@ def test_an_actors_votes_read_either_way_are_the_memory_stores(
                                              known_at=known_at).to_dict()), (actor, as_of)
 
 
+def test_a_sparse_voter_is_read_by_a_join_and_a_constant_one_with_the_whole_section(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh store reads a state that voted on few roll calls with its own entries alone,
+    and one that voted on all of them with the section's entries, read whole: the section's
+    size is told by its ballots' rows, as roll calls are appended by other writers too."""
+    from cybertimeline._stores.sqlite_index import SqliteIndex
+
+    read: list[tuple[str, str]] = []
+    for method in ("_joined", "_gathered"):
+        real = getattr(SqliteIndex, method)
+
+        def recorded(index: SqliteIndex, actor: str, *args: Any, _real: Any = real,
+                     _method: str = method) -> Any:
+            read.append((actor, _method))
+            return _real(index, actor, *args)
+
+        monkeypatch.setattr(SqliteIndex, method, recorded)
+    path = tmp_path / "store.sqlite"
+    with ct.create(path) as timeline:
+        timeline.extend(_vote(n, f"2010-{1 + n % 12:02d}", {"CAN": "yes", **(
+            {"SSD": "no"} if n % 10 == 0 else {})}) for n in range(1, 41))
+    for more in (False, True):
+        if more:  # sixty more, appended by another writer
+            with ct.load(path) as other:
+                other.extend(_vote(n, "2011-01", {"CAN": "no"}) for n in range(41, 101))
+        for actor, expected in (("SSD", "_joined"), ("CAN", "_gathered")):
+            read.clear()
+            with ct.load(path) as fresh:
+                fresh.position(actor)
+            assert read == [(actor, expected)], (actor, more)
+
+
 # -- corrections read as rows, their events when first asked for ----------------------------
 
 def _corrected(tmp_path: Path, store: Callable[[Path, str], str]) -> str:

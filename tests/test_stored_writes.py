@@ -3,6 +3,7 @@ reads those rows, not the events behind them, until an answer asks for an event.
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cybertimeline as ct
+from cybertimeline._model.written import Entries
 from cybertimeline._projections import entries
 from cybertimeline._stores import sql_rows, sqlite, sqlite_writes
 from cybertimeline._stores.sqlite_db import SCHEMA, WRITES_2
@@ -516,3 +518,37 @@ def test_a_store_of_the_third_schema_that_cannot_be_written_is_read_as_it_is(
             assert db.execute("SELECT count(*) FROM sqlite_schema WHERE name = "
                               "'entries_canonical'").fetchone()[0] == 0
         db.close()
+
+
+_DAYS = st.dates(dt.date(1946, 1, 1), dt.date(2030, 12, 31))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(_DAYS, _DAYS, st.sampled_from(["", "-06", "-06-30"]),
+                          st.sampled_from(["A/RES/1/1", "A/RES/1/2", "A/RES/2/1"])),
+                max_size=12))
+def test_entries_read_with_their_days_elided_are_the_entries_read_whole(
+        rows: list[tuple[dt.date, dt.date, str, str]]) -> None:
+    """A query elides an entry's recorded day and date where both are its latest day (most
+    roll calls); read back, its entries are those of its rows read whole, and whether two
+    share a key is told right."""
+    whole = [(seq, f"e{seq}", latest.isoformat(), recorded.isoformat(),
+              f"{latest.year}{suffix}" if suffix else latest.isoformat(), key, "[\"UNGA\",null]",
+              "[]") for seq, (latest, recorded, suffix, key) in enumerate(rows)]
+    elided = [(seq, event_id, latest, None if (recorded, date) == (latest, latest)
+               else f"{recorded} {date}", key, detail)
+              for seq, event_id, latest, recorded, date, key, detail, _ in whole]
+    read = Entries.of_elided(list(zip(*elided, strict=True)), lambda seqs, ids: ["[]"] * len(ids))
+    expected = Entries.of_columns(whole)
+    for column in ("ids", "latest", "recorded", "dates", "keys", "details", "rank"):
+        assert getattr(read, column) == getattr(expected, column)
+    assert read.distinct_keys() == (len({row[5] for row in whole}) == len(whole))
+
+
+def test_elided_entries_of_another_shape_are_an_error_not_an_answer() -> None:
+    row = (1, "e1", "2020-01-01", "2020-01-01", "A/RES/1/1", "[\"UNGA\",null]")
+    with pytest.raises(ValueError, match="not enough values"):  # a recorded day, no date
+        Entries.of_elided(list(zip(*[row], strict=True)), lambda seqs, ids: ids)
+    with pytest.raises(TypeError):
+        Entries.of_elided(list(zip(*[(*row[:3], 7, *row[4:])], strict=True)),
+                          lambda seqs, ids: ids)

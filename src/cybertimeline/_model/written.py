@@ -66,8 +66,9 @@ class Entries:
     leave the sources to be read when first asked for (`of_zipped`'s ``sources``).
     """
 
-    __slots__ = ("_by_key", "_key_counts", "_key_ids", "_key_names", "_read_sources",
-                 "_sources", "dates", "details", "ids", "keys", "latest", "rank", "recorded")
+    __slots__ = ("_by_key", "_distinct", "_key_counts", "_key_ids", "_key_names",
+                 "_read_sources", "_sources", "dates", "details", "ids", "keys", "latest", "rank",
+                 "recorded")
 
     def __init__(self, rows: Iterable[EntryRow] = ()) -> None:
         listed = list(rows)
@@ -84,6 +85,7 @@ class Entries:
         self._key_names: list[str] | None = None
         self._key_ids: npt.NDArray[Any] | None = None
         self._key_counts: npt.NDArray[Any] | None = None
+        self._distinct: bool | None = None
 
     @classmethod
     def of_columns(cls, rows: Sequence[tuple[Any, ...]]) -> Entries:
@@ -167,33 +169,40 @@ class Entries:
         if not columns:
             return cls()
         seqs, ids, latest, dated, keys, details = columns[:6]
-        recorded, dates = list(latest), list(latest)
-        for place in [place for place, text in enumerate(dated) if text is not None]:
+        # The few entries whose recorded day or date differ: their places found in C.
+        places = ([] if dated.count(None) == len(dated) else list(itertools.compress(
+            itertools.count(), map(operator.is_not, dated, itertools.repeat(None)))))
+        found = cls._made(seqs, ids, latest, None, None, keys, details,
+                          None if sources else list(columns[6]), sources)
+        for place in places:
             text = dated[place]
             if text.__class__ is not str:
                 raise TypeError("an entry's recorded day and date are not text")
-            recorded[place], dates[place] = text.split(" ", 1)  # ValueError: no pair
-        return cls._made(seqs, ids, latest, recorded, dates, keys, details,
-                         None if sources else list(columns[6]), sources)
+            recorded, found.dates[place] = text.split(" ", 1)  # ValueError: no pair
+            found.recorded[place] = dt.date.fromisoformat(recorded)
+        return found
 
     @classmethod
     def _made(cls, seqs: Sequence[Any], ids: Sequence[Any], latest: Sequence[Any],
-              recorded: list[Any], dates: list[Any], keys: Sequence[Any],
+              recorded: list[Any] | None, dates: list[Any] | None, keys: Sequence[Any],
               details: Sequence[Any], held: list[Any] | None, sources: SourcesReader | None
               ) -> Entries:
+        """Entries of these columns; ``recorded`` and ``dates`` None where they are the
+        latest days (`of_elided` sets those that differ)."""
         found = cls()
         found.rank = dict(zip(seqs, range(len(seqs)), strict=True))
         found.ids, found.keys, found.details = list(ids), list(keys), list(details)
         found._sources, found._read_sources = held, sources
-        found.dates = dates
-        if not _texts(found.ids, dates, found.keys, found.details, held or (), latest,
-                      recorded):
+        if not _texts(found.ids, found.keys, found.details, held or (), latest,
+                      dates or (), recorded or ()):
             raise TypeError("an entry's id, date, key, detail, sources or days are not text")
         # Each day read on its own: faster than finding the distinct ones first.
         found.latest = list(map(dt.date.fromisoformat, latest))
-        found.recorded = [day if text is same else dt.date.fromisoformat(text)
-                          for day, text, same in zip(found.latest, recorded, latest,
-                                                     strict=True)]
+        found.dates = list(latest) if dates is None else dates
+        found.recorded = (list(found.latest) if recorded is None else
+                          [day if text is same else dt.date.fromisoformat(text)
+                           for day, text, same in zip(found.latest, recorded, latest,
+                                                      strict=True)])
         return found
 
     def key_names(self) -> list[str]:
@@ -201,6 +210,13 @@ class Entries:
         if self._key_names is None:
             self._key_names = sorted(set(self.keys))
         return self._key_names
+
+    def distinct_keys(self) -> bool:
+        """Whether no two entries share a key (each roll call votes on its own resolution):
+        then no actor's writes do either."""
+        if self._distinct is None:
+            self._distinct = len(set(self.keys)) == len(self.keys)
+        return self._distinct
 
     def key_ids(self) -> npt.NDArray[Any]:
         """Each entry's key as its place in `key_names`, an array (numpy is imported here)."""

@@ -242,6 +242,7 @@ class SharedVoteEntries:
                 itertools.repeat(self._load)), strict=True))
         return [made[key] for key in keys]
 
+    @collector_paused()  # a dict per vote, none in a cycle: a state's thousands at once
     def all_json(self, ids: Sequence[str], dates: Sequence[str],
                  options: Sequence[str | None], details: Sequence[str | None]
                  ) -> list[dict[str, Any]]:

@@ -142,9 +142,15 @@ class _Writes(Generic[V]):
     def write_once(self, keys: list[str], finals: list[V]) -> None:
         """Record one write of each of ``keys``, by ordinals 0, 1..., whose entries are
         ``finals`` (made beforehand, shared, never changed), and seal."""
+        self.write_distinct(keys)
+        self._finals = finals
+
+    def write_distinct(self, keys: list[str]) -> None:
+        """Record one write of each of ``keys``, which differ, by ordinals 0, 1..., and
+        seal: as `write_all`, with no lookup of a key made until one is read."""
         assert not self.writes
         assert self._pending is None
-        self.keys, self._finals = keys, finals
+        self.keys = keys
         self.firsts = range(len(keys))
         self.writes = cast(list[int | list[int]], range(len(keys)))  # read only
         self._ranged = self._unslotted = self._sealed = True
@@ -583,6 +589,8 @@ def _stored_votes(written: Written, shared: SharedVoteEntries,
     elif written.key_ids is not None:  # from every actor's ballots: arrays
         entries = written.entries
         votes.write_ids(written.key_ids, entries.key_names(), entries.key_counts())
+    elif written.entries.distinct_keys():  # a resolution per roll call (the common case)
+        votes.write_distinct(written.keys)
     else:
         votes.write_all(written.keys)
     return votes

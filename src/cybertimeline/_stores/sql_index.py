@@ -331,7 +331,8 @@ class SqlIndex(abc.ABC):
         return seqs, values
 
     def _section_size(self, section: str) -> int:
-        """How many entries a section has (read once per version of the store)."""
+        """How many entries a section has, or a bound of it (`section_size`: read once per
+        version of the store)."""
         found = self._sizes.get(section)
         if found is None:
             ((found,),) = self._rows("section_size", (section,))

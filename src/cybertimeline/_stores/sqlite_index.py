@@ -41,6 +41,11 @@ _QUERIES = {
     "actor_values_joined": "SELECT count(*), count(w.value), group_concat(w.seq), "
                            "group_concat(w.value, char(31)) FROM writes w WHERE w.whose = ? "
                            "AND w.section = ?",
+    # How many entries a columnar section has, at most: the rows of its events' ballots, the
+    # last row number of a table only ever appended to, found at once (a count walks them;
+    # it only chooses how an actor's writes are read, `SqlIndex._column`). With a second
+    # columnar section it would be their sum: a bound still, that chooses the join sooner.
+    "section_size": "SELECT coalesce(max(rowid), 0) FROM ballots WHERE ? IS NOT NULL",
     # The period's events first: a period is usually short.
     "actor_window": f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.latest BETWEEN ? AND ? "
                     "AND (EXISTS (SELECT 1 FROM event_actors a WHERE a.actor = ?3 AND "

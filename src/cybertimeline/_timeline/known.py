@@ -60,10 +60,15 @@ class KnownSet:
     def dropped_now(self) -> frozenset[str]:
         """The ids of the events a correction drops when every event counts as recorded."""
         if self._dropped_now is None:
-            holds = self._holds(None)
-            self._dropped_now = frozenset(
-                target for target, correctors in self._correctors.items()
-                if any(holds(c) for c in correctors))
+            given = self._correctors
+            if {c.id for found in given.values() for c in found}.isdisjoint(given):
+                # No correction is itself corrected (the common case): each holds.
+                self._dropped_now = frozenset(filter(given.__getitem__, given))
+            else:
+                holds = self._holds(None)
+                self._dropped_now = frozenset(
+                    target for target, correctors in given.items()
+                    if any(holds(c) for c in correctors))
         return self._dropped_now
 
     def at(self, known_at: dt.date | None) -> Callable[[Event], bool]:
