@@ -90,22 +90,6 @@ def _copy(cluster: Cluster) -> str:
     return url
 
 
-def test_a_store_of_version_2_is_upgraded_in_place_to_the_rows_an_append_makes(
-        cluster: Cluster, fresh: tuple[str, dict[str, set[tuple[Any, ...]]], list[Any]]
-) -> None:
-    _, rows, answers = fresh
-    url = _copy(cluster)
-    _to_version_2(cluster, url)
-    assert _version(cluster, url) == "2"
-    with ct.load(url) as timeline:
-        assert _answers(timeline) == answers
-        timeline.validate()
-    assert _version(cluster, url) == str(postgres_schema.SCHEMA_VERSION) == "4"
-    assert _rows(cluster, url) == rows  # the very rows a copy into a new store makes
-    with ct.load(url) as timeline:  # a second open finds nothing to do
-        assert _answers(timeline) == answers
-
-
 def _made_older(cluster: Cluster, url: str, version: int, statement: str) -> None:
     """The store at ``url`` made one of ``version`` by ``statement`` (``{s}``: its schema)."""
     s = _schema(url)
@@ -119,6 +103,20 @@ def _opened_alike(url: str, answers: list[Any]) -> None:
     with ct.load(url) as timeline:
         assert _answers(timeline) == answers
         timeline.validate()
+
+
+def test_a_store_of_version_2_is_upgraded_in_place_to_the_rows_an_append_makes(
+        cluster: Cluster, fresh: tuple[str, dict[str, set[tuple[Any, ...]]], list[Any]]
+) -> None:
+    _, rows, answers = fresh
+    url = _copy(cluster)
+    _to_version_2(cluster, url)
+    assert _version(cluster, url) == "2"
+    _opened_alike(url, answers)
+    assert _version(cluster, url) == str(postgres_schema.SCHEMA_VERSION) == "4"
+    assert _rows(cluster, url) == rows  # the very rows a copy into a new store makes
+    with ct.load(url) as timeline:  # a second open finds nothing to do
+        assert _answers(timeline) == answers
 
 
 def test_a_store_of_version_3_gets_the_index_of_version_4(
